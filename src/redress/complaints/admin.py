@@ -1,0 +1,74 @@
+"""Django admin: administrators manage org units, staff, roles. Complaints and the
+ledger are shown read-only — they change only through the services (DESIGN rule 1)."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+
+from redress.complaints.models import (
+    Complaint,
+    ComplaintClock,
+    Event,
+    Institution,
+    OrgUnit,
+    Staff,
+    StaffRole,
+)
+
+
+@admin.register(Institution)
+class InstitutionAdmin(admin.ModelAdmin):
+    list_display = ("name", "name_en")
+
+
+@admin.register(OrgUnit)
+class OrgUnitAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "name_en", "kind", "parent", "active")
+    list_filter = ("kind", "active")
+    search_fields = ("code", "name", "name_en")
+
+
+class StaffRoleInline(admin.TabularInline):
+    model = StaffRole
+    extra = 1
+
+
+@admin.register(Staff)
+class StaffAdmin(UserAdmin):
+    inlines = [StaffRoleInline]
+    list_display = ("username", "display_name", "unit", "is_marketing", "is_active")
+    list_filter = ("unit", "is_marketing", "is_active", "roles__role")
+    fieldsets = (*UserAdmin.fieldsets, ("Redress", {"fields": ("display_name", "unit", "is_marketing", "language")}))
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Complaint)
+class ComplaintAdmin(ReadOnlyAdmin):
+    list_display = ("reference", "state", "category", "severity", "channel", "received_at", "owner")
+    list_filter = ("state", "category", "severity", "channel")
+    search_fields = ("reference", "subject")
+    # Contact details stay out of admin lists; the complaint page masks them by role.
+    exclude = ("ledger_head",)
+
+
+@admin.register(Event)
+class EventAdmin(ReadOnlyAdmin):
+    list_display = ("complaint", "seq", "type", "at", "actor", "actor_role", "channel")
+    list_filter = ("type", "channel")
+
+
+@admin.register(ComplaintClock)
+class ComplaintClockAdmin(ReadOnlyAdmin):
+    list_display = ("complaint", "code", "status", "due_at", "breached", "extended")
+    list_filter = ("code", "status", "breached")

@@ -1,0 +1,71 @@
+"""Domain errors: each says what was wrong and what to do instead (DESIGN rule 5).
+
+They carry machine-readable parts (`code`, `field`, `allowed`) so the API can map
+them to status codes and the UI can put a message next to the right field.
+"""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    code = "domain_error"
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+    def as_dict(self) -> dict:
+        out = {"code": self.code, "message": self.message}
+        if self.field:
+            out["field"] = self.field
+        return out
+
+
+class ValidationFailed(DomainError):
+    """Bad input: names the field and the rule it broke."""
+
+    code = "invalid"
+
+    def __init__(self, field: str, rule: str):
+        super().__init__(f"{field}: {rule}", field=field)
+        self.rule = rule
+
+
+class InvalidTransition(DomainError):
+    code = "invalid_transition"
+
+    def __init__(self, *, action: str, state: str, allowed: list[str]):
+        allowed_text = ", ".join(allowed) if allowed else "none (the case is finished)"
+        super().__init__(f"cannot {action} a complaint in state {state}; allowed now: {allowed_text}")
+        self.action = action
+        self.state = state
+        self.allowed = allowed
+
+    def as_dict(self) -> dict:
+        return {**super().as_dict(), "state": self.state, "allowed": self.allowed}
+
+
+class NotPermitted(DomainError):
+    """The actor may not do this: a role rule or a separation-of-duties rule."""
+
+    code = "not_permitted"
+
+    def __init__(self, rule: str):
+        super().__init__(rule)
+        self.rule = rule
+
+
+class StaleComplaint(DomainError):
+    code = "stale"
+
+    def __init__(self, *, expected: int, actual: int):
+        super().__init__(
+            f"the complaint changed since you opened it (version {expected}, now {actual}); reload and try again"
+        )
+        self.expected = expected
+        self.actual = actual
+
+
+class NotFound(DomainError):
+    code = "not_found"

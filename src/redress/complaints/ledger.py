@@ -1,0 +1,291 @@
+"""Appending to and verifying the ledger (DESIGN rule 2).
+
+`append` is called by the services inside their transaction, after they have locked
+the complaint row, so the chain of one complaint can never fork. `verify` recomputes
+every hash in two streaming passes (by complaint, then the checkpoints) and names the
+first broken link; it holds nothing but one complaint's state in memory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from enum import IntEnum
+
+from django.db import connection, transaction
+from django.db.models import Max
+
+from redress.complaints.models import CheckpointEntry, Complaint, Event, LedgerCheckpoint
+
+GENESIS = "0" * 64
+HASH_VERSION = "v1"
+
+
+class EventType(IntEnum):
+    """Stable numeric codes; labels are rendered at display time in the user's language.
+    Never renumber: the codes are inside the hashes."""
+
+    RECEIVED = 1
+    REGISTERED = 2
+    INQUIRY_ANSWERED = 3
+    RESOLVED_ON_SPOT = 4
+    REDIRECTED = 5
+    ASSESSED = 10
+    TRIGGER_RAISED = 11
+    ESCALATED = 12
+    DISPATCHED = 20
+    ASSIGNMENT_ACCEPTED = 21
+    ASSIGNMENT_RETURNED = 22
+    TRANSFER_REQUESTED = 23
+    TRANSFER_ACCEPTED = 24
+    FINDING_ADDED = 30
+    PARTY_ADDED = 31
+    EVIDENCE_ADDED = 32
+    CUSTOMER_CONTACTED = 33
+    PROPOSED = 40
+    APPROVED = 41
+    REJECTED = 42
+    MESSAGE_SENT = 50
+    MESSAGE_RECEIVED = 51
+    RESULT_COMMUNICATED = 52
+    REMEDY_EXECUTED = 60
+    CALLBACK_RECORDED = 70
+    CLOSED_WITHOUT_CALLBACK = 71
+    DEEMED_CLOSED = 72
+    REFERRED = 73
+    REFERRAL_OUTCOME = 74
+    WITHDRAWN = 75
+    ARCHIVED = 76
+    RECOMPLAINED = 77
+    LINKED = 78
+    EXTENSION_REQUESTED = 80
+    EXTENSION_APPROVED = 81
+    EXTENSION_REFUSED = 82
+    CLOCK_PAUSED = 90
+    CLOCK_RESUMED = 91
+    CLOCK_BREACHED = 92
+    ACCOUNTABILITY_RECORDED = 100
+    PERSONAL_DATA_VIEWED = 110
+
+
+def canonical(payload: dict) -> str:
+    return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_jsonable)
+
+
+def _jsonable(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime):
+        return _ts(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    raise TypeError(f"ledger payloads hold plain data; got {type(value).__name__}")
+
+
+def _ts(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def event_hash(*, complaint_id: int, seq: int, type_code: int, at: datetime, actor_id: int | None,
+               actor_role: str, channel: str, payload: str, prev_hash: str) -> str:
+    material = "|".join(
+        [HASH_VERSION, str(complaint_id), str(seq), str(type_code), _ts(at), str(actor_id or ""),
+         actor_role, channel, payload, prev_hash]
+    )
+    return hashlib.sha256(material.encode()).hexdigest()
+
+
+def append(complaint: Complaint, type_: EventType, *, at: datetime, actor=None, actor_role: str = "",
+           channel: str, payload: dict) -> Event:
+    """Append one event to the complaint's chain. The caller holds the row lock and
+    saves the complaint afterwards (ledger_head / ledger_length are updated here)."""
+    seq = complaint.ledger_length + 1
+    prev = complaint.ledger_head or GENESIS
+    text = canonical(payload)
+    digest = event_hash(complaint_id=complaint.pk, seq=seq, type_code=int(type_), at=at,
+                        actor_id=actor.pk if actor else None, actor_role=actor_role, channel=channel,
+                        payload=text, prev_hash=prev)
+    event = Event.objects.create(complaint=complaint, seq=seq, type=int(type_), at=at, actor=actor,
+                                 actor_role=actor_role, channel=channel, payload=text, prev_hash=prev,
+                                 hash=digest)
+    complaint.ledger_length = seq
+    complaint.ledger_head = digest
+    return event
+
+
+# ---- checkpoints ----------------------------------------------------------------
+
+# Events commit in an order slightly different from their ids on PostgreSQL; a new
+# checkpoint looks back this many ids past the previous one so a late commit is still
+# covered. Re-recording an unchanged head is harmless.
+LOOKBACK_IDS = 10_000
+
+
+def _checkpoint_hash(prev_hash: str, created_at: datetime, max_event_id: int, entries) -> str:
+    h = hashlib.sha256(f"{HASH_VERSION}|{prev_hash}|{_ts(created_at)}|{max_event_id}".encode())
+    for complaint_id, length, head in entries:
+        h.update(f"|{complaint_id}:{length}:{head}".encode())
+    return h.hexdigest()
+
+
+def take_checkpoint(*, now: datetime) -> LedgerCheckpoint | None:
+    """Record the heads of every chain that moved since the last checkpoint.
+    Run by the sweep and by `redress verify --checkpoint`; None when nothing moved."""
+    with transaction.atomic():
+        last = LedgerCheckpoint.objects.order_by("-id").first()
+        since = (last.max_event_id - LOOKBACK_IDS) if last else 0
+        max_id = Event.objects.aggregate(m=Max("id"))["m"] or 0
+        if last and max_id <= last.max_event_id:
+            return None
+        latest: dict[int, tuple[int, str]] = {}
+        moved = Event.objects.filter(id__gt=since, id__lte=max_id).order_by("complaint_id", "seq")
+        for cid, seq, digest in _stream(moved, ("complaint_id", "seq", "hash")):
+            latest[cid] = (seq, digest)
+        entries = [(cid, seq, digest) for cid, (seq, digest) in sorted(latest.items())]
+        prev = last.hash if last else GENESIS
+        digest = _checkpoint_hash(prev, now, max_id, entries)
+        cp = LedgerCheckpoint.objects.create(created_at=now, max_event_id=max_id, entry_count=len(entries),
+                                             prev_hash=prev, hash=digest)
+        CheckpointEntry.objects.bulk_create(
+            [CheckpointEntry(checkpoint=cp, complaint_id_ref=c, length=n, head=h) for c, n, h in entries],
+            batch_size=2000,
+        )
+        return cp
+
+
+# ---- verification ---------------------------------------------------------------
+
+
+@dataclass
+class VerifyResult:
+    events: int
+    complaints: int
+    checkpoints: int
+    head: str  # hash of the newest checkpoint: publish it, and a rewrite is provable
+    problem: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+
+def _stream(queryset, fields, chunk=20_000) -> Iterator[tuple]:
+    return queryset.values_list(*fields).iterator(chunk_size=chunk)
+
+
+def verify() -> VerifyResult:
+    """Recompute every event hash and every checkpoint; stop at the first broken link."""
+    # One read snapshot for the whole check on PostgreSQL, so concurrent intake does
+    # not look like tampering.
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cur:
+                cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        return _verify()
+
+
+class _Broken(Exception):
+    pass
+
+
+def _verify() -> VerifyResult:
+    counts = {"events": 0, "complaints": 0}
+    try:
+        _verify_chains(counts)
+        checkpoints, head = _verify_checkpoints()
+    except _Broken as broken:
+        return VerifyResult(events=counts["events"], complaints=counts["complaints"], checkpoints=0, head="",
+                            problem=str(broken))
+    return VerifyResult(events=counts["events"], complaints=counts["complaints"], checkpoints=checkpoints,
+                        head=head)
+
+
+def _verify_chains(counts: dict) -> None:
+    """One pass over the events in chain order, merge-joined with the complaint rows
+    (their recorded heads) and the checkpoint entries (heads as of each checkpoint), so
+    memory stays flat however large the ledger."""
+    fields = ("id", "complaint_id", "seq", "type", "at", "actor_id", "actor_role", "channel", "payload",
+              "prev_hash", "hash")
+    records = _Cursor(_stream(Complaint.objects.filter(ledger_length__gt=0).order_by("id"),
+                              ("id", "ledger_length", "ledger_head")))
+    marks = _Cursor(_stream(CheckpointEntry.objects.order_by("complaint_id_ref", "length"),
+                            ("complaint_id_ref", "length", "head", "checkpoint_id")))
+    current, expect_seq, prev = None, 1, GENESIS
+
+    def finish_chain(cid: int, length: int, head: str) -> None:
+        if records.row and records.row[0] < cid:
+            rid, rlen, _ = records.row
+            raise _Broken(f"complaint {rid}: its record says {rlen} events, the ledger has none")
+        if not records.row or records.row[0] != cid:
+            raise _Broken(f"complaint {cid}: the ledger has {length} events but the complaint record is gone")
+        _, rlen, rhead = records.row
+        if (rlen, rhead) != (length, head):
+            raise _Broken(f"complaint {cid}: its record says {rlen} events ending {rhead[:12]}, the ledger has "
+                          f"{length} ending {head[:12]} — events were removed or the record was edited")
+        records.advance()
+
+    for ev_id, cid, seq, type_code, at, actor_id, role, channel, payload, prev_hash, digest in _stream(
+        Event.objects.order_by("complaint_id", "seq"), fields
+    ):
+        if cid != current:
+            if current is not None:
+                finish_chain(current, expect_seq - 1, prev)
+            current, expect_seq, prev = cid, 1, GENESIS
+            counts["complaints"] += 1
+        where = f"event id {ev_id} (complaint {cid}, #{seq})"
+        if seq != expect_seq:
+            raise _Broken(f"{where}: expected #{expect_seq} of the chain — an event is missing")
+        if prev_hash != prev:
+            raise _Broken(f"{where}: prev_hash does not match the previous event's hash")
+        recomputed = event_hash(complaint_id=cid, seq=seq, type_code=type_code, at=at, actor_id=actor_id,
+                                actor_role=role, channel=channel, payload=payload, prev_hash=prev_hash)
+        if recomputed != digest:
+            raise _Broken(f"{where}: content does not match its hash — the event was altered")
+        if marks.row and (marks.row[0], marks.row[1]) < (cid, seq):
+            raise _Broken(f"checkpoint {marks.row[3]}: complaint {marks.row[0]} event #{marks.row[1]} is gone")
+        while marks.row and (marks.row[0], marks.row[1]) == (cid, seq):
+            if marks.row[2] != digest:
+                raise _Broken(f"checkpoint {marks.row[3]}: complaint {cid} event #{seq} was changed")
+            marks.advance()
+        prev, expect_seq = digest, seq + 1
+        counts["events"] += 1
+    if current is not None:
+        finish_chain(current, expect_seq - 1, prev)
+    if records.row:
+        raise _Broken(f"complaint {records.row[0]}: its record says {records.row[1]} events, the ledger has none")
+    if marks.row:
+        raise _Broken(f"checkpoint {marks.row[3]}: complaint {marks.row[0]} event #{marks.row[1]} is gone")
+
+
+class _Cursor:
+    def __init__(self, rows: Iterator[tuple]):
+        self._rows = rows
+        self.row = next(rows, None)
+
+    def advance(self) -> None:
+        self.row = next(self._rows, None)
+
+
+def _verify_checkpoints() -> tuple[int, str]:
+    prev, count = GENESIS, 0
+    entries = _Cursor(_stream(CheckpointEntry.objects.order_by("checkpoint_id", "complaint_id_ref"),
+                              ("checkpoint_id", "complaint_id_ref", "length", "head")))
+    for cp_id, created_at, max_id, entry_count, prev_hash, digest in _stream(
+        LedgerCheckpoint.objects.order_by("id"), ("id", "created_at", "max_event_id", "entry_count", "prev_hash", "hash")
+    ):
+        mine = []
+        while entries.row and entries.row[0] == cp_id:
+            mine.append(entries.row[1:])
+            entries.advance()
+        if prev_hash != prev:
+            raise _Broken(f"checkpoint {cp_id}: does not follow checkpoint {count} — one was removed or inserted")
+        if len(mine) != entry_count or _checkpoint_hash(prev, created_at, max_id, mine) != digest:
+            raise _Broken(f"checkpoint {cp_id}: its entries do not match its hash")
+        prev, count = digest, count + 1
+    if entries.row:
+        raise _Broken(f"checkpoint entry for checkpoint {entries.row[0]}, which does not exist")
+    return count, prev

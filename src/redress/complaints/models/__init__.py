@@ -1,0 +1,43 @@
+"""Models of the complaint domain, split by subject; import them from here."""
+
+from .complaint import Complaint, ComplaintLink, ComplaintParty, Customer, Evidence
+from .handling import (
+    Accountability,
+    Assignment,
+    Callback,
+    Communication,
+    Extension,
+    Finding,
+    OwnershipTransfer,
+    Proposal,
+    Remedy,
+)
+from .ledger import CheckpointEntry, Event, LedgerCheckpoint
+from .org import Institution, OrgUnit, ReferenceCounter, Staff, StaffRole
+from .timing import ComplaintClock
+
+__all__ = [
+    "Accountability",
+    "Assignment",
+    "Callback",
+    "CheckpointEntry",
+    "Communication",
+    "Complaint",
+    "ComplaintClock",
+    "ComplaintLink",
+    "ComplaintParty",
+    "Customer",
+    "Event",
+    "Evidence",
+    "Extension",
+    "Finding",
+    "Institution",
+    "LedgerCheckpoint",
+    "OrgUnit",
+    "OwnershipTransfer",
+    "Proposal",
+    "ReferenceCounter",
+    "Remedy",
+    "Staff",
+    "StaffRole",
+]

@@ -1,0 +1,184 @@
+"""The complaint record (投诉台账, SPEC §4) and what hangs directly off it.
+
+Rows here are written only by the services (DESIGN rule 1); admin shows them read-only.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from redress.complaints.lifecycle import State
+from redress.policy.schema import Severity
+
+
+class Customer(models.Model):
+    """The complainant. Contact and identity fields are personal data: masked for roles
+    that do not need them, never written to logs (DESIGN rule 6)."""
+
+    name = models.CharField(max_length=200)
+    phone = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+    address = models.CharField(max_length=300, blank=True)
+    account_number = models.CharField(max_length=40, blank=True, db_index=True)
+    id_type = models.CharField(max_length=20, blank=True)
+    id_number = models.CharField(max_length=40, blank=True)
+    preferred_channel = models.CharField(max_length=20, blank=True)
+    language = models.CharField(max_length=10, default="zh-hans")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["phone"]), models.Index(fields=["name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Complaint(models.Model):
+    class Kind(models.TextChoices):
+        COMPLAINT = "complaint", "投诉 Complaint"
+        INQUIRY = "inquiry", "咨询 Inquiry"
+
+    class Urgency(models.TextChoices):
+        NORMAL = "normal", "一般 Normal"
+        URGENT = "urgent", "紧急 Urgent"
+
+    reference = models.CharField(max_length=30, unique=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.COMPLAINT)
+    state = models.CharField(max_length=20, choices=[(s.value, s.value) for s in State], db_index=True)
+    # Bumped by every action; forms and API calls send the version they saw so a stale
+    # edit is refused instead of overwriting someone else's change.
+    version = models.PositiveIntegerField(default=1)
+    policy_code = models.CharField(max_length=40)
+    language = models.CharField(max_length=10, default="zh-hans")
+
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="complaints")
+    channel = models.CharField(max_length=30)
+    received_at = models.DateTimeField(db_index=True)
+    registered_at = models.DateTimeField(null=True, blank=True)
+    referral_source = models.CharField(max_length=40, blank=True, help_text="e.g. hotline_12386")
+    external_reference = models.CharField(max_length=60, blank=True)
+
+    subject = models.CharField(max_length=200)
+    cause = models.TextField(help_text="事由: what happened")
+    request = models.TextField(blank=True, help_text="诉求: what the complainant asks for")
+    amount_claimed = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(max_length=3, default="CNY")
+
+    category = models.CharField(max_length=40, blank=True, db_index=True)
+    severity = models.CharField(
+        max_length=10, choices=[(s.value, s.value) for s in Severity], default=Severity.MEDIUM
+    )
+    urgency = models.CharField(max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
+    critical_flags = models.JSONField(default=list, blank=True)
+    is_economic_dispute = models.BooleanField(default=False)
+    escalated = models.BooleanField(default=False)
+
+    intake_unit = models.ForeignKey(
+        "complaints.OrgUnit", on_delete=models.PROTECT, related_name="intake_complaints"
+    )
+    branch = models.ForeignKey(
+        "complaints.OrgUnit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="branch_complaints",
+        help_text="the branch the complaint concerns",
+    )
+    responsible_unit = models.ForeignKey(
+        "complaints.OrgUnit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="responsible_complaints",
+    )
+    # First responder (首问负责人) until a transfer is accepted; never empty.
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_complaints")
+    first_responder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="first_responded_complaints"
+    )
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="handled_complaints",
+    )
+
+    facts = models.TextField(blank=True)
+    responsibility = models.CharField(max_length=20, blank=True)  # institution / customer / shared / none / third_party
+    legal_basis = models.TextField(blank=True)
+    resolution = models.TextField(blank=True)
+    root_cause = models.CharField(max_length=60, blank=True)
+    outcome = models.CharField(max_length=30, blank=True)
+    redirect_authority = models.CharField(max_length=40, blank=True)
+    customer_opinion = models.TextField(blank=True)
+    satisfied = models.BooleanField(null=True, blank=True)
+    staff_fault_found = models.BooleanField(default=False)
+    closed_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    archived_at = models.DateTimeField(null=True, blank=True)
+    follow_up_since = models.DateTimeField(null=True, blank=True)
+
+    # Head of this complaint's ledger chain, kept with the row so appending an event
+    # needs no extra query; `redress verify` checks it against the events.
+    ledger_head = models.CharField(max_length=64, blank=True)
+    ledger_length = models.PositiveIntegerField(default=0)
+
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["state", "received_at"]),
+            models.Index(fields=["owner", "state"]),
+            models.Index(fields=["responsible_unit", "state"]),
+            models.Index(fields=["customer", "state"]),
+        ]
+        permissions = [("view_personal_data", "Can see complainants' contact and ID in full")]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class ComplaintParty(models.Model):
+    """Who or what the complaint is about: a unit, an employee, a product."""
+
+    class Kind(models.TextChoices):
+        UNIT = "unit", "机构/部门 Unit"
+        EMPLOYEE = "employee", "员工 Employee"
+        PRODUCT = "product", "产品 Product"
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="parties")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    unit = models.ForeignKey("complaints.OrgUnit", null=True, blank=True, on_delete=models.PROTECT)
+    staff = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
+    product = models.CharField(max_length=200, blank=True)
+    description = models.CharField(max_length=300, blank=True)
+
+
+class Evidence(models.Model):
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="evidence")
+    file = models.FileField(upload_to="evidence/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    description = models.CharField(max_length=300, blank=True)
+    source = models.CharField(max_length=20, default="staff")  # staff / customer / call_recording / email
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
+    uploaded_at = models.DateTimeField()
+
+
+class ComplaintLink(models.Model):
+    class Kind(models.TextChoices):
+        RECOMPLAINT = "recomplaint", "再投诉 Re-complaint"
+        DUPLICATE = "duplicate", "重复 Duplicate"
+        RELATED = "related", "相关 Related"
+
+    source = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="links_out")
+    target = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="links_in")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["source", "target", "kind"], name="complaint_link_once")]

@@ -1,0 +1,173 @@
+"""What happens while a complaint is handled: work orders, findings, proposals and
+approvals, messages, remedies, extensions, callbacks, accountability (SPEC §4)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+STAFF = settings.AUTH_USER_MODEL
+
+
+class Assignment(models.Model):
+    """A work order (处理单 / 转办) sending the complaint to a responsible unit."""
+
+    class Status(models.TextChoices):
+        OPEN = "open"
+        ACCEPTED = "accepted"
+        RETURNED = "returned"
+
+    complaint = models.ForeignKey("complaints.Complaint", on_delete=models.PROTECT, related_name="assignments")
+    unit = models.ForeignKey("complaints.OrgUnit", on_delete=models.PROTECT, related_name="assignments")
+    instructions = models.TextField(blank=True)
+    assigned_by = models.ForeignKey(STAFF, on_delete=models.PROTECT, related_name="+")
+    assigned_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    accepted_by = models.ForeignKey(STAFF, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    handler = models.ForeignKey(STAFF, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    return_reason = models.TextField(blank=True)
+
+
+class OwnershipTransfer(models.Model):
+    """首问负责制: the owner stays the owner until the receiver accepts."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        ACCEPTED = "accepted"
+        CANCELLED = "cancelled"
+
+    complaint = models.ForeignKey("complaints.Complaint", on_delete=models.PROTECT, related_name="transfers")
+    from_staff = models.ForeignKey(STAFF, on_delete=models.PROTECT, related_name="+")
+    to_staff = models.ForeignKey(STAFF, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    requested_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+
+class Finding(models.Model):
+    class Kind(models.TextChoices):
+        NOTE = "note", "调查记录 Note"
+        INTERVIEW = "interview", "访谈 Interview"
+        FACT = "fact", "事实认定 Fact"
+
+    complaint = models.ForeignKey("complaints.Complaint", on_delete=models.PROTECT, related_name="findings")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    text = models.TextField()
+    author = models.ForeignKey(STAFF, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+
+class Proposal(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        APPROVED = "approved"
+        REJECTED = "rejected"
+
+    complaint = models.ForeignKey("complaints.Complaint", on_delete=models.PROTECT, related_name="proposals")
+    summary = models.TextField()
+    facts = models.TextField()
+    responsibility = models.CharField(max_length=20)
+    legal_basis = models.TextField(blank=True)
+    compensation = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    # Roles allowed to approve, fixed when proposed from the authority matrix, so a later
+    # policy change does not move an approval already waiting.
+    approver_roles = models.JSONField(default=list)
+    proposed_by = models.ForeignKey(STAFF, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(STAFF, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+
+
+class Remedy(models.Model):
+    class Kind(models.TextChoices):
+        PAYMENT = "payment", "赔偿/补偿 Payment"
+        RECTIFICATION = "rectification", "整改 Rectification"
+        APOLOGY = "apology", "致歉 Apology"
+        OTHER = "other", "其他 Other"
+
+    complaint = models.ForeignKey("complaints.Complaint", on_delete=models.PROTECT, related_name="remedies")
+    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="remedies")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    description = models.TextField()
+    amount = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    due_date = models.DateField()
+    executed_at = models.DateTimeField(null=True, blank=True)
+    executed_by = models.ForeignKey(STAFF, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    execution_note = models.TextField(blank=True)
+
+
+class Communication(models.Model):
+    class Direction(models.TextChoices):
+        OUTBOUND = "out", "发出 To customer"
+        INBOUND = "in", "收到 From customer"
+
+    class Kind(models.TextChoices):
+        ACKNOWLEDGMENT = "acknowledgment", "受理告知 Acknowledgment"
+        PROGRESS = "progress", "进度 Progress"
+        QUESTION = "question", "询问 Question"
+        RESULT = "result", "处理结果 Result"
+        REDIRECT = "redirect", "转引 Redirect"
+        INQUIRY_ANSWER = "inquiry_answer", "咨询答复 Inquiry answer"
+        CUSTOMER_MESSAGE = "customer_message", "客户来信 Customer message"
+        CONTACT = "contact", "联系客户 Contact"
+
+    complaint = models.ForeignKey("complaints.Complaint", on_delete=models.PROTECT, related_name="communications")
+    direction = models.CharField(max_length=3, choices=Direction.choices)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    channel = models.CharField(max_length=30)
+    body = models.TextField()
+    staff = models.ForeignKey(STAFF, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+    # Phrases the policy forbids that the sender chose to keep after the warning.
+    forbidden_phrases_confirmed = models.JSONField(default=list, blank=True)
+    visible_to_customer = models.BooleanField(default=True)
+
+
+class Extension(models.Model):
+    class Status(models.TextChoices):
+        REQUESTED = "requested"
+        APPROVED = "approved"
+        REFUSED = "refused"
+
+    complaint = models.ForeignKey("complaints.Complaint", on_delete=models.PROTECT, related_name="extensions")
+    clock_code = models.CharField(max_length=40)
+    sequence = models.PositiveSmallIntegerField(help_text="1 = first extension; 2+ = further, need consent")
+    working_days = models.PositiveSmallIntegerField()
+    reason = models.TextField(help_text="未能办结原因")
+    plan = models.TextField(help_text="下一步处理方案")
+    customer_consent = models.BooleanField(default=False)
+    consent_note = models.TextField(blank=True)
+    requested_by = models.ForeignKey(STAFF, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    due_before = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    decided_by = models.ForeignKey(STAFF, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    due_after = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+
+
+class Callback(models.Model):
+    complaint = models.ForeignKey("complaints.Complaint", on_delete=models.PROTECT, related_name="callbacks")
+    agent = models.ForeignKey(STAFF, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+    channel = models.CharField(max_length=30)
+    satisfied = models.BooleanField()
+    opinion = models.TextField(blank=True)
+
+
+class Accountability(models.Model):
+    """责任追究: who was held to account and how (001 第十、十八条)."""
+
+    complaint = models.ForeignKey("complaints.Complaint", on_delete=models.PROTECT, related_name="accountability")
+    staff = models.ForeignKey(STAFF, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey("complaints.OrgUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=30)  # warning / training / fine / dismissal / process_fix / none
+    description = models.TextField()
+    reported_to_regulator = models.BooleanField(default=False)
+    decided_by = models.ForeignKey(STAFF, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()

@@ -1,0 +1,30 @@
+"""Running clocks. Each stores its due time, so "overdue" and "due within N" are
+indexed range queries rather than a loop over cases (DESIGN rule 4)."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class ComplaintClock(models.Model):
+    class Status(models.TextChoices):
+        RUNNING = "running"
+        PAUSED = "paused"
+        STOPPED = "stopped"
+
+    complaint = models.ForeignKey("complaints.Complaint", on_delete=models.PROTECT, related_name="clocks")
+    code = models.CharField(max_length=40)
+    unit = models.CharField(max_length=20)
+    started_at = models.DateTimeField()
+    due_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    paused_at = models.DateTimeField(null=True, blank=True)
+    pause_reason = models.CharField(max_length=200, blank=True)
+    stopped_at = models.DateTimeField(null=True, blank=True)
+    # Set when stopped after the due time, or by the sweep when a running clock passes it.
+    breached = models.BooleanField(default=False)
+    extended = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["complaint", "code"], name="one_clock_per_code")]
+        indexes = [models.Index(fields=["status", "due_at"], name="clock_open_due")]

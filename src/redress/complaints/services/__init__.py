@@ -1,0 +1,66 @@
+"""The service layer: the only code that changes complaints (DESIGN rule 1).
+
+Views, the API, the CLI and the sweep call these functions; each is one transaction
+that checks the lifecycle table and the guards, writes the rows, appends the ledger
+event and queues the notifications.
+"""
+
+from redress.complaints.services.evidence import evidence_add
+from redress.complaints.services.handling import (
+    RemedyInput,
+    assignment_accept,
+    assignment_return,
+    complaint_assess,
+    complaint_dispatch,
+    complaint_escalate,
+    contact_record,
+    finding_add,
+    party_add,
+    resolution_decide,
+    resolution_propose,
+    transfer_accept,
+    transfer_request,
+)
+from redress.complaints.services.intake import (
+    ComplaintInput,
+    CustomerInput,
+    PartyInput,
+    complaint_receive,
+    complaint_redirect,
+    complaint_register,
+    inquiry_answer,
+    resolve_on_spot,
+)
+from redress.complaints.services.links import complaint_link, complaint_recomplain
+from redress.complaints.services.messages import ForbiddenPhrases, customer_message_receive, message_send
+from redress.complaints.services.outcome import (
+    accountability_record,
+    callback_record,
+    close_without_callback,
+    complaint_archive,
+    complaint_refer,
+    complaint_withdraw,
+    deem_closed,
+    referral_outcome,
+    remedy_execute,
+    result_communicate,
+)
+from redress.complaints.services.timing import (
+    extension_decide,
+    extension_request,
+    mark_breaches,
+    pause_clocks,
+    resume_clocks,
+)
+
+__all__ = [
+    "ComplaintInput", "CustomerInput", "ForbiddenPhrases", "PartyInput", "RemedyInput",
+    "accountability_record", "assignment_accept", "assignment_return", "callback_record",
+    "close_without_callback", "complaint_archive", "complaint_assess", "complaint_dispatch",
+    "complaint_escalate", "complaint_link", "complaint_receive", "complaint_recomplain",
+    "complaint_redirect", "complaint_refer", "complaint_register", "complaint_withdraw",
+    "contact_record", "customer_message_receive", "deem_closed", "evidence_add", "extension_decide",
+    "extension_request", "finding_add", "inquiry_answer", "mark_breaches", "message_send", "party_add",
+    "pause_clocks", "referral_outcome", "remedy_execute", "resolution_decide", "resolution_propose",
+    "resolve_on_spot", "result_communicate", "resume_clocks", "transfer_accept", "transfer_request",
+]

@@ -1,0 +1,116 @@
+"""The one door every change of a complaint goes through (DESIGN rule 1).
+
+`acting_on` opens a transaction, locks the complaint row, checks the optimistic
+version and the lifecycle table, and hands the service a `Step`. The service checks
+its guards, writes its rows and calls `step.record(...)` for the ledger event and
+`step.notify(...)` for notifications; on leaving, the new state, version and ledger
+head are saved — all in that one transaction, or none of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import transaction
+
+from redress.complaints import ledger
+from redress.complaints.errors import InvalidTransition, NotFound, NotPermitted, StaleComplaint
+from redress.complaints.lifecycle import TRANSITIONS, Action, State, allowed_actions
+from redress.complaints.models import Complaint, Staff
+from redress.complaints.timesource import now as current_time
+from redress.notify.models import OutboxMessage
+from redress.policy.loader import active_pack
+from redress.policy.schema import Pack
+
+CHANNELS = frozenset({"web", "api", "cli", "portal", "email", "sweep", "import", "demo", "test"})
+
+
+@dataclass
+class Step:
+    complaint: Complaint
+    action: Action
+    actor: Staff | None
+    via: str
+    now: datetime
+    pack: Pack
+    before: State
+    role: str = ""  # the role the actor acted in, recorded in the ledger
+    target: State | None = None
+    events: list = field(default_factory=list)
+
+    def move_to(self, state: State) -> None:
+        self.target = state
+
+    def record(self, type_: ledger.EventType, **payload) -> None:
+        after = self.target or self.before
+        if after != self.before and "state" not in payload:
+            payload["state"] = [self.before.value, after.value]
+        self.events.append(
+            ledger.append(self.complaint, type_, at=self.now, actor=self.actor, actor_role=self.role,
+                          channel=self.via, payload=payload)
+        )
+
+    def notify(self, kind: str, *, role: str = "", staff: Staff | None = None, authority: str = "",
+               address: str = "", **payload) -> None:
+        OutboxMessage.objects.create(
+            complaint=self.complaint, kind=kind, to_role=role, to_staff=staff, to_authority=authority,
+            to_address=address, payload={"reference": self.complaint.reference, **payload},
+            created_at=self.now,
+        )
+
+
+def lock(complaint_id: int) -> Complaint:
+    try:
+        return Complaint.objects.select_for_update().get(pk=complaint_id)
+    except Complaint.DoesNotExist:
+        raise NotFound(f"complaint {complaint_id} does not exist") from None
+
+
+def check_allowed(complaint: Complaint, action: Action) -> None:
+    sources, _ = TRANSITIONS[action]
+    if State(complaint.state) not in sources:
+        raise InvalidTransition(action=action.value, state=complaint.state,
+                                allowed=[a.value for a in allowed_actions(complaint.state)])
+
+
+@contextmanager
+def acting_on(complaint: Complaint | int, action: Action, *, actor: Staff | None, via: str,
+              expected_version: int | None = None) -> Iterator[Step]:
+    if via not in CHANNELS:
+        raise ValueError(f"via={via!r}: expected one of {sorted(CHANNELS)}")
+    if actor is not None and not actor.is_active:
+        raise NotPermitted(f"{actor.username} is deactivated")
+    complaint_id = complaint if isinstance(complaint, int) else complaint.pk
+    with transaction.atomic():
+        row = lock(complaint_id)
+        if expected_version is not None and row.version != expected_version:
+            raise StaleComplaint(expected=expected_version, actual=row.version)
+        check_allowed(row, action)
+        step = Step(complaint=row, action=action, actor=actor, via=via, now=current_time(),
+                    pack=active_pack(), before=State(row.state))
+        yield step
+        if step.target is not None:
+            row.state = step.target.value
+        row.version += 1
+        row.updated_at = step.now
+        row.save()
+    if isinstance(complaint, Complaint):
+        # Hand the caller the fresh row so it can keep working with the same object.
+        complaint.refresh_from_db()
+
+
+def require_role(step: Step, roles, what: str) -> str:
+    """The actor must hold one of `roles`; returns the role acted in (for the ledger)."""
+    actor = step.actor
+    if actor is None:
+        raise NotPermitted(f"{what} needs a member of staff")
+    wanted = [str(r) for r in roles]
+    for role in wanted:
+        if actor.has_role(role):
+            step.role = role
+            return role
+    raise NotPermitted(f"{what} needs one of the roles {', '.join(wanted)}; {actor.username} has "
+                       f"{', '.join(sorted(actor.role_set())) or 'none'}")

@@ -1,0 +1,290 @@
+"""Intake: the first responder takes a complaint down and chooses its path (SPEC §3):
+an inquiry answered, a complaint resolved on the spot, out of scope and redirected, or
+registered with an acknowledgment."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.core.validators import EmailValidator
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+
+from redress.complaints import ledger, triggers
+from redress.complaints.errors import NotPermitted, ValidationFailed
+from redress.complaints.guards import ensure_may_accept_or_handle
+from redress.complaints.ledger import EventType
+from redress.complaints.lifecycle import Action, State
+from redress.complaints.models import Communication, Complaint, ComplaintParty, Customer, OrgUnit, Staff
+from redress.complaints.references import next_reference
+from redress.complaints.services.base import Step, acting_on, require_role
+from redress.complaints.services.messages import tell_customer
+from redress.complaints.services.timing import calendar_for, reach_stage
+from redress.complaints.timesource import now as current_time
+from redress.notify import texts
+from redress.policy.loader import active_pack
+from redress.policy.schema import Stage
+
+INTAKE_ROLES = ("intake", "complaints_office")
+CLOCK_SKEW = timedelta(minutes=5)  # a phone's clock a little ahead is not "the future"
+EARLIEST = datetime(1990, 12, 1, tzinfo=UTC)  # Shanghai Stock Exchange opened; nothing is older
+
+
+@dataclass
+class CustomerInput:
+    name: str
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+    account_number: str = ""
+    id_type: str = ""
+    id_number: str = ""
+    preferred_channel: str = ""
+    language: str = "zh-hans"
+
+
+@dataclass
+class PartyInput:
+    kind: str  # unit / employee / product
+    unit: OrgUnit | None = None
+    staff: Staff | None = None
+    product: str = ""
+    description: str = ""
+
+
+@dataclass
+class ComplaintInput:
+    customer: CustomerInput
+    channel: str
+    subject: str
+    cause: str
+    request: str = ""
+    amount_claimed: str | Decimal | None = None
+    currency: str = "CNY"
+    received_at: datetime | None = None
+    kind: str = Complaint.Kind.COMPLAINT
+    branch: OrgUnit | None = None
+    parties: list[PartyInput] = field(default_factory=list)
+    referral_source: str = ""
+    external_reference: str = ""
+
+
+def _clean_amount(value) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        amount = Decimal(str(value).replace(",", "").strip())
+    except InvalidOperation:
+        raise ValidationFailed("amount_claimed", f"must be a number, got {str(value)[:40]!r}") from None
+    if not amount.is_finite():
+        raise ValidationFailed("amount_claimed", "must be a finite number")
+    if amount < 0:
+        raise ValidationFailed("amount_claimed", "may not be negative")
+    if amount >= Decimal("1e14"):
+        raise ValidationFailed("amount_claimed", "is larger than any amount this system records (10^14)")
+    return amount.quantize(Decimal("0.01"))
+
+
+def _validate(data: ComplaintInput, pack, now: datetime) -> None:
+    c = data.customer
+    if not c.name.strip():
+        raise ValidationFailed("customer.name", "the complainant's name is required")
+    if not (c.phone.strip() or c.email.strip() or c.address.strip()):
+        raise ValidationFailed("customer.contact", "give at least one way to reach the complainant: phone, email or address")
+    if c.email:
+        try:
+            EmailValidator()(c.email)
+        except DjangoValidationError:
+            raise ValidationFailed("customer.email", f"{c.email[:60]!r} is not an email address") from None
+    if c.phone and not any(ch.isdigit() for ch in c.phone):
+        raise ValidationFailed("customer.phone", "must contain digits")
+    if data.channel not in pack.channel_codes():
+        raise ValidationFailed("channel", f"unknown channel {data.channel!r}; the policy allows {', '.join(pack.channel_codes())}")
+    if not data.subject.strip():
+        raise ValidationFailed("subject", "a short subject is required")
+    if len(data.subject) > 200:
+        raise ValidationFailed("subject", "at most 200 characters")
+    if not data.cause.strip():
+        raise ValidationFailed("cause", "say what happened (事由)")
+    if data.kind not in Complaint.Kind.values:
+        raise ValidationFailed("kind", f"must be one of {', '.join(Complaint.Kind.values)}")
+    if data.received_at is not None:
+        if data.received_at.tzinfo is None:
+            raise ValidationFailed("received_at", "must carry a time zone")
+        if data.received_at > now + CLOCK_SKEW:
+            raise ValidationFailed("received_at", "may not be in the future")
+        if data.received_at < EARLIEST:
+            raise ValidationFailed("received_at", "is before any date this system records (1990-12)")
+    for i, party in enumerate(data.parties):
+        if party.kind not in ComplaintParty.Kind.values:
+            raise ValidationFailed(f"parties[{i}].kind", f"must be one of {', '.join(ComplaintParty.Kind.values)}")
+        needed = {"unit": party.unit, "employee": party.staff, "product": party.product.strip()}[party.kind]
+        if not needed:
+            raise ValidationFailed(f"parties[{i}]", f"a {party.kind} party must name the {party.kind}")
+    if data.referral_source and pack.authority(data.referral_source) is None:
+        raise ValidationFailed("referral_source", f"unknown authority {data.referral_source!r}")
+
+
+def _customer(data: CustomerInput, now: datetime) -> Customer:
+    """Reuse the customer record when the account number is known, updating the contact
+    details given now (the latest the customer told us)."""
+    fields = {k: getattr(data, k).strip() for k in ("name", "phone", "email", "address", "account_number",
+                                                    "id_type", "id_number", "preferred_channel")}
+    fields["language"] = data.language or "zh-hans"
+    if fields["account_number"]:
+        existing = Customer.objects.filter(account_number=fields["account_number"]).order_by("id").first()
+        if existing:
+            for key, value in fields.items():
+                if value:
+                    setattr(existing, key, value)
+            existing.save()
+            return existing
+    return Customer.objects.create(created_at=now, **fields)
+
+
+def complaint_receive(*, actor: Staff, data: ComplaintInput, via: str = "web", register: bool = False) -> Complaint:
+    """Take a complaint (or inquiry) down. With `register=True` it is also registered
+    and acknowledged in the same transaction — the usual case at a call-centre seat."""
+    pack = active_pack()
+    now = current_time()
+    _validate(data, pack, now)
+    amount = _clean_amount(data.amount_claimed)
+    if not any(actor.has_role(r) for r in INTAKE_ROLES):
+        raise NotPermitted(f"taking complaints down needs one of the roles {', '.join(INTAKE_ROLES)}")
+    involved = {p.staff.pk for p in data.parties if p.staff is not None}
+    ensure_may_accept_or_handle(actor, None, involved)
+    if actor.unit_id is None:
+        raise NotPermitted(f"{actor.username} belongs to no unit, so cannot be a first responder")
+    if not actor.is_active:
+        raise NotPermitted(f"{actor.username} is deactivated")
+    received_at = data.received_at or now
+    with transaction.atomic():
+        complaint = Complaint.objects.create(
+            reference=next_reference(pack.reference_prefix, received_at.astimezone(calendar_for(pack).tz).year),
+            kind=data.kind, state=State.RECEIVED, policy_code=pack.code, language=data.customer.language or "zh-hans",
+            customer=_customer(data.customer, now), channel=data.channel, received_at=received_at,
+            referral_source=data.referral_source, external_reference=data.external_reference,
+            subject=data.subject.strip(), cause=data.cause.strip(), request=data.request.strip(),
+            amount_claimed=amount, currency=data.currency, is_economic_dispute=bool(amount and amount > 0),
+            intake_unit_id=actor.unit_id, branch=data.branch, owner=actor, first_responder=actor,
+            created_at=now, updated_at=now,
+        )
+        for party in data.parties:
+            ComplaintParty.objects.create(complaint=complaint, kind=party.kind, unit=party.unit, staff=party.staff,
+                                          product=party.product, description=party.description)
+        flags = triggers.detect(pack, data.subject, data.cause, data.request)
+        complaint.critical_flags = flags
+        role = next(r for r in INTAKE_ROLES if actor.has_role(r))
+        ledger.append(complaint, EventType.RECEIVED, at=now, actor=actor, actor_role=role, channel=via, payload={
+            "kind": data.kind, "channel": data.channel, "received_at": received_at,
+            "amount_claimed": amount, "parties": len(data.parties), "referral_source": data.referral_source,
+        })
+        step = Step(complaint=complaint, action=Action.REGISTER, actor=actor, via=via, now=now, pack=pack,
+                    before=State.RECEIVED, role=role)
+        if flags:
+            raise_triggers(step, flags, source="keywords")
+        reach_stage(step, Stage.RECEIVED)
+        complaint.save()
+        if register:
+            complaint_register(complaint, actor=actor, via=via)
+    return complaint
+
+
+def raise_triggers(step: Step, codes: list[str], *, source: str) -> None:
+    """Report critical triggers at once to the roles and authorities the policy names
+    (001 第三、十八、二十条): one ledger event, one outbox row per addressee."""
+    for code in codes:
+        trigger = next(t for t in step.pack.triggers if t.code == code)
+        for role in trigger.notify_roles:
+            step.notify("critical_trigger", role=role, trigger=code)
+        for authority in trigger.notify_authorities:
+            step.notify("critical_trigger_authority", authority=authority, trigger=code)
+    step.record(EventType.TRIGGER_RAISED, triggers=codes, source=source)
+
+
+def _reply_channel(c: Complaint) -> str:
+    return c.customer.preferred_channel or c.channel
+
+
+def complaint_register(complaint: Complaint | int, *, actor: Staff, via: str = "web",
+                       expected_version: int | None = None) -> Complaint:
+    """Register and acknowledge: the customer is told the reference, the process, the
+    time limit and their rights (002 §二(一))."""
+    with acting_on(complaint, Action.REGISTER, actor=actor, via=via, expected_version=expected_version) as step:
+        require_role(step, INTAKE_ROLES, "registering a complaint")
+        ensure_may_accept_or_handle(actor, step.complaint)
+        c = step.complaint
+        if c.kind == Complaint.Kind.INQUIRY:
+            # Answering failed to satisfy: it becomes a complaint (001 第十五条).
+            c.kind = Complaint.Kind.COMPLAINT
+            c.clocks.filter(status__in=("running", "paused")).update(status="stopped", stopped_at=step.now)
+        step.move_to(State.REGISTERED)
+        c.registered_at = step.now
+        reach_stage(step, Stage.REGISTERED)
+        clock = c.clocks.filter(code__in=[k.code for k in step.pack.clocks if k.extendable]).first()
+        body = texts.acknowledgment(pack=step.pack, reference=c.reference, language=c.language,
+                                    due=clock.due_at if clock else None, tz=calendar_for(step.pack).tz)
+        message = tell_customer(step, Communication.Kind.ACKNOWLEDGMENT, body, channel=_reply_channel(c))
+        step.record(EventType.REGISTERED, acknowledgment=message.pk, due=clock.due_at if clock else None)
+    return step.complaint
+
+
+def inquiry_answer(complaint: Complaint | int, *, actor: Staff, answer: str, via: str = "web",
+                   expected_version: int | None = None) -> Complaint:
+    """An inquiry answered and accepted by the customer: not counted as a complaint
+    (001 第十五条)."""
+    if not answer.strip():
+        raise ValidationFailed("answer", "record the answer given to the customer")
+    with acting_on(complaint, Action.ANSWER_INQUIRY, actor=actor, via=via, expected_version=expected_version) as step:
+        require_role(step, INTAKE_ROLES, "answering an inquiry")
+        c = step.complaint
+        c.kind = Complaint.Kind.INQUIRY
+        c.resolution, c.outcome, c.closed_at = answer, "inquiry_answered", step.now
+        step.move_to(State.CLOSED_INQUIRY)
+        tell_customer(step, Communication.Kind.INQUIRY_ANSWER, answer, channel=_reply_channel(c))
+        reach_stage(step, Stage.COMMUNICATED)
+        reach_stage(step, Stage.CLOSED)
+        step.record(EventType.INQUIRY_ANSWERED, answer=answer)
+    return step.complaint
+
+
+def resolve_on_spot(complaint: Complaint | int, *, actor: Staff, resolution: str, customer_opinion: str = "",
+                    via: str = "web", expected_version: int | None = None) -> Complaint:
+    """Resolved at once and the customer satisfied, not pursuing it further (004 §7(一),
+    001 第二十二条)."""
+    if not resolution.strip():
+        raise ValidationFailed("resolution", "record how it was resolved")
+    with acting_on(complaint, Action.RESOLVE_ON_SPOT, actor=actor, via=via, expected_version=expected_version) as step:
+        require_role(step, INTAKE_ROLES, "resolving on the spot")
+        ensure_may_accept_or_handle(actor, step.complaint)
+        c = step.complaint
+        c.resolution, c.customer_opinion, c.satisfied = resolution, customer_opinion, True
+        c.outcome, c.closed_at, c.handler = "resolved_on_spot", step.now, actor
+        step.move_to(State.RESOLVED_ON_SPOT)
+        reach_stage(step, Stage.COMMUNICATED)
+        reach_stage(step, Stage.CLOSED)
+        step.record(EventType.RESOLVED_ON_SPOT, resolution=resolution, customer_opinion=customer_opinion)
+    return step.complaint
+
+
+def complaint_redirect(complaint: Complaint | int, *, actor: Staff, authority: str, note: str = "",
+                       via: str = "web", expected_version: int | None = None) -> Complaint:
+    """Out of scope: tell the customer which body is competent and how to reach it
+    (004 第十七条)."""
+    with acting_on(complaint, Action.REDIRECT, actor=actor, via=via, expected_version=expected_version) as step:
+        require_role(step, INTAKE_ROLES, "redirecting a complaint")
+        target = step.pack.authority(authority)
+        if target is None:
+            known = ", ".join(a.code for a in step.pack.authorities)
+            raise ValidationFailed("authority", f"unknown authority {authority!r}; the policy lists {known}")
+        c = step.complaint
+        c.redirect_authority, c.outcome, c.closed_at = authority, "redirected", step.now
+        step.move_to(State.REDIRECTED)
+        body = texts.redirect(authority_name=target.name.get(c.language), contact=target.contact,
+                              language=c.language, note=note)
+        message = tell_customer(step, Communication.Kind.REDIRECT, body, channel=_reply_channel(c))
+        reach_stage(step, Stage.CLOSED)
+        step.record(EventType.REDIRECTED, authority=authority, message=message.pk)
+    return step.complaint

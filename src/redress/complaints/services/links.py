@@ -1,0 +1,62 @@
+"""Re-complaints and links between complaints (004 §7(七); SPEC §3)."""
+
+from __future__ import annotations
+
+from redress.complaints.errors import ValidationFailed
+from redress.complaints.guards import ensure_may_accept_or_handle
+from redress.complaints.ledger import EventType
+from redress.complaints.lifecycle import Action, State
+from redress.complaints.models import Complaint, ComplaintLink, Staff
+from redress.complaints.services.base import acting_on, require_role
+from redress.complaints.services.intake import ComplaintInput, CustomerInput, PartyInput, complaint_receive
+from redress.complaints.services.timing import reach_stage
+from redress.policy.schema import Stage
+
+
+def complaint_recomplain(original: Complaint | int, *, actor: Staff, cause: str, request: str = "",
+                         channel: str | None = None, via: str = "web") -> Complaint:
+    """The customer does not accept the outcome: a new complaint, linked to the original
+    (the original 处理单 attached), goes to the responsible or a higher department.
+    An original still awaiting callback or in follow-up is closed as not satisfied."""
+    if not cause.strip():
+        raise ValidationFailed("cause", "say what the customer does not accept")
+    with acting_on(original, Action.RECOMPLAIN, actor=actor, via=via) as step:
+        require_role(step, ["intake", "callback", "complaints_office"], "taking a re-complaint")
+        o = step.complaint
+        ensure_may_accept_or_handle(actor, o)
+        cust = o.customer
+        data = ComplaintInput(
+            customer=CustomerInput(name=cust.name, phone=cust.phone, email=cust.email, address=cust.address,
+                                   account_number=cust.account_number, preferred_channel=cust.preferred_channel,
+                                   language=cust.language),
+            channel=channel or o.channel, subject=f"再投诉 Re-complaint {o.reference}: {o.subject}"[:200],
+            cause=cause, request=request or o.request, amount_claimed=o.amount_claimed, currency=o.currency,
+            branch=o.branch,
+            parties=[PartyInput(kind=p.kind, unit=p.unit, staff=p.staff, product=p.product,
+                                description=p.description) for p in o.parties.all()],
+        )
+        new = complaint_receive(actor=actor, data=data, via=via, register=True)
+        ComplaintLink.objects.create(source=new, target=o, kind=ComplaintLink.Kind.RECOMPLAINT, created_at=step.now)
+        if o.state in (State.FOLLOW_UP, State.AWAITING_CALLBACK):
+            o.satisfied, o.closed_at = False, step.now
+            step.move_to(State.CLOSED)
+            reach_stage(step, Stage.CLOSED)
+        step.record(EventType.RECOMPLAINED, new_reference=new.reference, new_id=new.pk, cause=cause)
+        step.notify("recomplaint", role="complaints_office", new_reference=new.reference,
+                    previous_unit=o.responsible_unit.code if o.responsible_unit else "")
+    return Complaint.objects.get(pk=new.pk)
+
+
+def complaint_link(complaint: Complaint | int, *, actor: Staff, other: Complaint, kind: str, via: str = "web") -> ComplaintLink:
+    if kind not in (ComplaintLink.Kind.DUPLICATE, ComplaintLink.Kind.RELATED):
+        raise ValidationFailed("kind", "must be duplicate or related (re-complaints link themselves)")
+    with acting_on(complaint, Action.LINK, actor=actor, via=via) as step:
+        require_role(step, ["intake", "handler", "dept_head", "complaints_office"], "linking complaints")
+        if other.pk == step.complaint.pk:
+            raise ValidationFailed("other", "a complaint cannot be linked to itself")
+        link, created = ComplaintLink.objects.get_or_create(source=step.complaint, target=other, kind=kind,
+                                                           defaults={"created_at": step.now})
+        if not created:
+            raise ValidationFailed("other", f"already linked to {other.reference} as {kind}")
+        step.record(EventType.LINKED, other=other.reference, kind=kind)
+    return link

@@ -1,0 +1,100 @@
+"""Messages to and from the complainant (SPEC §7): forbidden phrases are caught before
+anything is sent (001 第十七条), and a customer's reply restarts clocks paused for it."""
+
+from __future__ import annotations
+
+from redress.complaints import triggers
+from redress.complaints.errors import DomainError, ValidationFailed
+from redress.complaints.ledger import EventType
+from redress.complaints.lifecycle import Action
+from redress.complaints.models import Communication, Complaint, Staff
+from redress.complaints.services.base import Step, acting_on, require_role
+from redress.complaints.services.timing import resume_clocks_in
+from redress.notify.models import OutboxMessage
+from redress.policy.schema import Pack
+
+SENDER_ROLES = ("intake", "handler", "dept_head", "complaints_office")
+
+
+class ForbiddenPhrases(DomainError):
+    """The reply contains phrases the policy forbids. The sender sees them and must
+    rephrase, or confirm each one explicitly (which is recorded in the ledger)."""
+
+    code = "forbidden_phrases"
+
+    def __init__(self, phrases: list[str]):
+        quoted = "、".join(f"「{p}」" for p in phrases)
+        super().__init__(f"body: the reply contains forbidden phrases {quoted} (001 第十七条); rephrase it",
+                         field="body")
+        self.phrases = phrases
+
+    def as_dict(self) -> dict:
+        return {**super().as_dict(), "phrases": self.phrases}
+
+
+def check_phrases(pack: Pack, body: str, confirmed: list[str] | None) -> list[str]:
+    found = triggers.forbidden_in(pack, body)
+    unconfirmed = [p for p in found if p not in (confirmed or [])]
+    if unconfirmed:
+        raise ForbiddenPhrases(unconfirmed)
+    return found
+
+
+def tell_customer(step: Step, kind: str, body: str, *, channel: str, confirmed: list[str] | None = None,
+                  visible: bool = True) -> Communication:
+    c = step.complaint
+    message = Communication.objects.create(complaint=c, direction=Communication.Direction.OUTBOUND, kind=kind,
+                                           channel=channel, body=body, staff=step.actor, at=step.now,
+                                           forbidden_phrases_confirmed=confirmed or [], visible_to_customer=visible)
+    customer = c.customer
+    address = customer.email if channel in ("email", "web", "app") and customer.email else customer.phone
+    if address or customer.email:
+        OutboxMessage.objects.create(complaint=c, kind="customer_message", to_address=address or customer.email,
+                                     payload={"communication": message.pk, "reference": c.reference},
+                                     created_at=step.now)
+    return message
+
+
+def message_send(complaint: Complaint | int, *, actor: Staff, kind: str, body: str, channel: str,
+                 confirm_phrases: list[str] | None = None, wait_for_reply: bool = False, via: str = "web",
+                 expected_version: int | None = None) -> Communication:
+    """A progress update or a question to the customer (002 §二(四)). A question may
+    pause the clocks until the customer answers."""
+    allowed = (Communication.Kind.PROGRESS, Communication.Kind.QUESTION)
+    if kind not in allowed:
+        raise ValidationFailed("kind", f"must be one of {', '.join(allowed)}")
+    if not body.strip():
+        raise ValidationFailed("body", "may not be empty")
+    with acting_on(complaint, Action.SEND_MESSAGE, actor=actor, via=via, expected_version=expected_version) as step:
+        require_role(step, SENDER_ROLES, "writing to the customer")
+        if channel not in step.pack.channel_codes():
+            raise ValidationFailed("channel", f"unknown channel {channel!r}")
+        confirmed = check_phrases(step.pack, body, confirm_phrases)
+        message = tell_customer(step, kind, body, channel=channel, confirmed=confirmed)
+        paused = []
+        if wait_for_reply and kind == Communication.Kind.QUESTION:
+            for clock in step.complaint.clocks.filter(status="running"):
+                clock.status, clock.paused_at, clock.pause_reason = "paused", step.now, "waiting for the customer"
+                clock.save(update_fields=["status", "paused_at", "pause_reason"])
+                paused.append(clock.code)
+        step.record(EventType.MESSAGE_SENT, message=message.pk, kind=kind, channel=channel,
+                    forbidden_confirmed=confirmed, paused=paused)
+    return message
+
+
+def customer_message_receive(complaint: Complaint | int, *, body: str, channel: str, via: str = "portal",
+                             actor: Staff | None = None) -> Communication:
+    """A message from the complainant (portal, email, or typed in by staff from a call).
+    Clocks paused waiting for the customer start again."""
+    if not body.strip():
+        raise ValidationFailed("body", "may not be empty")
+    with acting_on(complaint, Action.SEND_MESSAGE, actor=actor, via=via) as step:
+        step.role = "customer" if actor is None else (sorted(actor.role_set()) or ["staff"])[0]
+        message = Communication.objects.create(complaint=step.complaint, direction=Communication.Direction.INBOUND,
+                                               kind=Communication.Kind.CUSTOMER_MESSAGE, channel=channel, body=body,
+                                               staff=actor, at=step.now)
+        resumed = resume_clocks_in(step)
+        step.record(EventType.MESSAGE_RECEIVED, message=message.pk, channel=channel, resumed=resumed)
+        owner = step.complaint.handler or step.complaint.owner
+        step.notify("customer_replied", staff=owner, message=message.pk)
+    return message

@@ -1,0 +1,232 @@
+"""Clocks and extensions (SPEC §6; 001 第二十二条).
+
+A clock starts and stops when the complaint reaches a lifecycle stage named by the
+policy; its due time is computed once on the institution's calendar and stored.
+Pausing (waiting for the customer) gives the paused time back on resume.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import lru_cache
+
+from redress.complaints.errors import NotPermitted, ValidationFailed
+from redress.complaints.ledger import EventType
+from redress.complaints.lifecycle import Action
+from redress.complaints.models import Complaint, ComplaintClock, Extension
+from redress.complaints.services.base import Step, acting_on, require_role
+from redress.complaints.timesource import now as current_time
+from redress.policy.schema import CalendarPolicy, Duration, Pack, Stage, Unit
+from redress.sla.calendar import WorkCalendar
+
+OPEN_CLOCK = (ComplaintClock.Status.RUNNING, ComplaintClock.Status.PAUSED)
+
+
+@lru_cache(maxsize=16)
+def _calendar(policy_json: str) -> WorkCalendar:
+    return WorkCalendar.from_policy(CalendarPolicy.model_validate_json(policy_json))
+
+
+def calendar_for(pack: Pack) -> WorkCalendar:
+    return _calendar(pack.calendar.model_dump_json(by_alias=True))
+
+
+def reach_stage(step: Step, stage: Stage) -> None:
+    """Stop the clocks that end at `stage` (every clock, when the case closes) and start
+    the ones that begin there. Idempotent per clock: a stage reached twice (say, a
+    re-dispatch after a returned work order) does not restart a clock."""
+    complaint, pack = step.complaint, step.pack
+    open_clocks = list(complaint.clocks.filter(status__in=OPEN_CLOCK))
+    for clock in open_clocks:
+        definition = pack.clock(clock.code)
+        if stage == Stage.CLOSED or (definition and definition.stops_on == stage):
+            _stop(clock, step.now)
+    existing = set(complaint.clocks.values_list("code", flat=True))
+    is_inquiry = complaint.kind == Complaint.Kind.INQUIRY
+    cal = calendar_for(pack)
+    for definition in pack.clocks:
+        if definition.starts_on != stage or definition.code in existing:
+            continue
+        if definition.applies_to_inquiries != is_inquiry:
+            continue
+        ComplaintClock.objects.create(
+            complaint=complaint, code=definition.code, unit=definition.limit.unit.value, started_at=step.now,
+            due_at=cal.due(step.now, definition.limit),
+        )
+
+
+def _stop(clock: ComplaintClock, at: datetime) -> None:
+    effective = clock.paused_at or at  # a paused clock was not running when the case moved on
+    clock.status = ComplaintClock.Status.STOPPED
+    clock.stopped_at = at
+    clock.breached = clock.breached or effective > clock.due_at
+    clock.save(update_fields=["status", "stopped_at", "breached"])
+
+
+def pause_clocks(complaint: Complaint | int, *, actor, reason: str, via: str = "web",
+                 expected_version: int | None = None) -> Complaint:
+    """Stop the clocks while waiting for the customer (e.g. documents asked for)."""
+    if not reason.strip():
+        raise ValidationFailed("reason", "say what the case is waiting for")
+    with acting_on(complaint, Action.PAUSE_CLOCK, actor=actor, via=via, expected_version=expected_version) as step:
+        require_role(step, ["handler", "dept_head", "complaints_office", "intake"], "pausing a clock")
+        running = list(step.complaint.clocks.filter(status=ComplaintClock.Status.RUNNING))
+        if not running:
+            raise ValidationFailed("clocks", "no clock is running")
+        for clock in running:
+            clock.status, clock.paused_at, clock.pause_reason = ComplaintClock.Status.PAUSED, step.now, reason[:200]
+            clock.save(update_fields=["status", "paused_at", "pause_reason"])
+        step.record(EventType.CLOCK_PAUSED, clocks=[c.code for c in running], reason=reason)
+    return step.complaint
+
+
+def resume_clocks_in(step: Step) -> list[str]:
+    cal = calendar_for(step.pack)
+    resumed = []
+    for clock in step.complaint.clocks.filter(status=ComplaintClock.Status.PAUSED):
+        clock.due_at = cal.shift_for_pause(clock.due_at, clock.paused_at, step.now, Unit(clock.unit))
+        clock.status, clock.paused_at, clock.pause_reason = ComplaintClock.Status.RUNNING, None, ""
+        clock.save(update_fields=["due_at", "status", "paused_at", "pause_reason"])
+        resumed.append(clock.code)
+    return resumed
+
+
+def resume_clocks(complaint: Complaint | int, *, actor, via: str = "web",
+                  expected_version: int | None = None) -> Complaint:
+    with acting_on(complaint, Action.RESUME_CLOCK, actor=actor, via=via, expected_version=expected_version) as step:
+        require_role(step, ["handler", "dept_head", "complaints_office", "intake"], "resuming a clock")
+        resumed = resume_clocks_in(step)
+        if not resumed:
+            raise ValidationFailed("clocks", "no clock is paused")
+        step.record(EventType.CLOCK_RESUMED, clocks=resumed)
+    return step.complaint
+
+
+# ---- extensions (001 第二十二条) ----------------------------------------------------
+
+
+def extension_request(complaint: Complaint | int, *, actor, working_days: int, reason: str, plan: str,
+                      customer_consent: bool = False, consent_note: str = "", via: str = "web",
+                      expected_version: int | None = None) -> Extension:
+    with acting_on(complaint, Action.REQUEST_EXTENSION, actor=actor, via=via,
+                   expected_version=expected_version) as step:
+        require_role(step, ["handler", "dept_head", "complaints_office"], "requesting an extension")
+        policy = step.pack.extension
+        if policy is None:
+            raise NotPermitted(f"the policy {step.pack.code} does not allow extensions")
+        clock = _extendable_clock(step, policy.clock)
+        if not reason.strip():
+            raise ValidationFailed("reason", "say why the case cannot be finished in time (未能办结原因)")
+        if not plan.strip():
+            raise ValidationFailed("plan", "say what will be done next (下一步处理方案)")
+        if step.complaint.extensions.filter(status=Extension.Status.REQUESTED).exists():
+            raise ValidationFailed("extension", "an extension request is already waiting for a decision")
+        sequence = step.complaint.extensions.filter(status=Extension.Status.APPROVED).count() + 1
+        cal = calendar_for(step.pack)
+        if not isinstance(working_days, int) or working_days < 1:
+            raise ValidationFailed("working_days", "must be a whole number of working days, at least 1")
+        if sequence == 1:
+            _check_first_extension(step, cal, clock, working_days, policy)
+        else:
+            _check_further_extension(working_days, customer_consent, consent_note, policy)
+        ext = Extension.objects.create(
+            complaint=step.complaint, clock_code=clock.code, sequence=sequence, working_days=working_days,
+            reason=reason, plan=plan, customer_consent=customer_consent, consent_note=consent_note,
+            requested_by=actor, requested_at=step.now, due_before=clock.due_at,
+        )
+        step.record(EventType.EXTENSION_REQUESTED, extension=ext.pk, sequence=sequence, working_days=working_days,
+                    reason=reason, plan=plan, customer_consent=customer_consent, due=clock.due_at)
+        for role in policy.approver_roles:
+            step.notify("extension_requested", role=role, extension=ext.pk)
+    return ext
+
+
+def _extendable_clock(step: Step, code: str) -> ComplaintClock:
+    clock = step.complaint.clocks.filter(code=code, status__in=OPEN_CLOCK).first()
+    if clock is None:
+        raise ValidationFailed("clock", f"the {code} clock is not running, so there is nothing to extend")
+    return clock
+
+
+def _check_first_extension(step, cal: WorkCalendar, clock, working_days, policy) -> None:
+    notice = policy.min_notice
+    left = cal.working_days_between(step.now, clock.due_at)
+    if notice.unit == Unit.WORKING_DAYS and left < notice.amount:
+        raise ValidationFailed(
+            "requested_at",
+            f"an extension must be requested at least {notice.amount} working days before the time limit "
+            f"(due {clock.due_at.astimezone(cal.tz):%Y-%m-%d %H:%M}; {max(left, 0)} working days left) — 001 第二十二条",
+        )
+    if notice.unit != Unit.WORKING_DAYS and cal.due(step.now, notice) > clock.due_at:
+        raise ValidationFailed("requested_at", f"an extension must be requested {notice.amount} {notice.unit} "
+                                               "before the time limit")
+    limit = policy.max_extension
+    if working_days > limit.amount:
+        raise ValidationFailed("working_days", f"an extension may be at most {limit.amount} working days")
+
+
+def _check_further_extension(working_days, consent: bool, consent_note: str, policy) -> None:
+    if policy.further_requires_consent and not (consent and consent_note.strip()):
+        raise ValidationFailed(
+            "customer_consent",
+            "a further extension needs the complainant's consent, recorded with how and when it was given "
+            "(001 第二十二条)",
+        )
+    if policy.max_further and working_days > policy.max_further.amount:
+        raise ValidationFailed("working_days", f"a further extension may be at most {policy.max_further.amount} days")
+
+
+def extension_decide(complaint: Complaint | int, *, actor, extension_id: int, approve: bool, note: str = "",
+                     via: str = "web", expected_version: int | None = None) -> Extension:
+    with acting_on(complaint, Action.DECIDE_EXTENSION, actor=actor, via=via,
+                   expected_version=expected_version) as step:
+        policy = step.pack.extension
+        if policy is None:
+            raise NotPermitted(f"the policy {step.pack.code} does not allow extensions")
+        require_role(step, policy.approver_roles, "deciding an extension")
+        ext = step.complaint.extensions.filter(pk=extension_id, status=Extension.Status.REQUESTED).first()
+        if ext is None:
+            raise ValidationFailed("extension_id", "no such extension request is waiting for a decision")
+        if ext.requested_by_id == actor.pk:
+            raise NotPermitted("nobody may approve their own extension request (maker–checker)")
+        if not approve and not note.strip():
+            raise ValidationFailed("note", "say why the extension is refused")
+        ext.decided_by, ext.decided_at, ext.decision_note = actor, step.now, note
+        if approve:
+            clock = _extendable_clock(step, ext.clock_code)
+            cal = calendar_for(step.pack)
+            clock.due_at = cal.due(clock.due_at, Duration(amount=ext.working_days, unit=Unit.WORKING_DAYS))
+            clock.extended = True
+            clock.save(update_fields=["due_at", "extended"])
+            ext.status, ext.due_after = Extension.Status.APPROVED, clock.due_at
+            step.record(EventType.EXTENSION_APPROVED, extension=ext.pk, due=clock.due_at, note=note)
+            if ext.sequence > 1:
+                for role in policy.report_further_to:
+                    step.notify("further_extension_report", role=role, extension=ext.pk)
+        else:
+            ext.status = Extension.Status.REFUSED
+            step.record(EventType.EXTENSION_REFUSED, extension=ext.pk, note=note)
+        ext.save()
+        step.notify("extension_decided", staff=ext.requested_by, extension=ext.pk, approved=approve)
+    return ext
+
+
+def mark_breaches(*, via: str = "sweep", limit: int = 500) -> int:
+    """Record once, in the ledger, each running clock that has passed its due time, and
+    tell the complaints office. Indexed on (status, due_at); safe to run repeatedly."""
+    due = (ComplaintClock.objects.filter(status=ComplaintClock.Status.RUNNING, due_at__lt=current_time(),
+                                         breached=False)
+           .values_list("complaint_id", flat=True).distinct()[:limit])
+    count = 0
+    for complaint_id in list(due):
+        with acting_on(complaint_id, Action.MARK_BREACH, actor=None, via=via) as step:
+            late = list(step.complaint.clocks.filter(status=ComplaintClock.Status.RUNNING, due_at__lt=step.now,
+                                                     breached=False))
+            for clock in late:
+                clock.breached = True
+                clock.save(update_fields=["breached"])
+            if late:
+                step.record(EventType.CLOCK_BREACHED, clocks=[c.code for c in late])
+                step.notify("clock_breached", role="complaints_office", clocks=[c.code for c in late])
+                count += len(late)
+    return count

@@ -1,0 +1,34 @@
+"""The transactional outbox: a notification is a row written in the same transaction
+as the change that causes it, so it exists if and only if the change committed. The
+sweep claims rows with a compare-and-set update, so two workers never send one twice."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class OutboxMessage(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        SENDING = "sending"
+        SENT = "sent"
+        FAILED = "failed"
+
+    complaint = models.ForeignKey("complaints.Complaint", null=True, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=40)  # e.g. trigger_raised, assignment_new, clock_breached
+    # Exactly one addressee: a role (fanned out to its holders at send time), a member
+    # of staff, an external authority code, or a customer address.
+    to_role = models.CharField(max_length=30, blank=True)
+    to_staff = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
+    to_authority = models.CharField(max_length=40, blank=True)
+    to_address = models.CharField(max_length=200, blank=True)
+    payload = models.JSONField(default=dict)
+    created_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "created_at"])]

@@ -1,0 +1,295 @@
+"""The shape of a policy pack.
+
+A pack is data (DESIGN rule 3): the category tree, clocks, authority matrix, critical
+triggers, forbidden phrases and the rest. These pydantic models are the schema every
+pack file is checked against at load; `extra="forbid"` everywhere, so a misspelt key
+is an error naming its path instead of a silently ignored rule.
+"""
+
+from __future__ import annotations
+
+from datetime import date, time
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(Strict):
+    """A label in both UI languages."""
+
+    zh_hans: str = Field(alias="zh-hans", min_length=1)
+    en: str = Field(min_length=1)
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    def get(self, language: str | None) -> str:
+        return self.en if (language or "").startswith("en") else self.zh_hans
+
+
+Code = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=40)]
+
+
+class Role(StrEnum):
+    """Staff roles (SPEC §1). Stable codes; labels are rendered at display time."""
+
+    INTAKE = "intake"
+    HANDLER = "handler"
+    DEPT_HEAD = "dept_head"
+    COMPLAINTS_OFFICE = "complaints_office"
+    COMPLIANCE = "compliance"
+    AUDIT = "audit"
+    CRO = "cro"
+    SENIOR_MANAGEMENT = "senior_management"
+    CALLBACK = "callback"
+    AUDITOR = "auditor"
+    ADMIN = "admin"
+
+
+class Severity(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    MAJOR = "major"
+
+
+SEVERITY_ORDER = {s: i for i, s in enumerate(Severity)}
+
+
+class Unit(StrEnum):
+    """How a clock's duration is counted on the institution's calendar."""
+
+    MINUTES = "minutes"  # elapsed wall-clock minutes
+    HOURS = "hours"  # elapsed wall-clock hours
+    WORKING_MINUTES = "working_minutes"  # minutes inside working hours of working days
+    WORKING_HOURS = "working_hours"
+    WORKING_DAYS = "working_days"  # due at close of business of the Nth working day after the start day
+    CALENDAR_DAYS = "calendar_days"
+    SAME_WORKING_DAY = "same_working_day"  # close of business of the start day (or the next working day)
+    MONTHS = "months"
+
+
+class Duration(Strict):
+    amount: int = Field(ge=0)
+    unit: Unit
+
+    @model_validator(mode="after")
+    def _same_day_has_no_amount(self) -> Duration:
+        if self.unit == Unit.SAME_WORKING_DAY and self.amount != 0:
+            raise ValueError("same_working_day takes amount 0")
+        return self
+
+
+class CalendarPolicy(Strict):
+    country: str = Field(pattern=r"^[A-Z]{2}$", description="ISO country whose public holidays apply")
+    subdivision: str | None = None
+    timezone: str
+    work_start: time = time(9, 0)
+    work_end: time = time(17, 0)
+    # Institution overrides: days closed although the country works, and days worked
+    # although the country rests.
+    extra_closures: list[date] = []
+    extra_working_days: list[date] = []
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}") from None
+        return value
+
+    @model_validator(mode="after")
+    def _hours_in_order(self) -> CalendarPolicy:
+        if self.work_start >= self.work_end:
+            raise ValueError("work_start must be before work_end")
+        return self
+
+
+class SpecialStep(Strict):
+    code: Code
+    name: Text
+    # Roles (and external authorities) to tell at once when a complaint enters this category.
+    notify_roles: list[Role] = []
+    notify_authorities: list[Code] = []
+
+
+class Category(Strict):
+    code: Code
+    name: Text
+    description: Text | None = None
+    default_unit: Code | None = Field(None, description="org-unit code that handles it by default")
+    special_steps: list[SpecialStep] = []
+    children: list[Category] = []
+
+
+class Stage(StrEnum):
+    """Lifecycle moments a clock can start or stop on (names of states entered)."""
+
+    RECEIVED = "received"
+    REGISTERED = "registered"
+    DISPATCHED = "dispatched"
+    ASSIGNED = "assigned"  # accepted by the responsible department
+    CONTACTED = "contacted"  # department first contacted the customer
+    COMMUNICATED = "communicated"  # result told to the customer
+    CLOSED = "closed"  # any terminal state
+
+
+class Clock(Strict):
+    code: Code
+    name: Text
+    starts_on: Stage
+    stops_on: Stage
+    limit: Duration
+    applies_to_inquiries: bool = False
+    # The clock whose due time the extension rules move (one per pack).
+    extendable: bool = False
+
+
+class ExtensionPolicy(Strict):
+    clock: Code
+    min_notice: Duration  # request at least this long before the due time
+    max_extension: Duration
+    approver_roles: list[Role] = Field(min_length=1)
+    # After the first extension, any further one needs the complainant's recorded consent.
+    further_requires_consent: bool = True
+    max_further: Duration | None = None
+    report_further_to: list[Role] = []
+
+
+class DeemedClosure(Strict):
+    follow_up: Duration
+    requires_no_repeat_complaint: bool = True
+    requires_no_staff_fault: bool = True
+
+
+class AuthorityRule(Strict):
+    """Who approves a resolution: the first rule that matches wins."""
+
+    max_amount: Decimal | None = Field(None, ge=0, description="inclusive; None = any amount")
+    max_severity: Severity | None = None
+    approver_roles: list[Role] = Field(min_length=1)
+
+
+class EconomicDispute(Strict):
+    decider_roles: list[Role] = Field(min_length=1)
+
+
+class Trigger(Strict):
+    code: Code
+    name: Text
+    keywords: dict[str, list[str]] = Field(default_factory=dict, description="language → keywords")
+    notify_roles: list[Role] = []
+    notify_authorities: list[Code] = []
+    min_severity: Severity = Severity.HIGH
+
+
+class Authority(Strict):
+    """An outside body: regulator, police, mediation centre, arbitration, court."""
+
+    code: Code
+    name: Text
+    contact: str = ""
+
+
+class CallbackPolicy(Strict):
+    required: bool = True
+    within: Duration | None = None
+    # Roles that may never perform it, on top of the handler and involved staff.
+    excluded_roles: list[Role] = []
+
+
+class ChannelDef(Strict):
+    code: Code
+    name: Text
+
+
+class Pack(Strict):
+    code: Code
+    name: Text
+    extends: str | None = None
+    reference_prefix: str = Field(pattern=r"^[A-Z]{2,6}$")
+    retention_years: int = Field(ge=1)
+    calendar: CalendarPolicy
+    channels: list[ChannelDef] = Field(min_length=1)
+    categories: list[Category] = Field(min_length=1)
+    clocks: list[Clock] = Field(min_length=1)
+    extension: ExtensionPolicy | None = None
+    deemed_closure: DeemedClosure | None = None
+    authority_matrix: list[AuthorityRule] = Field(min_length=1)
+    economic_dispute: EconomicDispute
+    triggers: list[Trigger] = []
+    authorities: list[Authority] = []
+    forbidden_phrases: dict[str, list[str]] = Field(default_factory=dict)
+    callback: CallbackPolicy = CallbackPolicy()
+    attachment_types: list[str] = Field(min_length=1)
+    max_attachment_bytes: int = Field(gt=0)
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> Pack:
+        codes = [c.code for c in self.clocks]
+        if len(codes) != len(set(codes)):
+            raise ValueError("clock codes must be unique")
+        if self.extension and self.extension.clock not in codes:
+            raise ValueError(f"extension.clock {self.extension.clock!r} is not one of the clocks {codes}")
+        cats = [c.code for c in self.iter_categories()]
+        dupes = {c for c in cats if cats.count(c) > 1}
+        if dupes:
+            raise ValueError(f"category codes must be unique; repeated: {sorted(dupes)}")
+        known = {a.code for a in self.authorities}
+        for code in self._named_authorities():
+            if code not in known:
+                raise ValueError(f"authority {code!r} is used but not defined under authorities")
+        last = self.authority_matrix[-1]
+        if last.max_amount is not None or last.max_severity is not None:
+            raise ValueError("the last authority_matrix rule must have no limits, so every case has an approver")
+        return self
+
+    def _named_authorities(self):
+        for cat in self.iter_categories():
+            for step in cat.special_steps:
+                yield from step.notify_authorities
+        for trig in self.triggers:
+            yield from trig.notify_authorities
+
+    # ---- lookups used by the services -------------------------------------------
+
+    def iter_categories(self):
+        stack = list(reversed(self.categories))
+        while stack:
+            cat = stack.pop()
+            yield cat
+            stack.extend(reversed(cat.children))
+
+    def category(self, code: str) -> Category | None:
+        return next((c for c in self.iter_categories() if c.code == code), None)
+
+    def clock(self, code: str) -> Clock | None:
+        return next((c for c in self.clocks if c.code == code), None)
+
+    def channel_codes(self) -> list[str]:
+        return [c.code for c in self.channels]
+
+    def authority(self, code: str) -> Authority | None:
+        return next((a for a in self.authorities if a.code == code), None)
+
+    def approver_roles(self, *, amount: Decimal | None, severity: str) -> list[Role]:
+        rank = SEVERITY_ORDER[Severity(severity)]
+        for rule in self.authority_matrix:
+            if rule.max_amount is not None and (amount or Decimal(0)) > rule.max_amount:
+                continue
+            if rule.max_severity is not None and rank > SEVERITY_ORDER[rule.max_severity]:
+                continue
+            return list(rule.approver_roles)
+        raise AssertionError("unreachable: the last rule has no limits")  # checked at load
+
+
+Category.model_rebuild()
