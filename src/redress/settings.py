@@ -7,6 +7,7 @@ than guessing, so a typo in a deployment shows at start-up, not in production tr
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
@@ -36,9 +37,26 @@ def envint(name: str, default: str) -> int:
 
 DATA_DIR = Path(env("REDRESS_DATA_DIR", str(Path.cwd() / "var"))).resolve()
 DEBUG = envbool("REDRESS_DEBUG", "false")
-# The embedded default generates a per-data-dir key on first start (see cli.init);
-# a production deployment sets REDRESS_SECRET_KEY explicitly.
-SECRET_KEY = env("REDRESS_SECRET_KEY") or "redress-insecure-embedded-default-key-change-me"
+
+
+def _secret_key() -> str:
+    """REDRESS_SECRET_KEY in production; the embedded default keeps a random key in the
+    data directory (created on first start, readable by its owner only)."""
+    if env("REDRESS_SECRET_KEY"):
+        return env("REDRESS_SECRET_KEY")
+    path = DATA_DIR / "secret_key"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(50)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(key)
+        return key
+
+
+SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = [h.strip() for h in env("REDRESS_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",") if h.strip()]
 
 INSTALLED_APPS = [
@@ -54,6 +72,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -1,0 +1,18 @@
+"""The periodic sweep: idempotent, safe to run from cron, a scheduler or several
+workers at once. It marks late clocks, takes a ledger checkpoint and dispatches the
+outbox."""
+
+from __future__ import annotations
+
+from redress.complaints import ledger
+from redress.complaints.services import mark_breaches
+from redress.complaints.timesource import now
+from redress.notify.dispatch import dispatch_outbox
+
+
+def sweep() -> str:
+    breached = mark_breaches()
+    checkpoint = ledger.take_checkpoint(now=now())
+    sent, failed = dispatch_outbox()
+    cp = f"checkpoint {checkpoint.pk} ({checkpoint.entry_count} heads)" if checkpoint else "no new events"
+    return f"{breached} clocks newly late; {cp}; {sent} notifications sent, {failed} failed"

@@ -1,0 +1,113 @@
+"""DESIGN rule 2: every action leaves a chained event; tampering behind the
+application's back is detected and named; the database refuses UPDATE and DELETE."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+
+from redress.cli import main
+from redress.complaints import ledger
+from redress.complaints.models import Complaint, Event
+from redress.complaints.timesource import frozen
+from tests.conftest import at
+
+TRIGGERS = {
+    "sqlite": ["complaints_event_no_update", "complaints_event_no_delete"],
+    "postgresql": ["complaints_event_append_only"],
+}
+
+
+def _without_triggers(sql: str, params=()) -> None:
+    """Tamper the way an intruder with DDL rights would: drop the guard, edit, and
+    (the test transaction rolls back) leave."""
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute("ALTER TABLE complaints_event DISABLE TRIGGER USER")
+        else:
+            for name in TRIGGERS["sqlite"]:
+                cur.execute(f"DROP TRIGGER {name}")
+        cur.execute(sql, params)
+
+
+def test_every_action_appends_a_chained_event(org, walk):
+    w = walk().assess().dispatch()
+    chain = list(w.c.events.order_by("seq"))
+    assert [e.seq for e in chain] == [1, 2, 3, 4]
+    assert chain[0].prev_hash == ledger.GENESIS
+    assert all(b.prev_hash == a.hash for a, b in zip(chain, chain[1:], strict=False))
+    assert chain[2].actor == org.office and chain[2].actor_role == "complaints_office"
+    assert '"state":["registered","assessed"]' in chain[2].payload
+    assert w.c.ledger_head == chain[-1].hash
+
+
+def test_database_refuses_to_update_an_event(org, walk):
+    walk()
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        Event.objects.update(payload="{}")
+
+
+def test_database_refuses_to_delete_an_event(org, walk):
+    walk()
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        Event.objects.filter(seq=2).delete()
+
+
+def test_verify_names_an_altered_event(org, walk):
+    w = walk().assess()
+    target = w.c.events.get(seq=2)
+    _without_triggers("UPDATE complaints_event SET payload = %s WHERE id = %s", ['{"forged":true}', target.pk])
+    result = ledger.verify()
+    assert not result.ok
+    assert f"event id {target.pk}" in result.problem and "altered" in result.problem
+
+
+def test_verify_names_a_deleted_event(org, walk):
+    w = walk().assess()
+    _without_triggers("DELETE FROM complaints_event WHERE complaint_id = %s AND seq = 2", [w.c.pk])
+    result = ledger.verify()
+    assert not result.ok and "missing" in result.problem
+
+
+def test_verify_detects_a_removed_last_event(org, walk):
+    w = walk().assess()
+    _without_triggers("DELETE FROM complaints_event WHERE complaint_id = %s AND seq = 3", [w.c.pk])
+    result = ledger.verify()
+    assert not result.ok and f"complaint {w.c.pk}" in result.problem
+
+
+def test_checkpoint_exposes_a_whole_complaint_deleted(org, walk):
+    keep, gone = walk(), walk()
+    with frozen(at(2026, 3, 2, 12)):
+        assert ledger.take_checkpoint(now=at(2026, 3, 2, 12)).entry_count == 2
+    with connection.cursor() as cur:
+        # Remove every trace of one complaint, its row included.
+        _without_triggers("DELETE FROM complaints_event WHERE complaint_id = %s", [gone.c.pk])
+        for table in ("complaints_complaintclock", "complaints_communication", "notify_outboxmessage"):
+            cur.execute(f"DELETE FROM {table} WHERE complaint_id = %s", [gone.c.pk])
+        cur.execute("DELETE FROM complaints_complaint WHERE id = %s", [gone.c.pk])
+    assert Complaint.objects.count() == 1
+    result = ledger.verify()
+    assert not result.ok
+    assert f"complaint {gone.c.pk}" in result.problem and "checkpoint" in result.problem
+    del keep
+
+
+def test_intact_ledger_verifies_with_checkpoints(org, walk):
+    walk().assess()
+    ledger.take_checkpoint(now=at(2026, 3, 2, 12))
+    walk().assess().dispatch()
+    ledger.take_checkpoint(now=at(2026, 3, 2, 13))
+    result = ledger.verify()
+    assert result.ok, result.problem
+    assert result.events == 7 and result.checkpoints == 2 and len(result.head) == 64
+
+
+def test_redress_verify_exits_nonzero_naming_the_broken_event(org, walk, capsys):
+    w = walk()
+    assert main(["verify"]) == 0
+    assert "ledger intact" in capsys.readouterr().out
+    target = w.c.events.get(seq=1)
+    _without_triggers("UPDATE complaints_event SET actor_role = 'forged' WHERE id = %s", [target.pk])
+    assert main(["verify"]) == 1
+    assert f"event id {target.pk}" in capsys.readouterr().err

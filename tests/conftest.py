@@ -1,0 +1,155 @@
+"""Shared fixtures: a small securities broker organised as in seed 001, with a member
+of staff for every role, and helpers that walk a complaint along its lifecycle."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from redress.complaints import services as svc
+from redress.complaints.models import Institution, OrgUnit, Staff, StaffRole
+from redress.complaints.timesource import frozen
+
+SH = ZoneInfo("Asia/Shanghai")
+
+
+def at(y, m, d, hh=10, mm=0) -> datetime:
+    return datetime(y, m, d, hh, mm, tzinfo=SH)
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+def grant(staff: Staff, role: str) -> None:
+    """Give a role to someone already in the cast (and drop their cached role set)."""
+    StaffRole.objects.create(staff=staff, role=role)
+    staff.__dict__.pop("_role_cache", None)
+
+
+class Org:
+    """The cast. Attribute names are the roles they play."""
+
+    def __init__(self):
+        inst = Institution.objects.create(name="示例证券股份有限公司", name_en="Example Securities Co., Ltd.")
+
+        def unit(code, name, kind, parent=None):
+            return OrgUnit.objects.create(institution=inst, code=code, name=name, name_en=code, kind=kind,
+                                          parent=parent)
+
+        K = OrgUnit.Kind
+        self.hq = unit("retail_hq", "零售客户总部", K.HEADQUARTERS)
+        self.customer_service = unit("customer_service", "客户服务中心", K.CUSTOMER_SERVICE, self.hq)
+        self.brokerage = unit("brokerage_dept", "经纪业务主管部门", K.COMPLAINTS_OFFICE, self.hq)
+        self.branch = unit("branch_tianhe", "天河营业部", K.BRANCH, self.hq)
+        self.branch2 = unit("branch_yuexiu", "越秀营业部", K.BRANCH, self.hq)
+        for code, name in [("it_center", "信息技术中心"), ("marketing_center", "营销中心"),
+                           ("compliance_legal", "合规与法律事务部"), ("audit_hq", "审计总部")]:
+            setattr(self, code, unit(code, name, K.DEPARTMENT, self.hq))
+
+        def person(username, unit, *roles, marketing=False):
+            staff = Staff.objects.create_user(username=username, password="x" * 12, unit=unit,
+                                              display_name=username, is_marketing=marketing,
+                                              email=f"{username}@example.com")
+            for role in roles:
+                StaffRole.objects.create(staff=staff, role=role)
+            return staff
+
+        self.intake = person("intake", self.customer_service, "intake")
+        self.intake2 = person("intake2", self.branch, "intake")
+        self.marketer = person("marketer", self.branch, "intake", marketing=True)
+        self.handler = person("handler", self.branch, "handler")
+        self.handler2 = person("handler2", self.branch, "handler")
+        self.dept_head = person("dept_head", self.branch, "dept_head")
+        self.office = person("office", self.brokerage, "complaints_office")
+        self.office2 = person("office2", self.brokerage, "complaints_office")
+        self.cro = person("cro", self.hq, "cro")
+        self.senior = person("senior", self.hq, "senior_management")
+        self.callback = person("callback", self.customer_service, "callback")
+        self.compliance = person("compliance", self.compliance_legal, "compliance")
+        self.auditor = person("auditor", self.audit_hq, "auditor")
+
+
+@pytest.fixture
+def org(db):
+    return Org()
+
+
+def complaint_input(**overrides) -> svc.ComplaintInput:
+    customer = overrides.pop("customer", None) or svc.CustomerInput(
+        name="张三", phone="13800138000", account_number="310000123456")
+    fields = dict(customer=customer, channel="phone", subject="委托未成交", cause="我昨天下午的委托一直未成交,系统显示已报。",
+                  request="请核实并给出说明")
+    fields.update(overrides)
+    return svc.ComplaintInput(**fields)
+
+
+class Walk:
+    """Drives one complaint through the happy path, one step a call, so a test can stop
+    where it wants and check what happens next."""
+
+    def __init__(self, org: Org, when: datetime, **data):
+        self.org, self.when = org, when
+        with frozen(when):
+            self.c = svc.complaint_receive(actor=org.intake, data=complaint_input(**data), register=True)
+
+    def _at(self, fn, *args, **kwargs):
+        with frozen(self.when):
+            return fn(self.c, *args, **kwargs)
+
+    def assess(self, **kw):
+        kw.setdefault("category", "counter")
+        kw.setdefault("severity", "medium")
+        self._at(svc.complaint_assess, actor=self.org.office, **kw)
+        return self
+
+    def dispatch(self):
+        self._at(svc.complaint_dispatch, actor=self.org.office, unit=self.org.branch)
+        return self
+
+    def accept(self, handler=None):
+        self._at(svc.assignment_accept, actor=self.org.handler if handler is None else self.org.dept_head,
+                 handler=handler)
+        return self
+
+    def propose(self, compensation=None, remedies=None):
+        handler = Staff.objects.get(pk=self.c.handler_id)
+        self.proposal = self._at(svc.resolution_propose, actor=handler, summary="解释委托规则并致歉",
+                                 facts="委托价格超出涨跌停限制,交易所废单", responsibility="customer",
+                                 legal_basis="交易规则第3.3条", compensation=compensation, remedies=remedies)
+        return self
+
+    def approve(self, by=None):
+        self._at(svc.resolution_decide, actor=by or self.org.office, approve=True)
+        return self
+
+    def communicate(self):
+        handler = Staff.objects.get(pk=self.c.handler_id)
+        self._at(svc.result_communicate, actor=handler, channel="phone",
+                 body="经核实,您的委托价格超出当日涨跌停限制,被交易所作废。依据交易规则第3.3条。我们已为您说明规则。")
+        return self
+
+    def callback(self, satisfied=True, by=None):
+        self._at(svc.callback_record, actor=by or self.org.callback, satisfied=satisfied,
+                 opinion="" if satisfied else "仍不认可")
+        return self
+
+    def to_awaiting_callback(self):
+        return self.assess().dispatch().accept().propose().approve().communicate()
+
+
+@pytest.fixture
+def walk(org):
+    def make(when: datetime | None = None, **data) -> Walk:
+        return Walk(org, when or at(2026, 3, 2), **data)
+
+    return make
+
+
+@pytest.fixture
+def today() -> date:
+    return date(2026, 3, 2)
