@@ -23,6 +23,8 @@ def at(y, m, d, hh=10, mm=0) -> datetime:
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # The cast has thirteen people; real password hashing would cost seconds per test.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def grant(staff: Staff, role: str) -> None:

@@ -15,7 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 
 def env(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
+    return os.environ.get(name) or default  # an empty variable counts as unset
 
 
 def envbool(name: str, default: str = "false") -> bool:

@@ -181,8 +181,9 @@ def verify() -> VerifyResult:
     """Recompute every event hash and every checkpoint; stop at the first broken link."""
     # One read snapshot for the whole check on PostgreSQL, so concurrent intake does
     # not look like tampering.
+    outermost = not connection.in_atomic_block
     with transaction.atomic():
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and outermost:
             with connection.cursor() as cur:
                 cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
         return _verify()
