@@ -8,7 +8,7 @@ import pytest
 
 from redress.complaints import services as svc
 from redress.complaints.errors import NotPermitted, ValidationFailed
-from redress.complaints.models import Complaint, Customer, Evidence, Event
+from redress.complaints.models import Complaint, Customer, Event, Evidence
 from redress.complaints.timesource import frozen
 from tests.conftest import at, complaint_input
 

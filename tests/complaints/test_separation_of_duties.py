@@ -81,6 +81,20 @@ def test_small_non_money_resolution_is_approved_per_authority_matrix(org, walk):
     assert "cro" not in w.proposal.approver_roles
 
 
+def test_head_of_the_responsible_unit_may_approve_a_small_resolution(org, walk):
+    w = walk().assess(severity="low").dispatch().accept().propose().approve(by=org.dept_head)
+    assert w.c.state == State.APPROVED
+
+
+def test_head_of_another_unit_cannot_approve(org, walk):
+    other_head = org.dept_head
+    other_head.unit = org.branch2
+    other_head.save()
+    w = walk().assess(severity="low").dispatch().accept().propose()
+    with frozen(w.when), pytest.raises(NotPermitted, match="heads another unit"):
+        svc.resolution_decide(w.c, actor=other_head, approve=True)
+
+
 def test_major_complaint_goes_to_senior_management(org, walk):
     w = walk().assess(severity="major").dispatch().accept().propose()
     assert set(w.proposal.approver_roles) & {"cro", "senior_management"}

@@ -32,3 +32,7 @@ class OutboxMessage(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        to = self.to_role or self.to_authority or self.to_address or self.to_staff_id
+        return f"{self.kind} to {to} ({self.status})"

@@ -4,9 +4,10 @@ import django.contrib.auth.models
 import django.contrib.auth.validators
 import django.db.models.deletion
 import django.utils.timezone
-import redress.policy.schema
 from django.conf import settings
 from django.db import migrations, models
+
+import redress.policy.schema
 
 
 class Migration(migrations.Migration):

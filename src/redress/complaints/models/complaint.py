@@ -155,6 +155,9 @@ class ComplaintParty(models.Model):
     product = models.CharField(max_length=200, blank=True)
     description = models.CharField(max_length=300, blank=True)
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.product or self.unit or self.staff} ({self.complaint_id})"
+
 
 class Evidence(models.Model):
     complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="evidence")
@@ -167,6 +170,9 @@ class Evidence(models.Model):
     source = models.CharField(max_length=20, default="staff")  # staff / customer / call_recording / email
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
     uploaded_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.complaint_id})"
 
 
 class ComplaintLink(models.Model):
@@ -182,3 +188,6 @@ class ComplaintLink(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["source", "target", "kind"], name="complaint_link_once")]
+
+    def __str__(self) -> str:
+        return f"{self.source_id} → {self.target_id} ({self.kind})"

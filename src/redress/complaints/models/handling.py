@@ -28,6 +28,9 @@ class Assignment(models.Model):
     handler = models.ForeignKey(STAFF, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     return_reason = models.TextField(blank=True)
 
+    def __str__(self) -> str:
+        return f"work order {self.pk} of complaint {self.complaint_id} to {self.unit_id}"
+
 
 class OwnershipTransfer(models.Model):
     """首问负责制: the owner stays the owner until the receiver accepts."""
@@ -45,6 +48,9 @@ class OwnershipTransfer(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     decided_at = models.DateTimeField(null=True, blank=True)
 
+    def __str__(self) -> str:
+        return f"transfer {self.pk} of complaint {self.complaint_id} ({self.status})"
+
 
 class Finding(models.Model):
     class Kind(models.TextChoices):
@@ -57,6 +63,9 @@ class Finding(models.Model):
     text = models.TextField()
     author = models.ForeignKey(STAFF, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on complaint {self.complaint_id}"
 
 
 class Proposal(models.Model):
@@ -81,6 +90,9 @@ class Proposal(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(blank=True)
 
+    def __str__(self) -> str:
+        return f"proposal {self.pk} of complaint {self.complaint_id} ({self.status})"
+
 
 class Remedy(models.Model):
     class Kind(models.TextChoices):
@@ -98,6 +110,9 @@ class Remedy(models.Model):
     executed_at = models.DateTimeField(null=True, blank=True)
     executed_by = models.ForeignKey(STAFF, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     execution_note = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for complaint {self.complaint_id}"
 
 
 class Communication(models.Model):
@@ -126,6 +141,9 @@ class Communication(models.Model):
     forbidden_phrases_confirmed = models.JSONField(default=list, blank=True)
     visible_to_customer = models.BooleanField(default=True)
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on complaint {self.complaint_id}"
+
 
 class Extension(models.Model):
     class Status(models.TextChoices):
@@ -150,6 +168,9 @@ class Extension(models.Model):
     due_after = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(blank=True)
 
+    def __str__(self) -> str:
+        return f"extension {self.pk} of complaint {self.complaint_id} ({self.status})"
+
 
 class Callback(models.Model):
     complaint = models.ForeignKey("complaints.Complaint", on_delete=models.PROTECT, related_name="callbacks")
@@ -158,6 +179,9 @@ class Callback(models.Model):
     channel = models.CharField(max_length=30)
     satisfied = models.BooleanField()
     opinion = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"callback on complaint {self.complaint_id}"
 
 
 class Accountability(models.Model):
@@ -171,3 +195,6 @@ class Accountability(models.Model):
     reported_to_regulator = models.BooleanField(default=False)
     decided_by = models.ForeignKey(STAFF, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.action} on complaint {self.complaint_id}"

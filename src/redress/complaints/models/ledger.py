@@ -32,6 +32,9 @@ class Event(models.Model):
         constraints = [models.UniqueConstraint(fields=["complaint", "seq"], name="event_seq_once")]
         indexes = [models.Index(fields=["type", "at"])]
 
+    def __str__(self) -> str:
+        return f"event #{self.seq} of complaint {self.complaint_id}"
+
 
 class LedgerCheckpoint(models.Model):
     created_at = models.DateTimeField()
@@ -40,6 +43,9 @@ class LedgerCheckpoint(models.Model):
     entry_count = models.PositiveIntegerField()
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+
+    def __str__(self) -> str:
+        return f"checkpoint {self.pk}"
 
 
 class CheckpointEntry(models.Model):
@@ -52,3 +58,6 @@ class CheckpointEntry(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["complaint_id_ref", "length"])]
+
+    def __str__(self) -> str:
+        return f"checkpoint {self.checkpoint_id}: complaint {self.complaint_id_ref} #{self.length}"

@@ -28,3 +28,6 @@ class ComplaintClock(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["complaint", "code"], name="one_clock_per_code")]
         indexes = [models.Index(fields=["status", "due_at"], name="clock_open_due")]
+
+    def __str__(self) -> str:
+        return f"{self.code} clock of complaint {self.complaint_id}"

@@ -32,7 +32,11 @@ from redress.complaints.services.intake import (
     resolve_on_spot,
 )
 from redress.complaints.services.links import complaint_link, complaint_recomplain
-from redress.complaints.services.messages import ForbiddenPhrases, customer_message_receive, message_send
+from redress.complaints.services.messages import (
+    ForbiddenPhrases,
+    customer_message_receive,
+    message_send,
+)
 from redress.complaints.services.outcome import (
     accountability_record,
     callback_record,

@@ -318,6 +318,9 @@ def resolution_decide(complaint: Complaint | int, *, actor: Staff, approve: bool
         proposal = _pending_proposal(c)
         require_role(step, proposal.approver_roles, "deciding this proposal")
         ensure_not_own_proposal(actor, proposal)
+        if (actor.role_set() & set(proposal.approver_roles)) == {"dept_head"} and actor.unit_id != c.responsible_unit_id:
+            # A department head approves for their own department, not for another branch.
+            raise NotPermitted(f"{actor.username} heads another unit and may not decide this unit's proposal")
         if actor.pk in involved_staff_ids(c):
             raise NotPermitted(f"{actor.username} is named in this complaint and may not decide on it")
         proposal.decided_by, proposal.decided_at, proposal.decision_note = actor, step.now, note

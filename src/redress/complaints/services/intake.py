@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
-from django.core.validators import EmailValidator
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import EmailValidator
 from django.db import transaction
 
 from redress.complaints import ledger, triggers
@@ -17,7 +17,14 @@ from redress.complaints.errors import NotPermitted, ValidationFailed
 from redress.complaints.guards import ensure_may_accept_or_handle
 from redress.complaints.ledger import EventType
 from redress.complaints.lifecycle import Action, State
-from redress.complaints.models import Communication, Complaint, ComplaintParty, Customer, OrgUnit, Staff
+from redress.complaints.models import (
+    Communication,
+    Complaint,
+    ComplaintParty,
+    Customer,
+    OrgUnit,
+    Staff,
+)
 from redress.complaints.references import next_reference
 from redress.complaints.services.base import Step, acting_on, require_role
 from redress.complaints.services.messages import tell_customer

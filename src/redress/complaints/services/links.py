@@ -8,7 +8,12 @@ from redress.complaints.ledger import EventType
 from redress.complaints.lifecycle import Action, State
 from redress.complaints.models import Complaint, ComplaintLink, Staff
 from redress.complaints.services.base import acting_on, require_role
-from redress.complaints.services.intake import ComplaintInput, CustomerInput, PartyInput, complaint_receive
+from redress.complaints.services.intake import (
+    ComplaintInput,
+    CustomerInput,
+    PartyInput,
+    complaint_receive,
+)
 from redress.complaints.services.timing import reach_stage
 from redress.policy.schema import Stage
 

@@ -8,7 +8,15 @@ from redress.complaints.errors import NotPermitted, ValidationFailed
 from redress.complaints.guards import ensure_may_callback
 from redress.complaints.ledger import EventType
 from redress.complaints.lifecycle import Action, State
-from redress.complaints.models import Accountability, Callback, Communication, Complaint, ComplaintLink, OrgUnit, Staff
+from redress.complaints.models import (
+    Accountability,
+    Callback,
+    Communication,
+    Complaint,
+    ComplaintLink,
+    OrgUnit,
+    Staff,
+)
 from redress.complaints.services.base import acting_on, require_role
 from redress.complaints.services.messages import check_phrases, tell_customer
 from redress.complaints.services.timing import calendar_for, reach_stage
