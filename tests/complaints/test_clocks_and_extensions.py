@@ -3,11 +3,13 @@ the adjusted working Saturdays (调休)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from redress.complaints import services as svc
 from redress.complaints.errors import ValidationFailed
-from redress.complaints.models import ComplaintClock, Extension
+from redress.complaints.models import CalendarDay, ComplaintClock, Extension
 from redress.complaints.timesource import frozen
 from tests.conftest import SH, at
 
@@ -30,6 +32,20 @@ def test_twenty_working_days_across_spring_festival_2026(org, walk):
     # 2-6 Mar (16), 9-12 Mar -> the 20th is Thursday 12 March 2026.
     w = walk(at(2026, 2, 6, 9))
     assert resolution_due(w.c).date().isoformat() == "2026-03-12"
+
+
+def test_closure_set_by_an_administrator_pushes_the_due_date(org, walk):
+    # A typhoon closes the institution on Friday 2026-03-27: the 20th working day after
+    # Monday 2 March moves from Monday 30 March to Tuesday 31 March.
+    CalendarDay.objects.create(date=date(2026, 3, 27), working=False, reason="台风停工")
+    w = walk(at(2026, 3, 2))
+    assert resolution_due(w.c).date().isoformat() == "2026-03-31"
+
+
+def test_extra_working_saturday_set_by_an_administrator_counts(org, walk):
+    CalendarDay.objects.create(date=date(2026, 3, 7), working=True, reason="补班")
+    w = walk(at(2026, 3, 2))
+    assert resolution_due(w.c).date().isoformat() == "2026-03-27"
 
 
 def test_extension_must_be_requested_three_working_days_before_deadline(org, walk):

@@ -1,4 +1,4 @@
-"""Django admin: administrators manage org units, staff, roles. Complaints and the
+"""Django admin: administrators manage org units, staff, roles and the calendar. Complaints and the
 ledger are shown read-only — they change only through the services (DESIGN rule 1)."""
 
 from __future__ import annotations
@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
 from redress.complaints.models import (
+    CalendarDay,
     Complaint,
     ComplaintClock,
     Event,
@@ -20,6 +21,13 @@ from redress.complaints.models import (
 @admin.register(Institution)
 class InstitutionAdmin(admin.ModelAdmin):
     list_display = ("name", "name_en")
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ("date", "working", "reason")
+    list_filter = ("working",)
+    date_hierarchy = "date"
 
 
 @admin.register(OrgUnit)

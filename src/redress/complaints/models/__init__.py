@@ -14,11 +14,12 @@ from .handling import (
 )
 from .ledger import CheckpointEntry, Event, LedgerCheckpoint
 from .org import Institution, OrgUnit, ReferenceCounter, Staff, StaffRole
-from .timing import ComplaintClock
+from .timing import CalendarDay, ComplaintClock
 
 __all__ = [
     "Accountability",
     "Assignment",
+    "CalendarDay",
     "Callback",
     "CheckpointEntry",
     "Communication",

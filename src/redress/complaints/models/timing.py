@@ -31,3 +31,21 @@ class ComplaintClock(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} clock of complaint {self.complaint_id}"
+
+
+class CalendarDay(models.Model):
+    """A day the institution closes or works against the national calendar, set by an
+    administrator (a typhoon closure, a branch's local holiday, an extra working
+    Saturday). Adds to the policy pack's extra_closures / extra_working_days. Due times
+    already stored are not moved: the change applies to clocks started afterwards."""
+
+    date = models.DateField(unique=True)
+    working = models.BooleanField(
+        default=False, help_text="ticked: an extra working day; unticked: the institution is closed")
+    reason = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {'working' if self.working else 'closed'}: {self.reason}"

@@ -7,13 +7,13 @@ Pausing (waiting for the customer) gives the paused time back on resume.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 
 from redress.complaints.errors import NotPermitted, ValidationFailed
 from redress.complaints.ledger import EventType
 from redress.complaints.lifecycle import Action
-from redress.complaints.models import Complaint, ComplaintClock, Extension
+from redress.complaints.models import CalendarDay, Complaint, ComplaintClock, Extension
 from redress.complaints.services.base import Step, acting_on, require_role
 from redress.complaints.timesource import now as current_time
 from redress.policy.schema import CalendarPolicy, Duration, Pack, Stage, Unit
@@ -23,12 +23,22 @@ OPEN_CLOCK = (ComplaintClock.Status.RUNNING, ComplaintClock.Status.PAUSED)
 
 
 @lru_cache(maxsize=16)
-def _calendar(policy_json: str) -> WorkCalendar:
-    return WorkCalendar.from_policy(CalendarPolicy.model_validate_json(policy_json))
+def _calendar(policy_json: str, days: tuple[tuple[date, bool], ...]) -> WorkCalendar:
+    policy = CalendarPolicy.model_validate_json(policy_json)
+    closures = {d for d, working in days if not working}
+    working = {d for d, working in days if working}
+    policy = policy.model_copy(update={
+        "extra_closures": sorted((set(policy.extra_closures) - working) | closures),
+        "extra_working_days": sorted((set(policy.extra_working_days) - closures) | working),
+    })
+    return WorkCalendar.from_policy(policy)
 
 
 def calendar_for(pack: Pack) -> WorkCalendar:
-    return _calendar(pack.calendar.model_dump_json(by_alias=True))
+    """The pack's calendar with the administrator's closures and working days on top
+    (those win over the pack). One small query: every web process sees a change at once."""
+    days = tuple(CalendarDay.objects.order_by("date").values_list("date", "working"))
+    return _calendar(pack.calendar.model_dump_json(by_alias=True), days)
 
 
 def reach_stage(step: Step, stage: Stage) -> None:
