@@ -89,19 +89,27 @@ def test_next_working_day_jumps_golden_week_and_on_or_after_keeps_working_day():
     assert cal.working_day_on_or_after(date(2025, 10, 9)) == date(2025, 10, 9)
 
 
-def test_out_of_range_year_for_chinese_calendar_falls_back_to_monday_to_friday(caplog):
+def test_year_not_yet_published_keeps_statutory_holidays_without_adjusted_weekends(caplog):
     cal = cn()
-    # 2003 is before chinese_calendar's data; 2099 after. National Day 2003-10-01 was a
-    # Wednesday: without data we can only assume it is worked, and we say so.
+    # chinese_calendar 1.11 stops at 2026; the State Council's 2027 schedule (with its
+    # 调休 weekends) is not in it. National Day, Friday 2027-10-01, is a statutory
+    # holiday all the same, and we say that the data is incomplete.
     with caplog.at_level(logging.WARNING, logger="redress.sla.calendar"):
-        assert cal.is_working_day(date(2003, 10, 1))
-    assert "no data for 2003" in caplog.text
-    assert not cal.holiday_data_covers(date(2003, 10, 1))
-    assert not cal.is_working_day(date(2099, 1, 3))  # Saturday
-    assert cal.is_working_day(date(2099, 1, 5))  # Monday
+        assert not cal.is_working_day(date(2027, 10, 1))
+    assert "no data for 2027" in caplog.text
+    assert not cal.holiday_data_covers(date(2027, 10, 1))
     assert cal.holiday_data_covers(date(2025, 10, 1))
-    # Counting across the edge of the data still works.
-    assert cal.due(sh(2099, 1, 2), days(1)) == cob_sh(2099, 1, 5)
+    assert not cal.is_working_day(date(2027, 1, 1))  # New Year's Day, a Friday
+    assert cal.is_working_day(date(2027, 1, 4))  # Monday
+    assert not cal.is_working_day(date(2099, 1, 3))  # Saturday
+    # Counting across the edge of the data still works: Thu 31 Dec 2026 + 1 working day
+    # skips New Year's Day 2027 and the weekend.
+    assert cal.due(sh(2026, 12, 31), days(1)) == cob_sh(2027, 1, 4)
+
+
+def test_administrator_enters_the_adjusted_weekends_of_an_unpublished_year():
+    cal = cn(extra_working_days=[date(2027, 9, 26)])  # a Sunday made a working day
+    assert cal.is_working_day(date(2027, 9, 26))
 
 
 # ---- working_days clocks -----------------------------------------------------------

@@ -136,10 +136,9 @@ class WorkCalendar:
             try:
                 return chinese_calendar.is_workday(d)
             except NotImplementedError:
-                # chinese_calendar only knows the years the State Council has published.
-                # Beyond them we cannot know holidays or 调休, so we assume plain Mon–Fri;
-                # a warning is logged once per year and holiday_data_covers() reports it.
-                return d.weekday() < 5
+                # chinese_calendar only knows the years the State Council has published;
+                # beyond them, Mon–Fri less the statutory holidays (see _working_ordinals).
+                return d.weekday() < 5 and d not in (public_holidays or ())
         return d.weekday() < 5 and d not in public_holidays
 
     def _working_ordinals(self, year: int) -> list[int]:
@@ -150,7 +149,11 @@ class WorkCalendar:
         if self.country != "CN":
             public = holidays.country_holidays(self.country, subdiv=self.subdivision, years=year)
         elif not self.holiday_data_covers(date(year, 1, 1)):
-            log.warning("chinese_calendar has no data for %s; assuming Mon–Fri working days", year)
+            # The State Council publishes next year's schedule late in the year. Until the
+            # package knows it, the statutory holidays are off (from `holidays`), but the
+            # 调休 swaps are unknown: administrators enter them as calendar days.
+            public = holidays.country_holidays("CN", years=year)
+            log.warning("chinese_calendar has no data for %s; using statutory holidays without 调休", year)
         days = []
         d = date(year, 1, 1)
         while d.year == year:
