@@ -1,0 +1,1 @@
+"""Read-side queries for pages and reports (DESIGN: selectors). Nothing here writes."""

@@ -1,0 +1,39 @@
+"""Who may see and do what in the workbench. Every view checks here, server-side; a
+hidden button is never the permission check (the services check again anyway)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+# Roles that work on complaints and may open any complaint page. Others (auditor,
+# compliance, audit, senior management) read everything but change only what their
+# role allows; the services decide that.
+ALL_ROLES = ("intake", "handler", "dept_head", "complaints_office", "compliance", "audit", "cro",
+             "senior_management", "callback", "auditor", "admin")
+
+
+def roles_of(request: HttpRequest) -> frozenset[str]:
+    user = request.user
+    return user.role_set() if user.is_authenticated else frozenset()
+
+
+def staff_view(*roles: str) -> Callable:
+    """A view for signed-in staff holding one of `roles` (any role when none given)."""
+    allowed: Iterable[str] = roles or ALL_ROLES
+
+    def decorate(view):
+        @login_required
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not (roles_of(request) & set(allowed)) and not request.user.is_superuser:
+                raise PermissionDenied("your roles do not include " + " / ".join(allowed))
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorate

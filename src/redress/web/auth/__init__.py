@@ -1,0 +1,1 @@
+"""auth pages of the staff workbench."""

@@ -1,0 +1,1 @@
+"""complaint pages of the staff workbench."""

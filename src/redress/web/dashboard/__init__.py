@@ -1,0 +1,1 @@
+"""dashboard pages of the staff workbench."""

@@ -1,0 +1,1 @@
+"""intake pages of the staff workbench."""

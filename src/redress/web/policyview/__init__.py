@@ -1,0 +1,1 @@
+"""policyview pages of the staff workbench."""

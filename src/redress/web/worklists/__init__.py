@@ -1,0 +1,1 @@
+"""worklists pages of the staff workbench."""
