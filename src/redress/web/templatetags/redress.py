@@ -1,0 +1,79 @@
+"""Template helpers shared by every workbench page: labels for codes, bilingual policy
+names, and the "time left / overdue by" of a clock on the institution's calendar."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.html import format_html
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from redress.complaints.services.timing import calendar_for
+from redress.complaints.timesource import now as current_time
+from redress.policy.loader import active_pack
+from redress.web import labels
+
+register = template.Library()
+
+
+@register.filter
+def bilingual(text) -> str:
+    """A policy `Text` (zh-hans/en) in the active language."""
+    return text.get(get_language()) if text is not None else ""
+
+
+@register.filter
+def state_label(state: str) -> str:
+    return str(labels.STATES.get(state, state))
+
+
+@register.filter
+def role_label(role: str) -> str:
+    return str(labels.ROLES.get(role, role))
+
+
+@register.filter
+def severity_label(severity: str) -> str:
+    return str(labels.SEVERITIES.get(severity, severity or ""))
+
+
+@register.filter
+def category_label(code: str) -> str:
+    category = active_pack().category(code) if code else None
+    return category.name.get(get_language()) if category else (code or "")
+
+
+@register.filter
+def channel_label(code: str) -> str:
+    channel = next((c for c in active_pack().channels if c.code == code), None)
+    return channel.name.get(get_language()) if channel else (code or "")
+
+
+def clock_left(clock, now=None) -> tuple[int, str, str]:
+    """(amount, unit, css class) for a clock: positive left, negative overdue."""
+    pack = active_pack()
+    definition = pack.clock(clock.code)
+    unit = definition.limit.unit if definition else "working_days"
+    amount, shown_unit = calendar_for(pack).time_left(now or current_time(), clock.due_at, unit)
+    if amount < 0 or clock.breached:
+        css = "late"
+    elif shown_unit != "working_days" or amount <= 2:
+        css = "soon"
+    else:
+        css = "ok"
+    return amount, shown_unit, css
+
+
+@register.simple_tag
+def time_left(clock) -> str:
+    """<span class="late">overdue by 2 working days</span>, <span class="ok">5 working days left</span>."""
+    if clock is None:
+        return ""
+    if clock.status == "stopped":
+        return format_html('<span class="muted">{}</span>', _("stopped"))
+    if clock.status == "paused":
+        return format_html('<span class="muted">{}</span>', _("paused"))
+    amount, unit, css = clock_left(clock)
+    words = labels.amount_in_unit(amount, unit)
+    text = _("overdue by %(t)s") % {"t": words} if amount < 0 else _("%(t)s left") % {"t": words}
+    return format_html('<span class="{}" title="{}">{}</span>', css, clock.due_at.isoformat(), text)

@@ -1,0 +1,32 @@
+"""The "time left / overdue by" shown next to every clock, on the institution's calendar."""
+
+from __future__ import annotations
+
+from django.utils import translation
+
+from redress.complaints.timesource import frozen
+from redress.web.templatetags.redress import time_left
+from tests.conftest import at
+
+
+def test_clock_shows_working_days_left(org, walk):
+    w = walk(at(2026, 3, 2))  # due Monday 30 March
+    clock = w.c.clocks.get(code="resolution")
+    with frozen(at(2026, 3, 20)), translation.override("en"):
+        assert time_left(clock) == (f'<span class="ok" title="{clock.due_at.isoformat()}">'
+                                    "6 working days left</span>")
+
+
+def test_overdue_clock_is_marked_late_in_chinese(org, walk):
+    w = walk(at(2026, 3, 2))
+    clock = w.c.clocks.get(code="resolution")
+    with frozen(at(2026, 4, 1, 12)), translation.override("zh-hans"):
+        html = time_left(clock)
+    assert 'class="late"' in html
+
+
+def test_last_day_counts_down_in_working_minutes(org, walk):
+    w = walk(at(2026, 3, 2))
+    clock = w.c.clocks.get(code="resolution")
+    with frozen(at(2026, 3, 30, 15)), translation.override("en"):
+        assert "120 working minutes left" in time_left(clock)
