@@ -36,23 +36,55 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def parse_args(argv=None):
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--events", type=int, default=1_000_000, help="ledger events to seed (default 1,000,000)")
-    p.add_argument("--per-complaint", type=int, default=20, help="events per complaint (default 20)")
+    p = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    p.add_argument(
+        "--events", type=int, default=1_000_000, help="ledger events to seed (default 1,000,000)"
+    )
+    p.add_argument(
+        "--per-complaint", type=int, default=20, help="events per complaint (default 20)"
+    )
     p.add_argument("--runs", type=int, default=3, help="timed verify() runs (default 3)")
-    p.add_argument("--batch", type=int, default=10_000, help="rows per insert batch / transaction (default 10,000)")
-    p.add_argument("--active", type=int, default=1_000,
-                   help="complaints open at the same time while seeding: their events are interleaved in id "
-                        "order, as in a real ledger (default 1,000; 1 = each chain stored contiguously)")
-    p.add_argument("--no-checkpoint", action="store_true", help="skip the checkpoint before verifying")
-    p.add_argument("--profile", action="store_true",
-                   help="after the timed runs, run verify() once more under cProfile and print the top functions")
-    p.add_argument("--keep", action="store_true",
-                   help="keep the temporary directory (default SQLite file and data dir) instead of deleting it")
-    p.add_argument("--force-reset", action="store_true",
-                   help="allow wiping a database whose name does not contain 'bench'")
+    p.add_argument(
+        "--batch",
+        type=int,
+        default=10_000,
+        help="rows per insert batch / transaction (default 10,000)",
+    )
+    p.add_argument(
+        "--active",
+        type=int,
+        default=1_000,
+        help="complaints open at the same time while seeding: their events are interleaved in id "
+        "order, as in a real ledger (default 1,000; 1 = each chain stored contiguously)",
+    )
+    p.add_argument(
+        "--no-checkpoint", action="store_true", help="skip the checkpoint before verifying"
+    )
+    p.add_argument(
+        "--profile",
+        action="store_true",
+        help="after the timed runs, run verify() once more under cProfile and print the top functions",
+    )
+    p.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the temporary directory (default SQLite file and data dir) instead of deleting it",
+    )
+    p.add_argument(
+        "--force-reset",
+        action="store_true",
+        help="allow wiping a database whose name does not contain 'bench'",
+    )
     args = p.parse_args(argv)
-    if args.events < 1 or args.per_complaint < 1 or args.runs < 1 or args.batch < 1 or args.active < 1:
+    if (
+        args.events < 1
+        or args.per_complaint < 1
+        or args.runs < 1
+        or args.batch < 1
+        or args.active < 1
+    ):
         p.error("--events, --per-complaint, --runs, --batch and --active must be positive")
     return args
 
@@ -84,8 +116,10 @@ def prepare_environment(args, tmp: str) -> str:
 
 def guard(name: str, force: bool) -> None:
     if "bench" not in name.lower() and not force:
-        sys.exit(f"refusing to wipe database {name!r}: its name does not contain 'bench' "
-                 "(pass --force-reset if you really mean it)")
+        sys.exit(
+            f"refusing to wipe database {name!r}: its name does not contain 'bench' "
+            "(pass --force-reset if you really mean it)"
+        )
 
 
 def reset_postgres(parts, force: bool) -> None:
@@ -138,7 +172,9 @@ def seed(args) -> tuple[int, int, float]:
     t0 = time.perf_counter()
     with transaction.atomic():
         inst = Institution.objects.create(name="基准测试证券 Bench Securities")
-        unit = OrgUnit.objects.create(institution=inst, code="bench-hq", name="总部", kind=OrgUnit.Kind.HEADQUARTERS)
+        unit = OrgUnit.objects.create(
+            institution=inst, code="bench-hq", name="总部", kind=OrgUnit.Kind.HEADQUARTERS
+        )
         staff = Staff.objects.create(username="bench", password=make_password(None), unit=unit)
         customer = Customer.objects.create(name="张三", created_at=start_at)
 
@@ -147,17 +183,40 @@ def seed(args) -> tuple[int, int, float]:
     # every chain can be hashed before anything is written; the id sequence is reset
     # afterwards.
     proto = Complaint(
-        id=0, reference="", state="investigating", policy_code="cn-securities", customer=customer, channel="web",
-        received_at=start_at, subject="", cause="benchmark", intake_unit=unit, owner=staff, first_responder=staff,
-        ledger_head="", ledger_length=0, created_at=start_at, updated_at=start_at,
+        id=0,
+        reference="",
+        state="investigating",
+        policy_code="cn-securities",
+        customer=customer,
+        channel="web",
+        received_at=start_at,
+        subject="",
+        cause="benchmark",
+        intake_unit=unit,
+        owner=staff,
+        first_responder=staff,
+        ledger_head="",
+        ledger_length=0,
+        created_at=start_at,
+        updated_at=start_at,
     )
     c_fields = [f for f in Complaint._meta.concrete_fields]
     c_proto = [f.get_db_prep_save(getattr(proto, f.attname), connection) for f in c_fields]
     c_index = {f.name: i for i, f in enumerate(c_fields)}
     c_columns = [f.column for f in c_fields]
 
-    e_fields = ["complaint_id", "seq", "type", "at", "actor_id", "actor_role", "channel", "payload", "prev_hash",
-                "hash"]
+    e_fields = [
+        "complaint_id",
+        "seq",
+        "type",
+        "at",
+        "actor_id",
+        "actor_role",
+        "channel",
+        "payload",
+        "prev_hash",
+        "hash",
+    ]
     e_columns = [Event._meta.get_field(f).column for f in e_fields]
 
     clock = start_at
@@ -173,18 +232,39 @@ def seed(args) -> tuple[int, int, float]:
                     continue
                 clock += timedelta(microseconds=1_234_567)
                 type_code = types[(cid + seq) % len(types)]
-                payload = ledger.canonical({
-                    "note": f"第{seq}步 step {seq} of complaint {cid}",
-                    "amount": Decimal(cid % 10_000) / 100,
-                    "due": clock + timedelta(days=15),
-                    "flags": ["bench", "seeded"] if seq % 5 == 0 else [],
-                })
+                payload = ledger.canonical(
+                    {
+                        "note": f"第{seq}步 step {seq} of complaint {cid}",
+                        "amount": Decimal(cid % 10_000) / 100,
+                        "due": clock + timedelta(days=15),
+                        "flags": ["bench", "seeded"] if seq % 5 == 0 else [],
+                    }
+                )
                 prev = heads.get(cid, ledger.GENESIS)
-                digest = ledger.event_hash(complaint_id=cid, seq=seq, type_code=type_code, at=clock,
-                                           actor_id=actor_id, actor_role="handler", channel="web",
-                                           payload=payload, prev_hash=prev)
+                digest = ledger.event_hash(
+                    complaint_id=cid,
+                    seq=seq,
+                    type_code=type_code,
+                    at=clock,
+                    actor_id=actor_id,
+                    actor_role="handler",
+                    channel="web",
+                    payload=payload,
+                    prev_hash=prev,
+                )
                 heads[cid] = digest
-                yield (cid, seq, type_code, adapt_dt(clock), actor_id, "handler", "web", payload, prev, digest)
+                yield (
+                    cid,
+                    seq,
+                    type_code,
+                    adapt_dt(clock),
+                    actor_id,
+                    "handler",
+                    "web",
+                    payload,
+                    prev,
+                    digest,
+                )
 
     def complaint_row(cid: int, head: str):
         row = list(c_proto)
@@ -203,9 +283,9 @@ def seed(args) -> tuple[int, int, float]:
         # Complaints first: the events' foreign key points at them.
         complaints = [complaint_row(cid, heads[cid]) for cid in range(first, last + 1)]
         for i in range(0, len(complaints), args.batch):
-            insert(connection, Complaint, c_columns, complaints[i:i + args.batch])
+            insert(connection, Complaint, c_columns, complaints[i : i + args.batch])
         for i in range(0, len(rows), args.batch):
-            insert(connection, Event, e_columns, rows[i:i + args.batch])
+            insert(connection, Event, e_columns, rows[i : i + args.batch])
         done += len(rows)
         if sys.stdout.isatty():
             print(f"\r  seeded {done:>12,} / {n:,} events", end="", flush=True)
@@ -231,7 +311,9 @@ def insert(connection, model, columns: list[str], rows: list) -> None:
                 for row in rows:
                     copy.write_row(row)
         else:
-            cur.executemany(f"INSERT INTO {table} ({cols}) VALUES ({', '.join(['%s'] * len(columns))})", rows)
+            cur.executemany(
+                f"INSERT INTO {table} ({cols}) VALUES ({', '.join(['%s'] * len(columns))})", rows
+            )
 
 
 # ---- main ---------------------------------------------------------------------------
@@ -245,6 +327,13 @@ def cpu_model() -> str:
     except OSError:
         pass
     return platform.processor() or "unknown"
+
+
+def load_average() -> str:
+    try:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "n/a"
 
 
 def main(argv=None) -> int:
@@ -290,15 +379,21 @@ def run(args, tmp: str) -> int:
     cores = os.cpu_count()
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else cores
     parts = urlsplit(url)
-    shown_url = parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@")).geturl() \
-        if parts.password else url
+    shown_url = (
+        parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@")).geturl()
+        if parts.password
+        else url
+    )
     print("=" * 72)
     print("redress ledger.verify() benchmark")
     print(f"  database   : {connection.vendor} ({version})  {shown_url}")
-    print(f"  events     : {args.events:,}  ({args.per_complaint} per complaint, {args.active:,} open at a time)")
+    print(
+        f"  events     : {args.events:,}  ({args.per_complaint} per complaint, {args.active:,} open at a time)"
+    )
     print(f"  complaints : {n_complaints:,}")
     print(f"  machine    : {cores} cores ({usable} usable), {cpu_model()}")
     print(f"  python     : {platform.python_version()}  django {django.get_version()}")
+    print(f"  load avg   : {load_average()} (other work on the machine skews wall-clock times)")
     print("=" * 72)
 
     print("seeding ...")
@@ -316,29 +411,44 @@ def run(args, tmp: str) -> int:
         t = time.perf_counter()
         cp = ledger.take_checkpoint(now=datetime.now(UTC))
         checkpoints = 1 if cp else 0
-        print(f"checkpoint   : {time.perf_counter() - t:8.2f} s  ({cp.entry_count:,} chain heads)" if cp else
-              "checkpoint   : nothing to record")
+        print(
+            f"checkpoint   : {time.perf_counter() - t:8.2f} s  ({cp.entry_count:,} chain heads)"
+            if cp
+            else "checkpoint   : nothing to record"
+        )
 
     failures = []
-    times = []
+    times, cpu_times = [], []
     for run in range(1, args.runs + 1):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         result = ledger.verify()
-        elapsed = time.perf_counter() - t
+        elapsed, cpu = time.perf_counter() - t, time.process_time() - c
         times.append(elapsed)
-        print(f"verify run {run}: {elapsed:8.2f} s  ({result.events / elapsed:,.0f} events/s)  "
-              f"ok={result.ok} events={result.events:,} complaints={result.complaints:,} "
-              f"checkpoints={result.checkpoints}")
+        cpu_times.append(cpu)
+        print(
+            f"verify run {run}: {elapsed:8.2f} s  ({result.events / elapsed:,.0f} events/s, "
+            f"python cpu {cpu:.2f} s)  "
+            f"ok={result.ok} events={result.events:,} complaints={result.complaints:,} "
+            f"checkpoints={result.checkpoints}"
+        )
         if not result.ok:
             failures.append(f"run {run}: {result.problem}")
-        elif (result.events, result.complaints, result.checkpoints) != (events, complaints, checkpoints):
-            failures.append(f"run {run}: counted {result.events} events / {result.complaints} complaints / "
-                            f"{result.checkpoints} checkpoints, expected {events} / {complaints} / {checkpoints}")
+        elif (result.events, result.complaints, result.checkpoints) != (
+            events,
+            complaints,
+            checkpoints,
+        ):
+            failures.append(
+                f"run {run}: counted {result.events} events / {result.complaints} complaints / "
+                f"{result.checkpoints} checkpoints, expected {events} / {complaints} / {checkpoints}"
+            )
 
     median = statistics.median(times)
     print("-" * 72)
-    print(f"MEDIAN verify: {median:8.2f} s  ({events / median:,.0f} events/s) over {args.runs} run(s); "
-          f"seeding {seed_s:.2f} s")
+    print(
+        f"MEDIAN verify: {median:8.2f} s  ({events / median:,.0f} events/s) over {args.runs} run(s), "
+        f"python cpu {statistics.median(cpu_times):.2f} s; seeding {seed_s:.2f} s; load avg {load_average()}"
+    )
 
     if args.profile:
         prof = cProfile.Profile()
