@@ -8,9 +8,10 @@ from django.db import DatabaseError, connection, transaction
 
 from redress.cli import main
 from redress.complaints import ledger
+from redress.complaints import services as svc
 from redress.complaints.models import Complaint, Event
 from redress.complaints.timesource import frozen
-from tests.conftest import at
+from tests.conftest import at, complaint_input
 
 SQLITE_TRIGGERS = ["complaints_event_no_update", "complaints_event_no_delete"]
 
@@ -112,3 +113,15 @@ def test_redress_verify_exits_nonzero_naming_the_broken_event(org, walk, capsys)
     _without_triggers("UPDATE complaints_event SET actor_role = 'forged' WHERE id = %s", [target.pk])
     assert main(["verify"]) == 1
     assert f"event id {target.pk}" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("micro", [0, 1, 999_999])
+def test_database_renders_event_time_exactly_as_the_hash_does(org, micro):
+    # verify() reads Event.at as text rendered by the database; any difference from the
+    # Python rendering used when hashing would make an intact ledger look altered.
+    when = at(2026, 3, 2, 10).replace(microsecond=micro)
+    with frozen(when):
+        svc.complaint_receive(actor=org.intake, data=complaint_input(), register=True)
+    text = Event.objects.annotate(t=ledger._at_as_text()).values_list("t", flat=True).first()
+    assert text == ledger._ts(when)
+    assert ledger.verify().ok

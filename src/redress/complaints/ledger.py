@@ -18,6 +18,7 @@ from enum import IntEnum
 
 from django.db import connection, transaction
 from django.db.models import Max
+from django.db.models.expressions import RawSQL
 
 from redress.complaints.models import CheckpointEntry, Complaint, Event, LedgerCheckpoint
 
@@ -86,11 +87,25 @@ def _jsonable(value):
     raise TypeError(f"ledger payloads hold plain data; got {type(value).__name__}")
 
 
-def _ts(value: datetime) -> str:
+def _ts(value: datetime | str) -> str:
+    if isinstance(value, str):  # already rendered by the database (see _at_as_text)
+        return value
     return value.astimezone(UTC).isoformat(timespec="microseconds")
 
 
-def event_hash(*, complaint_id: int, seq: int, type_code: int, at: datetime, actor_id: int | None,
+def _at_as_text():
+    """Event.at rendered by the database exactly as _ts renders it. Parsing a million
+    timestamps into datetimes only to print them again was most of verify's time."""
+    column = '"complaints_event"."at"'
+    if connection.vendor == "postgresql":
+        return RawSQL(f"""to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"')""", ())
+    if connection.vendor == "sqlite":  # stored as 'YYYY-MM-DD HH:MM:SS[.ffffff]' in UTC
+        return RawSQL(f"replace({column}, ' ', 'T') || CASE WHEN length({column}) = 19 THEN '.000000' "
+                      f"ELSE '' END || '+00:00'", ())
+    return None
+
+
+def event_hash(*, complaint_id: int, seq: int, type_code: int, at: datetime | str, actor_id: int | None,
                actor_role: str, channel: str, payload: str, prev_hash: str) -> str:
     material = "|".join(
         [HASH_VERSION, str(complaint_id), str(seq), str(type_code), _ts(at), str(actor_id or ""),
@@ -205,6 +220,10 @@ def _verify() -> VerifyResult:
                         head=head)
 
 
+def _where(event_id: int, complaint_id: int, seq: int) -> str:
+    return f"event id {event_id} (complaint {complaint_id}, #{seq})"
+
+
 def _verify_chains(counts: dict) -> None:
     """One pass over the events in chain order, merge-joined with the complaint rows
     (their recorded heads) and the checkpoint entries (heads as of each checkpoint), so
@@ -229,23 +248,27 @@ def _verify_chains(counts: dict) -> None:
                           f"{length} ending {head[:12]} — events were removed or the record was edited")
         records.advance()
 
+    events = Event.objects.order_by("complaint_id", "seq")
+    at_text = _at_as_text()
+    if at_text is not None:
+        events = events.annotate(at_text=at_text)
+        fields = tuple("at_text" if f == "at" else f for f in fields)
     for ev_id, cid, seq, type_code, at, actor_id, role, channel, payload, prev_hash, digest in _stream(
-        Event.objects.order_by("complaint_id", "seq"), fields
+        events, fields
     ):
         if cid != current:
             if current is not None:
                 finish_chain(current, expect_seq - 1, prev)
             current, expect_seq, prev = cid, 1, GENESIS
             counts["complaints"] += 1
-        where = f"event id {ev_id} (complaint {cid}, #{seq})"
         if seq != expect_seq:
-            raise _Broken(f"{where}: expected #{expect_seq} of the chain — an event is missing")
+            raise _Broken(f"{_where(ev_id, cid, seq)}: expected #{expect_seq} of the chain — an event is missing")
         if prev_hash != prev:
-            raise _Broken(f"{where}: prev_hash does not match the previous event's hash")
+            raise _Broken(f"{_where(ev_id, cid, seq)}: prev_hash does not match the previous event's hash")
         recomputed = event_hash(complaint_id=cid, seq=seq, type_code=type_code, at=at, actor_id=actor_id,
                                 actor_role=role, channel=channel, payload=payload, prev_hash=prev_hash)
         if recomputed != digest:
-            raise _Broken(f"{where}: content does not match its hash — the event was altered")
+            raise _Broken(f"{_where(ev_id, cid, seq)}: content does not match its hash — the event was altered")
         if marks.row and (marks.row[0], marks.row[1]) < (cid, seq):
             raise _Broken(f"checkpoint {marks.row[3]}: complaint {marks.row[0]} event #{marks.row[1]} is gone")
         while marks.row and (marks.row[0], marks.row[1]) == (cid, seq):
