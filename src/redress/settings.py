@@ -35,6 +35,7 @@ def envint(name: str, default: str) -> int:
         raise ImproperlyConfigured(f"{name}={value!r}: expected a whole number") from None
 
 
+_PACKAGE = Path(__file__).resolve().parent
 DATA_DIR = Path(env("REDRESS_DATA_DIR", str(Path.cwd() / "var"))).resolve()
 DEBUG = envbool("REDRESS_DEBUG", "false")
 
@@ -69,6 +70,8 @@ INSTALLED_APPS = [
     "redress.complaints",
     "redress.notify",
     "redress.web",
+    "redress.api",
+    "redress.portal",
 ]
 
 MIDDLEWARE = [
@@ -89,7 +92,9 @@ WSGI_APPLICATION = "redress.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Each workbench area (web/intake, web/worklists, ...) keeps its templates beside
+        # its views, so one area's strings are found by makemessages run in that area.
+        "DIRS": sorted(str(p) for p in (_PACKAGE / "web").glob("*/templates")),
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -133,7 +138,9 @@ LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 TIME_ZONE = env("REDRESS_TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
-LOCALE_PATHS = [Path(__file__).resolve().parent / "locale"]
+# Every `locale` folder in the package: the shared one and one per area or app, so
+# areas translate their own strings without editing one shared catalogue.
+LOCALE_PATHS = [_PACKAGE / "locale"] + sorted(p for p in _PACKAGE.glob("*/**/locale") if p.is_dir())
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"

@@ -87,6 +87,7 @@ class Action(StrEnum):
     RECORD_ACCOUNTABILITY = "record_accountability"
     LINK = "link"
     MARK_BREACH = "mark_breach"
+    VIEW_PERSONAL_DATA = "view_personal_data"  # recorded, not a change: see services/privacy.py
 
 
 S = State
@@ -134,6 +135,7 @@ TRANSITIONS: dict[Action, tuple[frozenset[State], State | None]] = {
     Action.RECORD_ACCOUNTABILITY: (frozenset(IN_PROGRESS | _CLOSED_ANY), None),  # 001 第十、十八条
     Action.LINK: (frozenset(State), None),
     Action.MARK_BREACH: (frozenset(OPEN), None),
+    Action.VIEW_PERSONAL_DATA: (frozenset(State), None),
 }
 
 

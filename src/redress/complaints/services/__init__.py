@@ -49,6 +49,7 @@ from redress.complaints.services.outcome import (
     remedy_execute,
     result_communicate,
 )
+from redress.complaints.services.privacy import personal_data_reveal
 from redress.complaints.services.timing import (
     extension_decide,
     extension_request,
@@ -65,6 +66,6 @@ __all__ = [
     "complaint_redirect", "complaint_refer", "complaint_register", "complaint_withdraw",
     "contact_record", "customer_message_receive", "deem_closed", "evidence_add", "extension_decide",
     "extension_request", "finding_add", "inquiry_answer", "mark_breaches", "message_send", "party_add",
-    "pause_clocks", "referral_outcome", "remedy_execute", "resolution_decide", "resolution_propose",
+    "pause_clocks", "personal_data_reveal", "referral_outcome", "remedy_execute", "resolution_decide", "resolution_propose",
     "resolve_on_spot", "result_communicate", "resume_clocks", "transfer_accept", "transfer_request",
 ]

@@ -78,7 +78,9 @@ def check_allowed(complaint: Complaint, action: Action) -> None:
 
 @contextmanager
 def acting_on(complaint: Complaint | int, action: Action, *, actor: Staff | None, via: str,
-              expected_version: int | None = None) -> Iterator[Step]:
+              expected_version: int | None = None, changes_case: bool = True) -> Iterator[Step]:
+    """`changes_case=False` is for actions that are recorded but change nothing a form
+    could be stale against (viewing personal data): the version is left alone."""
     if via not in CHANNELS:
         raise ValueError(f"via={via!r}: expected one of {sorted(CHANNELS)}")
     if actor is not None and not actor.is_active:
@@ -94,8 +96,9 @@ def acting_on(complaint: Complaint | int, action: Action, *, actor: Staff | None
         yield step
         if step.target is not None:
             row.state = step.target.value
-        row.version += 1
-        row.updated_at = step.now
+        if changes_case:
+            row.version += 1
+            row.updated_at = step.now
         row.save()
     if isinstance(complaint, Complaint):
         # Hand the caller the fresh row so it can keep working with the same object.

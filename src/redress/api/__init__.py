@@ -1,0 +1,1 @@
+"""REST API for integrations (django-ninja): tokens with scopes, idempotent create."""

@@ -1,0 +1,73 @@
+"""Which complaints a member of staff may see (STYLE: reads go through selectors that
+scope by the user's units and roles).
+
+Every page, API call and report that lists or opens complaints starts from
+`visible_complaints`, and `get_visible` gives the same NotFound for "missing" and
+"not yours", so a guessed reference number tells nothing.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from redress.complaints.errors import NotFound
+from redress.complaints.lifecycle import State
+from redress.complaints.models import Complaint, Staff
+
+# Roles that oversee the whole institution's complaints (SPEC §1): the complaints office
+# supervises every deadline, compliance, audit, the CRO and senior management receive
+# reports, an auditor inspects the ledger.
+WIDE_ROLES = frozenset({"complaints_office", "compliance", "audit", "cro", "senior_management", "auditor", "admin"})
+
+# The callback desk works on closed-and-told cases, whoever handled them.
+CALLBACK_STATES = frozenset({State.AWAITING_CALLBACK, State.FOLLOW_UP, State.CLOSED, State.DEEMED_CLOSED})
+
+
+def sees_everything(staff: Staff) -> bool:
+    return staff.is_superuser or bool(staff.role_set() & WIDE_ROLES)
+
+
+def scope_filter(staff: Staff) -> Q | None:
+    """The Q a complaint must match to be visible to `staff`; None means all of them."""
+    if sees_everything(staff):
+        return None
+    roles = staff.role_set()
+    # Everyone sees what they own, took in, or are asked to take over.
+    q = Q(owner=staff) | Q(first_responder=staff) | Q(transfers__to_staff=staff, transfers__status="pending")
+    if staff.unit_id:
+        if roles & {"intake"}:
+            q |= Q(intake_unit_id=staff.unit_id)
+        if roles & {"handler", "dept_head"}:
+            q |= Q(responsible_unit_id=staff.unit_id) | Q(assignments__unit_id=staff.unit_id)
+        if "dept_head" in roles:
+            q |= Q(branch_id=staff.unit_id)
+    if "handler" in roles:
+        q |= Q(handler=staff) | Q(assignments__handler=staff)
+    if "callback" in roles:
+        q |= Q(state__in=[s.value for s in CALLBACK_STATES])
+    return q
+
+
+def visible_complaints(staff: Staff, base: QuerySet | None = None) -> QuerySet:
+    """The complaints `staff` may see, as a queryset to filter further."""
+    qs = Complaint.objects.all() if base is None else base
+    q = scope_filter(staff)
+    if q is None:
+        return qs
+    # The joins above can repeat a row; an id subquery keeps the outer query simple to
+    # order and paginate (and lets PostgreSQL plan it as a semi-join).
+    ids = Complaint.objects.filter(q).values("pk")
+    return qs.filter(pk__in=ids)
+
+
+def may_view(staff: Staff, complaint: Complaint) -> bool:
+    return sees_everything(staff) or visible_complaints(staff).filter(pk=complaint.pk).exists()
+
+
+def get_visible(staff: Staff, *, reference: str | None = None, pk: int | None = None) -> Complaint:
+    """The complaint, if `staff` may see it; NotFound alike for missing and forbidden."""
+    lookup = {"reference": reference} if reference is not None else {"pk": pk}
+    complaint = visible_complaints(staff).filter(**lookup).first()
+    if complaint is None:
+        raise NotFound(f"no complaint {reference or pk} that you may see")
+    return complaint

@@ -1,0 +1,1 @@
+"""The public complaint portal: submit, look up status with reference + access code."""

@@ -1,0 +1,49 @@
+"""Who sees which complaint: the scope every page and API call starts from."""
+
+import pytest
+
+from redress.complaints.errors import NotFound
+from redress.complaints.selectors.scope import get_visible, visible_complaints
+from tests.conftest import at
+
+
+def test_complaints_office_sees_every_complaint(org, walk):
+    c = walk()
+    assert list(visible_complaints(org.office)) == [c.c]
+
+
+def test_handler_of_another_branch_cannot_see_the_complaint(org, walk):
+    w = walk().assess().dispatch()  # dispatched to org.branch
+    other = type(org.handler).objects.create_user(username="far", password="x" * 12, unit=org.branch2)
+    other.roles.create(role="handler")
+    assert visible_complaints(org.handler).filter(pk=w.c.pk).exists()
+    assert not visible_complaints(other).filter(pk=w.c.pk).exists()
+
+
+def test_missing_and_forbidden_complaints_give_the_same_error(org, walk):
+    w = walk()
+    outsider = type(org.handler).objects.create_user(username="far", password="x" * 12, unit=org.branch2)
+    outsider.roles.create(role="handler")
+    with pytest.raises(NotFound) as forbidden:
+        get_visible(outsider, reference=w.c.reference)
+    with pytest.raises(NotFound) as missing:
+        get_visible(outsider, reference="TS-1999-000001")
+    assert type(forbidden.value) is type(missing.value)
+
+
+def test_intake_sees_what_their_desk_took_in_and_not_other_desks(org, walk):
+    w = walk()  # taken in by org.intake at the customer service centre
+    assert visible_complaints(org.intake).filter(pk=w.c.pk).exists()
+    assert not visible_complaints(org.intake2).filter(pk=w.c.pk).exists()  # a branch counter
+
+
+def test_callback_agent_sees_complaints_awaiting_callback_only(org, walk):
+    early = walk(at(2026, 3, 2))
+    done = walk(at(2026, 3, 2)).to_awaiting_callback()
+    seen = set(visible_complaints(org.callback).values_list("pk", flat=True))
+    assert done.c.pk in seen and early.c.pk not in seen
+
+
+def test_scope_does_not_repeat_a_complaint_with_several_assignments(org, walk):
+    w = walk().assess().dispatch()
+    assert visible_complaints(org.dept_head).filter(pk=w.c.pk).count() == 1
