@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "redress.web",
     "redress.api",
     "redress.portal",
+    "redress.imports",
+    "redress.mailin",
 ]
 
 MIDDLEWARE = [

@@ -139,6 +139,9 @@ class Complaint(models.Model):
     def __str__(self) -> str:
         return self.reference
 
+    def get_absolute_url(self) -> str:
+        return f"/complaints/{self.reference}/"  # the workbench's complaint page (web.complaint)
+
 
 class ComplaintParty(models.Model):
     """Who or what the complaint is about: a unit, an employee, a product."""

@@ -1,0 +1,1 @@
+"""Bulk import from spreadsheets and other systems: `redress import FILE --mapping M`."""

@@ -1,0 +1,1 @@
+"""Email intake: `redress mail-in` reads one RFC 822 message on standard input."""
