@@ -53,6 +53,7 @@ class EventType(IntEnum):
     MESSAGE_SENT = 50
     MESSAGE_RECEIVED = 51
     RESULT_COMMUNICATED = 52
+    CUSTOMER_RATED = 53  # the complainant rated the outcome on the portal
     REMEDY_EXECUTED = 60
     CALLBACK_RECORDED = 70
     CLOSED_WITHOUT_CALLBACK = 71
