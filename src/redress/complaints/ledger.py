@@ -72,6 +72,7 @@ class EventType(IntEnum):
     CLOCK_BREACHED = 92
     ACCOUNTABILITY_RECORDED = 100
     PERSONAL_DATA_VIEWED = 110
+    IMPORTED = 120  # a historical complaint brought in by `redress import` (file, row, source id)
 
 
 def canonical(payload: dict) -> str:
