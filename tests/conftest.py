@@ -7,6 +7,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import translation
 
 from redress.complaints import services as svc
 from redress.complaints.models import Institution, OrgUnit, Staff, StaffRole
@@ -17,6 +18,14 @@ SH = ZoneInfo("Asia/Shanghai")
 
 def at(y, m, d, hh=10, mm=0) -> datetime:
     return datetime(y, m, d, hh, mm, tzinfo=SH)
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """Service errors are translated into the active language. Outside a request the
+    tests read them in English; a request from a zh-hans client switches its thread."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -6,6 +6,8 @@ them to status codes and the UI can put a message next to the right field.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 
 class DomainError(Exception):
     code = "domain_error"
@@ -36,8 +38,9 @@ class InvalidTransition(DomainError):
     code = "invalid_transition"
 
     def __init__(self, *, action: str, state: str, allowed: list[str]):
-        allowed_text = ", ".join(allowed) if allowed else "none (the case is finished)"
-        super().__init__(f"cannot {action} a complaint in state {state}; allowed now: {allowed_text}")
+        allowed_text = ", ".join(allowed) if allowed else _("none (the case is finished)")
+        super().__init__(_("cannot %(action)s a complaint in state %(state)s; allowed now: %(allowed)s")
+                         % {"action": action, "state": state, "allowed": allowed_text})
         self.action = action
         self.state = state
         self.allowed = allowed
@@ -61,7 +64,8 @@ class StaleComplaint(DomainError):
 
     def __init__(self, *, expected: int, actual: int):
         super().__init__(
-            f"the complaint changed since you opened it (version {expected}, now {actual}); reload and try again"
+            _("the complaint changed since you opened it (version %(expected)s, now %(actual)s); reload and try again")
+            % {"expected": expected, "actual": actual}
         )
         self.expected = expected
         self.actual = actual

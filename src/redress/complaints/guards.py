@@ -6,6 +6,8 @@ person refused learns why, and tests can name the rule they check.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from redress.complaints.errors import NotPermitted
 from redress.complaints.models import Complaint, ComplaintParty, Finding, Proposal, Staff
 
@@ -23,12 +25,12 @@ def ensure_may_accept_or_handle(actor: Staff, complaint: Complaint | None, invol
     customer to the complaints channel but may not accept or handle the complaint."""
     if actor.is_marketing:
         raise NotPermitted(
-            f"{actor.username} is marketing staff and may not accept or handle complaints (001 第十四条)"
+            _("%(username)s is marketing staff and may not accept or handle complaints (001 第十四条)") % {"username": actor.username}
         )
     if involved is None:
         involved = involved_staff_ids(complaint) if complaint is not None else set()
     if actor.pk in involved:
-        raise NotPermitted(f"{actor.username} is named in this complaint and may not accept or handle it (001 第十四条)")
+        raise NotPermitted(_("%(username)s is named in this complaint and may not accept or handle it (001 第十四条)") % {"username": actor.username})
 
 
 def handlers_of(complaint: Complaint) -> set[int]:
@@ -44,17 +46,17 @@ def handlers_of(complaint: Complaint) -> set[int]:
 def ensure_may_callback(actor: Staff, complaint: Complaint) -> None:
     """001 第二十三条: the handler and anyone involved may not perform the callback."""
     if actor.pk in handlers_of(complaint):
-        raise NotPermitted(f"{actor.username} handled this complaint and may not do its callback (001 第二十三条)")
+        raise NotPermitted(_("%(username)s handled this complaint and may not do its callback (001 第二十三条)") % {"username": actor.username})
     if actor.pk in involved_staff_ids(complaint):
-        raise NotPermitted(f"{actor.username} is named in this complaint and may not do its callback (001 第二十三条)")
+        raise NotPermitted(_("%(username)s is named in this complaint and may not do its callback (001 第二十三条)") % {"username": actor.username})
 
 
 def ensure_not_own_proposal(actor: Staff, proposal: Proposal) -> None:
     """Maker–checker: nobody approves their own proposal (SPEC §2.4)."""
     if proposal.proposed_by_id == actor.pk:
-        raise NotPermitted("nobody may approve or reject their own proposal (maker–checker)")
+        raise NotPermitted(_("nobody may approve or reject their own proposal (maker–checker)"))
 
 
 def ensure_in_unit(actor: Staff, unit_id: int | None, what: str) -> None:
     if unit_id is None or actor.unit_id != unit_id:
-        raise NotPermitted(f"{what} is for staff of the responsible unit; {actor.username} is not in it")
+        raise NotPermitted(_("%(what)s is for staff of the responsible unit; %(username)s is not in it") % {"what": what, "username": actor.username})

@@ -9,6 +9,7 @@ Every page, API call and report that lists or opens complaints starts from
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from redress.complaints.errors import NotFound
 from redress.complaints.lifecycle import State
@@ -69,5 +70,5 @@ def get_visible(staff: Staff, *, reference: str | None = None, pk: int | None = 
     lookup = {"reference": reference} if reference is not None else {"pk": pk}
     complaint = visible_complaints(staff).filter(**lookup).first()
     if complaint is None:
-        raise NotFound(f"no complaint {reference or pk} that you may see")
+        raise NotFound(_("no complaint %(pk)s that you may see") % {"pk": reference or pk})
     return complaint

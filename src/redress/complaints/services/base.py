@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from redress.complaints import ledger
 from redress.complaints.errors import InvalidTransition, NotFound, NotPermitted, StaleComplaint
@@ -66,11 +67,11 @@ def lock(complaint_id: int) -> Complaint:
     try:
         return Complaint.objects.select_for_update().get(pk=complaint_id)
     except Complaint.DoesNotExist:
-        raise NotFound(f"complaint {complaint_id} does not exist") from None
+        raise NotFound(_("complaint %(complaint_id)s does not exist") % {"complaint_id": complaint_id}) from None
 
 
 def check_allowed(complaint: Complaint, action: Action) -> None:
-    sources, _ = TRANSITIONS[action]
+    sources, _target = TRANSITIONS[action]
     if State(complaint.state) not in sources:
         raise InvalidTransition(action=action.value, state=complaint.state,
                                 allowed=[a.value for a in allowed_actions(complaint.state)])
@@ -84,7 +85,7 @@ def acting_on(complaint: Complaint | int, action: Action, *, actor: Staff | None
     if via not in CHANNELS:
         raise ValueError(f"via={via!r}: expected one of {sorted(CHANNELS)}")
     if actor is not None and not actor.is_active:
-        raise NotPermitted(f"{actor.username} is deactivated")
+        raise NotPermitted(_("%(username)s is deactivated") % {"username": actor.username})
     complaint_id = complaint if isinstance(complaint, int) else complaint.pk
     with transaction.atomic():
         row = lock(complaint_id)
@@ -109,11 +110,12 @@ def require_role(step: Step, roles, what: str) -> str:
     """The actor must hold one of `roles`; returns the role acted in (for the ledger)."""
     actor = step.actor
     if actor is None:
-        raise NotPermitted(f"{what} needs a member of staff")
+        raise NotPermitted(_("%(what)s needs a member of staff") % {"what": what})
     wanted = [str(r) for r in roles]
     for role in wanted:
         if actor.has_role(role):
             step.role = role
             return role
-    raise NotPermitted(f"{what} needs one of the roles {', '.join(wanted)}; {actor.username} has "
-                       f"{', '.join(sorted(actor.role_set())) or 'none'}")
+    held = ", ".join(sorted(actor.role_set())) or _("no role")
+    raise NotPermitted(_("%(what)s needs one of the roles %(wanted)s; %(username)s has %(held)s")
+                       % {"what": what, "wanted": ", ".join(wanted), "username": actor.username, "held": held})

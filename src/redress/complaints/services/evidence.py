@@ -7,6 +7,7 @@ import hashlib
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.utils.translation import gettext as _
 
 from redress.complaints.errors import ValidationFailed
 from redress.complaints.ledger import EventType
@@ -34,27 +35,26 @@ SOURCES = ("staff", "customer", "call_recording", "email")
 def _check(name: str, content_type: str, data: bytes, pack) -> None:
     limit = pack.max_attachment_bytes
     if not name.strip() or "/" in name or "\\" in name or name.startswith("."):
-        raise ValidationFailed("file.name", "must be a plain file name")
+        raise ValidationFailed("file.name", _("must be a plain file name"))
     if len(data) == 0:
-        raise ValidationFailed("file", "is empty")
+        raise ValidationFailed("file", _("is empty"))
     if len(data) > limit:
-        raise ValidationFailed("file", f"is {len(data):,} bytes; the limit is {limit:,} bytes")
+        raise ValidationFailed("file", _("is %(data)s bytes; the limit is %(limit)s bytes") % {"data": format(len(data), ','), "limit": format(limit, ',')})
     if content_type not in pack.attachment_types:
-        raise ValidationFailed("file.content_type", f"{content_type!r} is not allowed; allowed: "
-                               f"{', '.join(pack.attachment_types)}")
+        raise ValidationFailed("file.content_type", _("%(content_type)s is not allowed; allowed: %(attachment_types)s") % {"content_type": repr(content_type), "attachment_types": ', '.join(pack.attachment_types)})
     signatures = SIGNATURES.get(content_type)
     if signatures and not any(data.startswith(sig) for sig in signatures):
-        raise ValidationFailed("file", f"its content is not a {content_type} file")
+        raise ValidationFailed("file", _("its content is not a %(content_type)s file") % {"content_type": content_type})
     if content_type.startswith(ZIP_TYPES) and not data.startswith(b"PK"):
-        raise ValidationFailed("file", f"its content is not a {content_type} file")
+        raise ValidationFailed("file", _("its content is not a %(content_type)s file") % {"content_type": content_type})
     if content_type.startswith("text/") and b"\x00" in data[:4096]:
-        raise ValidationFailed("file", "claims to be text but holds binary data")
+        raise ValidationFailed("file", _("claims to be text but holds binary data"))
 
 
 def evidence_add(complaint: Complaint | int, *, actor: Staff | None, name: str, content_type: str, data: bytes,
                  description: str = "", source: str = "staff", via: str = "web") -> Evidence:
     if source not in SOURCES:
-        raise ValidationFailed("source", f"must be one of {', '.join(SOURCES)}")
+        raise ValidationFailed("source", _("must be one of %(SOURCES)s") % {"SOURCES": ', '.join(SOURCES)})
     content_type = content_type.split(";")[0].strip().lower()
     _check(name, content_type, data, active_pack())  # before anything is stored
     digest = hashlib.sha256(data).hexdigest()
@@ -62,7 +62,7 @@ def evidence_add(complaint: Complaint | int, *, actor: Staff | None, name: str, 
     try:
         with acting_on(complaint, Action.ADD_EVIDENCE, actor=actor, via=via) as step:
             if actor is not None:
-                require_role(step, ["intake", "handler", "dept_head", "complaints_office"], "adding evidence")
+                require_role(step, ["intake", "handler", "dept_head", "complaints_office"], _("adding evidence"))
             else:
                 step.role = "customer"
             stored = default_storage.save(f"evidence/{step.complaint.reference}/{digest[:16]}-{name}", ContentFile(data))

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils.translation import gettext as _
+
 from redress.complaints.errors import NotPermitted, ValidationFailed
 from redress.complaints.guards import (
     ensure_in_unit,
@@ -44,20 +46,20 @@ def complaint_assess(complaint: Complaint | int, *, actor: Staff, category: str,
     """Classify: category, severity, urgency, critical triggers, economic dispute
     (001 第十六条). New critical flags are reported at once."""
     with acting_on(complaint, Action.ASSESS, actor=actor, via=via, expected_version=expected_version) as step:
-        require_role(step, [OFFICE, "intake"], "assessing a complaint")
+        require_role(step, [OFFICE, "intake"], _("assessing a complaint"))
         pack, c = step.pack, step.complaint
         definition = pack.category(category)
         if definition is None:
-            raise ValidationFailed("category", f"unknown category {category!r} in policy {pack.code}")
+            raise ValidationFailed("category", _("unknown category %(category)s in policy %(code)s") % {"category": repr(category), "code": pack.code})
         if severity not in Severity.__members__.values():
-            raise ValidationFailed("severity", f"must be one of {', '.join(s.value for s in Severity)}")
+            raise ValidationFailed("severity", _("must be one of %(Severity)s") % {"Severity": ', '.join(s.value for s in Severity)})
         if urgency not in Complaint.Urgency.values:
-            raise ValidationFailed("urgency", f"must be one of {', '.join(Complaint.Urgency.values)}")
+            raise ValidationFailed("urgency", _("must be one of %(values)s") % {"values": ', '.join(Complaint.Urgency.values)})
         known = {t.code for t in pack.triggers}
         flags = list(dict.fromkeys(critical_flags or []))
         unknown = [f for f in flags if f not in known]
         if unknown:
-            raise ValidationFailed("critical_flags", f"unknown trigger(s) {', '.join(unknown)}")
+            raise ValidationFailed("critical_flags", _("unknown trigger(s) %(unknown)s") % {"unknown": ', '.join(unknown)})
         before = {"category": c.category, "severity": c.severity, "urgency": c.urgency,
                   "economic": c.is_economic_dispute}
         new_flags = [f for f in flags if f not in c.critical_flags]
@@ -90,17 +92,17 @@ def complaint_escalate(complaint: Complaint | int, *, actor: Staff, reason: str,
     """Raise a case to the complaints office and, for major ones, senior management
     (004 第四条: 行政部 handles major complaints)."""
     if not reason.strip():
-        raise ValidationFailed("reason", "say why the case is escalated")
+        raise ValidationFailed("reason", _("say why the case is escalated"))
     with acting_on(complaint, Action.ESCALATE, actor=actor, via=via, expected_version=expected_version) as step:
         if step.actor is None or not step.actor.role_set():
-            raise NotPermitted("escalating needs a member of staff with a role")
+            raise NotPermitted(_("escalating needs a member of staff with a role"))
         step.role = sorted(step.actor.role_set())[0]
         c = step.complaint
         if severity is not None:
             if severity not in Severity.__members__.values():
-                raise ValidationFailed("severity", f"must be one of {', '.join(s.value for s in Severity)}")
+                raise ValidationFailed("severity", _("must be one of %(Severity)s") % {"Severity": ', '.join(s.value for s in Severity)})
             if SEVERITY_ORDER[Severity(severity)] < SEVERITY_ORDER[Severity(c.severity)]:
-                raise ValidationFailed("severity", "escalation cannot lower the severity")
+                raise ValidationFailed("severity", _("escalation cannot lower the severity"))
             c.severity = severity
         c.escalated = True
         step.record(EventType.ESCALATED, reason=reason, severity=c.severity)
@@ -118,7 +120,7 @@ def _route(pack, complaint: Complaint, unit: OrgUnit | None) -> OrgUnit:
     if code:
         found = OrgUnit.objects.filter(code=code, active=True).first()
         if found is None:
-            raise ValidationFailed("unit", f"the policy routes {complaint.category} to unit {code!r}, which does not exist")
+            raise ValidationFailed("unit", _("the policy routes %(category)s to unit %(code)s, which does not exist") % {"category": complaint.category, "code": repr(code)})
         return found
     # No default unit: the branch the complaint concerns handles it (001 第十六条).
     return complaint.branch or complaint.intake_unit
@@ -128,11 +130,11 @@ def complaint_dispatch(complaint: Complaint | int, *, actor: Staff, unit: OrgUni
                        instructions: str = "", via: str = "web", expected_version: int | None = None) -> Assignment:
     """Send the work order (处理单) to the responsible unit (004 §7(二))."""
     with acting_on(complaint, Action.DISPATCH, actor=actor, via=via, expected_version=expected_version) as step:
-        require_role(step, [OFFICE], "dispatching a complaint")
+        require_role(step, [OFFICE], _("dispatching a complaint"))
         c = step.complaint
         target = _route(step.pack, c, unit)
         if not target.active:
-            raise ValidationFailed("unit", f"unit {target.code} is inactive")
+            raise ValidationFailed("unit", _("unit %(code)s is inactive") % {"code": target.code})
         order = Assignment.objects.create(complaint=c, unit=target, instructions=instructions, assigned_by=actor,
                                           assigned_at=step.now)
         c.responsible_unit, c.handler = target, None
@@ -147,7 +149,7 @@ def complaint_dispatch(complaint: Complaint | int, *, actor: Staff, unit: OrgUni
 def _open_assignment(c: Complaint) -> Assignment:
     order = c.assignments.exclude(status=Assignment.Status.RETURNED).order_by("-id").first()
     if order is None:
-        raise ValidationFailed("assignment", "the complaint has no open work order")
+        raise ValidationFailed("assignment", _("the complaint has no open work order"))
     return order
 
 
@@ -155,16 +157,16 @@ def assignment_accept(complaint: Complaint | int, *, actor: Staff, handler: Staf
                       expected_version: int | None = None) -> Complaint:
     """The responsible unit accepts the work order and names the handler (经办人)."""
     with acting_on(complaint, Action.ACCEPT_ASSIGNMENT, actor=actor, via=via, expected_version=expected_version) as step:
-        require_role(step, HANDLING_ROLES, "accepting a work order")
+        require_role(step, HANDLING_ROLES, _("accepting a work order"))
         c = step.complaint
         order = _open_assignment(c)
         ensure_in_unit(actor, order.unit_id, "accepting a work order")
         handler = handler or actor
         if handler.pk != actor.pk and not actor.has_role("dept_head"):
-            raise NotPermitted("only the department head may name someone else as handler")
+            raise NotPermitted(_("only the department head may name someone else as handler"))
         ensure_in_unit(handler, order.unit_id, "handling the complaint")
         if not handler.has_role(*HANDLING_ROLES):
-            raise NotPermitted(f"{handler.username} has no handler role")
+            raise NotPermitted(_("%(username)s has no handler role") % {"username": handler.username})
         involved = involved_staff_ids(c)
         ensure_may_accept_or_handle(actor, c, involved)
         ensure_may_accept_or_handle(handler, c, involved)
@@ -184,9 +186,9 @@ def assignment_return(complaint: Complaint | int, *, actor: Staff, reason: str, 
                       expected_version: int | None = None) -> Complaint:
     """The unit sends the work order back (not theirs); the complaints office re-routes."""
     if not reason.strip():
-        raise ValidationFailed("reason", "say why the work order is returned")
+        raise ValidationFailed("reason", _("say why the work order is returned"))
     with acting_on(complaint, Action.RETURN_ASSIGNMENT, actor=actor, via=via, expected_version=expected_version) as step:
-        require_role(step, HANDLING_ROLES, "returning a work order")
+        require_role(step, HANDLING_ROLES, _("returning a work order"))
         c = step.complaint
         order = _open_assignment(c)
         ensure_in_unit(actor, order.unit_id, "returning a work order")
@@ -203,24 +205,24 @@ def _ensure_handling(step: Step, what: str) -> None:
     """The handler, or the head of the responsible unit, works the case."""
     actor, c = step.actor, step.complaint
     if actor is None:
-        raise NotPermitted(f"{what} needs a member of staff")
+        raise NotPermitted(_("%(what)s needs a member of staff") % {"what": what})
     if c.handler_id == actor.pk:
         step.role = "handler" if actor.has_role("handler") else "dept_head"
     elif actor.has_role("dept_head") and actor.unit_id == c.responsible_unit_id:
         step.role = "dept_head"
     else:
-        raise NotPermitted(f"{what} is for the handler or the head of the responsible unit")
+        raise NotPermitted(_("%(what)s is for the handler or the head of the responsible unit") % {"what": what})
     ensure_may_accept_or_handle(actor, c)
 
 
 def finding_add(complaint: Complaint | int, *, actor: Staff, kind: str, text: str, via: str = "web",
                 expected_version: int | None = None) -> Finding:
     if kind not in Finding.Kind.values:
-        raise ValidationFailed("kind", f"must be one of {', '.join(Finding.Kind.values)}")
+        raise ValidationFailed("kind", _("must be one of %(values)s") % {"values": ', '.join(Finding.Kind.values)})
     if not text.strip():
-        raise ValidationFailed("text", "may not be empty")
+        raise ValidationFailed("text", _("may not be empty"))
     with acting_on(complaint, Action.ADD_FINDING, actor=actor, via=via, expected_version=expected_version) as step:
-        _ensure_handling(step, "recording findings")
+        _ensure_handling(step, _("recording findings"))
         finding = Finding.objects.create(complaint=step.complaint, kind=kind, text=text, author=actor,
                                          created_at=step.now)
         step.record(EventType.FINDING_ADDED, finding=finding.pk, kind=kind, text=text)
@@ -233,11 +235,11 @@ def party_add(complaint: Complaint | int, *, actor: Staff, kind: str, unit: OrgU
     """Name a party the complaint is about. Naming the current handler removes them
     from the case: they may not handle a complaint about themselves."""
     if kind not in ComplaintParty.Kind.values:
-        raise ValidationFailed("kind", f"must be one of {', '.join(ComplaintParty.Kind.values)}")
+        raise ValidationFailed("kind", _("must be one of %(values)s") % {"values": ', '.join(ComplaintParty.Kind.values)})
     if not {"unit": unit, "employee": staff, "product": product.strip()}[kind]:
-        raise ValidationFailed(kind, f"a {kind} party must name the {kind}")
+        raise ValidationFailed(kind, _("a %(kind)s party must name the %(kind)s") % {"kind": kind})
     with acting_on(complaint, Action.ADD_PARTY, actor=actor, via=via, expected_version=expected_version) as step:
-        require_role(step, [OFFICE, "intake", *HANDLING_ROLES], "naming a party")
+        require_role(step, [OFFICE, "intake", *HANDLING_ROLES], _("naming a party"))
         c = step.complaint
         party = ComplaintParty.objects.create(complaint=c, kind=kind, unit=unit, staff=staff, product=product,
                                               description=description)
@@ -266,21 +268,21 @@ def resolution_propose(complaint: Complaint | int, *, actor: Staff, summary: str
     authority matrix, or the economic-dispute deciders (004 第十六条)."""
     for name, value in (("summary", summary), ("facts", facts)):
         if not value.strip():
-            raise ValidationFailed(name, "may not be empty")
+            raise ValidationFailed(name, _("may not be empty"))
     if responsibility not in RESPONSIBILITY:
-        raise ValidationFailed("responsibility", f"must be one of {', '.join(RESPONSIBILITY)}")
+        raise ValidationFailed("responsibility", _("must be one of %(RESPONSIBILITY)s") % {"RESPONSIBILITY": ', '.join(RESPONSIBILITY)})
     amount = _clean_amount(compensation)
     with acting_on(complaint, Action.PROPOSE, actor=actor, via=via, expected_version=expected_version) as step:
-        _ensure_handling(step, "proposing a resolution")
+        _ensure_handling(step, _("proposing a resolution"))
         c, pack = step.complaint, step.pack
         today = step.now.astimezone(calendar_for(pack).tz).date()
         for i, r in enumerate(remedies or []):
             if r.kind not in Remedy.Kind.values:
-                raise ValidationFailed(f"remedies[{i}].kind", f"must be one of {', '.join(Remedy.Kind.values)}")
+                raise ValidationFailed(f"remedies[{i}].kind", _("must be one of %(values)s") % {"values": ', '.join(Remedy.Kind.values)})
             if not r.description.strip():
-                raise ValidationFailed(f"remedies[{i}].description", "may not be empty")
+                raise ValidationFailed(f"remedies[{i}].description", _("may not be empty"))
             if r.due_date < today:
-                raise ValidationFailed(f"remedies[{i}].due_date", "may not be in the past")
+                raise ValidationFailed(f"remedies[{i}].due_date", _("may not be in the past"))
         roles = pack.approver_roles(amount=max(amount or 0, c.amount_claimed or 0), severity=c.severity)
         if c.is_economic_dispute or (amount or 0) > 0:
             roles = list(pack.economic_dispute.decider_roles)
@@ -302,7 +304,7 @@ def resolution_propose(complaint: Complaint | int, *, actor: Staff, summary: str
 def _pending_proposal(c: Complaint) -> Proposal:
     proposal = c.proposals.filter(status=Proposal.Status.PENDING).order_by("-id").first()
     if proposal is None:
-        raise ValidationFailed("proposal", "no proposal is waiting for a decision")
+        raise ValidationFailed("proposal", _("no proposal is waiting for a decision"))
     return proposal
 
 
@@ -312,17 +314,17 @@ def resolution_decide(complaint: Complaint | int, *, actor: Staff, approve: bool
     the proposer, never someone the complaint is about."""
     action = Action.APPROVE if approve else Action.REJECT
     if not approve and not note.strip():
-        raise ValidationFailed("note", "say why the proposal is rejected")
+        raise ValidationFailed("note", _("say why the proposal is rejected"))
     with acting_on(complaint, action, actor=actor, via=via, expected_version=expected_version) as step:
         c = step.complaint
         proposal = _pending_proposal(c)
-        require_role(step, proposal.approver_roles, "deciding this proposal")
+        require_role(step, proposal.approver_roles, _("deciding this proposal"))
         ensure_not_own_proposal(actor, proposal)
         if (actor.role_set() & set(proposal.approver_roles)) == {"dept_head"} and actor.unit_id != c.responsible_unit_id:
             # A department head approves for their own department, not for another branch.
-            raise NotPermitted(f"{actor.username} heads another unit and may not decide this unit's proposal")
+            raise NotPermitted(_("%(username)s heads another unit and may not decide this unit's proposal") % {"username": actor.username})
         if actor.pk in involved_staff_ids(c):
-            raise NotPermitted(f"{actor.username} is named in this complaint and may not decide on it")
+            raise NotPermitted(_("%(username)s is named in this complaint and may not decide on it") % {"username": actor.username})
         proposal.decided_by, proposal.decided_at, proposal.decision_note = actor, step.now, note
         if approve:
             proposal.status = Proposal.Status.APPROVED
@@ -344,11 +346,11 @@ def contact_record(complaint: Complaint | int, *, actor: Staff, channel: str, no
                    expected_version: int | None = None) -> Communication:
     """The department's first contact with the customer (004 §7(三): within 1 hour)."""
     if not note.strip():
-        raise ValidationFailed("note", "record what was said")
+        raise ValidationFailed("note", _("record what was said"))
     with acting_on(complaint, Action.RECORD_CONTACT, actor=actor, via=via, expected_version=expected_version) as step:
-        _ensure_handling(step, "recording contact with the customer")
+        _ensure_handling(step, _("recording contact with the customer"))
         if channel not in step.pack.channel_codes():
-            raise ValidationFailed("channel", f"unknown channel {channel!r}")
+            raise ValidationFailed("channel", _("unknown channel %(channel)s") % {"channel": repr(channel)})
         message = Communication.objects.create(complaint=step.complaint, direction=Communication.Direction.OUTBOUND,
                                                kind=Communication.Kind.CONTACT, channel=channel, body=note,
                                                staff=actor, at=step.now, visible_to_customer=False)
@@ -361,17 +363,17 @@ def transfer_request(complaint: Complaint | int, *, actor: Staff, to_staff: Staf
                      expected_version: int | None = None) -> OwnershipTransfer:
     """首问负责制: the owner hands the case over; it stays theirs until accepted."""
     if not reason.strip():
-        raise ValidationFailed("reason", "say why the case is handed over")
+        raise ValidationFailed("reason", _("say why the case is handed over"))
     with acting_on(complaint, Action.REQUEST_TRANSFER, actor=actor, via=via, expected_version=expected_version) as step:
         c = step.complaint
         if actor.pk == c.owner_id:
             step.role = sorted(actor.role_set())[0] if actor.role_set() else "owner"
         else:
-            require_role(step, [OFFICE], "handing over someone else's case")
+            require_role(step, [OFFICE], _("handing over someone else's case"))
         if to_staff.pk == c.owner_id:
-            raise ValidationFailed("to_staff", "is already the owner")
+            raise ValidationFailed("to_staff", _("is already the owner"))
         if not to_staff.is_active:
-            raise ValidationFailed("to_staff", f"{to_staff.username} is deactivated")
+            raise ValidationFailed("to_staff", _("%(username)s is deactivated") % {"username": to_staff.username})
         ensure_may_accept_or_handle(to_staff, c)
         c.transfers.filter(status=OwnershipTransfer.Status.PENDING).update(
             status=OwnershipTransfer.Status.CANCELLED, decided_at=step.now)
@@ -388,7 +390,7 @@ def transfer_accept(complaint: Complaint | int, *, actor: Staff, via: str = "web
         c = step.complaint
         transfer = c.transfers.filter(status=OwnershipTransfer.Status.PENDING, to_staff=actor).first()
         if transfer is None:
-            raise NotPermitted(f"no hand-over of {c.reference} is waiting for {actor.username}")
+            raise NotPermitted(_("no hand-over of %(reference)s is waiting for %(username)s") % {"reference": c.reference, "username": actor.username})
         ensure_may_accept_or_handle(actor, c)
         step.role = sorted(actor.role_set())[0] if actor.role_set() else "staff"
         transfer.status, transfer.decided_at = OwnershipTransfer.Status.ACCEPTED, step.now

@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import EmailValidator
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from redress.complaints import ledger, triggers
 from redress.complaints.errors import NotPermitted, ValidationFailed
@@ -84,54 +85,54 @@ def _clean_amount(value) -> Decimal | None:
     try:
         amount = Decimal(str(value).replace(",", "").strip())
     except InvalidOperation:
-        raise ValidationFailed("amount_claimed", f"must be a number, got {str(value)[:40]!r}") from None
+        raise ValidationFailed("amount_claimed", _("must be a number, got %(value)s") % {"value": repr(str(value)[:40])}) from None
     if not amount.is_finite():
-        raise ValidationFailed("amount_claimed", "must be a finite number")
+        raise ValidationFailed("amount_claimed", _("must be a finite number"))
     if amount < 0:
-        raise ValidationFailed("amount_claimed", "may not be negative")
+        raise ValidationFailed("amount_claimed", _("may not be negative"))
     if amount >= Decimal("1e14"):
-        raise ValidationFailed("amount_claimed", "is larger than any amount this system records (10^14)")
+        raise ValidationFailed("amount_claimed", _("is larger than any amount this system records (10^14)"))
     return amount.quantize(Decimal("0.01"))
 
 
 def _validate(data: ComplaintInput, pack, now: datetime) -> None:
     c = data.customer
     if not c.name.strip():
-        raise ValidationFailed("customer.name", "the complainant's name is required")
+        raise ValidationFailed("customer.name", _("the complainant's name is required"))
     if not (c.phone.strip() or c.email.strip() or c.address.strip()):
-        raise ValidationFailed("customer.contact", "give at least one way to reach the complainant: phone, email or address")
+        raise ValidationFailed("customer.contact", _("give at least one way to reach the complainant: phone, email or address"))
     if c.email:
         try:
             EmailValidator()(c.email)
         except DjangoValidationError:
-            raise ValidationFailed("customer.email", f"{c.email[:60]!r} is not an email address") from None
+            raise ValidationFailed("customer.email", _("%(email)s is not an email address") % {"email": repr(c.email[:60])}) from None
     if c.phone and not any(ch.isdigit() for ch in c.phone):
-        raise ValidationFailed("customer.phone", "must contain digits")
+        raise ValidationFailed("customer.phone", _("must contain digits"))
     if data.channel not in pack.channel_codes():
-        raise ValidationFailed("channel", f"unknown channel {data.channel!r}; the policy allows {', '.join(pack.channel_codes())}")
+        raise ValidationFailed("channel", _("unknown channel %(channel)s; the policy allows %(channel_codes)s") % {"channel": repr(data.channel), "channel_codes": ', '.join(pack.channel_codes())})
     if not data.subject.strip():
-        raise ValidationFailed("subject", "a short subject is required")
+        raise ValidationFailed("subject", _("a short subject is required"))
     if len(data.subject) > 200:
-        raise ValidationFailed("subject", "at most 200 characters")
+        raise ValidationFailed("subject", _("at most 200 characters"))
     if not data.cause.strip():
-        raise ValidationFailed("cause", "say what happened (事由)")
+        raise ValidationFailed("cause", _("say what happened (事由)"))
     if data.kind not in Complaint.Kind.values:
-        raise ValidationFailed("kind", f"must be one of {', '.join(Complaint.Kind.values)}")
+        raise ValidationFailed("kind", _("must be one of %(values)s") % {"values": ', '.join(Complaint.Kind.values)})
     if data.received_at is not None:
         if data.received_at.tzinfo is None:
-            raise ValidationFailed("received_at", "must carry a time zone")
+            raise ValidationFailed("received_at", _("must carry a time zone"))
         if data.received_at > now + CLOCK_SKEW:
-            raise ValidationFailed("received_at", "may not be in the future")
+            raise ValidationFailed("received_at", _("may not be in the future"))
         if data.received_at < EARLIEST:
-            raise ValidationFailed("received_at", "is before any date this system records (1990-12)")
+            raise ValidationFailed("received_at", _("is before any date this system records (1990-12)"))
     for i, party in enumerate(data.parties):
         if party.kind not in ComplaintParty.Kind.values:
-            raise ValidationFailed(f"parties[{i}].kind", f"must be one of {', '.join(ComplaintParty.Kind.values)}")
+            raise ValidationFailed(f"parties[{i}].kind", _("must be one of %(values)s") % {"values": ', '.join(ComplaintParty.Kind.values)})
         needed = {"unit": party.unit, "employee": party.staff, "product": party.product.strip()}[party.kind]
         if not needed:
-            raise ValidationFailed(f"parties[{i}]", f"a {party.kind} party must name the {party.kind}")
+            raise ValidationFailed(f"parties[{i}]", _("a %(kind)s party must name the %(kind)s") % {"kind": party.kind})
     if data.referral_source and pack.authority(data.referral_source) is None:
-        raise ValidationFailed("referral_source", f"unknown authority {data.referral_source!r}")
+        raise ValidationFailed("referral_source", _("unknown authority %(referral_source)s") % {"referral_source": repr(data.referral_source)})
 
 
 def _customer(data: CustomerInput, now: datetime) -> Customer:
@@ -159,13 +160,13 @@ def complaint_receive(*, actor: Staff, data: ComplaintInput, via: str = "web", r
     _validate(data, pack, now)
     amount = _clean_amount(data.amount_claimed)
     if not any(actor.has_role(r) for r in INTAKE_ROLES):
-        raise NotPermitted(f"taking complaints down needs one of the roles {', '.join(INTAKE_ROLES)}")
+        raise NotPermitted(_("taking complaints down needs one of the roles %(INTAKE_ROLES)s") % {"INTAKE_ROLES": ', '.join(INTAKE_ROLES)})
     involved = {p.staff.pk for p in data.parties if p.staff is not None}
     ensure_may_accept_or_handle(actor, None, involved)
     if actor.unit_id is None:
-        raise NotPermitted(f"{actor.username} belongs to no unit, so cannot be a first responder")
+        raise NotPermitted(_("%(username)s belongs to no unit, so cannot be a first responder") % {"username": actor.username})
     if not actor.is_active:
-        raise NotPermitted(f"{actor.username} is deactivated")
+        raise NotPermitted(_("%(username)s is deactivated") % {"username": actor.username})
     received_at = data.received_at or now
     with transaction.atomic():
         complaint = Complaint.objects.create(
@@ -220,7 +221,7 @@ def complaint_register(complaint: Complaint | int, *, actor: Staff, via: str = "
     """Register and acknowledge: the customer is told the reference, the process, the
     time limit and their rights (002 §二(一))."""
     with acting_on(complaint, Action.REGISTER, actor=actor, via=via, expected_version=expected_version) as step:
-        require_role(step, INTAKE_ROLES, "registering a complaint")
+        require_role(step, INTAKE_ROLES, _("registering a complaint"))
         ensure_may_accept_or_handle(actor, step.complaint)
         c = step.complaint
         if c.kind == Complaint.Kind.INQUIRY:
@@ -243,9 +244,9 @@ def inquiry_answer(complaint: Complaint | int, *, actor: Staff, answer: str, via
     """An inquiry answered and accepted by the customer: not counted as a complaint
     (001 第十五条)."""
     if not answer.strip():
-        raise ValidationFailed("answer", "record the answer given to the customer")
+        raise ValidationFailed("answer", _("record the answer given to the customer"))
     with acting_on(complaint, Action.ANSWER_INQUIRY, actor=actor, via=via, expected_version=expected_version) as step:
-        require_role(step, INTAKE_ROLES, "answering an inquiry")
+        require_role(step, INTAKE_ROLES, _("answering an inquiry"))
         c = step.complaint
         c.kind = Complaint.Kind.INQUIRY
         c.resolution, c.outcome, c.closed_at = answer, "inquiry_answered", step.now
@@ -262,9 +263,9 @@ def resolve_on_spot(complaint: Complaint | int, *, actor: Staff, resolution: str
     """Resolved at once and the customer satisfied, not pursuing it further (004 §7(一),
     001 第二十二条)."""
     if not resolution.strip():
-        raise ValidationFailed("resolution", "record how it was resolved")
+        raise ValidationFailed("resolution", _("record how it was resolved"))
     with acting_on(complaint, Action.RESOLVE_ON_SPOT, actor=actor, via=via, expected_version=expected_version) as step:
-        require_role(step, INTAKE_ROLES, "resolving on the spot")
+        require_role(step, INTAKE_ROLES, _("resolving on the spot"))
         ensure_may_accept_or_handle(actor, step.complaint)
         c = step.complaint
         c.resolution, c.customer_opinion, c.satisfied = resolution, customer_opinion, True
@@ -281,11 +282,11 @@ def complaint_redirect(complaint: Complaint | int, *, actor: Staff, authority: s
     """Out of scope: tell the customer which body is competent and how to reach it
     (004 第十七条)."""
     with acting_on(complaint, Action.REDIRECT, actor=actor, via=via, expected_version=expected_version) as step:
-        require_role(step, INTAKE_ROLES, "redirecting a complaint")
+        require_role(step, INTAKE_ROLES, _("redirecting a complaint"))
         target = step.pack.authority(authority)
         if target is None:
             known = ", ".join(a.code for a in step.pack.authorities)
-            raise ValidationFailed("authority", f"unknown authority {authority!r}; the policy lists {known}")
+            raise ValidationFailed("authority", _("unknown authority %(authority)s; the policy lists %(known)s") % {"authority": repr(authority), "known": known})
         c = step.complaint
         c.redirect_authority, c.outcome, c.closed_at = authority, "redirected", step.now
         step.move_to(State.REDIRECTED)

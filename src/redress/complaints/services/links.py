@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from redress.complaints.errors import ValidationFailed
 from redress.complaints.guards import ensure_may_accept_or_handle
 from redress.complaints.ledger import EventType
@@ -24,9 +26,9 @@ def complaint_recomplain(original: Complaint | int, *, actor: Staff, cause: str,
     (the original 处理单 attached), goes to the responsible or a higher department.
     An original still awaiting callback or in follow-up is closed as not satisfied."""
     if not cause.strip():
-        raise ValidationFailed("cause", "say what the customer does not accept")
+        raise ValidationFailed("cause", _("say what the customer does not accept"))
     with acting_on(original, Action.RECOMPLAIN, actor=actor, via=via) as step:
-        require_role(step, ["intake", "callback", "complaints_office"], "taking a re-complaint")
+        require_role(step, ["intake", "callback", "complaints_office"], _("taking a re-complaint"))
         o = step.complaint
         ensure_may_accept_or_handle(actor, o)
         cust = o.customer
@@ -54,14 +56,14 @@ def complaint_recomplain(original: Complaint | int, *, actor: Staff, cause: str,
 
 def complaint_link(complaint: Complaint | int, *, actor: Staff, other: Complaint, kind: str, via: str = "web") -> ComplaintLink:
     if kind not in (ComplaintLink.Kind.DUPLICATE, ComplaintLink.Kind.RELATED):
-        raise ValidationFailed("kind", "must be duplicate or related (re-complaints link themselves)")
+        raise ValidationFailed("kind", _("must be duplicate or related (re-complaints link themselves)"))
     with acting_on(complaint, Action.LINK, actor=actor, via=via) as step:
-        require_role(step, ["intake", "handler", "dept_head", "complaints_office"], "linking complaints")
+        require_role(step, ["intake", "handler", "dept_head", "complaints_office"], _("linking complaints"))
         if other.pk == step.complaint.pk:
-            raise ValidationFailed("other", "a complaint cannot be linked to itself")
+            raise ValidationFailed("other", _("a complaint cannot be linked to itself"))
         link, created = ComplaintLink.objects.get_or_create(source=step.complaint, target=other, kind=kind,
                                                            defaults={"created_at": step.now})
         if not created:
-            raise ValidationFailed("other", f"already linked to {other.reference} as {kind}")
+            raise ValidationFailed("other", _("already linked to %(reference)s as %(kind)s") % {"reference": other.reference, "kind": kind})
         step.record(EventType.LINKED, other=other.reference, kind=kind)
     return link

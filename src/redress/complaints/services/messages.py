@@ -3,6 +3,8 @@ anything is sent (001 第十七条), and a customer's reply restarts clocks paus
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from redress.complaints import triggers
 from redress.complaints.errors import DomainError, ValidationFailed
 from redress.complaints.ledger import EventType
@@ -62,13 +64,13 @@ def message_send(complaint: Complaint | int, *, actor: Staff, kind: str, body: s
     pause the clocks until the customer answers."""
     allowed = (Communication.Kind.PROGRESS, Communication.Kind.QUESTION)
     if kind not in allowed:
-        raise ValidationFailed("kind", f"must be one of {', '.join(allowed)}")
+        raise ValidationFailed("kind", _("must be one of %(allowed)s") % {"allowed": ', '.join(allowed)})
     if not body.strip():
-        raise ValidationFailed("body", "may not be empty")
+        raise ValidationFailed("body", _("may not be empty"))
     with acting_on(complaint, Action.SEND_MESSAGE, actor=actor, via=via, expected_version=expected_version) as step:
-        require_role(step, SENDER_ROLES, "writing to the customer")
+        require_role(step, SENDER_ROLES, _("writing to the customer"))
         if channel not in step.pack.channel_codes():
-            raise ValidationFailed("channel", f"unknown channel {channel!r}")
+            raise ValidationFailed("channel", _("unknown channel %(channel)s") % {"channel": repr(channel)})
         confirmed = check_phrases(step.pack, body, confirm_phrases)
         message = tell_customer(step, kind, body, channel=channel, confirmed=confirmed)
         paused = []
@@ -87,7 +89,7 @@ def customer_message_receive(complaint: Complaint | int, *, body: str, channel: 
     """A message from the complainant (portal, email, or typed in by staff from a call).
     Clocks paused waiting for the customer start again."""
     if not body.strip():
-        raise ValidationFailed("body", "may not be empty")
+        raise ValidationFailed("body", _("may not be empty"))
     with acting_on(complaint, Action.SEND_MESSAGE, actor=actor, via=via) as step:
         step.role = "customer" if actor is None else (sorted(actor.role_set()) or ["staff"])[0]
         message = Communication.objects.create(complaint=step.complaint, direction=Communication.Direction.INBOUND,

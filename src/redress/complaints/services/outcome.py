@@ -4,6 +4,8 @@ deemed closure, referral, withdrawal, re-complaint (SPEC §3; 001 第十九、�
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from redress.complaints.errors import NotPermitted, ValidationFailed
 from redress.complaints.guards import ensure_may_callback
 from redress.complaints.ledger import EventType
@@ -36,13 +38,13 @@ def result_communicate(complaint: Complaint | int, *, actor: Staff, body: str, c
                    expected_version=expected_version) as step:
         c = step.complaint
         if actor.pk != c.handler_id and actor.pk != c.owner_id:
-            require_role(step, [OFFICE], "telling the customer the result")
+            require_role(step, [OFFICE], _("telling the customer the result"))
         else:
             step.role = "handler" if actor.pk == c.handler_id else "owner"
         if not body.strip():
-            raise ValidationFailed("body", "the result must state the facts, the basis and the remedy")
+            raise ValidationFailed("body", _("the result must state the facts, the basis and the remedy"))
         if channel not in step.pack.channel_codes():
-            raise ValidationFailed("channel", f"unknown channel {channel!r}")
+            raise ValidationFailed("channel", _("unknown channel %(channel)s") % {"channel": repr(channel)})
         confirmed = check_phrases(step.pack, body, confirm_phrases)
         message = tell_customer(step, Communication.Kind.RESULT, body, channel=channel, confirmed=confirmed)
         c.outcome = "resolved"
@@ -62,10 +64,10 @@ def remedy_execute(complaint: Complaint | int, *, actor: Staff, remedy_id: int, 
         if actor.pk == c.handler_id:
             step.role = "handler"
         else:
-            require_role(step, [OFFICE, "dept_head"], "recording a remedy as done")
+            require_role(step, [OFFICE, "dept_head"], _("recording a remedy as done"))
         remedy = c.remedies.filter(pk=remedy_id, executed_at__isnull=True).first()
         if remedy is None:
-            raise ValidationFailed("remedy_id", "no such remedy is waiting to be carried out")
+            raise ValidationFailed("remedy_id", _("no such remedy is waiting to be carried out"))
         remedy.executed_at, remedy.executed_by, remedy.execution_note = step.now, actor, note
         remedy.save()
         if not c.remedies.filter(executed_at__isnull=True, proposal__status="approved").exists():
@@ -81,11 +83,11 @@ def callback_record(complaint: Complaint | int, *, actor: Staff, satisfied: bool
     """The independent satisfaction callback (001 第二十三条). Satisfied: closed. Not
     satisfied: followed up (001 第二十二条), and the customer may re-complain."""
     with acting_on(complaint, Action.RECORD_CALLBACK, actor=actor, via=via, expected_version=expected_version) as step:
-        require_role(step, ["callback"], "the callback")
+        require_role(step, ["callback"], _("the callback"))
         c = step.complaint
         ensure_may_callback(actor, c)
         if not satisfied and not opinion.strip():
-            raise ValidationFailed("opinion", "record what the customer is not satisfied with")
+            raise ValidationFailed("opinion", _("record what the customer is not satisfied with"))
         callback = Callback.objects.create(complaint=c, agent=actor, at=step.now, channel=channel,
                                            satisfied=satisfied, opinion=opinion)
         c.satisfied, c.customer_opinion = satisfied, opinion
@@ -106,11 +108,11 @@ def close_without_callback(complaint: Complaint | int, *, actor: Staff, reason: 
     """Only where the policy makes the callback optional (004 §7(五): 必要时回访)."""
     with acting_on(complaint, Action.CLOSE_WITHOUT_CALLBACK, actor=actor, via=via,
                    expected_version=expected_version) as step:
-        require_role(step, [OFFICE], "closing without a callback")
+        require_role(step, [OFFICE], _("closing without a callback"))
         if step.pack.callback.required:
-            raise NotPermitted(f"the policy {step.pack.code} requires a callback before closing (001 第二十三条)")
+            raise NotPermitted(_("the policy %(code)s requires a callback before closing (001 第二十三条)") % {"code": step.pack.code})
         if not reason.strip():
-            raise ValidationFailed("reason", "say why no callback is needed")
+            raise ValidationFailed("reason", _("say why no callback is needed"))
         step.complaint.closed_at = step.now
         step.move_to(State.CLOSED)
         reach_stage(step, Stage.CLOSED)
@@ -123,21 +125,20 @@ def deem_closed(complaint: Complaint | int, *, actor: Staff, note: str = "", via
     """001 第二十二条: not satisfied at callback, but no repeat or escalated complaint and
     no fault of staff found, after 6 months of follow-up: deemed closed."""
     with acting_on(complaint, Action.DEEM_CLOSED, actor=actor, via=via, expected_version=expected_version) as step:
-        require_role(step, [OFFICE], "deeming a complaint closed")
+        require_role(step, [OFFICE], _("deeming a complaint closed"))
         rule = step.pack.deemed_closure
         if rule is None:
-            raise NotPermitted(f"the policy {step.pack.code} has no deemed closure")
+            raise NotPermitted(_("the policy %(code)s has no deemed closure") % {"code": step.pack.code})
         c = step.complaint
         earliest = calendar_for(step.pack).due(c.follow_up_since, rule.follow_up)
         if step.now < earliest:
             tz = calendar_for(step.pack).tz
-            raise ValidationFailed("follow_up", f"followed up since {c.follow_up_since.astimezone(tz):%Y-%m-%d}; it can "
-                                   f"be deemed closed from {earliest.astimezone(tz):%Y-%m-%d} (001 第二十二条)")
+            raise ValidationFailed("follow_up", _("followed up since %(follow_up_since)s; it can be deemed closed from %(earliest)s (001 第二十二条)") % {"follow_up_since": format(c.follow_up_since.astimezone(tz), '%Y-%m-%d'), "earliest": format(earliest.astimezone(tz), '%Y-%m-%d')})
         if rule.requires_no_repeat_complaint and (c.links_in.filter(kind=ComplaintLink.Kind.RECOMPLAINT).exists()
                                                   or c.escalated):
-            raise ValidationFailed("repeat", "the customer complained again or the case was escalated")
+            raise ValidationFailed("repeat", _("the customer complained again or the case was escalated"))
         if rule.requires_no_staff_fault and (c.staff_fault_found or c.accountability.exists()):
-            raise ValidationFailed("staff_fault", "a fault of staff was found, so it cannot be deemed closed")
+            raise ValidationFailed("staff_fault", _("a fault of staff was found, so it cannot be deemed closed"))
         c.closed_at, c.outcome = step.now, "deemed_closed"
         step.move_to(State.DEEMED_CLOSED)
         reach_stage(step, Stage.CLOSED)
@@ -150,16 +151,16 @@ def complaint_refer(complaint: Complaint | int, *, actor: Staff, kind: str, auth
     """No settlement: guide the customer to mediation, arbitration or litigation
     (001 第十一、十九条; 003 §2.3)."""
     if kind not in REFERRAL_KINDS:
-        raise ValidationFailed("kind", f"must be one of {', '.join(REFERRAL_KINDS)}")
+        raise ValidationFailed("kind", _("must be one of %(REFERRAL_KINDS)s") % {"REFERRAL_KINDS": ', '.join(REFERRAL_KINDS)})
     with acting_on(complaint, Action.REFER, actor=actor, via=via, expected_version=expected_version) as step:
         c = step.complaint
         if actor.pk == c.handler_id:
             step.role = "handler"
         else:
-            require_role(step, [OFFICE], "referring a dispute")
+            require_role(step, [OFFICE], _("referring a dispute"))
         body_authority = step.pack.authority(authority)
         if body_authority is None:
-            raise ValidationFailed("authority", f"unknown authority {authority!r}")
+            raise ValidationFailed("authority", _("unknown authority %(authority)s") % {"authority": repr(authority)})
         body = texts.referral_guidance(authority_name=body_authority.name.get(c.language),
                                        contact=body_authority.contact, language=c.language)
         message = tell_customer(step, Communication.Kind.REDIRECT, f"{body}\n{note}".strip(), channel=c.channel)
@@ -173,10 +174,10 @@ def complaint_refer(complaint: Complaint | int, *, actor: Staff, kind: str, auth
 def referral_outcome(complaint: Complaint | int, *, actor: Staff, outcome: str, via: str = "web",
                      expected_version: int | None = None) -> Complaint:
     if not outcome.strip():
-        raise ValidationFailed("outcome", "record the mediator's, tribunal's or court's outcome")
+        raise ValidationFailed("outcome", _("record the mediator's, tribunal's or court's outcome"))
     with acting_on(complaint, Action.RECORD_REFERRAL_OUTCOME, actor=actor, via=via,
                    expected_version=expected_version) as step:
-        require_role(step, [OFFICE, "compliance"], "recording a referral's outcome")
+        require_role(step, [OFFICE, "compliance"], _("recording a referral's outcome"))
         c = step.complaint
         c.resolution = f"{c.resolution}\n{outcome}".strip()
         c.closed_at = step.now
@@ -190,13 +191,13 @@ def complaint_withdraw(complaint: Complaint | int, *, actor: Staff, reason: str,
                        expected_version: int | None = None) -> Complaint:
     """The customer withdraws; recorded by the owner or the complaints office."""
     if not reason.strip():
-        raise ValidationFailed("reason", "record how and why the customer withdrew")
+        raise ValidationFailed("reason", _("record how and why the customer withdrew"))
     with acting_on(complaint, Action.WITHDRAW, actor=actor, via=via, expected_version=expected_version) as step:
         c = step.complaint
         if actor.pk == c.owner_id:
             step.role = "owner"
         else:
-            require_role(step, [OFFICE], "recording a withdrawal")
+            require_role(step, [OFFICE], _("recording a withdrawal"))
         c.closed_at, c.outcome = step.now, "withdrawn"
         step.move_to(State.WITHDRAWN)
         reach_stage(step, Stage.CLOSED)
@@ -225,13 +226,13 @@ def missing_for_archive(c: Complaint) -> list[str]:
 def complaint_archive(complaint: Complaint | int, *, actor: Staff, root_cause: str = "", via: str = "web",
                       expected_version: int | None = None) -> Complaint:
     with acting_on(complaint, Action.ARCHIVE, actor=actor, via=via, expected_version=expected_version) as step:
-        require_role(step, [OFFICE], "archiving")
+        require_role(step, [OFFICE], _("archiving"))
         c = step.complaint
         if root_cause:
             c.root_cause = root_cause
         missing = missing_for_archive(c)
         if missing:
-            raise ValidationFailed(missing[0], f"the record is incomplete; still missing: {', '.join(missing)}")
+            raise ValidationFailed(missing[0], _("the record is incomplete; still missing: %(missing)s") % {"missing": ', '.join(missing)})
         c.archived_at = step.now
         step.move_to(State.ARCHIVED)
         step.record(EventType.ARCHIVED, root_cause=c.root_cause)
@@ -244,15 +245,15 @@ def accountability_record(complaint: Complaint | int, *, actor: Staff, action: s
                           expected_version: int | None = None) -> Accountability:
     """责任追究 (001 第十、十八条): who is held to account and how."""
     if staff is None and unit is None:
-        raise ValidationFailed("staff", "name the member of staff or the unit held to account")
+        raise ValidationFailed("staff", _("name the member of staff or the unit held to account"))
     if not action.strip() or not description.strip():
-        raise ValidationFailed("action", "say what action is taken")
+        raise ValidationFailed("action", _("say what action is taken"))
     with acting_on(complaint, Action.RECORD_ACCOUNTABILITY, actor=actor, via=via,
                    expected_version=expected_version) as step:
-        require_role(step, [OFFICE, "compliance", "dept_head"], "recording accountability")
+        require_role(step, [OFFICE, "compliance", "dept_head"], _("recording accountability"))
         c = step.complaint
         if staff is not None and staff.pk == actor.pk:
-            raise NotPermitted("nobody records accountability for themselves")
+            raise NotPermitted(_("nobody records accountability for themselves"))
         record = Accountability.objects.create(complaint=c, staff=staff, unit=unit, action=action,
                                                description=description, reported_to_regulator=reported_to_regulator,
                                                decided_by=actor, at=step.now)

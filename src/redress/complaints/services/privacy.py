@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from redress.complaints import ledger
 from redress.complaints.errors import NotPermitted, ValidationFailed
 from redress.complaints.lifecycle import Action
@@ -15,10 +17,9 @@ def personal_data_reveal(complaint: Complaint | int, *, actor: Staff, fields: li
                          purpose: str = "", via: str = "web") -> None:
     unknown = sorted(set(fields) - set(PERSONAL_FIELDS))
     if unknown or not fields:
-        raise ValidationFailed("fields", f"name one or more of {', '.join(PERSONAL_FIELDS)}; unknown: {', '.join(unknown)}")
+        raise ValidationFailed("fields", _("name one or more of %(PERSONAL_FIELDS)s; unknown: %(unknown)s") % {"PERSONAL_FIELDS": ', '.join(PERSONAL_FIELDS), "unknown": ', '.join(unknown)})
     if not may_reveal(actor):
-        raise NotPermitted(f"{actor.username}'s roles do not include contact with the complainant; "
-                           "personal data stays masked (DESIGN rule 6)")
+        raise NotPermitted(_("%(username)s's roles do not include contact with the complainant; personal data stays masked (DESIGN rule 6)") % {"username": actor.username})
     with acting_on(complaint, Action.VIEW_PERSONAL_DATA, actor=actor, via=via, changes_case=False) as step:
         step.role = next(iter(sorted(actor.role_set())), "")
         step.record(ledger.EventType.PERSONAL_DATA_VIEWED, fields=sorted(fields), purpose=purpose[:200])

@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from functools import lru_cache
 
+from django.utils.translation import gettext as _
+
 from redress.complaints.errors import NotPermitted, ValidationFailed
 from redress.complaints.ledger import EventType
 from redress.complaints.lifecycle import Action
@@ -77,12 +79,12 @@ def pause_clocks(complaint: Complaint | int, *, actor, reason: str, via: str = "
                  expected_version: int | None = None) -> Complaint:
     """Stop the clocks while waiting for the customer (e.g. documents asked for)."""
     if not reason.strip():
-        raise ValidationFailed("reason", "say what the case is waiting for")
+        raise ValidationFailed("reason", _("say what the case is waiting for"))
     with acting_on(complaint, Action.PAUSE_CLOCK, actor=actor, via=via, expected_version=expected_version) as step:
-        require_role(step, ["handler", "dept_head", "complaints_office", "intake"], "pausing a clock")
+        require_role(step, ["handler", "dept_head", "complaints_office", "intake"], _("pausing a clock"))
         running = list(step.complaint.clocks.filter(status=ComplaintClock.Status.RUNNING))
         if not running:
-            raise ValidationFailed("clocks", "no clock is running")
+            raise ValidationFailed("clocks", _("no clock is running"))
         for clock in running:
             clock.status, clock.paused_at, clock.pause_reason = ComplaintClock.Status.PAUSED, step.now, reason[:200]
             clock.save(update_fields=["status", "paused_at", "pause_reason"])
@@ -104,10 +106,10 @@ def resume_clocks_in(step: Step) -> list[str]:
 def resume_clocks(complaint: Complaint | int, *, actor, via: str = "web",
                   expected_version: int | None = None) -> Complaint:
     with acting_on(complaint, Action.RESUME_CLOCK, actor=actor, via=via, expected_version=expected_version) as step:
-        require_role(step, ["handler", "dept_head", "complaints_office", "intake"], "resuming a clock")
+        require_role(step, ["handler", "dept_head", "complaints_office", "intake"], _("resuming a clock"))
         resumed = resume_clocks_in(step)
         if not resumed:
-            raise ValidationFailed("clocks", "no clock is paused")
+            raise ValidationFailed("clocks", _("no clock is paused"))
         step.record(EventType.CLOCK_RESUMED, clocks=resumed)
     return step.complaint
 
@@ -120,21 +122,21 @@ def extension_request(complaint: Complaint | int, *, actor, working_days: int, r
                       expected_version: int | None = None) -> Extension:
     with acting_on(complaint, Action.REQUEST_EXTENSION, actor=actor, via=via,
                    expected_version=expected_version) as step:
-        require_role(step, ["handler", "dept_head", "complaints_office"], "requesting an extension")
+        require_role(step, ["handler", "dept_head", "complaints_office"], _("requesting an extension"))
         policy = step.pack.extension
         if policy is None:
-            raise NotPermitted(f"the policy {step.pack.code} does not allow extensions")
+            raise NotPermitted(_("the policy %(code)s does not allow extensions") % {"code": step.pack.code})
         clock = _extendable_clock(step, policy.clock)
         if not reason.strip():
-            raise ValidationFailed("reason", "say why the case cannot be finished in time (未能办结原因)")
+            raise ValidationFailed("reason", _("say why the case cannot be finished in time (未能办结原因)"))
         if not plan.strip():
-            raise ValidationFailed("plan", "say what will be done next (下一步处理方案)")
+            raise ValidationFailed("plan", _("say what will be done next (下一步处理方案)"))
         if step.complaint.extensions.filter(status=Extension.Status.REQUESTED).exists():
-            raise ValidationFailed("extension", "an extension request is already waiting for a decision")
+            raise ValidationFailed("extension", _("an extension request is already waiting for a decision"))
         sequence = step.complaint.extensions.filter(status=Extension.Status.APPROVED).count() + 1
         cal = calendar_for(step.pack)
         if not isinstance(working_days, int) or working_days < 1:
-            raise ValidationFailed("working_days", "must be a whole number of working days, at least 1")
+            raise ValidationFailed("working_days", _("must be a whole number of working days, at least 1"))
         if sequence == 1:
             _check_first_extension(step, cal, clock, working_days, policy)
         else:
@@ -154,7 +156,7 @@ def extension_request(complaint: Complaint | int, *, actor, working_days: int, r
 def _extendable_clock(step: Step, code: str) -> ComplaintClock:
     clock = step.complaint.clocks.filter(code=code, status__in=OPEN_CLOCK).first()
     if clock is None:
-        raise ValidationFailed("clock", f"the {code} clock is not running, so there is nothing to extend")
+        raise ValidationFailed("clock", _("the %(code)s clock is not running, so there is nothing to extend") % {"code": code})
     return clock
 
 
@@ -164,26 +166,23 @@ def _check_first_extension(step, cal: WorkCalendar, clock, working_days, policy)
     if notice.unit == Unit.WORKING_DAYS and left < notice.amount:
         raise ValidationFailed(
             "requested_at",
-            f"an extension must be requested at least {notice.amount} working days before the time limit "
-            f"(due {clock.due_at.astimezone(cal.tz):%Y-%m-%d %H:%M}; {max(left, 0)} working days left) — 001 第二十二条",
+            _("an extension must be requested at least %(amount)s working days before the time limit (due %(cal)s; %(left)s working days left) — 001 第二十二条") % {"amount": notice.amount, "cal": format(clock.due_at.astimezone(cal.tz), '%Y-%m-%d %H:%M'), "left": max(left, 0)},
         )
     if notice.unit != Unit.WORKING_DAYS and cal.due(step.now, notice) > clock.due_at:
-        raise ValidationFailed("requested_at", f"an extension must be requested {notice.amount} {notice.unit} "
-                                               "before the time limit")
+        raise ValidationFailed("requested_at", _("an extension must be requested %(amount)s %(unit)s before the time limit") % {"amount": notice.amount, "unit": notice.unit})
     limit = policy.max_extension
     if working_days > limit.amount:
-        raise ValidationFailed("working_days", f"an extension may be at most {limit.amount} working days")
+        raise ValidationFailed("working_days", _("an extension may be at most %(amount)s working days") % {"amount": limit.amount})
 
 
 def _check_further_extension(working_days, consent: bool, consent_note: str, policy) -> None:
     if policy.further_requires_consent and not (consent and consent_note.strip()):
         raise ValidationFailed(
             "customer_consent",
-            "a further extension needs the complainant's consent, recorded with how and when it was given "
-            "(001 第二十二条)",
+            _("a further extension needs the complainant's consent, recorded with how and when it was given (001 第二十二条)"),
         )
     if policy.max_further and working_days > policy.max_further.amount:
-        raise ValidationFailed("working_days", f"a further extension may be at most {policy.max_further.amount} days")
+        raise ValidationFailed("working_days", _("a further extension may be at most %(amount)s days") % {"amount": policy.max_further.amount})
 
 
 def extension_decide(complaint: Complaint | int, *, actor, extension_id: int, approve: bool, note: str = "",
@@ -192,15 +191,15 @@ def extension_decide(complaint: Complaint | int, *, actor, extension_id: int, ap
                    expected_version=expected_version) as step:
         policy = step.pack.extension
         if policy is None:
-            raise NotPermitted(f"the policy {step.pack.code} does not allow extensions")
-        require_role(step, policy.approver_roles, "deciding an extension")
+            raise NotPermitted(_("the policy %(code)s does not allow extensions") % {"code": step.pack.code})
+        require_role(step, policy.approver_roles, _("deciding an extension"))
         ext = step.complaint.extensions.filter(pk=extension_id, status=Extension.Status.REQUESTED).first()
         if ext is None:
-            raise ValidationFailed("extension_id", "no such extension request is waiting for a decision")
+            raise ValidationFailed("extension_id", _("no such extension request is waiting for a decision"))
         if ext.requested_by_id == actor.pk:
-            raise NotPermitted("nobody may approve their own extension request (maker–checker)")
+            raise NotPermitted(_("nobody may approve their own extension request (maker–checker)"))
         if not approve and not note.strip():
-            raise ValidationFailed("note", "say why the extension is refused")
+            raise ValidationFailed("note", _("say why the extension is refused"))
         ext.decided_by, ext.decided_at, ext.decision_note = actor, step.now, note
         if approve:
             clock = _extendable_clock(step, ext.clock_code)
