@@ -149,11 +149,35 @@ STATIC_ROOT = DATA_DIR / "static"
 MEDIA_ROOT = Path(env("REDRESS_MEDIA_ROOT", str(DATA_DIR / "media")))
 MEDIA_URL = "media/"
 
+# Sessions end when the browser closes or after REDRESS_SESSION_SECONDS without a
+# request (the expiry is renewed on every request, so it is an idle timeout).
+SESSION_COOKIE_NAME = "redress_session"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = envbool("REDRESS_SECURE_COOKIES", "false")
+SESSION_COOKIE_AGE = envint("REDRESS_SESSION_SECONDS", str(30 * 60))
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = envbool("REDRESS_SESSION_BROWSER_CLOSE", "true")
+# Pages put the token in forms and htmx headers, so no script needs the cookie.
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SESSION_COOKIE_AGE = envint("REDRESS_SESSION_SECONDS", str(8 * 3600))
+CSRF_TRUSTED_ORIGINS = [o.strip() for o in env("REDRESS_CSRF_TRUSTED_ORIGINS").split(",") if o.strip()]
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Security headers (SecurityMiddleware, XFrameOptionsMiddleware).
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Behind a TLS-terminating proxy: REDRESS_SSL_REDIRECT, REDRESS_HSTS_SECONDS and
+# REDRESS_BEHIND_TLS_PROXY (trust X-Forwarded-Proto from it; only if the proxy sets it).
+SECURE_SSL_REDIRECT = envbool("REDRESS_SSL_REDIRECT", "false")
+SECURE_HSTS_SECONDS = envint("REDRESS_HSTS_SECONDS", "0")
+SECURE_HSTS_INCLUDE_SUBDOMAINS = False
+if envbool("REDRESS_BEHIND_TLS_PROXY", "false"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Which policy pack the institution runs under: a shipped pack code
 # (cn-securities, cn-futures, general) or a path to the institution's own YAML file,

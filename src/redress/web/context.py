@@ -1,13 +1,36 @@
 """Template context for every workbench page: the signed-in person's roles and the
-navigation they may use."""
+navigation they may use. Links shown here are a convenience; every view checks the
+role again server-side (web/access.py)."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest
 
+from redress.policy.loader import active_pack
 from redress.web.access import roles_of
+from redress.web.labels import ROLES
+
+INTAKE_ROLES = frozenset({"intake", "complaints_office"})
+
+
+def approver_roles() -> frozenset[str]:
+    """Roles that decide something under the pack: resolutions, money, extensions."""
+    pack = active_pack()
+    roles = {r for rule in pack.authority_matrix for r in rule.approver_roles}
+    roles |= set(pack.economic_dispute.decider_roles)
+    if pack.extension:
+        roles |= set(pack.extension.approver_roles)
+    return frozenset(str(r) for r in roles)
 
 
 def workbench(request: HttpRequest) -> dict:
     roles = roles_of(request)
-    return {"my_roles": roles, "is_intake": bool(roles & {"intake", "complaints_office"})}
+    user = getattr(request, "user", None)
+    signed_in = bool(user and user.is_authenticated)
+    return {
+        "my_roles": roles,
+        "my_role_labels": [str(ROLES[r]) for r in ROLES if r in roles],
+        "is_intake": bool(roles & INTAKE_ROLES),
+        "is_approver": bool(roles & approver_roles()),
+        "is_admin": signed_in and (user.is_staff or "admin" in roles),
+    }

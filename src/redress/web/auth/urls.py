@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401  (patterns are added as the area is built)
+from django.urls import path
 
-urlpatterns: list = []
+from redress.web.auth import views
+
+urlpatterns = [
+    path("login/", views.SignInView.as_view(), name="login"),
+    path("logout/", views.SignOutView.as_view(), name="logout"),
+    path("password/", views.PasswordChangeView.as_view(), name="password"),
+]

@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401  (patterns are added as the area is built)
+from django.urls import path
 
-urlpatterns: list = []
+from redress.web.policyview import views
+
+urlpatterns = [
+    path("", views.policy, name="pack"),
+]

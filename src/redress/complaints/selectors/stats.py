@@ -1,0 +1,175 @@
+"""Numbers for the dashboard: a person's open work, deadlines in their scope, and the
+last 30 days of intake and on-time rate. Read-only; every query starts from the scope
+selector, and every number is counted by the database (GROUP BY on indexed columns:
+received_at, category, clock status/due_at), never by looping over complaints, so the
+page stays fast on a million complaints.
+
+"Today" and "per day" are the institution's calendar days (the policy pack's time
+zone), not the server's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.core.cache import cache
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import TruncDate, TruncWeek
+
+from redress.complaints.lifecycle import OPEN, State
+from redress.complaints.models import Assignment, ComplaintClock, Proposal, Staff
+from redress.complaints.selectors.scope import scope_filter, visible_complaints
+from redress.complaints.timesource import now as current_time
+from redress.policy.loader import active_pack
+
+CHART_DAYS = 30
+# Chart data is the same for a minute: a dashboard reloaded by many people in the
+# complaints office then costs one aggregation, not one each.
+CHART_CACHE_SECONDS = 60
+
+_OPEN_STATES = [s.value for s in OPEN]
+
+
+def institution_tz() -> ZoneInfo:
+    return ZoneInfo(active_pack().calendar.timezone)
+
+
+def day_bounds(at: datetime) -> tuple[date, datetime]:
+    """The institution's calendar day containing `at`, and the start of the next one."""
+    tz = institution_tz()
+    today = at.astimezone(tz).date()
+    return today, datetime.combine(today + timedelta(days=1), time.min, tz)
+
+
+# ---- the person's own open work ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OpenWork:
+    owned: QuerySet  # they are the owner (首问负责人 until a transfer is accepted)
+    assigned: QuerySet  # they are the handler, or a live work order names them
+    approvals: QuerySet  # a pending proposal that one of their roles may decide
+
+
+def open_work(staff: Staff) -> OpenWork:
+    mine = visible_complaints(staff).filter(state__in=_OPEN_STATES)
+    work_orders = (Assignment.objects.filter(handler=staff).exclude(status=Assignment.Status.RETURNED)
+                   .values("complaint_id"))
+    return OpenWork(
+        owned=mine.filter(owner=staff),
+        assigned=mine.filter(Q(handler=staff) | Q(pk__in=work_orders)),
+        approvals=mine.filter(state=State.PROPOSED, pk__in=_proposals_awaiting(staff).values("complaint_id")),
+    )
+
+
+def _proposals_awaiting(staff: Staff) -> QuerySet:
+    """Pending proposals `staff` may decide: one of their roles is among the proposal's
+    approver roles (fixed when it was proposed), not their own proposal (maker–checker),
+    and a department head only for their own unit (as services.resolution_decide)."""
+    roles = sorted(staff.role_set())
+    if not roles:
+        return Proposal.objects.none()
+    # approver_roles is a JSON list of role codes. JSON containment is not available on
+    # SQLite, so match the quoted code in the list's text: '"cro"' cannot match
+    # '"cro_x"', and no role code contains a quote.
+    may = Q()
+    for role in roles:
+        rule = Q(approver_roles__icontains=f'"{role}"')
+        if role == "dept_head":
+            rule &= Q(complaint__responsible_unit_id=staff.unit_id)
+        may |= rule
+    return Proposal.objects.filter(may, status=Proposal.Status.PENDING).exclude(proposed_by=staff)
+
+
+def with_next_clock(qs: QuerySet) -> QuerySet:
+    """Complaints with their running clocks (earliest due first) as `.running_clocks`."""
+    running = ComplaintClock.objects.filter(status=ComplaintClock.Status.RUNNING).order_by("due_at")
+    return qs.prefetch_related(Prefetch("clocks", queryset=running, to_attr="running_clocks"))
+
+
+# ---- deadlines in the person's scope ----------------------------------------------
+
+
+def _scoped_clocks(staff: Staff) -> QuerySet:
+    clocks = ComplaintClock.objects.all()
+    if scope_filter(staff) is not None:
+        clocks = clocks.filter(complaint__in=visible_complaints(staff).values("pk"))
+    return clocks
+
+
+def deadline_counts(staff: Staff, at: datetime | None = None) -> dict[str, int]:
+    """Complaints in scope with a running clock already past due (`overdue`), and with
+    one due later today (`due_today`), on the index (status, due_at)."""
+    at = at or current_time()
+    _, tomorrow = day_bounds(at)
+    counts = (_scoped_clocks(staff)
+              .filter(status=ComplaintClock.Status.RUNNING, due_at__lt=tomorrow)
+              .aggregate(overdue=Count("complaint", distinct=True, filter=Q(due_at__lt=at)),
+                         due_today=Count("complaint", distinct=True, filter=Q(due_at__gte=at))))
+    return {k: v or 0 for k, v in counts.items()}
+
+
+# ---- charts: the last 30 days --------------------------------------------------------
+
+
+def _scope_key(staff: Staff) -> str:
+    if scope_filter(staff) is None:
+        return "all"  # everyone who oversees the institution sees the same numbers
+    return f"staff{staff.pk}-unit{staff.unit_id}-" + ".".join(sorted(staff.role_set()))
+
+
+def intake_by_day(staff: Staff, at: datetime | None = None, days: int = CHART_DAYS) -> dict:
+    """{"days": [date, ...], "by_category": {category code or "": [count per day]}} for
+    complaints received in scope on each of the last `days` calendar days."""
+    at = at or current_time()
+    tz = institution_tz()
+    today, tomorrow = day_bounds(at)
+    first = today - timedelta(days=days - 1)
+    start = datetime.combine(first, time.min, tz)
+    rows = (visible_complaints(staff)
+            .filter(received_at__gte=start, received_at__lt=tomorrow)
+            .annotate(day=TruncDate("received_at", tzinfo=tz))
+            .values("day", "category").annotate(n=Count("pk")).order_by())
+    day_list = [first + timedelta(days=i) for i in range(days)]
+    index = {d: i for i, d in enumerate(day_list)}
+    by_category: dict[str, list[int]] = {}
+    for row in rows:  # one row per (day, category): at most days × categories
+        series = by_category.setdefault(row["category"] or "", [0] * days)
+        series[index[row["day"]]] += row["n"]
+    return {"days": day_list, "by_category": by_category}
+
+
+def on_time_by_week(staff: Staff, at: datetime | None = None, days: int = CHART_DAYS) -> list[dict]:
+    """[{"week": Monday, "stopped": n, "on_time": m}] for clocks in scope stopped in
+    the last `days` days, by the week they stopped in; on time = stopped not breached."""
+    at = at or current_time()
+    tz = institution_tz()
+    today, tomorrow = day_bounds(at)
+    start = datetime.combine(today - timedelta(days=days - 1), time.min, tz)
+    rows = (_scoped_clocks(staff)
+            .filter(status=ComplaintClock.Status.STOPPED, stopped_at__gte=start, stopped_at__lt=tomorrow)
+            .annotate(week=TruncWeek("stopped_at", tzinfo=tz))
+            .values("week").annotate(stopped=Count("pk"), on_time=Count("pk", filter=Q(breached=False)))
+            .order_by("week"))
+    first_monday = start.date() - timedelta(days=start.date().weekday())
+    weeks = {first_monday + timedelta(weeks=i): {"stopped": 0, "on_time": 0}
+             for i in range((today - first_monday).days // 7 + 1)}
+    for row in rows:
+        week = row["week"]
+        week = week.astimezone(tz).date() if isinstance(week, datetime) else week
+        weeks[week] = {"stopped": row["stopped"], "on_time": row["on_time"]}
+    return [{"week": week, **counts} for week, counts in sorted(weeks.items())]
+
+
+def chart_data(staff: Staff, at: datetime | None = None) -> dict:
+    """Both charts for the person's scope, cached per scope and day for a minute."""
+    at = at or current_time()
+    today, _ = day_bounds(at)
+    key = f"redress:stats:charts:{_scope_key(staff)}:{today.isoformat()}"
+    data = cache.get(key)
+    if data is None:
+        data = {"intake": intake_by_day(staff, at), "on_time": on_time_by_week(staff, at)}
+        cache.set(key, data, CHART_CACHE_SECONDS)
+    return data

@@ -1,0 +1,56 @@
+"""The dashboard at /: the person's open work, deadlines in their scope, and two charts
+of the last 30 days. Numbers come from complaints.selectors.stats."""
+
+from __future__ import annotations
+
+from django.db.models import F, Min, Q
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from redress.complaints.models import ComplaintClock
+from redress.complaints.selectors import stats
+from redress.complaints.selectors.scope import sees_everything
+from redress.complaints.timesource import now as current_time
+from redress.web.access import staff_view
+from redress.web.context import approver_roles
+from redress.web.dashboard.charts import intake_chart, on_time_chart
+
+SHOWN_PER_GROUP = 8
+HANDLING_ROLES = frozenset({"handler", "dept_head"})
+
+
+def _most_urgent_first(qs):
+    running = Q(clocks__status=ComplaintClock.Status.RUNNING)
+    return stats.with_next_clock(
+        qs.annotate(next_due=Min("clocks__due_at", filter=running))
+        .order_by(F("next_due").asc(nulls_last=True), "received_at")
+    )
+
+
+@staff_view()
+def dashboard(request):
+    staff = request.user
+    at = current_time()
+    roles = staff.role_set()
+    work = stats.open_work(staff)
+    groups = []
+    for code, title, qs, link, relevant in [
+        ("owned", _("Complaints I own"), work.owned, "/cases/?view=mine", True),
+        ("assigned", _("Assigned to me"), work.assigned, "/cases/?view=mine", bool(roles & HANDLING_ROLES)),
+        ("approvals", _("Awaiting my approval"), work.approvals, "/cases/?view=approvals",
+         bool(roles & approver_roles())),
+    ]:
+        count = qs.count()
+        if relevant or count:
+            groups.append({"code": code, "title": title, "count": count, "link": link,
+                           "items": list(_most_urgent_first(qs)[:SHOWN_PER_GROUP]) if count else []})
+    charts = stats.chart_data(staff, at)
+    return render(request, "web/dashboard/dashboard.html", {
+        "nav": "dashboard",
+        "groups": groups,
+        "deadlines": stats.deadline_counts(staff, at),
+        "today": stats.day_bounds(at)[0],
+        "wide_scope": sees_everything(staff),
+        "intake_chart": intake_chart(charts["intake"]),
+        "on_time_chart": on_time_chart(charts["on_time"]),
+    })

@@ -1,0 +1,139 @@
+"""The active policy pack in words: every code turned into a name in the reader's
+language (units from the organisation, roles and severities from web.labels,
+durations and lifecycle moments here), so the template only lays it out."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.utils.formats import number_format
+from django.utils.translation import get_language, gettext_lazy, ngettext
+from django.utils.translation import gettext as _
+
+from redress.complaints.models import OrgUnit
+from redress.policy.schema import Duration, Pack
+from redress.web import labels
+
+STAGES = {
+    "received": gettext_lazy("the complaint is received"),
+    "registered": gettext_lazy("the complaint is accepted and registered"),
+    "dispatched": gettext_lazy("the work order is sent to the department"),
+    "assigned": gettext_lazy("the department accepts the work order"),
+    "contacted": gettext_lazy("the department first contacts the customer"),
+    "communicated": gettext_lazy("the result is told to the customer"),
+    "closed": gettext_lazy("the complaint is closed"),
+}
+
+
+def duration(d: Duration | None) -> str:
+    if d is None:
+        return _("no limit")
+    n = d.amount
+    if d.unit == "same_working_day":
+        return _("the same working day")
+    if d.unit == "calendar_days":
+        return ngettext("%(n)d calendar day", "%(n)d calendar days", n) % {"n": n}
+    if d.unit == "months":
+        return ngettext("%(n)d month", "%(n)d months", n) % {"n": n}
+    return labels.amount_in_unit(n, d.unit)
+
+
+def roles(codes) -> list[str]:
+    return [str(labels.ROLES.get(str(c), c)) for c in codes]
+
+
+def severity(code) -> str:
+    return str(labels.SEVERITIES.get(str(code), code)) if code else ""
+
+
+LANGUAGE_NAMES = {"zh-hans": "中文", "en": "English"}
+
+
+def by_language(words: dict[str, list[str]]) -> list[tuple[str, list[str]]]:
+    """The reader's language first; each language named in itself."""
+    first = "en" if get_language().startswith("en") else "zh-hans"
+    ordered = sorted(words.items(), key=lambda kv: (kv[0] != first, kv[0]))
+    return [(LANGUAGE_NAMES.get(lang, lang), items) for lang, items in ordered if items]
+
+
+def amount(value: Decimal | None) -> str:
+    return _("any amount") if value is None else _("up to %(amount)s") % {
+        "amount": number_format(value, decimal_pos=0, force_grouping=True)}
+
+
+class Names:
+    """Bilingual names of the pack's codes in the active language."""
+
+    def __init__(self, pack: Pack):
+        self.pack = pack
+        self.english = get_language().startswith("en")
+        self.units = {u.code: (u.name_en if self.english and u.name_en else u.name)
+                      for u in OrgUnit.objects.only("code", "name", "name_en")}
+
+    def text(self, text) -> str:
+        return text.get(get_language()) if text is not None else ""
+
+    def unit(self, code: str | None) -> str:
+        if code is None:
+            return _("the branch the complaint concerns, or the intake unit")
+        return self.units.get(code, code)
+
+    def authorities(self, codes) -> list[str]:
+        found = (self.pack.authority(c) for c in codes)
+        return [self.text(a.name) if a else c for a, c in zip(found, codes, strict=True)]
+
+    def clock(self, code: str) -> str:
+        clock = self.pack.clock(code)
+        return self.text(clock.name) if clock else code
+
+
+def _categories(names: Names, categories, depth: int = 0):
+    for cat in categories:
+        yield {
+            "code": cat.code, "depth": depth, "name": names.text(cat.name),
+            "other_name": cat.name.en if not names.english else cat.name.zh_hans,
+            "description": names.text(cat.description),
+            "unit": names.unit(cat.default_unit),
+            "steps": [{"name": names.text(s.name), "roles": roles(s.notify_roles),
+                       "authorities": names.authorities(s.notify_authorities)} for s in cat.special_steps],
+        }
+        yield from _categories(names, cat.children, depth + 1)
+
+
+def present(pack: Pack) -> dict:
+    names = Names(pack)
+    ext = pack.extension
+    return {
+        "name": names.text(pack.name),
+        "code": pack.code,
+        "retention_years": pack.retention_years,
+        "reference_prefix": pack.reference_prefix,
+        "calendar": pack.calendar,
+        "channels": [names.text(c.name) for c in pack.channels],
+        "categories": list(_categories(names, pack.categories)),
+        "clocks": [{"name": names.text(c.name), "starts": str(STAGES.get(c.starts_on, c.starts_on)),
+                    "stops": str(STAGES.get(c.stops_on, c.stops_on)), "limit": duration(c.limit),
+                    "inquiries": c.applies_to_inquiries, "extendable": c.extendable} for c in pack.clocks],
+        "extension": ext and {
+            "clock": names.clock(ext.clock), "min_notice": duration(ext.min_notice),
+            "max_extension": duration(ext.max_extension), "approvers": roles(ext.approver_roles),
+            "further_requires_consent": ext.further_requires_consent,
+            "max_further": duration(ext.max_further), "report_further_to": roles(ext.report_further_to),
+        },
+        "deemed_closure": pack.deemed_closure and {
+            "follow_up": duration(pack.deemed_closure.follow_up),
+            "no_repeat": pack.deemed_closure.requires_no_repeat_complaint,
+            "no_fault": pack.deemed_closure.requires_no_staff_fault,
+        },
+        "authority": [{"amount": amount(r.max_amount),
+                       "severity": severity(r.max_severity) if r.max_severity else _("any severity"),
+                       "approvers": roles(r.approver_roles)} for r in pack.authority_matrix],
+        "economic_deciders": roles(pack.economic_dispute.decider_roles),
+        "triggers": [{"name": names.text(t.name), "keywords": by_language(t.keywords), "roles": roles(t.notify_roles),
+                      "authorities": names.authorities(t.notify_authorities),
+                      "severity": severity(t.min_severity)} for t in pack.triggers],
+        "forbidden_phrases": by_language(pack.forbidden_phrases),
+        "callback": {"required": pack.callback.required, "within": duration(pack.callback.within),
+                     "excluded": roles(pack.callback.excluded_roles)},
+        "authorities": [{"name": names.text(a.name), "contact": a.contact} for a in pack.authorities],
+    }
