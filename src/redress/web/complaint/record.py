@@ -1,0 +1,110 @@
+"""Everything the complaint page shows, read in a fixed number of queries (one per
+section), whatever the size of the case: the page must stay fast for a case with a
+hundred events as for one with three."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, prefetch_related_objects
+from django.utils.translation import get_language
+
+from redress.complaints.models import Complaint, Event
+from redress.policy.loader import active_pack
+from redress.web.complaint import timeline, words
+from redress.web.labels import amount_in_unit
+
+# The rows of each section, with the people and units each row names loaded alongside.
+SECTIONS = {
+    "parties": ("parties", ("unit", "staff")),
+    "evidence": ("evidence", ("uploaded_by",)),
+    "clocks": ("clocks", ()),
+    "extensions": ("extensions", ("requested_by", "decided_by")),
+    "links_out": ("links_out", ("target",)),
+    "links_in": ("links_in", ("source",)),
+    "assignments": ("assignments", ("unit", "assigned_by", "accepted_by", "handler")),
+    "transfers": ("transfers", ("from_staff", "to_staff")),
+    "findings": ("findings", ("author",)),
+    "proposals": ("proposals", ("proposed_by", "decided_by")),
+    "communications": ("communications", ("staff",)),
+    "remedies": ("remedies", ("executed_by",)),
+    "callbacks": ("callbacks", ("agent",)),
+    "accountability": ("accountability", ("staff", "unit", "decided_by")),
+}
+ORDER = {"evidence": "uploaded_at", "clocks": "started_at", "extensions": "requested_at",
+         "assignments": "assigned_at", "transfers": "requested_at", "findings": "created_at",
+         "proposals": "proposed_at", "communications": "at", "remedies": "due_date", "callbacks": "at",
+         "accountability": "at", "links_out": "created_at", "links_in": "created_at"}
+
+
+@dataclass
+class ClockRow:
+    clock: object
+    name: str
+    limit: str
+
+
+@dataclass
+class Record:
+    complaint: Complaint
+    rows: dict[str, list] = field(default_factory=dict)
+    clocks: list[ClockRow] = field(default_factory=list)
+    timeline: list[timeline.Entry] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+    links: list[tuple[str, Complaint]] = field(default_factory=list)  # (kind word, the other complaint)
+
+
+def _prefetch(complaint: Complaint) -> None:
+    lookups = ["customer", "owner", "first_responder", "handler", "responsible_unit", "branch", "intake_unit"]
+    for name, (relation, related) in SECTIONS.items():
+        model = Complaint._meta.get_field(relation).related_model
+        qs = model.objects.select_related(*related) if related else model.objects.all()
+        order = ORDER.get(name)
+        lookups.append(Prefetch(relation, queryset=qs.order_by(order, "pk") if order else qs.order_by("pk")))
+    lookups.append(Prefetch("events", queryset=Event.objects.select_related("actor").order_by("seq")))
+    prefetch_related_objects([complaint], *lookups)
+
+
+def load(complaint: Complaint) -> Record:
+    """The complaint (already scoped to the viewer) and every section of its page."""
+    _prefetch(complaint)
+    pack, lang = active_pack(), get_language()
+    record = Record(complaint=complaint)
+    for name, (relation, _related) in SECTIONS.items():
+        record.rows[name] = list(getattr(complaint, relation).all())
+    _words_on_rows(record.rows)
+    for clock in record.rows["clocks"]:
+        definition = pack.clock(clock.code)
+        record.clocks.append(ClockRow(
+            clock=clock, name=definition.name.get(lang) if definition else clock.code,
+            limit=_limit(definition) if definition else "",
+        ))
+    record.timeline = timeline.timeline(list(complaint.events.all()))
+    record.flags = [words.trigger_name(code, pack, lang) for code in complaint.critical_flags or []]
+    record.links = ([(words.LINK_KINDS.get(link.kind, link.kind), link.target) for link in record.rows["links_out"]]
+                    + [(words.LINK_KINDS_IN.get(link.kind, link.kind), link.source) for link in record.rows["links_in"]])
+    return record
+
+
+# (section, attribute with the code, word list): a template cannot look a word up by a
+# variable key, so each row carries its words.
+ROW_WORDS = (
+    ("assignments", "status", words.STATUSES), ("transfers", "status", words.STATUSES),
+    ("proposals", "status", words.STATUSES), ("extensions", "status", words.STATUSES),
+    ("proposals", "responsibility", words.RESPONSIBILITY), ("communications", "kind", words.MESSAGE_KINDS),
+    ("remedies", "kind", words.REMEDY_KINDS), ("accountability", "action", words.ACCOUNTABILITY_ACTIONS),
+)
+
+
+def _words_on_rows(rows: dict[str, list]) -> None:
+    for section, attribute, vocabulary in ROW_WORDS:
+        for row in rows[section]:
+            code = getattr(row, attribute)
+            setattr(row, f"{attribute}_word", str(vocabulary.get(code, code)))
+
+
+def _limit(definition) -> str:
+    unit = definition.limit.unit.value
+    if unit in ("working_days", "working_hours", "working_minutes", "hours", "minutes"):
+        return amount_in_unit(definition.limit.amount, unit)
+    return str(words.LIMIT_UNITS.get(unit, unit)) % {"n": definition.limit.amount}

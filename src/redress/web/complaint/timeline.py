@@ -1,0 +1,236 @@
+"""The complaint's ledger in plain words: one sentence per event, in the reader's
+language (STYLE: event types are stable codes; labels are rendered at display time).
+
+Each EventType has a template filled from the event's payload. Payloads differ per
+service and grow over time, so a template only names the keys it needs, a missing
+key reads as "—", unknown keys are ignored, and an event type this module does not
+know yet still renders (generically) instead of breaking the page. Staff ids and unit
+codes in payloads are resolved to names with one query each for the whole timeline.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from redress.complaints.ledger import EventType
+from redress.complaints.models import Event, OrgUnit, Staff
+from redress.policy.loader import active_pack
+from redress.web import labels
+from redress.web.complaint import words
+
+E = EventType
+
+SENTENCES = {
+    E.RECEIVED: _lazy("%(who)s took down the %(kind)s, received by %(channel)s"),
+    E.REGISTERED: _lazy("%(who)s registered the complaint and sent the acknowledgment; due %(due)s"),
+    E.INQUIRY_ANSWERED: _lazy("%(who)s answered the inquiry"),
+    E.RESOLVED_ON_SPOT: _lazy("%(who)s resolved the complaint on the spot"),
+    E.REDIRECTED: _lazy("%(who)s redirected the customer to %(authority)s"),
+    E.ASSESSED: _lazy("%(who)s assessed the case: %(category)s, severity %(severity)s, %(urgency)s"),
+    E.TRIGGER_RAISED: _lazy("Critical flags raised (%(source)s): %(triggers)s"),
+    E.ESCALATED: _lazy("%(who)s escalated the case (severity %(severity)s)"),
+    E.DISPATCHED: _lazy("%(who)s dispatched the case to %(unit)s"),
+    E.ASSIGNMENT_ACCEPTED: _lazy("%(who)s accepted the work order; handler %(handler)s"),
+    E.ASSIGNMENT_RETURNED: _lazy("%(who)s returned the work order"),
+    E.TRANSFER_REQUESTED: _lazy("%(who)s asked %(to_staff)s to take the case over"),
+    E.TRANSFER_ACCEPTED: _lazy("%(who)s took the case over from %(from_staff)s"),
+    E.FINDING_ADDED: _lazy("%(who)s recorded a finding (%(kind)s)"),
+    E.PARTY_ADDED: _lazy("%(who)s named a party complained about: %(party)s"),
+    E.EVIDENCE_ADDED: _lazy("%(who)s added evidence %(name)s (%(size)s)"),
+    E.CUSTOMER_CONTACTED: _lazy("%(who)s contacted the customer by %(channel)s"),
+    E.PROPOSED: _lazy("%(who)s proposed a resolution (compensation %(compensation)s) "
+                      "for approval by %(approver_roles)s"),
+    E.APPROVED: _lazy("%(who)s approved the resolution"),
+    E.REJECTED: _lazy("%(who)s rejected the resolution"),
+    E.MESSAGE_SENT: _lazy("%(who)s sent the customer a message (%(kind)s) by %(channel)s"),
+    E.MESSAGE_RECEIVED: _lazy("%(who)s: a message from the customer arrived by %(channel)s"),
+    E.RESULT_COMMUNICATED: _lazy("%(who)s told the customer the result by %(channel)s"),
+    E.REMEDY_EXECUTED: _lazy("%(who)s carried out a remedy (%(amount)s)"),
+    E.CALLBACK_RECORDED: _lazy("%(who)s made the callback: the customer is %(satisfied)s"),
+    E.CLOSED_WITHOUT_CALLBACK: _lazy("%(who)s closed the case without a callback"),
+    E.DEEMED_CLOSED: _lazy("%(who)s deemed the case closed after follow-up"),
+    E.REFERRED: _lazy("%(who)s guided the customer to %(kind)s at %(authority)s"),
+    E.REFERRAL_OUTCOME: _lazy("%(who)s recorded the outcome of the referral"),
+    E.WITHDRAWN: _lazy("%(who)s recorded that the customer withdrew the complaint"),
+    E.ARCHIVED: _lazy("%(who)s archived the case"),
+    E.RECOMPLAINED: _lazy("%(who)s took a re-complaint, now %(new_reference)s"),
+    E.LINKED: _lazy("%(who)s linked the case to %(other)s (%(kind)s)"),
+    E.EXTENSION_REQUESTED: _lazy("%(who)s asked to extend the time limit by %(working_days)s working days"),
+    E.EXTENSION_APPROVED: _lazy("%(who)s approved the extension; now due %(due)s"),
+    E.EXTENSION_REFUSED: _lazy("%(who)s refused the extension"),
+    E.CLOCK_PAUSED: _lazy("%(who)s paused the clocks: %(clocks)s"),
+    E.CLOCK_RESUMED: _lazy("%(who)s resumed the clocks: %(clocks)s"),
+    E.CLOCK_BREACHED: _lazy("Time limit passed: %(clocks)s"),
+    E.ACCOUNTABILITY_RECORDED: _lazy("%(who)s recorded accountability: %(action)s for %(target)s"),
+    E.PERSONAL_DATA_VIEWED: _lazy("%(who)s viewed the complainant's personal data (%(fields)s)"),
+}
+GENERIC = _lazy("%(who)s: ledger event %(code)s")
+
+# Free text a service keeps in the payload, shown under the sentence.
+DETAIL_KEYS = ("reason", "note", "text", "answer", "resolution", "customer_opinion", "cause", "instructions",
+               "opinion", "plan", "outcome", "purpose")
+STAFF_KEYS = ("handler", "to_staff", "from_staff", "staff")
+UNIT_KEYS = ("unit",)
+
+
+class _Blanks(dict):
+    """Template values; a key the payload lacks reads as a dash, never a KeyError."""
+
+    def __missing__(self, key):
+        return "—"
+
+
+@dataclass(frozen=True)
+class Entry:
+    event: Event
+    at: datetime
+    sentence: str
+    detail: str
+    who: str
+    role: str
+    via: str
+    states: tuple[str, str] | None  # (from, to) labels when the event moved the case
+
+
+def _payload(event: Event) -> dict:
+    try:
+        data = json.loads(event.payload or "{}")
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _when(value) -> str:
+    moment = parse_datetime(value) if isinstance(value, str) else None
+    return date_format(localtime(moment), "Y-m-d H:i") if moment else "—"
+
+
+def _money(value) -> str:
+    if value in (None, ""):
+        return _("none")
+    try:
+        return f"{Decimal(str(value)):,.2f}"
+    except InvalidOperation:
+        return str(value)
+
+
+class Names:
+    """Names for the ids and codes found in a set of payloads, fetched in bulk."""
+
+    def __init__(self, payloads: list[dict], actors: dict[int, Staff]):
+        staff_ids = {p[k] for p in payloads for k in STAFF_KEYS if isinstance(p.get(k), int)} - set(actors)
+        self.staff = dict(actors)
+        if staff_ids:
+            self.staff.update({s.pk: s for s in Staff.objects.filter(pk__in=staff_ids)})
+        codes = {p[k] for p in payloads for k in UNIT_KEYS if isinstance(p.get(k), str) and p[k]}
+        self.units = {u.code: u for u in OrgUnit.objects.filter(code__in=codes)} if codes else {}
+        self.english = (get_language() or "").startswith("en")
+
+    def person(self, pk) -> str:
+        staff = self.staff.get(pk)
+        return str(staff) if staff else "—"
+
+    def unit(self, code) -> str:
+        unit = self.units.get(code)
+        if unit is None:
+            return code or "—"
+        return (unit.name_en or unit.name) if self.english else unit.name
+
+
+def _values(event: Event, p: dict, names: Names, pack) -> _Blanks:
+    """Everything a template may name, in words."""
+    lang = get_language()
+    v = _Blanks()
+    v["who"] = words.actor(event.actor, event.actor_role, event.channel)
+    v["code"] = event.type
+    for key in ("name", "new_reference", "other", "working_days"):
+        if p.get(key) not in (None, ""):
+            v[key] = p[key]
+    if "channel" in p:
+        v["channel"] = words.channel(p["channel"], pack, lang)
+    for key in STAFF_KEYS:
+        if key in p:
+            v[key] = names.person(p[key])
+    if "unit" in p:
+        v["unit"] = names.unit(p["unit"])
+    for key in ("due", "received_at"):
+        if key in p:
+            v[key] = _when(p[key])
+    if "size" in p:
+        v["size"] = words.file_size(p["size"])
+    if "compensation" in p:
+        v["compensation"] = _money(p["compensation"])
+    if "amount" in p:
+        v["amount"] = _money(p["amount"])
+    if isinstance(p.get("approver_roles"), list):
+        v["approver_roles"] = words.joined(labels.ROLES.get(r, r) for r in p["approver_roles"])
+    if isinstance(p.get("clocks"), list):
+        v["clocks"] = words.joined(words.clock_name(code, pack, lang) for code in p["clocks"])
+    if isinstance(p.get("triggers"), list):
+        v["triggers"] = words.joined(words.trigger_name(code, pack, lang) for code in p["triggers"])
+    if isinstance(p.get("fields"), list):
+        v["fields"] = words.joined(words.PERSONAL_FIELDS.get(f, f) for f in p["fields"])
+    if "satisfied" in p:
+        v["satisfied"] = _("satisfied") if p["satisfied"] else _("not satisfied")
+    if "source" in p:
+        v["source"] = words.TRIGGER_SOURCES.get(p["source"], p["source"])
+    if "authority" in p:
+        v["authority"] = words.authority_name(p["authority"], pack, lang)
+    if "action" in p:
+        v["action"] = words.ACCOUNTABILITY_ACTIONS.get(p["action"], p["action"])
+    if "staff" in p or "unit" in p:
+        v["target"] = names.person(p["staff"]) if p.get("staff") else names.unit(p.get("unit"))
+    if "severity" in p:
+        v["severity"] = labels.SEVERITIES.get(p["severity"], p["severity"])
+    after = p.get("after")
+    if isinstance(after, dict):
+        v["category"] = words.category_name(after.get("category", ""), pack, lang)
+        v["severity"] = labels.SEVERITIES.get(after.get("severity"), after.get("severity") or "—")
+        v["urgency"] = words.URGENCIES.get(after.get("urgency"), after.get("urgency") or "—")
+    if "kind" in p:
+        v["kind"] = words.kind_label(event.type, p["kind"])
+    if event.type == E.PARTY_ADDED:
+        v["party"] = (p.get("product") or (names.person(p["staff"]) if p.get("staff") else "")
+                      or names.unit(p.get("unit")))
+    return v
+
+
+def _detail(p: dict) -> str:
+    return "\n".join(str(p[k]).strip() for k in DETAIL_KEYS if isinstance(p.get(k), str) and p[k].strip())
+
+
+def _states(p: dict) -> tuple[str, str] | None:
+    moved = p.get("state")
+    if isinstance(moved, list) and len(moved) == 2:
+        return str(labels.STATES.get(moved[0], moved[0])), str(labels.STATES.get(moved[1], moved[1]))
+    return None
+
+
+def timeline(events: list[Event]) -> list[Entry]:
+    """The events (actor loaded) as entries, in the order given."""
+    pack = active_pack()
+    payloads = [_payload(e) for e in events]
+    actors = {e.actor_id: e.actor for e in events if e.actor_id}
+    names = Names(payloads, actors)
+    entries = []
+    for event, p in zip(events, payloads, strict=True):
+        try:
+            template = SENTENCES[EventType(event.type)]
+        except ValueError:
+            template = GENERIC
+        values = _values(event, p, names, pack)
+        entries.append(Entry(
+            event=event, at=event.at, sentence=str(template) % values, detail=_detail(p), who=values["who"],
+            role=words.role(event.actor_role), via=words.VIA.get(event.channel, event.channel), states=_states(p),
+        ))
+    return entries
