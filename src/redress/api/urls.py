@@ -1,3 +1,5 @@
-from django.urls import path  # noqa: F401  (patterns are added as the area is built)
+from django.urls import path
 
-urlpatterns: list = []
+from redress.api.main import api
+
+urlpatterns = [path("", api.urls)]

@@ -1,0 +1,24 @@
+"""The NinjaAPI instance: /api/openapi.json and /api/docs (Swagger UI from ninja's own
+static files, never a CDN: bank intranets have no internet)."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+from ninja.openapi.docs import Swagger
+
+from redress.api import errors
+from redress.api.routes import actions, complaints, evidence
+
+DESCRIPTION = """REST API for integrations: call-centre systems, websites, apps, regulator referral imports.
+
+Authenticate with `Authorization: Bearer <token>`. A token acts as one member of staff:
+it sees what that person sees and may do what their roles allow; each operation also
+needs the token's scope. Errors are JSON with `code`, `message` and, where one field is
+to blame, `field` and `rule`."""
+
+api = NinjaAPI(title="Redress API", version="1", description=DESCRIPTION, urls_namespace="api",
+               docs=Swagger(settings={"persistAuthorization": False}))
+api.add_router("", complaints.router)
+api.add_router("", actions.router)
+api.add_router("", evidence.router)
+errors.install(api, param_names={"payload", "filters"})

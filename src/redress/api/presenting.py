@@ -1,0 +1,96 @@
+"""Rows to response dictionaries. Customer data leaves masked unless revealed through the
+recorded view_personal_data action (DESIGN rule 6)."""
+
+from __future__ import annotations
+
+import json
+
+from redress.complaints.ledger import EventType
+from redress.complaints.lifecycle import allowed_actions
+from redress.complaints.models import Complaint, ComplaintClock, Event, Evidence, OrgUnit
+from redress.complaints.selectors.personal import PERSONAL_FIELDS, shown
+from redress.complaints.services.timing import calendar_for
+from redress.complaints.timesource import now as current_time
+from redress.policy.loader import active_pack
+
+# Actions that are not called through /actions/: evidence has its own endpoint, and
+# breaches are marked by the sweep only.
+NOT_ACTIONS = frozenset({"add_evidence", "mark_breach"})
+
+
+def _unit(unit: OrgUnit | None) -> dict | None:
+    return {"code": unit.code, "name": unit.name} if unit else None
+
+
+def _username(staff) -> str | None:
+    return staff.username if staff else None
+
+
+def complaint_out(c: Complaint, *, revealed: bool = False) -> dict:
+    customer = c.customer
+    people = shown(customer, revealed)
+    return {
+        "reference": c.reference, "kind": c.kind, "state": c.state, "version": c.version,
+        "allowed_actions": [a.value for a in allowed_actions(c.state) if a.value not in NOT_ACTIONS],
+        "policy": c.policy_code, "channel": c.channel, "received_at": c.received_at,
+        "registered_at": c.registered_at, "referral_source": c.referral_source,
+        "external_reference": c.external_reference, "subject": c.subject, "cause": c.cause, "request": c.request,
+        "amount_claimed": c.amount_claimed, "currency": c.currency, "category": c.category,
+        "severity": c.severity, "urgency": c.urgency, "critical_flags": list(c.critical_flags),
+        "is_economic_dispute": c.is_economic_dispute, "escalated": c.escalated,
+        "intake_unit": _unit(c.intake_unit), "branch": _unit(c.branch), "responsible_unit": _unit(c.responsible_unit),
+        "owner": c.owner.username, "handler": _username(c.handler), "outcome": c.outcome, "satisfied": c.satisfied,
+        "closed_at": c.closed_at, "archived_at": c.archived_at, "created_at": c.created_at,
+        "updated_at": c.updated_at,
+        "customer": {**{k: people[k] for k in PERSONAL_FIELDS if k in people},
+                     "preferred_channel": customer.preferred_channel, "language": customer.language,
+                     "masked": not revealed},
+        "parties": [{"kind": p.kind, "unit": p.unit.code if p.unit else None, "staff": _username(p.staff),
+                     "product": p.product, "description": p.description}
+                    for p in c.parties.select_related("unit", "staff").order_by("id")],
+        "url": c.get_absolute_url(),
+    }
+
+
+def detail_queryset(qs):
+    return qs.select_related("customer", "intake_unit", "branch", "responsible_unit", "owner", "handler")
+
+
+def summary_out(c: Complaint) -> dict:
+    return {"reference": c.reference, "kind": c.kind, "state": c.state, "version": c.version, "channel": c.channel,
+            "category": c.category, "severity": c.severity, "subject": c.subject, "received_at": c.received_at,
+            "updated_at": c.updated_at, "external_reference": c.external_reference}
+
+
+def _event_name(code: int) -> str:
+    try:
+        return EventType(code).name.lower()
+    except ValueError:
+        return f"unknown_{code}"
+
+
+def event_out(e: Event) -> dict:
+    return {"seq": e.seq, "type": e.type, "name": _event_name(e.type), "at": e.at, "actor": _username(e.actor),
+            "actor_role": e.actor_role, "channel": e.channel, "payload": json.loads(e.payload or "{}")}
+
+
+def clocks_out(clocks: list[ComplaintClock]) -> list[dict]:
+    pack = active_pack()
+    cal = calendar_for(pack)
+    now = current_time()
+    out = []
+    for clock in clocks:
+        left = unit = None
+        if clock.status == ComplaintClock.Status.RUNNING:
+            definition = pack.clock(clock.code)
+            left, unit = cal.time_left(now, clock.due_at, definition.limit.unit if definition else clock.unit)
+        out.append({"code": clock.code, "status": clock.status, "started_at": clock.started_at,
+                    "due_at": clock.due_at, "paused_at": clock.paused_at, "stopped_at": clock.stopped_at,
+                    "breached": clock.breached, "extended": clock.extended, "left": left, "left_unit": unit})
+    return out
+
+
+def evidence_out(item: Evidence) -> dict:
+    return {"id": item.pk, "name": item.original_name, "content_type": item.content_type, "size": item.size,
+            "sha256": item.sha256, "description": item.description, "source": item.source,
+            "uploaded_by": _username(item.uploaded_by), "uploaded_at": item.uploaded_at}

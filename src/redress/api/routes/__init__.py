@@ -1,0 +1,1 @@
+"""The API's routers: complaints (create, read, list, timeline, clocks), actions, evidence."""

@@ -1,0 +1,200 @@
+"""One typed body per lifecycle action (POST /api/complaints/{reference}/actions/{action}).
+
+Every body carries `expected_version`: the complaint's version the caller last read,
+so a change made meanwhile by someone else is refused (409 stale), not overwritten.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from redress.api.schemas.base import In
+from redress.api.types import Code, Id, Reference, Str, Text, Username, Version
+
+Amount = Annotated[Decimal, Field(ge=0, max_digits=16, decimal_places=2)]
+Severity = Literal["low", "medium", "high", "major"]
+
+
+class ActionIn(In):
+    expected_version: Version
+
+
+class NoBody(ActionIn):
+    pass
+
+
+class AnswerInquiry(ActionIn):
+    answer: Text
+
+
+class ResolveOnSpot(ActionIn):
+    resolution: Text
+    customer_opinion: Text = ""
+
+
+class Redirect(ActionIn):
+    authority: Code = Field(description="authority code of the policy, e.g. csrc_local")
+    note: Text = ""
+
+
+class Assess(ActionIn):
+    category: Code
+    severity: Severity
+    urgency: Literal["normal", "urgent"] = "normal"
+    critical_flags: list[Code] = Field(default_factory=list, max_length=20)
+    is_economic_dispute: bool | None = None
+    branch: Code = Field("", description="unit code of the branch concerned")
+
+
+class Dispatch(ActionIn):
+    unit: Code = Field("", description="unit code; empty: the policy's routing")
+    instructions: Text = ""
+
+
+class AcceptAssignment(ActionIn):
+    handler: Username | None = Field(None, description="username of the handler (dept heads may name another)")
+
+
+class Reason(ActionIn):
+    reason: Text
+
+
+class AddFinding(ActionIn):
+    kind: Literal["note", "interview", "fact"]
+    text: Text
+
+
+class RemedyIn(In):
+    kind: Literal["payment", "rectification", "apology", "other"]
+    description: Text
+    due_date: date
+    amount: Amount | None = None
+
+
+class Propose(ActionIn):
+    summary: Text
+    facts: Text
+    responsibility: Literal["institution", "customer", "shared", "third_party", "none"]
+    legal_basis: Text = ""
+    compensation: Amount | None = None
+    remedies: list[RemedyIn] = Field(default_factory=list, max_length=20)
+
+
+class Note(ActionIn):
+    note: Text = ""
+
+
+class Reject(ActionIn):
+    note: Text = Field(description="why the proposal is rejected (required)")
+
+
+class CommunicateResult(ActionIn):
+    body: Text
+    channel: Code
+    confirm_phrases: list[Str(200)] = Field(default_factory=list, max_length=20,
+                                           description="forbidden phrases the sender confirms are meant")
+
+
+class ExecuteRemedy(ActionIn):
+    remedy_id: Id
+    note: Text = ""
+
+
+class RecordCallback(ActionIn):
+    satisfied: bool
+    opinion: Text = ""
+    channel: Code = "phone"
+
+
+class Refer(ActionIn):
+    kind: Literal["mediation", "arbitration", "litigation"]
+    authority: Code
+    note: Text = ""
+
+
+class ReferralOutcome(ActionIn):
+    outcome: Text
+
+
+class Archive(ActionIn):
+    root_cause: Str(60) = ""
+
+
+class Recomplain(ActionIn):
+    cause: Text
+    request: Text = ""
+    channel: Code = ""
+
+
+class SendMessage(ActionIn):
+    kind: Literal["progress", "question"]
+    body: Text
+    channel: Code
+    confirm_phrases: list[Str(200)] = Field(default_factory=list, max_length=20)
+    wait_for_reply: bool = Field(False, description="a question may pause the clocks until the customer answers")
+
+
+class CustomerMessage(ActionIn):
+    body: Text
+    channel: Code
+
+
+class RecordContact(ActionIn):
+    channel: Code
+    note: Text
+
+
+class AddParty(ActionIn):
+    kind: Literal["unit", "employee", "product"]
+    unit: Code = ""
+    staff: Username | None = None
+    product: Str(200) = ""
+    description: Str(300) = ""
+
+
+class Escalate(ActionIn):
+    reason: Text
+    severity: Severity | None = None
+
+
+class RequestExtension(ActionIn):
+    working_days: int = Field(ge=1, le=365)
+    reason: Text
+    plan: Text
+    customer_consent: bool = False
+    consent_note: Text = ""
+
+
+class DecideExtension(ActionIn):
+    extension_id: Id
+    approve: bool
+    note: Text = ""
+
+
+class RequestTransfer(ActionIn):
+    to_staff: Username
+    reason: Text
+
+
+class RecordAccountability(ActionIn):
+    action: Str(30, min_length=1)
+    description: Text
+    staff: Username | None = None
+    unit: Code = ""
+    reported_to_regulator: bool = False
+
+
+class Link(ActionIn):
+    other: Reference
+    kind: Literal["duplicate", "related"]
+
+
+class ViewPersonalData(ActionIn):
+    fields: list[Literal["name", "phone", "email", "address", "account_number", "id_number"]] = Field(
+        default_factory=lambda: ["name", "phone", "email", "address", "account_number", "id_number"],
+        min_length=1, max_length=6)
+    purpose: Str(200, min_length=1) = Field(description="why the data is needed (recorded in the ledger)")

@@ -1,0 +1,194 @@
+"""Complaints in and out."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from redress.api.schemas.base import In, Out
+from redress.api.types import Code, Str, Text, Timestamp, Username
+from redress.complaints.lifecycle import State
+
+Amount = Annotated[Decimal, Field(ge=0, max_digits=16, decimal_places=2)]
+
+
+class CustomerIn(In):
+    name: Str(200, min_length=1)
+    phone: Str(40) = ""
+    email: Str(254) = Field("", description="checked as an email address by the intake rules")
+    address: Str(300) = ""
+    account_number: Str(40) = ""
+    id_type: Str(20) = ""
+    id_number: Str(40) = ""
+    preferred_channel: Code = ""
+    language: Literal["zh-hans", "en"] = "zh-hans"
+
+
+class PartyIn(In):
+    kind: Literal["unit", "employee", "product"]
+    unit: Code = Field("", description="unit code, for kind=unit")
+    staff: Username | None = Field(None, description="username, for kind=employee")
+    product: Str(200) = Field("", description="product name, for kind=product")
+    description: Str(300) = ""
+
+
+class ComplaintIn(In):
+    customer: CustomerIn
+    channel: Code = Field(description="a channel code of the policy, e.g. phone, web, app, regulator_referral")
+    subject: Str(200, min_length=1)
+    cause: Str(20_000, min_length=1) = Field(description="事由: what happened")
+    request: Text = Field("", description="诉求: what the complainant asks for")
+    amount_claimed: Amount | None = None
+    currency: Str(3, pattern=r"^[A-Z]{3}$") = "CNY"
+    received_at: Timestamp | None = Field(None, description="when the complaint was first received (ISO 8601 with "
+                                                             "a time zone); defaults to now")
+    kind: Literal["complaint", "inquiry"] = "complaint"
+    branch: Code = Field("", description="code of the branch the complaint concerns")
+    parties: list[PartyIn] = Field(default_factory=list, max_length=50)
+    referral_source: Code = Field("", description="authority code of a referral, e.g. hotline_12386")
+    external_reference: Str(60) = Field("", description="the sending system's own id (e.g. the 12386 ticket)")
+    register_: bool = Field(True, alias="register", description="register and acknowledge at once (the usual case); false leaves "
+                                             "it received, for the intake desk to answer, resolve or redirect")
+
+
+class UnitOut(Out):
+    code: str
+    name: str
+
+
+class CustomerOut(Out):
+    """Masked unless revealed through the view_personal_data action (recorded)."""
+
+    name: str
+    phone: str
+    email: str
+    address: str
+    account_number: str
+    id_number: str
+    preferred_channel: str
+    language: str
+    masked: bool
+
+
+class PartyOut(Out):
+    kind: str
+    unit: str | None
+    staff: str | None
+    product: str
+    description: str
+
+
+class ComplaintOut(Out):
+    reference: str
+    kind: str
+    state: State
+    version: int
+    allowed_actions: list[str]
+    policy: str
+    channel: str
+    received_at: datetime
+    registered_at: datetime | None
+    referral_source: str
+    external_reference: str
+    subject: str
+    cause: str
+    request: str
+    amount_claimed: Decimal | None
+    currency: str
+    category: str
+    severity: str
+    urgency: str
+    critical_flags: list[str]
+    is_economic_dispute: bool
+    escalated: bool
+    intake_unit: UnitOut
+    branch: UnitOut | None
+    responsible_unit: UnitOut | None
+    owner: str
+    handler: str | None
+    outcome: str
+    satisfied: bool | None
+    closed_at: datetime | None
+    archived_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    customer: CustomerOut
+    parties: list[PartyOut]
+    url: str = Field(description="the complaint's page in the staff workbench")
+
+
+class ComplaintSummary(Out):
+    reference: str
+    kind: str
+    state: State
+    version: int
+    channel: str
+    category: str
+    severity: str
+    subject: str
+    received_at: datetime
+    updated_at: datetime
+    external_reference: str
+
+
+class ComplaintPage(Out):
+    items: list[ComplaintSummary]
+    limit: int
+    offset: int
+    total: int = Field(description="matching complaints, counted up to `total_cap`")
+    total_capped: bool = Field(description="true when there are more than `total` (narrow the filters)")
+    total_cap: int
+    next_offset: int | None
+
+
+class ComplaintFilters(In):
+    state: State | None = None
+    category: Code | None = None
+    channel: Code | None = None
+    received_from: Timestamp | None = None
+    received_to: Timestamp | None = None
+    updated_since: Timestamp | None = Field(None, description="changed at or after; with order=updated "
+                                                              "pages forward through changes")
+    order: Literal["received", "updated"] = Field("received", description="received: newest first; "
+                                                                          "updated: oldest change first")
+    limit: int = Field(50, ge=1, le=200)
+    offset: int = Field(0, ge=0, le=10_000)
+
+
+class EventOut(Out):
+    seq: int
+    type: int = Field(description="the stable numeric event code")
+    name: str = Field(description="the stable event name, e.g. registered")
+    at: datetime
+    actor: str | None
+    actor_role: str
+    channel: str = Field(description="where it happened: web, api, cli, portal, email, sweep, import")
+    payload: dict
+
+
+class ClockOut(Out):
+    code: str
+    status: str
+    started_at: datetime
+    due_at: datetime
+    paused_at: datetime | None
+    stopped_at: datetime | None
+    breached: bool
+    extended: bool
+    left: int | None = Field(description="time left in `left_unit` (negative: overdue); none when stopped")
+    left_unit: str | None = Field(description="working_days, working_minutes or minutes")
+
+
+class EvidenceOut(Out):
+    id: int
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+    description: str
+    source: str
+    uploaded_by: str | None
+    uploaded_at: datetime
