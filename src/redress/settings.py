@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "redress.notify",
     "redress.web",
     "redress.api",
+    "ninja",  # django-ninja: its Swagger UI files are served from /static/, never a CDN
     "redress.portal",
     "redress.imports",
     "redress.mailin",
