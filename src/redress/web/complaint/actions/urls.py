@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401  (patterns are added as the area is built)
+from django.urls import path
 
-urlpatterns: list = []
+from redress.web.complaint.actions import views
+
+urlpatterns = [
+    path("check-phrases/", views.check_phrases, name="check_phrases"),
+    path("<slug:action>/", views.ActionView.as_view(), name="act"),
+]

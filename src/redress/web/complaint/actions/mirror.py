@@ -1,0 +1,94 @@
+"""Who may plausibly take an action: the services' role rules, mirrored cheaply so the
+page offers only buttons that can work. This is never the permission check — the
+service checks everything again, inside its transaction — so a rule mirrored a little
+too generously costs a refusal with its reason, never a wrong change.
+
+At most four small queries, each only when the state makes it relevant: the pending
+proposal, the waiting extension request, the clocks, a hand-over waiting for this person.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from redress.complaints.models import Complaint, Staff
+from redress.policy.schema import Pack
+
+OFFICE = "complaints_office"
+HANDLING = ("handler", "dept_head")
+# Read-only by SPEC §1: they inspect, they do not work cases.
+READ_ONLY = frozenset({"auditor"})
+
+
+class Who:
+    def __init__(self, staff: Staff, complaint: Complaint, pack: Pack):
+        self.staff, self.c, self.pack = staff, complaint, pack
+        self.roles = staff.role_set()
+
+    def has(self, *roles: str) -> bool:
+        return bool(self.roles & set(roles))
+
+    @property
+    def me(self) -> int:
+        return self.staff.pk
+
+    def in_responsible_unit(self) -> bool:
+        return (self.has(*HANDLING) and self.staff.unit_id is not None
+                and self.staff.unit_id == self.c.responsible_unit_id and not self.staff.is_marketing)
+
+    def handles(self) -> bool:
+        """services.handling._ensure_handling: the handler, or the head of the unit."""
+        if self.staff.is_marketing:
+            return False
+        return self.c.handler_id == self.me or (self.has("dept_head")
+                                                 and self.staff.unit_id == self.c.responsible_unit_id)
+
+    def works_on(self) -> bool:
+        return bool(self.roles - READ_ONLY)
+
+    @cached_property
+    def pending_proposal(self) -> dict | None:
+        return (self.c.proposals.filter(status="pending").order_by("-id")
+                .values("proposed_by_id", "approver_roles").first())
+
+    def may_decide_proposal(self) -> bool:
+        p = self.pending_proposal
+        if p is None or p["proposed_by_id"] == self.me:
+            return False
+        mine = self.roles & set(p["approver_roles"])
+        if mine == {"dept_head"} and self.staff.unit_id != self.c.responsible_unit_id:
+            return False  # a department head decides for their own unit only
+        return bool(mine)
+
+    @cached_property
+    def waiting_extension_by(self) -> int | None:
+        return self.c.extensions.filter(status="requested").values_list("requested_by_id", flat=True).first()
+
+    def may_request_extension(self) -> bool:
+        return (self.pack.extension is not None and self.has(*HANDLING, OFFICE)
+                and self.waiting_extension_by is None)
+
+    def may_decide_extension(self) -> bool:
+        policy = self.pack.extension
+        return (policy is not None and self.has(*[str(r) for r in policy.approver_roles])
+                and self.waiting_extension_by not in (None, self.me))
+
+    @cached_property
+    def clock_states(self) -> set[str]:
+        return set(self.c.clocks.values_list("status", flat=True))
+
+    def may_pause(self) -> bool:
+        return self.has(*HANDLING, OFFICE, "intake") and "running" in self.clock_states
+
+    def may_resume(self) -> bool:
+        return self.has(*HANDLING, OFFICE, "intake") and "paused" in self.clock_states
+
+    @cached_property
+    def transfer_waits_for_me(self) -> bool:
+        return self.c.transfers.filter(status="pending", to_staff_id=self.me).exists()
+
+    def owns(self) -> bool:
+        return self.c.owner_id == self.me
+
+    def is_handler(self) -> bool:
+        return self.c.handler_id == self.me

@@ -1,0 +1,134 @@
+"""One view for every action form (the table in table.py says what differs).
+
+GET draws the form: the whole page, or only the form when htmx asks (HX-Request) so
+the complaint page can open it in place. POST validates, calls the service with the
+version the form was drawn at, and goes back to the complaint page; a refusal is shown
+where it belongs and what was typed stays. Access: signed-in staff, and only a
+complaint they may see (404 otherwise, alike for missing and forbidden)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views import View
+
+from redress.complaints import triggers
+from redress.complaints.errors import DomainError, InvalidTransition, NotFound, StaleComplaint
+from redress.complaints.lifecycle import TRANSITIONS, Action, State, allowed_actions
+from redress.complaints.models import Complaint
+from redress.complaints.selectors.scope import get_visible
+from redress.policy.loader import active_pack
+from redress.web.access import staff_view
+from redress.web.complaint.actions import phrases
+from redress.web.complaint.actions.labels import action_label
+from redress.web.complaint.actions.mirror import Who
+from redress.web.complaint.actions.refusals import explain
+from redress.web.complaint.actions.registry import available_actions
+from redress.web.complaint.actions.table import SPECS, ActionSpec
+
+TEMPLATE = "web/complaint/actions/%s.html"
+
+
+def visible_or_404(request: HttpRequest, reference: str) -> Complaint:
+    try:
+        return get_visible(request.user, reference=reference)
+    except NotFound:
+        raise Http404(reference) from None
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+@method_decorator(staff_view(), name="dispatch")
+class ActionView(View):
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.pack = active_pack()
+
+    def case(self, request, reference: str, action: str) -> tuple[Complaint, Action, ActionSpec]:
+        complaint = visible_or_404(request, reference)
+        try:
+            code = Action(action)
+        except ValueError:
+            raise Http404(action) from None
+        if code not in SPECS:
+            raise Http404(action)
+        return complaint, code, SPECS[code]
+
+    def get(self, request, reference: str, action: str) -> HttpResponse:
+        complaint, code, spec = self.case(request, reference, action)
+        if State(complaint.state) not in TRANSITIONS[code][0]:
+            refusal = InvalidTransition(action=code.value, state=complaint.state,
+                                        allowed=[a.value for a in allowed_actions(complaint.state)])
+            return self.draw(request, complaint, code, spec, None, refusal=explain(refusal), status=409)
+        form = spec.form(complaint=complaint, staff=request.user, pack=self.pack, auto_id=f"{code}-%s")
+        return self.draw(request, complaint, code, spec, form)
+
+    def post(self, request, reference: str, action: str) -> HttpResponse:
+        complaint, code, spec = self.case(request, reference, action)
+        form = spec.form(request.POST, complaint=complaint, staff=request.user, pack=self.pack,
+                         auto_id=f"{code}-%s")
+        refusal, stale = "", False
+        if form.is_valid():
+            try:
+                result = self.perform(request, complaint, spec, form)
+            except StaleComplaint as err:
+                refusal, stale = explain(err), True
+            except InvalidTransition as err:
+                refusal = explain(err)
+            except DomainError as err:
+                form.place(err)
+            else:
+                return self.done(request, complaint, code, result)
+        return self.draw(request, complaint, code, spec, form, refusal=refusal, stale=stale)
+
+    def perform(self, request, complaint: Complaint, spec: ActionSpec, form):
+        version = form.cleaned_data["version"]
+        kwargs = form.service_kwargs()
+        if spec.versioned:
+            kwargs["expected_version"] = version
+        elif complaint.version != version:
+            raise StaleComplaint(expected=version, actual=complaint.version)
+        return spec.service(complaint, actor=request.user, via="web", **kwargs)
+
+    def done(self, request, complaint: Complaint, code: Action, result) -> HttpResponse:
+        # A re-complaint is a new complaint: that is where the person goes next.
+        target = result if code == Action.RECOMPLAIN else complaint
+        messages.success(request, _("%(action)s: done for %(reference)s.") % {
+            "action": action_label(code), "reference": complaint.reference})
+        url = target.get_absolute_url()
+        if is_htmx(request):
+            response = HttpResponse()
+            response["HX-Redirect"] = url
+            return response
+        return redirect(url)
+
+    def draw(self, request, complaint, code, spec, form, *, refusal="", stale=False, status=200) -> HttpResponse:
+        who = Who(request.user, complaint, self.pack)
+        context = {
+            "complaint": complaint, "code": code.value, "label": action_label(code), "spec": spec, "form": form,
+            "refusal": refusal, "stale": stale, "plausible": spec.may(who),
+            "aside": spec.aside(complaint, self.pack) if spec.aside and form is not None else {},
+            "others": [] if form is not None else available_actions(request.user, complaint),
+        }
+        if form is not None and getattr(form, "checks_phrases", False) and form.warned is not None:
+            body = form.data.get("body", "")
+            context["warning"] = phrases.warning(body, triggers.forbidden_in(self.pack, body), form.warned)
+        if is_htmx(request):
+            # htmx swaps only 2xx answers: a refusal still comes back as 200, the form says why.
+            return render(request, TEMPLATE % "form", context)
+        return render(request, TEMPLATE % "page", context, status=409 if stale else status)
+
+
+@staff_view()
+def check_phrases(request: HttpRequest, reference: str) -> HttpResponse:
+    """While typing: the warning fragment for the text so far (empty when clean). Only
+    advice — the service checks again when the message is sent."""
+    visible_or_404(request, reference)
+    body = request.POST.get("body", "") if request.method == "POST" else request.GET.get("body", "")
+    found = triggers.forbidden_in(active_pack(), body)
+    return render(request, TEMPLATE % "live_warning", {"warning": phrases.warning(body, found, found)})
