@@ -1,0 +1,133 @@
+"""What a complainant may see of their own complaint, in words for a customer.
+
+Everything the status page shows comes through here, and this module reads only the
+complaint's reference, state, dates, open clocks and the messages sent to the customer
+(outbound and marked visible). Staff, units, notes, findings, proposals and the ledger
+are never read, so the page cannot show them by mistake.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.utils.translation import gettext_lazy as _
+
+from redress.complaints.lifecycle import TRANSITIONS, Action, State
+from redress.complaints.models import Communication, Complaint, ComplaintClock
+from redress.complaints.services.timing import calendar_for
+from redress.policy.loader import active_pack
+from redress.portal import codes
+from redress.portal.models import OutcomeRating, PortalAccess
+from redress.portal.services import latest_result
+
+S = State
+# The four steps a customer sees, and which internal states fall under each.
+STEPS = [
+    ("received", _("We have received your complaint"), {S.RECEIVED, S.REGISTERED}),
+    ("investigating", _("Your complaint is being investigated"),
+     {S.ASSESSED, S.DISPATCHED, S.INVESTIGATING, S.PROPOSED, S.APPROVED}),
+    ("replied", _("We have replied to you"), {S.REMEDY_PENDING, S.AWAITING_CALLBACK, S.FOLLOW_UP, S.REFERRED}),
+    ("closed", _("Closed"), {S.CLOSED, S.CLOSED_INQUIRY, S.RESOLVED_ON_SPOT, S.REDIRECTED, S.WITHDRAWN,
+                             S.DEEMED_CLOSED, S.ARCHIVED}),
+]
+# A line more for the states where the step alone would leave the customer guessing.
+NOTES = {
+    S.REMEDY_PENDING: _("We are carrying out what we agreed with you."),
+    S.FOLLOW_UP: _("You told us you were not satisfied; we are following up."),
+    S.REFERRED: _("The dispute has been passed to mediation, arbitration or a court, as we told you."),
+    S.REDIRECTED: _("This matter is for another body to handle; our message below says which."),
+    S.WITHDRAWN: _("The complaint was withdrawn."),
+    S.CLOSED_INQUIRY: _("Your question was answered."),
+    S.RESOLVED_ON_SPOT: _("It was resolved when you contacted us."),
+}
+MESSAGE_KINDS = {
+    Communication.Kind.ACKNOWLEDGMENT: _("Confirmation that we registered your complaint"),
+    Communication.Kind.PROGRESS: _("Progress update"),
+    Communication.Kind.QUESTION: _("A question for you"),
+    Communication.Kind.RESULT: _("Our reply: the result"),
+    Communication.Kind.REDIRECT: _("Where to take this matter"),
+    Communication.Kind.INQUIRY_ANSWER: _("Answer to your question"),
+}
+OPEN_CLOCK = (ComplaintClock.Status.RUNNING, ComplaintClock.Status.PAUSED)
+RATABLE = TRANSITIONS[Action.RATE_OUTCOME][0]
+
+
+@dataclass(frozen=True)
+class Message:
+    id: int
+    kind: str
+    at: datetime
+    body: str
+
+
+@dataclass(frozen=True)
+class CustomerView:
+    reference: str
+    received_at: datetime
+    step: str
+    step_label: str
+    step_index: int
+    note: str
+    reply_due: datetime | None
+    waiting_for_customer: bool
+    messages: list[Message]
+    open_question: Message | None
+    may_add_information: bool
+    rating_due: bool
+    rated: OutcomeRating | None
+    tz: ZoneInfo
+
+
+def find(reference: str, access_code: str) -> Complaint | None:
+    """The complaint with this reference if the access code is right; None for a wrong
+    code and for an unknown reference alike, after the same work."""
+    access = (PortalAccess.objects.select_related("complaint")
+              .filter(complaint__reference=reference.strip().upper()).first())
+    ok = codes.matches(access_code, access.code_hash if access else codes.DUMMY_HASH)
+    return access.complaint if access is not None and ok else None
+
+
+def customer_zone(*candidates: str) -> ZoneInfo:
+    for name in candidates:
+        if name:
+            try:
+                return ZoneInfo(name)
+            except (ZoneInfoNotFoundError, ValueError):
+                continue
+    return calendar_for(active_pack()).tz
+
+
+def _reply_due(complaint: Complaint) -> tuple[datetime | None, bool]:
+    """The due time of the clock that ends with our reply (the extendable one, e.g. 20
+    working days, 001 第二十二条), and whether it is paused waiting for the customer."""
+    pack = active_pack()
+    reply_clocks = [k.code for k in pack.clocks if k.extendable] or [
+        k.code for k in pack.clocks if k.stops_on == "communicated"]
+    clock = complaint.clocks.filter(code__in=reply_clocks, status__in=OPEN_CLOCK).order_by("due_at").first()
+    if clock is None:
+        return None, False
+    return clock.due_at, clock.status == ComplaintClock.Status.PAUSED
+
+
+def customer_view(complaint: Complaint, *, tz: ZoneInfo) -> CustomerView:
+    state = State(complaint.state)
+    index, (code, label, _states) = next((i, s) for i, s in enumerate(STEPS) if state in s[2])
+    rows = list(complaint.communications.filter(direction=Communication.Direction.OUTBOUND,
+                                                visible_to_customer=True)
+                .order_by("at", "id").values_list("id", "kind", "at", "body"))
+    messages = [Message(id=i, kind=str(MESSAGE_KINDS.get(k, _("Message"))), at=at, body=body)
+                for i, k, at, body in rows]
+    may_write = state in TRANSITIONS[Action.SEND_MESSAGE][0]
+    asked = rows and rows[-1][1] == Communication.Kind.QUESTION
+    open_question = messages[-1] if asked and may_write else None
+    due, paused = _reply_due(complaint)
+    result = latest_result(complaint) if state in RATABLE else None
+    rated = OutcomeRating.objects.filter(result_message=result).first() if result else None
+    return CustomerView(
+        reference=complaint.reference, received_at=complaint.received_at, step=code, step_label=str(label),
+        step_index=index, note=str(NOTES.get(state, "")), reply_due=due, waiting_for_customer=paused,
+        messages=messages, open_question=open_question, may_add_information=may_write,
+        rating_due=result is not None and rated is None, rated=rated, tz=tz,
+    )

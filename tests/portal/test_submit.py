@@ -1,0 +1,113 @@
+"""A customer submits a complaint on the portal and gets a reference and an access code."""
+
+from __future__ import annotations
+
+import pytest
+
+from redress.complaints.ledger import EventType
+from redress.complaints.models import Communication, Complaint, Customer, Event, Staff
+from redress.complaints.timesource import frozen
+from redress.portal import codes
+from redress.portal.models import PortalAccess
+from tests.portal.conftest import WHEN, form_data
+
+
+def test_customer_submits_and_gets_reference_and_access_code(org, customer, submit):
+    # Given a customer on their phone
+    phone = customer()
+    # When they fill in the form and submit
+    reference, code = submit(phone, amount_claimed="1,200.50".replace(",", ""))
+    # Then the complaint is taken down and registered through the portal channel
+    c = Complaint.objects.get(reference=reference)
+    assert c.state == "registered" and c.channel == "web" and c.amount_claimed == 1200.5
+    assert c.is_economic_dispute and c.cause.startswith("3月1日")
+    assert c.customer.email == "lisi@example.com" and c.customer.preferred_channel == "email"
+    received, registered = Event.objects.filter(complaint=c).order_by("seq")[:2]
+    assert (received.type, received.channel, registered.type) == (EventType.RECEIVED, "portal", EventType.REGISTERED)
+    # by the portal's own system account, which nobody can sign in as
+    portal = Staff.objects.get(username="portal")
+    assert received.actor == portal and c.first_responder == portal and not portal.has_usable_password()
+    assert portal.role_set() == {"intake"} and portal.unit == org.customer_service
+    # and the access code is stored only as its hash
+    access = PortalAccess.objects.get(complaint=c)
+    assert code not in access.code_hash and access.code_hash == codes.hash_code(code)
+    assert len(codes.normalise(code)) == 16 and access.consent_at == WHEN
+    # and the acknowledgment in Chinese was sent
+    ack = c.communications.get(kind=Communication.Kind.ACKNOWLEDGMENT)
+    assert reference in ack.body and "受理编号" in ack.body
+
+
+def test_access_code_is_shown_only_once(org, customer, submit):
+    phone = customer()
+    reference, code = submit(phone)
+    again = phone.get("/portal/submitted/")
+    assert again.status_code == 302 and code not in again.content.decode()
+
+
+def test_two_submissions_get_different_codes(org, customer, submit):
+    first = submit(customer())
+    second = submit(customer(address="198.51.100.2"))
+    assert first[0] != second[0] and first[1] != second[1]
+
+
+def test_english_customer_gets_english_acknowledgment_and_page(org, customer, submit):
+    phone = customer("en")
+    with frozen(WHEN):
+        response = phone.post("/portal/", form_data(language="en"), follow=True)
+    html = response.content.decode()
+    assert "Your access code" in html and "Write down or save both now" in html
+    c = Complaint.objects.get()
+    assert c.language == "en" and "We have registered your complaint" in c.communications.get().body
+
+
+@pytest.mark.parametrize(("overrides", "field", "words"), [
+    ({"name": ""}, "name", "这个字段是必填项"),
+    ({"phone": "", "email": ""}, "phone", "请留下电话号码或电子邮箱"),
+    ({"email": "not-an-email"}, "email", "请填写电子邮箱地址"),
+    ({"preferred_channel": "email", "email": ""}, "email", "请填写电子邮箱"),
+    ({"phone": "call me", "preferred_channel": "email"}, "phone", "电话号码"),
+    ({"cause": " "}, "cause", "这个字段是必填项"),
+    ({"amount_claimed": "五百"}, "amount_claimed", "请用数字填写金额"),
+    ({"amount_claimed": "-5"}, "amount_claimed", "金额不能为负数"),
+    ({"consent": ""}, "consent", "同意"),
+])
+def test_bad_input_is_refused_next_to_the_field_keeping_what_was_typed(org, customer, overrides, field, words):
+    with frozen(WHEN):
+        response = customer().post("/portal/", form_data(**overrides))
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert words in html, html[html.find("error"):][:600]
+    assert "请核实原因并给予说明" in html  # what was typed is kept
+    assert Complaint.objects.count() == 0 and Customer.objects.count() == 0 and Event.objects.count() == 0
+
+
+def test_english_errors_are_in_english(org, customer):
+    with frozen(WHEN):
+        response = customer("en").post("/portal/", form_data(phone="", email=""))
+    assert "Give a phone number or an email address" in response.content.decode()
+
+
+def test_script_typed_into_the_form_is_shown_as_text(org, customer, submit):
+    phone = customer()
+    with frozen(WHEN):
+        response = phone.post("/portal/", form_data(name="<script>alert(1)</script>", email="bad"))
+    html = response.content.decode()
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_forms_need_the_csrf_token(org):
+    strict = __import__("django.test", fromlist=["Client"]).Client(enforce_csrf_checks=True)
+    with frozen(WHEN):
+        response = strict.post("/portal/", form_data())
+    assert response.status_code == 403 and Complaint.objects.count() == 0
+
+
+def test_portal_without_any_unit_says_it_is_unavailable_and_saves_nothing(db, customer):
+    with frozen(WHEN):
+        response = customer().post("/portal/", form_data())
+    assert response.status_code == 503 and Complaint.objects.count() == 0
+
+
+def test_portal_pages_show_no_staff_navigation(org, customer):
+    html = customer().get("/portal/").content.decode()
+    assert "/cases/" not in html and "/intake/" not in html and "/admin/" not in html and "/logout/" not in html
