@@ -18,9 +18,8 @@ from decimal import Decimal, InvalidOperation
 from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from redress.complaints.ledger import EventType
 from redress.complaints.models import Event, OrgUnit, Staff
@@ -31,50 +30,52 @@ from redress.web.complaint import words
 E = EventType
 
 SENTENCES = {
-    E.RECEIVED: _lazy("%(who)s took down the %(kind)s, received by %(channel)s"),
-    E.REGISTERED: _lazy("%(who)s registered the complaint and sent the acknowledgment; due %(due)s"),
-    E.INQUIRY_ANSWERED: _lazy("%(who)s answered the inquiry"),
-    E.RESOLVED_ON_SPOT: _lazy("%(who)s resolved the complaint on the spot"),
-    E.REDIRECTED: _lazy("%(who)s redirected the customer to %(authority)s"),
-    E.ASSESSED: _lazy("%(who)s assessed the case: %(category)s, severity %(severity)s, %(urgency)s"),
-    E.TRIGGER_RAISED: _lazy("Critical flags raised (%(source)s): %(triggers)s"),
-    E.ESCALATED: _lazy("%(who)s escalated the case (severity %(severity)s)"),
-    E.DISPATCHED: _lazy("%(who)s dispatched the case to %(unit)s"),
-    E.ASSIGNMENT_ACCEPTED: _lazy("%(who)s accepted the work order; handler %(handler)s"),
-    E.ASSIGNMENT_RETURNED: _lazy("%(who)s returned the work order"),
-    E.TRANSFER_REQUESTED: _lazy("%(who)s asked %(to_staff)s to take the case over"),
-    E.TRANSFER_ACCEPTED: _lazy("%(who)s took the case over from %(from_staff)s"),
-    E.FINDING_ADDED: _lazy("%(who)s recorded a finding (%(kind)s)"),
-    E.PARTY_ADDED: _lazy("%(who)s named a party complained about: %(party)s"),
-    E.EVIDENCE_ADDED: _lazy("%(who)s added evidence %(name)s (%(size)s)"),
-    E.CUSTOMER_CONTACTED: _lazy("%(who)s contacted the customer by %(channel)s"),
-    E.PROPOSED: _lazy("%(who)s proposed a resolution (compensation %(compensation)s) "
+    E.RECEIVED: gettext_lazy("%(who)s took down the %(kind)s, received by %(channel)s"),
+    E.REGISTERED: gettext_lazy("%(who)s registered the complaint and sent the acknowledgment; due %(due)s"),
+    E.INQUIRY_ANSWERED: gettext_lazy("%(who)s answered the inquiry"),
+    E.RESOLVED_ON_SPOT: gettext_lazy("%(who)s resolved the complaint on the spot"),
+    E.REDIRECTED: gettext_lazy("%(who)s redirected the customer to %(authority)s"),
+    E.ASSESSED: gettext_lazy("%(who)s assessed the case: %(category)s, severity %(severity)s, %(urgency)s"),
+    E.TRIGGER_RAISED: gettext_lazy("Critical flags raised (%(source)s): %(triggers)s"),
+    E.ESCALATED: gettext_lazy("%(who)s escalated the case (severity %(severity)s)"),
+    E.DISPATCHED: gettext_lazy("%(who)s dispatched the case to %(unit)s"),
+    E.ASSIGNMENT_ACCEPTED: gettext_lazy("%(who)s accepted the work order; handler %(handler)s"),
+    E.ASSIGNMENT_RETURNED: gettext_lazy("%(who)s returned the work order"),
+    E.TRANSFER_REQUESTED: gettext_lazy("%(who)s asked %(to_staff)s to take the case over"),
+    E.TRANSFER_ACCEPTED: gettext_lazy("%(who)s took the case over from %(from_staff)s"),
+    E.FINDING_ADDED: gettext_lazy("%(who)s recorded a finding (%(kind)s)"),
+    E.PARTY_ADDED: gettext_lazy("%(who)s named a party complained about: %(party)s"),
+    E.EVIDENCE_ADDED: gettext_lazy("%(who)s added evidence %(name)s (%(size)s)"),
+    E.CUSTOMER_CONTACTED: gettext_lazy("%(who)s contacted the customer by %(channel)s"),
+    E.PROPOSED: gettext_lazy("%(who)s proposed a resolution (compensation %(compensation)s) "
                       "for approval by %(approver_roles)s"),
-    E.APPROVED: _lazy("%(who)s approved the resolution"),
-    E.REJECTED: _lazy("%(who)s rejected the resolution"),
-    E.MESSAGE_SENT: _lazy("%(who)s sent the customer a message (%(kind)s) by %(channel)s"),
-    E.MESSAGE_RECEIVED: _lazy("%(who)s: a message from the customer arrived by %(channel)s"),
-    E.RESULT_COMMUNICATED: _lazy("%(who)s told the customer the result by %(channel)s"),
-    E.REMEDY_EXECUTED: _lazy("%(who)s carried out a remedy (%(amount)s)"),
-    E.CALLBACK_RECORDED: _lazy("%(who)s made the callback: the customer is %(satisfied)s"),
-    E.CLOSED_WITHOUT_CALLBACK: _lazy("%(who)s closed the case without a callback"),
-    E.DEEMED_CLOSED: _lazy("%(who)s deemed the case closed after follow-up"),
-    E.REFERRED: _lazy("%(who)s guided the customer to %(kind)s at %(authority)s"),
-    E.REFERRAL_OUTCOME: _lazy("%(who)s recorded the outcome of the referral"),
-    E.WITHDRAWN: _lazy("%(who)s recorded that the customer withdrew the complaint"),
-    E.ARCHIVED: _lazy("%(who)s archived the case"),
-    E.RECOMPLAINED: _lazy("%(who)s took a re-complaint, now %(new_reference)s"),
-    E.LINKED: _lazy("%(who)s linked the case to %(other)s (%(kind)s)"),
-    E.EXTENSION_REQUESTED: _lazy("%(who)s asked to extend the time limit by %(working_days)s working days"),
-    E.EXTENSION_APPROVED: _lazy("%(who)s approved the extension; now due %(due)s"),
-    E.EXTENSION_REFUSED: _lazy("%(who)s refused the extension"),
-    E.CLOCK_PAUSED: _lazy("%(who)s paused the clocks: %(clocks)s"),
-    E.CLOCK_RESUMED: _lazy("%(who)s resumed the clocks: %(clocks)s"),
-    E.CLOCK_BREACHED: _lazy("Time limit passed: %(clocks)s"),
-    E.ACCOUNTABILITY_RECORDED: _lazy("%(who)s recorded accountability: %(action)s for %(target)s"),
-    E.PERSONAL_DATA_VIEWED: _lazy("%(who)s viewed the complainant's personal data (%(fields)s)"),
+    E.APPROVED: gettext_lazy("%(who)s approved the resolution"),
+    E.REJECTED: gettext_lazy("%(who)s rejected the resolution"),
+    E.MESSAGE_SENT: gettext_lazy("%(who)s sent the customer a message (%(kind)s) by %(channel)s"),
+    E.MESSAGE_RECEIVED: gettext_lazy("%(who)s recorded a message from the customer, received by %(channel)s"),
+    E.RESULT_COMMUNICATED: gettext_lazy("%(who)s told the customer the result by %(channel)s"),
+    E.REMEDY_EXECUTED: gettext_lazy("%(who)s carried out a remedy (%(amount)s)"),
+    E.CALLBACK_RECORDED: gettext_lazy("%(who)s made the callback: the customer is %(satisfied)s"),
+    E.CLOSED_WITHOUT_CALLBACK: gettext_lazy("%(who)s closed the case without a callback"),
+    E.DEEMED_CLOSED: gettext_lazy("%(who)s deemed the case closed after follow-up"),
+    E.REFERRED: gettext_lazy("%(who)s guided the customer to %(kind)s at %(authority)s"),
+    E.REFERRAL_OUTCOME: gettext_lazy("%(who)s recorded the outcome of the referral"),
+    E.WITHDRAWN: gettext_lazy("%(who)s recorded that the customer withdrew the complaint"),
+    E.ARCHIVED: gettext_lazy("%(who)s archived the case"),
+    E.RECOMPLAINED: gettext_lazy("%(who)s took a re-complaint, now %(new_reference)s"),
+    E.LINKED: gettext_lazy("%(who)s linked the case to %(other)s (%(kind)s)"),
+    E.EXTENSION_REQUESTED: gettext_lazy("%(who)s asked to extend the time limit by %(working_days)s working days"),
+    E.EXTENSION_APPROVED: gettext_lazy("%(who)s approved the extension; now due %(due)s"),
+    E.EXTENSION_REFUSED: gettext_lazy("%(who)s refused the extension"),
+    E.CLOCK_PAUSED: gettext_lazy("%(who)s paused the clocks: %(clocks)s"),
+    E.CLOCK_RESUMED: gettext_lazy("%(who)s resumed the clocks: %(clocks)s"),
+    E.CLOCK_BREACHED: gettext_lazy("Time limit passed: %(clocks)s"),
+    E.ACCOUNTABILITY_RECORDED: gettext_lazy("%(who)s recorded accountability: %(action)s for %(target)s"),
+    E.PERSONAL_DATA_VIEWED: gettext_lazy("%(who)s viewed the complainant's personal data (%(fields)s)"),
 }
-GENERIC = _lazy("%(who)s: ledger event %(code)s")
+# A message the customer sent themselves (portal, email): nobody on the staff to name.
+CUSTOMER_WROTE = gettext_lazy("The customer wrote in by %(channel)s")
+GENERIC = gettext_lazy("%(who)s: ledger event %(code)s")
 
 # Free text a service keeps in the payload, shown under the sentence.
 DETAIL_KEYS = ("reason", "note", "text", "answer", "resolution", "customer_opinion", "cause", "instructions",
@@ -228,6 +229,8 @@ def timeline(events: list[Event]) -> list[Entry]:
             template = SENTENCES[EventType(event.type)]
         except ValueError:
             template = GENERIC
+        if event.type == E.MESSAGE_RECEIVED and event.actor_id is None:
+            template = CUSTOMER_WROTE
         values = _values(event, p, names, pack)
         entries.append(Entry(
             event=event, at=event.at, sentence=str(template) % values, detail=_detail(p), who=values["who"],

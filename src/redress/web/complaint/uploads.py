@@ -15,7 +15,7 @@ from django import forms
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from redress.complaints.lifecycle import Action, allowed_actions
 from redress.policy.loader import active_pack
@@ -63,9 +63,9 @@ class LimitedUpload(FileUploadHandler):
 
 
 class EvidenceForm(forms.Form):
-    file = forms.FileField(label=_lazy("File"))
-    description = forms.CharField(label=_lazy("Description"), max_length=300, required=False)
-    source = forms.ChoiceField(label=_lazy("Source"), choices=list(words.EVIDENCE_SOURCES.items()), initial="staff")
+    file = forms.FileField(label=gettext_lazy("File"))
+    description = forms.CharField(label=gettext_lazy("Description"), max_length=300, required=False)
+    source = forms.ChoiceField(label=gettext_lazy("Source"), choices=list(words.EVIDENCE_SOURCES.items()), initial="staff")
 
     def __init__(self, *args, refused=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,64 +7,64 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from redress.complaints.ledger import EventType
 from redress.web import labels
 
 # How the act reached the system (Event.channel, the services' `via=`).
 VIA = {
-    "web": _lazy("workbench"), "api": _lazy("API"), "cli": _lazy("command line"), "portal": _lazy("customer portal"),
-    "email": _lazy("email"), "sweep": _lazy("scheduled check"), "import": _lazy("import"), "demo": _lazy("demo data"),
-    "test": _lazy("test"),
+    "web": gettext_lazy("workbench"), "api": gettext_lazy("API"), "cli": gettext_lazy("command line"), "portal": gettext_lazy("customer portal"),
+    "email": gettext_lazy("email"), "sweep": gettext_lazy("scheduled check"), "import": gettext_lazy("import"), "demo": gettext_lazy("demo data"),
+    "test": gettext_lazy("test"),
 }
 
 # Roles a service records that are not staff roles.
-EXTRA_ROLES = {"owner": _lazy("Owner (first responder)"), "customer": _lazy("Customer"), "staff": _lazy("Staff")}
+EXTRA_ROLES = {"owner": gettext_lazy("Owner (first responder)"), "customer": gettext_lazy("Customer"), "staff": gettext_lazy("Staff")}
 
 PERSONAL_FIELDS = {
-    "name": _lazy("name"), "phone": _lazy("phone"), "email": _lazy("email"), "address": _lazy("address"),
-    "account_number": _lazy("account number"), "id_number": _lazy("ID number"),
+    "name": gettext_lazy("name"), "phone": gettext_lazy("phone"), "email": gettext_lazy("email"), "address": gettext_lazy("address"),
+    "account_number": gettext_lazy("account number"), "id_number": gettext_lazy("ID number"),
 }
 
-URGENCIES = {"normal": _lazy("normal urgency"), "urgent": _lazy("urgent")}
-TRIGGER_SOURCES = {"keywords": _lazy("found in the text"), "manual": _lazy("set by staff")}
+URGENCIES = {"normal": gettext_lazy("normal urgency"), "urgent": gettext_lazy("urgent")}
+TRIGGER_SOURCES = {"keywords": gettext_lazy("found in the text"), "manual": gettext_lazy("set by staff")}
 ACCOUNTABILITY_ACTIONS = {
-    "warning": _lazy("warning"), "training": _lazy("training"), "fine": _lazy("fine"),
-    "dismissal": _lazy("dismissal"), "process_fix": _lazy("process fix"), "none": _lazy("no action"),
+    "warning": gettext_lazy("warning"), "training": gettext_lazy("training"), "fine": gettext_lazy("fine"),
+    "dismissal": gettext_lazy("dismissal"), "process_fix": gettext_lazy("process fix"), "none": gettext_lazy("no action"),
 }
 
-COMPLAINT_KINDS = {"complaint": _lazy("complaint"), "inquiry": _lazy("inquiry")}
-FINDING_KINDS = {"note": _lazy("investigation note"), "interview": _lazy("interview"), "fact": _lazy("fact found")}
-PARTY_KINDS = {"unit": _lazy("unit"), "employee": _lazy("employee"), "product": _lazy("product")}
-LINK_KINDS = {"recomplaint": _lazy("re-complaint of"), "duplicate": _lazy("duplicate of"), "related": _lazy("related to")}
-LINK_EVENT_KINDS = {"duplicate": _lazy("duplicate"), "related": _lazy("related")}
+COMPLAINT_KINDS = {"complaint": gettext_lazy("complaint"), "inquiry": gettext_lazy("inquiry")}
+FINDING_KINDS = {"note": gettext_lazy("investigation note"), "interview": gettext_lazy("interview"), "fact": gettext_lazy("fact found")}
+PARTY_KINDS = {"unit": gettext_lazy("unit"), "employee": gettext_lazy("employee"), "product": gettext_lazy("product")}
+LINK_KINDS = {"recomplaint": gettext_lazy("re-complaint of"), "duplicate": gettext_lazy("duplicate of"), "related": gettext_lazy("related to")}
+LINK_EVENT_KINDS = {"duplicate": gettext_lazy("duplicate"), "related": gettext_lazy("related")}
 # The same links seen from the other complaint.
-LINK_KINDS_IN = {"recomplaint": _lazy("re-complained in"), "duplicate": _lazy("has a duplicate"),
-                 "related": _lazy("related to")}
-REFERRAL_KINDS = {"mediation": _lazy("mediation"), "arbitration": _lazy("arbitration"),
-                  "litigation": _lazy("litigation")}
+LINK_KINDS_IN = {"recomplaint": gettext_lazy("re-complained in"), "duplicate": gettext_lazy("has a duplicate"),
+                 "related": gettext_lazy("related to")}
+REFERRAL_KINDS = {"mediation": gettext_lazy("mediation"), "arbitration": gettext_lazy("arbitration"),
+                  "litigation": gettext_lazy("litigation")}
 MESSAGE_KINDS = {
-    "acknowledgment": _lazy("acknowledgment"), "progress": _lazy("progress update"), "question": _lazy("question"),
-    "result": _lazy("result"), "redirect": _lazy("guidance elsewhere"), "inquiry_answer": _lazy("inquiry answer"),
-    "customer_message": _lazy("customer's message"), "contact": _lazy("contact note"),
+    "acknowledgment": gettext_lazy("acknowledgment"), "progress": gettext_lazy("progress update"), "question": gettext_lazy("question"),
+    "result": gettext_lazy("result"), "redirect": gettext_lazy("guidance elsewhere"), "inquiry_answer": gettext_lazy("inquiry answer"),
+    "customer_message": gettext_lazy("customer's message"), "contact": gettext_lazy("contact note"),
 }
-REMEDY_KINDS = {"payment": _lazy("payment"), "rectification": _lazy("rectification"), "apology": _lazy("apology"),
-                "other": _lazy("other")}
-EVIDENCE_SOURCES = {"staff": _lazy("staff"), "customer": _lazy("customer"),
-                    "call_recording": _lazy("call recording"), "email": _lazy("email")}
-RESPONSIBILITY = {"institution": _lazy("the institution"), "customer": _lazy("the customer"),
-                  "shared": _lazy("shared"), "none": _lazy("nobody"), "third_party": _lazy("a third party")}
+REMEDY_KINDS = {"payment": gettext_lazy("payment"), "rectification": gettext_lazy("rectification"), "apology": gettext_lazy("apology"),
+                "other": gettext_lazy("other")}
+EVIDENCE_SOURCES = {"staff": gettext_lazy("staff"), "customer": gettext_lazy("customer"),
+                    "call_recording": gettext_lazy("call recording"), "email": gettext_lazy("email")}
+RESPONSIBILITY = {"institution": gettext_lazy("the institution"), "customer": gettext_lazy("the customer"),
+                  "shared": gettext_lazy("shared"), "none": gettext_lazy("nobody"), "third_party": gettext_lazy("a third party")}
 STATUSES = {
-    "open": _lazy("open"), "accepted": _lazy("accepted"), "returned": _lazy("returned"), "pending": _lazy("pending"),
-    "cancelled": _lazy("cancelled"), "approved": _lazy("approved"), "rejected": _lazy("rejected"),
-    "requested": _lazy("requested"), "refused": _lazy("refused"), "running": _lazy("running"),
-    "paused": _lazy("paused"), "stopped": _lazy("stopped"),
+    "open": gettext_lazy("open"), "accepted": gettext_lazy("accepted"), "returned": gettext_lazy("returned"), "pending": gettext_lazy("pending"),
+    "cancelled": gettext_lazy("cancelled"), "approved": gettext_lazy("approved"), "rejected": gettext_lazy("rejected"),
+    "requested": gettext_lazy("requested"), "refused": gettext_lazy("refused"), "running": gettext_lazy("running"),
+    "paused": gettext_lazy("paused"), "stopped": gettext_lazy("stopped"),
 }
 
 # Clock limits the working-day calendar words (labels.amount_in_unit) do not cover.
-LIMIT_UNITS = {"calendar_days": _lazy("%(n)d calendar days"), "same_working_day": _lazy("the same working day"),
-               "months": _lazy("%(n)d months")}
+LIMIT_UNITS = {"calendar_days": gettext_lazy("%(n)d calendar days"), "same_working_day": gettext_lazy("the same working day"),
+               "months": gettext_lazy("%(n)d months")}
 
 # Which word list a payload's "kind" belongs to, per event type.
 _KINDS_BY_EVENT = {
