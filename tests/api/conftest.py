@@ -9,6 +9,8 @@ from django.test import Client
 
 from redress.api import tokens
 from redress.api.models import Scope
+from redress.complaints.timesource import frozen
+from tests.conftest import at
 
 ALL_SCOPES = list(Scope.values)
 
@@ -69,3 +71,20 @@ def new_complaint(**overrides) -> dict:
     }
     body.update(overrides)
     return body
+
+
+NOW = at(2026, 3, 2, 11)  # a Monday morning in Shanghai
+
+
+@pytest.fixture(autouse=True)
+def _pinned_clock():
+    """Services read the time from timesource; the test client runs in this thread, so
+    every request sees the same pinned now."""
+    with frozen(NOW):
+        yield
+
+
+def events_of(reference: str) -> list[int]:
+    from redress.complaints.models import Event
+
+    return list(Event.objects.filter(complaint__reference=reference).order_by("seq").values_list("type", flat=True))

@@ -19,7 +19,7 @@ LATEST = datetime(2200, 1, 1, tzinfo=UTC)
 MAX_ID = 2**31 - 1
 
 
-def _no_nul(value: str) -> str:
+def no_nul(value: str) -> str:
     if "\x00" in value:
         raise ValueError("must not contain NUL characters")
     return value
@@ -33,7 +33,7 @@ def _in_range(value: datetime) -> datetime:
 
 def Str(max_length: int, *, min_length: int = 0, pattern: str | None = None):  # noqa: N802 (a type factory)
     return Annotated[str, StringConstraints(max_length=max_length, min_length=min_length, pattern=pattern),
-                     AfterValidator(_no_nul)]
+                     AfterValidator(no_nul)]
 
 
 Text = Str(MAX_TEXT)

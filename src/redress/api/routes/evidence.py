@@ -13,8 +13,8 @@ from redress.api.models import Scope
 from redress.api.presenting import evidence_out
 from redress.api.routes.common import error_responses, visible
 from redress.api.schemas.complaints import EvidenceOut
-from redress.api.types import Str
 from redress.complaints import services as svc
+from redress.complaints.errors import ValidationFailed
 from redress.policy.loader import active_pack
 
 router = Router(tags=["evidence"])
@@ -24,10 +24,12 @@ router = Router(tags=["evidence"])
              response={201: EvidenceOut, **error_responses(400, 401, 403, 404, 409, 413, 422)},
              summary="Upload an evidence file (multipart/form-data)")
 def upload_evidence(request: HttpRequest, reference: str, file: File[UploadedFile],
-                    description: Str(300) = Form(""),
+                    description: str = Form("", max_length=300),  # noqa: B008 (ninja's idiom)
                     source: Form[Literal["staff", "customer", "call_recording", "email"]] = "staff"):
     """The file's type must be one the policy allows and its first bytes must match it;
     the SHA-256 is recorded in the ledger."""
+    if "\x00" in description:
+        raise ValidationFailed("description", "must not contain NUL characters")
     complaint = visible(request.auth, reference)
     limit = active_pack().max_attachment_bytes
     if file.size is not None and file.size > limit:
