@@ -1,3 +1,13 @@
-from django.urls import path  # noqa: F401  (patterns are added as the area is built)
+"""intake pages of the staff workbench (namespace web:intake)."""
+from django.urls import path
 
-urlpatterns: list = []
+from redress.web.intake import views
+
+urlpatterns = [
+    path("", views.new, name="new"),
+    path("read-back/", views.readback, name="readback"),
+    path("confirm/", views.confirm, name="confirm"),
+    path("done/<str:reference>/", views.done, name="done"),
+    path("customers/", views.customers, name="customers"),
+    path("customers/<int:pk>/", views.customer_pick, name="customer_pick"),
+]

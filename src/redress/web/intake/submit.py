@@ -1,0 +1,83 @@
+"""Turn a confirmed intake form into service calls. The paths other than "register"
+are two services (receive, then answer / resolve / redirect) and a link to an open
+complaint is a third: they run in one transaction, so a refusal by the second leaves
+nothing behind (no half-saved complaint)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from redress.complaints import services as svc
+from redress.complaints.models import Complaint, ComplaintParty, Customer, OrgUnit, Staff
+from redress.complaints.selectors.customers import open_complaints_of
+
+CUSTOMER_FIELDS = ("name", "phone", "email", "address", "account_number", "id_type", "id_number")
+
+
+def customer_input(data: dict) -> svc.CustomerInput:
+    """What was typed; blanks filled from the customer chosen in the lookup, so the
+    agent need not retype (nor see in full) what the record already holds."""
+    typed = {f: (data.get(f) or "").strip() for f in CUSTOMER_FIELDS}
+    chosen = Customer.objects.filter(pk=data.get("customer_id")).first() if data.get("customer_id") else None
+    if chosen is not None:
+        for f in CUSTOMER_FIELDS:
+            typed[f] = typed[f] or getattr(chosen, f)
+    return svc.CustomerInput(**typed, preferred_channel=data.get("preferred_channel") or "",
+                             language=data.get("language") or "zh-hans")
+
+
+def parties(data: dict) -> list[svc.PartyInput]:
+    out = []
+    if data.get("party_unit"):
+        out.append(svc.PartyInput(kind=ComplaintParty.Kind.UNIT, unit=data["party_unit"]))
+    if data.get("party_employee"):
+        out.append(svc.PartyInput(kind=ComplaintParty.Kind.EMPLOYEE, staff=data["party_employee"]))
+    if (data.get("party_product") or "").strip():
+        out.append(svc.PartyInput(kind=ComplaintParty.Kind.PRODUCT, product=data["party_product"].strip()))
+    return out
+
+
+def complaint_input(data: dict) -> svc.ComplaintInput:
+    unit: OrgUnit | None = data.get("party_unit")
+    return svc.ComplaintInput(
+        customer=customer_input(data), channel=data["channel"], subject=data["subject"], cause=data["cause"],
+        request=data.get("request") or "", amount_claimed=data.get("amount_claimed"),
+        currency=data.get("currency") or "CNY", received_at=data.get("received_at"),
+        kind=Complaint.Kind.INQUIRY if data["path"] == "inquiry" else Complaint.Kind.COMPLAINT,
+        branch=unit if unit is not None and unit.kind == OrgUnit.Kind.BRANCH else None,
+        parties=parties(data), referral_source=data.get("referral_source") or "",
+        external_reference=(data.get("external_reference") or "").strip(),
+    )
+
+
+def link_target(data: dict, customer: Customer) -> Complaint | None:
+    """The open complaint chosen on the read-back; only one of this customer's."""
+    reference = data.get("link_to")
+    if not (reference and data.get("link_kind")):
+        return None
+    return next((c for c in open_complaints_of(customer) if c.reference == reference), None)
+
+
+def take_down(data: dict, *, actor: Staff, via: str = "web") -> Complaint:
+    """Receive the complaint and follow the chosen path. Raises the services'
+    DomainError unchanged; then nothing was written."""
+    path = data["path"]
+    with transaction.atomic():
+        complaint = svc.complaint_receive(actor=actor, data=complaint_input(data), via=via,
+                                          register=path == "complaint")
+        if path == "complaint" and data.get("category"):
+            svc.complaint_assess(complaint, actor=actor, category=data["category"], severity=data["severity"],
+                                 via=via)
+        elif path == "inquiry":
+            svc.inquiry_answer(complaint, actor=actor, answer=data["answer"], via=via)
+        elif path == "on_spot":
+            svc.resolve_on_spot(complaint, actor=actor, resolution=data["resolution"],
+                                customer_opinion=data.get("customer_opinion") or "", via=via)
+        elif path == "redirect":
+            svc.complaint_redirect(complaint, actor=actor, authority=data["authority"],
+                                   note=data.get("redirect_note") or "", via=via)
+        other = link_target(data, complaint.customer)
+        if other is not None and other.pk != complaint.pk:
+            svc.complaint_link(complaint, actor=actor, other=other, kind=data["link_kind"], via=via)
+    complaint.refresh_from_db()
+    return complaint
