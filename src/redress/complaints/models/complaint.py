@@ -118,6 +118,10 @@ class Complaint(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True, db_index=True)
     archived_at = models.DateTimeField(null=True, blank=True)
     follow_up_since = models.DateTimeField(null=True, blank=True)
+    # The soonest due time of the complaint's running clocks (None when none runs), kept
+    # by the services on every action (services.timing.sync_due_at) so the worklists can
+    # sort and pick "overdue" / "due within N" from one indexed column of this table.
+    due_at = models.DateTimeField(null=True, blank=True)
 
     # Head of this complaint's ledger chain, kept with the row so appending an event
     # needs no extra query; `redress verify` checks it against the events.
@@ -133,6 +137,10 @@ class Complaint(models.Model):
             models.Index(fields=["owner", "state"]),
             models.Index(fields=["responsible_unit", "state"]),
             models.Index(fields=["customer", "state"]),
+            # Worklists (selectors/worklists.py): every list sorts by due time, soonest first.
+            models.Index(fields=["due_at", "id"], name="complaint_due"),
+            models.Index(fields=["responsible_unit", "due_at"], name="complaint_unit_due"),
+            models.Index(fields=["handler", "state"], name="complaint_handler_state"),
         ]
         permissions = [("view_personal_data", "Can see complainants' contact and ID in full")]
 

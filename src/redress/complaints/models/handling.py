@@ -90,6 +90,11 @@ class Proposal(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(blank=True)
 
+    class Meta:
+        # The approvals worklist looks only at proposals still waiting.
+        indexes = [models.Index(fields=["complaint"], name="proposal_pending",
+                                condition=models.Q(status="pending"))]
+
     def __str__(self) -> str:
         return f"proposal {self.pk} of complaint {self.complaint_id} ({self.status})"
 
@@ -167,6 +172,10 @@ class Extension(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     due_after = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["complaint"], name="extension_requested",
+                                condition=models.Q(status="requested"))]
 
     def __str__(self) -> str:
         return f"extension {self.pk} of complaint {self.complaint_id} ({self.status})"

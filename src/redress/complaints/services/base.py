@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import Min
 from django.utils.translation import gettext as _
 
 from redress.complaints import ledger
@@ -63,6 +64,12 @@ class Step:
         )
 
 
+def sync_due_at(complaint: Complaint) -> None:
+    """Copy the soonest running clock's due time onto the row (not saved here): the
+    worklists sort and filter on it. Every action ends here, whichever clocks it moved."""
+    complaint.due_at = complaint.clocks.filter(status="running").aggregate(m=Min("due_at"))["m"]
+
+
 def lock(complaint_id: int) -> Complaint:
     try:
         return Complaint.objects.select_for_update().get(pk=complaint_id)
@@ -100,6 +107,7 @@ def acting_on(complaint: Complaint | int, action: Action, *, actor: Staff | None
         if changes_case:
             row.version += 1
             row.updated_at = step.now
+        sync_due_at(row)
         row.save()
     if isinstance(complaint, Complaint):
         # Hand the caller the fresh row so it can keep working with the same object.

@@ -16,7 +16,7 @@ from redress.complaints.errors import NotPermitted, ValidationFailed
 from redress.complaints.ledger import EventType
 from redress.complaints.lifecycle import Action
 from redress.complaints.models import CalendarDay, Complaint, ComplaintClock, Extension
-from redress.complaints.services.base import Step, acting_on, require_role
+from redress.complaints.services.base import Step, acting_on, require_role, sync_due_at
 from redress.complaints.timesource import now as current_time
 from redress.policy.schema import CalendarPolicy, Duration, Pack, Stage, Unit
 from redress.sla.calendar import WorkCalendar
@@ -65,6 +65,7 @@ def reach_stage(step: Step, stage: Stage) -> None:
             complaint=complaint, code=definition.code, unit=definition.limit.unit.value, started_at=step.now,
             due_at=cal.due(step.now, definition.limit),
         )
+    sync_due_at(complaint)  # complaint_receive saves the new row without acting_on
 
 
 def _stop(clock: ComplaintClock, at: datetime) -> None:

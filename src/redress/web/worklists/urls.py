@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401  (patterns are added as the area is built)
+"""worklists pages of the staff workbench: /cases/?view=mine|unit|unassigned|due_today|
+due_soon|overdue|approvals|callback|open."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from redress.web.worklists import views
+
+urlpatterns = [
+    path("", views.worklist, name="list"),
+]

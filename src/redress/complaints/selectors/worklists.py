@@ -1,0 +1,355 @@
+"""The worklists a member of staff lives in (mine, my unit's, unassigned, due today,
+due soon, overdue, awaiting my approval, awaiting callback), with filters, search and
+sorting. Read-only; every list starts from `visible_complaints(staff)`.
+
+Built for a million complaints on PostgreSQL: each view is a condition on indexed
+columns of the complaint row (state, owner, handler, responsible unit and the
+denormalised `due_at`, the soonest running clock), lists are sorted on an index, and
+counts stop at a cap instead of counting everything.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import F, Prefetch, Q, QuerySet, TextField
+from django.db.models.functions import Cast
+
+from redress.complaints.lifecycle import OPEN, State
+from redress.complaints.models import (
+    Complaint,
+    ComplaintClock,
+    Customer,
+    Extension,
+    Proposal,
+    Staff,
+)
+from redress.complaints.selectors.personal import may_reveal
+from redress.complaints.selectors.scope import visible_complaints
+from redress.policy.schema import Duration, Pack, Unit
+from redress.sla.calendar import WorkCalendar
+
+MINE, UNIT, UNASSIGNED, DUE_TODAY, DUE_SOON, OVERDUE, APPROVALS, CALLBACK, OPEN_VIEW = (
+    "mine", "unit", "unassigned", "due_today", "due_soon", "overdue", "approvals", "callback", "open")
+VIEWS = (MINE, UNIT, UNASSIGNED, DUE_TODAY, DUE_SOON, OVERDUE, APPROVALS, CALLBACK, OPEN_VIEW)
+
+SORTS = {
+    # Soonest due first; cases with no running clock (paused, not yet started) last.
+    "due": ("due_at", "id"),
+    "-due": ("-due_at", "-id"),
+    "received": ("received_at", "id"),
+    "-received": ("-received_at", "-id"),
+    "reference": ("reference",),
+    "-reference": ("-reference",),
+}
+DEFAULT_SORT = "due"
+DUE_SOON_DAYS = 3  # "due soon": within this many working days
+COUNT_CAP = 1000  # counts beyond this read "1,000+"
+CUSTOMER_MATCHES = 200  # at most this many customers matched by a search
+MIN_TRIGRAM = 3  # pg_trgm indexes help from three characters on
+REFERENCE_SHAPE = re.compile(r"^[A-Za-z]{2,6}-\d{4}-\d{1,8}$")
+
+OPEN_STATES = sorted(s.value for s in OPEN)
+# Roles that see every open complaint and whose day starts from the late ones.
+OVERSIGHT_ROLES = frozenset({"complaints_office", "compliance", "audit", "cro", "senior_management",
+                             "auditor", "admin"})
+OWNING_ROLES = frozenset({"intake", "handler", "dept_head", "complaints_office"})
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Already validated values (the web form does that); empty means "any"."""
+
+    state: str = ""
+    category: str = ""
+    channel: str = ""
+    branch: int | None = None
+    severity: str = ""
+    received_from: date | None = None
+    received_to: date | None = None
+    q: str = ""
+
+
+@dataclass(frozen=True)
+class Moment:
+    """The time the lists are cut at, with the calendar that says what "today" and
+    "N working days" mean."""
+
+    now: datetime
+    cal: WorkCalendar
+
+    @property
+    def end_of_today(self) -> datetime:
+        local = self.now.astimezone(self.cal.tz).date() + timedelta(days=1)
+        return datetime.combine(local, time.min, tzinfo=self.cal.tz)
+
+    @property
+    def soon(self) -> datetime:
+        return self.cal.due(self.now, Duration(amount=DUE_SOON_DAYS, unit=Unit.WORKING_DAYS))
+
+
+# ---- which views a person has --------------------------------------------------------
+
+
+def views_for(staff: Staff, pack: Pack) -> list[str]:
+    """The tabs this person's roles make sense of, in display order."""
+    roles = staff.role_set()
+    wide = staff.is_superuser or bool(roles & OVERSIGHT_ROLES)
+    shown = []
+    if roles & OWNING_ROLES:
+        shown.append(MINE)
+    if staff.unit_id and roles & {"handler", "dept_head"}:
+        shown.append(UNIT)
+    if wide or roles & {"dept_head"}:
+        shown.append(UNASSIGNED)
+    if roles & (OWNING_ROLES | OVERSIGHT_ROLES) or staff.is_superuser:
+        shown += [DUE_TODAY, DUE_SOON, OVERDUE]
+    if approver_roles(staff, pack):
+        shown.append(APPROVALS)
+    if "callback" in roles:
+        shown.append(CALLBACK)
+    shown.append(OPEN_VIEW)
+    return shown
+
+
+def default_view(staff: Staff, pack: Pack) -> str:
+    roles = staff.role_set()
+    if roles & {"intake", "handler"}:
+        return MINE
+    if "dept_head" in roles and staff.unit_id:
+        return UNIT
+    if "complaints_office" in roles:
+        return OVERDUE
+    if roles & {"cro", "senior_management"} and approver_roles(staff, pack):
+        return APPROVALS  # they come to decide what only they may decide
+    if "callback" in roles:
+        return CALLBACK
+    return OPEN_VIEW
+
+
+def approver_roles(staff: Staff, pack: Pack) -> set[str]:
+    """The person's roles that approve proposals (authority matrix) or extensions."""
+    approving = {str(r) for rule in pack.authority_matrix for r in rule.approver_roles}
+    approving |= {str(r) for r in pack.economic_dispute.decider_roles}
+    if pack.extension:
+        approving |= {str(r) for r in pack.extension.approver_roles}
+    return set(staff.role_set()) & approving
+
+
+# ---- the views -----------------------------------------------------------------------
+
+
+def in_view(staff: Staff, view: str, at: Moment, pack: Pack) -> QuerySet:
+    """The complaints of one view that `staff` may see (unordered, unfiltered)."""
+    if view not in VIEWS:
+        raise ValueError(f"unknown worklist view {view!r}; expected one of {', '.join(VIEWS)}")
+    qs = visible_complaints(staff)
+    if view == APPROVALS:
+        return qs.filter(_awaiting_decision_by(staff, pack))
+    if view == CALLBACK:
+        # 001 第二十三条: never the cases this agent handled (or owned, or took in).
+        return qs.filter(state=State.AWAITING_CALLBACK).exclude(
+            Q(handler=staff) | Q(owner=staff) | Q(first_responder=staff))
+    qs = qs.filter(state__in=OPEN_STATES)
+    if view == MINE:
+        return qs.filter(Q(owner=staff) | Q(handler=staff))
+    if view == UNIT:
+        return qs.filter(responsible_unit_id=staff.unit_id) if staff.unit_id else qs.none()
+    if view == UNASSIGNED:
+        # Dispatched to a unit whose work order nobody has accepted yet.
+        return qs.filter(state=State.DISPATCHED, handler__isnull=True)
+    if view == DUE_TODAY:
+        return qs.filter(due_at__gte=at.now, due_at__lt=at.end_of_today)
+    if view == DUE_SOON:
+        return qs.filter(due_at__gte=at.now, due_at__lt=at.soon)
+    if view == OVERDUE:
+        return qs.filter(_overdue(at))
+    return qs  # OPEN_VIEW
+
+
+def _overdue(at: Moment) -> Q:
+    """A running clock past its due time, or one the sweep has marked breached (that
+    can sit in the future after a pause was given back). The second set is tiny and read
+    through a partial index, so it is passed as ids and the OR stays two index scans."""
+    breached = list(
+        ComplaintClock.objects.filter(status=ComplaintClock.Status.RUNNING, breached=True, due_at__gte=at.now)
+        .values_list("complaint_id", flat=True)[:COUNT_CAP])
+    late = Q(due_at__lt=at.now)
+    return late | Q(pk__in=breached) if breached else late
+
+
+def _awaiting_decision_by(staff: Staff, pack: Pack) -> Q:
+    """Proposals whose approver roles include one of mine, and extension requests my
+    role decides — never my own (maker–checker, SPEC §2.4)."""
+    roles = approver_roles(staff, pack)
+    if not roles:
+        return Q(pk__in=[])
+    # approver_roles is a JSON list; its text holds each role in quotes on both
+    # databases, which a LIKE finds without JSON operators SQLite lacks.
+    text = Cast("approver_roles", TextField())
+    role_q = Q()
+    for role in sorted(roles):
+        role_q |= Q(roles_text__contains=f'"{role}"')
+    proposals = (Proposal.objects.filter(status=Proposal.Status.PENDING).exclude(proposed_by=staff)
+                 .annotate(roles_text=text).filter(role_q))
+    if roles == {"dept_head"}:
+        # A department head decides only for their own unit (services.resolution_decide).
+        proposals = proposals.filter(complaint__responsible_unit_id=staff.unit_id)
+    q = Q(pk__in=proposals.values("complaint_id"), state=State.PROPOSED)
+    if pack.extension and roles & {str(r) for r in pack.extension.approver_roles}:
+        extensions = Extension.objects.filter(status=Extension.Status.REQUESTED).exclude(requested_by=staff)
+        q |= Q(pk__in=extensions.values("complaint_id"))
+    return q
+
+
+# ---- filters, search, order ----------------------------------------------------------
+
+
+def apply_filters(qs: QuerySet, filters: Filters, *, staff: Staff, tz) -> QuerySet:
+    if filters.state:
+        qs = qs.filter(state=filters.state)
+    if filters.category:
+        qs = qs.filter(category=filters.category)
+    if filters.channel:
+        qs = qs.filter(channel=filters.channel)
+    if filters.branch:
+        qs = qs.filter(branch_id=filters.branch)
+    if filters.severity:
+        qs = qs.filter(severity=filters.severity)
+    if filters.received_from:
+        qs = qs.filter(received_at__gte=datetime.combine(filters.received_from, time.min, tzinfo=tz))
+    if filters.received_to:  # inclusive: the whole of the last day
+        end = datetime.combine(filters.received_to + timedelta(days=1), time.min, tzinfo=tz)
+        qs = qs.filter(received_at__lt=end)
+    if filters.q.strip():
+        qs = qs.filter(search_condition(filters.q, staff=staff))
+    return qs
+
+
+def search_condition(text: str, *, staff: Staff) -> Q:
+    """Reference number, the complainant's name, phone or account number, and the words
+    of the subject and cause. Substrings, Chinese included (委托 finds 我昨天的委托一直未成交).
+
+    On PostgreSQL trigram indexes serve substrings of three characters or more. A one-
+    or two-character query (a two-character Chinese word is common) cannot use them:
+    it still matches subject and cause, read in the list's index order and cut at the
+    page, but personal fields then match only exactly, so a short query never scans
+    every customer."""
+    q = text.strip()
+    cond = Q(reference__iexact=q) | Q(subject__icontains=q) | Q(cause__icontains=q)
+    if may_reveal(staff):
+        # Only people who may see contact details may find a case by them; otherwise a
+        # search would confirm a masked name or number.
+        customers = _matching_customers(q)
+        if customers:
+            cond |= Q(customer_id__in=customers)
+    return cond
+
+
+def _matching_customers(q: str) -> list[int]:
+    if len(q) >= MIN_TRIGRAM:
+        match = Q(name__icontains=q)
+        if any(ch.isdigit() for ch in q):
+            match |= Q(phone__contains=q) | Q(account_number__contains=q)
+    else:
+        match = Q(name=q)
+    return list(Customer.objects.filter(match).values_list("pk", flat=True)[:CUSTOMER_MATCHES])
+
+
+def looks_like_reference(text: str) -> bool:
+    return bool(REFERENCE_SHAPE.match(text.strip()))
+
+
+def find_reference(staff: Staff, text: str) -> Complaint | None:
+    """The complaint a reference-number-shaped query names, if `staff` may see it."""
+    if not looks_like_reference(text):
+        return None
+    return visible_complaints(staff).filter(reference__iexact=text.strip()).first()
+
+
+def ordered(qs: QuerySet, sort: str) -> QuerySet:
+    if sort not in SORTS:
+        raise ValueError(f"unknown sort {sort!r}; expected one of {', '.join(SORTS)}")
+    fields = SORTS[sort]
+    if sort == "due":  # both databases put NULL first ascending unless told otherwise
+        return qs.order_by(F("due_at").asc(nulls_last=True), "id")
+    if sort == "-due":
+        return qs.order_by(F("due_at").desc(nulls_last=True), "-id")
+    return qs.order_by(*fields)
+
+
+# ---- the page ------------------------------------------------------------------------
+
+
+def open_clocks() -> Prefetch:
+    """The running and paused clocks of each row, soonest first, in one query."""
+    return Prefetch(
+        "clocks",
+        queryset=ComplaintClock.objects.filter(status__in=("running", "paused")).order_by("status", "due_at"),
+        to_attr="open_clocks",
+    )
+
+
+def main_clock(complaint: Complaint) -> ComplaintClock | None:
+    """The clock a row shows: the running clock due soonest, else a paused one."""
+    clocks = getattr(complaint, "open_clocks", None)
+    if clocks is None:
+        clocks = list(complaint.clocks.filter(status__in=("running", "paused")).order_by("status", "due_at"))
+    running = [c for c in clocks if c.status == "running"]
+    return min(running, key=lambda c: c.due_at) if running else (clocks[0] if clocks else None)
+
+
+def worklist(staff: Staff, view: str, *, at: Moment, pack: Pack, filters: Filters = Filters(),
+             sort: str = DEFAULT_SORT) -> QuerySet:
+    """One view, filtered and sorted, with what each row shows fetched alongside."""
+    qs = apply_filters(in_view(staff, view, at, pack), filters, staff=staff, tz=at.cal.tz)
+    return (ordered(qs, sort)
+            .select_related("customer", "owner", "handler", "branch", "responsible_unit")
+            .prefetch_related(open_clocks()))
+
+
+@dataclass
+class Page:
+    rows: list
+    number: int
+    per_page: int
+    has_next: bool
+    total: int  # capped: COUNT_CAP + 1 means "more than COUNT_CAP"
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def total_is_capped(self) -> bool:
+        return self.total > COUNT_CAP
+
+    @property
+    def last(self) -> int | None:
+        """The last page number, when the total is known exactly."""
+        return None if self.total_is_capped else max(1, -(-self.total // self.per_page))
+
+
+def capped_count(qs: QuerySet, cap: int = COUNT_CAP) -> int:
+    """min(count, cap + 1): counting stops at the cap, so a list of a million costs as
+    little as one of a thousand."""
+    return qs.order_by().values("pk")[: cap + 1].count()
+
+
+def page_of(qs: QuerySet, number: int, per_page: int = 25) -> Page:
+    """One page by offset, fetched one row long to know whether another follows. The
+    sort is on an index, so the first pages (where people work) are cheap."""
+    number = max(1, number)
+    start = (number - 1) * per_page
+    rows = list(qs[start:start + per_page + 1])
+    has_next = len(rows) > per_page
+    total = capped_count(qs)
+    return Page(rows=rows[:per_page], number=number, per_page=per_page, has_next=has_next, total=total)
+
+
+def view_counts(staff: Staff, views: list[str], *, at: Moment, pack: Pack) -> dict[str, int]:
+    """Capped counts for the tabs (unfiltered: the tab says how much work is there)."""
+    return {view: capped_count(in_view(staff, view, at, pack)) for view in views}
+

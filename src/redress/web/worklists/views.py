@@ -1,0 +1,110 @@
+"""/cases/: the worklists (mine, my unit's, unassigned, due today, due soon, overdue,
+awaiting my approval, awaiting callback, all open). Thin: the form checks the query
+string, `selectors.worklists` reads, the templates show. htmx asks every minute for
+the table body alone, with the same query string, so filters survive the refresh."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from redress.complaints.selectors import worklists as wl
+from redress.complaints.selectors.personal import mask_name
+from redress.complaints.services.timing import calendar_for
+from redress.complaints.timesource import now as current_time
+from redress.policy.loader import active_pack
+from redress.web.access import staff_view
+from redress.web.worklists.forms import WorklistForm
+
+PER_PAGE = 25
+
+VIEW_LABELS = {
+    wl.MINE: gettext_lazy("Mine"),
+    wl.UNIT: gettext_lazy("My unit"),
+    wl.UNASSIGNED: gettext_lazy("Unassigned"),
+    wl.DUE_TODAY: gettext_lazy("Due today"),
+    wl.DUE_SOON: gettext_lazy("Due soon"),
+    wl.OVERDUE: gettext_lazy("Overdue"),
+    wl.APPROVALS: gettext_lazy("Awaiting my approval"),
+    wl.CALLBACK: gettext_lazy("Awaiting callback"),
+    wl.OPEN_VIEW: gettext_lazy("All open"),
+}
+# Columns that sort, and the sort each header link asks for first.
+SORTABLE = {"reference": "reference", "received": "-received", "due": "due"}
+
+
+def _link(params: QueryDict, **changes) -> str:
+    """The current query string with some keys changed (None removes one)."""
+    q = params.copy()
+    for key, value in changes.items():
+        q.pop(key, None)
+        if value not in (None, ""):
+            q[key] = str(value)
+    return "?" + q.urlencode() if q else "?"
+
+
+def _sort_links(params: QueryDict, current: str) -> dict[str, dict]:
+    links = {}
+    for column, first in SORTABLE.items():
+        base = first.lstrip("-")
+        active = current.lstrip("-") == base
+        wanted = (current[1:] if current.startswith("-") else "-" + current) if active else first
+        links[column] = {"url": _link(params, sort=wanted, page=None), "active": active,
+                         "descending": active and current.startswith("-")}
+    return links
+
+
+def _count_text(n: int) -> str:
+    return _("%(n)s+") % {"n": f"{wl.COUNT_CAP:,}"} if n > wl.COUNT_CAP else f"{n:,}"
+
+
+def _rows(page: wl.Page) -> list[dict]:
+    return [{"c": c, "customer": mask_name(c.customer.name), "clock": wl.main_clock(c)} for c in page.rows]
+
+
+@staff_view()
+def worklist(request: HttpRequest) -> HttpResponse:
+    staff, pack = request.user, active_pack()
+    views = wl.views_for(staff, pack)
+    form = WorklistForm(request.GET, views=views, pack=pack)
+    form.is_valid()
+    data = getattr(form, "cleaned_data", {})
+    view = data.get("view") or wl.default_view(staff, pack)
+    sort = data.get("sort") or wl.DEFAULT_SORT
+    filters = form.filters()
+
+    reference_missing = ""
+    if filters.q and wl.looks_like_reference(filters.q):
+        found = wl.find_reference(staff, filters.q)
+        if found is not None:
+            return redirect(found.get_absolute_url())
+        # Missing and not-yours read the same (selectors.scope): no hint which it is.
+        reference_missing = filters.q.upper()
+
+    at = wl.Moment(now=current_time(), cal=calendar_for(pack))
+    qs = wl.worklist(staff, view, at=at, pack=pack, filters=filters, sort=sort)
+    page = wl.page_of(qs, data.get("page") or 1, PER_PAGE)
+    params = request.GET.copy()
+    params.pop("partial", None)
+    context = {
+        "nav": "cases", "form": form, "problems": form.problems(), "view": view, "sort": sort,
+        "rows": _rows(page), "page": page, "total_text": _count_text(page.total),
+        "sort_links": _sort_links(params, sort), "refresh_url": _link(params, partial="rows"),
+        "previous_url": _link(params, page=page.number - 1) if page.has_previous else "",
+        "next_url": _link(params, page=page.number + 1) if page.has_next else "",
+        "view_label": VIEW_LABELS[view], "filtered": filters != wl.Filters(),
+        "reference_missing": reference_missing,
+    }
+    status = 400 if form.errors else 200
+    if request.GET.get("partial") == "rows":
+        return render(request, "web/worklists/_rows.html", context, status=status)
+    counts = wl.view_counts(staff, views, at=at, pack=pack)
+    context["tabs"] = [
+        {"view": v, "label": VIEW_LABELS[v], "count": _count_text(counts[v]), "empty": counts[v] == 0,
+         "url": _link(params, view=v, page=None), "current": v == view}
+        for v in views
+    ]
+    context["clear_url"] = _link(QueryDict(mutable=True), view=view)
+    return render(request, "web/worklists/worklist.html", context, status=status)
