@@ -25,7 +25,8 @@ FILE_LABELS = {
     "image/heic": "HEIC", "image/gif": "GIF", "text/plain": "TXT",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word (DOCX)",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "Excel (XLSX)",
-    "audio/amr": "AMR", "audio/wav": "WAV",
+    "audio/amr": "AMR", "audio/wav": "WAV", "audio/x-wav": "WAV", "audio/mpeg": "MP3", "audio/mp4": "M4A",
+    "message/rfc822": "EML",
 }
 
 

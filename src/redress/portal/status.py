@@ -120,7 +120,9 @@ def customer_view(complaint: Complaint, *, tz: ZoneInfo) -> CustomerView:
     messages = [Message(id=i, kind=str(MESSAGE_KINDS.get(k, _("Message"))), at=at, body=body)
                 for i, k, at, body in rows]
     may_write = state in TRANSITIONS[Action.SEND_MESSAGE][0]
-    asked = rows and rows[-1][1] == Communication.Kind.QUESTION
+    # Our last message was a question and the customer has not written since.
+    asked = bool(rows) and rows[-1][1] == Communication.Kind.QUESTION and not complaint.communications.filter(
+        direction=Communication.Direction.INBOUND, id__gt=rows[-1][0]).exists()
     open_question = messages[-1] if asked and may_write else None
     due, paused = _reply_due(complaint)
     result = latest_result(complaint) if state in RATABLE else None
