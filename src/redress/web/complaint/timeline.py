@@ -53,6 +53,7 @@ SENTENCES = {
     E.REJECTED: gettext_lazy("%(who)s rejected the resolution"),
     E.MESSAGE_SENT: gettext_lazy("%(who)s sent the customer a message (%(kind)s) by %(channel)s"),
     E.MESSAGE_RECEIVED: gettext_lazy("%(who)s recorded a message from the customer, received by %(channel)s"),
+    E.CUSTOMER_RATED: gettext_lazy("The customer rated the outcome: %(satisfied)s"),
     E.RESULT_COMMUNICATED: gettext_lazy("%(who)s told the customer the result by %(channel)s"),
     E.REMEDY_EXECUTED: gettext_lazy("%(who)s carried out a remedy (%(amount)s)"),
     E.CALLBACK_RECORDED: gettext_lazy("%(who)s made the callback: the customer is %(satisfied)s"),
@@ -72,6 +73,7 @@ SENTENCES = {
     E.CLOCK_BREACHED: gettext_lazy("Time limit passed: %(clocks)s"),
     E.ACCOUNTABILITY_RECORDED: gettext_lazy("%(who)s recorded accountability: %(action)s for %(target)s"),
     E.PERSONAL_DATA_VIEWED: gettext_lazy("%(who)s viewed the complainant's personal data (%(fields)s)"),
+    E.IMPORTED: gettext_lazy("%(who)s imported the complaint from %(file)s, row %(row)s"),
 }
 # A message the customer sent themselves (portal, email): nobody on the staff to name.
 CUSTOMER_WROTE = gettext_lazy("The customer wrote in by %(channel)s")
@@ -79,7 +81,7 @@ GENERIC = gettext_lazy("%(who)s: ledger event %(code)s")
 
 # Free text a service keeps in the payload, shown under the sentence.
 DETAIL_KEYS = ("reason", "note", "text", "answer", "resolution", "customer_opinion", "cause", "instructions",
-               "opinion", "plan", "outcome", "purpose")
+               "opinion", "plan", "outcome", "purpose", "comment")
 STAFF_KEYS = ("handler", "to_staff", "from_staff", "staff")
 UNIT_KEYS = ("unit",)
 
@@ -154,7 +156,7 @@ def _values(event: Event, p: dict, names: Names, pack) -> _Blanks:
     v = _Blanks()
     v["who"] = words.actor(event.actor, event.actor_role, event.channel)
     v["code"] = event.type
-    for key in ("name", "new_reference", "other", "working_days"):
+    for key in ("name", "new_reference", "other", "working_days", "file", "row"):
         if p.get(key) not in (None, ""):
             v[key] = p[key]
     if "channel" in p:
@@ -234,6 +236,6 @@ def timeline(events: list[Event]) -> list[Entry]:
         values = _values(event, p, names, pack)
         entries.append(Entry(
             event=event, at=event.at, sentence=str(template) % values, detail=_detail(p), who=values["who"],
-            role=words.role(event.actor_role), via=words.VIA.get(event.channel, event.channel), states=_states(p),
+            role=words.role(event.actor_role), via=str(words.VIA.get(event.channel, event.channel)), states=_states(p),
         ))
     return entries
