@@ -24,8 +24,9 @@ class Spec:
     summary: str
 
 
-def _call(fn, c: Complaint, body: b.ActionIn, token: ApiToken, **kwargs):
-    return fn(c, actor=token.staff, via=VIA, expected_version=body.expected_version, **kwargs)
+def _call(fn, c: Complaint, payload: b.ActionIn, token: ApiToken, /, **kwargs):
+    """Positional-only, so a service's own `body=` (a message text) passes through."""
+    return fn(c, actor=token.staff, via=VIA, expected_version=payload.expected_version, **kwargs)
 
 
 def _precheck_version(c: Complaint, body: b.ActionIn) -> None:
