@@ -116,7 +116,7 @@ def test_old_failures_are_purged(org):
 
 @pytest.mark.parametrize("minutes_later, left", [(0, 15), (7, 8), (14, 1)])
 def test_lock_says_how_many_minutes_are_left(db, minutes_later, left):
-    for i in range(5):
+    for _ in range(5):
         throttle.record_failure("handler", None, T0)
     lock = throttle.lock_on("handler", None, T0 + timedelta(minutes=minutes_later))
     assert lock.minutes_left(T0 + timedelta(minutes=minutes_later)) == left

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db.models import F, Min, Q
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
 
 from redress.complaints.models import ComplaintClock
 from redress.complaints.selectors import stats
@@ -27,6 +28,7 @@ def _most_urgent_first(qs):
     )
 
 
+@require_safe
 @staff_view()
 def dashboard(request):
     staff = request.user

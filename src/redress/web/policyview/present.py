@@ -118,7 +118,7 @@ def present(pack: Pack) -> dict:
             "clock": names.clock(ext.clock), "min_notice": duration(ext.min_notice),
             "max_extension": duration(ext.max_extension), "approvers": roles(ext.approver_roles),
             "further_requires_consent": ext.further_requires_consent,
-            "max_further": duration(ext.max_further), "report_further_to": roles(ext.report_further_to),
+            "max_further": duration(ext.max_further) if ext.max_further else None, "report_further_to": roles(ext.report_further_to),
         },
         "deemed_closure": pack.deemed_closure and {
             "follow_up": duration(pack.deemed_closure.follow_up),

@@ -1,0 +1,157 @@
+"""The dashboard at /: open work, deadlines in the person's scope, two charts."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from django.core.cache import cache
+
+from redress.complaints.models import Staff
+from redress.complaints.timesource import frozen
+from tests.conftest import at
+from tests.web.dashboard.conftest import NOW
+
+
+def look(client):
+    with frozen(NOW):
+        response = client.get("/")
+    assert response.status_code == 200
+    return response
+
+
+def chart(response, name):
+    match = re.search(rf'<script id="{name}" type="application/json">(.*?)</script>',
+                      response.content.decode(), re.S)
+    return json.loads(match.group(1))
+
+
+@pytest.mark.parametrize("who", ["intake", "handler", "dept_head", "office", "cro", "senior", "callback",
+                                 "compliance", "auditor"])
+def test_every_role_sees_a_dashboard(org, signed_in, who):
+    assert look(signed_in(who)).context["nav"] == "dashboard"
+
+
+def test_staff_without_a_role_is_refused(org, client):
+    nobody = Staff.objects.create_user(username="nobody", password="x" * 12)
+    client.force_login(nobody)
+    assert client.get("/").status_code == 403
+
+
+def test_handler_counts_overdue_and_due_today_of_their_branch_only(cases, signed_in):
+    response = look(signed_in("handler"))
+    # overdue: the resolution due 30 Mar and the callback due 12 Mar; the other
+    # branch's overdue complaint is not theirs to see.
+    assert response.context["deadlines"] == {"overdue": 2, "due_today": 1}
+    html = response.content.decode()
+    assert 'href="/cases/?view=overdue"' in html and 'href="/cases/?view=due_today"' in html
+    assert cases.other_branch.c.reference not in html
+
+
+def test_complaints_office_counts_the_whole_institution(cases, signed_in):
+    response = look(signed_in("office"))
+    assert response.context["deadlines"] == {"overdue": 3, "due_today": 1}
+    assert response.context["wide_scope"]
+
+
+def test_due_today_ends_at_midnight_in_shanghai(cases, signed_in):
+    """At 23:30 on 31 March nothing more is due 'today'; the 17:00 clock is overdue."""
+    client = signed_in("handler")
+    with frozen(NOW.replace(hour=23, minute=30)):
+        response = client.get("/")
+    assert response.context["deadlines"] == {"overdue": 3, "due_today": 0}
+
+
+def test_handler_sees_the_work_assigned_to_them(cases, signed_in):
+    groups = {g["code"]: g for g in look(signed_in("handler")).context["groups"]}
+    assert set(groups) == {"owned", "assigned"}  # a handler approves nothing
+    assert groups["owned"]["count"] == 0
+    assert groups["assigned"]["count"] == 5
+    # Most urgent first: the callback due 12 Mar, then the resolution due 30 Mar.
+    assert [c.reference for c in groups["assigned"]["items"][:2]] == [
+        cases.told_on_time.c.reference, cases.overdue.c.reference]
+
+
+def test_colleague_in_the_same_branch_has_nothing_assigned(cases, signed_in):
+    groups = {g["code"]: g for g in look(signed_in("handler2")).context["groups"]}
+    assert groups["assigned"]["count"] == 0 and groups["assigned"]["items"] == []
+
+
+def test_intake_agent_owns_what_they_took_in(cases, signed_in):
+    groups = {g["code"]: g for g in look(signed_in("intake")).context["groups"]}
+    assert groups["owned"]["count"] == 6  # first responder of every open complaint above
+
+
+def test_department_head_sees_the_proposal_awaiting_their_approval(cases, signed_in):
+    response = look(signed_in("dept_head"))
+    approvals = next(g for g in response.context["groups"] if g["code"] == "approvals")
+    assert [c.reference for c in approvals["items"]] == [cases.awaiting_approval.c.reference]
+    assert 'href="/cases/?view=approvals"' in response.content.decode()
+
+
+def test_department_head_of_another_branch_has_nothing_to_approve(cases, org, signed_in):
+    org.dept_head.unit = org.branch2
+    org.dept_head.save()
+    approvals = next(g for g in look(signed_in("dept_head")).context["groups"] if g["code"] == "approvals")
+    assert approvals["count"] == 0
+
+
+def test_complaints_office_sees_the_proposal_awaiting_approval(cases, signed_in):
+    approvals = next(g for g in look(signed_in("office")).context["groups"] if g["code"] == "approvals")
+    assert approvals["count"] == 1
+
+
+def test_cro_is_not_asked_to_approve_a_small_case(cases, signed_in):
+    """The authority matrix sends a medium case without money to dept head / office."""
+    approvals = next(g for g in look(signed_in("cro")).context["groups"] if g["code"] == "approvals")
+    assert approvals["count"] == 0
+
+
+def test_intake_chart_counts_per_day_by_category_for_the_branch(cases, signed_in):
+    data = chart(look(signed_in("handler", "en")), "intake-data")
+    assert data["days"][0] == "03-02" and data["days"][-1] == "03-31" and len(data["days"]) == 30
+    [series] = data["series"]
+    assert series["name"] == "Counter business"
+    assert series["data"][:4] == [2, 1, 1, 1]  # 2 Mar: two of theirs (not the other branch's)
+    assert data["total"] == 5
+
+
+def test_intake_chart_for_the_office_includes_every_branch(cases, signed_in):
+    data = chart(look(signed_in("office")), "intake-data")
+    assert data["series"][0]["name"] == "柜台业务类"
+    assert data["series"][0]["data"][0] == 3
+
+
+def test_on_time_chart_per_week(cases, signed_in):
+    data = chart(look(signed_in("handler", "en")), "ontime-data")
+    assert data["weeks"] == ["week of 03-02", "week of 03-09", "week of 03-16", "week of 03-23", "week of 03-30"]
+    assert data["stopped"] == [1, 0, 0, 0, 1]
+    assert data["rate"] == [100.0, None, None, None, 0.0]
+
+
+def test_charts_use_the_vendored_echarts_and_no_cdn(cases, signed_in):
+    html = look(signed_in("handler")).content.decode()
+    assert "/static/web/vendor/echarts-5.6.0.min.js" in html
+    assert "/static/web/dashboard.js" in html
+    assert "cdn" not in html.lower()
+
+
+def test_dashboard_query_count_does_not_grow_with_the_complaints(cases, walk, signed_in, django_assert_max_num_queries):
+    client = signed_in("office")
+    look(client)  # warm: the session, the pack
+    for day in (9, 10, 11):
+        walk(at(2026, 3, day)).assess().dispatch().accept()
+    cache.clear()
+    with django_assert_max_num_queries(20):
+        look(client)
+
+
+def test_dashboard_in_english(cases, signed_in):
+    html = look(signed_in("handler", "en")).content.decode()
+    assert "Assigned to me" in html and "Due today" in html
+
+
+def test_dashboard_in_chinese(cases, signed_in):
+    html = look(signed_in("handler")).content.decode()
+    assert "分配给我的" in html and "今日到期" in html

@@ -1,0 +1,75 @@
+"""The rules page (/policy/): the active pack, read-only, for any signed-in staff."""
+
+from __future__ import annotations
+
+import pytest
+
+from redress.policy.loader import active_pack
+
+
+def page(client) -> str:
+    response = client.get("/policy/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.mark.parametrize("who", ["intake", "handler", "dept_head", "office", "cro", "callback", "auditor",
+                                 "marketer"])
+def test_any_signed_in_staff_may_read_the_rules(org, signed_in, who):
+    assert "投诉" in page(signed_in(who))
+
+
+def test_anonymous_visitor_is_sent_to_sign_in(db, client):
+    assert client.get("/policy/")["Location"] == "/login/?next=/policy/"
+
+
+def test_the_page_only_reads(org, signed_in):
+    assert signed_in("office").post("/policy/").status_code == 405
+
+
+def test_categories_with_both_names_default_unit_and_special_steps(org, signed_in):
+    html = page(signed_in("handler"))
+    assert "信息系统类" in html and "Information systems" in html  # the other language under the name
+    assert "信息技术中心" in html  # info_system's default unit, by its name in the organisation
+    assert "协助客户向公安机关报案" in html  # stolen_funds' special step
+    assert "公安机关" in html and "资金被盗/证券被盗买盗卖" in html
+
+
+def test_clocks_and_their_limits_in_english(org, signed_in):
+    html = page(signed_in("handler", "en"))
+    assert "Resolved and result told" in html
+    assert "20 working days" in html
+    assert "the same working day" in html  # the inquiry clock
+    assert "the result is told to the customer" in html  # where the resolution clock stops
+
+
+def test_extension_rules(org, signed_in):
+    html = page(signed_in("office", "en"))
+    ext = active_pack().extension
+    assert f"{ext.max_extension.amount} working days" in html
+    assert "3 working days before the time limit" in html
+    assert "only with the complainant" in html and "consent" in html
+
+
+def test_authority_matrix_and_economic_disputes(org, signed_in):
+    html = page(signed_in("office", "en"))
+    assert "up to 5,000" in html and "up to 50,000" in html and "any amount" in html
+    section = html[html.index('id="authority"'):html.index('id="triggers"')]
+    assert "Department head" in section and "Chief risk officer" in section
+    assert "never by staff alone" in section
+
+
+def test_triggers_forbidden_phrases_callback_and_retention(org, signed_in):
+    html = page(signed_in("callback"))
+    assert "交易系统故障" in html and "宕机" in html  # a trigger and one of its words
+    assert "这事情的责任不在我公司" in html and "not our fault" in html  # both languages' phrases
+    assert "至少保存 3 年" in html  # 001 第二十四条
+
+
+def test_another_pack_shows_its_own_rules(org, signed_in, settings):
+    settings.REDRESS_POLICY = "cn-futures"
+    pack = active_pack()
+    html = page(signed_in("handler"))
+    for category in pack.categories:
+        assert category.name.zh_hans in html
+    assert pack.name.zh_hans in html
