@@ -1,4 +1,4 @@
-"""`redress` — the command line: init, demo, serve, sweep, verify.
+"""`redress` — the command line: init, demo, serve, sweep, verify, mail-in, import.
 
 Every command configures Django from the environment (REDRESS_* variables) first, so
 the same settings apply as in the web server.
@@ -76,6 +76,62 @@ def cmd_verify(args) -> int:
     return 0
 
 
+# sysexits.h: what a mail server understands from a delivery program.
+EX_OK, EX_DATAERR, EX_TEMPFAIL = 0, 65, 75
+
+
+def cmd_mail_in(args) -> int:
+    """Read one message on standard input, the way an MTA pipes mail to a program
+    (e.g. Postfix: `complaints: "|/path/to/redress mail-in"`). Exit 0 when handled
+    (or already handled), 65 with a reason on stderr to bounce it, 75 to have the MTA
+    keep it and retry (database down, institution not set up yet)."""
+    import logging
+
+    from django.db import DatabaseError
+
+    from redress.imports.system import NoIntakeUnit
+    from redress.mailin.intake import Refused, handle
+
+    raw = sys.stdin.buffer.read()
+    try:
+        result = handle(raw)
+    except Refused as refused:
+        print(f"redress mail-in: {refused.reason}", file=sys.stderr)
+        return refused.code
+    except (DatabaseError, NoIntakeUnit) as exc:
+        print(f"redress mail-in: temporary failure, try again later ({type(exc).__name__})", file=sys.stderr)
+        return EX_TEMPFAIL
+    except Exception as exc:  # noqa: BLE001 — keep the mail queued rather than lose a complaint
+        # Only the exception type: its text may quote the message (personal data).
+        logging.getLogger("redress.mailin").error("mail-in failed: %s", type(exc).__name__)
+        print(f"redress mail-in: temporary failure ({type(exc).__name__})", file=sys.stderr)
+        return EX_TEMPFAIL
+    print(result.summary())
+    return EX_OK
+
+
+def cmd_import(args) -> int:
+    from redress.complaints.models import Staff
+    from redress.imports.mapping import MappingError
+    from redress.imports.runner import run_import
+    from redress.imports.system import NoIntakeUnit, system_account
+
+    try:
+        if args.as_user:
+            actor = Staff.objects.filter(username=args.as_user, is_active=True).first()
+            if actor is None:
+                print(f"redress import: --as {args.as_user}: no active member of staff by that name", file=sys.stderr)
+                return 2
+        else:
+            actor = system_account("import", "批量导入 Import")
+        report = run_import(args.file, args.mapping, actor=actor, dry_run=args.dry_run, batch=args.batch)
+    except (MappingError, NoIntakeUnit) as exc:
+        print(f"redress import: {exc}", file=sys.stderr)
+        return 2
+    print("\n".join(report.lines()))
+    return 1 if report.rejected else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="redress", description="Complaint handling for financial institutions")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -95,6 +151,15 @@ def main(argv: list[str] | None = None) -> int:
     verify = sub.add_parser("verify", help="recompute the ledger; exit 1 naming the first broken link")
     verify.add_argument("--checkpoint", action="store_true", help="take a checkpoint first")
     verify.set_defaults(func=cmd_verify)
+    sub.add_parser("mail-in", help="take one email message from standard input (for the mail server)").set_defaults(
+        func=cmd_mail_in)
+    imp = sub.add_parser("import", help="import historical complaints from CSV or xlsx; exit 1 if rows were rejected")
+    imp.add_argument("file", help="a .csv or .xlsx file; the header row names the columns")
+    imp.add_argument("--mapping", required=True, help="the mapping YAML, e.g. src/redress/imports/mappings/cfpb.yaml")
+    imp.add_argument("--dry-run", action="store_true", help="check every row and report; write nothing")
+    imp.add_argument("--as", dest="as_user", default="", help="username to import as (default: system account import)")
+    imp.add_argument("--batch", type=int, default=500, help="rows per transaction")
+    imp.set_defaults(func=cmd_import)
     args = parser.parse_args(argv)
     _django()
     return args.func(args)

@@ -1,0 +1,141 @@
+"""One source row → the input of `complaint_import`, or the reasons it cannot be.
+
+Every problem names the field and the source column, so a compliance officer can
+fix the file (or the mapping) and run the import again.
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from redress.complaints.lifecycle import TERMINAL, State
+from redress.complaints.services import ComplaintInput, CustomerInput, PartyInput
+from redress.complaints.services.imports import ImportInput
+from redress.imports.mapping import Lookup, Mapping
+
+SUBJECT_MAX = 200
+
+
+@dataclass(frozen=True)
+class Unmapped:
+    field: str
+    column: str
+    value: str
+
+
+class RowProblem(Exception):
+    def __init__(self, field: str, reason: str, unmapped: list[Unmapped] | None = None):
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason
+        self.unmapped = unmapped or []
+
+
+def text(value) -> str:
+    """A cell as text: xlsx gives numbers and datetimes, CSV gives strings."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+class _Blank(dict):
+    def __missing__(self, key):
+        return ""
+
+
+def fill(template: str, row: dict) -> str:
+    values = _Blank({k: text(v) for k, v in row.items()})
+    return " ".join(string.Formatter().vformat(template, (), values).split())
+
+
+def parse_date(value, mapping: Mapping, field: str, column: str) -> datetime:
+    tz = mapping.tz
+    if isinstance(value, datetime):  # an xlsx date cell
+        return value if value.tzinfo else value.replace(tzinfo=tz)
+    if isinstance(value, date):
+        return datetime.combine(value, mapping.time_of_day, tzinfo=tz)
+    raw = text(value)
+    if not raw:
+        raise RowProblem(field, f"column {column!r} is empty")
+    for fmt in mapping.date_formats:
+        try:
+            parsed = datetime.strptime(raw, fmt)
+        except ValueError:
+            continue
+        has_time = any(code in fmt for code in ("%H", "%I", "%M"))
+        if not has_time:
+            parsed = datetime.combine(parsed.date(), mapping.time_of_day)
+        return parsed.replace(tzinfo=tz) if parsed.tzinfo is None else parsed
+    raise RowProblem(field, f"{raw[:40]!r} in column {column!r} is not a date "
+                            f"(expected {' or '.join(mapping.date_formats)})")
+
+
+def look_up(lookup: Lookup, row: dict, field: str) -> str:
+    tried: list[Unmapped] = []
+    current: Lookup | None = lookup
+    while current is not None:
+        if current.constant:
+            return current.constant
+        value = text(row.get(current.column))
+        if value in current.values:
+            return current.values[value]
+        tried.append(Unmapped(field, current.column or "", value))
+        current = current.fallback
+    described = " nor ".join(f"{u.value!r} ({u.column})" for u in tried)
+    raise RowProblem(field, f"no mapping for {described}", unmapped=tried)
+
+
+def convert(number: int, row: dict, mapping: Mapping, *, file_name: str) -> ImportInput:
+    f = mapping.fields
+    source_id = text(row.get(mapping.id))
+    if not source_id:
+        raise RowProblem("source_id", f"column {mapping.id!r} is empty")
+    cause = text(row.get(f.cause))
+    if not cause:
+        raise RowProblem("cause", f"no narrative: column {f.cause!r} is empty")
+    subject = text(row.get(f.subject)) or cause.splitlines()[0]
+    if len(subject) > SUBJECT_MAX:
+        subject = subject[:SUBJECT_MAX - 1] + "…"
+    received_at = parse_date(row.get(f.received_at), mapping, "received_at", f.received_at)
+    channel = look_up(mapping.channel, row, "channel")
+    category = look_up(mapping.category, row, "category")
+    state_rule = mapping.state.constant
+    if mapping.state.column:
+        value = text(row.get(mapping.state.column))
+        state_rule = mapping.state.values.get(value)
+        if state_rule is None:
+            raise RowProblem("state", f"no mapping for {value!r} ({mapping.state.column})",
+                             unmapped=[Unmapped("state", mapping.state.column, value)])
+    closed_at = None
+    if f.closed_at and State(state_rule.state) in TERMINAL:
+        closed_at = parse_date(row.get(f.closed_at.column), mapping, "closed_at", f.closed_at.column)
+    satisfied = None
+    if mapping.satisfied:
+        satisfied = mapping.satisfied.values.get(text(row.get(mapping.satisfied.column)))
+    c = mapping.customer
+    contact = {key: fill(getattr(c, key), row) or c.when_empty.get(key, "")
+               for key in ("name", "phone", "email", "address", "account_number")}
+    customer = CustomerInput(name=contact["name"][:200], phone=contact["phone"][:40], email=contact["email"],
+                             address=contact["address"][:300], account_number=contact["account_number"][:40],
+                             language=mapping.language)
+    product = text(row.get(f.product)) if f.product else ""
+    data = ComplaintInput(
+        customer=customer, channel=channel, subject=subject, cause=cause,
+        request=text(row.get(f.request)) if f.request else "",
+        amount_claimed=text(row.get(f.amount_claimed)) or None if f.amount_claimed else None,
+        currency=mapping.currency, received_at=received_at, kind=mapping.kind,
+        parties=[PartyInput(kind="product", product=product[:200])] if product else [],
+        referral_source=mapping.referral_source, external_reference=source_id[:60],
+    )
+    return ImportInput(
+        complaint=data, state=state_rule.state, source=mapping.source, source_id=source_id, file_name=file_name,
+        row=number, category=category, outcome=state_rule.outcome, closed_at=closed_at,
+        closed_at_estimated=bool(f.closed_at and f.closed_at.estimated), satisfied=satisfied,
+        original={col: text(row.get(col)) for col in mapping.keep},
+    )

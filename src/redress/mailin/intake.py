@@ -1,0 +1,208 @@
+"""What `redress mail-in` does with one message.
+
+- A new message opens and registers a complaint (channel email, the sender as the
+  contact), so the acknowledgment — reference, process, time limit, rights — goes
+  back by email through the outbox. Attachments become evidence; those the policy
+  refuses are listed in the complaint's cause so the handler sees what was sent and
+  can ask for it another way (nothing is dropped silently).
+- A message whose subject names a reference number is added to that complaint as a
+  customer message, but only when it comes from the address on that complaint. From
+  any other address — a representative, a relative, or someone quoting a reference
+  they should not have — it opens a new complaint *linked* to the referenced one:
+  nothing is written into the other customer's case and the sender learns nothing
+  about it, yet nothing is lost and the linked case's staff see the connection. The
+  same applies to a reply to a complaint already closed: a new, linked complaint lets
+  staff decide whether it is a re-complaint.
+- Auto-replies and bounces are recorded and ignored (else an out-of-office reply to
+  our acknowledgment would open a complaint, which would be acknowledged ...).
+- The same Message-ID twice is handled once.
+
+All of it is one transaction: a failure leaves nothing behind, and the MTA retries.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+
+from redress.complaints import services as svc
+from redress.complaints.errors import DomainError, ValidationFailed
+from redress.complaints.lifecycle import TRANSITIONS, Action, State
+from redress.complaints.models import Complaint, ComplaintLink, Staff
+from redress.complaints.services.evidence import _check as check_attachment
+from redress.complaints.timesource import now
+from redress.imports.system import system_account
+from redress.mailin.models import InboundMail
+from redress.mailin.parse import Attachment, ParsedMail, guess_language, parse
+from redress.policy.loader import active_pack
+
+log = logging.getLogger(__name__)
+
+ACCOUNT = "mail-in"
+REFERENCE = re.compile(r"\b([A-Z]{2,6}-\d{4}-\d{6})\b")
+EX_DATAERR = 65
+
+
+class Refused(Exception):
+    """A permanent refusal: the MTA bounces the message with this one-line reason."""
+
+    def __init__(self, reason: str, code: int = EX_DATAERR):
+        super().__init__(reason)
+        self.reason = reason
+        self.code = code
+
+
+@dataclass
+class Handled:
+    outcome: str
+    reference: str = ""
+    duplicate: bool = False
+    evidence: int = 0
+    refused: int = 0
+
+    def summary(self) -> str:
+        if self.duplicate:
+            return "mail-in: already handled (same Message-ID); nothing done"
+        parts = [f"mail-in: {self.outcome}", self.reference]
+        if self.evidence or self.refused:
+            parts.append(f"{self.evidence} attachment(s) kept, {self.refused} refused")
+        return " ".join(p for p in parts if p)
+
+
+def mail_account() -> Staff:
+    return system_account(ACCOUNT, "邮件受理 Mail-in")
+
+
+def handle(raw: bytes) -> Handled:
+    if not raw.strip():
+        raise Refused("empty message")
+    mail = parse(raw)
+    if InboundMail.objects.filter(key=mail.key).exists():
+        return Handled(outcome="duplicate", duplicate=True)
+    if not mail.sender_address or "@" not in mail.sender_address:
+        raise Refused("no sender address in From:, so the complainant could not be answered")
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            # The row goes in first: a concurrent delivery of the same message waits on
+            # its unique key here and then finds it, instead of doing the work twice.
+            record = InboundMail.objects.create(key=mail.key, message_id=mail.message_id, received_at=now(),
+                                                size=mail.size, outcome=InboundMail.Outcome.IGNORED)
+            result = _route(mail, record, stored)
+    except IntegrityError:
+        _forget(stored)
+        if InboundMail.objects.filter(key=mail.key).exists():
+            return Handled(outcome="duplicate", duplicate=True)
+        raise
+    except BaseException:
+        _forget(stored)
+        raise
+    log.info("mail-in %s %s (message %s)", result.outcome, result.reference, mail.key[:12])
+    return result
+
+
+def _forget(stored: list[str]) -> None:
+    """The transaction rolled back: remove evidence files it had saved."""
+    for name in stored:
+        default_storage.delete(name)
+
+
+def _route(mail: ParsedMail, record: InboundMail, stored: list[str]) -> Handled:
+    if mail.automatic:
+        record.reason = mail.automatic[:200]
+        record.save()
+        return Handled(outcome="ignored")
+    referenced = _referenced(mail.subject)
+    if referenced is None:
+        return _open(mail, record, stored)
+    same_sender = referenced.customer.email.strip().lower() == mail.sender_address.lower()
+    may_add = State(referenced.state) in TRANSITIONS[Action.SEND_MESSAGE][0]
+    if same_sender and may_add:
+        return _attach(mail, record, referenced, stored)
+    record.referenced = referenced
+    record.reason = "sender is not the complainant of the referenced case" if not same_sender else \
+        f"referenced case is {referenced.state}"
+    return _open(mail, record, stored, link_to=referenced)
+
+
+def _referenced(subject: str) -> Complaint | None:
+    for reference in REFERENCE.findall(subject or ""):
+        found = Complaint.objects.select_related("customer").filter(reference=reference).first()
+        if found:
+            return found
+    return None
+
+
+def _sort_attachments(mail: ParsedMail) -> tuple[list[Attachment], list[dict]]:
+    """Split attachments into those the policy accepts and those it refuses (with why)."""
+    pack = active_pack()
+    kept, refused = [], []
+    for item in mail.attachments:
+        try:
+            check_attachment(item.name, item.content_type, item.data, pack)
+        except ValidationFailed as exc:
+            refused.append({"name": item.name, "content_type": item.content_type, "size": len(item.data),
+                            "reason": exc.rule})
+            continue
+        kept.append(item)
+    return kept, refused
+
+
+def _refusal_note(refused: list[dict]) -> str:
+    if not refused:
+        return ""
+    lines = [f"- {r['name']} ({r['content_type']}, {r['size']:,} bytes): {r['reason']}" for r in refused]
+    return "\n\n[附件未受理 Attachments not accepted]\n" + "\n".join(lines)
+
+
+def _add_evidence(complaint: Complaint, kept: list[Attachment], actor: Staff | None, stored: list[str]) -> int:
+    for item in kept:
+        evidence = svc.evidence_add(complaint, actor=actor, name=item.name, content_type=item.content_type,
+                                    data=item.data, description="email attachment 邮件附件", source="email",
+                                    via="email")
+        stored.append(evidence.file.name)
+    return len(kept)
+
+
+def _open(mail: ParsedMail, record: InboundMail, stored: list[str], link_to: Complaint | None = None) -> Handled:
+    actor = mail_account()
+    kept, refused = _sort_attachments(mail)
+    body = mail.body.strip() or ("(见附件 see attachments)" if mail.attachments else "(邮件无正文 empty message)")
+    subject = (mail.subject.strip() or "(无主题 no subject)")[:200]
+    language = guess_language(mail.subject, mail.body)
+    name = mail.sender_name.strip() or mail.sender_address.split("@")[0]
+    data = svc.ComplaintInput(
+        customer=svc.CustomerInput(name=name[:200], email=mail.sender_address, preferred_channel="email",
+                                   language=language),
+        channel="email", subject=subject, cause=body + _refusal_note(refused),
+    )
+    try:
+        complaint = svc.complaint_receive(actor=actor, data=data, via="email", register=True)
+    except ValidationFailed as exc:
+        raise Refused(f"cannot take this message as a complaint: {exc.message}") from None
+    evidence = _add_evidence(complaint, kept, actor, stored)
+    if link_to is not None:
+        svc.complaint_link(complaint, actor=actor, other=link_to, kind=ComplaintLink.Kind.RELATED, via="email")
+    record.outcome = InboundMail.Outcome.LINKED if link_to is not None else InboundMail.Outcome.OPENED
+    record.complaint, record.evidence_count, record.refused_attachments = complaint, evidence, refused
+    record.save()
+    return Handled(outcome=record.outcome, reference=complaint.reference, evidence=evidence, refused=len(refused))
+
+
+def _attach(mail: ParsedMail, record: InboundMail, complaint: Complaint, stored: list[str]) -> Handled:
+    kept, refused = _sort_attachments(mail)
+    body = (mail.body.strip() or "(见附件 see attachments)") + _refusal_note(refused)
+    try:
+        svc.customer_message_receive(complaint, body=body, channel="email", via="email", actor=None)
+        evidence = _add_evidence(complaint, kept, None, stored)
+    except DomainError as exc:
+        raise Refused(f"cannot add this message to {complaint.reference}: {exc.message}") from None
+    record.outcome, record.complaint = InboundMail.Outcome.ATTACHED, complaint
+    record.evidence_count, record.refused_attachments = evidence, refused
+    record.save()
+    return Handled(outcome=record.outcome, reference=complaint.reference, evidence=evidence, refused=len(refused))
+

@@ -1,0 +1,237 @@
+"""Reading one RFC 822 message as a complainant's email client wrote it.
+
+Chinese mail is labelled carelessly: a body marked GB2312 often holds GBK or GB18030
+characters, a header may be raw 8-bit, a part may claim a charset Python does not know.
+So every piece of text is decoded here, not by the email package: GB2312/GBK are read
+as GB18030 (their superset), an undecodable body is tried as UTF-8 and GB18030, and
+the last resort replaces what cannot be read. Nothing here raises on bad input.
+"""
+
+from __future__ import annotations
+
+import codecs
+import email
+import email.header
+import email.policy
+import email.utils
+import hashlib
+import mimetypes
+import re
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from html.parser import HTMLParser
+
+# Labels seen in Chinese mail, read as the superset that decodes all of them.
+CHARSET_ALIASES = {
+    "gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030", "euc-cn": "gb18030",
+    "gb_2312-80": "gb18030", "csgb2312": "gb18030", "chinese": "gb18030", "hz-gb-2312": "hz",
+    "unknown-8bit": "utf-8", "x-unknown": "utf-8", "us-ascii": "utf-8", "ascii": "utf-8", "default": "utf-8",
+}
+FALLBACKS = ("utf-8", "gb18030")
+
+
+def decode_bytes(data: bytes, charset: str | None = None) -> str:
+    """Declared charset first, then UTF-8 and GB18030 strictly, then the declared one
+    (or UTF-8) with replacement characters."""
+    declared = None
+    if charset:
+        name = CHARSET_ALIASES.get(charset.strip().strip('"').lower(), charset.strip().strip('"').lower())
+        try:
+            declared = codecs.lookup(name).name
+        except LookupError:
+            declared = None
+    for name in ([declared] if declared else []) + [f for f in FALLBACKS if f != declared]:
+        try:
+            return data.decode(name)
+        except UnicodeDecodeError:
+            continue
+    return data.decode(declared or "utf-8", errors="replace")
+
+
+def decode_header_value(raw: str) -> str:
+    """RFC 2047 encoded words (=?GB2312?B?...?=), raw 8-bit bytes or plain ASCII."""
+    if not raw:
+        return ""
+    unfolded = re.sub(r"\r?\n[ \t]+", " ", raw)
+    if any("\udc80" <= ch <= "\udcff" for ch in unfolded):  # raw 8-bit bytes, as surrogate escapes
+        unfolded = decode_bytes(unfolded.encode("utf-8", "surrogateescape"))
+    try:
+        parts = email.header.decode_header(unfolded)
+    except Exception:  # noqa: BLE001 — a broken encoded word is shown as written
+        parts = [(unfolded, None)]
+    out = []
+    for value, charset in parts:
+        if isinstance(value, str):
+            out.append(value)
+        elif charset is None:  # the text between encoded words, as decode_header hands it back
+            out.append(value.decode("raw-unicode-escape", errors="replace"))
+        else:
+            out.append(decode_bytes(value, charset))
+    text = "".join(out)
+    return "".join(ch for ch in text if ch.isprintable() or ch == " ").strip()
+
+
+class _TextOfHtml(HTMLParser):
+    BLOCKS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "blockquote"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style", "head", "title"):
+            self._skip += 1
+        elif tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style", "head", "title"):
+            self._skip = max(0, self._skip - 1)
+        elif tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+def html_to_text(html: str) -> str:
+    parser = _TextOfHtml()
+    try:
+        parser.feed(html)
+        parser.close()
+    except Exception:  # noqa: BLE001 — HTMLParser is lenient; this is belt and braces
+        return re.sub(r"<[^>]+>", " ", html)
+    text = "".join(parser.parts).replace("\xa0", " ")
+    lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+@dataclass
+class Attachment:
+    name: str
+    content_type: str
+    data: bytes
+
+
+@dataclass
+class ParsedMail:
+    key: str  # sha256 of the Message-ID, or of the raw bytes when there is none
+    message_id: str
+    sender_name: str
+    sender_address: str
+    subject: str
+    body: str
+    attachments: list[Attachment] = field(default_factory=list)
+    automatic: str = ""  # why this looks like an auto-reply or a bounce ("" when it does not)
+    size: int = 0
+
+
+def _raw_header(msg: EmailMessage, name: str) -> str:
+    for key, value in msg.raw_items():
+        if key.lower() == name.lower():
+            return str(value)
+    return ""
+
+
+def _text_of(part) -> str:
+    try:
+        data = part.get_payload(decode=True) or b""
+    except Exception:  # noqa: BLE001 — broken transfer encoding: keep what is there
+        data = str(part.get_payload()).encode("utf-8", "surrogateescape")
+    text = decode_bytes(data, part.get_param("charset"))
+    return html_to_text(text) if part.get_content_subtype() == "html" else text.strip()
+
+
+def _leaves(part):
+    """Leaf parts, without descending into attached messages (those are evidence)."""
+    if part.get_content_maintype() == "multipart" and part.is_multipart():
+        for sub in part.iter_parts():
+            yield from _leaves(sub)
+    else:
+        yield part
+
+
+def _safe_name(name: str, index: int, content_type: str) -> str:
+    name = decode_header_value(name) if "=?" in name else name
+    name = re.split(r"[/\\]", name)[-1]
+    name = "".join(ch for ch in name if ch.isprintable()).strip().lstrip(".").strip()
+    if not name:
+        name = f"attachment-{index}{mimetypes.guess_extension(content_type) or '.bin'}"
+    return name[-200:]
+
+
+def _attachment(part, index: int) -> Attachment:
+    content_type = part.get_content_type()
+    if content_type == "message/rfc822":
+        inner = part.get_payload()
+        data = inner[0].as_bytes() if isinstance(inner, list) and inner else b""
+        raw_name = part.get_filename() or "forwarded.eml"
+    else:
+        try:
+            data = part.get_payload(decode=True) or b""
+        except Exception:  # noqa: BLE001
+            data = b""
+        raw_name = part.get_filename() or ""
+    name = _safe_name(raw_name, index, content_type)
+    if content_type == "application/octet-stream":  # clients often do not say; the name does
+        content_type = mimetypes.guess_type(name)[0] or content_type
+    return Attachment(name=name, content_type=content_type, data=data)
+
+
+def _automatic(msg: EmailMessage, address: str) -> str:
+    auto = _raw_header(msg, "Auto-Submitted").strip().lower()
+    if auto and auto != "no":
+        return f"Auto-Submitted: {auto[:40]}"
+    precedence = _raw_header(msg, "Precedence").strip().lower()
+    if precedence in ("bulk", "junk", "auto_reply", "list"):
+        return f"Precedence: {precedence}"
+    local = address.split("@")[0].lower()
+    if local in ("mailer-daemon", "postmaster"):
+        return "bounce"
+    return ""
+
+
+def parse(raw: bytes) -> ParsedMail:
+    msg = email.message_from_bytes(raw, policy=email.policy.default)
+    message_id = _raw_header(msg, "Message-ID").strip()
+    found = re.search(r"<[^<>]+>", message_id)
+    message_id = (found.group(0) if found else message_id)[:255]
+    key = hashlib.sha256(message_id.encode("utf-8", "surrogateescape") if message_id else raw).hexdigest()
+    raw_name, address = email.utils.parseaddr(_raw_header(msg, "From").replace("\n", " "))
+    address = decode_header_value(address).strip()
+    body_part = None
+    try:
+        body_part = msg.get_body(preferencelist=("plain", "html"))
+    except Exception:  # noqa: BLE001
+        body_part = None
+    body = _text_of(body_part) if body_part is not None else ""
+    attachments = []
+    for part in _leaves(msg):
+        if part is body_part:
+            continue
+        is_text = part.get_content_maintype() == "text"
+        if is_text and not part.get_filename() and part.get_content_disposition() != "attachment":
+            if not body:  # a text part get_body did not choose; better than no body at all
+                body = _text_of(part)
+            continue  # the other half of multipart/alternative
+        attachments.append(_attachment(part, len(attachments) + 1))
+    return ParsedMail(
+        key=key, message_id=message_id, sender_name=decode_header_value(raw_name), sender_address=address,
+        subject=decode_header_value(_raw_header(msg, "Subject")), body=body.replace("\r\n", "\n"),
+        attachments=attachments, automatic=_automatic(msg, address), size=len(raw),
+    )
+
+
+CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+LATIN = re.compile(r"[A-Za-z]")
+
+
+def guess_language(*texts: str) -> str:
+    """zh-hans when Chinese characters make up a fair share of the letters, else en.
+    (Redress speaks those two; a Chinese sentence rarely has fewer than one CJK
+    character for every four Latin letters, even with product names and numbers.)"""
+    text = " ".join(texts)
+    cjk, latin = len(CJK.findall(text)), len(LATIN.findall(text))
+    return "zh-hans" if cjk and cjk * 4 >= latin else "en"
