@@ -81,12 +81,17 @@ def test_propose_form_keeps_what_was_typed_and_names_the_remedy_row_in_error(wal
     handler = signed_in("handler", "en")
     with frozen(at(2026, 3, 3)):
         # When a remedy is due in the past
-        r = send(handler, w.c, "propose", **{**PROPOSAL, "remedies-0-kind": "payment",
-                                              "remedies-0-description": "补偿手续费",
-                                              "remedies-0-due_date": "2026-03-01"})
+        r = send(handler, w.c, "propose", **{**PROPOSAL, "remedies-0-kind": "apology",
+                                              "remedies-0-description": "书面致歉",
+                                              "remedies-0-due_date": "2026-03-05",
+                                              "remedies-2-kind": "rectification",
+                                              "remedies-2-description": "补偿手续费",
+                                              "remedies-2-due_date": "2026-03-01"})
     # Then the form comes back with the error on that row and the text as typed
     html = r.content.decode()
-    assert r.status_code == 200 and "This date may not be in the past." in html
+    assert r.status_code == 200
+    row = html.split('name="remedies-2-due_date"')[1].split("</td>")[0]
+    assert "may not be in the past" in row
     assert "补偿手续费" in html and "委托价格超出涨跌停限制" in html
     w.c.refresh_from_db()
     assert w.c.state == State.INVESTIGATING and E.PROPOSED not in events(w.c)

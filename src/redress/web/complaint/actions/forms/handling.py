@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -158,8 +160,18 @@ class ProposeForm(ActionForm):
 
     def service_kwargs(self):
         data = super().service_kwargs()
-        data["remedies"] = [r for r in (f.remedy() for f in self.remedies.forms if f.cleaned_data) if r]
+        rows = [(i, f.remedy()) for i, f in enumerate(self.remedies.forms) if f.cleaned_data]
+        rows = [(i, r) for i, r in rows if r]
+        # The service numbers the remedies it was given; blank rows in between are not given.
+        self.row_of = [i for i, _ in rows]
+        data["remedies"] = [r for _, r in rows]
         return data
+
+    def place(self, err):
+        found = re.match(r"^remedies\[(\d+)\](.*)$", err.field or "")
+        if found and int(found[1]) < len(getattr(self, "row_of", [])):
+            err.field = f"remedies[{self.row_of[int(found[1])]}]{found[2]}"
+        super().place(err)
 
 
 class DecideForm(ActionForm):
