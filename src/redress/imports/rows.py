@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import string
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from redress.complaints.lifecycle import TERMINAL, State
 from redress.complaints.services import ComplaintInput, CustomerInput, PartyInput
@@ -56,7 +56,9 @@ def fill(template: str, row: dict) -> str:
 
 def parse_date(value, mapping: Mapping, field: str, column: str) -> datetime:
     tz = mapping.tz
-    if isinstance(value, datetime):  # an xlsx date cell
+    if isinstance(value, datetime):  # an xlsx date cell; Excel has no date-only type, midnight means "a date"
+        if value.tzinfo is None and value.time() == time(0, 0):
+            return datetime.combine(value.date(), mapping.time_of_day, tzinfo=tz)
         return value if value.tzinfo else value.replace(tzinfo=tz)
     if isinstance(value, date):
         return datetime.combine(value, mapping.time_of_day, tzinfo=tz)

@@ -70,7 +70,7 @@ class Report:
                 out.append(f"  {fld} ← {column} {value!r}: {count:,} row{'s' if count != 1 else ''}")
         if self.rejected:
             out.append("rejected rows:")
-            out.extend(f"  row {r.row}: {r.field}: {r.reason}" for r in self.rejected)
+            out.extend(f"  row {r.row}: {r.field}: {r.reason}" for r in sorted(self.rejected, key=lambda r: r.row))
         out.append(f"{self.rows:,} rows in {self.seconds:.1f} s: {self.rows_per_second:,.0f} rows/s")
         return out
 
