@@ -112,7 +112,7 @@ class IntakeForm(forms.Form):
     party_product = forms.CharField(label=_("Product"), max_length=200, required=False)
 
     # --- the path --------------------------------------------------------------
-    path = forms.ChoiceField(label=_("Outcome at intake"), choices=PATHS, initial="complaint",
+    path = forms.ChoiceField(label=_("Path chosen"), choices=PATHS, initial="complaint",
                              widget=forms.RadioSelect)
     answer = forms.CharField(label=_("Answer given"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     resolution = forms.CharField(label=_("How it was resolved"), required=False,
