@@ -53,3 +53,9 @@ def test_other_sessions_end_after_a_password_change(org, signed_in):
     other.force_login(org.handler)
     change(signed_in("handler"), OLD, "Tianhe-river-2026!")
     assert other.get("/")["Location"].startswith("/login/")
+
+
+def test_every_password_rule_is_explained_in_chinese(signed_in):
+    response = change(signed_in("handler"), OLD, "12345678")
+    errors = " ".join(response.context["form"].errors["new_password2"])
+    assert "至少 10 个字符" in errors and "常见" in errors and "数字" in errors

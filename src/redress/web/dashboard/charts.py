@@ -28,7 +28,6 @@ def intake_chart(intake: dict) -> dict:
         "days": [d.strftime("%m-%d") for d in intake["days"]],
         "series": series,
         "total": sum(sum(s["data"]) for s in series),
-        "labels": {"count": _("Complaints received")},
     }
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.utils.formats import number_format
 from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
@@ -49,16 +48,17 @@ def severity(code) -> str:
 LANGUAGE_NAMES = {"zh-hans": "中文", "en": "English"}
 
 
-def by_language(words: dict[str, list[str]]) -> list[tuple[str, list[str]]]:
-    """The reader's language first; each language named in itself."""
+def by_language(words: dict[str, list[str]]) -> list[tuple[str, list[str], str]]:
+    """(language named in itself, words, separator), the reader's language first."""
     first = "en" if get_language().startswith("en") else "zh-hans"
     ordered = sorted(words.items(), key=lambda kv: (kv[0] != first, kv[0]))
-    return [(LANGUAGE_NAMES.get(lang, lang), items) for lang, items in ordered if items]
+    return [(LANGUAGE_NAMES.get(lang, lang), items, "、" if lang.startswith("zh") else ", ")
+            for lang, items in ordered if items]
 
 
 def amount(value: Decimal | None) -> str:
-    return _("any amount") if value is None else _("up to %(amount)s") % {
-        "amount": number_format(value, decimal_pos=0, force_grouping=True)}
+    # Grouped with commas in both languages, as amounts are written in Chinese finance too.
+    return _("any amount") if value is None else _("up to %(amount)s") % {"amount": f"{value:,.0f}"}
 
 
 class Names:

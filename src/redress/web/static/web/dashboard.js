@@ -21,7 +21,7 @@
   var base = {
     color: palette,
     textStyle: { fontFamily: getComputedStyle(document.body).fontFamily },
-    grid: { left: 40, right: 16, top: 36, bottom: 28, containLabel: true },
+    grid: { left: 8, right: 8, top: 28, bottom: 44, containLabel: true },
     tooltip: { trigger: "axis", confine: true }
   };
 
@@ -29,9 +29,9 @@
   var intake = read("intake-data");
   if (intake) {
     charts.push(mount("chart-intake", Object.assign({}, base, {
-      legend: { type: "scroll", top: 0 },
+      legend: { type: "scroll", bottom: 0, icon: "roundRect" },
       xAxis: { type: "category", data: intake.days, axisTick: { alignWithLabel: true } },
-      yAxis: { type: "value", minInterval: 1, name: intake.labels.count, nameTextStyle: { align: "left" } },
+      yAxis: { type: "value", minInterval: 1 },
       series: intake.series.map(function (s) {
         return { name: s.name, type: "bar", stack: "intake", data: s.data, barMaxWidth: 22, emphasis: { focus: "series" } };
       })
@@ -41,8 +41,8 @@
   var ontime = read("ontime-data");
   if (ontime) {
     charts.push(mount("chart-ontime", Object.assign({}, base, {
-      legend: { top: 0 },
-      xAxis: { type: "category", data: ontime.weeks },
+      legend: { bottom: 0 },
+      xAxis: { type: "category", data: ontime.weeks, axisLabel: { interval: 0, hideOverlap: true } },
       yAxis: [
         { type: "value", min: 0, max: 100, axisLabel: { formatter: "{value}%" } },
         { type: "value", minInterval: 1, splitLine: { show: false } }
