@@ -163,7 +163,7 @@ def in_view(staff: Staff, view: str, at: Moment, pack: Pack) -> QuerySet:
     if view == DUE_TODAY:
         return qs.filter(due_at__gte=at.now, due_at__lt=at.end_of_today)
     if view == DUE_SOON:
-        return qs.filter(due_at__gte=at.now, due_at__lt=at.soon)
+        return qs.filter(due_at__gte=at.now, due_at__lte=at.soon)  # due at close of the Nth day counts
     if view == OVERDUE:
         return qs.filter(_overdue(at))
     return qs  # OPEN_VIEW
