@@ -29,6 +29,8 @@ def _value(form, name: str, chosen: dict | None) -> str:
         return date_format(value.astimezone(tz), "Y-m-d H:i") if value else _("now, when saved")
     if name == "amount_claimed" and value is not None:
         return f"{value:,.2f} {data.get('currency') or ''}".strip()
+    if name == "party_unit" and value is not None:
+        return form.fields[name].label_from_instance(value)
     if name == "party_employee" and value is not None:
         return f"{value} ({value.username})"
     if value in (None, "") and chosen and name in PERSONAL_FIELDS:
@@ -38,6 +40,8 @@ def _value(form, name: str, chosen: dict | None) -> str:
 
 
 def _rows(form, names, chosen) -> list[tuple[str, str]]:
+    if not form.cleaned_data.get("category"):
+        names = [n for n in names if n != "severity"]  # the severity is set with the category
     rows = [(str(form.fields[n].label), _value(form, n, chosen)) for n in names]
     return [(label, value) for label, value in rows if value]
 
