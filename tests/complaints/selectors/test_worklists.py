@@ -1,0 +1,134 @@
+"""selectors.worklists: the views as querysets, search, capped counts, pages, and the
+denormalised due time the services keep on the complaint row."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from redress.complaints import services as svc
+from redress.complaints.models import Complaint, ComplaintClock
+from redress.complaints.selectors import worklists as wl
+from redress.complaints.services.timing import calendar_for
+from redress.complaints.timesource import frozen
+from redress.policy.loader import active_pack
+from tests.conftest import at
+
+
+def moment(when):
+    return wl.Moment(now=when, cal=calendar_for(active_pack()))
+
+
+def refs(qs) -> set[str]:
+    return set(qs.values_list("reference", flat=True))
+
+
+# ---- the due time kept on the row ----------------------------------------------------
+
+
+def test_registering_puts_the_resolution_due_time_on_the_complaint(org, walk):
+    w = walk(at(2026, 3, 2))
+    w.c.refresh_from_db()
+    assert w.c.due_at == w.c.clocks.get(code="resolution").due_at == at(2026, 3, 30, 17)
+
+
+def test_pausing_clears_the_due_time_and_resuming_gives_it_back_later(org, walk):
+    w = walk(at(2026, 3, 2)).assess().dispatch().accept()
+    with frozen(at(2026, 3, 3)):
+        svc.pause_clocks(w.c, actor=org.handler, reason="等待客户提供交割单")
+    assert Complaint.objects.get(pk=w.c.pk).due_at is None
+    with frozen(at(2026, 3, 5)):
+        svc.resume_clocks(w.c, actor=org.handler)
+    w.c.refresh_from_db()
+    assert w.c.due_at == w.c.clocks.get(code="resolution").due_at > at(2026, 3, 30, 17)
+
+
+def test_an_approved_extension_moves_the_due_time(org, walk):
+    w = walk(at(2026, 3, 2)).assess().dispatch().accept()
+    with frozen(at(2026, 3, 20)):
+        ext = svc.extension_request(w.c, actor=org.handler, working_days=5, reason="需调取交易所记录", plan="调取后答复")
+        svc.extension_decide(w.c, actor=org.office, extension_id=ext.pk, approve=True)
+    w.c.refresh_from_db()
+    assert w.c.due_at == at(2026, 4, 7, 17)  # five working days on, past the Qingming holiday
+
+
+def test_communicating_the_result_moves_the_due_time_to_the_callback_clock(org, walk):
+    w = walk(at(2026, 3, 2)).to_awaiting_callback()
+    w.c.refresh_from_db()
+    assert w.c.due_at == w.c.clocks.get(code="callback").due_at
+
+
+def test_a_closed_complaint_has_no_due_time(org, walk):
+    w = walk(at(2026, 3, 2)).to_awaiting_callback().callback()
+    w.c.refresh_from_db()
+    assert w.c.state == "closed" and w.c.due_at is None
+
+
+# ---- views, search, counting ----------------------------------------------------------
+
+
+def test_overdue_includes_a_clock_marked_breached_even_if_its_due_time_moved_on(org, walk):
+    w = walk(at(2026, 3, 2)).assess().dispatch().accept()
+    with frozen(at(2026, 3, 31, 9)):
+        assert svc.mark_breaches() == 1
+    # No service moves a breached clock's due time into the future today (a pause gives
+    # back only the paused time); a correction or an import could, and the case must
+    # stay on the overdue list because the breach is on record.
+    ComplaintClock.objects.filter(complaint=w.c, code="resolution").update(due_at=at(2026, 4, 30, 17))
+    Complaint.objects.filter(pk=w.c.pk).update(due_at=at(2026, 4, 30, 17))
+    when = at(2026, 4, 1, 10)
+    assert w.c.reference in refs(wl.in_view(org.office, wl.OVERDUE, moment(when), active_pack()))
+    assert w.c.reference not in refs(wl.in_view(org.office, wl.DUE_TODAY, moment(when), active_pack()))
+
+
+def test_search_condition_short_and_long_chinese_queries(org, walk):
+    wanted = walk(at(2026, 3, 2), cause="我昨天的委托一直未成交")
+    walk(at(2026, 3, 2), subject="服务", cause="排队时间长")
+    for q in ("委", "委托", "委托一直"):
+        assert refs(Complaint.objects.filter(wl.search_condition(q, staff=org.office))) == {wanted.c.reference}
+
+
+def test_a_short_query_matches_a_name_only_exactly(org, walk):
+    walk(at(2026, 3, 2), customer=svc.CustomerInput(name="王五", phone="13700000000"))
+    assert refs(Complaint.objects.filter(wl.search_condition("王五", staff=org.intake)))
+    assert not refs(Complaint.objects.filter(wl.search_condition("王", staff=org.intake)))
+
+
+def test_capped_count_stops_at_the_cap(org, walk):
+    for minute in range(5):
+        walk(at(2026, 3, 2, 9, minute))
+    assert wl.capped_count(Complaint.objects.all(), cap=3) == 4
+    assert wl.capped_count(Complaint.objects.all(), cap=10) == 5
+
+
+def test_page_of_knows_the_next_page_without_counting_everything(org, walk):
+    for minute in range(7):
+        walk(at(2026, 3, 2, 9, minute))
+    qs = wl.ordered(Complaint.objects.all(), "received")
+    first, last = wl.page_of(qs, 1, per_page=3), wl.page_of(qs, 3, per_page=3)
+    assert first.has_next and not first.has_previous and first.last == 3
+    assert not last.has_next and len(last.rows) == 1
+
+
+def test_date_filters_use_the_institutions_day(org, walk):
+    evening = walk(at(2026, 3, 2, 23, 30))  # 15:30 UTC: still 2 March in Shanghai
+    walk(at(2026, 3, 3, 0, 30))
+    qs = wl.apply_filters(Complaint.objects.all(), wl.Filters(received_from=date(2026, 3, 2),
+                                                              received_to=date(2026, 3, 2)),
+                          staff=org.office, tz=calendar_for(active_pack()).tz)
+    assert refs(qs) == {evening.c.reference}
+
+
+def test_unknown_view_or_sort_is_a_programming_error(org):
+    import pytest
+
+    with pytest.raises(ValueError, match="unknown worklist view"):
+        wl.in_view(org.office, "late", moment(at(2026, 3, 2)), active_pack())
+    with pytest.raises(ValueError, match="unknown sort"):
+        wl.ordered(Complaint.objects.all(), "severity")
+
+
+def test_default_views_by_role(org):
+    pack = active_pack()
+    assert [wl.default_view(getattr(org, who), pack) for who in
+            ("intake", "handler", "dept_head", "office", "cro", "callback", "auditor")] == [
+        "mine", "mine", "unit", "overdue", "approvals", "callback", "open"]
