@@ -9,7 +9,13 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from redress.complaints.errors import DomainError, InvalidTransition, NotPermitted, StaleComplaint, ValidationFailed
+from redress.complaints.errors import (
+    DomainError,
+    InvalidTransition,
+    NotPermitted,
+    StaleComplaint,
+    ValidationFailed,
+)
 from redress.web import labels as words
 from redress.web.complaint.actions import labels
 
@@ -20,11 +26,14 @@ def stale_message(err: StaleComplaint) -> str:
         "expected": err.expected, "actual": err.actual}
 
 
-def transition_message(err: InvalidTransition) -> str:
+def transition_message(err: InvalidTransition, *, name_allowed: bool = True) -> str:
+    """`name_allowed=False` where the allowed actions are shown as buttons anyway."""
+    parts = {"state": words.STATES.get(err.state, err.state), "action": labels.action_label(err.action)}
+    if not name_allowed:
+        return _("This complaint is now “%(state)s”, so “%(action)s” is not possible.") % parts
     allowed = [labels.action_label(a) for a in err.allowed if a in labels.SHOWN]
     return _("This complaint is now “%(state)s”, so “%(action)s” is not possible. Allowed now: %(allowed)s.") % {
-        "state": words.STATES.get(err.state, err.state), "action": labels.action_label(err.action),
-        "allowed": "、".join(allowed) if allowed else _("nothing (the case is finished)")}
+        **parts, "allowed": "、".join(allowed) if allowed else _("nothing (the case is finished)")}
 
 
 def explain(err: DomainError) -> str:

@@ -25,7 +25,7 @@ from redress.web.access import staff_view
 from redress.web.complaint.actions import phrases
 from redress.web.complaint.actions.labels import action_label
 from redress.web.complaint.actions.mirror import Who
-from redress.web.complaint.actions.refusals import explain
+from redress.web.complaint.actions.refusals import explain, transition_message
 from redress.web.complaint.actions.registry import available_actions
 from redress.web.complaint.actions.table import SPECS, ActionSpec
 
@@ -64,7 +64,9 @@ class ActionView(View):
         if State(complaint.state) not in TRANSITIONS[code][0]:
             refusal = InvalidTransition(action=code.value, state=complaint.state,
                                         allowed=[a.value for a in allowed_actions(complaint.state)])
-            return self.draw(request, complaint, code, spec, None, refusal=explain(refusal), status=409)
+            others = available_actions(request.user, complaint)
+            return self.draw(request, complaint, code, spec, None, status=409, others=others,
+                             refusal=transition_message(refusal, name_allowed=not others))
         form = spec.form(complaint=complaint, staff=request.user, pack=self.pack, auto_id=f"{code}-%s")
         return self.draw(request, complaint, code, spec, form)
 
@@ -107,13 +109,14 @@ class ActionView(View):
             return response
         return redirect(url)
 
-    def draw(self, request, complaint, code, spec, form, *, refusal="", stale=False, status=200) -> HttpResponse:
+    def draw(self, request, complaint, code, spec, form, *, refusal="", stale=False, status=200,
+             others=()) -> HttpResponse:
         who = Who(request.user, complaint, self.pack)
         context = {
             "complaint": complaint, "code": code.value, "label": action_label(code), "spec": spec, "form": form,
             "refusal": refusal, "stale": stale, "plausible": spec.may(who),
             "aside": spec.aside(complaint, self.pack) if spec.aside and form is not None else {},
-            "others": [] if form is not None else available_actions(request.user, complaint),
+            "others": others,
         }
         if form is not None and getattr(form, "checks_phrases", False) and form.warned is not None:
             body = form.data.get("body", "")

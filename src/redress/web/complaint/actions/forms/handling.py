@@ -144,7 +144,7 @@ RemedyFormSet = forms.formset_factory(RemedyForm, extra=3, max_num=10)
 class ProposeForm(ActionForm):
     summary = line(_("Resolution in one line"))
     facts = text(_("Facts found"), rows=5)
-    responsibility = choice(_("Responsibility"), labels.choices(labels.RESPONSIBILITY))
+    responsibility = choice(_("Responsibility"), [("", _("— choose —")), *labels.choices(labels.RESPONSIBILITY)])
     legal_basis = text(_("Legal or contractual basis"), required=False, rows=3)
     compensation = forms.DecimalField(label=_("Compensation (CNY)"), required=False, min_value=0, max_digits=16,
                                       decimal_places=2,

@@ -75,6 +75,9 @@ class ArchiveForm(ActionForm):
 
     def setup(self):
         self.initial.setdefault("root_cause", self.complaint.root_cause)
+        # Closed cases need one to be archived (004 §7(六)); others are complete as they are.
+        self.fields["root_cause"].required = not self.complaint.root_cause and self.complaint.state in (
+            "closed", "deemed_closed")
 
 
 class RecomplainForm(ActionForm):
