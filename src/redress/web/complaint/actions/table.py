@@ -74,8 +74,9 @@ SPECS: dict[Action, ActionSpec] = {
     A.WITHDRAW: ActionSpec(handling.ReasonForm, svc.complaint_withdraw, lambda w: w.owns() or w.has(OFFICE),
                            danger=True),
     A.ARCHIVE: ActionSpec(outcome.ArchiveForm, svc.complaint_archive, roles(OFFICE), aside=asides.archive),
-    A.RECOMPLAIN: ActionSpec(outcome.RecomplainForm, svc.complaint_recomplain, roles("intake", "callback", OFFICE),
-                             versioned=False),
+    # The service names the callback desk too, but the new complaint it takes down needs
+    # an intake role (services.intake.complaint_receive), so only those are offered.
+    A.RECOMPLAIN: ActionSpec(outcome.RecomplainForm, svc.complaint_recomplain, roles(*INTAKE), versioned=False),
     A.LINK: ActionSpec(outcome.LinkForm, svc.complaint_link, roles("intake", "handler", "dept_head", OFFICE),
                        versioned=False),
     A.ESCALATE: ActionSpec(people.EscalateForm, svc.complaint_escalate, Who.works_on),
