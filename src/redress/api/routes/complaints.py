@@ -75,18 +75,11 @@ def create_complaint(request: HttpRequest, payload: ComplaintIn,
 def list_complaints(request: HttpRequest, filters: Query[ComplaintFilters]):
     qs = visible_complaints(request.auth.staff)
     f = filters
-    if f.state:
-        qs = qs.filter(state=f.state)
-    if f.category:
-        qs = qs.filter(category=f.category)
-    if f.channel:
-        qs = qs.filter(channel=f.channel)
-    if f.received_from:
-        qs = qs.filter(received_at__gte=f.received_from)
-    if f.received_to:
-        qs = qs.filter(received_at__lt=f.received_to)
-    if f.updated_since:
-        qs = qs.filter(updated_at__gte=f.updated_since)
+    lookups_by_filter = {"state": "state", "category": "category", "channel": "channel",
+                         "received_from": "received_at__gte", "received_to": "received_at__lt",
+                         "updated_since": "updated_at__gte"}
+    given = {lookup: getattr(f, name) for name, lookup in lookups_by_filter.items() if getattr(f, name)}
+    qs = qs.filter(**given)
     total = qs.order_by().values("pk")[:TOTAL_CAP + 1].count()
     ordering = ("updated_at", "pk") if f.order == "updated" else ("-received_at", "-pk")
     items = list(qs.order_by(*ordering)[f.offset:f.offset + f.limit])

@@ -12,8 +12,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
+from redress.api.fields import Code, Id, Reference, Str, Text, Username, Version
 from redress.api.schemas.base import In
-from redress.api.types import Code, Id, Reference, Str, Text, Username, Version
 
 Amount = Annotated[Decimal, Field(ge=0, max_digits=16, decimal_places=2)]
 Severity = Literal["low", "medium", "high", "major"]

@@ -8,8 +8,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
+from redress.api.fields import Code, Str, Text, Timestamp, Username
 from redress.api.schemas.base import In, Out
-from redress.api.types import Code, Str, Text, Timestamp, Username
 from redress.complaints.lifecycle import State
 
 Amount = Annotated[Decimal, Field(ge=0, max_digits=16, decimal_places=2)]

@@ -1,4 +1,5 @@
-"""Constrained field types for the API's schemas.
+"""Constrained field types for the API's schemas (not named types.py: that would shadow the
+standard library module when tools run inside this folder).
 
 Every string is capped at its database column's length and refuses NUL characters:
 PostgreSQL cannot store NUL in text and would raise a DataError (a 500) instead of a
