@@ -21,14 +21,17 @@ from redress.policy.schema import Stage
 
 
 def complaint_recomplain(original: Complaint | int, *, actor: Staff, cause: str, request: str = "",
-                         channel: str | None = None, via: str = "web") -> Complaint:
+                         channel: str | None = None, via: str = "web",
+                         expected_version: int | None = None) -> Complaint:
     """The customer does not accept the outcome: a new complaint, linked to the original
     (the original 处理单 attached), goes to the responsible or a higher department.
     An original still awaiting callback or in follow-up is closed as not satisfied."""
     if not cause.strip():
         raise ValidationFailed("cause", _("say what the customer does not accept"))
-    with acting_on(original, Action.RECOMPLAIN, actor=actor, via=via) as step:
-        require_role(step, ["intake", "callback", "complaints_office"], _("taking a re-complaint"))
+    with acting_on(original, Action.RECOMPLAIN, actor=actor, via=via, expected_version=expected_version) as step:
+        # The new complaint is taken down like any other (首问负责制), so by an intake role;
+        # a callback agent who hears the customer is not satisfied records that instead.
+        require_role(step, ["intake", "complaints_office"], _("taking a re-complaint"))
         o = step.complaint
         ensure_may_accept_or_handle(actor, o)
         cust = o.customer
@@ -54,10 +57,11 @@ def complaint_recomplain(original: Complaint | int, *, actor: Staff, cause: str,
     return Complaint.objects.get(pk=new.pk)
 
 
-def complaint_link(complaint: Complaint | int, *, actor: Staff, other: Complaint, kind: str, via: str = "web") -> ComplaintLink:
+def complaint_link(complaint: Complaint | int, *, actor: Staff, other: Complaint, kind: str, via: str = "web",
+                   expected_version: int | None = None) -> ComplaintLink:
     if kind not in (ComplaintLink.Kind.DUPLICATE, ComplaintLink.Kind.RELATED):
         raise ValidationFailed("kind", _("must be duplicate or related (re-complaints link themselves)"))
-    with acting_on(complaint, Action.LINK, actor=actor, via=via) as step:
+    with acting_on(complaint, Action.LINK, actor=actor, via=via, expected_version=expected_version) as step:
         require_role(step, ["intake", "handler", "dept_head", "complaints_office"], _("linking complaints"))
         if other.pk == step.complaint.pk:
             raise ValidationFailed("other", _("a complaint cannot be linked to itself"))

@@ -23,9 +23,6 @@ class ActionSpec:
     service: Callable
     may: Callable[[Who], bool]
     aside: Callable | None = None  # (complaint, pack) -> context for the aside partial
-    # complaint_link and complaint_recomplain take no expected_version: the view checks
-    # the version itself just before calling them.
-    versioned: bool = True
     danger: bool = False  # ends or turns the case back: the button says so
 
     @property
@@ -74,11 +71,8 @@ SPECS: dict[Action, ActionSpec] = {
     A.WITHDRAW: ActionSpec(handling.ReasonForm, svc.complaint_withdraw, lambda w: w.owns() or w.has(OFFICE),
                            danger=True),
     A.ARCHIVE: ActionSpec(outcome.ArchiveForm, svc.complaint_archive, roles(OFFICE), aside=asides.archive),
-    # The service names the callback desk too, but the new complaint it takes down needs
-    # an intake role (services.intake.complaint_receive), so only those are offered.
-    A.RECOMPLAIN: ActionSpec(outcome.RecomplainForm, svc.complaint_recomplain, roles(*INTAKE), versioned=False),
-    A.LINK: ActionSpec(outcome.LinkForm, svc.complaint_link, roles("intake", "handler", "dept_head", OFFICE),
-                       versioned=False),
+    A.RECOMPLAIN: ActionSpec(outcome.RecomplainForm, svc.complaint_recomplain, roles(*INTAKE)),
+    A.LINK: ActionSpec(outcome.LinkForm, svc.complaint_link, roles("intake", "handler", "dept_head", OFFICE)),
     A.ESCALATE: ActionSpec(people.EscalateForm, svc.complaint_escalate, Who.works_on),
     A.REQUEST_EXTENSION: ActionSpec(timing.ExtensionRequestForm, svc.extension_request, Who.may_request_extension,
                                     aside=asides.extension),

@@ -89,13 +89,8 @@ class ActionView(View):
         return self.draw(request, complaint, code, spec, form, refusal=refusal, stale=stale)
 
     def perform(self, request, complaint: Complaint, spec: ActionSpec, form):
-        version = form.cleaned_data["version"]
-        kwargs = form.service_kwargs()
-        if spec.versioned:
-            kwargs["expected_version"] = version
-        elif complaint.version != version:
-            raise StaleComplaint(expected=version, actual=complaint.version)
-        return spec.service(complaint, actor=request.user, via="web", **kwargs)
+        return spec.service(complaint, actor=request.user, via="web",
+                            expected_version=form.cleaned_data["version"], **form.service_kwargs())
 
     def done(self, request, complaint: Complaint, code: Action, result) -> HttpResponse:
         # A re-complaint is a new complaint: that is where the person goes next.
