@@ -19,7 +19,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncDate, TruncWeek
 
 from redress.complaints.lifecycle import OPEN, State
-from redress.complaints.models import Assignment, ComplaintClock, Proposal, Staff
+from redress.complaints.models import Assignment, Complaint, ComplaintClock, Proposal, Staff
 from redress.complaints.selectors.scope import scope_filter, visible_complaints
 from redress.complaints.timesource import now as current_time
 from redress.policy.loader import active_pack
@@ -55,11 +55,14 @@ class OpenWork:
 
 def open_work(staff: Staff) -> OpenWork:
     mine = visible_complaints(staff).filter(state__in=_OPEN_STATES)
-    work_orders = (Assignment.objects.filter(handler=staff).exclude(status=Assignment.Status.RETURNED)
-                   .values("complaint_id"))
+    # A UNION of two index lookups ((handler, state) and the work orders' handler)
+    # rather than an OR across a join, which PostgreSQL can only answer by a scan.
+    handled = (Complaint.objects.filter(handler=staff, state__in=_OPEN_STATES).values("pk")
+               .union(Assignment.objects.filter(handler=staff).exclude(status=Assignment.Status.RETURNED)
+                      .values("complaint_id")))
     return OpenWork(
         owned=mine.filter(owner=staff),
-        assigned=mine.filter(Q(handler=staff) | Q(pk__in=work_orders)),
+        assigned=mine.filter(pk__in=handled),
         approvals=mine.filter(state=State.PROPOSED, pk__in=_proposals_awaiting(staff).values("complaint_id")),
     )
 
@@ -101,8 +104,18 @@ def _scoped_clocks(staff: Staff) -> QuerySet:
 
 def deadline_counts(staff: Staff, at: datetime | None = None) -> dict[str, int]:
     """Complaints in scope with a running clock already past due (`overdue`), and with
-    one due later today (`due_today`), on the index (status, due_at)."""
+    one due later today (`due_today`), on the index (status, due_at). Cached per scope
+    for a minute like the charts: the worklists give the exact, live list."""
     at = at or current_time()
+    key = f"redress:stats:deadlines:{_scope_key(staff)}:{at:%Y-%m-%dT%H:%M}"
+    counts = cache.get(key)
+    if counts is None:
+        counts = _deadline_counts(staff, at)
+        cache.set(key, counts, CHART_CACHE_SECONDS)
+    return counts
+
+
+def _deadline_counts(staff: Staff, at: datetime) -> dict[str, int]:
     _, tomorrow = day_bounds(at)
     counts = (_scoped_clocks(staff)
               .filter(status=ComplaintClock.Status.RUNNING, due_at__lt=tomorrow)
