@@ -1,0 +1,192 @@
+"""The staff workbench in a real browser: Debian's Chromium driven by Playwright against
+pytest-django's live server, in both languages.
+
+One browser for all the tests in this folder and a fresh context (its own cookies) for
+each person who signs in. People sign in through the real /login/ form, choosing the
+language with the page's own switch. Screenshots go to test-artifacts/browser/ for a
+person to look at.
+
+Playwright's sync API keeps an asyncio loop running in the test's thread for as long
+as the browser is open, and Django refuses database work in a thread with a running
+loop. The tests set up cases with the services while the browser is open, so
+DJANGO_ALLOW_ASYNC_UNSAFE is set before the browser starts and put back after it
+closes (nothing async touches the database). The browser lives for this package only
+(scope="package"): a loop left running after it would break the tests that follow,
+the portal's own browser tests among them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from redress.complaints import ledger_guard
+from tests.browser import words
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
+PASSWORD = "x" * 12  # the cast's password (tests/conftest.py)
+LANGUAGES = ["zh-hans", "en"]
+# A browser set up in China: Chinese comes from its Accept-Language, English from the
+# page's language switch (a cookie from then on).
+BROWSER_LOCALE = "zh-CN"
+
+
+def _playwright():
+    """Playwright's sync API, or a failure that says what to install: these tests must
+    never pass by being skipped."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Debian's Chromium is not at {CHROMIUM}: install it with `apt-get install chromium` "
+                    "(the browser tests never download one).", pytrace=False)
+    try:
+        from playwright import sync_api
+    except ImportError:
+        pytest.fail("The playwright package is missing from the virtualenv: `pip install playwright` "
+                    "(its browser download is not needed; Debian's Chromium is used).", pytrace=False)
+    return sync_api
+
+
+@pytest.fixture(scope="package")
+def browser():
+    sync_api = _playwright()
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    try:
+        with sync_api.sync_playwright() as p:
+            chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+            yield chromium
+            chromium.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture(scope="package")
+def _guard_put_back(django_db_blocker):
+    """After this package's last flush the ledger guard goes back for the tests after it."""
+    yield
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        ledger_guard.install(cursor, connection.vendor)
+
+
+@pytest.fixture
+def _guard_lifted_for_flush(_guard_put_back, transactional_db):
+    """A live-server test ends by emptying every table, which the append-only ledger
+    refuses (DESIGN rule 2): the guard is on while the test runs and lifted for the flush
+    (pytest-django flushes after every fixture of the test has been torn down)."""
+    with connection.cursor() as cursor:
+        ledger_guard.install(cursor, connection.vendor)
+    yield
+    with connection.cursor() as cursor:
+        ledger_guard.remove(cursor, connection.vendor)
+
+
+@pytest.fixture(params=LANGUAGES, ids=["zh", "en"])
+def lang(request) -> str:
+    return request.param
+
+
+@dataclass
+class Desk:
+    """One person's browser window, signed in, in one language."""
+
+    page: object
+    who: str
+    lang: str
+    test: str
+    dialogs: list[str] = field(default_factory=list)
+
+    @property
+    def w(self) -> words.Words:
+        return words.WORDS[self.lang]
+
+    def shot(self, step: str) -> None:
+        # From the top: a full-page shot of a scrolled page draws the sticky bar mid-page.
+        self.page.evaluate("window.scrollTo(0, 0)")
+        self.page.screenshot(path=str(SHOTS / f"{self.test}-{self.lang}-{step}.png"), full_page=True)
+
+    def open_complaint(self, reference: str) -> None:
+        self.page.goto(f"/complaints/{reference}/")
+        self.expect(self.page.locator("#complaint")).to_have_attribute("data-reference", reference)
+
+    def state_chip(self):
+        return self.page.locator(".case-ref .chip.state")
+
+    def expect_state(self, state: str) -> None:
+        self.expect(self.state_chip()).to_have_text(self.w.states[state])
+
+    def timeline_event(self, event_type: int):
+        return self.page.locator(f"#timeline li.ev-{int(event_type)}")
+
+    def expect_event(self, event_type: int, *fragments: str) -> None:
+        """The timeline shows the event once, in a sentence holding each fragment."""
+        entry = self.timeline_event(event_type)
+        self.expect(entry).to_have_count(1)
+        for fragment in fragments:
+            self.expect(entry.locator(".sentence")).to_contain_text(fragment)
+
+    def act(self, action: str):
+        """Open an action's form in place from the actions panel (htmx) and return it."""
+        actions = self.page.locator("#actions")
+        actions.get_by_role("link", name=self.w.actions[action], exact=True).click()
+        form = self.page.locator(f"#action-form #act-{action}")
+        self.expect(form.get_by_role("heading", name=self.w.actions[action])).to_be_visible()
+        return form
+
+    def submit(self, form, *, state: str) -> None:
+        """Send an action form and wait for the complaint page to show the new state."""
+        form.locator("button[type=submit]").click()
+        self.expect_state(state)
+
+    @property
+    def expect(self) -> Callable:
+        from playwright.sync_api import expect
+
+        return expect
+
+
+@pytest.fixture
+def desk(browser, live_server, org, lang, request, _guard_lifted_for_flush):
+    """desk("handler") -> a new browser context in which org.handler has signed in
+    through /login/, in the test's language."""
+    contexts = []
+    test = re.sub(r"^test_", "", request.node.originalname)
+
+    def sign_in(who: str, *, language: str | None = None) -> Desk:
+        language = language or lang
+        context = browser.new_context(locale=BROWSER_LOCALE, base_url=live_server.url,
+                                      viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        page = context.new_page()
+        d = Desk(page=page, who=who, lang=language, test=test)
+        page.on("dialog", lambda dialog: (d.dialogs.append(dialog.message), dialog.dismiss()))
+        page.goto("/login/")
+        d.expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
+        if language != "zh-hans":
+            page.locator("form.langswitch").get_by_role("button", name="English").click()
+            d.expect(page.locator("html")).to_have_attribute("lang", language)
+        page.get_by_label(d.w.username).fill(getattr(org, who).username)
+        page.get_by_label(d.w.password).fill(PASSWORD)
+        page.get_by_role("button", name=d.w.sign_in, exact=True).click()
+        # nav.mainnav, not its accessible name: "Main" has no Chinese yet (see the report)
+        d.expect(page.locator("nav.mainnav")).to_be_visible()
+        d.expect(page.locator(".usermenu .who")).to_contain_text(getattr(org, who).username)
+        return d
+
+    yield sign_in
+    for context in contexts:
+        context.close()
+
+
