@@ -40,6 +40,7 @@ def test_customer_submits_and_gets_reference_and_access_code(org, customer, subm
 def test_access_code_is_shown_only_once(org, customer, submit):
     phone = customer()
     reference, code = submit(phone)
+    assert "no-store" in phone.get("/portal/status/" + reference + "/")["Cache-Control"]
     again = phone.get("/portal/submitted/")
     assert again.status_code == 302 and code not in again.content.decode()
 

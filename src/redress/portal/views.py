@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from redress.complaints.errors import DomainError, InvalidTransition, NotPermitted, ValidationFailed
@@ -84,7 +85,7 @@ def _complaint_input(data: dict) -> ComplaintInput:
 
 @require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest) -> HttpResponse:
-    form = ComplaintForm(request.POST or None, request.FILES or None)
+    form = ComplaintForm(request.POST, request.FILES) if request.method == "POST" else ComplaintForm()
     if request.method == "POST":
         if throttle.exceeded("submit", request):
             return too_many(request)
@@ -107,13 +108,12 @@ def submit(request: HttpRequest) -> HttpResponse:
                   status=400 if form.is_bound else 200)
 
 
+@never_cache  # the code must not come back from a cache or the back button
 def submitted(request: HttpRequest) -> HttpResponse:
     new = request.session.pop(NEW_KEY, None)
     if new is None:  # shown once: a reload does not show the code again
         return redirect("portal:lookup")
-    response = render(request, "portal/submitted.html", new)
-    response["Cache-Control"] = "no-store"
-    return response
+    return render(request, "portal/submitted.html", new)
 
 
 @require_http_methods(["GET", "POST"])
@@ -154,6 +154,7 @@ def _status_page(request: HttpRequest, complaint: Complaint, *, info_form=None, 
     }, status=status_code)
 
 
+@never_cache  # a shared phone's back button must not show it after "leave"
 def status_page(request: HttpRequest, reference: str) -> HttpResponse:
     complaint = _unlocked(request, reference)
     if complaint is None:
