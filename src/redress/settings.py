@@ -143,7 +143,11 @@ USE_I18N = True
 USE_TZ = True
 # Every `locale` folder in the package: the shared one and one per area or app, so
 # areas translate their own strings without editing one shared catalogue.
-LOCALE_PATHS = [_PACKAGE / "locale"] + sorted(p for p in _PACKAGE.glob("*/**/locale") if p.is_dir())
+# The workbench's shared words (states, roles, navigation) come first: where two
+# catalogues translate the same English string, the earlier one wins.
+_SHARED_LOCALES = [_PACKAGE / "locale", _PACKAGE / "web" / "locale"]
+LOCALE_PATHS = _SHARED_LOCALES + sorted(p for p in _PACKAGE.glob("*/**/locale")
+                                        if p.is_dir() and p not in _SHARED_LOCALES)
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
@@ -187,6 +191,10 @@ REDRESS_POLICY = env("REDRESS_POLICY", "cn-securities")
 
 # Evidence limits (bytes and MIME types); the policy may tighten them.
 REDRESS_MAX_ATTACHMENT_BYTES = envint("REDRESS_MAX_ATTACHMENT_BYTES", str(20 * 1024 * 1024))
+
+# Behind a reverse proxy the portal rate-limits by the last X-Forwarded-For address
+# (the one the proxy added); otherwise every customer would share the proxy's address.
+REDRESS_PORTAL_BEHIND_PROXY = envbool("REDRESS_PORTAL_BEHIND_PROXY", "false")
 
 EMAIL_BACKEND = env("REDRESS_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 

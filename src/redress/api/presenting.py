@@ -15,7 +15,9 @@ from redress.policy.loader import active_pack
 
 # Actions that are not called through /actions/: evidence has its own endpoint, and
 # breaches are marked by the sweep only.
-NOT_ACTIONS = frozenset({"add_evidence", "mark_breach"})
+# Evidence has its own endpoint, breaches are marked by the sweep, and only the
+# customer rates an outcome (through the portal).
+NOT_ACTIONS = frozenset({"add_evidence", "mark_breach", "rate_outcome"})
 
 
 def _unit(unit: OrgUnit | None) -> dict | None:

@@ -85,12 +85,12 @@ def message_send(complaint: Complaint | int, *, actor: Staff, kind: str, body: s
 
 
 def customer_message_receive(complaint: Complaint | int, *, body: str, channel: str, via: str = "portal",
-                             actor: Staff | None = None) -> Communication:
+                             actor: Staff | None = None, expected_version: int | None = None) -> Communication:
     """A message from the complainant (portal, email, or typed in by staff from a call).
     Clocks paused waiting for the customer start again."""
     if not body.strip():
         raise ValidationFailed("body", _("may not be empty"))
-    with acting_on(complaint, Action.SEND_MESSAGE, actor=actor, via=via) as step:
+    with acting_on(complaint, Action.SEND_MESSAGE, actor=actor, via=via, expected_version=expected_version) as step:
         step.role = "customer" if actor is None else (sorted(actor.role_set()) or ["staff"])[0]
         message = Communication.objects.create(complaint=step.complaint, direction=Communication.Direction.INBOUND,
                                                kind=Communication.Kind.CUSTOMER_MESSAGE, channel=channel, body=body,
