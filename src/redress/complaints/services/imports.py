@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -40,7 +41,7 @@ from redress.complaints.services.intake import (
     _validate,
     raise_triggers,
 )
-from redress.complaints.services.timing import calendar_for, reach_stage
+from redress.complaints.services.timing import reach_stage
 from redress.complaints.timesource import now as current_time
 from redress.policy.loader import active_pack
 from redress.policy.schema import Pack, Stage
@@ -120,7 +121,8 @@ def complaint_import(*, actor: Staff, data: ImportInput, via: str = "import") ->
     flags = triggers.detect(pack, d.subject, d.cause, d.request)
     with transaction.atomic():
         complaint = Complaint.objects.create(
-            reference=next_reference(pack.reference_prefix, received_at.astimezone(calendar_for(pack).tz).year),
+            # The year in the institution's time zone (no calendar needed, so no query for it).
+            reference=next_reference(pack.reference_prefix, received_at.astimezone(ZoneInfo(pack.calendar.timezone)).year),
             kind=d.kind, state=state, policy_code=pack.code, language=d.customer.language or "zh-hans",
             customer=_customer(d.customer, now), channel=d.channel, received_at=received_at,
             registered_at=None if state == State.RECEIVED else received_at,
