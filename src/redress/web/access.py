@@ -9,6 +9,9 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+
+from redress.web.labels import ROLES
 
 # Roles that work on complaints and may open any complaint page. Others (auditor,
 # compliance, audit, senior management) read everything but change only what their
@@ -31,7 +34,8 @@ def staff_view(*roles: str) -> Callable:
         @wraps(view)
         def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             if not (roles_of(request) & set(allowed)) and not request.user.is_superuser:
-                raise PermissionDenied("your roles do not include " + " / ".join(allowed))
+                names = " / ".join(str(ROLES.get(role, role)) for role in allowed)
+                raise PermissionDenied(_("This needs one of the roles: %(roles)s.") % {"roles": names})
             return view(request, *args, **kwargs)
 
         return wrapped
