@@ -14,3 +14,11 @@ def yuexiu_handler(org) -> Staff:
                                       display_name="越秀经办")
     StaffRole.objects.create(staff=staff, role="handler")
     return staff
+
+
+@pytest.fixture(autouse=True)
+def _fresh_tab_counts():
+    """The tab counts are cached a minute per person; each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -49,6 +49,7 @@ DUE_SOON_DAYS = 3  # "due soon": within this many working days
 COUNT_CAP = 1000  # counts beyond this read "1,000+"
 CUSTOMER_MATCHES = 200  # at most this many customers matched by a search
 MIN_TRIGRAM = 3  # pg_trgm indexes help from three characters on
+APPROVALS_CAP = 5000  # waiting decisions read at most (a backlog that size is its own alarm)
 REFERENCE_SHAPE = re.compile(r"^[A-Za-z]{2,6}-\d{4}-\d{1,8}$")
 
 OPEN_STATES = sorted(s.value for s in OPEN)
@@ -192,16 +193,18 @@ def _awaiting_decision_by(staff: Staff, pack: Pack) -> Q:
     role_q = Q()
     for role in sorted(roles):
         role_q |= Q(roles_text__contains=f'"{role}"')
-    proposals = (Proposal.objects.filter(status=Proposal.Status.PENDING).exclude(proposed_by=staff)
-                 .annotate(roles_text=text).filter(role_q))
+    proposals = (Proposal.objects.filter(status=Proposal.Status.PENDING, complaint__state=State.PROPOSED)
+                 .exclude(proposed_by=staff).annotate(roles_text=text).filter(role_q))
     if roles == {"dept_head"}:
         # A department head decides only for their own unit (services.resolution_decide).
         proposals = proposals.filter(complaint__responsible_unit_id=staff.unit_id)
-    q = Q(pk__in=proposals.values("complaint_id"), state=State.PROPOSED)
+    ids = list(proposals.values_list("complaint_id", flat=True)[:APPROVALS_CAP])
     if pack.extension and roles & {str(r) for r in pack.extension.approver_roles}:
         extensions = Extension.objects.filter(status=Extension.Status.REQUESTED).exclude(requested_by=staff)
-        q |= Q(pk__in=extensions.values("complaint_id"))
-    return q
+        ids += extensions.values_list("complaint_id", flat=True)[:APPROVALS_CAP]
+    # Work waiting for a decision is a small set read through partial indexes; handing
+    # it over as ids keeps the outer query an index lookup instead of an OR of subqueries.
+    return Q(pk__in=ids)
 
 
 # ---- filters, search, order ----------------------------------------------------------
