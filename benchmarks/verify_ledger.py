@@ -30,7 +30,9 @@ import time
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
+
+from seeding import guard, insert, reset_postgres, reset_sequences
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -114,36 +116,6 @@ def prepare_environment(args, tmp: str) -> str:
     return url
 
 
-def guard(name: str, force: bool) -> None:
-    if "bench" not in name.lower() and not force:
-        sys.exit(
-            f"refusing to wipe database {name!r}: its name does not contain 'bench' "
-            "(pass --force-reset if you really mean it)"
-        )
-
-
-def reset_postgres(parts, force: bool) -> None:
-    import psycopg
-    from psycopg import sql
-
-    dbname = parts.path.lstrip("/")
-    if not dbname:
-        sys.exit("REDRESS_DATABASE_URL names no database")
-    guard(dbname, force)
-    admin_url = urlunsplit(("postgresql", parts.netloc, "/postgres", parts.query, ""))
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [dbname]).fetchone():
-            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(dbname)))
-            print(f"created database {dbname}")
-            return
-    target_url = urlunsplit(("postgresql", parts.netloc, "/" + dbname, parts.query, ""))
-    with psycopg.connect(target_url, autocommit=True) as conn:
-        # Drops the ledger's append-only triggers and function with the tables.
-        conn.execute("DROP SCHEMA IF EXISTS public CASCADE")
-        conn.execute("CREATE SCHEMA public")
-    print(f"reset database {dbname} (schema public dropped and recreated)")
-
-
 # ---- seeding ----------------------------------------------------------------------
 
 
@@ -156,7 +128,6 @@ def seed(args) -> tuple[int, int, float]:
     the per-row overhead of `bulk_create` (about 6,000 rows/s here) is skipped.
     """
     from django.contrib.auth.hashers import make_password
-    from django.core.management.color import no_style
     from django.db import connection, transaction
 
     from redress.complaints import ledger
@@ -292,28 +263,8 @@ def seed(args) -> tuple[int, int, float]:
     if sys.stdout.isatty():
         print()
 
-    with connection.cursor() as cur:
-        for statement in connection.ops.sequence_reset_sql(no_style(), [Complaint]):
-            cur.execute(statement)
+    reset_sequences(connection, [Complaint])
     return done, n_complaints, time.perf_counter() - t0
-
-
-def insert(connection, model, columns: list[str], rows: list) -> None:
-    """Insert prepared rows in one transaction: COPY on PostgreSQL (executemany there
-    costs a round trip per row), executemany on SQLite."""
-    from django.db import transaction
-
-    q = connection.ops.quote_name
-    table, cols = q(model._meta.db_table), ", ".join(q(c) for c in columns)
-    with transaction.atomic(), connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            with cur.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            cur.executemany(
-                f"INSERT INTO {table} ({cols}) VALUES ({', '.join(['%s'] * len(columns))})", rows
-            )
 
 
 # ---- main ---------------------------------------------------------------------------
