@@ -142,6 +142,9 @@ class Desk:
         actions.get_by_role("link", name=self.w.actions[action], exact=True).click()
         form = self.page.locator(f"#action-form #act-{action}")
         self.expect(form.get_by_role("heading", name=self.w.actions[action])).to_be_visible()
+        # htmx wires the new form's own hx- attributes when the swap settles, a moment after
+        # the form appears; typing before that would go unheard by the phrase check.
+        self.expect(self.page.locator("#action-form")).not_to_have_class(re.compile(r"\bhtmx-settling\b"))
         return form
 
     def submit(self, form, *, state: str) -> None:

@@ -37,11 +37,11 @@ ZH = Words(
     username="用户名",
     password="密码",
     sign_in="登录",
-    new_complaint="新投诉",
+    new_complaint="登记投诉",
     states={
-        "registered": "已登记", "assessed": "已评估", "dispatched": "已转办", "investigating": "调查处理中",
-        "proposed": "处理方案待审批", "approved": "处理方案已批准", "remedy_pending": "待落实补救",
-        "awaiting_callback": "待回访", "follow_up": "持续跟进", "closed": "已办结", "archived": "已归档",
+        "registered": "已登记", "assessed": "已评估", "dispatched": "已派单", "investigating": "调查处理中",
+        "proposed": "方案待审批", "approved": "方案已审批", "remedy_pending": "待执行处理措施",
+        "awaiting_callback": "待回访", "follow_up": "跟进中", "closed": "已办结", "archived": "已归档",
     },
     actions={
         "assess": "评估分类", "dispatch": "派发处理单", "accept_assignment": "接收处理单",
@@ -58,13 +58,13 @@ ZH = Words(
     linked="关联投诉",
     recomplaint_of="再投诉,原案",
     recomplained_in="已再投诉,新案",
-    forbidden_warning="禁用语",
+    forbidden_warning="禁止使用的用语",
     live_warning="文本中含有禁用语",
     send_as_confirmed="确认后发送",
     send_with="确认保留「%s」并发送",
     extension_rule="001 第二十二条",
     extension_too_late="工作日",
-    not_allowed_notice="您的角色",
+    not_allowed_notice="按您的角色",
     handled_no_callback="001 第二十三条",
 )
 
