@@ -47,3 +47,23 @@ def test_callback_agent_sees_complaints_awaiting_callback_only(org, walk):
 def test_scope_does_not_repeat_a_complaint_with_several_assignments(org, walk):
     w = walk().assess().dispatch()
     assert visible_complaints(org.dept_head).filter(pk=w.c.pk).count() == 1
+
+
+def test_the_union_of_index_lookups_sees_exactly_what_the_scope_rule_says(org, walk):
+    """visible_ids (fast, for lists) and scope_filter (the rule, for one case) agree for
+    everyone in the cast, at every stage of a case."""
+    from django.db.models import Q
+
+    from redress.complaints.models import Complaint
+    from redress.complaints.selectors.scope import scope_filter
+
+    walk()
+    walk().assess().dispatch()
+    walk().assess().dispatch().accept()
+    walk().to_awaiting_callback()
+    for person in vars(org).values():
+        if not isinstance(person, type(org.handler)):
+            continue
+        rule = scope_filter(person)
+        expected = set(Complaint.objects.filter(rule if rule is not None else Q()).values_list("pk", flat=True))
+        assert set(visible_complaints(person).values_list("pk", flat=True)) == expected, person.username
