@@ -2,7 +2,8 @@
 
 import pytest
 
-from redress.complaints import ledger, services as svc
+from redress.complaints import ledger
+from redress.complaints import services as svc
 from redress.complaints.errors import NotPermitted, ValidationFailed
 from redress.complaints.models import Event
 from redress.complaints.selectors.personal import mask_digits, mask_email, mask_name, masked
