@@ -7,6 +7,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.cache import cache
 from django.utils import translation
 
 from redress.complaints import services as svc
@@ -26,6 +27,14 @@ def _english_outside_requests():
     tests read them in English; a request from a zh-hans client switches its thread."""
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Pages cache figures per scope for a minute; ids repeat across tests on SQLite."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)
