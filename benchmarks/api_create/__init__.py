@@ -1,0 +1,1 @@
+"""Helpers of `benchmarks/api_create.py` (Redress vs django-helpdesk, create throughput)."""
