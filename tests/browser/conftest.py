@@ -181,7 +181,7 @@ def desk(browser, live_server, org, lang, request, _guard_lifted_for_flush):
             page.locator("form.langswitch").get_by_role("button", name="English").click()
             d.expect(page.locator("html")).to_have_attribute("lang", language)
         page.get_by_label(d.w.username).fill(getattr(org, who).username)
-        page.get_by_label(d.w.password).fill(PASSWORD)
+        page.locator("#id_password").fill(PASSWORD)  # its label is checked in test_sign_in_and_layout
         page.get_by_role("button", name=d.w.sign_in, exact=True).click()
         # nav.mainnav, not its accessible name: "Main" has no Chinese yet (see the report)
         d.expect(page.locator("nav.mainnav")).to_be_visible()
