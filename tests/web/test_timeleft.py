@@ -13,7 +13,7 @@ def test_clock_shows_working_days_left(org, walk):
     w = walk(at(2026, 3, 2))  # due Monday 30 March
     clock = w.c.clocks.get(code="resolution")
     with frozen(at(2026, 3, 20)), translation.override("en"):
-        assert time_left(clock) == (f'<span class="ok" title="{clock.due_at.isoformat()}">'
+        assert time_left({}, clock) == (f'<span class="ok" title="{clock.due_at.isoformat()}">'
                                     "6 working days left</span>")
 
 
@@ -21,7 +21,7 @@ def test_overdue_clock_is_marked_late_in_chinese(org, walk):
     w = walk(at(2026, 3, 2))
     clock = w.c.clocks.get(code="resolution")
     with frozen(at(2026, 4, 1, 12)), translation.override("zh-hans"):
-        html = time_left(clock)
+        html = time_left({}, clock)
     assert 'class="late"' in html
 
 
@@ -29,4 +29,4 @@ def test_last_day_counts_down_in_working_minutes(org, walk):
     w = walk(at(2026, 3, 2))
     clock = w.c.clocks.get(code="resolution")
     with frozen(at(2026, 3, 30, 15)), translation.override("en"):
-        assert "120 working minutes left" in time_left(clock)
+        assert "120 working minutes left" in time_left({}, clock)

@@ -49,12 +49,13 @@ def channel_label(code: str) -> str:
     return channel.name.get(get_language()) if channel else (code or "")
 
 
-def clock_left(clock, now=None) -> tuple[int, str, str]:
+def clock_left(clock, now=None, calendar=None) -> tuple[int, str, str]:
     """(amount, unit, css class) for a clock: positive left, negative overdue."""
     pack = active_pack()
     definition = pack.clock(clock.code)
     unit = definition.limit.unit if definition else "working_days"
-    amount, shown_unit = calendar_for(pack).time_left(now or current_time(), clock.due_at, unit)
+    calendar = calendar or calendar_for(pack)
+    amount, shown_unit = calendar.time_left(now or current_time(), clock.due_at, unit)
     if amount < 0 or clock.breached:
         css = "late"
     elif shown_unit != "working_days" or amount <= 2:
@@ -64,8 +65,20 @@ def clock_left(clock, now=None) -> tuple[int, str, str]:
     return amount, shown_unit, css
 
 
-@register.simple_tag
-def time_left(clock) -> str:
+def _page_calendar(context):
+    """One calendar per request: a worklist of 25 rows would otherwise read the
+    administrator's calendar days 25 times."""
+    request = context.get("request")
+    calendar = getattr(request, "_redress_calendar", None)
+    if calendar is None:
+        calendar = calendar_for(active_pack())
+        if request is not None:
+            request._redress_calendar = calendar
+    return calendar
+
+
+@register.simple_tag(takes_context=True)
+def time_left(context, clock) -> str:
     """<span class="late">overdue by 2 working days</span>, <span class="ok">5 working days left</span>."""
     if clock is None:
         return ""
@@ -73,7 +86,7 @@ def time_left(clock) -> str:
         return format_html('<span class="muted">{}</span>', _("stopped"))
     if clock.status == "paused":
         return format_html('<span class="muted">{}</span>', _("paused"))
-    amount, unit, css = clock_left(clock)
+    amount, unit, css = clock_left(clock, calendar=_page_calendar(context))
     words = labels.amount_in_unit(amount, unit)
     text = _("overdue by %(t)s") % {"t": words} if amount < 0 else _("%(t)s left") % {"t": words}
     return format_html('<span class="{}" title="{}">{}</span>', css, clock.due_at.isoformat(), text)
