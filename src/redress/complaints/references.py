@@ -2,14 +2,15 @@
 
 On PostgreSQL each prefix-and-year has its own SEQUENCE: nextval() never blocks other
 transactions, so concurrent intake is not serialised on a counter row (a rolled-back
-intake leaves a gap, which is acceptable for a reference). SQLite serialises writers
-anyway, so a counter row updated in the same transaction is enough there.
+intake leaves a gap, which is acceptable for a reference). The function
+`redress_next_reference` (migration 0006) creates the year's sequence on first use and
+takes the next value in one round trip. SQLite serialises writers anyway, so a counter
+row bumped in the same transaction is enough there, also in one statement.
 """
 
 from __future__ import annotations
 
-from django.db import DatabaseError, connection, transaction
-from django.db.models import F
+from django.db import connection
 
 from redress.complaints.models import ReferenceCounter
 
@@ -19,19 +20,12 @@ def next_reference(prefix: str, year: int) -> str:
 
 
 def _next_number(prefix: str, year: int) -> int:
-    if connection.vendor == "postgresql":
-        name = f"redress_ref_{prefix.lower()}_{year}"  # prefix is ^[A-Z]{2,6}$ (policy schema)
-        with connection.cursor() as cur:
-            try:
-                # Two first intakes of a new year may race to create the sequence;
-                # the loser's savepoint rolls back and it uses the winner's.
-                with transaction.atomic():
-                    cur.execute(f"CREATE SEQUENCE IF NOT EXISTS {name}")
-            except DatabaseError:
-                pass
-            cur.execute("SELECT nextval(%s)", [name])
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            # prefix is ^[A-Z]{2,6}$ (policy schema), so the name needs no quoting.
+            cur.execute("SELECT redress_next_reference(%s)", [f"redress_ref_{prefix.lower()}_{year}"])
             return cur.fetchone()[0]
-    counter, _ = ReferenceCounter.objects.get_or_create(prefix=prefix, year=year)
-    ReferenceCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
-    counter.refresh_from_db(fields=["last"])
-    return counter.last
+        table = ReferenceCounter._meta.db_table
+        cur.execute(f"INSERT INTO {table} (prefix, year, last) VALUES (%s, %s, 1) "
+                    f"ON CONFLICT (prefix, year) DO UPDATE SET last = last + 1 RETURNING last", [prefix, year])
+        return cur.fetchone()[0]

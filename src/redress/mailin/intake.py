@@ -33,7 +33,7 @@ from redress.complaints import services as svc
 from redress.complaints.errors import DomainError, ValidationFailed
 from redress.complaints.lifecycle import TRANSITIONS, Action, State
 from redress.complaints.models import Complaint, ComplaintLink, Staff
-from redress.complaints.services.evidence import _check as check_attachment
+from redress.complaints.services.evidence import check_attachment
 from redress.complaints.timesource import now
 from redress.imports.system import system_account
 from redress.mailin.models import InboundMail

@@ -20,7 +20,7 @@ from redress.complaints.services import (
     evidence_add,
 )
 from redress.complaints.services.base import acting_on
-from redress.complaints.services.evidence import _check as check_evidence
+from redress.complaints.services.evidence import check_attachment as check_evidence
 from redress.complaints.timesource import now as current_time
 from redress.policy.loader import active_pack
 from redress.portal import codes

@@ -21,6 +21,7 @@ from redress.complaints.services.handling import (
     transfer_accept,
     transfer_request,
 )
+from redress.complaints.services.imports import ImportInput, complaint_import
 from redress.complaints.services.intake import (
     ComplaintInput,
     CustomerInput,
@@ -59,10 +60,10 @@ from redress.complaints.services.timing import (
 )
 
 __all__ = [
-    "ComplaintInput", "CustomerInput", "ForbiddenPhrases", "PartyInput", "RemedyInput",
+    "ComplaintInput", "CustomerInput", "ImportInput", "ForbiddenPhrases", "PartyInput", "RemedyInput",
     "accountability_record", "assignment_accept", "assignment_return", "callback_record",
     "close_without_callback", "complaint_archive", "complaint_assess", "complaint_dispatch",
-    "complaint_escalate", "complaint_link", "complaint_receive", "complaint_recomplain",
+    "complaint_escalate", "complaint_import", "complaint_link", "complaint_receive", "complaint_recomplain",
     "complaint_redirect", "complaint_refer", "complaint_register", "complaint_withdraw",
     "contact_record", "customer_message_receive", "deem_closed", "evidence_add", "extension_decide",
     "extension_request", "finding_add", "inquiry_answer", "mark_breaches", "message_send", "party_add",

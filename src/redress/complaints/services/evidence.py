@@ -32,7 +32,9 @@ ZIP_TYPES = ("application/vnd.openxmlformats", "application/zip")
 SOURCES = ("staff", "customer", "call_recording", "email")
 
 
-def _check(name: str, content_type: str, data: bytes, pack) -> None:
+def check_attachment(name: str, content_type: str, data: bytes, pack) -> None:
+    """The policy's size and type rules, on the bytes: callers that must refuse a file
+    before anything is written (portal, mail-in) ask this first."""
     limit = pack.max_attachment_bytes
     if not name.strip() or "/" in name or "\\" in name or name.startswith("."):
         raise ValidationFailed("file.name", _("must be a plain file name"))
@@ -56,7 +58,7 @@ def evidence_add(complaint: Complaint | int, *, actor: Staff | None, name: str, 
     if source not in SOURCES:
         raise ValidationFailed("source", _("must be one of %(SOURCES)s") % {"SOURCES": ', '.join(SOURCES)})
     content_type = content_type.split(";")[0].strip().lower()
-    _check(name, content_type, data, active_pack())  # before anything is stored
+    check_attachment(name, content_type, data, active_pack())  # before anything is stored
     digest = hashlib.sha256(data).hexdigest()
     stored = None
     try:

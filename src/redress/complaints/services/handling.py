@@ -30,7 +30,7 @@ from redress.complaints.models import (
     Staff,
 )
 from redress.complaints.services.base import Step, acting_on, require_role
-from redress.complaints.services.intake import _clean_amount, raise_triggers
+from redress.complaints.services.intake import clean_amount, raise_triggers
 from redress.complaints.services.timing import calendar_for, reach_stage
 from redress.policy.schema import SEVERITY_ORDER, Severity, Stage
 
@@ -271,7 +271,7 @@ def resolution_propose(complaint: Complaint | int, *, actor: Staff, summary: str
             raise ValidationFailed(name, _("may not be empty"))
     if responsibility not in RESPONSIBILITY:
         raise ValidationFailed("responsibility", _("must be one of %(RESPONSIBILITY)s") % {"RESPONSIBILITY": ', '.join(RESPONSIBILITY)})
-    amount = _clean_amount(compensation)
+    amount = clean_amount(compensation)
     with acting_on(complaint, Action.PROPOSE, actor=actor, via=via, expected_version=expected_version) as step:
         _ensure_handling(step, _("proposing a resolution"))
         c, pack = step.complaint, step.pack
@@ -292,7 +292,7 @@ def resolution_propose(complaint: Complaint | int, *, actor: Staff, summary: str
         )
         for r in remedies or []:
             Remedy.objects.create(complaint=c, proposal=proposal, kind=r.kind, description=r.description,
-                                  amount=_clean_amount(r.amount), due_date=r.due_date)
+                                  amount=clean_amount(r.amount), due_date=r.due_date)
         step.move_to(State.PROPOSED)
         step.record(EventType.PROPOSED, proposal=proposal.pk, compensation=amount, approver_roles=proposal.approver_roles,
                     responsibility=responsibility, remedies=len(remedies or []))

@@ -36,10 +36,10 @@ from redress.complaints.services.intake import (
     CLOCK_SKEW,
     INTAKE_ROLES,
     ComplaintInput,
-    _clean_amount,
-    _customer,
-    _validate,
+    clean_amount,
+    customer_for,
     raise_triggers,
+    validate_complaint,
 )
 from redress.complaints.services.timing import reach_stage
 from redress.complaints.timesource import now as current_time
@@ -77,8 +77,8 @@ def import_check(data: ImportInput, *, pack: Pack | None = None, now: datetime |
     d = data.complaint
     if d.received_at is None:
         raise ValidationFailed("received_at", _("an imported complaint needs its original received date"))
-    _validate(d, pack, now)
-    _clean_amount(d.amount_claimed)
+    validate_complaint(d, pack, now)
+    clean_amount(d.amount_claimed)
     if not data.source.strip() or len(data.source) > 40:
         raise ValidationFailed("source", _("name the source system in at most 40 characters"))
     if not data.source_id.strip():
@@ -116,7 +116,7 @@ def complaint_import(*, actor: Staff, data: ImportInput, via: str = "import") ->
     d = data.complaint
     state = State(data.state)
     closed = state in TERMINAL
-    amount = _clean_amount(d.amount_claimed)
+    amount = clean_amount(d.amount_claimed)
     received_at = d.received_at
     flags = triggers.detect(pack, d.subject, d.cause, d.request)
     with transaction.atomic():
@@ -124,7 +124,7 @@ def complaint_import(*, actor: Staff, data: ImportInput, via: str = "import") ->
             # The year in the institution's time zone (no calendar needed, so no query for it).
             reference=next_reference(pack.reference_prefix, received_at.astimezone(ZoneInfo(pack.calendar.timezone)).year),
             kind=d.kind, state=state, policy_code=pack.code, language=d.customer.language or "zh-hans",
-            customer=_customer(d.customer, now), channel=d.channel, received_at=received_at,
+            customer=customer_for(d.customer, now), channel=d.channel, received_at=received_at,
             registered_at=None if state == State.RECEIVED else received_at,
             referral_source=d.referral_source, external_reference=data.source_id,
             subject=d.subject.strip(), cause=d.cause.strip(), request=d.request.strip(),

@@ -79,7 +79,7 @@ class ComplaintInput:
     external_reference: str = ""
 
 
-def _clean_amount(value) -> Decimal | None:
+def clean_amount(value) -> Decimal | None:
     if value in (None, ""):
         return None
     try:
@@ -95,7 +95,7 @@ def _clean_amount(value) -> Decimal | None:
     return amount.quantize(Decimal("0.01"))
 
 
-def _validate(data: ComplaintInput, pack, now: datetime) -> None:
+def validate_complaint(data: ComplaintInput, pack, now: datetime) -> None:
     c = data.customer
     if not c.name.strip():
         raise ValidationFailed("customer.name", _("the complainant's name is required"))
@@ -135,7 +135,7 @@ def _validate(data: ComplaintInput, pack, now: datetime) -> None:
         raise ValidationFailed("referral_source", _("unknown authority %(referral_source)s") % {"referral_source": repr(data.referral_source)})
 
 
-def _customer(data: CustomerInput, now: datetime) -> Customer:
+def customer_for(data: CustomerInput, now: datetime) -> Customer:
     """Reuse the customer record when the account number is known, updating the contact
     details given now (the latest the customer told us)."""
     fields = {k: getattr(data, k).strip() for k in ("name", "phone", "email", "address", "account_number",
@@ -157,8 +157,8 @@ def complaint_receive(*, actor: Staff, data: ComplaintInput, via: str = "web", r
     and acknowledged in the same transaction — the usual case at a call-centre seat."""
     pack = active_pack()
     now = current_time()
-    _validate(data, pack, now)
-    amount = _clean_amount(data.amount_claimed)
+    validate_complaint(data, pack, now)
+    amount = clean_amount(data.amount_claimed)
     if not any(actor.has_role(r) for r in INTAKE_ROLES):
         raise NotPermitted(_("taking complaints down needs one of the roles %(INTAKE_ROLES)s") % {"INTAKE_ROLES": ', '.join(INTAKE_ROLES)})
     involved = {p.staff.pk for p in data.parties if p.staff is not None}
@@ -172,7 +172,7 @@ def complaint_receive(*, actor: Staff, data: ComplaintInput, via: str = "web", r
         complaint = Complaint.objects.create(
             reference=next_reference(pack.reference_prefix, received_at.astimezone(calendar_for(pack).tz).year),
             kind=data.kind, state=State.RECEIVED, policy_code=pack.code, language=data.customer.language or "zh-hans",
-            customer=_customer(data.customer, now), channel=data.channel, received_at=received_at,
+            customer=customer_for(data.customer, now), channel=data.channel, received_at=received_at,
             referral_source=data.referral_source, external_reference=data.external_reference,
             subject=data.subject.strip(), cause=data.cause.strip(), request=data.request.strip(),
             amount_claimed=amount, currency=data.currency, is_economic_dispute=bool(amount and amount > 0),
