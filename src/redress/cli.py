@@ -1,4 +1,4 @@
-"""`redress` — the command line: init, demo, serve, sweep, verify, mail-in, import.
+"""`redress` — the command line: init, demo, serve, sweep, verify, mail-in, import, token.
 
 Every command configures Django from the environment (REDRESS_* variables) first, so
 the same settings apply as in the web server.
@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+
+from redress.api import cli as api_cli
 
 
 def _django() -> None:
@@ -160,6 +162,7 @@ def main(argv: list[str] | None = None) -> int:
     imp.add_argument("--as", dest="as_user", default="", help="username to import as (default: system account import)")
     imp.add_argument("--batch", type=int, default=500, help="rows per transaction")
     imp.set_defaults(func=cmd_import)
+    api_cli.add_parser(sub)
     args = parser.parse_args(argv)
     _django()
     return args.func(args)
