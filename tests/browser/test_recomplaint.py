@@ -41,7 +41,7 @@ def test_dissatisfied_callback_then_recomplaint_links_both_ways(desk, org, lang)
     intake.expect(links.get_by_role("listitem")).to_have_count(1)
     intake.expect(links).to_contain_text(intake.w.recomplaint_of)
     intake.expect(links.get_by_role("link", name=original.reference)).to_be_visible()
-    intake.expect(page.locator("#h-summary + dl + h3 + p")).to_contain_text(CAUSE[lang])
+    intake.expect(page.locator("#complaint .text").first).to_have_text(CAUSE[lang])
     intake.shot("03-new-complaint")
 
     # ... and the original, closed as not satisfied, names the new one
