@@ -65,7 +65,7 @@ def parse_args(argv=None):
 
 def one_load(system: System, run: int, args, texts) -> tuple[load.Result, Check, float]:
     system.fresh()
-    server = system.start()
+    server = system.start(run)
     try:
         warm = system.requests(run, texts, 0, args.warmup)
         timed = system.requests(run, texts, args.warmup, args.requests)
@@ -125,7 +125,10 @@ def main(argv=None) -> int:
                     failures.append(f"run {run} {s.name}: accepted requests lost or duplicated, or a check failed")
                 first_error = next((o for o in result.outcomes if o.status not in (200, 201)), None)
                 if first_error:
-                    print(f"    first error: {first_error.status} {first_error.error[:200]}")
+                    print(f"    first error: {first_error.status} {' '.join(first_error.error.split())[:200]}")
+                    log = tmp / f"{'redress' if s is systems[0] else 'peer'}-gunicorn-{run}.log"
+                    if log.exists():
+                        print("    server log (last lines):\n      " + "\n      ".join(log.read_text().splitlines()[-15:]))
     finally:
         if not args.keep:
             for s in systems:

@@ -31,12 +31,14 @@ def start(gunicorn: Path, app: str, *, port: int, workers: int, worker_class: st
           env: dict[str, str], cwd: Path, log: Path, probe: str) -> Server:
     """Start gunicorn and wait until `probe` (a GET path) answers."""
     args = [str(gunicorn), app, "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-            "--worker-class", worker_class, "--timeout", "120", "--error-logfile", str(log),
+            "--worker-class", worker_class, "--timeout", "120", "--error-logfile", "-",
             "--log-level", "warning"]
     if worker_class == "gthread":
         args += ["--threads", str(threads)]
-    process = subprocess.Popen(args, cwd=cwd, env={**os.environ, **env}, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, start_new_session=True)
+    # gunicorn's messages and the application's (Django logs errors to stderr) in one file
+    with log.open("ab") as out:
+        process = subprocess.Popen(args, cwd=cwd, env={**os.environ, **env}, stdout=out, stderr=out,
+                                   start_new_session=True)
     server = Server(process, port, log)
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:

@@ -85,6 +85,17 @@ class Redress(System):
                     "REDRESS_DB_CONN_MAX_AGE": "600", "REDRESS_LOG_LEVEL": "WARNING",
                     "DJANGO_SETTINGS_MODULE": "redress.settings"}
 
+    def fresh(self) -> None:
+        """The copy is migrated again: the seed was migrated by the code of the moment it
+        was made, and a migration added to the working tree since then (others commit
+        while a long benchmark runs) would otherwise turn every request into a 500."""
+        super().fresh()
+        done = subprocess.run([str(self.python), "-m", "django", "migrate", "--noinput", "--verbosity", "0"],
+                              cwd=REPO, capture_output=True, text=True,
+                              env={**os.environ, **self.env, "REDRESS_DATABASE_URL": self.url(self.db)})
+        if done.returncode != 0:
+            sys.exit(f"migrating the copy failed:\n{done.stderr[-3000:]}")
+
     def url(self, db: str) -> str:
         return f"postgres://postgres@127.0.0.1/{db}"
 
@@ -95,11 +106,11 @@ class Redress(System):
         self.secret = out["token"]
         return out
 
-    def start(self) -> servers.Server:
+    def start(self, run: int) -> servers.Server:
         return servers.start(REPO / ".venv" / "bin" / "gunicorn", "redress.wsgi:application", port=self.port,
                              workers=self.args.workers, worker_class=self.args.worker_class,
                              threads=self.args.threads, env={**self.env, "REDRESS_DATABASE_URL": self.url(self.db)},
-                             cwd=REPO, log=self.tmp / "redress-gunicorn.log", probe="/api/openapi.json")
+                             cwd=REPO, log=self.tmp / f"redress-gunicorn-{run}.log", probe="/api/openapi.json")
 
     def requests(self, run: int, texts, start: int, count: int) -> list[load.Request]:
         auth = {"Authorization": f"Bearer {self.secret}"}
@@ -163,11 +174,11 @@ class Helpdesk(System):
         self.secret, self.queue = out["token"], out["queue"]
         return out
 
-    def start(self) -> servers.Server:
+    def start(self, run: int) -> servers.Server:
         return servers.start(self.venv / "bin" / "gunicorn", "peer_helpdesk.wsgi:application", port=self.port,
                              workers=self.args.workers, worker_class=self.args.worker_class,
                              threads=self.args.threads, env={**self.env, "PEER_DB_NAME": self.db}, cwd=BENCH,
-                             log=self.tmp / "peer-gunicorn.log", probe="/helpdesk/api/tickets/?page_size=1")
+                             log=self.tmp / f"peer-gunicorn-{run}.log", probe="/helpdesk/api/tickets/?page_size=1")
 
     def requests(self, run: int, texts, start: int, count: int) -> list[load.Request]:
         auth = {"Authorization": f"Token {self.secret}"}
