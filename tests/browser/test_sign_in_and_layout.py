@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from tests.browser import words
 from tests.browser.cases import investigating
 from tests.browser.conftest import BROWSER_LOCALE
@@ -35,10 +33,6 @@ def test_wrong_password_is_refused_in_the_chosen_language_and_the_username_kept(
 
 def test_sign_in_form_labels_its_fields_username_and_password(browser, live_server, org, lang, request,
                                                              _guard_lifted_for_flush):
-    if lang == "zh-hans":
-        request.applymarker(pytest.mark.xfail(strict=True, reason=(
-            "application bug: the shared catalogue translates the nav link's msgid 'Password' as 修改密码, "
-            "which also relabels the sign-in form's password field (web/locale/zh_Hans django.po)")))
     from playwright.sync_api import expect
 
     w = words.WORDS[lang]
@@ -54,8 +48,6 @@ def test_sign_in_form_labels_its_fields_username_and_password(browser, live_serv
         context.close()
 
 
-@pytest.mark.xfail(strict=True, reason="application bug: the remedies table of the inline propose form is wider "
-                   "than the actions column and the page scrolls sideways (actions/remedies.html, actions.css)")
 def test_propose_form_opened_in_place_fits_the_page(desk, org, lang):
     c = investigating(org).c
     handler = desk("handler")

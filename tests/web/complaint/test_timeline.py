@@ -43,7 +43,7 @@ def test_timeline_reads_in_plain_chinese(org, walk, signed_in):
 def test_timeline_reads_in_english(org, walk):
     w = walk(at(2026, 3, 2)).assess().dispatch()
     lines = sentences(w.c, "en")
-    assert lines[0] == "intake (Intake) took down the complaint, received by Phone"
+    assert lines[0] == "intake (Intake) took down the complaint (channel: Phone)"
     assert "office (Complaints office) dispatched the case to branch_tianhe" in lines
 
 

@@ -39,6 +39,14 @@ class OrgUnit(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
 
+    @property
+    def local_name(self) -> str:
+        """The unit's name in the active language (Chinese unless English is asked for
+        and the unit has an English name)."""
+        from django.utils.translation import get_language
+
+        return self.name_en if self.name_en and (get_language() or "").startswith("en") else self.name
+
 
 class Staff(AbstractUser):
     """A member of staff. Roles come from StaffRole rows; flags mark duties that

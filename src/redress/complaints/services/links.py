@@ -20,6 +20,13 @@ from redress.complaints.services.timing import reach_stage
 from redress.policy.schema import Stage
 
 
+def _recomplaint_subject(original: Complaint) -> str:
+    """In the complainant's language, as the acknowledgment is: it is their case."""
+    if original.language.startswith("en"):
+        return f"Re-complaint about {original.reference}: {original.subject}"
+    return f"再次投诉({original.reference}):{original.subject}"
+
+
 def complaint_recomplain(original: Complaint | int, *, actor: Staff, cause: str, request: str = "",
                          channel: str | None = None, via: str = "web",
                          expected_version: int | None = None) -> Complaint:
@@ -39,7 +46,7 @@ def complaint_recomplain(original: Complaint | int, *, actor: Staff, cause: str,
             customer=CustomerInput(name=cust.name, phone=cust.phone, email=cust.email, address=cust.address,
                                    account_number=cust.account_number, preferred_channel=cust.preferred_channel,
                                    language=cust.language),
-            channel=channel or o.channel, subject=f"再投诉 Re-complaint {o.reference}: {o.subject}"[:200],
+            channel=channel or o.channel, subject=_recomplaint_subject(o)[:200],
             cause=cause, request=request or o.request, amount_claimed=o.amount_claimed, currency=o.currency,
             branch=o.branch,
             parties=[PartyInput(kind=p.kind, unit=p.unit, staff=p.staff, product=p.product,

@@ -30,7 +30,7 @@ from redress.web.complaint import words
 E = EventType
 
 SENTENCES = {
-    E.RECEIVED: gettext_lazy("%(who)s took down the %(kind)s, received by %(channel)s"),
+    E.RECEIVED: gettext_lazy("%(who)s took down the %(kind)s (channel: %(channel)s)"),
     E.REGISTERED: gettext_lazy("%(who)s registered the complaint and sent the acknowledgment; due %(due)s"),
     E.INQUIRY_ANSWERED: gettext_lazy("%(who)s answered the inquiry"),
     E.RESOLVED_ON_SPOT: gettext_lazy("%(who)s resolved the complaint on the spot"),
@@ -52,7 +52,7 @@ SENTENCES = {
     E.APPROVED: gettext_lazy("%(who)s approved the resolution"),
     E.REJECTED: gettext_lazy("%(who)s rejected the resolution"),
     E.MESSAGE_SENT: gettext_lazy("%(who)s sent the customer a message (%(kind)s) by %(channel)s"),
-    E.MESSAGE_RECEIVED: gettext_lazy("%(who)s recorded a message from the customer, received by %(channel)s"),
+    E.MESSAGE_RECEIVED: gettext_lazy("%(who)s recorded a message from the customer (channel: %(channel)s)"),
     E.CUSTOMER_RATED: gettext_lazy("The customer rated the outcome: %(satisfied)s"),
     E.RESULT_COMMUNICATED: gettext_lazy("%(who)s told the customer the result by %(channel)s"),
     E.REMEDY_EXECUTED: gettext_lazy("%(who)s carried out a remedy (%(amount)s)"),

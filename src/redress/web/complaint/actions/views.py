@@ -96,7 +96,7 @@ class ActionView(View):
         # A re-complaint is a new complaint: that is where the person goes next.
         target = result if code == Action.RECOMPLAIN else complaint
         messages.success(request, _("%(action)s: done for %(reference)s.") % {
-            "action": action_label(code), "reference": complaint.reference})
+            "action": action_label(code), "reference": target.reference})
         url = target.get_absolute_url()
         if is_htmx(request):
             response = HttpResponse()

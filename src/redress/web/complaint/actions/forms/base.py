@@ -78,7 +78,7 @@ def yes_no(value: str) -> bool:
 
 class StaffChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: Staff) -> str:
-        unit = obj.unit.name if obj.unit_id else ""
+        unit = obj.unit.local_name if obj.unit_id else ""
         return f"{obj} · {unit}" if unit else str(obj)
 
 
@@ -90,7 +90,7 @@ def staff_field(label, queryset=None, *, required: bool = True) -> StaffChoice:
 
 class UnitChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: OrgUnit) -> str:
-        return obj.name
+        return obj.local_name
 
 
 def unit_field(label, *, required: bool = True, empty_label=None) -> UnitChoice:
