@@ -59,6 +59,8 @@ def parse_args(argv=None):
     p.add_argument("--peer-venv", default="/tmp/h11/peer-venv")
     p.add_argument("--redress-port", type=int, default=8111)
     p.add_argument("--peer-port", type=int, default=8112)
+    p.add_argument("--drop-index", action="append", default=[], metavar="NAME",
+                   help="experiment: drop this index from Redress's seed (repeatable), e.g. complaint_cause_trgm")
     p.add_argument("--keep", action="store_true", help="keep the databases and the temporary folder")
     return p.parse_args(argv)
 

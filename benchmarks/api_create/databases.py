@@ -45,3 +45,8 @@ def drop(name: str, admin: str = ADMIN) -> None:
 def query(name: str, statement: str, params=()) -> list[tuple]:
     with psycopg.connect(f"postgresql://postgres@127.0.0.1/{name}", autocommit=True) as conn:
         return conn.execute(statement, params).fetchall()
+
+
+def execute(name: str, statement: str) -> None:
+    with psycopg.connect(f"postgresql://postgres@127.0.0.1/{name}", autocommit=True) as conn:
+        conn.execute(statement)
