@@ -49,8 +49,8 @@ def test_scope_does_not_repeat_a_complaint_with_several_assignments(org, walk):
     assert visible_complaints(org.dept_head).filter(pk=w.c.pk).count() == 1
 
 
-def test_the_union_of_index_lookups_sees_exactly_what_the_scope_rule_says(org, walk):
-    """visible_ids (fast, for lists) and scope_filter (the rule, for one case) agree for
+def test_the_row_condition_for_lists_sees_exactly_what_the_scope_rule_says(org, walk):
+    """visible_condition (EXISTS probes, for lists) and scope_filter (joins) agree for
     everyone in the cast, at every stage of a case."""
     from django.db.models import Q
 

@@ -241,7 +241,7 @@ def search_condition(text: str, *, staff: Staff) -> Q:
     page, but personal fields then match only exactly, so a short query never scans
     every customer."""
     q = text.strip()
-    cond = Q(reference__iexact=q) | Q(subject__icontains=q) | Q(cause__icontains=q)
+    cond = Q(reference=q.strip().upper()) | Q(subject__icontains=q) | Q(cause__icontains=q)
     if may_reveal(staff):
         # Only people who may see contact details may find a case by them; otherwise a
         # search would confirm a masked name or number.
@@ -269,7 +269,7 @@ def find_reference(staff: Staff, text: str) -> Complaint | None:
     """The complaint a reference-number-shaped query names, if `staff` may see it."""
     if not looks_like_reference(text):
         return None
-    return visible_complaints(staff).filter(reference__iexact=text.strip()).first()
+    return visible_complaints(staff).filter(reference=text.strip().upper()).first()
 
 
 def ordered(qs: QuerySet, sort: str) -> QuerySet:
