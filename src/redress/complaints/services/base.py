@@ -42,6 +42,7 @@ class Step:
     role: str = ""  # the role the actor acted in, recorded in the ledger
     target: State | None = None
     events: list = field(default_factory=list)
+    calendar: object = None  # the WorkCalendar, read once per step (timing.step_calendar)
 
     def move_to(self, state: State) -> None:
         self.target = state
@@ -86,16 +87,19 @@ def check_allowed(complaint: Complaint, action: Action) -> None:
 
 @contextmanager
 def acting_on(complaint: Complaint | int, action: Action, *, actor: Staff | None, via: str,
-              expected_version: int | None = None, changes_case: bool = True) -> Iterator[Step]:
+              expected_version: int | None = None, changes_case: bool = True,
+              held: bool = False) -> Iterator[Step]:
     """`changes_case=False` is for actions that are recorded but change nothing a form
-    could be stale against (viewing personal data): the version is left alone."""
+    could be stale against (viewing personal data): the version is left alone.
+    `held=True`: `complaint` is an instance whose row this transaction already holds
+    (created or locked by the caller); it is used as it is, not locked and re-read."""
     if via not in CHANNELS:
         raise ValueError(f"via={via!r}: expected one of {sorted(CHANNELS)}")
     if actor is not None and not actor.is_active:
         raise NotPermitted(_("%(username)s is deactivated") % {"username": actor.username})
     complaint_id = complaint if isinstance(complaint, int) else complaint.pk
     with transaction.atomic():
-        row = lock(complaint_id)
+        row = complaint if held else lock(complaint_id)
         if expected_version is not None and row.version != expected_version:
             raise StaleComplaint(expected=expected_version, actual=row.version)
         check_allowed(row, action)
@@ -109,7 +113,7 @@ def acting_on(complaint: Complaint | int, action: Action, *, actor: Staff | None
             row.updated_at = step.now
         sync_due_at(row)
         row.save()
-    if isinstance(complaint, Complaint):
+    if isinstance(complaint, Complaint) and not held:
         # Hand the caller the fresh row so it can keep working with the same object.
         complaint.refresh_from_db()
 

@@ -29,7 +29,7 @@ from redress.complaints.models import (
 from redress.complaints.references import next_reference
 from redress.complaints.services.base import Step, acting_on, require_role
 from redress.complaints.services.messages import tell_customer
-from redress.complaints.services.timing import calendar_for, reach_stage
+from redress.complaints.services.timing import calendar_for, reach_stage, step_calendar
 from redress.complaints.timesource import now as current_time
 from redress.notify import texts
 from redress.policy.loader import active_pack
@@ -168,9 +168,10 @@ def complaint_receive(*, actor: Staff, data: ComplaintInput, via: str = "web", r
     if not actor.is_active:
         raise NotPermitted(_("%(username)s is deactivated") % {"username": actor.username})
     received_at = data.received_at or now
+    cal = calendar_for(pack)
     with transaction.atomic():
         complaint = Complaint.objects.create(
-            reference=next_reference(pack.reference_prefix, received_at.astimezone(calendar_for(pack).tz).year),
+            reference=next_reference(pack.reference_prefix, received_at.astimezone(cal.tz).year),
             kind=data.kind, state=State.RECEIVED, policy_code=pack.code, language=data.customer.language or "zh-hans",
             customer=customer_for(data.customer, now), channel=data.channel, received_at=received_at,
             referral_source=data.referral_source, external_reference=data.external_reference,
@@ -190,13 +191,15 @@ def complaint_receive(*, actor: Staff, data: ComplaintInput, via: str = "web", r
             "amount_claimed": amount, "parties": len(data.parties), "referral_source": data.referral_source,
         })
         step = Step(complaint=complaint, action=Action.REGISTER, actor=actor, via=via, now=now, pack=pack,
-                    before=State.RECEIVED, role=role)
+                    before=State.RECEIVED, role=role, calendar=cal)
         if flags:
             raise_triggers(step, flags, source="keywords")
         reach_stage(step, Stage.RECEIVED)
-        complaint.save()
         if register:
-            complaint_register(complaint, actor=actor, via=via)
+            # The row was inserted in this transaction: no one else can see it, so
+            # register works on this instance and its save covers the fields set above.
+            return complaint_register(complaint, actor=actor, via=via, _held=True)
+        complaint.save()
     return complaint
 
 
@@ -217,10 +220,11 @@ def _reply_channel(c: Complaint) -> str:
 
 
 def complaint_register(complaint: Complaint | int, *, actor: Staff, via: str = "web",
-                       expected_version: int | None = None) -> Complaint:
+                       expected_version: int | None = None, _held: bool = False) -> Complaint:
     """Register and acknowledge: the customer is told the reference, the process, the
     time limit and their rights (002 §二(一))."""
-    with acting_on(complaint, Action.REGISTER, actor=actor, via=via, expected_version=expected_version) as step:
+    with acting_on(complaint, Action.REGISTER, actor=actor, via=via, expected_version=expected_version,
+                   held=_held) as step:
         require_role(step, INTAKE_ROLES, _("registering a complaint"))
         ensure_may_accept_or_handle(actor, step.complaint)
         c = step.complaint
@@ -233,7 +237,7 @@ def complaint_register(complaint: Complaint | int, *, actor: Staff, via: str = "
         reach_stage(step, Stage.REGISTERED)
         clock = c.clocks.filter(code__in=[k.code for k in step.pack.clocks if k.extendable]).first()
         body = texts.acknowledgment(pack=step.pack, reference=c.reference, language=c.language,
-                                    due=clock.due_at if clock else None, tz=calendar_for(step.pack).tz)
+                                    due=clock.due_at if clock else None, tz=step_calendar(step).tz)
         message = tell_customer(step, Communication.Kind.ACKNOWLEDGMENT, body, channel=_reply_channel(c))
         step.record(EventType.REGISTERED, acknowledgment=message.pk, due=clock.due_at if clock else None)
     return step.complaint

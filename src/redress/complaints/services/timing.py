@@ -43,19 +43,26 @@ def calendar_for(pack: Pack) -> WorkCalendar:
     return _calendar(pack.calendar.model_dump_json(by_alias=True), days)
 
 
+def step_calendar(step: Step) -> WorkCalendar:
+    """calendar_for, read once per service call rather than once per clock."""
+    if step.calendar is None:
+        step.calendar = calendar_for(step.pack)
+    return step.calendar
+
+
 def reach_stage(step: Step, stage: Stage) -> None:
     """Stop the clocks that end at `stage` (every clock, when the case closes) and start
     the ones that begin there. Idempotent per clock: a stage reached twice (say, a
     re-dispatch after a returned work order) does not restart a clock."""
     complaint, pack = step.complaint, step.pack
-    open_clocks = list(complaint.clocks.filter(status__in=OPEN_CLOCK))
-    for clock in open_clocks:
+    clocks = list(complaint.clocks.all())
+    for clock in (c for c in clocks if c.status in OPEN_CLOCK):
         definition = pack.clock(clock.code)
         if stage == Stage.CLOSED or (definition and definition.stops_on == stage):
             _stop(clock, step.now)
-    existing = set(complaint.clocks.values_list("code", flat=True))
+    existing = {c.code for c in clocks}
     is_inquiry = complaint.kind == Complaint.Kind.INQUIRY
-    cal = calendar_for(pack)
+    cal = step_calendar(step)
     for definition in pack.clocks:
         if definition.starts_on != stage or definition.code in existing:
             continue
