@@ -17,22 +17,16 @@ the portal's own browser tests among them.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
-from django.db import connection
 
-from redress.complaints import ledger_guard
 from tests.browser import words
+from tests.chromium import ARTIFACTS, chromium, guard_lifted_for_flush, put_guard_back
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
-SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
+SHOTS = ARTIFACTS / "browser"
 PASSWORD = "x" * 12  # the cast's password (tests/conftest.py)
 LANGUAGES = ["zh-hans", "en"]
 # A browser set up in China: Chinese comes from its Accept-Language, English from the
@@ -40,56 +34,24 @@ LANGUAGES = ["zh-hans", "en"]
 BROWSER_LOCALE = "zh-CN"
 
 
-def _playwright():
-    """Playwright's sync API, or a failure that says what to install: these tests must
-    never pass by being skipped."""
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Debian's Chromium is not at {CHROMIUM}: install it with `apt-get install chromium` "
-                    "(the browser tests never download one).", pytrace=False)
-    try:
-        from playwright import sync_api
-    except ImportError:
-        pytest.fail("The playwright package is missing from the virtualenv: `pip install playwright` "
-                    "(its browser download is not needed; Debian's Chromium is used).", pytrace=False)
-    return sync_api
-
-
 @pytest.fixture(scope="package")
 def browser():
-    sync_api = _playwright()
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    try:
-        with sync_api.sync_playwright() as p:
-            chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-            yield chromium
-            chromium.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+    # The browser lives for this package only (scope="package"): a loop left running
+    # after it would break the tests that follow, the portal's own browser tests among them.
+    with chromium(SHOTS) as opened:
+        yield opened
 
 
 @pytest.fixture(scope="package")
 def _guard_put_back(django_db_blocker):
-    """After this package's last flush the ledger guard goes back for the tests after it."""
     yield
-    with django_db_blocker.unblock(), connection.cursor() as cursor:
-        ledger_guard.install(cursor, connection.vendor)
+    put_guard_back(django_db_blocker)
 
 
 @pytest.fixture
 def _guard_lifted_for_flush(_guard_put_back, transactional_db):
-    """A live-server test ends by emptying every table, which the append-only ledger
-    refuses (DESIGN rule 2): the guard is on while the test runs and lifted for the flush
-    (pytest-django flushes after every fixture of the test has been torn down)."""
-    with connection.cursor() as cursor:
-        ledger_guard.install(cursor, connection.vendor)
-    yield
-    with connection.cursor() as cursor:
-        ledger_guard.remove(cursor, connection.vendor)
+    with guard_lifted_for_flush():
+        yield
 
 
 @pytest.fixture(params=LANGUAGES, ids=["zh", "en"])

@@ -10,67 +10,38 @@ DJANGO_ALLOW_ASYNC_UNSAFE while its browser runs — nothing async touches the d
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import pytest
-from django.db import connection
 
-from redress.complaints import ledger_guard
 from redress.complaints import services as svc
 from redress.complaints.models import Complaint, Event, Evidence
 from redress.complaints.timesource import now
 from redress.portal.models import OutcomeRating
+from tests.chromium import ARTIFACTS, chromium, guard_lifted_for_flush, put_guard_back
 
-sync_api = pytest.importorskip("playwright.sync_api")
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 PHONE = {"width": 390, "height": 844}
-SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "portal"
+SHOTS = ARTIFACTS / "portal"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
 
 
 @pytest.fixture(scope="module")
 def browser():
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    try:
-        with sync_api.sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            yield browser
-            browser.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+    with chromium(SHOTS) as opened:
+        yield opened
 
 
 @pytest.fixture(scope="module")
 def _guard_put_back(django_db_blocker):
-    """After the last flush of this module the ledger guard goes back, for the tests
-    that run after it."""
     yield
-    with django_db_blocker.unblock(), connection.cursor() as cursor:
-        ledger_guard.install(cursor, connection.vendor)
+    put_guard_back(django_db_blocker)
 
 
 @pytest.fixture
 def _guard_lifted_for_flush(_guard_put_back, transactional_db):
-    """A live-server test ends by emptying every table, which the append-only ledger
-    refuses (DESIGN rule 2): the guard is on during the test and lifted for the flush
-    (pytest-django flushes after every fixture of the test has been torn down)."""
-    with connection.cursor() as cursor:
-        ledger_guard.install(cursor, connection.vendor)
-    yield
-    with connection.cursor() as cursor:
-        ledger_guard.remove(cursor, connection.vendor)
+    with guard_lifted_for_flush():
+        yield
 
 
 @pytest.fixture
