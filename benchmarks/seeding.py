@@ -8,6 +8,8 @@ sys.path), never by the application.
 
 from __future__ import annotations
 
+import os
+import platform
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -168,3 +170,23 @@ def foreign_keys_dropped(connection, models: list):
         with connection.cursor() as cur:
             for table, name, definition in constraints:
                 cur.execute(f"ALTER TABLE {q(table)} ADD CONSTRAINT {q(name)} {definition}")
+
+
+# ---- the machine, for the report ------------------------------------------------
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def load_average() -> str:
+    try:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "n/a"

@@ -32,7 +32,7 @@ from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from seeding import guard, insert, reset_postgres, reset_sequences
+from seeding import cpu_model, guard, insert, load_average, reset_postgres, reset_sequences
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -270,21 +270,8 @@ def seed(args) -> tuple[int, int, float]:
 # ---- main ---------------------------------------------------------------------------
 
 
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
-def load_average() -> str:
-    try:
-        return " ".join(f"{x:.2f}" for x in os.getloadavg())
-    except OSError:
-        return "n/a"
 
 
 def main(argv=None) -> int:
