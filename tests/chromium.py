@@ -77,3 +77,25 @@ def guard_lifted_for_flush() -> Iterator[None]:
     yield
     with connection.cursor() as cursor:
         ledger_guard.remove(cursor, connection.vendor)
+
+
+def browser_fixtures(scope: str, shots: Path):
+    """The three fixtures a browser module or package needs, at its own scope: the
+    browser, the guard put back after its last flush, the guard lifted for each flush."""
+
+    @pytest.fixture(scope=scope, name="browser")
+    def browser_():
+        with chromium(shots) as opened:
+            yield opened
+
+    @pytest.fixture(scope=scope, name="_guard_put_back")
+    def guard_put_back_(django_db_blocker):
+        yield
+        put_guard_back(django_db_blocker)
+
+    @pytest.fixture(name="_guard_lifted_for_flush")
+    def guard_lifted_(_guard_put_back, transactional_db):
+        with guard_lifted_for_flush():
+            yield
+
+    return browser_, guard_put_back_, guard_lifted_

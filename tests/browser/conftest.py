@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from tests.browser import words
-from tests.chromium import ARTIFACTS, chromium, guard_lifted_for_flush, put_guard_back
+from tests.chromium import ARTIFACTS, browser_fixtures
 
 SHOTS = ARTIFACTS / "browser"
 PASSWORD = "x" * 12  # the cast's password (tests/conftest.py)
@@ -34,24 +34,9 @@ LANGUAGES = ["zh-hans", "en"]
 BROWSER_LOCALE = "zh-CN"
 
 
-@pytest.fixture(scope="package")
-def browser():
-    # The browser lives for this package only (scope="package"): a loop left running
-    # after it would break the tests that follow, the portal's own browser tests among them.
-    with chromium(SHOTS) as opened:
-        yield opened
-
-
-@pytest.fixture(scope="package")
-def _guard_put_back(django_db_blocker):
-    yield
-    put_guard_back(django_db_blocker)
-
-
-@pytest.fixture
-def _guard_lifted_for_flush(_guard_put_back, transactional_db):
-    with guard_lifted_for_flush():
-        yield
+# The browser lives for this package only: a loop left running after it would break
+# the tests that follow, the portal's own browser tests among them.
+browser, _guard_put_back, _guard_lifted_for_flush = browser_fixtures("package", SHOTS)
 
 
 @pytest.fixture(params=LANGUAGES, ids=["zh", "en"])

@@ -18,7 +18,7 @@ from redress.complaints import services as svc
 from redress.complaints.models import Complaint, Event, Evidence
 from redress.complaints.timesource import now
 from redress.portal.models import OutcomeRating
-from tests.chromium import ARTIFACTS, chromium, guard_lifted_for_flush, put_guard_back
+from tests.chromium import ARTIFACTS, browser_fixtures
 
 PHONE = {"width": 390, "height": 844}
 SHOTS = ARTIFACTS / "portal"
@@ -26,22 +26,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with chromium(SHOTS) as opened:
-        yield opened
-
-
-@pytest.fixture(scope="module")
-def _guard_put_back(django_db_blocker):
-    yield
-    put_guard_back(django_db_blocker)
-
-
-@pytest.fixture
-def _guard_lifted_for_flush(_guard_put_back, transactional_db):
-    with guard_lifted_for_flush():
-        yield
+browser, _guard_put_back, _guard_lifted_for_flush = browser_fixtures("module", SHOTS)
 
 
 @pytest.fixture
