@@ -111,7 +111,7 @@ def acting_on(complaint: Complaint | int, action: Action, *, actor: Staff | None
         if changes_case:
             row.version += 1
             row.updated_at = step.now
-        sync_due_at(row)
+            sync_due_at(row)  # a recorded look (changes_case=False) moves no clock
         row.save()
     if isinstance(complaint, Complaint) and not held:
         # Hand the caller the fresh row so it can keep working with the same object.
