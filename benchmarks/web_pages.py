@@ -118,8 +118,10 @@ def build_pages() -> list[Page]:
         add(f"/cases/ (default: {wl.default_view(staff, pack)})", "/cases/")
         for view in views:
             add(f"view={view}", f"/cases/?view={view}")
-        add(f"view={big} page 2", f"/cases/?view={big}&page=2")
-        add(f"view={big} page 200", f"/cases/?view={big}&page=200")
+        for number in (2, 200):
+            url = deep_page_url(staff, big, number, pack)
+            if url:
+                add(f"view={big} page {number}", url)
         add(f"view={big} sort=-received", f"/cases/?view={big}&sort=-received")
         add(f"view={big} sort=received", f"/cases/?view={big}&sort=received")
         state = "awaiting_callback" if big == wl.CALLBACK else "investigating"
@@ -148,6 +150,24 @@ def build_pages() -> list[Page]:
         add("search cause 4 chars 提前还款", f"/cases/?view={big}&q=提前还款")
         add("search default view 4 chars 暴力催收", "/cases/?q=暴力催收")
     return pages
+
+
+def deep_page_url(staff, view: str, number: int, pack, per_page: int = 25) -> str | None:
+    """The URL the "Next" link of page number-1 points to (keyset pagination: it carries
+    the last row's position, not an offset): what someone who clicked Next number-1
+    times from the first page requests. The row is found once with OFFSET, outside the
+    timing; None when the view has fewer pages."""
+    from urllib.parse import urlencode
+
+    from redress.complaints.selectors import worklists as wl
+    from redress.complaints.selectors.keyset import Cursor
+
+    qs = wl.worklist(staff, view, at=_moment(pack), pack=pack, sort=wl.DEFAULT_SORT)
+    last = qs[(number - 1) * per_page - 1:(number - 1) * per_page]
+    if not last:
+        return None
+    cursor = Cursor.of(last[0], wl.sort_order(wl.DEFAULT_SORT)).token()
+    return "/cases/?" + urlencode({"view": view, "after": cursor, "page": number})
 
 
 def _moment(pack):

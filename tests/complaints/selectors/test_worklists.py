@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from redress.complaints import services as svc
 from redress.complaints.models import Complaint, ComplaintClock
 from redress.complaints.selectors import worklists as wl
@@ -104,9 +106,72 @@ def test_page_of_knows_the_next_page_without_counting_everything(org, walk):
     for minute in range(7):
         walk(at(2026, 3, 2, 9, minute))
     qs = wl.ordered(Complaint.objects.all(), "received")
-    first, last = wl.page_of(qs, 1, per_page=3), wl.page_of(qs, 3, per_page=3)
+    first = wl.page_of(qs, "received", per_page=3)
+    second = wl.page_of(qs, "received", after=wl.parse_cursor(first.next_cursor, "received"), number=2, per_page=3)
+    last = wl.page_of(qs, "received", after=wl.parse_cursor(second.next_cursor, "received"), number=3, per_page=3)
     assert first.has_next and not first.has_previous and first.last == 3
+    assert second.has_previous and second.has_next and second.number == 2
     assert not last.has_next and len(last.rows) == 1
+
+
+@pytest.fixture
+def ties_and_gaps(org, walk):
+    """Seven complaints: three received in the same minute (the same due time: ties the
+    id must break), two paused (no due time: they sort last either way)."""
+    for minute in (0, 0, 0, 5, 9):
+        walk(at(2026, 3, 2, 9, minute))
+    for day in (3, 4):
+        w = walk(at(2026, 3, day)).assess().dispatch().accept()
+        with frozen(at(2026, 3, day, 11)):
+            svc.pause_clocks(w.c, actor=org.handler, reason="等待客户提供交割单")
+    assert Complaint.objects.filter(due_at__isnull=True).count() == 2
+    return Complaint.objects.all()
+
+
+def pages_forward(qs, sort, per_page):
+    page, pages = wl.page_of(qs, sort, per_page=per_page), []
+    while True:
+        pages.append([c.pk for c in page.rows])
+        if not page.has_next:
+            return pages, page
+        page = wl.page_of(qs, sort, after=wl.parse_cursor(page.next_cursor, sort), number=page.number + 1,
+                          per_page=per_page)
+
+
+@pytest.mark.parametrize("sort", list(wl.SORTS))
+def test_following_the_page_links_lists_every_case_once_in_order_both_ways(ties_and_gaps, sort):
+    qs = ties_and_gaps
+    expected = [c.pk for c in wl.ordered(qs, sort)]
+    pages, last = pages_forward(qs, sort, per_page=2)
+    assert [pk for p in pages for pk in p] == expected
+    assert [len(p) for p in pages] == [2, 2, 2, 1] and last.number == 4
+
+    back, page = [pages[-1]], last
+    while page.has_previous:
+        page = wl.page_of(qs, sort, before=wl.parse_cursor(page.previous_cursor, sort), number=page.number - 1,
+                          per_page=2)
+        back.insert(0, [c.pk for c in page.rows])
+    assert back == pages and page.number == 1
+
+
+def test_a_page_back_that_comes_short_shows_the_first_page(ties_and_gaps):
+    qs = ties_and_gaps
+    first = wl.page_of(qs, "due", per_page=3)
+    second_row = wl.parse_cursor(wl.page_of(qs, "due", per_page=1).next_cursor, "due")
+    back = wl.page_of(qs, "due", before=second_row, number=5, per_page=3)  # only one row before it
+    assert [c.pk for c in back.rows] == [c.pk for c in first.rows] and back.number == 1 and not back.has_previous
+
+
+@pytest.mark.parametrize("token,sort", [("nonsense", "due"), ("2026-13-40T00:00:00~3", "received"),
+                                        ("~3", "received"), ("x~y", "reference")])
+def test_a_position_that_is_not_one_of_the_sort_is_refused(token, sort):
+    with pytest.raises(ValueError, match="not a list position"):
+        wl.parse_cursor(token, sort)
+
+
+def test_free_text_counts_stop_at_a_hundred(org):
+    assert wl.count_cap(wl.Filters(q="理财")) == wl.SEARCH_COUNT_CAP == 100
+    assert wl.count_cap(wl.Filters(state="investigating")) == wl.COUNT_CAP
 
 
 def test_date_filters_use_the_institutions_day(org, walk):
@@ -119,8 +184,6 @@ def test_date_filters_use_the_institutions_day(org, walk):
 
 
 def test_unknown_view_or_sort_is_a_programming_error(org):
-    import pytest
-
     with pytest.raises(ValueError, match="unknown worklist view"):
         wl.in_view(org.office, "late", moment(at(2026, 3, 2)), active_pack())
     with pytest.raises(ValueError, match="unknown sort"):

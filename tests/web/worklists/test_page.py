@@ -3,11 +3,13 @@ a number of queries that does not grow with the rows."""
 
 from __future__ import annotations
 
+import html
 import re
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from redress.complaints.models import Complaint
 from redress.complaints.selectors import worklists as wl
 from redress.complaints.timesource import frozen
 from tests.conftest import at
@@ -57,17 +59,76 @@ def test_the_list_is_in_chinese_by_default(org, walk, signed_in):
         assert text in html, text
 
 
+def link(response, rel: str) -> str | None:
+    """The pager's link with this rel, as the browser would follow it."""
+    found = re.search(rf'href="([^"]*)" rel="{rel}"', response.content.decode())
+    return "/cases/" + html.unescape(found.group(1)) if found else None
+
+
 def test_pages_hold_25_cases_and_link_to_the_next(org, walk, signed_in):
     for day in range(30):
         walk(at(2026, 3, 2, 9, day))
     client = signed_in("office", "en")
     with frozen(at(2026, 3, 3)):
         first = client.get("/cases/?view=open&sort=received")
-        second = client.get("/cases/?view=open&sort=received&page=2")
+        second = client.get(link(first, "next"))
     assert len(listed_in_order(first)) == 25 and len(listed_in_order(second)) == 5
-    assert not set(listed_in_order(first)) & set(listed_in_order(second))
-    assert "Page 1 of 2" in first.content.decode()
-    assert 'href="?view=open&amp;sort=received&amp;page=2" rel="next"' in first.content.decode()
+    assert listed_in_order(first) + listed_in_order(second) == [f"TS-2026-{n:06d}" for n in range(1, 31)]
+    assert "Page 1 of 2" in first.content.decode() and "Page 2 of 2" in second.content.decode()
+    # The link carries where the page ends (the last row's time and id), not an offset.
+    last = Complaint.objects.get(reference="TS-2026-000025")
+    assert (f'href="?view=open&amp;sort=received&amp;after=2026-03-02T01%3A24%3A00%2B00%3A00~{last.pk}'
+            '&amp;page=2" rel="next"') in first.content.decode()
+    assert link(second, "next") is None and link(first, "prev") is None
+
+
+def test_previous_goes_back_a_page_and_first_goes_to_the_start(org, walk, signed_in):
+    for minute in range(60):
+        walk(at(2026, 3, 2, 9, minute))
+    client = signed_in("office", "en")
+    with frozen(at(2026, 3, 3)):
+        pages = [client.get("/cases/?view=open")]
+        while link(pages[-1], "next"):
+            pages.append(client.get(link(pages[-1], "next")))
+        assert [len(listed_in_order(p)) for p in pages] == [25, 25, 10]
+        assert "Page 3 of 3" in pages[2].content.decode()
+        back = client.get(link(pages[2], "prev"))
+        assert listed_in_order(back) == listed_in_order(pages[1]) and "Page 2 of 3" in back.content.decode()
+        assert listed_in_order(client.get(link(back, "prev"))) == listed_in_order(pages[0])
+        assert link(pages[1], "first") is None  # "previous" already is the first page
+        assert listed_in_order(client.get(link(pages[2], "first"))) == listed_in_order(pages[0])
+
+
+def test_changing_the_sort_or_the_view_starts_from_the_first_page(org, walk, signed_in):
+    for minute in range(30):
+        walk(at(2026, 3, 2, 9, minute))
+    client = signed_in("office", "en")
+    with frozen(at(2026, 3, 3)):
+        second = client.get(link(client.get("/cases/?view=open"), "next")).content.decode()
+    for url in re.findall(r'href="(\?[^"]*)"', second):
+        if "rel=" not in url and ("sort=" in url or "view=" in url) and "partial" not in url:
+            assert "after=" not in url and "before=" not in url and "page=" not in url, url
+
+
+def test_a_tampered_position_is_named_and_the_list_starts_again(org, walk, signed_in):
+    w = walk(at(2026, 3, 2, 9))
+    with frozen(at(2026, 3, 3)):
+        response = signed_in("office", "en").get("/cases/?view=open&sort=received&after=yesterday~1")
+    assert response.status_code == 400
+    assert "Position: not a place in this list" in response.content.decode()
+    assert listed_in_order(response) == [w.c.reference]
+
+
+def test_a_free_text_search_counts_to_a_hundred_only(org, walk, signed_in, monkeypatch):
+    for minute in range(4):
+        walk(at(2026, 3, 2, 9, minute), cause="我昨天的委托一直未成交")
+    monkeypatch.setattr(wl, "SEARCH_COUNT_CAP", 2)
+    client = signed_in("office", "en")
+    with frozen(at(2026, 3, 3)):
+        searched = client.get("/cases/?view=open&q=委托").content.decode()
+        listed = client.get("/cases/?view=open").content.decode()
+    assert "2+ cases" in searched and "Page 1</span>" in searched  # no "of N": the total is not known
+    assert "4 cases" in listed and "Page 1 of 1" in listed
 
 
 def test_tab_counts_stop_at_the_cap(org, walk, signed_in, monkeypatch):

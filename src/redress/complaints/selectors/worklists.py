@@ -4,8 +4,9 @@ sorting. Read-only; every list starts from `visible_complaints(staff)`.
 
 Built for a million complaints on PostgreSQL: each view is a condition on indexed
 columns of the complaint row (state, owner, handler, responsible unit and the
-denormalised `due_at`, the soonest running clock), lists are sorted on an index, and
-counts stop at a cap instead of counting everything.
+denormalised `due_at`, the soonest running clock), lists are sorted on an index, pages
+follow a cursor through that index (selectors.keyset) instead of an OFFSET, and counts
+stop at a cap instead of counting everything (a lower one for free-text search).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from redress.complaints.models import (
     Proposal,
     Staff,
 )
+from redress.complaints.selectors.keyset import Cursor, Order, seek
 from redress.complaints.selectors.personal import may_reveal
 from redress.complaints.selectors.scope import visible_complaints
 from redress.policy.schema import Duration, Pack, Unit
@@ -37,16 +39,19 @@ VIEWS = (MINE, UNIT, UNASSIGNED, DUE_TODAY, DUE_SOON, OVERDUE, APPROVALS, CALLBA
 
 SORTS = {
     # Soonest due first; cases with no running clock (paused, not yet started) last.
-    "due": ("due_at", "id"),
-    "-due": ("-due_at", "-id"),
-    "received": ("received_at", "id"),
-    "-received": ("-received_at", "-id"),
-    "reference": ("reference",),
-    "-reference": ("-reference",),
+    "due": Order("due_at", nullable=True),
+    "-due": Order("due_at", descending=True, nullable=True),
+    "received": Order("received_at"),
+    "-received": Order("received_at", descending=True),
+    "reference": Order("reference"),
+    "-reference": Order("reference", descending=True),
 }
 DEFAULT_SORT = "due"
 DUE_SOON_DAYS = 3  # "due soon": within this many working days
 COUNT_CAP = 1000  # counts beyond this read "1,000+"
+# A free-text search counts only this far ("100+"): a two-character word cannot use the
+# trigram indexes, so every match counted is a row read, and a hundred says "refine it".
+SEARCH_COUNT_CAP = 100
 CUSTOMER_MATCHES = 200  # at most this many customers matched by a search
 MIN_TRIGRAM = 3  # pg_trgm indexes help from three characters on
 APPROVALS_CAP = 5000  # waiting decisions read at most (a backlog that size is its own alarm)
@@ -166,18 +171,18 @@ def in_view(staff: Staff, view: str, at: Moment, pack: Pack) -> QuerySet:
     if view == DUE_SOON:
         return qs.filter(due_at__gte=at.now, due_at__lte=at.soon)  # due at close of the Nth day counts
     if view == OVERDUE:
-        return qs.filter(_overdue(at))
+        return qs.filter(overdue_condition(at.now))
     return qs  # OPEN_VIEW
 
 
-def _overdue(at: Moment) -> Q:
+def overdue_condition(now: datetime) -> Q:
     """A running clock past its due time, or one the sweep has marked breached (that
     can sit in the future after a pause was given back). The second set is tiny and read
     through a partial index, so it is passed as ids and the OR stays two index scans."""
     breached = list(
-        ComplaintClock.objects.filter(status=ComplaintClock.Status.RUNNING, breached=True, due_at__gte=at.now)
+        ComplaintClock.objects.filter(status=ComplaintClock.Status.RUNNING, breached=True, due_at__gte=now)
         .values_list("complaint_id", flat=True)[:COUNT_CAP])
-    late = Q(due_at__lt=at.now)
+    late = Q(due_at__lt=now)
     return late | Q(pk__in=breached) if breached else late
 
 
@@ -273,14 +278,24 @@ def find_reference(staff: Staff, text: str) -> Complaint | None:
 
 
 def ordered(qs: QuerySet, sort: str) -> QuerySet:
+    """The queryset in one of SORTS (empty due times last, as pages read them)."""
+    order = sort_order(sort)
+    sign = "-" if order.descending else ""
+    if order.nullable:  # both databases put NULL first ascending unless told otherwise
+        column = F(order.field).desc(nulls_last=True) if order.descending else F(order.field).asc(nulls_last=True)
+        return qs.order_by(column, f"{sign}id")
+    return qs.order_by(f"{sign}{order.field}", f"{sign}id")
+
+
+def sort_order(sort: str) -> Order:
     if sort not in SORTS:
         raise ValueError(f"unknown sort {sort!r}; expected one of {', '.join(SORTS)}")
-    fields = SORTS[sort]
-    if sort == "due":  # both databases put NULL first ascending unless told otherwise
-        return qs.order_by(F("due_at").asc(nulls_last=True), "id")
-    if sort == "-due":
-        return qs.order_by(F("due_at").desc(nulls_last=True), "-id")
-    return qs.order_by(*fields)
+    return SORTS[sort]
+
+
+def parse_cursor(token: str, sort: str) -> Cursor:
+    """The position a page link carried (ValueError when it is not one of this sort)."""
+    return Cursor.parse(token, sort_order(sort), Complaint)
 
 
 # ---- the page ------------------------------------------------------------------------
@@ -316,18 +331,18 @@ def worklist(staff: Staff, view: str, *, at: Moment, pack: Pack, filters: Filter
 @dataclass
 class Page:
     rows: list
-    number: int
+    number: int  # shown only ("page 7"): the links carry the position, not an offset
     per_page: int
     has_next: bool
-    total: int  # capped: COUNT_CAP + 1 means "more than COUNT_CAP"
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
+    has_previous: bool
+    total: int  # capped: cap + 1 means "more than cap"
+    cap: int
+    next_cursor: str = ""  # after the last row
+    previous_cursor: str = ""  # before the first row
 
     @property
     def total_is_capped(self) -> bool:
-        return self.total > COUNT_CAP
+        return self.total > self.cap
 
     @property
     def last(self) -> int | None:
@@ -335,21 +350,39 @@ class Page:
         return None if self.total_is_capped else max(1, -(-self.total // self.per_page))
 
 
-def capped_count(qs: QuerySet, cap: int = COUNT_CAP) -> int:
+def count_cap(filters: Filters) -> int:
+    return SEARCH_COUNT_CAP if filters.q.strip() else COUNT_CAP
+
+
+def capped_count(qs: QuerySet, cap: int | None = None) -> int:
     """min(count, cap + 1): counting stops at the cap, so a list of a million costs as
     little as one of a thousand."""
+    cap = COUNT_CAP if cap is None else cap
     return qs.order_by().values("pk")[: cap + 1].count()
 
 
-def page_of(qs: QuerySet, number: int, per_page: int = 25) -> Page:
-    """One page by offset, fetched one row long to know whether another follows. The
-    sort is on an index, so the first pages (where people work) are cheap."""
-    number = max(1, number)
-    start = (number - 1) * per_page
-    rows = list(qs[start:start + per_page + 1])
-    has_next = len(rows) > per_page
-    total = capped_count(qs)
-    return Page(rows=rows[:per_page], number=number, per_page=per_page, has_next=has_next, total=total)
+def page_of(qs: QuerySet, sort: str, *, after: Cursor | None = None, before: Cursor | None = None,
+            number: int = 1, per_page: int = 25, cap: int | None = None) -> Page:
+    """The first page, the page after `after` or the one before `before` (keyset.seek),
+    one row long to know whether another follows. `number` is what the link said."""
+    order = sort_order(sort)
+    cap = COUNT_CAP if cap is None else cap
+    if before is not None:
+        rows = seek(qs, order.reversed(), before, per_page + 1)[::-1]
+        if len(rows) > per_page:  # a full page, and more before it
+            rows, has_previous, has_next, number = rows[1:], True, True, max(2, number)
+        else:  # back at the start (rows came or went meanwhile): show the first page
+            before, number = None, 1
+    if before is None:
+        rows = seek(qs, order, after, per_page + 1)
+        has_next, has_previous = len(rows) > per_page, after is not None
+        rows = rows[:per_page]
+        number = max(2, number) if after is not None else 1
+    total = capped_count(qs, cap)
+    return Page(rows=rows, number=number, per_page=per_page, has_next=has_next, has_previous=has_previous,
+                total=total, cap=cap,
+                next_cursor=Cursor.of(rows[-1], order).token() if has_next and rows else "",
+                previous_cursor=Cursor.of(rows[0], order).token() if has_previous and rows else "")
 
 
 def view_counts(staff: Staff, views: list[str], *, at: Moment, pack: Pack) -> dict[str, int]:

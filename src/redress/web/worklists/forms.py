@@ -30,6 +30,10 @@ class WorklistForm(forms.Form):
     received_to = forms.DateField(label=_("Received to"), required=False, input_formats=["%Y-%m-%d"],
                                   widget=forms.DateInput(attrs={"type": "date"}))
     page = forms.IntegerField(label=_("Page"), required=False, min_value=1, max_value=10_000)
+    # Where the page starts or ends in the sorted list (keyset pagination): the page
+    # links carry the position of the row they continue from.
+    after = forms.CharField(label=_("Position"), required=False, max_length=80)
+    before = forms.CharField(label=_("Position"), required=False, max_length=80)
 
     def __init__(self, data, *, views: list[str], pack: Pack):
         super().__init__(data)
@@ -49,6 +53,17 @@ class WorklistForm(forms.Form):
         start, end = data.get("received_from"), data.get("received_to")
         if start and end and start > end:
             self.add_error("received_to", _("must be on or after the “received from” date"))
+        sort = data.get("sort") or wl.DEFAULT_SORT
+        for name in ("after", "before"):
+            if not data.get(name):
+                data[name] = None
+            elif name not in self.errors:
+                try:
+                    data[name] = wl.parse_cursor(data[name], sort)
+                except ValueError:
+                    self.add_error(name, _("not a place in this list; the list starts from the first page"))
+        if data.get("after"):
+            data["before"] = None  # the links never carry both; forwards wins
         return data
 
     def filter_fields(self) -> list:

@@ -33,6 +33,8 @@ VIEW_LABELS = {
     wl.CALLBACK: gettext_lazy("Awaiting callback"),
     wl.OPEN_VIEW: gettext_lazy("All open"),
 }
+# What a link that starts the list again drops: the page number and the position.
+FIRST_PAGE = {"page": None, "after": None, "before": None}
 # Columns that sort, and the sort each header link asks for first.
 SORTABLE = {"reference": "reference", "received": "-received", "due": "due"}
 
@@ -53,13 +55,27 @@ def _sort_links(params: QueryDict, current: str) -> dict[str, dict]:
         base = first.lstrip("-")
         active = current.lstrip("-") == base
         wanted = (current[1:] if current.startswith("-") else "-" + current) if active else first
-        links[column] = {"url": _link(params, sort=wanted, page=None), "active": active,
+        links[column] = {"url": _link(params, sort=wanted, **FIRST_PAGE), "active": active,
                          "descending": active and current.startswith("-")}
     return links
 
 
-def _count_text(n: int) -> str:
-    return _("%(n)s+") % {"n": f"{wl.COUNT_CAP:,}"} if n > wl.COUNT_CAP else f"{n:,}"
+def _count_text(n: int, cap: int | None = None) -> str:
+    cap = wl.COUNT_CAP if cap is None else cap
+    return _("%(n)s+") % {"n": f"{cap:,}"} if n > cap else f"{n:,}"
+
+
+def _page_links(params: QueryDict, page: wl.Page) -> dict[str, str]:
+    """Next and previous carry the position of the row they continue from (keyset
+    pagination); the page number rides along only to be shown."""
+    first = _link(params, **FIRST_PAGE)
+    links = {"first_url": first if page.number > 2 else "", "previous_url": "", "next_url": ""}
+    if page.has_previous:
+        links["previous_url"] = (first if page.number <= 2 or not page.previous_cursor else
+                                 _link(params, before=page.previous_cursor, after=None, page=page.number - 1))
+    if page.has_next:
+        links["next_url"] = _link(params, after=page.next_cursor, before=None, page=page.number + 1)
+    return links
 
 
 def _rows(page: wl.Page) -> list[dict]:
@@ -98,15 +114,15 @@ def worklist(request: HttpRequest) -> HttpResponse:
 
     at = wl.Moment(now=current_time(), cal=calendar_for(pack))
     qs = wl.worklist(staff, view, at=at, pack=pack, filters=filters, sort=sort)
-    page = wl.page_of(qs, data.get("page") or 1, PER_PAGE)
+    page = wl.page_of(qs, sort, after=data.get("after"), before=data.get("before"),
+                      number=data.get("page") or 1, per_page=PER_PAGE, cap=wl.count_cap(filters))
     params = request.GET.copy()
     params.pop("partial", None)
     context = {
         "nav": "cases", "form": form, "problems": form.problems(), "view": view, "sort": sort,
-        "rows": _rows(page), "page": page, "total_text": _count_text(page.total),
+        "rows": _rows(page), "page": page, "total_text": _count_text(page.total, page.cap),
         "sort_links": _sort_links(params, sort), "refresh_url": _link(params, partial="rows"),
-        "previous_url": _link(params, page=page.number - 1) if page.has_previous else "",
-        "next_url": _link(params, page=page.number + 1) if page.has_next else "",
+        **_page_links(params, page),
         "view_label": VIEW_LABELS[view], "filtered": filters != wl.Filters(),
         "reference_missing": reference_missing,
     }
@@ -116,7 +132,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
     counts = _tab_counts(staff, views, at, pack)
     context["tabs"] = [
         {"view": v, "label": VIEW_LABELS[v], "count": _count_text(counts[v]), "empty": counts[v] == 0,
-         "url": _link(params, view=v, page=None), "current": v == view}
+         "url": _link(params, view=v, **FIRST_PAGE), "current": v == view}
         for v in views
     ]
     context["clear_url"] = _link(QueryDict(mutable=True), view=view)
