@@ -30,6 +30,28 @@ def _english_outside_requests():
 
 
 @pytest.fixture(autouse=True)
+def _due_at_from_memory_is_checked(monkeypatch):
+    """A step works out Complaint.due_at from the clocks it holds, without a query
+    (services.base.sync_due_at). Every time it does, in every test, check the answer
+    against the clocks in the database: a clock changed behind the step's back shows."""
+    from redress.complaints.services import base, timing
+
+    real = base.sync_due_at
+
+    def checked(complaint, clocks=None):
+        real(complaint, clocks)
+        if clocks is not None:
+            from_memory = complaint.due_at
+            real(complaint)
+            assert from_memory == complaint.due_at, f"due_at from the step's clocks {from_memory}, " \
+                                                    f"from the database {complaint.due_at}"
+
+    checked.__wrapped__ = real  # for a test that counts statements
+    monkeypatch.setattr(base, "sync_due_at", checked)
+    monkeypatch.setattr(timing, "sync_due_at", checked)
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Pages cache figures per scope for a minute; ids repeat across tests on SQLite."""
     cache.clear()

@@ -132,6 +132,8 @@ def test_an_open_case_comes_in_registered_with_its_clocks_from_the_received_date
     assert resolution.status == "running"
     assert resolution.started_at == open_case.received_at
     assert resolution.due_at < at(2023, 8, 31)  # 5 working days from 1 August 2023: long overdue now
+    # the soonest running clock is on the row, so the case is on the overdue worklist at once
+    assert open_case.due_at == min(c.due_at for c in open_case.clocks.filter(status="running"))
     assert open_case.customer.address == "US (state and ZIP code not published)"
     # nobody is written to about a case from 2023
     assert not OutboxMessage.objects.exists()

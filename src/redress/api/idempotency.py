@@ -3,10 +3,15 @@
 A call-centre system that times out and retries must not register the complaint twice.
 The first request with a key stores the body's hash and the response; a retry with the
 same key and body gets that response again (200), a different body is refused (409).
-Keys are per token. Two concurrent first requests are resolved by the unique
-constraint: the key row is inserted in the same transaction as the complaint, so the
-second insert waits for the first transaction and then fails, and the loser replays
-the winner's answer. A create that fails (422, 403) rolls its key row back with it, so
+Keys are per token.
+
+The key row is written last, in the complaint's own transaction, with the response in
+it: one INSERT ... ON CONFLICT DO NOTHING. When the key is already taken — a retry, or
+a concurrent first request, whose transaction the INSERT waits for — the whole create
+is rolled back and the stored answer replayed. A retry therefore does the work of a
+create once more before it is undone (and leaves a gap in the reference numbers); in
+exchange a first request, the usual case, costs one statement for its key instead of a
+look-up, an insert and an update. A create that fails (422, 403) writes no key row, so
 the caller can correct the body and retry with the same key.
 """
 
@@ -17,7 +22,7 @@ import json
 import re
 from collections.abc import Callable
 
-from django.db import connection, transaction
+from django.db import connection
 
 from redress.api.models import ApiToken, IdempotencyRecord
 from redress.complaints.errors import DomainError, ValidationFailed
@@ -54,33 +59,41 @@ def _replay(record: IdempotencyRecord, digest: str) -> tuple[int, dict]:
     return 200, record.response_body
 
 
-def _claim(token: ApiToken, key: str, digest: str) -> IdempotencyRecord | None:
-    """Insert the key row, or None when the key is taken. ON CONFLICT waits for a
-    concurrent first request with the key to commit or roll back, like the unique
-    index did, without a savepoint round trip (PostgreSQL and SQLite >= 3.35)."""
+class _KeyTaken(Exception):
+    """Raised inside the create's transaction to roll it back: the key has an answer."""
+
+
+def _record(token: ApiToken, key: str, digest: str, complaint: Complaint, body: dict) -> bool:
+    """Insert the key row with its answer; False when the key is taken. ON CONFLICT waits
+    for a concurrent first request with the key to commit or roll back, as the unique
+    index does (PostgreSQL and SQLite >= 3.35)."""
     table = IdempotencyRecord._meta.db_table
-    created_at = current_time()
+    created_at = connection.ops.adapt_datetimefield_value(current_time())
     with connection.cursor() as cur:
-        cur.execute(f'INSERT INTO "{table}" (token_id, key, request_hash, response_status, created_at) '
-                    "VALUES (%s, %s, %s, 0, %s) ON CONFLICT (token_id, key) DO NOTHING RETURNING id",
-                    [token.pk, key, digest, connection.ops.adapt_datetimefield_value(created_at)])
-        row = cur.fetchone()
-    if row is None:
-        return None
-    return IdempotencyRecord(pk=row[0], token=token, key=key, request_hash=digest, created_at=created_at)
+        cur.execute(f'INSERT INTO "{table}" (token_id, key, request_hash, complaint_id, response_status, '
+                    "response_body, created_at) VALUES (%s, %s, %s, %s, 201, %s, %s) "
+                    "ON CONFLICT (token_id, key) DO NOTHING RETURNING id",
+                    [token.pk, key, digest, complaint.pk, json.dumps(body, ensure_ascii=False), created_at])
+        return cur.fetchone() is not None
 
 
-def create_once(token: ApiToken, key: str, payload: dict,
-                create: Callable[[], tuple[Complaint, dict]]) -> tuple[int, dict]:
-    """Run `create` (which returns the complaint and its JSON response) at most once per
-    (token, key); answer (status, body)."""
+def create_once(token: ApiToken, key: str, payload: dict, create: Callable[[Callable[[Complaint], None]], object],
+                answer: Callable[[Complaint], dict]) -> tuple[int, dict]:
+    """Create at most once per (token, key); answer (status, body). `create(then)` runs the
+    service, which calls `then(complaint)` inside its transaction; `answer(complaint)`
+    is the response body."""
     check_key(key)
     digest = body_hash(payload)
-    with transaction.atomic():
-        record = _claim(token, key, digest)
-        if record is not None:
-            complaint, body = create()
-            record.complaint, record.response_status, record.response_body = complaint, 201, body
-            record.save(update_fields=["complaint", "response_status", "response_body"])
-            return 201, body
-    return _replay(IdempotencyRecord.objects.get(token=token, key=key), digest)
+    answered: list[dict] = []
+
+    def then(complaint: Complaint) -> None:
+        body = answer(complaint)
+        if not _record(token, key, digest, complaint, body):
+            raise _KeyTaken
+        answered.append(body)
+
+    try:
+        create(then)
+    except _KeyTaken:
+        return _replay(IdempotencyRecord.objects.get(token=token, key=key), digest)
+    return 201, answered[0]

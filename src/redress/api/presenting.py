@@ -28,8 +28,11 @@ def _username(staff) -> str | None:
     return staff.username if staff else None
 
 
-def complaint_out(c: Complaint, *, revealed: bool = False) -> dict:
+def complaint_out(c: Complaint, *, revealed: bool = False, parties=None) -> dict:
+    """`parties`: the parties in hand (a create has just written them), else read."""
     customer = c.customer
+    if parties is None:
+        parties = c.parties.select_related("unit", "staff").order_by("id")
     people = shown(customer, revealed)
     return {
         "reference": c.reference, "kind": c.kind, "state": c.state, "version": c.version,
@@ -49,7 +52,7 @@ def complaint_out(c: Complaint, *, revealed: bool = False) -> dict:
                      "masked": not revealed},
         "parties": [{"kind": p.kind, "unit": p.unit.code if p.unit else None, "staff": _username(p.staff),
                      "product": p.product, "description": p.description}
-                    for p in c.parties.select_related("unit", "staff").order_by("id")],
+                    for p in parties],
         "url": c.get_absolute_url(),
     }
 

@@ -99,7 +99,7 @@ def authenticate(raw: str) -> ApiToken | None:
     comparison is of hashes the caller cannot steer (no timing oracle on the secret)."""
     if not raw.startswith(PREFIX) or len(raw) > 100:
         return None
-    token = ApiToken.objects.select_related("staff", "institution").filter(digest=digest(raw)).first()
+    token = ApiToken.objects.select_related("staff", "staff__unit", "institution").filter(digest=digest(raw)).first()
     if token is None or token.revoked_at is not None or not token.staff.is_active:
         return None
     now = current_time()

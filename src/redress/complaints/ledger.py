@@ -117,18 +117,21 @@ def event_hash(*, complaint_id: int, seq: int, type_code: int, at: datetime | st
 
 
 def append(complaint: Complaint, type_: EventType, *, at: datetime, actor=None, actor_role: str = "",
-           channel: str, payload: dict) -> Event:
+           channel: str, payload: dict, save: bool = True) -> Event:
     """Append one event to the complaint's chain. The caller holds the row lock and
-    saves the complaint afterwards (ledger_head / ledger_length are updated here)."""
+    saves the complaint afterwards (ledger_head / ledger_length are updated here).
+    `save=False` leaves the event unwritten for the caller to write with the step's
+    others (services.base.Step.flush); the chain is already linked in memory."""
     seq = complaint.ledger_length + 1
     prev = complaint.ledger_head or GENESIS
     text = canonical(payload)
     digest = event_hash(complaint_id=complaint.pk, seq=seq, type_code=int(type_), at=at,
                         actor_id=actor.pk if actor else None, actor_role=actor_role, channel=channel,
                         payload=text, prev_hash=prev)
-    event = Event.objects.create(complaint=complaint, seq=seq, type=int(type_), at=at, actor=actor,
-                                 actor_role=actor_role, channel=channel, payload=text, prev_hash=prev,
-                                 hash=digest)
+    event = Event(complaint=complaint, seq=seq, type=int(type_), at=at, actor=actor,
+                  actor_role=actor_role, channel=channel, payload=text, prev_hash=prev, hash=digest)
+    if save:
+        event.save(force_insert=True)
     complaint.ledger_length = seq
     complaint.ledger_head = digest
     return event

@@ -16,16 +16,31 @@ from redress.complaints.models import ReferenceCounter
 
 
 def next_reference(prefix: str, year: int) -> str:
-    return f"{prefix}-{year}-{_next_number(prefix, year):06d}"
+    return allocate(prefix, year)[0]
 
 
-def _next_number(prefix: str, year: int) -> int:
+def allocate(prefix: str, year: int, *, row_id_for=None) -> tuple[str, int | None]:
+    """The next reference and, with `row_id_for=<model>` on PostgreSQL, the id the new
+    row will have (from its id sequence, in the same round trip), so the complaint can be
+    built completely — ledger chain and all — and written with a single INSERT. None
+    where ids only come from the INSERT (SQLite)."""
+    number, row_id = _next_number(prefix, year, row_id_for)
+    return f"{prefix}-{year}-{number:06d}", row_id
+
+
+def _next_number(prefix: str, year: int, row_id_for=None) -> tuple[int, int | None]:
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
             # prefix is ^[A-Z]{2,6}$ (policy schema), so the name needs no quoting.
-            cur.execute("SELECT redress_next_reference(%s)", [f"redress_ref_{prefix.lower()}_{year}"])
-            return cur.fetchone()[0]
+            name = f"redress_ref_{prefix.lower()}_{year}"
+            if row_id_for is None:
+                cur.execute("SELECT redress_next_reference(%s), NULL", [name])
+            else:
+                table = row_id_for._meta.db_table
+                cur.execute("SELECT redress_next_reference(%s), nextval(pg_get_serial_sequence(%s, 'id'))",
+                            [name, table])
+            return cur.fetchone()
         table = ReferenceCounter._meta.db_table
         cur.execute(f"INSERT INTO {table} (prefix, year, last) VALUES (%s, %s, 1) "
                     f"ON CONFLICT (prefix, year) DO UPDATE SET last = last + 1 RETURNING last", [prefix, year])
-        return cur.fetchone()[0]
+        return cur.fetchone()[0], None

@@ -12,7 +12,6 @@ from redress.api.models import Scope
 from redress.api.presenting import (
     clocks_out,
     complaint_out,
-    detail_queryset,
     event_out,
     summary_out,
 )
@@ -46,8 +45,8 @@ def _input(token, data: ComplaintIn) -> svc.ComplaintInput:
     )
 
 
-def _as_json(c: Complaint) -> dict:
-    return ComplaintOut.model_validate(complaint_out(c)).model_dump(mode="json")
+def _as_json(c: Complaint, parties) -> dict:
+    return ComplaintOut.model_validate(complaint_out(c, parties=parties)).model_dump(mode="json")
 
 
 @router.post("/complaints", response={200: ComplaintOut, 201: ComplaintOut, **error_responses(400, 401, 403, 409, 413, 422)},
@@ -59,15 +58,18 @@ def create_complaint(request: HttpRequest, payload: ComplaintIn,
     `Idempotency-Key` so a retry after a timeout returns the first answer (200) instead
     of a second complaint."""
     token = request.auth
+    data = _input(token, payload)
 
-    def create() -> tuple[Complaint, dict]:
-        complaint = svc.complaint_receive(actor=token.staff, data=_input(token, payload), via="api",
-                                          register=payload.register_)
-        return complaint, _as_json(detail_queryset(Complaint.objects).get(pk=complaint.pk))
+    def answer(complaint: Complaint) -> dict:
+        # From the objects in hand: the service built every field of the row.
+        return _as_json(complaint, data.parties)
+
+    def create(then=None) -> Complaint:
+        return svc.complaint_receive(actor=token.staff, data=data, via="api", register=payload.register_, then=then)
 
     if idempotency_key is None:
-        return Status(201, create()[1])
-    return Status(*create_once(token, idempotency_key, payload.model_dump(mode="json"), create))
+        return Status(201, answer(create()))
+    return Status(*create_once(token, idempotency_key, payload.model_dump(mode="json"), create, answer))
 
 
 @router.get("/complaints", response={200: ComplaintPage, **error_responses(401, 403, 422)}, auth=READ,

@@ -3,14 +3,15 @@
 `acting_on` opens a transaction, locks the complaint row, checks the optimistic
 version and the lifecycle table, and hands the service a `Step`. The service checks
 its guards, writes its rows and calls `step.record(...)` for the ledger event and
-`step.notify(...)` for notifications; on leaving, the new state, version and ledger
-head are saved — all in that one transaction, or none of it.
+`step.notify(...)` for notifications; on leaving, the events and notifications are
+written (one INSERT each, however many the step made) and the new state, version,
+due time and ledger head are saved — all in that one transaction, or none of it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -21,7 +22,7 @@ from django.utils.translation import gettext as _
 from redress.complaints import ledger
 from redress.complaints.errors import InvalidTransition, NotFound, NotPermitted, StaleComplaint
 from redress.complaints.lifecycle import TRANSITIONS, Action, State, allowed_actions
-from redress.complaints.models import Complaint, Staff
+from redress.complaints.models import Complaint, Event, Staff
 from redress.complaints.timesource import now as current_time
 from redress.notify.models import OutboxMessage
 from redress.policy.loader import active_pack
@@ -41,8 +42,12 @@ class Step:
     before: State
     role: str = ""  # the role the actor acted in, recorded in the ledger
     target: State | None = None
-    events: list = field(default_factory=list)
+    events: list = field(default_factory=list)  # ledger events not yet written (flush)
+    outbox: list = field(default_factory=list)  # notifications not yet written (flush)
     calendar: object = None  # the WorkCalendar, read once per step (timing.step_calendar)
+    # The complaint's clocks as this step knows them, kept current by timing.reach_stage;
+    # None until read. Code that changes clocks any other way calls forget_clocks().
+    clocks: list | None = None
 
     def move_to(self, state: State) -> None:
         self.target = state
@@ -53,22 +58,46 @@ class Step:
             payload["state"] = [self.before.value, after.value]
         self.events.append(
             ledger.append(self.complaint, type_, at=self.now, actor=self.actor, actor_role=self.role,
-                          channel=self.via, payload=payload)
+                          channel=self.via, payload=payload, save=False)
         )
 
     def notify(self, kind: str, *, role: str = "", staff: Staff | None = None, authority: str = "",
                address: str = "", **payload) -> None:
-        OutboxMessage.objects.create(
+        self.outbox.append(OutboxMessage(
             complaint=self.complaint, kind=kind, to_role=role, to_staff=staff, to_authority=authority,
             to_address=address, payload={"reference": self.complaint.reference, **payload},
             created_at=self.now,
-        )
+        ))
+
+    def known_clocks(self) -> list:
+        if self.clocks is None:
+            self.clocks = list(self.complaint.clocks.all())
+        return self.clocks
+
+    def forget_clocks(self) -> None:
+        """Clocks were changed behind reach_stage's back: read them again when needed."""
+        self.clocks = None
+
+    def flush(self) -> None:
+        """Write the step's events and notifications, one INSERT per table. Events are
+        chained in memory as they are recorded (ledger.append), so writing them together
+        changes no hash; a failure anywhere in the step still rolls all of it back."""
+        if self.events:
+            Event.objects.bulk_create(self.events)
+            self.events = []
+        if self.outbox:
+            OutboxMessage.objects.bulk_create(self.outbox)
+            self.outbox = []
 
 
-def sync_due_at(complaint: Complaint) -> None:
+def sync_due_at(complaint: Complaint, clocks: list | None = None) -> None:
     """Copy the soonest running clock's due time onto the row (not saved here): the
-    worklists sort and filter on it. Every action ends here, whichever clocks it moved."""
-    complaint.due_at = complaint.clocks.filter(status="running").aggregate(m=Min("due_at"))["m"]
+    worklists sort and filter on it. Every action ends here, whichever clocks it moved.
+    `clocks`: the complaint's clocks as the step holds them (no query)."""
+    if clocks is None:
+        complaint.due_at = complaint.clocks.filter(status="running").aggregate(m=Min("due_at"))["m"]
+    else:
+        complaint.due_at = min((c.due_at for c in clocks if c.status == "running"), default=None)
 
 
 def lock(complaint_id: int) -> Complaint:
@@ -88,32 +117,41 @@ def check_allowed(complaint: Complaint, action: Action) -> None:
 @contextmanager
 def acting_on(complaint: Complaint | int, action: Action, *, actor: Staff | None, via: str,
               expected_version: int | None = None, changes_case: bool = True,
-              held: bool = False) -> Iterator[Step]:
+              within: Step | None = None) -> Iterator[Step]:
     """`changes_case=False` is for actions that are recorded but change nothing a form
     could be stale against (viewing personal data): the version is left alone.
-    `held=True`: `complaint` is an instance whose row this transaction already holds
-    (created or locked by the caller); it is used as it is, not locked and re-read."""
+    `within`: the step of the service that called this one on its own, not yet written
+    complaint (intake registering what it has just taken down). This step works on that
+    instance in that transaction, shares its calendar, clocks, events and notifications,
+    and leaves the writing to it."""
     if via not in CHANNELS:
         raise ValueError(f"via={via!r}: expected one of {sorted(CHANNELS)}")
     if actor is not None and not actor.is_active:
         raise NotPermitted(_("%(username)s is deactivated") % {"username": actor.username})
     complaint_id = complaint if isinstance(complaint, int) else complaint.pk
-    with transaction.atomic():
-        row = complaint if held else lock(complaint_id)
+    with transaction.atomic() if within is None else nullcontext():
+        row = within.complaint if within is not None else lock(complaint_id)
         if expected_version is not None and row.version != expected_version:
             raise StaleComplaint(expected=expected_version, actual=row.version)
         check_allowed(row, action)
         step = Step(complaint=row, action=action, actor=actor, via=via, now=current_time(),
                     pack=active_pack(), before=State(row.state))
+        if within is not None:
+            step.now, step.pack, step.calendar, step.clocks = within.now, within.pack, within.calendar, within.clocks
+            step.events, step.outbox = within.events, within.outbox
         yield step
         if step.target is not None:
             row.state = step.target.value
         if changes_case:
             row.version += 1
             row.updated_at = step.now
-            sync_due_at(row)  # a recorded look (changes_case=False) moves no clock
+            sync_due_at(row, step.clocks)  # a recorded look (changes_case=False) moves no clock
+        if within is not None:
+            within.clocks = step.clocks
+            return
+        step.flush()
         row.save()
-    if isinstance(complaint, Complaint) and not held:
+    if isinstance(complaint, Complaint):
         # Hand the caller the fresh row so it can keep working with the same object.
         complaint.refresh_from_db()
 

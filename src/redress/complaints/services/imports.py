@@ -146,7 +146,8 @@ def complaint_import(*, actor: Staff, data: ImportInput, via: str = "import") ->
         })
         if not closed:
             _start_clocks(complaint, actor=actor, role=role, via=via, pack=pack, flags=flags)
-        complaint.save(update_fields=["ledger_head", "ledger_length"])
+        # due_at: the soonest running clock, as the worklists sort and filter on it.
+        complaint.save(update_fields=["ledger_head", "ledger_length", "due_at"])
     return complaint
 
 
@@ -154,10 +155,11 @@ def _start_clocks(complaint: Complaint, *, actor: Staff, role: str, via: str, pa
     """Clocks of an open case run from its original dates, so the case shows as late
     at once if it is; a live critical trigger is reported now."""
     step = Step(complaint=complaint, action=Action.REGISTER, actor=actor, via=via, now=complaint.received_at,
-                pack=pack, before=State(complaint.state), role=role)
+                pack=pack, before=State(complaint.state), role=role, clocks=[])  # a new case has no clocks
     reach_stage(step, Stage.RECEIVED)
     if complaint.state != State.RECEIVED:
         reach_stage(step, Stage.REGISTERED)
     if flags:
         step.now = current_time()
         raise_triggers(step, flags, source="import")
+    step.flush()

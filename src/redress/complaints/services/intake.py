@@ -4,6 +4,7 @@ registered with an acknowledgment."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -13,7 +14,7 @@ from django.core.validators import EmailValidator
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from redress.complaints import ledger, triggers
+from redress.complaints import triggers
 from redress.complaints.errors import NotPermitted, ValidationFailed
 from redress.complaints.guards import ensure_may_accept_or_handle
 from redress.complaints.ledger import EventType
@@ -26,7 +27,7 @@ from redress.complaints.models import (
     OrgUnit,
     Staff,
 )
-from redress.complaints.references import next_reference
+from redress.complaints.references import allocate
 from redress.complaints.services.base import Step, acting_on, require_role
 from redress.complaints.services.messages import tell_customer
 from redress.complaints.services.timing import calendar_for, reach_stage, step_calendar
@@ -152,11 +153,14 @@ def customer_for(data: CustomerInput, now: datetime) -> Customer:
     return Customer.objects.create(created_at=now, **fields)
 
 
-def complaint_receive(*, actor: Staff, data: ComplaintInput, via: str = "web", register: bool = False) -> Complaint:
+def complaint_receive(*, actor: Staff, data: ComplaintInput, via: str = "web", register: bool = False,
+                      then: Callable[[Complaint], None] | None = None) -> Complaint:
     """Take a complaint (or inquiry) down. With `register=True` it is also registered
-    and acknowledged in the same transaction — the usual case at a call-centre seat."""
+    and acknowledged in the same transaction — the usual case at a call-centre seat.
+    `then(complaint)` runs in that transaction once everything is written (the API
+    records its idempotency key there); if it raises, nothing is kept."""
     pack = active_pack()
-    now = current_time()
+    now = current_time().astimezone(UTC)  # in UTC, as the database gives times back
     validate_complaint(data, pack, now)
     amount = clean_amount(data.amount_claimed)
     if not any(actor.has_role(r) for r in INTAKE_ROLES):
@@ -167,39 +171,45 @@ def complaint_receive(*, actor: Staff, data: ComplaintInput, via: str = "web", r
         raise NotPermitted(_("%(username)s belongs to no unit, so cannot be a first responder") % {"username": actor.username})
     if not actor.is_active:
         raise NotPermitted(_("%(username)s is deactivated") % {"username": actor.username})
-    received_at = data.received_at or now
+    received_at = (data.received_at or now).astimezone(UTC)
     cal = calendar_for(pack)
+    role = next(r for r in INTAKE_ROLES if actor.has_role(r))
+    flags = triggers.detect(pack, data.subject, data.cause, data.request)
     with transaction.atomic():
-        complaint = Complaint.objects.create(
-            reference=next_reference(pack.reference_prefix, received_at.astimezone(cal.tz).year),
+        # On PostgreSQL the id comes with the reference, so the whole case is built first
+        # and the complaint row written once, last (its foreign keys are checked at
+        # commit); on SQLite it is inserted first for its id and saved again at the end.
+        reference, complaint_id = allocate(pack.reference_prefix, received_at.astimezone(cal.tz).year,
+                                           row_id_for=Complaint)
+        complaint = Complaint(
+            pk=complaint_id, reference=reference,
             kind=data.kind, state=State.RECEIVED, policy_code=pack.code, language=data.customer.language or "zh-hans",
             customer=customer_for(data.customer, now), channel=data.channel, received_at=received_at,
             referral_source=data.referral_source, external_reference=data.external_reference,
             subject=data.subject.strip(), cause=data.cause.strip(), request=data.request.strip(),
             amount_claimed=amount, currency=data.currency, is_economic_dispute=bool(amount and amount > 0),
-            intake_unit_id=actor.unit_id, branch=data.branch, owner=actor, first_responder=actor,
-            created_at=now, updated_at=now,
+            intake_unit=actor.unit, branch=data.branch, owner=actor, first_responder=actor,
+            critical_flags=flags, created_at=now, updated_at=now,
         )
-        for party in data.parties:
-            ComplaintParty.objects.create(complaint=complaint, kind=party.kind, unit=party.unit, staff=party.staff,
-                                          product=party.product, description=party.description)
-        flags = triggers.detect(pack, data.subject, data.cause, data.request)
-        complaint.critical_flags = flags
-        role = next(r for r in INTAKE_ROLES if actor.has_role(r))
-        ledger.append(complaint, EventType.RECEIVED, at=now, actor=actor, actor_role=role, channel=via, payload={
-            "kind": data.kind, "channel": data.channel, "received_at": received_at,
-            "amount_claimed": amount, "parties": len(data.parties), "referral_source": data.referral_source,
-        })
+        if complaint_id is None:
+            complaint.save(force_insert=True)
+        ComplaintParty.objects.bulk_create([
+            ComplaintParty(complaint=complaint, kind=party.kind, unit=party.unit, staff=party.staff,
+                           product=party.product, description=party.description) for party in data.parties])
         step = Step(complaint=complaint, action=Action.REGISTER, actor=actor, via=via, now=now, pack=pack,
-                    before=State.RECEIVED, role=role, calendar=cal)
+                    before=State.RECEIVED, role=role, calendar=cal, clocks=[])  # a new case has no clocks
+        step.record(EventType.RECEIVED, kind=data.kind, channel=data.channel, received_at=received_at,
+                    amount_claimed=amount, parties=len(data.parties), referral_source=data.referral_source)
         if flags:
             raise_triggers(step, flags, source="keywords")
         reach_stage(step, Stage.RECEIVED)
         if register:
-            # The row was inserted in this transaction: no one else can see it, so
-            # register works on this instance and its save covers the fields set above.
-            return complaint_register(complaint, actor=actor, via=via, _held=True)
-        complaint.save()
+            # Accepting was checked above against the parties given (001 第十四条).
+            complaint_register(complaint, actor=actor, via=via, _within=step)
+        step.flush()
+        complaint.save(force_insert=complaint_id is not None)
+        if then is not None:
+            then(complaint)
     return complaint
 
 
@@ -220,22 +230,26 @@ def _reply_channel(c: Complaint) -> str:
 
 
 def complaint_register(complaint: Complaint | int, *, actor: Staff, via: str = "web",
-                       expected_version: int | None = None, _held: bool = False) -> Complaint:
+                       expected_version: int | None = None, _within: Step | None = None) -> Complaint:
     """Register and acknowledge: the customer is told the reference, the process, the
-    time limit and their rights (002 §二(一))."""
+    time limit and their rights (002 §二(一)). `_within`: intake's step, registering
+    the complaint it is taking down (it has checked who may accept it)."""
     with acting_on(complaint, Action.REGISTER, actor=actor, via=via, expected_version=expected_version,
-                   held=_held) as step:
+                   within=_within) as step:
         require_role(step, INTAKE_ROLES, _("registering a complaint"))
-        ensure_may_accept_or_handle(actor, step.complaint)
+        if _within is None:
+            ensure_may_accept_or_handle(actor, step.complaint)
         c = step.complaint
         if c.kind == Complaint.Kind.INQUIRY:
             # Answering failed to satisfy: it becomes a complaint (001 第十五条).
             c.kind = Complaint.Kind.COMPLAINT
             c.clocks.filter(status__in=("running", "paused")).update(status="stopped", stopped_at=step.now)
+            step.forget_clocks()
         step.move_to(State.REGISTERED)
         c.registered_at = step.now
         reach_stage(step, Stage.REGISTERED)
-        clock = c.clocks.filter(code__in=[k.code for k in step.pack.clocks if k.extendable]).first()
+        extendable = {k.code for k in step.pack.clocks if k.extendable}
+        clock = next((k for k in step.known_clocks() if k.code in extendable), None)
         body = texts.acknowledgment(pack=step.pack, reference=c.reference, language=c.language,
                                     due=clock.due_at if clock else None, tz=step_calendar(step).tz)
         message = tell_customer(step, Communication.Kind.ACKNOWLEDGMENT, body, channel=_reply_channel(c))

@@ -12,7 +12,6 @@ from redress.complaints.lifecycle import Action
 from redress.complaints.models import Communication, Complaint, Staff
 from redress.complaints.services.base import Step, acting_on, require_role
 from redress.complaints.services.timing import resume_clocks_in
-from redress.notify.models import OutboxMessage
 from redress.policy.schema import Pack
 
 SENDER_ROLES = ("intake", "handler", "dept_head", "complaints_office")
@@ -51,9 +50,7 @@ def tell_customer(step: Step, kind: str, body: str, *, channel: str, confirmed: 
     customer = c.customer
     address = customer.email if channel in ("email", "web", "app") and customer.email else customer.phone
     if address or customer.email:
-        OutboxMessage.objects.create(complaint=c, kind="customer_message", to_address=address or customer.email,
-                                     payload={"communication": message.pk, "reference": c.reference},
-                                     created_at=step.now)
+        step.notify("customer_message", address=address or customer.email, communication=message.pk)
     return message
 
 
@@ -79,6 +76,7 @@ def message_send(complaint: Complaint | int, *, actor: Staff, kind: str, body: s
                 clock.status, clock.paused_at, clock.pause_reason = "paused", step.now, "waiting for the customer"
                 clock.save(update_fields=["status", "paused_at", "pause_reason"])
                 paused.append(clock.code)
+            step.forget_clocks()
         step.record(EventType.MESSAGE_SENT, message=message.pk, kind=kind, channel=channel,
                     forbidden_confirmed=confirmed, paused=paused)
     return message

@@ -55,7 +55,7 @@ def reach_stage(step: Step, stage: Stage) -> None:
     the ones that begin there. Idempotent per clock: a stage reached twice (say, a
     re-dispatch after a returned work order) does not restart a clock."""
     complaint, pack = step.complaint, step.pack
-    clocks = list(complaint.clocks.all())
+    clocks = step.known_clocks()
     for clock in (c for c in clocks if c.status in OPEN_CLOCK):
         definition = pack.clock(clock.code)
         if stage == Stage.CLOSED or (definition and definition.stops_on == stage):
@@ -68,11 +68,11 @@ def reach_stage(step: Step, stage: Stage) -> None:
             continue
         if definition.applies_to_inquiries != is_inquiry:
             continue
-        ComplaintClock.objects.create(
+        clocks.append(ComplaintClock.objects.create(
             complaint=complaint, code=definition.code, unit=definition.limit.unit.value, started_at=step.now,
             due_at=cal.due(step.now, definition.limit),
-        )
-    sync_due_at(complaint)  # complaint_receive saves the new row without acting_on
+        ))
+    sync_due_at(complaint, clocks)  # complaint_receive saves the new row without acting_on
 
 
 def _stop(clock: ComplaintClock, at: datetime) -> None:
@@ -96,6 +96,7 @@ def pause_clocks(complaint: Complaint | int, *, actor, reason: str, via: str = "
         for clock in running:
             clock.status, clock.paused_at, clock.pause_reason = ComplaintClock.Status.PAUSED, step.now, reason[:200]
             clock.save(update_fields=["status", "paused_at", "pause_reason"])
+        step.forget_clocks()
         step.record(EventType.CLOCK_PAUSED, clocks=[c.code for c in running], reason=reason)
     return step.complaint
 
@@ -108,6 +109,7 @@ def resume_clocks_in(step: Step) -> list[str]:
         clock.status, clock.paused_at, clock.pause_reason = ComplaintClock.Status.RUNNING, None, ""
         clock.save(update_fields=["due_at", "status", "paused_at", "pause_reason"])
         resumed.append(clock.code)
+    step.forget_clocks()
     return resumed
 
 
@@ -215,6 +217,7 @@ def extension_decide(complaint: Complaint | int, *, actor, extension_id: int, ap
             clock.due_at = cal.due(clock.due_at, Duration(amount=ext.working_days, unit=Unit.WORKING_DAYS))
             clock.extended = True
             clock.save(update_fields=["due_at", "extended"])
+            step.forget_clocks()
             ext.status, ext.due_after = Extension.Status.APPROVED, clock.due_at
             step.record(EventType.EXTENSION_APPROVED, extension=ext.pk, due=clock.due_at, note=note)
             if ext.sequence > 1:
@@ -242,6 +245,7 @@ def mark_breaches(*, via: str = "sweep", limit: int = 500) -> int:
             for clock in late:
                 clock.breached = True
                 clock.save(update_fields=["breached"])
+            step.forget_clocks()
             if late:
                 step.record(EventType.CLOCK_BREACHED, clocks=[c.code for c in late])
                 step.notify("clock_breached", role="complaints_office", clocks=[c.code for c in late])
