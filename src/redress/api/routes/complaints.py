@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Header, Query, Router, Status
+from ninja import Header, Query, Router
 
 from redress.api import lookups
 from redress.api.auth import TokenAuth
@@ -68,8 +68,16 @@ def create_complaint(request: HttpRequest, payload: ComplaintIn,
         return svc.complaint_receive(actor=token.staff, data=data, via="api", register=payload.register_, then=then)
 
     if idempotency_key is None:
-        return Status(201, answer(create()))
-    return Status(*create_once(token, idempotency_key, payload.model_dump(mode="json"), create, answer))
+        status, body = 201, answer(create())
+    else:
+        status, body = create_once(token, idempotency_key, payload.model_dump(mode="json"), create, answer)
+    # The body is ComplaintOut already (answer validated it, or it is the stored first
+    # answer): rendered as it is, not validated a second time.
+    from redress.api.main import (
+        api,  # the instance that mounts this router (imported late: it imports us)
+    )
+
+    return api.create_response(request, body, status=status)
 
 
 @router.get("/complaints", response={200: ComplaintPage, **error_responses(401, 403, 422)}, auth=READ,

@@ -19,10 +19,10 @@ from django.db import transaction
 from django.db.models import Min
 from django.utils.translation import gettext as _
 
-from redress.complaints import ledger
+from redress.complaints import ledger, rows
 from redress.complaints.errors import InvalidTransition, NotFound, NotPermitted, StaleComplaint
 from redress.complaints.lifecycle import TRANSITIONS, Action, State, allowed_actions
-from redress.complaints.models import Complaint, Event, Staff
+from redress.complaints.models import Complaint, Staff
 from redress.complaints.timesource import now as current_time
 from redress.notify.models import OutboxMessage
 from redress.policy.loader import active_pack
@@ -82,12 +82,9 @@ class Step:
         """Write the step's events and notifications, one INSERT per table. Events are
         chained in memory as they are recorded (ledger.append), so writing them together
         changes no hash; a failure anywhere in the step still rolls all of it back."""
-        if self.events:
-            Event.objects.bulk_create(self.events)
-            self.events = []
-        if self.outbox:
-            OutboxMessage.objects.bulk_create(self.outbox)
-            self.outbox = []
+        rows.insert(*self.events)
+        rows.insert(*self.outbox)
+        self.events, self.outbox = [], []
 
 
 def sync_due_at(complaint: Complaint, clocks: list | None = None) -> None:

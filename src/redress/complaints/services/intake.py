@@ -14,7 +14,7 @@ from django.core.validators import EmailValidator
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from redress.complaints import triggers
+from redress.complaints import rows, triggers
 from redress.complaints.errors import NotPermitted, ValidationFailed
 from redress.complaints.guards import ensure_may_accept_or_handle
 from redress.complaints.ledger import EventType
@@ -150,7 +150,9 @@ def customer_for(data: CustomerInput, now: datetime) -> Customer:
                     setattr(existing, key, value)
             existing.save()
             return existing
-    return Customer.objects.create(created_at=now, **fields)
+    customer = Customer(created_at=now, **fields)
+    rows.insert(customer)
+    return customer
 
 
 def complaint_receive(*, actor: Staff, data: ComplaintInput, via: str = "web", register: bool = False,
@@ -192,10 +194,9 @@ def complaint_receive(*, actor: Staff, data: ComplaintInput, via: str = "web", r
             critical_flags=flags, created_at=now, updated_at=now,
         )
         if complaint_id is None:
-            complaint.save(force_insert=True)
-        ComplaintParty.objects.bulk_create([
-            ComplaintParty(complaint=complaint, kind=party.kind, unit=party.unit, staff=party.staff,
-                           product=party.product, description=party.description) for party in data.parties])
+            rows.insert(complaint)
+        rows.insert(*[ComplaintParty(complaint=complaint, kind=party.kind, unit=party.unit, staff=party.staff,
+                                     product=party.product, description=party.description) for party in data.parties])
         step = Step(complaint=complaint, action=Action.REGISTER, actor=actor, via=via, now=now, pack=pack,
                     before=State.RECEIVED, role=role, calendar=cal, clocks=[])  # a new case has no clocks
         step.record(EventType.RECEIVED, kind=data.kind, channel=data.channel, received_at=received_at,
@@ -207,7 +208,10 @@ def complaint_receive(*, actor: Staff, data: ComplaintInput, via: str = "web", r
             # Accepting was checked above against the parties given (001 第十四条).
             complaint_register(complaint, actor=actor, via=via, _within=step)
         step.flush()
-        complaint.save(force_insert=complaint_id is not None)
+        if complaint_id is None:
+            complaint.save()
+        else:
+            rows.insert(complaint)
         if then is not None:
             then(complaint)
     return complaint

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from redress.complaints import triggers
+from redress.complaints import rows, triggers
 from redress.complaints.errors import DomainError, ValidationFailed
 from redress.complaints.ledger import EventType
 from redress.complaints.lifecycle import Action
@@ -44,9 +44,10 @@ def check_phrases(pack: Pack, body: str, confirmed: list[str] | None) -> list[st
 def tell_customer(step: Step, kind: str, body: str, *, channel: str, confirmed: list[str] | None = None,
                   visible: bool = True) -> Communication:
     c = step.complaint
-    message = Communication.objects.create(complaint=c, direction=Communication.Direction.OUTBOUND, kind=kind,
-                                           channel=channel, body=body, staff=step.actor, at=step.now,
-                                           forbidden_phrases_confirmed=confirmed or [], visible_to_customer=visible)
+    message = Communication(complaint=c, direction=Communication.Direction.OUTBOUND, kind=kind, channel=channel,
+                            body=body, staff=step.actor, at=step.now, forbidden_phrases_confirmed=confirmed or [],
+                            visible_to_customer=visible)
+    rows.insert(message)
     customer = c.customer
     address = customer.email if channel in ("email", "web", "app") and customer.email else customer.phone
     if address or customer.email:

@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from django.utils.translation import gettext as _
 
+from redress.complaints import rows
 from redress.complaints.errors import NotPermitted, ValidationFailed
 from redress.complaints.ledger import EventType
 from redress.complaints.lifecycle import Action
@@ -68,10 +69,10 @@ def reach_stage(step: Step, stage: Stage) -> None:
             continue
         if definition.applies_to_inquiries != is_inquiry:
             continue
-        clocks.append(ComplaintClock.objects.create(
-            complaint=complaint, code=definition.code, unit=definition.limit.unit.value, started_at=step.now,
-            due_at=cal.due(step.now, definition.limit),
-        ))
+        clock = ComplaintClock(complaint=complaint, code=definition.code, unit=definition.limit.unit.value,
+                               started_at=step.now, due_at=cal.due(step.now, definition.limit))
+        rows.insert(clock)
+        clocks.append(clock)
     sync_due_at(complaint, clocks)  # complaint_receive saves the new row without acting_on
 
 
