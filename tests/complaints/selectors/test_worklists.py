@@ -154,6 +154,31 @@ def test_following_the_page_links_lists_every_case_once_in_order_both_ways(ties_
     assert back == pages and page.number == 1
 
 
+@pytest.mark.parametrize("sort", list(wl.SORTS))
+def test_a_condition_sifted_window_by_window_keeps_the_order_both_ways(ties_and_gaps, sort, monkeypatch):
+    from django.db.models import Q
+
+    from redress.complaints.selectors import keyset
+
+    monkeypatch.setattr(keyset, "FIRST_WINDOW", 2)  # windows of 2, then 8 rows
+    qs = ties_and_gaps
+    every = [c.pk for c in wl.ordered(qs, sort)]
+    sift = Q(pk__in=every[1::2] + every[-1:])  # every other row, and the last (an empty due time)
+    expected = [pk for pk in every if pk in set(every[1::2] + every[-1:])]
+    page, pages = wl.page_of(qs, sort, per_page=2, sift=sift), []
+    while True:
+        pages.append([c.pk for c in page.rows])
+        assert page.total is None  # a sifted list is not counted
+        if not page.has_next:
+            break
+        page = wl.page_of(qs, sort, after=wl.parse_cursor(page.next_cursor, sort), number=page.number + 1,
+                          per_page=2, sift=sift)
+    assert [pk for p in pages for pk in p] == expected
+    back = wl.page_of(qs, sort, before=wl.parse_cursor(page.previous_cursor, sort), number=page.number - 1,
+                      per_page=2, sift=sift)
+    assert [c.pk for c in back.rows] == pages[-2]
+
+
 def test_a_page_back_that_comes_short_shows_the_first_page(ties_and_gaps):
     qs = ties_and_gaps
     first = wl.page_of(qs, "due", per_page=3)

@@ -125,10 +125,36 @@ def test_a_free_text_search_counts_to_a_hundred_only(org, walk, signed_in, monke
     monkeypatch.setattr(wl, "SEARCH_COUNT_CAP", 2)
     client = signed_in("office", "en")
     with frozen(at(2026, 3, 3)):
-        searched = client.get("/cases/?view=open&q=委托").content.decode()
+        searched = client.get("/cases/?view=open&q=一直未").content.decode()
         listed = client.get("/cases/?view=open").content.decode()
     assert "2+ cases" in searched and "Page 1</span>" in searched  # no "of N": the total is not known
     assert "4 cases" in listed and "Page 1 of 1" in listed
+
+
+def test_a_two_character_search_is_not_counted_and_pages_through_the_matches(org, walk, signed_in, monkeypatch):
+    """No index serves a two-character word: the list is read in order a window at a
+    time (here 2 rows, then 8) until a page of matches is found, and nothing counts it."""
+    from redress.complaints.selectors import keyset
+    from redress.web.worklists import views
+
+    matching = []
+    for minute in range(40):
+        w = walk(at(2026, 3, 2, 9, minute), **({"cause": "理财经理销售误导"} if minute % 3 == 0 else {}))
+        if minute % 3 == 0:
+            matching.append(w.c.reference)
+    monkeypatch.setattr(keyset, "FIRST_WINDOW", 2)
+    monkeypatch.setattr(views, "PER_PAGE", 10)
+    client = signed_in("office", "en")
+    with frozen(at(2026, 3, 3)):
+        pages = [client.get("/cases/?view=open&sort=received&q=误导")]
+        while link(pages[-1], "next"):
+            pages.append(client.get(link(pages[-1], "next")))
+        back = client.get(link(pages[-1], "prev"))
+    assert [listed_in_order(p) for p in pages] == [matching[:10], matching[10:]]  # 14 of the 40
+    assert listed_in_order(back) == matching[:10]
+    first, last = (p.content.decode() for p in pages)
+    assert "10+ cases" in first and "Page 1</span>" in first
+    assert "14 cases" in last
 
 
 def test_tab_counts_stop_at_the_cap(org, walk, signed_in, monkeypatch):

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 SEPARATOR = "~"  # between value and id; no sortable value (time, reference) contains it
 
@@ -75,9 +75,19 @@ class Cursor:
         return cls(parsed, int(pk))
 
 
-def _ordered(qs: QuerySet, field: str | None, descending: bool) -> QuerySet:
-    sign = "-" if descending else ""
-    return qs.order_by(*([f"{sign}{field}"] if field else []), f"{sign}pk")
+def _ordered(qs: QuerySet, order: Order, by_column: bool = True) -> QuerySet:
+    """Ordered by the column (NULLs where the order puts them) and the id, or by the id
+    alone (the empty values of a nullable column)."""
+    sign = "-" if order.descending else ""
+    if not by_column:
+        return qs.order_by(f"{sign}pk")
+    column = F(order.field)
+    if order.nullable:
+        nulls = {"nulls_last": True} if order.nulls_last else {"nulls_first": True}
+        column = column.desc(**nulls) if order.descending else column.asc(**nulls)
+    else:
+        column = column.desc() if order.descending else column.asc()
+    return qs.order_by(column, f"{sign}pk")
 
 
 def _after(field: str, cursor: Cursor, descending: bool) -> Q:
@@ -87,27 +97,83 @@ def _after(field: str, cursor: Cursor, descending: bool) -> Q:
 
 
 def _parts(qs: QuerySet, order: Order, after: Cursor | None) -> list[QuerySet]:
-    """The list as ordered index ranges, from the cursor on."""
+    """The rest of the list after the cursor as ordered index ranges. From the start,
+    or from a value with the empty ones last, the whole rest is one ordered scan
+    (`col >= v` already leaves the NULLs out, which follow by id); no `col IS NOT NULL`
+    is added where not needed, since PostgreSQL then misjudges how many rows an open
+    list holds (every open case has a due time) and sorts them all instead."""
     f, desc = order.field, order.descending
+    beyond = "lt" if desc else "gt"
+    if after is None:
+        return [_ordered(qs, order)]
     if not order.nullable:
-        return [_ordered(qs.filter(_after(f, after, desc)) if after else qs, f, desc)]
-    values, nulls = qs.filter(**{f"{f}__isnull": False}), qs.filter(**{f"{f}__isnull": True})
-    if after is not None and after.value is None:  # the cursor is among the empty ones
-        nulls = nulls.filter(**{f"pk__{'lt' if desc else 'gt'}": after.pk})
-        values = None if order.nulls_last else values
-    elif after is not None:
-        values = values.filter(_after(f, after, desc))
-        nulls = nulls if order.nulls_last else None
-    parts = [values, nulls] if order.nulls_last else [nulls, values]
-    return [_ordered(p, f if p is values else None, desc) for p in parts if p is not None]
+        return [_ordered(qs.filter(_after(f, after, desc)), order)]
+    nulls = qs.filter(**{f"{f}__isnull": True})
+    if after.value is None:  # among the empty ones, which are ordered by id
+        nulls = _ordered(nulls.filter(**{f"pk__{beyond}": after.pk}), order, by_column=False)
+        return [nulls] if order.nulls_last else [nulls, _ordered(qs.filter(**{f"{f}__isnull": False}), order)]
+    values = _ordered(qs.filter(_after(f, after, desc)), order)
+    return [values, _ordered(nulls, order, by_column=False)] if order.nulls_last else [values]
 
 
-def seek(qs: QuerySet, order: Order, after: Cursor | None, limit: int) -> list:
-    """Up to `limit` rows of `qs` in `order`, after the cursor (from the start if None).
-    A second part is read only when the first runs out within the page."""
+def _read(qs: QuerySet, order: Order, after: Cursor | None, limit: int) -> list:
     rows: list = []
     for part in _parts(qs, order, after):
         rows += list(part[: limit - len(rows)])
         if len(rows) >= limit:
             break
     return rows
+
+
+# A condition no index serves (a one- or two-character text search) is sifted from the
+# list window by window in the list's order, so the scan ends once a page is found;
+# PostgreSQL otherwise reads every row of the view and sorts the few matches (it cannot
+# know that a common word matches one row in a hundred).
+FIRST_WINDOW = 500
+GROWTH = 4
+MAX_WINDOW = 16000
+
+
+def seek(qs: QuerySet, order: Order, after: Cursor | None, limit: int, sift: Q | None = None) -> list:
+    """Up to `limit` rows of `qs` in `order`, after the cursor (from the start if None),
+    that also match `sift`. A second part (the empty values) is read only when the
+    first runs out within the page."""
+    if sift is None:
+        return _read(qs, order, after, limit)
+    keys = qs.select_related(None).prefetch_related(None).values_list(order.field, "pk")
+    found: list = []
+    window = FIRST_WINDOW
+    while len(found) < limit:
+        # Where the next `window` rows end (the database walks them; one row comes back).
+        end = [Cursor(value, pk) for value, pk in _read_at(keys, order, after, window - 1)]
+        matching = qs.filter(sift, _upto(order, end[0])) if end else qs.filter(sift)
+        found += _read(matching, order, after, limit - len(found))
+        if not end:  # the rest of the list was shorter than the window
+            break
+        after, window = end[0], min(window * GROWTH, MAX_WINDOW)
+    return found
+
+
+def _read_at(qs: QuerySet, order: Order, after: Cursor | None, offset: int) -> list:
+    """The row `offset` rows past the cursor (OFFSET within the parts), or none."""
+    for part in _parts(qs, order, after):
+        row = list(part[offset:offset + 1])
+        if row:
+            return row
+        offset -= part.count() if offset else 0
+        if offset < 0:
+            return []
+    return []
+
+
+def _upto(order: Order, cursor: Cursor) -> Q:
+    """Rows up to and including the cursor's row in `order` (the mirror of the cursor
+    conditions of `_parts`): a bound on the index where the cursor has a value."""
+    f, desc = order.field, order.descending
+    if cursor.value is None:
+        nulls = Q(**{f"{f}__isnull": True, f"pk__{'gte' if desc else 'lte'}": cursor.pk})
+        return (Q(**{f"{f}__isnull": False}) | nulls) if order.nulls_last else nulls
+    before, to = ("gt", "gte") if desc else ("lt", "lte")
+    values = Q(**{f"{f}__{to}": cursor.value}) & (
+        Q(**{f"{f}__{before}": cursor.value}) | Q(**{f"pk__{to}": cursor.pk}))
+    return values if order.nulls_last or not order.nullable else (Q(**{f"{f}__isnull": True}) | values)

@@ -215,7 +215,8 @@ def _awaiting_decision_by(staff: Staff, pack: Pack) -> Q:
 # ---- filters, search, order ----------------------------------------------------------
 
 
-def apply_filters(qs: QuerySet, filters: Filters, *, staff: Staff, tz) -> QuerySet:
+def apply_filters(qs: QuerySet, filters: Filters, *, staff: Staff, tz, search: bool = True) -> QuerySet:
+    """The filters, and the search unless `search` is False (a page sifts a short one)."""
     if filters.state:
         qs = qs.filter(state=filters.state)
     if filters.category:
@@ -231,9 +232,15 @@ def apply_filters(qs: QuerySet, filters: Filters, *, staff: Staff, tz) -> QueryS
     if filters.received_to:  # inclusive: the whole of the last day
         end = datetime.combine(filters.received_to + timedelta(days=1), time.min, tzinfo=tz)
         qs = qs.filter(received_at__lt=end)
-    if filters.q.strip():
+    if search and filters.q.strip():
         qs = qs.filter(search_condition(filters.q, staff=staff))
     return qs
+
+
+def short_search(filters: Filters) -> bool:
+    """A search too short for the trigram indexes: it is sifted from the list in order
+    (keyset.seek) and not counted."""
+    return 0 < len(filters.q.strip()) < MIN_TRIGRAM
 
 
 def search_condition(text: str, *, staff: Staff) -> Q:
@@ -246,7 +253,10 @@ def search_condition(text: str, *, staff: Staff) -> Q:
     page, but personal fields then match only exactly, so a short query never scans
     every customer."""
     q = text.strip()
-    cond = Q(reference=q.strip().upper()) | Q(subject__icontains=q) | Q(cause__icontains=q)
+    # Without letters that have a case (Chinese, digits) a plain LIKE finds the same rows
+    # as the upper-cased one and costs half; only the trigram indexes need UPPER().
+    words = "contains" if len(q) < MIN_TRIGRAM and q.upper() == q.lower() else "icontains"
+    cond = Q(reference=q.upper()) | Q(**{f"subject__{words}": q}) | Q(**{f"cause__{words}": q})
     if may_reveal(staff):
         # Only people who may see contact details may find a case by them; otherwise a
         # search would confirm a masked name or number.
@@ -320,12 +330,26 @@ def main_clock(complaint: Complaint) -> ComplaintClock | None:
 
 
 def worklist(staff: Staff, view: str, *, at: Moment, pack: Pack, filters: Filters = Filters(),
-             sort: str = DEFAULT_SORT) -> QuerySet:
+             sort: str = DEFAULT_SORT, search: bool = True) -> QuerySet:
     """One view, filtered and sorted, with what each row shows fetched alongside."""
-    qs = apply_filters(in_view(staff, view, at, pack), filters, staff=staff, tz=at.cal.tz)
+    qs = apply_filters(in_view(staff, view, at, pack), filters, staff=staff, tz=at.cal.tz, search=search)
     return (ordered(qs, sort)
             .select_related("customer", "owner", "handler", "branch", "responsible_unit")
             .prefetch_related(open_clocks()))
+
+
+def worklist_page(staff: Staff, view: str, *, at: Moment, pack: Pack, filters: Filters = Filters(),
+                  sort: str = DEFAULT_SORT, after: Cursor | None = None, before: Cursor | None = None,
+                  number: int = 1, per_page: int = 25) -> Page:
+    """One page of a view: counted up to COUNT_CAP, a text search up to
+    SEARCH_COUNT_CAP, and a short text search sifted in order and not counted."""
+    if short_search(filters):
+        qs = worklist(staff, view, at=at, pack=pack, filters=filters, sort=sort, search=False)
+        return page_of(qs, sort, after=after, before=before, number=number, per_page=per_page,
+                       sift=search_condition(filters.q, staff=staff))
+    qs = worklist(staff, view, at=at, pack=pack, filters=filters, sort=sort)
+    return page_of(qs, sort, after=after, before=before, number=number, per_page=per_page,
+                   cap=count_cap(filters))
 
 
 @dataclass
@@ -335,19 +359,24 @@ class Page:
     per_page: int
     has_next: bool
     has_previous: bool
-    total: int  # capped: cap + 1 means "more than cap"
+    total: int | None  # capped: cap + 1 means "more than cap"; None: not counted
     cap: int
     next_cursor: str = ""  # after the last row
     previous_cursor: str = ""  # before the first row
 
     @property
     def total_is_capped(self) -> bool:
-        return self.total > self.cap
+        return self.total is None or self.total > self.cap
 
     @property
     def last(self) -> int | None:
         """The last page number, when the total is known exactly."""
         return None if self.total_is_capped else max(1, -(-self.total // self.per_page))
+
+    @property
+    def seen(self) -> int:
+        """Rows up to the end of this page (what an uncounted list can say: "50+")."""
+        return (self.number - 1) * self.per_page + len(self.rows)
 
 
 def count_cap(filters: Filters) -> int:
@@ -362,23 +391,24 @@ def capped_count(qs: QuerySet, cap: int | None = None) -> int:
 
 
 def page_of(qs: QuerySet, sort: str, *, after: Cursor | None = None, before: Cursor | None = None,
-            number: int = 1, per_page: int = 25, cap: int | None = None) -> Page:
+            number: int = 1, per_page: int = 25, cap: int | None = None, sift: Q | None = None) -> Page:
     """The first page, the page after `after` or the one before `before` (keyset.seek),
-    one row long to know whether another follows. `number` is what the link said."""
+    one row long to know whether another follows. `number` is what the link said.
+    Rows must also match `sift`, a condition no index serves: then nothing is counted."""
     order = sort_order(sort)
     cap = COUNT_CAP if cap is None else cap
     if before is not None:
-        rows = seek(qs, order.reversed(), before, per_page + 1)[::-1]
+        rows = seek(qs, order.reversed(), before, per_page + 1, sift)[::-1]
         if len(rows) > per_page:  # a full page, and more before it
             rows, has_previous, has_next, number = rows[1:], True, True, max(2, number)
         else:  # back at the start (rows came or went meanwhile): show the first page
             before, number = None, 1
     if before is None:
-        rows = seek(qs, order, after, per_page + 1)
+        rows = seek(qs, order, after, per_page + 1, sift)
         has_next, has_previous = len(rows) > per_page, after is not None
         rows = rows[:per_page]
         number = max(2, number) if after is not None else 1
-    total = capped_count(qs, cap)
+    total = capped_count(qs, cap) if sift is None else None
     return Page(rows=rows, number=number, per_page=per_page, has_next=has_next, has_previous=has_previous,
                 total=total, cap=cap,
                 next_cursor=Cursor.of(rows[-1], order).token() if has_next and rows else "",

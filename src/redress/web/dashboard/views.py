@@ -39,10 +39,10 @@ def dashboard(request):
         ("approvals", _("Awaiting my approval"), work.approvals, "/cases/?view=approvals",
          bool(roles & approver_roles())),
     ]:
-        count = qs.count()
+        items = list(_most_urgent_first(qs)[:SHOWN_PER_GROUP])
+        count = qs.count() if len(items) == SHOWN_PER_GROUP else len(items)  # fewer shown: that is all
         if relevant or count:
-            groups.append({"code": code, "title": title, "count": count, "link": link,
-                           "items": list(_most_urgent_first(qs)[:SHOWN_PER_GROUP]) if count else []})
+            groups.append({"code": code, "title": title, "count": count, "link": link, "items": items})
     charts = stats.chart_data(staff, at)
     return render(request, "web/dashboard/dashboard.html", {
         "nav": "dashboard",

@@ -65,6 +65,12 @@ def _count_text(n: int, cap: int | None = None) -> str:
     return _("%(n)s+") % {"n": f"{cap:,}"} if n > cap else f"{n:,}"
 
 
+def _total_text(page: wl.Page) -> str:
+    if page.total is None:  # not counted (a short search): as many as were listed so far
+        return _count_text(page.seen + 1, page.seen) if page.has_next else f"{page.seen:,}"
+    return _count_text(page.total, page.cap)
+
+
 def _page_links(params: QueryDict, page: wl.Page) -> dict[str, str]:
     """Next and previous carry the position of the row they continue from (keyset
     pagination); the page number rides along only to be shown."""
@@ -113,14 +119,13 @@ def worklist(request: HttpRequest) -> HttpResponse:
         reference_missing = filters.q.upper()
 
     at = wl.Moment(now=current_time(), cal=calendar_for(pack))
-    qs = wl.worklist(staff, view, at=at, pack=pack, filters=filters, sort=sort)
-    page = wl.page_of(qs, sort, after=data.get("after"), before=data.get("before"),
-                      number=data.get("page") or 1, per_page=PER_PAGE, cap=wl.count_cap(filters))
+    page = wl.worklist_page(staff, view, at=at, pack=pack, filters=filters, sort=sort, after=data.get("after"),
+                            before=data.get("before"), number=data.get("page") or 1, per_page=PER_PAGE)
     params = request.GET.copy()
     params.pop("partial", None)
     context = {
         "nav": "cases", "form": form, "problems": form.problems(), "view": view, "sort": sort,
-        "rows": _rows(page), "page": page, "total_text": _count_text(page.total, page.cap),
+        "rows": _rows(page), "page": page, "total_text": _total_text(page),
         "sort_links": _sort_links(params, sort), "refresh_url": _link(params, partial="rows"),
         **_page_links(params, page),
         "view_label": VIEW_LABELS[view], "filtered": filters != wl.Filters(),
