@@ -149,7 +149,7 @@ def intake_by_day(staff: Staff, at: datetime | None = None, days: int = CHART_DA
     rows = (visible_complaints(staff, many=True)  # a month of intake: hash the work orders once
             .filter(received_at__gte=start, received_at__lt=tomorrow)
             .annotate(day=TruncDate("received_at", tzinfo=tz))
-            .values("day", "category").annotate(n=Count("pk")).order_by())
+            .values("day", "category").annotate(n=Count("*")).order_by())  # *: no id, the index suffices
     day_list = [first + timedelta(days=i) for i in range(days)]
     index = {d: i for i, d in enumerate(day_list)}
     by_category: dict[str, list[int]] = {}
@@ -169,7 +169,7 @@ def on_time_by_week(staff: Staff, at: datetime | None = None, days: int = CHART_
     rows = (_scoped_clocks(staff, many=True)
             .filter(status=ComplaintClock.Status.STOPPED, stopped_at__gte=start, stopped_at__lt=tomorrow)
             .annotate(week=TruncWeek("stopped_at", tzinfo=tz))
-            .values("week").annotate(stopped=Count("pk"), on_time=Count("pk", filter=Q(breached=False)))
+            .values("week").annotate(stopped=Count("*"), on_time=Count("breached", filter=Q(breached=False)))
             .order_by("week"))
     first_monday = start.date() - timedelta(days=start.date().weekday())
     weeks = {first_monday + timedelta(weeks=i): {"stopped": 0, "on_time": 0}
