@@ -131,6 +131,9 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # jit_above_cost, and compiling then adds 25–90 ms to a query of 10 ms (measured
     # at 1M complaints, benchmarks/README.md).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+# New rows' INSERTs as prepared statements on PostgreSQL (complaints/rows.py); set 0
+# behind a connection pooler in transaction mode that does not support them.
+REDRESS_DB_PREPARED = env("REDRESS_DB_PREPARED", "1") == "1"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "complaints.Staff"
