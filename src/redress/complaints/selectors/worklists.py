@@ -54,7 +54,6 @@ COUNT_CAP = 1000  # counts beyond this read "1,000+"
 SEARCH_COUNT_CAP = 100
 CUSTOMER_MATCHES = 200  # at most this many customers matched by a search
 MIN_TRIGRAM = 3  # pg_trgm indexes help from three characters on
-APPROVALS_CAP = 5000  # waiting decisions read at most (a backlog that size is its own alarm)
 REFERENCE_SHAPE = re.compile(r"^[A-Za-z]{2,6}-\d{4}-\d{1,8}$")
 
 OPEN_STATES = sorted(s.value for s in OPEN)
@@ -203,13 +202,14 @@ def _awaiting_decision_by(staff: Staff, pack: Pack) -> Q:
     if roles == {"dept_head"}:
         # A department head decides only for their own unit (services.resolution_decide).
         proposals = proposals.filter(complaint__responsible_unit_id=staff.unit_id)
-    ids = list(proposals.values_list("complaint_id", flat=True)[:APPROVALS_CAP])
+    waiting = proposals.values("complaint_id")
     if pack.extension and roles & {str(r) for r in pack.extension.approver_roles}:
         extensions = Extension.objects.filter(status=Extension.Status.REQUESTED).exclude(requested_by=staff)
-        ids += extensions.values_list("complaint_id", flat=True)[:APPROVALS_CAP]
-    # Work waiting for a decision is a small set read through partial indexes; handing
-    # it over as ids keeps the outer query an index lookup instead of an OR of subqueries.
-    return Q(pk__in=ids)
+        waiting = waiting.union(extensions.values("complaint_id"))
+    # Work waiting for a decision is a small set read through partial indexes; as one
+    # subquery the outer query probes the complaints by id. (Handed over as a list of
+    # ids it cost 110 ms of Python for the 3,857 waiting at a million complaints.)
+    return Q(pk__in=waiting)
 
 
 # ---- filters, search, order ----------------------------------------------------------
