@@ -31,7 +31,7 @@ from redress.complaints.models import (
 )
 from redress.complaints.services.base import Step, acting_on, require_role
 from redress.complaints.services.intake import clean_amount, raise_triggers
-from redress.complaints.services.timing import calendar_for, reach_stage
+from redress.complaints.services.timing import reach_stage, step_calendar
 from redress.policy.schema import SEVERITY_ORDER, Severity, Stage
 
 OFFICE = "complaints_office"
@@ -275,7 +275,7 @@ def resolution_propose(complaint: Complaint | int, *, actor: Staff, summary: str
     with acting_on(complaint, Action.PROPOSE, actor=actor, via=via, expected_version=expected_version) as step:
         _ensure_handling(step, _("proposing a resolution"))
         c, pack = step.complaint, step.pack
-        today = step.now.astimezone(calendar_for(pack).tz).date()
+        today = step.now.astimezone(step_calendar(step).tz).date()
         for i, r in enumerate(remedies or []):
             if r.kind not in Remedy.Kind.values:
                 raise ValidationFailed(f"remedies[{i}].kind", _("must be one of %(values)s") % {"values": ', '.join(Remedy.Kind.values)})

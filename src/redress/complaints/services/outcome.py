@@ -21,7 +21,7 @@ from redress.complaints.models import (
 )
 from redress.complaints.services.base import acting_on, require_role
 from redress.complaints.services.messages import check_phrases, tell_customer
-from redress.complaints.services.timing import calendar_for, reach_stage
+from redress.complaints.services.timing import reach_stage, step_calendar
 from redress.notify import texts
 from redress.policy.schema import Stage
 
@@ -130,9 +130,9 @@ def deem_closed(complaint: Complaint | int, *, actor: Staff, note: str = "", via
         if rule is None:
             raise NotPermitted(_("the policy %(code)s has no deemed closure") % {"code": step.pack.code})
         c = step.complaint
-        earliest = calendar_for(step.pack).due(c.follow_up_since, rule.follow_up)
+        earliest = step_calendar(step).due(c.follow_up_since, rule.follow_up)
         if step.now < earliest:
-            tz = calendar_for(step.pack).tz
+            tz = step_calendar(step).tz
             raise ValidationFailed("follow_up", _("followed up since %(follow_up_since)s; it can be deemed closed from %(earliest)s (001 第二十二条)") % {"follow_up_since": format(c.follow_up_since.astimezone(tz), '%Y-%m-%d'), "earliest": format(earliest.astimezone(tz), '%Y-%m-%d')})
         if rule.requires_no_repeat_complaint and (c.links_in.filter(kind=ComplaintLink.Kind.RECOMPLAINT).exists()
                                                   or c.escalated):

@@ -103,7 +103,7 @@ def pause_clocks(complaint: Complaint | int, *, actor, reason: str, via: str = "
 
 
 def resume_clocks_in(step: Step) -> list[str]:
-    cal = calendar_for(step.pack)
+    cal = step_calendar(step)
     resumed = []
     for clock in step.complaint.clocks.filter(status=ComplaintClock.Status.PAUSED):
         clock.due_at = cal.shift_for_pause(clock.due_at, clock.paused_at, step.now, Unit(clock.unit))
@@ -145,7 +145,7 @@ def extension_request(complaint: Complaint | int, *, actor, working_days: int, r
         if step.complaint.extensions.filter(status=Extension.Status.REQUESTED).exists():
             raise ValidationFailed("extension", _("an extension request is already waiting for a decision"))
         sequence = step.complaint.extensions.filter(status=Extension.Status.APPROVED).count() + 1
-        cal = calendar_for(step.pack)
+        cal = step_calendar(step)
         if not isinstance(working_days, int) or working_days < 1:
             raise ValidationFailed("working_days", _("must be a whole number of working days, at least 1"))
         if sequence == 1:
@@ -214,7 +214,7 @@ def extension_decide(complaint: Complaint | int, *, actor, extension_id: int, ap
         ext.decided_by, ext.decided_at, ext.decision_note = actor, step.now, note
         if approve:
             clock = _extendable_clock(step, ext.clock_code)
-            cal = calendar_for(step.pack)
+            cal = step_calendar(step)
             clock.due_at = cal.due(clock.due_at, Duration(amount=ext.working_days, unit=Unit.WORKING_DAYS))
             clock.extended = True
             clock.save(update_fields=["due_at", "extended"])
