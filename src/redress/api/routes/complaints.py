@@ -72,10 +72,9 @@ def create_complaint(request: HttpRequest, payload: ComplaintIn,
     else:
         status, body = create_once(token, idempotency_key, payload.model_dump(mode="json"), create, answer)
     # The body is ComplaintOut already (answer validated it, or it is the stored first
-    # answer): rendered as it is, not validated a second time.
-    from redress.api.main import (
-        api,  # the instance that mounts this router (imported late: it imports us)
-    )
+    # answer): rendered as it is, not validated a second time. The API instance that
+    # mounts this router is imported here because it imports this module.
+    from redress.api.main import api
 
     return api.create_response(request, body, status=status)
 
