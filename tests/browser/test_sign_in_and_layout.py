@@ -9,15 +9,21 @@ from tests.browser.conftest import BROWSER_LOCALE
 WRONG = {"zh-hans": "用户名或密码不正确", "en": "The username or password is not correct"}
 
 
+def _sign_in_page(context, lang: str):
+    """The sign-in page in the language under test (zh-Hans is the default)."""
+    page = context.new_page()
+    page.goto("/login/")
+    if lang == "en":
+        page.locator("form.langswitch").get_by_role("button", name="English").click()
+    return page
+
+
 def test_wrong_password_is_refused_in_the_chosen_language_and_the_username_kept(browser, live_server, org, lang,
                                                                                desk):
     d = desk("office")  # signing in works (the fixture checks it) ...
     context = browser.new_context(locale=BROWSER_LOCALE, base_url=live_server.url)
     try:
-        page = context.new_page()
-        page.goto("/login/")
-        if lang == "en":
-            page.locator("form.langswitch").get_by_role("button", name="English").click()
+        page = _sign_in_page(context, lang)
         d.page = page
         d.shot("01-sign-in-page")
         page.get_by_label(d.w.username).fill("handler")
@@ -38,10 +44,7 @@ def test_sign_in_form_labels_its_fields_username_and_password(browser, live_serv
     w = words.WORDS[lang]
     context = browser.new_context(locale=BROWSER_LOCALE, base_url=live_server.url)
     try:
-        page = context.new_page()
-        page.goto("/login/")
-        if lang == "en":
-            page.locator("form.langswitch").get_by_role("button", name="English").click()
+        page = _sign_in_page(context, lang)
         expect(page.get_by_label(w.username, exact=True)).to_have_attribute("name", "username")
         expect(page.get_by_label(w.password, exact=True)).to_have_attribute("name", "password", timeout=2000)
     finally:
