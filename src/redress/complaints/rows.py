@@ -76,8 +76,9 @@ def _cursor():
     return _LoggedAsWritten(cursor, connection) if connection.queries_logged else connection.make_cursor(cursor)
 
 
-def _fields(model: type[Model], *, with_pk: bool) -> list:
-    return [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
+@lru_cache(maxsize=64)
+def _fields(model: type[Model], *, with_pk: bool) -> tuple:
+    return tuple(f for f in model._meta.concrete_fields if with_pk or not f.primary_key)
 
 
 @lru_cache(maxsize=256)
