@@ -49,13 +49,37 @@ def test_scope_does_not_repeat_a_complaint_with_several_assignments(org, walk):
     assert visible_complaints(org.dept_head).filter(pk=w.c.pk).count() == 1
 
 
+def _scope_by_joins(staff):
+    """The scope rules written the plain way, with joins (a row can repeat): the oracle
+    the row condition for lists is checked against. None: everything."""
+    from django.db.models import Q
+
+    from redress.complaints.selectors.scope import CALLBACK_STATES, sees_everything
+
+    if sees_everything(staff):
+        return None
+    roles = staff.role_set()
+    q = Q(owner=staff) | Q(first_responder=staff) | Q(transfers__to_staff=staff, transfers__status="pending")
+    if staff.unit_id:
+        if roles & {"intake"}:
+            q |= Q(intake_unit_id=staff.unit_id)
+        if roles & {"handler", "dept_head"}:
+            q |= Q(responsible_unit_id=staff.unit_id) | Q(assignments__unit_id=staff.unit_id)
+        if "dept_head" in roles:
+            q |= Q(branch_id=staff.unit_id)
+    if "handler" in roles:
+        q |= Q(handler=staff) | Q(assignments__handler=staff)
+    if "callback" in roles:
+        q |= Q(state__in=[s.value for s in CALLBACK_STATES])
+    return q
+
+
 def test_the_row_condition_for_lists_sees_exactly_what_the_scope_rule_says(org, walk):
-    """visible_condition (EXISTS probes, for lists) and scope_filter (joins) agree for
-    everyone in the cast, at every stage of a case."""
+    """visible_condition (EXISTS probes, for lists) and the rules written with joins
+    agree for everyone in the cast, at every stage of a case."""
     from django.db.models import Q
 
     from redress.complaints.models import Complaint
-    from redress.complaints.selectors.scope import scope_filter
 
     walk()
     walk().assess().dispatch()
@@ -64,6 +88,6 @@ def test_the_row_condition_for_lists_sees_exactly_what_the_scope_rule_says(org, 
     for person in vars(org).values():
         if not isinstance(person, type(org.handler)):
             continue
-        rule = scope_filter(person)
+        rule = _scope_by_joins(person)
         expected = set(Complaint.objects.filter(rule if rule is not None else Q()).values_list("pk", flat=True))
         assert set(visible_complaints(person).values_list("pk", flat=True)) == expected, person.username

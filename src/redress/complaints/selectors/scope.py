@@ -28,31 +28,12 @@ def sees_everything(staff: Staff) -> bool:
     return staff.is_superuser or bool(staff.role_set() & WIDE_ROLES)
 
 
-def scope_filter(staff: Staff) -> Q | None:
-    """The Q a complaint must match to be visible to `staff`; None means all of them.
-    For checking one complaint or a small set; lists use `visible_condition`."""
-    if sees_everything(staff):
-        return None
-    roles = staff.role_set()
-    # Everyone sees what they own, took in, or are asked to take over.
-    q = Q(owner=staff) | Q(first_responder=staff) | Q(transfers__to_staff=staff, transfers__status="pending")
-    if staff.unit_id:
-        if roles & {"intake"}:
-            q |= Q(intake_unit_id=staff.unit_id)
-        if roles & {"handler", "dept_head"}:
-            q |= Q(responsible_unit_id=staff.unit_id) | Q(assignments__unit_id=staff.unit_id)
-        if "dept_head" in roles:
-            q |= Q(branch_id=staff.unit_id)
-    if "handler" in roles:
-        q |= Q(handler=staff) | Q(assignments__handler=staff)
-    if "callback" in roles:
-        q |= Q(state__in=[s.value for s in CALLBACK_STATES])
-    return q
-
-
 def visible_condition(staff: Staff, via: str = "", *, many: bool = False) -> Q | None:
-    """The same rules as `scope_filter`, as a condition on the complaint row itself
-    (None: everything). Lists put it next to their own conditions, which PostgreSQL
+    """Who sees which complaint, as a condition on the complaint row itself (None:
+    everything): everyone what they own, took in or are asked to take over; intake desks
+    what their unit took in; handlers and department heads their unit's cases and work
+    orders; department heads their branch's; handlers their own; callback agents the
+    cases at or past callback. Lists put it next to their own conditions, which PostgreSQL
     answers from an index (a unit's open cases, my open cases); this is then only
     re-checked on those rows: the column tests first, the work-order and transfer
     rules as EXISTS probes last (answered from the work orders' covering indexes). An

@@ -20,7 +20,11 @@ from django.db.models.functions import TruncDate, TruncWeek
 
 from redress.complaints.lifecycle import OPEN, State
 from redress.complaints.models import Assignment, Complaint, ComplaintClock, Proposal, Staff
-from redress.complaints.selectors.scope import scope_filter, visible_complaints, visible_condition
+from redress.complaints.selectors.scope import (
+    sees_everything,
+    visible_complaints,
+    visible_condition,
+)
 from redress.complaints.selectors.worklists import overdue_condition
 from redress.complaints.timesource import now as current_time
 from redress.policy.loader import active_pack
@@ -133,7 +137,7 @@ def _deadline_counts(staff: Staff, at: datetime) -> dict[str, int]:
 
 
 def _scope_key(staff: Staff) -> str:
-    if scope_filter(staff) is None:
+    if sees_everything(staff):
         return "all"  # everyone who oversees the institution sees the same numbers
     return f"staff{staff.pk}-unit{staff.unit_id}-" + ".".join(sorted(staff.role_set()))
 
