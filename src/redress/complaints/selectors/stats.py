@@ -18,8 +18,9 @@ from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncDate, TruncWeek
 
-from redress.complaints.lifecycle import OPEN, State
-from redress.complaints.models import Assignment, Complaint, ComplaintClock, Proposal, Staff
+from redress.complaints.lifecycle import OPEN
+from redress.complaints.models import Assignment, Complaint, ComplaintClock, Staff
+from redress.complaints.selectors.decisions import awaiting_decision
 from redress.complaints.selectors.scope import (
     sees_everything,
     visible_complaints,
@@ -55,7 +56,7 @@ def day_bounds(at: datetime) -> tuple[date, datetime]:
 class OpenWork:
     owned: QuerySet  # they are the owner (首问负责人 until a transfer is accepted)
     assigned: QuerySet  # they are the handler, or a live work order names them
-    approvals: QuerySet  # a pending proposal that one of their roles may decide
+    approvals: QuerySet  # a proposal or extension request waiting for their decision (the approvals worklist)
 
 
 def open_work(staff: Staff) -> OpenWork:
@@ -70,27 +71,8 @@ def open_work(staff: Staff) -> OpenWork:
     return OpenWork(
         owned=mine.filter(owner=staff),
         assigned=mine.filter(pk__in=handled),
-        approvals=mine.filter(state=State.PROPOSED, pk__in=_proposals_awaiting(staff).values("complaint_id")),
+        approvals=mine.filter(awaiting_decision(staff, active_pack())),
     )
-
-
-def _proposals_awaiting(staff: Staff) -> QuerySet:
-    """Pending proposals `staff` may decide: one of their roles is among the proposal's
-    approver roles (fixed when it was proposed), not their own proposal (maker–checker),
-    and a department head only for their own unit (as services.resolution_decide)."""
-    roles = sorted(staff.role_set())
-    if not roles:
-        return Proposal.objects.none()
-    # approver_roles is a JSON list of role codes. JSON containment is not available on
-    # SQLite, so match the quoted code in the list's text: '"cro"' cannot match
-    # '"cro_x"', and no role code contains a quote.
-    may = Q()
-    for role in roles:
-        rule = Q(approver_roles__icontains=f'"{role}"')
-        if role == "dept_head":
-            rule &= Q(complaint__responsible_unit_id=staff.unit_id)
-        may |= rule
-    return Proposal.objects.filter(may, status=Proposal.Status.PENDING).exclude(proposed_by=staff)
 
 
 def with_next_clock(qs: QuerySet) -> QuerySet:

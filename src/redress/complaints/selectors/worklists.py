@@ -15,18 +15,16 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import F, Prefetch, Q, QuerySet, TextField
-from django.db.models.functions import Cast
+from django.db.models import F, Prefetch, Q, QuerySet
 
 from redress.complaints.lifecycle import OPEN, State
 from redress.complaints.models import (
     Complaint,
     ComplaintClock,
     Customer,
-    Extension,
-    Proposal,
     Staff,
 )
+from redress.complaints.selectors.decisions import awaiting_decision
 from redress.complaints.selectors.keyset import Cursor, Order, seek
 from redress.complaints.selectors.personal import may_reveal
 from redress.complaints.selectors.scope import visible_complaints
@@ -152,7 +150,7 @@ def in_view(staff: Staff, view: str, at: Moment, pack: Pack) -> QuerySet:
         raise ValueError(f"unknown worklist view {view!r}; expected one of {', '.join(VIEWS)}")
     qs = visible_complaints(staff)
     if view == APPROVALS:
-        return qs.filter(_awaiting_decision_by(staff, pack))
+        return qs.filter(awaiting_decision(staff, pack))
     if view == CALLBACK:
         # 001 第二十三条: never the cases this agent handled (or owned, or took in).
         return qs.filter(state=State.AWAITING_CALLBACK).exclude(
@@ -183,33 +181,6 @@ def overdue_condition(now: datetime) -> Q:
         .values_list("complaint_id", flat=True)[:COUNT_CAP])
     late = Q(due_at__lt=now)
     return late | Q(pk__in=breached) if breached else late
-
-
-def _awaiting_decision_by(staff: Staff, pack: Pack) -> Q:
-    """Proposals whose approver roles include one of mine, and extension requests my
-    role decides — never my own (maker–checker, SPEC §2.4)."""
-    roles = approver_roles(staff, pack)
-    if not roles:
-        return Q(pk__in=[])
-    # approver_roles is a JSON list; its text holds each role in quotes on both
-    # databases, which a LIKE finds without JSON operators SQLite lacks.
-    text = Cast("approver_roles", TextField())
-    role_q = Q()
-    for role in sorted(roles):
-        role_q |= Q(roles_text__contains=f'"{role}"')
-    proposals = (Proposal.objects.filter(status=Proposal.Status.PENDING, complaint__state=State.PROPOSED)
-                 .exclude(proposed_by=staff).annotate(roles_text=text).filter(role_q))
-    if roles == {"dept_head"}:
-        # A department head decides only for their own unit (services.resolution_decide).
-        proposals = proposals.filter(complaint__responsible_unit_id=staff.unit_id)
-    waiting = proposals.values("complaint_id")
-    if pack.extension and roles & {str(r) for r in pack.extension.approver_roles}:
-        extensions = Extension.objects.filter(status=Extension.Status.REQUESTED).exclude(requested_by=staff)
-        waiting = waiting.union(extensions.values("complaint_id"))
-    # Work waiting for a decision is a small set read through partial indexes; as one
-    # subquery the outer query probes the complaints by id. (Handed over as a list of
-    # ids it cost 110 ms of Python for the 3,857 waiting at a million complaints.)
-    return Q(pk__in=waiting)
 
 
 # ---- filters, search, order ----------------------------------------------------------
