@@ -201,6 +201,13 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(org, walk, signed_in)
     assert len(many) == len(few)  # the calendar, too, is read once a page, not once a row
 
 
+def test_the_calendar_is_read_once_for_the_lists_and_the_rows_time_left(org, walk, signed_in):
+    walk(at(2026, 3, 2)).assess().dispatch().accept()
+    with frozen(at(2026, 3, 3)):
+        queries = worklist_queries(signed_in("dept_head"), "/cases/?view=unit")
+    assert sum('"complaints_calendarday"' in sql for sql in queries) == 1
+
+
 def test_tab_counts_are_kept_a_minute(org, walk, signed_in):
     walk(at(2026, 3, 2, 9))
     client = signed_in("office", "en")

@@ -12,6 +12,7 @@ from redress.complaints.services.timing import calendar_for
 from redress.complaints.timesource import now as current_time
 from redress.policy.loader import active_pack
 from redress.web import labels
+from redress.web.calendar import request_calendar
 
 register = template.Library()
 
@@ -65,18 +66,6 @@ def clock_left(clock, now=None, calendar=None) -> tuple[int, str, str]:
     return amount, shown_unit, css
 
 
-def _page_calendar(context):
-    """One calendar per request: a worklist of 25 rows would otherwise read the
-    administrator's calendar days 25 times."""
-    request = context.get("request")
-    calendar = getattr(request, "_redress_calendar", None)
-    if calendar is None:
-        calendar = calendar_for(active_pack())
-        if request is not None:
-            request._redress_calendar = calendar
-    return calendar
-
-
 @register.simple_tag(takes_context=True)
 def time_left(context, clock) -> str:
     """<span class="late">overdue by 2 working days</span>, <span class="ok">5 working days left</span>."""
@@ -86,7 +75,7 @@ def time_left(context, clock) -> str:
         return format_html('<span class="muted">{}</span>', _("stopped"))
     if clock.status == "paused":
         return format_html('<span class="muted">{}</span>', _("paused"))
-    amount, unit, css = clock_left(clock, calendar=_page_calendar(context))
+    amount, unit, css = clock_left(clock, calendar=request_calendar(context.get("request")))
     words = labels.amount_in_unit(amount, unit)
     text = _("overdue by %(t)s") % {"t": words} if amount < 0 else _("%(t)s left") % {"t": words}
     return format_html('<span class="{}" title="{}">{}</span>', css, clock.due_at.isoformat(), text)

@@ -13,10 +13,10 @@ from django.utils.translation import gettext_lazy
 
 from redress.complaints.selectors import worklists as wl
 from redress.complaints.selectors.personal import mask_name
-from redress.complaints.services.timing import calendar_for
 from redress.complaints.timesource import now as current_time
 from redress.policy.loader import active_pack
 from redress.web.access import staff_view
+from redress.web.calendar import request_calendar
 from redress.web.worklists.forms import WorklistForm
 
 PER_PAGE = 25
@@ -118,7 +118,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
         # Missing and not-yours read the same (selectors.scope): no hint which it is.
         reference_missing = filters.q.upper()
 
-    at = wl.Moment(now=current_time(), cal=calendar_for(pack))
+    at = wl.Moment(now=current_time(), cal=request_calendar(request))  # the rows' time-left tags reuse it
     page = wl.worklist_page(staff, view, at=at, pack=pack, filters=filters, sort=sort, after=data.get("after"),
                             before=data.get("before"), number=data.get("page") or 1, per_page=PER_PAGE)
     params = request.GET.copy()
