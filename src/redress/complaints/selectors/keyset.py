@@ -13,11 +13,15 @@ ordered index range on its own.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import F, Q, QuerySet
+
+# Reads the rows of a page by their ids (with what a row shows fetched alongside).
+Fetch = Callable[[list[int]], QuerySet]
 
 SEPARATOR = "~"  # between value and id; no sortable value (time, reference) contains it
 
@@ -116,13 +120,20 @@ def _parts(qs: QuerySet, order: Order, after: Cursor | None) -> list[QuerySet]:
     return [values, _ordered(nulls, order, by_column=False)] if order.nulls_last else [values]
 
 
-def _read(qs: QuerySet, order: Order, after: Cursor | None, limit: int) -> list:
-    rows: list = []
-    for part in _parts(qs, order, after):
-        rows += list(part[: limit - len(rows)])
-        if len(rows) >= limit:
+def _read(qs: QuerySet, order: Order, after: Cursor | None, limit: int, fetch: Fetch | None) -> list:
+    """The page's ids first, in order, from the list alone; then those rows, through
+    `fetch` with what they show (related rows, prefetches). Asked for both at once,
+    PostgreSQL may join the related tables to every row of the list before it sorts
+    and cuts the page (the office's approvals: 3,800 waiting cases joined for 26 rows)."""
+    ids: list[int] = []
+    for part in _parts(qs.select_related(None).prefetch_related(None), order, after):
+        ids += part.values_list("pk", flat=True)[: limit - len(ids)]
+        if len(ids) >= limit:
             break
-    return rows
+    if not ids:
+        return []
+    rows = {row.pk: row for row in (fetch(ids) if fetch else qs.order_by().filter(pk__in=ids))}
+    return [rows[pk] for pk in ids if pk in rows]  # a row gone meanwhile is left out
 
 
 # A condition no index serves (a one- or two-character text search) is sifted from the
@@ -134,12 +145,13 @@ GROWTH = 4
 MAX_WINDOW = 16000
 
 
-def seek(qs: QuerySet, order: Order, after: Cursor | None, limit: int, sift: Q | None = None) -> list:
+def seek(qs: QuerySet, order: Order, after: Cursor | None, limit: int, sift: Q | None = None,
+         fetch: Fetch | None = None) -> list:
     """Up to `limit` rows of `qs` in `order`, after the cursor (from the start if None),
-    that also match `sift`. A second part (the empty values) is read only when the
-    first runs out within the page."""
+    that also match `sift`, read by id through `fetch` (default: from `qs`). A second
+    part (the empty values) is read only when the first runs out within the page."""
     if sift is None:
-        return _read(qs, order, after, limit)
+        return _read(qs, order, after, limit, fetch)
     keys = qs.select_related(None).prefetch_related(None).values_list(order.field, "pk")
     found: list = []
     window = FIRST_WINDOW
@@ -147,7 +159,7 @@ def seek(qs: QuerySet, order: Order, after: Cursor | None, limit: int, sift: Q |
         # Where the next `window` rows end (the database walks them; one row comes back).
         end = [Cursor(value, pk) for value, pk in _read_at(keys, order, after, window - 1)]
         matching = qs.filter(sift, _upto(order, end[0])) if end else qs.filter(sift)
-        found += _read(matching, order, after, limit - len(found))
+        found += _read(matching, order, after, limit - len(found), fetch)
         if not end:  # the rest of the list was shorter than the window
             break
         after, window = end[0], min(window * GROWTH, MAX_WINDOW)

@@ -302,9 +302,15 @@ def main_clock(complaint: Complaint) -> ComplaintClock | None:
 
 def worklist(staff: Staff, view: str, *, at: Moment, pack: Pack, filters: Filters = Filters(),
              sort: str = DEFAULT_SORT, search: bool = True) -> QuerySet:
-    """One view, filtered and sorted, with what each row shows fetched alongside."""
+    """One view, filtered and sorted (a page reads its rows through `rows_by_id`)."""
     qs = apply_filters(in_view(staff, view, at, pack), filters, staff=staff, tz=at.cal.tz, search=search)
-    return (ordered(qs, sort)
+    return ordered(qs, sort)
+
+
+def rows_by_id(ids: list[int]) -> QuerySet:
+    """The complaints a page shows, with what each row shows fetched alongside: once
+    the page's ids are known, not joined to the whole list (keyset._read)."""
+    return (Complaint.objects.filter(pk__in=ids)
             .select_related("customer", "owner", "handler", "branch", "responsible_unit")
             .prefetch_related(open_clocks()))
 
@@ -369,13 +375,13 @@ def page_of(qs: QuerySet, sort: str, *, after: Cursor | None = None, before: Cur
     order = sort_order(sort)
     cap = COUNT_CAP if cap is None else cap
     if before is not None:
-        rows = seek(qs, order.reversed(), before, per_page + 1, sift)[::-1]
+        rows = seek(qs, order.reversed(), before, per_page + 1, sift, rows_by_id)[::-1]
         if len(rows) > per_page:  # a full page, and more before it
             rows, has_previous, has_next, number = rows[1:], True, True, max(2, number)
         else:  # back at the start (rows came or went meanwhile): show the first page
             before, number = None, 1
     if before is None:
-        rows = seek(qs, order, after, per_page + 1, sift)
+        rows = seek(qs, order, after, per_page + 1, sift, rows_by_id)
         has_next, has_previous = len(rows) > per_page, after is not None
         rows = rows[:per_page]
         number = max(2, number) if after is not None else 1
