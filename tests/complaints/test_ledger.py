@@ -78,6 +78,7 @@ def test_verify_detects_a_removed_last_event(org, walk):
     assert not result.ok and f"complaint {w.c.pk}" in result.problem
 
 
+@pytest.mark.behind_the_services
 def test_checkpoint_exposes_a_whole_complaint_deleted(org, walk):
     keep, gone = walk(), walk()
     with frozen(at(2026, 3, 2, 12)):

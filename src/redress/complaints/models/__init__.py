@@ -14,6 +14,7 @@ from .handling import (
 )
 from .ledger import CheckpointEntry, Event, LedgerCheckpoint
 from .org import Institution, OrgUnit, ReferenceCounter, Staff, StaffRole
+from .tally import DayTally
 from .timing import CalendarDay, ComplaintClock
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "ComplaintLink",
     "ComplaintParty",
     "Customer",
+    "DayTally",
     "Event",
     "Evidence",
     "Extension",

@@ -1,8 +1,8 @@
 """Numbers for the dashboard: a person's open work, deadlines in their scope, and the
-last 30 days of intake and on-time rate. Read-only; every query starts from the scope
-selector, and every number is counted by the database (GROUP BY on indexed columns:
-received_at, category, clock status/due_at), never by looping over complaints, so the
-page stays fast on a million complaints.
+last 30 days of intake and on-time rate. Read-only. Open work and deadlines start from
+the scope selector and are counted by the database on indexed columns; the charts sum
+the day tallies the services keep per unit (models.DayTally), a few hundred rows for a
+month, so the page stays fast on a million complaints.
 
 "Today" and "per day" are the institution's calendar days (the policy pack's time
 zone), not the server's.
@@ -15,16 +15,21 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
-from django.db.models import Count, Prefetch, Q, QuerySet
-from django.db.models.functions import TruncDate, TruncWeek
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
 from redress.complaints.lifecycle import OPEN
-from redress.complaints.models import Assignment, Complaint, ComplaintClock, Staff
+from redress.complaints.models import (
+    Assignment,
+    Complaint,
+    ComplaintClock,
+    DayTally,
+    OrgUnit,
+    Staff,
+)
 from redress.complaints.selectors.decisions import awaiting_decision
 from redress.complaints.selectors.scope import (
     sees_everything,
     visible_complaints,
-    visible_condition,
 )
 from redress.complaints.selectors.worklists import overdue_condition
 from redress.complaints.timesource import now as current_time
@@ -84,15 +89,6 @@ def with_next_clock(qs: QuerySet) -> QuerySet:
 # ---- deadlines in the person's scope ----------------------------------------------
 
 
-def _scoped_clocks(staff: Staff, *, many: bool = False) -> QuerySet:
-    """Clocks of complaints in scope, through the join to their complaint: the clock's
-    own conditions (stopped last month, running and due) pick the rows from an index,
-    and the scope is checked on those. An IN over every visible complaint instead made
-    PostgreSQL read the whole complaint table for a branch's dashboard (2.4 s)."""
-    q = visible_condition(staff, via="complaint__", many=many)
-    return ComplaintClock.objects.all() if q is None else ComplaintClock.objects.filter(q)
-
-
 def deadline_counts(staff: Staff, at: datetime | None = None) -> dict[str, int]:
     """Complaints in scope that are overdue (`overdue`) and due later today
     (`due_today`), counted as the worklists of those names list them (by the soonest
@@ -124,56 +120,88 @@ def _scope_key(staff: Staff) -> str:
     return f"staff{staff.pk}-unit{staff.unit_id}-" + ".".join(sorted(staff.role_set()))
 
 
-def intake_by_day(staff: Staff, at: datetime | None = None, days: int = CHART_DAYS) -> dict:
+@dataclass(frozen=True)
+class ChartScope:
+    """Whose figures the charts show. The charts read the day tallies (models.DayTally),
+    kept by unit: the whole institution for those who oversee it (and the callback desk,
+    which calls back across it), the unit responsible for the cases for handlers and
+    department heads, the unit that took them in for an intake desk."""
+
+    kind: str  # "institution", "unit" or "intake_unit"
+    unit: OrgUnit | None = None
+
+    @property
+    def condition(self) -> Q:
+        if self.kind == "unit":
+            return Q(responsible_unit_id=self.unit.pk)
+        if self.kind == "intake_unit":
+            return Q(intake_unit_id=self.unit.pk)
+        return Q()
+
+    @property
+    def key(self) -> str:
+        return self.kind if self.unit is None else f"{self.kind}{self.unit.pk}"
+
+
+def chart_scope(staff: Staff) -> ChartScope | None:
+    """None: no charts (no unit and no role that looks at a unit's figures)."""
+    roles = staff.role_set()
+    if sees_everything(staff) or "callback" in roles:
+        return ChartScope("institution")
+    if staff.unit_id and roles & {"handler", "dept_head"}:
+        return ChartScope("unit", staff.unit)
+    if staff.unit_id and "intake" in roles:
+        return ChartScope("intake_unit", staff.unit)
+    return None
+
+
+def _window(at: datetime, days: int) -> tuple[date, date]:
+    today, _ = day_bounds(at)
+    return today - timedelta(days=days - 1), today
+
+
+def intake_by_day(scope: ChartScope | None, at: datetime | None = None, days: int = CHART_DAYS) -> dict:
     """{"days": [date, ...], "by_category": {category code or "": [count per day]}} for
     complaints received in scope on each of the last `days` calendar days."""
-    at = at or current_time()
-    tz = institution_tz()
-    today, tomorrow = day_bounds(at)
-    first = today - timedelta(days=days - 1)
-    start = datetime.combine(first, time.min, tz)
-    rows = (visible_complaints(staff, many=True)  # a month of intake: hash the work orders once
-            .filter(received_at__gte=start, received_at__lt=tomorrow)
-            .annotate(day=TruncDate("received_at", tzinfo=tz))
-            .values("day", "category").annotate(n=Count("*")).order_by())  # *: no id, the index suffices
+    first, today = _window(at or current_time(), days)
     day_list = [first + timedelta(days=i) for i in range(days)]
-    index = {d: i for i, d in enumerate(day_list)}
     by_category: dict[str, list[int]] = {}
+    if scope is None:
+        return {"days": day_list, "by_category": by_category}
+    rows = (DayTally.objects.filter(scope.condition, day__gte=first, day__lte=today)
+            .values("day", "category").annotate(n=Sum("received")).order_by())
+    index = {d: i for i, d in enumerate(day_list)}
     for row in rows:  # one row per (day, category): at most days × categories
-        series = by_category.setdefault(row["category"] or "", [0] * days)
-        series[index[row["day"]]] += row["n"]
+        if row["n"]:
+            by_category.setdefault(row["category"], [0] * days)[index[row["day"]]] += row["n"]
     return {"days": day_list, "by_category": by_category}
 
 
-def on_time_by_week(staff: Staff, at: datetime | None = None, days: int = CHART_DAYS) -> list[dict]:
+def on_time_by_week(scope: ChartScope | None, at: datetime | None = None, days: int = CHART_DAYS) -> list[dict]:
     """[{"week": Monday, "stopped": n, "on_time": m}] for clocks in scope stopped in
     the last `days` days, by the week they stopped in; on time = stopped not breached."""
-    at = at or current_time()
-    tz = institution_tz()
-    today, tomorrow = day_bounds(at)
-    start = datetime.combine(today - timedelta(days=days - 1), time.min, tz)
-    rows = (_scoped_clocks(staff, many=True)
-            .filter(status=ComplaintClock.Status.STOPPED, stopped_at__gte=start, stopped_at__lt=tomorrow)
-            .annotate(week=TruncWeek("stopped_at", tzinfo=tz))
-            .values("week").annotate(stopped=Count("*"), on_time=Count("breached", filter=Q(breached=False)))
-            .order_by("week"))
-    first_monday = start.date() - timedelta(days=start.date().weekday())
+    first, today = _window(at or current_time(), days)
+    first_monday = first - timedelta(days=first.weekday())
     weeks = {first_monday + timedelta(weeks=i): {"stopped": 0, "on_time": 0}
              for i in range((today - first_monday).days // 7 + 1)}
-    for row in rows:
-        week = row["week"]
-        week = week.astimezone(tz).date() if isinstance(week, datetime) else week
-        weeks[week] = {"stopped": row["stopped"], "on_time": row["on_time"]}
+    if scope is not None:
+        rows = (DayTally.objects.filter(scope.condition, day__gte=first, day__lte=today)
+                .values("day").annotate(stopped=Sum("stopped"), on_time=Sum("on_time")).order_by())
+        for row in rows:
+            week = weeks[row["day"] - timedelta(days=row["day"].weekday())]
+            week["stopped"] += row["stopped"]
+            week["on_time"] += row["on_time"]
     return [{"week": week, **counts} for week, counts in sorted(weeks.items())]
 
 
 def chart_data(staff: Staff, at: datetime | None = None) -> dict:
-    """Both charts for the person's scope, cached per scope and day for a minute."""
+    """Both charts for the person's chart scope, cached per scope and day for a minute."""
     at = at or current_time()
     today, _ = day_bounds(at)
-    key = f"redress:stats:charts:{_scope_key(staff)}:{today.isoformat()}"
+    scope = chart_scope(staff)
+    key = f"redress:stats:charts:{scope.key if scope else 'none'}:{today.isoformat()}"
     data = cache.get(key)
     if data is None:
-        data = {"intake": intake_by_day(staff, at), "on_time": on_time_by_week(staff, at)}
+        data = {"intake": intake_by_day(scope, at), "on_time": on_time_by_week(scope, at)}
         cache.set(key, data, CHART_CACHE_SECONDS)
-    return data
+    return {**data, "scope": scope}

@@ -14,12 +14,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import Min
 from django.utils.translation import gettext as _
 
-from redress.complaints import ledger, rows
+from redress.complaints import ledger, rows, tally
 from redress.complaints.errors import InvalidTransition, NotFound, NotPermitted, StaleComplaint
 from redress.complaints.lifecycle import TRANSITIONS, Action, State, allowed_actions
 from redress.complaints.models import Complaint, Staff
@@ -48,6 +49,8 @@ class Step:
     # The complaint's clocks as this step knows them, kept current by timing.reach_stage;
     # None until read. Code that changes clocks any other way calls forget_clocks().
     clocks: list | None = None
+    stopped: list = field(default_factory=list)  # clocks this step stopped (timing.stop_clock)
+    tallies: list = field(default_factory=list)  # dashboard figures not yet written (flush)
 
     def move_to(self, state: State) -> None:
         self.target = state
@@ -84,7 +87,15 @@ class Step:
         changes no hash; a failure anywhere in the step still rolls all of it back."""
         rows.insert(*self.events)
         rows.insert(*self.outbox)
-        self.events, self.outbox = [], []
+        rows.insert(*self.tallies)
+        self.events, self.outbox, self.tallies = [], [], []
+
+    def count(self, before: tally.Mark | None) -> None:
+        """Add the dashboard figures' changes for what the step did to the complaint
+        (`before`: what it counted under when the step began; None: it is new)."""
+        tz = ZoneInfo(self.pack.calendar.timezone)
+        self.tallies += tally.changes(self.complaint, before, self.stopped, tz)
+        self.stopped = []
 
 
 def sync_due_at(complaint: Complaint, clocks: list | None = None) -> None:
@@ -135,7 +146,8 @@ def acting_on(complaint: Complaint | int, action: Action, *, actor: Staff | None
                     pack=active_pack(), before=State(row.state))
         if within is not None:
             step.now, step.pack, step.calendar, step.clocks = within.now, within.pack, within.calendar, within.clocks
-            step.events, step.outbox = within.events, within.outbox
+            step.events, step.outbox, step.stopped = within.events, within.outbox, within.stopped
+        counted = tally.mark(row)
         yield step
         if step.target is not None:
             row.state = step.target.value
@@ -144,8 +156,9 @@ def acting_on(complaint: Complaint | int, action: Action, *, actor: Staff | None
             row.updated_at = step.now
             sync_due_at(row, step.clocks)  # a recorded look (changes_case=False) moves no clock
         if within is not None:
-            within.clocks = step.clocks
+            within.clocks = step.clocks  # the outer step counts what both did
             return
+        step.count(counted)
         step.flush()
         row.save()
     if isinstance(complaint, Complaint):

@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from redress.complaints import ledger, triggers
+from redress.complaints import ledger, rows, tally, triggers
 from redress.complaints.errors import NotPermitted, ValidationFailed
 from redress.complaints.ledger import EventType
 from redress.complaints.lifecycle import TERMINAL, Action, State
@@ -144,7 +144,9 @@ def complaint_import(*, actor: Staff, data: ImportInput, via: str = "import") ->
             "closed_at_estimated": data.closed_at_estimated if closed else False, "satisfied": data.satisfied,
             "triggers": flags, "original": data.original,
         })
-        if not closed:
+        if closed:  # in the dashboard's figures on the day it was received; it has no clocks
+            rows.insert(*tally.changes(complaint, None, [], ZoneInfo(pack.calendar.timezone)))
+        else:  # that step counts the receipt and any clock it stops
             _start_clocks(complaint, actor=actor, role=role, via=via, pack=pack, flags=flags)
         # due_at: the soonest running clock, as the worklists sort and filter on it.
         complaint.save(update_fields=["ledger_head", "ledger_length", "due_at"])
@@ -162,4 +164,5 @@ def _start_clocks(complaint: Complaint, *, actor: Staff, role: str, via: str, pa
     if flags:
         step.now = current_time()
         raise_triggers(step, flags, source="import")
+    step.count(None)
     step.flush()

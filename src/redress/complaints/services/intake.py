@@ -30,7 +30,13 @@ from redress.complaints.models import (
 from redress.complaints.references import allocate
 from redress.complaints.services.base import Step, acting_on, require_role
 from redress.complaints.services.messages import tell_customer
-from redress.complaints.services.timing import calendar_for, reach_stage, step_calendar
+from redress.complaints.services.timing import (
+    OPEN_CLOCK,
+    calendar_for,
+    reach_stage,
+    step_calendar,
+    stop_clock,
+)
 from redress.complaints.timesource import now as current_time
 from redress.notify import texts
 from redress.policy.loader import active_pack
@@ -207,6 +213,7 @@ def complaint_receive(*, actor: Staff, data: ComplaintInput, via: str = "web", r
         if register:
             # Accepting was checked above against the parties given (001 第十四条).
             complaint_register(complaint, actor=actor, via=via, _within=step)
+        step.count(None)
         step.flush()
         if complaint_id is None:
             complaint.save()
@@ -247,8 +254,9 @@ def complaint_register(complaint: Complaint | int, *, actor: Staff, via: str = "
         if c.kind == Complaint.Kind.INQUIRY:
             # Answering failed to satisfy: it becomes a complaint (001 第十五条).
             c.kind = Complaint.Kind.COMPLAINT
-            c.clocks.filter(status__in=("running", "paused")).update(status="stopped", stopped_at=step.now)
-            step.forget_clocks()
+            for clock in step.known_clocks():
+                if clock.status in OPEN_CLOCK:
+                    stop_clock(step, clock)
         step.move_to(State.REGISTERED)
         c.registered_at = step.now
         reach_stage(step, Stage.REGISTERED)

@@ -7,7 +7,7 @@ Pausing (waiting for the customer) gives the paused time back on resume.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from functools import lru_cache
 
 from django.utils.translation import gettext as _
@@ -60,7 +60,7 @@ def reach_stage(step: Step, stage: Stage) -> None:
     for clock in (c for c in clocks if c.status in OPEN_CLOCK):
         definition = pack.clock(clock.code)
         if stage == Stage.CLOSED or (definition and definition.stops_on == stage):
-            _stop(clock, step.now)
+            stop_clock(step, clock)
     existing = {c.code for c in clocks}
     is_inquiry = complaint.kind == Complaint.Kind.INQUIRY
     cal = step_calendar(step)
@@ -76,12 +76,15 @@ def reach_stage(step: Step, stage: Stage) -> None:
     sync_due_at(complaint, clocks)  # complaint_receive saves the new row without acting_on
 
 
-def _stop(clock: ComplaintClock, at: datetime) -> None:
-    effective = clock.paused_at or at  # a paused clock was not running when the case moved on
+def stop_clock(step: Step, clock: ComplaintClock) -> None:
+    """Stop a running or paused clock now; late if it ran past its due time. The step
+    counts it in the dashboard's on-time figures."""
+    effective = clock.paused_at or step.now  # a paused clock was not running when the case moved on
     clock.status = ComplaintClock.Status.STOPPED
-    clock.stopped_at = at
+    clock.stopped_at = step.now
     clock.breached = clock.breached or effective > clock.due_at
     clock.save(update_fields=["status", "stopped_at", "breached"])
+    step.stopped.append(clock)
 
 
 def pause_clocks(complaint: Complaint | int, *, actor, reason: str, via: str = "web",

@@ -25,6 +25,16 @@ def _most_urgent_first(qs):
     return stats.with_next_clock(qs.order_by(F("due_at").asc(nulls_last=True), "received_at"))
 
 
+def _scope_text(scope: stats.ChartScope | None) -> str:
+    if scope is None:
+        return _("No figures: the charts show a unit's, and your roles look after no unit.")
+    if scope.kind == "unit":
+        return _("Complaints %(unit)s is responsible for.") % {"unit": scope.unit.local_name}
+    if scope.kind == "intake_unit":
+        return _("Complaints %(unit)s took in.") % {"unit": scope.unit.local_name}
+    return _("The whole institution.")
+
+
 @require_safe
 @staff_view()
 def dashboard(request):
@@ -52,4 +62,5 @@ def dashboard(request):
         "wide_scope": sees_everything(staff),
         "intake_chart": intake_chart(charts["intake"]),
         "on_time_chart": on_time_chart(charts["on_time"]),
+        "chart_scope": _scope_text(charts["scope"]),
     })

@@ -1,0 +1,115 @@
+"""Keeping the day tallies (models.DayTally) as complaints change: the services call
+`changes` at the end of each step, and its rows are written with the step's events.
+`recount` works the same figures out from the complaints and clocks themselves: it
+fills the table for an existing database, and the tests hold the two to each other.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncDate
+
+from redress.complaints import rows
+from redress.complaints.models import Complaint, ComplaintClock, DayTally
+
+
+@dataclass(frozen=True)
+class Mark:
+    """What a complaint's figures count under."""
+
+    responsible_unit_id: int | None
+    intake_unit_id: int | None
+    category: str
+    received_at: datetime
+
+
+def mark(c: Complaint) -> Mark:
+    return Mark(c.responsible_unit_id, c.intake_unit_id, c.category or "", c.received_at)
+
+
+Key = tuple[date, int | None, int | None, str]
+FIGURES = ("received", "stopped", "on_time")
+
+
+def _key(m: Mark, at: datetime, tz: ZoneInfo) -> Key:
+    return at.astimezone(tz).date(), m.responsible_unit_id, m.intake_unit_id, m.category
+
+
+def _clock(clock: ComplaintClock, sign: int) -> Counter:
+    return Counter(stopped=sign, on_time=0 if clock.breached else sign)
+
+
+def changes(c: Complaint, before: Mark | None, stopped_now: Iterable[ComplaintClock], tz: ZoneInfo) -> list[DayTally]:
+    """The rows to add for what one step did to `c`: it was received (`before` None),
+    clocks stopped (`stopped_now`), or it moved to another unit or category, which
+    moves its receipt and the clocks it stopped earlier."""
+    after = mark(c)
+    stopped_now = list(stopped_now)
+    deltas: dict[Key, Counter] = {}
+
+    def add(m: Mark, at: datetime, figures: Counter) -> None:
+        deltas.setdefault(_key(m, at, tz), Counter()).update(figures)
+
+    if before is None:
+        add(after, c.received_at, Counter(received=1))
+    elif before != after:
+        add(before, before.received_at, Counter(received=-1))
+        add(after, c.received_at, Counter(received=1))
+        earlier = c.clocks.filter(status=ComplaintClock.Status.STOPPED).exclude(pk__in=[k.pk for k in stopped_now])
+        for clock in earlier:
+            add(before, clock.stopped_at, _clock(clock, -1))
+            add(after, clock.stopped_at, _clock(clock, +1))
+    for clock in stopped_now:
+        add(after, clock.stopped_at, _clock(clock, +1))
+    return [DayTally(day=day, responsible_unit_id=unit, intake_unit_id=intake, category=category,
+                     **{f: figures[f] for f in FIGURES})
+            for (day, unit, intake, category), figures in deltas.items() if any(figures[f] for f in FIGURES)]
+
+
+def recount(tz: ZoneInfo) -> dict[Key, dict[str, int]]:
+    """The figures from the complaints and clocks as they stand (two GROUP BYs)."""
+    figures: dict[Key, Counter] = {}
+    received = (Complaint.objects.annotate(day=TruncDate("received_at", tzinfo=tz))
+                .values("day", "responsible_unit_id", "intake_unit_id", "category").annotate(n=Count("*")).order_by())
+    for r in received:
+        key = (r["day"], r["responsible_unit_id"], r["intake_unit_id"], r["category"] or "")
+        figures.setdefault(key, Counter())["received"] += r["n"]
+    clocks = (ComplaintClock.objects.filter(status=ComplaintClock.Status.STOPPED)
+              .annotate(day=TruncDate("stopped_at", tzinfo=tz))
+              .values("day", "complaint__responsible_unit_id", "complaint__intake_unit_id", "complaint__category")
+              .annotate(n=Count("*"), late=Count("pk", filter=Q(breached=True))).order_by())
+    for r in clocks:
+        key = (r["day"], r["complaint__responsible_unit_id"], r["complaint__intake_unit_id"],
+               r["complaint__category"] or "")
+        counts = figures.setdefault(key, Counter())
+        counts["stopped"] += r["n"]
+        counts["on_time"] += r["n"] - r["late"]
+    return {k: {f: v[f] for f in FIGURES} for k, v in figures.items() if any(v[f] for f in FIGURES)}
+
+
+def kept() -> dict[Key, dict[str, int]]:
+    """The figures as the table holds them (the sums of its rows)."""
+    out = {}
+    for r in (DayTally.objects.values("day", "responsible_unit_id", "intake_unit_id", "category")
+              .annotate(**{f"sum_{f}": Sum(f) for f in FIGURES}).order_by()):
+        figures = {f: r[f"sum_{f}"] for f in FIGURES}
+        if any(figures.values()):
+            out[(r["day"], r["responsible_unit_id"], r["intake_unit_id"], r["category"])] = figures
+    return out
+
+
+def rebuild(tz: ZoneInfo) -> int:
+    """Replace the table by a recount (a new database, or figures of a database that had
+    complaints before the tallies existed). Returns the rows written."""
+    DayTally.objects.all().delete()
+    objs = [DayTally(day=day, responsible_unit_id=unit, intake_unit_id=intake, category=category, **figures)
+            for (day, unit, intake, category), figures in recount(tz).items()]
+    for i in range(0, len(objs), 5000):
+        rows.insert(*objs[i:i + 5000])
+    return len(objs)
