@@ -155,3 +155,13 @@ def test_dashboard_in_english(cases, signed_in):
 def test_dashboard_in_chinese(cases, signed_in):
     html = look(signed_in("handler")).content.decode()
     assert "分配给我的" in html and "今日到期" in html
+
+
+@pytest.mark.parametrize("who, lang, says", [
+    ("handler", "en", "Complaints branch_tianhe is responsible for."),
+    ("handler", "zh-hans", "天河营业部负责处理的投诉。"),
+    ("intake", "en", "Complaints customer_service took in."),
+    ("office", "zh-hans", "全机构。"),
+])
+def test_the_charts_say_whose_figures_they_show(org, signed_in, who, lang, says):
+    assert says in look(signed_in(who, lang)).content.decode()
