@@ -1,10 +1,10 @@
 """The periodic sweep: idempotent, safe to run from cron, a scheduler or several
-workers at once. It marks late clocks, takes a ledger checkpoint and dispatches the
-outbox."""
+workers at once. It marks late clocks, takes a ledger checkpoint, dispatches the
+outbox and merges the dashboard's day tallies."""
 
 from __future__ import annotations
 
-from redress.complaints import ledger
+from redress.complaints import ledger, tally
 from redress.complaints.services import mark_breaches
 from redress.complaints.timesource import now
 from redress.notify.dispatch import dispatch_outbox
@@ -14,5 +14,7 @@ def sweep() -> str:
     breached = mark_breaches()
     checkpoint = ledger.take_checkpoint(now=now())
     sent, failed = dispatch_outbox()
+    merged = tally.compact()
     cp = f"checkpoint {checkpoint.pk} ({checkpoint.entry_count} heads)" if checkpoint else "no new events"
-    return f"{breached} clocks newly late; {cp}; {sent} notifications sent, {failed} failed"
+    return (f"{breached} clocks newly late; {cp}; {sent} notifications sent, {failed} failed; "
+            f"{merged} day-tally rows merged")

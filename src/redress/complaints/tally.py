@@ -2,6 +2,8 @@
 `changes` at the end of each step, and its rows are written with the step's events.
 `recount` works the same figures out from the complaints and clocks themselves: it
 fills the table for an existing database, and the tests hold the two to each other.
+`compact` (the sweep) merges each key's rows into one, so a month of charts stays a
+sum over a few hundred rows however many steps were taken.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncDate
 
@@ -113,3 +116,34 @@ def rebuild(tz: ZoneInfo) -> int:
     for i in range(0, len(objs), 5000):
         rows.insert(*objs[i:i + 5000])
     return len(objs)
+
+
+KEY = ("day", "responsible_unit_id", "intake_unit_id", "category")
+
+
+def compact(batch: int = 500) -> int:
+    """Merge the rows of up to `batch` keys that have more than one into one row each
+    (none where they sum to nothing); returns the rows taken away. Safe beside the services and another sweep: the rows are
+    deleted with RETURNING, so each is summed by the one statement that removed it, and
+    rows added meanwhile stay for the next sweep."""
+    keys = list(DayTally.objects.values(*KEY).annotate(n=Count("id")).filter(n__gt=1).order_by()[:batch])
+    if not keys:
+        return 0
+    which = Q()
+    for k in keys:
+        which |= Q(**{f: k[f] for f in KEY if k[f] is not None}, **{f"{f}__isnull": True for f in KEY if k[f] is None})
+    ids = list(DayTally.objects.filter(which).values_list("pk", flat=True))
+    table = DayTally._meta.db_table
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute(f"DELETE FROM {table} WHERE id IN ({', '.join(['%s'] * len(ids))}) "
+                    f"RETURNING {', '.join(KEY + FIGURES)}", ids)
+        removed = cur.fetchall()
+        sums: dict[tuple, Counter] = {}
+        for row in removed:
+            day = date.fromisoformat(row[0]) if isinstance(row[0], str) else row[0]  # SQLite: text
+            sums.setdefault((day, *row[1:4]), Counter()).update(dict(zip(FIGURES, row[4:], strict=True)))
+        rows.insert(*[DayTally(day=day, responsible_unit_id=unit, intake_unit_id=intake, category=category,
+                               **{f: figures[f] for f in FIGURES})
+                      for (day, unit, intake, category), figures in sums.items()
+                      if any(figures[f] for f in FIGURES)])  # a case that moved away leaves nothing
+    return len(removed)

@@ -123,3 +123,20 @@ def test_on_time_weeks_start_on_monday_and_cover_the_window(org):
     assert [w["week"] for w in weeks] == [date(2026, 3, 2), date(2026, 3, 9), date(2026, 3, 16),
                                          date(2026, 3, 23), date(2026, 3, 30)]
     assert all(w["stopped"] == 0 for w in weeks)
+
+
+def test_the_sweep_merges_each_days_tally_rows_and_keeps_the_figures(org, walk):
+    from redress.complaints.models import DayTally
+    from redress.complaints.sweep import sweep
+
+    for hour in (9, 10, 11):
+        walk(at(2026, 3, 2, hour)).assess().dispatch().accept()  # received, moved twice, a clock stopped
+    figures = tally.kept()
+    assert DayTally.objects.count() > len(figures)  # a row per step and key
+    with frozen(at(2026, 3, 3)):
+        assert "day-tally rows merged" in sweep()
+    assert tally.kept() == figures
+    assert DayTally.objects.count() == len(figures)  # one row per key; the keys it left sum to nothing
+    with frozen(at(2026, 3, 3)):
+        sweep()
+    assert DayTally.objects.count() == len(figures)  # nothing more to merge
