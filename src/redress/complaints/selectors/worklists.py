@@ -15,7 +15,10 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.fields.array import ArrayContains
+from django.db import connection
+from django.db.models import F, Func, Prefetch, Q, QuerySet, TextField
 
 from redress.complaints.lifecycle import OPEN, State
 from redress.complaints.models import (
@@ -209,25 +212,43 @@ def apply_filters(qs: QuerySet, filters: Filters, *, staff: Staff, tz, search: b
 
 
 def short_search(filters: Filters) -> bool:
-    """A search too short for the trigram indexes: it is sifted from the list in order
+    """A search too short for the text indexes: it is sifted from the list in order
     (keyset.seek) and not counted."""
-    return 0 < len(filters.q.strip()) < MIN_TRIGRAM
+    q = filters.q.strip()
+    return 0 < len(q) < MIN_TRIGRAM and not uses_bigrams(q)
+
+
+def uses_bigrams(q: str) -> bool:
+    """Two characters on PostgreSQL: the bigram index of subject and cause serves them
+    (migration 0011), so the search is filtered, ordered and counted like a long one."""
+    return len(q) == 2 and connection.vendor == "postgresql"
+
+
+def _has_bigram(q: str) -> Q:
+    """Rows whose subject or cause holds the two characters, in any case, as the index
+    expression reads them; the LIKE beside it then checks which field."""
+    pieces = Func(F("subject"), F("cause"), function="redress_bigrams", output_field=ArrayField(TextField()))
+    return Q(ArrayContains(pieces, [q.upper()]))
 
 
 def search_condition(text: str, *, staff: Staff) -> Q:
     """Reference number, the complainant's name, phone or account number, and the words
     of the subject and cause. Substrings, Chinese included (委托 finds 我昨天的委托一直未成交).
 
-    On PostgreSQL trigram indexes serve substrings of three characters or more. A one-
-    or two-character query (a two-character Chinese word is common) cannot use them:
-    it still matches subject and cause, read in the list's index order and cut at the
-    page, but personal fields then match only exactly, so a short query never scans
-    every customer."""
+    On PostgreSQL trigram indexes serve substrings of three characters or more, and a
+    bigram index of subject and cause serves two (most Chinese words are two
+    characters). A shorter query, or two characters on SQLite, still matches subject
+    and cause, read in the list's index order and cut at the page. Under three
+    characters personal fields match only exactly, so a short query never scans every
+    customer."""
     q = text.strip()
     # Without letters that have a case (Chinese, digits) a plain LIKE finds the same rows
     # as the upper-cased one and costs half; only the trigram indexes need UPPER().
     words = "contains" if len(q) < MIN_TRIGRAM and q.upper() == q.lower() else "icontains"
-    cond = Q(reference=q.upper()) | Q(**{f"subject__{words}": q}) | Q(**{f"cause__{words}": q})
+    text = Q(**{f"subject__{words}": q}) | Q(**{f"cause__{words}": q})
+    if uses_bigrams(q):
+        text &= _has_bigram(q)
+    cond = Q(reference=q.upper()) | text
     if may_reveal(staff):
         # Only people who may see contact details may find a case by them; otherwise a
         # search would confirm a masked name or number.
