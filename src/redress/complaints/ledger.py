@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
-from enum import IntEnum
+from enum import IntEnum, unique
 
 from django.db import connection, transaction
 from django.db.models import Max
@@ -26,6 +26,7 @@ GENESIS = "0" * 64
 HASH_VERSION = "v1"
 
 
+@unique  # a repeated code would make the second name an alias of the first
 class EventType(IntEnum):
     """Stable numeric codes; labels are rendered at display time in the user's language.
     Never renumber: the codes are inside the hashes."""
@@ -72,6 +73,7 @@ class EventType(IntEnum):
     CLOCK_BREACHED = 92
     ACCOUNTABILITY_RECORDED = 100
     PERSONAL_DATA_VIEWED = 110
+    EVIDENCE_DOWNLOADED = 111  # who took a copy of which file (it may hold personal data)
     IMPORTED = 120  # a historical complaint brought in by `redress import` (file, row, source id)
 
 

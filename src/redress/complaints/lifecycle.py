@@ -88,6 +88,7 @@ class Action(StrEnum):
     LINK = "link"
     MARK_BREACH = "mark_breach"
     VIEW_PERSONAL_DATA = "view_personal_data"  # recorded, not a change: see services/privacy.py
+    DOWNLOAD_EVIDENCE = "download_evidence"  # recorded, not a change: services/evidence.evidence_open
     RATE_OUTCOME = "rate_outcome"  # the complainant rates the result told (portal)
 
 
@@ -137,6 +138,7 @@ TRANSITIONS: dict[Action, tuple[frozenset[State], State | None]] = {
     Action.LINK: (frozenset(State), None),
     Action.MARK_BREACH: (frozenset(OPEN), None),
     Action.VIEW_PERSONAL_DATA: (frozenset(State), None),
+    Action.DOWNLOAD_EVIDENCE: (frozenset(State), None),
     # Once the result was told; 002 §二(四): the customer's opinion is asked.
     Action.RATE_OUTCOME: (frozenset({S.AWAITING_CALLBACK, S.FOLLOW_UP, S.CLOSED}), None),
 }

@@ -109,3 +109,21 @@ def test_download_of_evidence_checks_visibility(org, walk, signed_in):
     # and the file's id under another complaint's reference is 404 too
     other = walk()
     assert signed_in("office").get(f"{other.c.get_absolute_url()}evidence/{item.pk}/").status_code == 404
+
+
+def test_each_download_is_recorded_in_the_ledger_and_shown_on_the_timeline(org, walk, signed_in):
+    w = walk().assess().dispatch().accept()
+    upload(signed_in("handler"), w.c)
+    item = Evidence.objects.get(complaint=w.c)
+    url = f"{w.c.get_absolute_url()}evidence/{item.pk}/"
+    office = signed_in("office", "en")
+    assert office.get(url).status_code == 200
+    event = Event.objects.get(complaint=w.c, type=EventType.EVIDENCE_DOWNLOADED)
+    assert event.actor == org.office and event.actor_role == "complaints_office"
+    assert f'"sha256":"{item.sha256}"' in event.payload and '"evidence":' in event.payload
+    html = office.get(w.c.get_absolute_url()).content.decode()
+    assert "downloaded evidence 对账单.pdf" in html
+    # A refused download (not this complaint's file) leaves nothing in the ledger
+    other = walk()
+    office.get(f"{other.c.get_absolute_url()}evidence/{item.pk}/")
+    assert not Event.objects.filter(complaint=other.c, type=EventType.EVIDENCE_DOWNLOADED).exists()

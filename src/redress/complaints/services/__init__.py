@@ -5,7 +5,7 @@ that checks the lifecycle table and the guards, writes the rows, appends the led
 event and queues the notifications.
 """
 
-from redress.complaints.services.evidence import evidence_add
+from redress.complaints.services.evidence import evidence_add, evidence_open
 from redress.complaints.services.handling import (
     RemedyInput,
     assignment_accept,
@@ -65,7 +65,7 @@ __all__ = [
     "close_without_callback", "complaint_archive", "complaint_assess", "complaint_dispatch",
     "complaint_escalate", "complaint_import", "complaint_link", "complaint_receive", "complaint_recomplain",
     "complaint_redirect", "complaint_refer", "complaint_register", "complaint_withdraw",
-    "contact_record", "customer_message_receive", "deem_closed", "evidence_add", "extension_decide",
+    "contact_record", "customer_message_receive", "deem_closed", "evidence_add", "evidence_open", "extension_decide",
     "extension_request", "finding_add", "inquiry_answer", "mark_breaches", "message_send", "party_add",
     "pause_clocks", "personal_data_reveal", "referral_outcome", "remedy_execute", "resolution_decide", "resolution_propose",
     "resolve_on_spot", "result_communicate", "resume_clocks", "transfer_accept", "transfer_request",

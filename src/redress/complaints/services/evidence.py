@@ -9,7 +9,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 
-from redress.complaints.errors import ValidationFailed
+from redress.complaints.errors import NotFound, ValidationFailed
 from redress.complaints.ledger import EventType
 from redress.complaints.lifecycle import Action
 from redress.complaints.models import Complaint, Evidence, Staff
@@ -79,4 +79,18 @@ def evidence_add(complaint: Complaint | int, *, actor: Staff | None, name: str, 
         if stored:
             default_storage.delete(stored)
         raise
+    return item
+
+
+def evidence_open(complaint: Complaint | int, *, actor: Staff, evidence_id: int, via: str = "web") -> Evidence:
+    """A piece of evidence handed out to read, on the record: the customer's documents are
+    personal data as much as the masked fields (002 保密原则), so the ledger says who took a
+    copy of which file, as it does for a reveal. The caller checked the complaint is
+    visible to `actor`; NotFound if the file is not this complaint's."""
+    with acting_on(complaint, Action.DOWNLOAD_EVIDENCE, actor=actor, via=via, changes_case=False) as step:
+        item = Evidence.objects.filter(pk=evidence_id, complaint=step.complaint).first()
+        if item is None:
+            raise NotFound(_("no evidence %(pk)s on this complaint") % {"pk": evidence_id})
+        step.role = next(iter(sorted(actor.role_set())), "")
+        step.record(EventType.EVIDENCE_DOWNLOADED, evidence=item.pk, name=item.original_name, sha256=item.sha256)
     return item

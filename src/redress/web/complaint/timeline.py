@@ -46,6 +46,7 @@ SENTENCES = {
     E.FINDING_ADDED: gettext_lazy("%(who)s recorded a finding (%(kind)s)"),
     E.PARTY_ADDED: gettext_lazy("%(who)s named a party complained about: %(party)s"),
     E.EVIDENCE_ADDED: gettext_lazy("%(who)s added evidence %(name)s (%(size)s)"),
+    E.EVIDENCE_DOWNLOADED: gettext_lazy("%(who)s downloaded evidence %(name)s"),
     E.CUSTOMER_CONTACTED: gettext_lazy("%(who)s contacted the customer by %(channel)s"),
     E.PROPOSED: gettext_lazy("%(who)s proposed a resolution (compensation %(compensation)s) "
                       "for approval by %(approver_roles)s"),

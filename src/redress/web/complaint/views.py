@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from redress.complaints import services
 from redress.complaints.errors import DomainError, NotFound, NotPermitted
-from redress.complaints.models import Complaint, Evidence
+from redress.complaints.models import Complaint
 from redress.complaints.selectors.personal import may_reveal
 from redress.complaints.selectors.scope import get_visible
 from redress.policy.loader import active_pack
@@ -92,8 +92,8 @@ def _upload(request: HttpRequest, reference: str) -> HttpResponse:
 def evidence_download(request: HttpRequest, reference: str, pk: int) -> FileResponse:
     complaint = _visible(request, reference)
     try:
-        item = Evidence.objects.get(pk=pk, complaint=complaint)
-    except Evidence.DoesNotExist:
+        item = services.evidence_open(complaint, actor=request.user, evidence_id=pk)  # recorded in the ledger
+    except NotFound:
         raise Http404(_("No such evidence on this complaint.")) from None
     response = FileResponse(item.file.open("rb"), as_attachment=True, filename=item.original_name,
                             content_type=item.content_type or "application/octet-stream")
