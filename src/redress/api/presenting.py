@@ -13,11 +13,10 @@ from redress.complaints.services.timing import calendar_for
 from redress.complaints.timesource import now as current_time
 from redress.policy.loader import active_pack
 
-# Actions that are not called through /actions/: evidence has its own endpoint, and
-# breaches are marked by the sweep only.
-# Evidence has its own endpoint, breaches are marked by the sweep, and only the
-# customer rates an outcome (through the portal).
-NOT_ACTIONS = frozenset({"add_evidence", "mark_breach", "rate_outcome"})
+# Actions that are not called through /actions/: evidence is added through its own
+# endpoint and downloaded (on the record) in the workbench, breaches are marked by the
+# sweep, and only the customer rates an outcome (through the portal).
+NOT_ACTIONS = frozenset({"add_evidence", "download_evidence", "mark_breach", "rate_outcome"})
 
 
 def _unit(unit: OrgUnit | None) -> dict | None:
