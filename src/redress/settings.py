@@ -201,6 +201,11 @@ REDRESS_POLICY = env("REDRESS_POLICY", "cn-securities")
 # Evidence limits (bytes and MIME types); the policy may tighten them.
 REDRESS_MAX_ATTACHMENT_BYTES = envint("REDRESS_MAX_ATTACHMENT_BYTES", str(20 * 1024 * 1024))
 
+# An Idempotency-Key is honoured this many days; the sweep forgets older ones (a retry
+# that late is a new request). Channels retry within minutes; a week leaves room for a
+# system that queued its calls over a long weekend.
+REDRESS_IDEMPOTENCY_DAYS = envint("REDRESS_IDEMPOTENCY_DAYS", "7")
+
 # Behind a reverse proxy the portal rate-limits by the last X-Forwarded-For address
 # (the one the proxy added); otherwise every customer would share the proxy's address.
 REDRESS_PORTAL_BEHIND_PROXY = envbool("REDRESS_PORTAL_BEHIND_PROXY", "false")

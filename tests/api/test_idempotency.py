@@ -7,6 +7,7 @@ import threading
 import pytest
 from django.db import connection, connections
 
+from redress.api import idempotency
 from redress.api.models import IdempotencyRecord
 from redress.complaints.models import Complaint
 from tests.api.conftest import new_complaint
@@ -86,3 +87,27 @@ def test_two_concurrent_requests_with_one_key_create_one_complaint(issue):
     assert sorted(r.status_code for r in results) == [200, 200, 200, 201]
     assert len({r.json()["reference"] for r in results}) == 1
     assert Complaint.objects.count() == 1
+
+
+def test_the_sweep_forgets_keys_older_than_the_retention_and_keeps_the_rest(api_as, settings):
+    """REDRESS_IDEMPOTENCY_DAYS (7): a retry eight days on is a new request."""
+    from datetime import timedelta
+
+    from redress.complaints.sweep import sweep
+    from redress.complaints.timesource import frozen
+    from redress.complaints.timesource import now as current_time
+
+    api = api_as("intake")
+    api.post("/complaints", new_complaint(), **{"Idempotency-Key": "old"})
+    start = current_time()
+    with frozen(start + timedelta(days=6)):
+        api.post("/complaints", new_complaint(subject="六天后"), **{"Idempotency-Key": "recent"})
+    with frozen(start + timedelta(days=7, hours=1)):
+        assert "1 idempotency keys forgotten" in sweep()
+        assert set(IdempotencyRecord.objects.values_list("key", flat=True)) == {"recent"}
+        assert idempotency.purge() == 0  # what is left is within the week
+        again = api.post("/complaints", new_complaint(), **{"Idempotency-Key": "old"})
+    assert again.status_code == 201 and Complaint.objects.count() == 3
+    settings.REDRESS_IDEMPOTENCY_DAYS = 30
+    with frozen(start + timedelta(days=20)):
+        assert idempotency.purge() == 0

@@ -12,7 +12,8 @@ is rolled back and the stored answer replayed. A retry therefore does the work o
 create once more before it is undone (and leaves a gap in the reference numbers); in
 exchange a first request, the usual case, costs one statement for its key instead of a
 look-up, an insert and an update. A create that fails (422, 403) writes no key row, so
-the caller can correct the body and retry with the same key.
+the caller can correct the body and retry with the same key. Keys are kept
+REDRESS_IDEMPOTENCY_DAYS; the sweep forgets older ones (`purge`).
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ import hashlib
 import json
 import re
 from collections.abc import Callable
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import connection
 
 from redress.api.models import ApiToken, IdempotencyRecord
@@ -97,3 +100,17 @@ def create_once(token: ApiToken, key: str, payload: dict, create: Callable[[Call
     except _KeyTaken:
         return _replay(IdempotencyRecord.objects.get(token=token, key=key), digest)
     return 201, answered[0]
+
+
+def purge(now: datetime | None = None, batch: int = 1000) -> int:
+    """Forget the keys older than REDRESS_IDEMPOTENCY_DAYS among the `batch` oldest (the
+    sweep comes back for more). Rows are added in id order as time passes, so the
+    expired ones are at the start of the primary key: reading the first `batch` of it
+    finds them without an index on the time, however many keys are kept."""
+    cutoff = (now or current_time()) - timedelta(days=settings.REDRESS_IDEMPOTENCY_DAYS)
+    oldest = IdempotencyRecord.objects.order_by("pk").values_list("pk", "created_at")[:batch]
+    expired = [pk for pk, created in oldest if created < cutoff]
+    if not expired:
+        return 0
+    deleted, _ = IdempotencyRecord.objects.filter(pk__in=expired).delete()
+    return deleted

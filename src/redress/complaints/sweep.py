@@ -1,9 +1,10 @@
 """The periodic sweep: idempotent, safe to run from cron, a scheduler or several
 workers at once. It marks late clocks, takes a ledger checkpoint, dispatches the
-outbox and merges the dashboard's day tallies."""
+outbox, merges the dashboard's day tallies and forgets expired API idempotency keys."""
 
 from __future__ import annotations
 
+from redress.api import idempotency
 from redress.complaints import ledger, tally
 from redress.complaints.services import mark_breaches
 from redress.complaints.timesource import now
@@ -15,6 +16,7 @@ def sweep() -> str:
     checkpoint = ledger.take_checkpoint(now=now())
     sent, failed = dispatch_outbox()
     merged = tally.compact()
+    forgotten = idempotency.purge()
     cp = f"checkpoint {checkpoint.pk} ({checkpoint.entry_count} heads)" if checkpoint else "no new events"
     return (f"{breached} clocks newly late; {cp}; {sent} notifications sent, {failed} failed; "
-            f"{merged} day-tally rows merged")
+            f"{merged} day-tally rows merged; {forgotten} idempotency keys forgotten")
