@@ -8,12 +8,31 @@ turns up, which for a rare word meant the whole list."""
 from django.db import migrations
 
 # Upper-cased like the trigram indexes, so a Latin query matches either case; the
-# pieces of both texts, each distinct once. IMMUTABLE: an index may only use such.
+# pairs within each text, not across the two (GIN keeps each key once per row).
+# IMMUTABLE: an index may only use such. A loop over the characters, because
+# substr(t, i, 2) on multi-byte text walks from the start each time: an SQL version
+# with it took 43 ms for a 4,000-character complaint (this takes 1.3 ms, 40 µs for a
+# typical one), and a create or any change of the row pays it once.
 FUNCTION = """
 CREATE OR REPLACE FUNCTION redress_bigrams(a text, b text) RETURNS text[]
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT coalesce(array_agg(DISTINCT substr(t, i, 2)), '{}')
-  FROM (SELECT upper(a) AS t UNION ALL SELECT upper(b)) AS parts, generate_series(1, length(t) - 1) AS i
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+DECLARE
+  pairs text[] := '{}';
+  prev text;
+  c text;
+  t text;
+BEGIN
+  FOREACH t IN ARRAY ARRAY[upper(coalesce(a, '')), upper(coalesce(b, ''))] LOOP
+    prev := NULL;
+    FOREACH c IN ARRAY string_to_array(t, NULL) LOOP
+      IF prev IS NOT NULL THEN
+        pairs := pairs || (prev || c);
+      END IF;
+      prev := c;
+    END LOOP;
+  END LOOP;
+  RETURN pairs;
+END
 $$
 """
 
