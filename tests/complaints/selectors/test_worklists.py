@@ -110,9 +110,12 @@ def test_on_postgresql_two_characters_are_looked_up_in_the_bigram_index(org, wal
     with connection.cursor() as cur:
         cur.execute("SELECT redress_bigrams(%s, %s)", ["理财a", "B"])
         assert sorted(cur.fetchone()[0]) == ["理财", "财A"]  # one-character texts have no pair
+        cur.execute("SELECT redress_bigrams(%s, %s)", ["ETF 基金", "an English cause"])
+        assert sorted(cur.fetchone()[0]) == [" 基", "基金"]  # pairs of two ASCII characters are left out
     sql = str(Complaint.objects.filter(wl.search_condition("理财", staff=org.office)).query)
     assert 'redress_bigrams("complaints_complaint"."subject", "complaints_complaint"."cause") @>' in sql
     assert not wl.short_search(wl.Filters(q="理财")) and wl.short_search(wl.Filters(q="理"))
+    assert wl.short_search(wl.Filters(q="TF"))  # two ASCII letters: not in the index, sifted
 
 
 def test_a_short_query_matches_a_name_only_exactly(org, walk):

@@ -219,9 +219,10 @@ def short_search(filters: Filters) -> bool:
 
 
 def uses_bigrams(q: str) -> bool:
-    """Two characters on PostgreSQL: the bigram index of subject and cause serves them
-    (migration 0011), so the search is filtered, ordered and counted like a long one."""
-    return len(q) == 2 and connection.vendor == "postgresql"
+    """Two characters, one of them beyond ASCII (a Chinese word), on PostgreSQL: the
+    bigram index of subject and cause serves them (migration 0011), so the search is
+    filtered, ordered and counted like a long one."""
+    return len(q) == 2 and not q.isascii() and connection.vendor == "postgresql"
 
 
 def _has_bigram(q: str) -> Q:
