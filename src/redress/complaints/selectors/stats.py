@@ -31,7 +31,7 @@ from redress.complaints.selectors.scope import (
     sees_everything,
     visible_complaints,
 )
-from redress.complaints.selectors.worklists import overdue_condition
+from redress.complaints.selectors.worklists import breached_ahead, overdue_condition
 from redress.complaints.timesource import now as current_time
 from redress.policy.loader import active_pack
 
@@ -105,8 +105,13 @@ def deadline_counts(staff: Staff, at: datetime | None = None) -> dict[str, int]:
 
 def _deadline_counts(staff: Staff, at: datetime) -> dict[str, int]:
     _, tomorrow = day_bounds(at)
-    late, today = overdue_condition(at), Q(due_at__gte=at, due_at__lt=tomorrow)
-    counts = (visible_complaints(staff).filter(late | today)
+    breached = breached_ahead(at)
+    late, today = overdue_condition(at, breached), Q(due_at__gte=at, due_at__lt=tomorrow)
+    # Both sets as one range of the due-time index ("before tomorrow"), which answers
+    # the office's counts from the index alone; as "late OR today" PostgreSQL read the
+    # 5,000 heap pages of a bitmap for them (2.5 against 12–43 ms at 1M).
+    rows = Q(due_at__lt=tomorrow) | Q(pk__in=breached) if breached else Q(due_at__lt=tomorrow)
+    counts = (visible_complaints(staff).filter(rows)
               .aggregate(overdue=Count("pk", filter=late), due_today=Count("pk", filter=today)))
     return {k: v or 0 for k, v in counts.items()}
 

@@ -175,15 +175,20 @@ def in_view(staff: Staff, view: str, at: Moment, pack: Pack) -> QuerySet:
     return qs  # OPEN_VIEW
 
 
-def overdue_condition(now: datetime) -> Q:
+def overdue_condition(now: datetime, breached: list[int] | None = None) -> Q:
     """A running clock past its due time, or one the sweep has marked breached (that
     can sit in the future after a pause was given back). The second set is tiny and read
-    through a partial index, so it is passed as ids and the OR stays two index scans."""
-    breached = list(
-        ComplaintClock.objects.filter(status=ComplaintClock.Status.RUNNING, breached=True, due_at__gte=now)
-        .values_list("complaint_id", flat=True)[:COUNT_CAP])
+    through a partial index, so it is passed as ids and the OR stays two index scans.
+    `breached`: those ids, when the caller has read them (breached_ahead)."""
+    breached = breached_ahead(now) if breached is None else breached
     late = Q(due_at__lt=now)
     return late | Q(pk__in=breached) if breached else late
+
+
+def breached_ahead(now: datetime) -> list[int]:
+    """Complaints with a running clock marked breached whose due time is still ahead."""
+    return list(ComplaintClock.objects.filter(status=ComplaintClock.Status.RUNNING, breached=True, due_at__gte=now)
+                .values_list("complaint_id", flat=True)[:COUNT_CAP])
 
 
 # ---- filters, search, order ----------------------------------------------------------
