@@ -20,6 +20,7 @@ from django.db.models.functions import TruncDate
 
 from redress.complaints import rows
 from redress.complaints.models import Complaint, ComplaintClock, DayTally
+from redress.policy.loader import active_pack
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,16 @@ def mark(c: Complaint) -> Mark:
 
 
 Key = tuple[date, int | None, int | None, str]
+KEY = ("day", "responsible_unit_id", "intake_unit_id", "category")  # the fields of a Key
 FIGURES = ("received", "stopped", "on_time")
+
+
+def _row(key: Key, figures) -> DayTally:
+    return DayTally(**dict(zip(KEY, key, strict=True)), **{f: figures[f] for f in FIGURES})
+
+
+def _zone(tz: ZoneInfo | None) -> ZoneInfo:
+    return tz or ZoneInfo(active_pack().calendar.timezone)
 
 
 def _key(m: Mark, at: datetime, tz: ZoneInfo) -> Key:
@@ -70,13 +80,13 @@ def changes(c: Complaint, before: Mark | None, stopped_now: Iterable[ComplaintCl
             add(after, clock.stopped_at, _clock(clock, +1))
     for clock in stopped_now:
         add(after, clock.stopped_at, _clock(clock, +1))
-    return [DayTally(day=day, responsible_unit_id=unit, intake_unit_id=intake, category=category,
-                     **{f: figures[f] for f in FIGURES})
-            for (day, unit, intake, category), figures in deltas.items() if any(figures[f] for f in FIGURES)]
+    return [_row(key, figures) for key, figures in deltas.items() if any(figures[f] for f in FIGURES)]
 
 
-def recount(tz: ZoneInfo) -> dict[Key, dict[str, int]]:
-    """The figures from the complaints and clocks as they stand (two GROUP BYs)."""
+def recount(tz: ZoneInfo | None = None) -> dict[Key, dict[str, int]]:
+    """The figures from the complaints and clocks as they stand (two GROUP BYs), by
+    calendar day in `tz` (default: the active policy pack's time zone)."""
+    tz = _zone(tz)
     figures: dict[Key, Counter] = {}
     received = (Complaint.objects.annotate(day=TruncDate("received_at", tzinfo=tz))
                 .values("day", "responsible_unit_id", "intake_unit_id", "category").annotate(n=Count("*")).order_by())
@@ -99,33 +109,29 @@ def recount(tz: ZoneInfo) -> dict[Key, dict[str, int]]:
 def kept() -> dict[Key, dict[str, int]]:
     """The figures as the table holds them (the sums of its rows)."""
     out = {}
-    for r in (DayTally.objects.values("day", "responsible_unit_id", "intake_unit_id", "category")
-              .annotate(**{f"sum_{f}": Sum(f) for f in FIGURES}).order_by()):
+    for r in DayTally.objects.values(*KEY).annotate(**{f"sum_{f}": Sum(f) for f in FIGURES}).order_by():
         figures = {f: r[f"sum_{f}"] for f in FIGURES}
         if any(figures.values()):
-            out[(r["day"], r["responsible_unit_id"], r["intake_unit_id"], r["category"])] = figures
+            out[tuple(r[k] for k in KEY)] = figures
     return out
 
 
-def rebuild(tz: ZoneInfo) -> int:
+def rebuild(tz: ZoneInfo | None = None) -> int:
     """Replace the table by a recount (a new database, or figures of a database that had
     complaints before the tallies existed). Returns the rows written."""
     DayTally.objects.all().delete()
-    objs = [DayTally(day=day, responsible_unit_id=unit, intake_unit_id=intake, category=category, **figures)
-            for (day, unit, intake, category), figures in recount(tz).items()]
+    objs = [_row(key, figures) for key, figures in recount(tz).items()]
     for i in range(0, len(objs), 5000):
         rows.insert(*objs[i:i + 5000])
     return len(objs)
 
 
-KEY = ("day", "responsible_unit_id", "intake_unit_id", "category")
-
-
 def compact(batch: int = 500) -> int:
     """Merge the rows of up to `batch` keys that have more than one into one row each
-    (none where they sum to nothing); returns the rows taken away. Safe beside the services and another sweep: the rows are
-    deleted with RETURNING, so each is summed by the one statement that removed it, and
-    rows added meanwhile stay for the next sweep."""
+    (none where they sum to nothing); returns the rows taken away. Safe beside the
+    services and another sweep: the rows are deleted with RETURNING, so each is summed
+    by the one statement that removed it, and rows added meanwhile stay for the next
+    sweep."""
     keys = list(DayTally.objects.values(*KEY).annotate(n=Count("id")).filter(n__gt=1).order_by()[:batch])
     if not keys:
         return 0
@@ -142,8 +148,6 @@ def compact(batch: int = 500) -> int:
         for row in removed:
             day = date.fromisoformat(row[0]) if isinstance(row[0], str) else row[0]  # SQLite: text
             sums.setdefault((day, *row[1:4]), Counter()).update(dict(zip(FIGURES, row[4:], strict=True)))
-        rows.insert(*[DayTally(day=day, responsible_unit_id=unit, intake_unit_id=intake, category=category,
-                               **{f: figures[f] for f in FIGURES})
-                      for (day, unit, intake, category), figures in sums.items()
-                      if any(figures[f] for f in FIGURES)])  # a case that moved away leaves nothing
+        # a key whose rows sum to nothing (a case that moved away) leaves no row
+        rows.insert(*[_row(key, figures) for key, figures in sums.items() if any(figures[f] for f in FIGURES)])
     return len(removed)

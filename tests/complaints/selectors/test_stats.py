@@ -5,7 +5,6 @@ institution's calendar day; the charts from the day tallies the services keep by
 from __future__ import annotations
 
 from datetime import date
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.cache import cache
@@ -16,7 +15,6 @@ from redress.complaints import services as svc
 from redress.complaints import tally
 from redress.complaints.selectors import stats
 from redress.complaints.timesource import frozen
-from redress.policy.loader import active_pack
 from tests.conftest import at
 
 
@@ -114,7 +112,7 @@ def test_rebuilding_the_tallies_gives_the_figures_the_steps_kept(org, walk):
     walk(at(2026, 3, 2)).to_awaiting_callback().callback()
     walk(at(2026, 3, 3)).assess()
     kept = tally.kept()
-    tally.rebuild(ZoneInfo(active_pack().calendar.timezone))
+    tally.rebuild()
     assert tally.kept() == kept and kept
 
 

@@ -165,6 +165,10 @@ def _window(at: datetime, days: int) -> tuple[date, date]:
     return today - timedelta(days=days - 1), today
 
 
+def _tallies(scope: ChartScope, first: date, last: date) -> QuerySet:
+    return DayTally.objects.filter(scope.condition, day__gte=first, day__lte=last)
+
+
 def intake_by_day(scope: ChartScope | None, at: datetime | None = None, days: int = CHART_DAYS) -> dict:
     """{"days": [date, ...], "by_category": {category code or "": [count per day]}} for
     complaints received in scope on each of the last `days` calendar days."""
@@ -173,8 +177,7 @@ def intake_by_day(scope: ChartScope | None, at: datetime | None = None, days: in
     by_category: dict[str, list[int]] = {}
     if scope is None:
         return {"days": day_list, "by_category": by_category}
-    rows = (DayTally.objects.filter(scope.condition, day__gte=first, day__lte=today)
-            .values("day", "category").annotate(n=Sum("received")).order_by())
+    rows = _tallies(scope, first, today).values("day", "category").annotate(n=Sum("received")).order_by()
     index = {d: i for i, d in enumerate(day_list)}
     for row in rows:  # one row per (day, category): at most days × categories
         if row["n"]:
@@ -190,7 +193,7 @@ def on_time_by_week(scope: ChartScope | None, at: datetime | None = None, days: 
     weeks = {first_monday + timedelta(weeks=i): {"stopped": 0, "on_time": 0}
              for i in range((today - first_monday).days // 7 + 1)}
     if scope is not None:
-        rows = (DayTally.objects.filter(scope.condition, day__gte=first, day__lte=today)
+        rows = (_tallies(scope, first, today)
                 .values("day").annotate(stopped=Sum("stopped"), on_time=Sum("on_time")).order_by())
         for row in rows:
             week = weeks[row["day"] - timedelta(days=row["day"].weekday())]
