@@ -120,7 +120,7 @@ def _parts(qs: QuerySet, order: Order, after: Cursor | None) -> list[QuerySet]:
     return [values, _ordered(nulls, order, by_column=False)] if order.nulls_last else [values]
 
 
-def _read(qs: QuerySet, order: Order, after: Cursor | None, limit: int, fetch: Fetch | None) -> list:
+def _read(qs: QuerySet, order: Order, after: Cursor | None, limit: int, fetch: Fetch) -> list:
     """The page's ids first, in order, from the list alone; then those rows, through
     `fetch` with what they show (related rows, prefetches). Asked for both at once,
     PostgreSQL may join the related tables to every row of the list before it sorts
@@ -132,7 +132,7 @@ def _read(qs: QuerySet, order: Order, after: Cursor | None, limit: int, fetch: F
             break
     if not ids:
         return []
-    rows = {row.pk: row for row in (fetch(ids) if fetch else qs.order_by().filter(pk__in=ids))}
+    rows = {row.pk: row for row in fetch(ids)}
     return [rows[pk] for pk in ids if pk in rows]  # a row gone meanwhile is left out
 
 
@@ -145,11 +145,10 @@ GROWTH = 4
 MAX_WINDOW = 16000
 
 
-def seek(qs: QuerySet, order: Order, after: Cursor | None, limit: int, sift: Q | None = None,
-         fetch: Fetch | None = None) -> list:
+def seek(qs: QuerySet, order: Order, after: Cursor | None, limit: int, sift: Q | None, fetch: Fetch) -> list:
     """Up to `limit` rows of `qs` in `order`, after the cursor (from the start if None),
-    that also match `sift`, read by id through `fetch` (default: from `qs`). A second
-    part (the empty values) is read only when the first runs out within the page."""
+    that also match `sift` (None: no more condition), read by id through `fetch`. A
+    second part (the empty values) is read only when the first runs out within the page."""
     if sift is None:
         return _read(qs, order, after, limit, fetch)
     keys = qs.select_related(None).prefetch_related(None).values_list(order.field, "pk")
