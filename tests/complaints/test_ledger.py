@@ -28,7 +28,7 @@ def _without_triggers(sql: str, params=()) -> None:
             cur.execute("SET LOCAL session_replication_role = origin")
         else:
             for name in SQLITE_TRIGGERS:
-                cur.execute(f"DROP TRIGGER {name}")
+                cur.execute(f"DROP TRIGGER IF EXISTS {name}")  # a test may tamper twice
             cur.execute(sql, params)
 
 
@@ -126,3 +126,30 @@ def test_database_renders_event_time_exactly_as_the_hash_does(org, micro):
     text = Event.objects.annotate(t=ledger._at_as_text()).values_list("t", flat=True).first()
     assert text == ledger._ts(when)
     assert ledger.verify().ok
+
+
+def test_an_event_hash_covers_the_previous_event_hash(org, walk):
+    # An intruder who knows the hash rule rewrites a middle event, gives it a valid hash
+    # of its own and repoints the next event's link at it. The next event's hash covers
+    # its link, so the rewrite still shows there.
+    w = walk().assess().dispatch()
+    middle, after = w.c.events.get(seq=2), w.c.events.get(seq=3)
+    forged_payload = '{"forged":true}'
+    forged_hash = ledger.event_hash(complaint_id=w.c.pk, seq=2, type_code=middle.type, at=middle.at,
+                                    actor_id=middle.actor_id, actor_role=middle.actor_role,
+                                    channel=middle.channel, payload=forged_payload, prev_hash=middle.prev_hash)
+    _without_triggers("UPDATE complaints_event SET payload = %s, hash = %s WHERE id = %s",
+                      [forged_payload, forged_hash, middle.pk])
+    _without_triggers("UPDATE complaints_event SET prev_hash = %s WHERE id = %s", [forged_hash, after.pk])
+    result = ledger.verify()
+    assert not result.ok
+    assert f"event id {after.pk}" in result.problem and "altered" in result.problem
+
+
+def test_verify_names_a_broken_link(org, walk):
+    w = walk().assess()
+    target = w.c.events.get(seq=3)
+    _without_triggers("UPDATE complaints_event SET prev_hash = %s WHERE id = %s", ["f" * 64, target.pk])
+    result = ledger.verify()
+    assert not result.ok
+    assert f"event id {target.pk}" in result.problem and "prev_hash" in result.problem
