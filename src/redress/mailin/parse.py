@@ -159,7 +159,7 @@ def _safe_name(name: str, index: int, content_type: str) -> str:
     name = "".join(ch for ch in name if ch.isprintable()).strip().lstrip(".").strip()
     if not name:
         name = f"attachment-{index}{mimetypes.guess_extension(content_type) or '.bin'}"
-    return name[-200:]
+    return name  # kept whole: evidence_add shortens a name past 255 characters, keeping its extension
 
 
 def _attachment(part, index: int) -> Attachment:

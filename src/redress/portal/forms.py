@@ -89,7 +89,7 @@ def read_attachments(uploads: list[UploadedFile]) -> list[Attachment]:
             errors.append(_("“%(name)s”: this kind of file is not accepted. Accepted: %(types)s.")
                           % {"name": name, "types": allowed_types_text()})
         else:
-            files.append(Attachment(name=name[:200], content_type=kind, data=upload.read()))
+            files.append(Attachment(name=name, content_type=kind, data=upload.read()))  # evidence_add shortens it
     if not errors:
         for f in files:
             try:
