@@ -52,6 +52,9 @@ class QuarantinedMail(models.Model):
 
     key = models.CharField(max_length=64, db_index=True)  # as InboundMail.key: the same message is held once
     message_id = models.CharField(max_length=255, blank=True)
+    # From and Subject as decoded at the time, for the list (the message may not parse).
+    sender = models.CharField(max_length=255, blank=True)
+    subject = models.CharField(max_length=255, blank=True)
     raw = models.BinaryField()  # the message exactly as the mail server handed it over
     size = models.PositiveIntegerField()
     received_at = models.DateTimeField()

@@ -60,32 +60,32 @@ def describe(exc: BaseException) -> str:
     return text.replace("\x00", "")[:500]
 
 
-def _identity(raw: bytes) -> tuple[str, str]:
-    """The message's key and Message-ID as intake computes them; the raw bytes' digest
-    when the message cannot even be parsed (that may be what failed)."""
+def _identity(raw: bytes) -> dict:
+    """The message's key and Message-ID as intake computes them, its sender and subject;
+    the raw bytes' digest when the message cannot even be parsed (that may be what failed)."""
     from redress.mailin.parse import parse
 
     try:
         mail = parse(raw)
-        return mail.key, mail.message_id
     except Exception:  # noqa: BLE001 — an unreadable message is still held
-        return hashlib.sha256(raw).hexdigest(), ""
+        return {"key": hashlib.sha256(raw).hexdigest()}
+    sender = f"{mail.sender_name} <{mail.sender_address}>" if mail.sender_name else mail.sender_address
+    return {"key": mail.key, "message_id": mail.message_id, "sender": sender[:255], "subject": mail.subject[:255]}
 
 
 def hold(raw: bytes, exc: BaseException) -> tuple[QuarantinedMail, bool]:
     """Keep a message intake failed on. Returns (the held message, whether it is new): the
     same message delivered again while held is not held twice."""
-    key, message_id = _identity(raw)
+    identity = _identity(raw)
     reason = describe(exc)
     with transaction.atomic():
-        held = QuarantinedMail.objects.filter(key=key, status=QuarantinedMail.Status.HELD).first()
+        held = QuarantinedMail.objects.filter(key=identity["key"], status=QuarantinedMail.Status.HELD).first()
         if held is not None:
             return held, False
         at = now()
-        held = QuarantinedMail.objects.create(key=key, message_id=message_id, raw=raw, size=len(raw), received_at=at,
-                                              reason=reason)
+        held = QuarantinedMail.objects.create(**identity, raw=raw, size=len(raw), received_at=at, reason=reason)
         QuarantineAction.objects.create(mail=held, kind=QuarantineAction.Kind.HELD, at=at, note=reason)
-    log.warning("mail-in quarantined message %s: %s", key[:12], type(exc).__name__)
+    log.warning("mail-in quarantined message %s: %s", identity["key"][:12], type(exc).__name__)
     return held, True
 
 
