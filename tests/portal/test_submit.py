@@ -128,3 +128,20 @@ def test_an_attachment_with_a_very_long_chinese_name_is_taken_with_the_complaint
     assert item.original_name.startswith("手机App委托截图") and item.original_name.endswith(".pdf")
     assert len(item.original_name) <= 255 and len(item.file.name) < 100
     assert item.complaint.state == "registered"
+
+
+@pytest.mark.parametrize("field", ["cause", "name", "request"])
+def test_a_nul_character_in_the_form_is_a_clear_form_error_not_a_failure(org, customer, field):
+    with frozen(WHEN):
+        response = customer().post("/portal/", form_data(**{field: "3月1日\x00我的委托未成交"}))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "这段文字中含有一个不可见的空字符(NUL)" in html and 'aria-invalid="true"' in html
+    assert not Complaint.objects.exists()
+
+
+def test_a_nul_character_in_english_says_what_to_do(org, customer):
+    with frozen(WHEN):
+        response = customer("en").post("/portal/", form_data(language="en", cause="My order\x00 failed"))
+    assert response.status_code == 400
+    assert "This text contains an invisible NUL character" in response.content.decode()
