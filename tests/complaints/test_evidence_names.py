@@ -71,6 +71,21 @@ def test_the_migration_gives_old_rows_their_name_from_the_path():
     assert len(migration.name_from_path("evidence/X/0123456789abcdef-" + "长" * 300 + ".pdf")) == 255
 
 
+def test_the_migration_fills_a_blank_original_name_and_leaves_the_others(org, walk):
+    from django.apps import apps
+
+    migration = importlib.import_module("redress.complaints.migrations.0012_reports13_evidence_names")
+    w = walk()
+    with frozen(at(2026, 3, 2, 11)):
+        kept = svc.evidence_add(w.c, actor=org.intake, name="kept.pdf", content_type="application/pdf", data=PDF)
+    old = Evidence.objects.create(complaint=w.c, file=f"evidence/{w.c.reference}/0123456789abcdef-旧对账单.pdf",
+                                  original_name="", content_type="application/pdf", size=1, sha256="0" * 64,
+                                  uploaded_at=at(2026, 3, 2, 11))
+    migration.fill_original_names(apps, None)
+    assert Evidence.objects.get(pk=old.pk).original_name == "旧对账单.pdf"
+    assert Evidence.objects.get(pk=kept.pk).original_name == "kept.pdf"
+
+
 def content_disposition_names(name: str) -> str:
     return f"attachment; filename*=utf-8''{quote(name)}"
 
