@@ -85,29 +85,44 @@ EX_OK, EX_DATAERR, EX_TEMPFAIL = 0, 65, 75
 def cmd_mail_in(args) -> int:
     """Read one message on standard input, the way an MTA pipes mail to a program
     (e.g. Postfix: `complaints: "|/path/to/redress mail-in"`). Exit 0 when handled
-    (or already handled), 65 with a reason on stderr to bounce it, 75 to have the MTA
-    keep it and retry (database down, institution not set up yet)."""
+    (or already handled, or held in quarantine for the complaints office), 65 with a
+    reason on stderr to bounce it, 75 to have the MTA keep it and retry — only for what
+    a retry can fix: the database unreachable, the disk full, no institution set up yet
+    (mailin/quarantine.py says why the rest is held rather than retried)."""
     import logging
 
     from django.db import DatabaseError
 
-    from redress.imports.system import NoIntakeUnit
     from redress.mailin.intake import Refused, handle
+    from redress.mailin.quarantine import hold, is_temporary
 
+    log = logging.getLogger("redress.mailin")
     raw = sys.stdin.buffer.read()
     try:
         result = handle(raw)
     except Refused as refused:
         print(f"redress mail-in: {refused.reason}", file=sys.stderr)
         return refused.code
-    except (DatabaseError, NoIntakeUnit) as exc:
-        print(f"redress mail-in: temporary failure, try again later ({type(exc).__name__})", file=sys.stderr)
-        return EX_TEMPFAIL
-    except Exception as exc:  # noqa: BLE001 — keep the mail queued rather than lose a complaint
+    except Exception as exc:  # noqa: BLE001 — a complaint is never lost: retried or held
         # Only the exception type: its text may quote the message (personal data).
-        logging.getLogger("redress.mailin").error("mail-in failed: %s", type(exc).__name__)
-        print(f"redress mail-in: temporary failure ({type(exc).__name__})", file=sys.stderr)
-        return EX_TEMPFAIL
+        if is_temporary(exc):
+            print(f"redress mail-in: temporary failure, try again later ({type(exc).__name__})", file=sys.stderr)
+            return EX_TEMPFAIL
+        try:
+            held, new = hold(raw, exc)
+        except Exception as again:  # noqa: BLE001 — could not even keep it: let the mail server keep it
+            log.error("mail-in failed (%s) and could not quarantine the message (%s)", type(exc).__name__,
+                      type(again).__name__)
+            if is_temporary(again) or isinstance(again, DatabaseError):
+                print(f"redress mail-in: temporary failure, try again later ({type(exc).__name__}; "
+                      f"quarantine: {type(again).__name__})", file=sys.stderr)
+                return EX_TEMPFAIL
+            print(f"redress mail-in: this message cannot be taken ({type(exc).__name__}; quarantine: "
+                  f"{type(again).__name__})", file=sys.stderr)
+            return EX_DATAERR
+        print(f"mail-in: quarantined #{held.pk} ({type(exc).__name__}){'' if new else ', already held'}; "
+              "the complaints office will see it in the workbench")
+        return EX_OK
     print(result.summary())
     return EX_OK
 

@@ -74,3 +74,26 @@ def test_another_units_complaint_takes_no_evidence(reference, api_as):
     response = api_as("intake2").upload(f"/complaints/{reference}/evidence", {"file": pdf()})
     assert response.status_code == 404
     assert not Evidence.objects.exists()
+
+
+def test_a_300_character_chinese_name_is_taken_and_downloaded_under_its_name(reference, api_as):
+    from urllib.parse import quote
+
+    api = api_as("intake")
+    name = "三月对账单" * 59 + ".pdf"  # 299 characters: Django's upload handling keeps 255
+    response = api.upload(f"/complaints/{reference}/evidence", {"file": pdf(name)})
+    assert response.status_code == 201, response.json()
+    item = response.json()
+    assert len(item["name"]) <= 255 and item["name"].startswith("三月对账单") and item["name"].endswith(".pdf")
+    assert len(Evidence.objects.get().file.name) < 100
+    download = api.get(f"/complaints/{reference}/evidence/{item['id']}/file")
+    assert download.status_code == 200 and b"".join(download.streaming_content) == PDF
+    assert download["Content-Disposition"] == f"attachment; filename*=utf-8''{quote(item['name'])}"
+    assert events_of(reference)[-1] == EventType.EVIDENCE_DOWNLOADED
+
+
+def test_downloading_evidence_of_another_complaint_is_404(reference, api_as):
+    api = api_as("intake")
+    item = api.upload(f"/complaints/{reference}/evidence", {"file": pdf()}).json()
+    other = api.post("/complaints", new_complaint()).json()["reference"]
+    assert api.get(f"/complaints/{other}/evidence/{item['id']}/file").status_code == 404

@@ -281,3 +281,21 @@ def test_the_first_200_real_cfpb_complaints_import(importer, tmp_path):
     first = Complaint.objects.get(external_reference=rows[0][0])
     assert first.received_at.astimezone(NY).date().isoformat() == rows[0][1]
     assert ledger.verify().ok
+
+
+@pytest.mark.parametrize("dry_run", [True, False], ids=["dry run", "real run"])
+def test_a_nul_at_row_3_is_rejected_by_row_number_in_the_dry_run_as_in_the_real_run(tmp_path, importer, dry_run):
+    # given a file whose second record (spreadsheet row 3) has a NUL in its narrative
+    rows = [list(r) for r in ROWS]
+    rows[1][6] = "A collector keeps calling\x00 about a debt that is not mine."
+    path = write_csv(tmp_path / "nul.csv", rows)
+
+    # when it is imported (or tried)
+    with frozen(at(2026, 3, 2)):
+        report = run_import(path, MAPPING, actor=importer, dry_run=dry_run, batch=2)
+
+    # then row 3 alone is rejected, naming the column, and the others go in (or would)
+    assert [(r.row, r.field) for r in report.rejected] == [(3, "narrative")]
+    assert "contains a NUL character" in report.rejected[0].reason
+    assert report.imported == 2
+    assert Complaint.objects.count() == (0 if dry_run else 2)

@@ -112,3 +112,36 @@ def test_portal_without_any_unit_says_it_is_unavailable_and_saves_nothing(db, cu
 def test_portal_pages_show_no_staff_navigation(org, customer):
     html = customer().get("/portal/").content.decode()
     assert "/cases/" not in html and "/intake/" not in html and "/admin/" not in html and "/logout/" not in html
+
+
+def test_an_attachment_with_a_very_long_chinese_name_is_taken_with_the_complaint(org, customer):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from redress.complaints.models import Evidence
+
+    name = "手机App委托截图" * 30 + ".pdf"  # 274 characters
+    upload = SimpleUploadedFile(name, b"%PDF-1.7\n" + b"0" * 100, content_type="application/pdf")
+    with frozen(WHEN):
+        response = customer().post("/portal/", {**form_data(), "attachments": [upload]}, follow=True)
+    assert response.status_code == 200, response.content.decode()[:2000]
+    item = Evidence.objects.get()
+    assert item.original_name.startswith("手机App委托截图") and item.original_name.endswith(".pdf")
+    assert len(item.original_name) <= 255 and len(item.file.name) < 100
+    assert item.complaint.state == "registered"
+
+
+@pytest.mark.parametrize("field", ["cause", "name", "request"])
+def test_a_nul_character_in_the_form_is_a_clear_form_error_not_a_failure(org, customer, field):
+    with frozen(WHEN):
+        response = customer().post("/portal/", form_data(**{field: "3月1日\x00我的委托未成交"}))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "这段文字中含有一个不可见的空字符(NUL)" in html and 'aria-invalid="true"' in html
+    assert not Complaint.objects.exists()
+
+
+def test_a_nul_character_in_english_says_what_to_do(org, customer):
+    with frozen(WHEN):
+        response = customer("en").post("/portal/", form_data(language="en", cause="My order\x00 failed"))
+    assert response.status_code == 400
+    assert "This text contains an invisible NUL character" in response.content.decode()

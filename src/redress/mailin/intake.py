@@ -17,7 +17,10 @@
   our acknowledgment would open a complaint, which would be acknowledged ...).
 - The same Message-ID twice is handled once.
 
-All of it is one transaction: a failure leaves nothing behind, and the MTA retries.
+- NUL characters in the text are removed, and the text and the record say how many.
+
+All of it is one transaction: a failure leaves nothing behind. The mail server retries
+only what a retry can fix; anything else is held in quarantine (mailin/quarantine.py).
 """
 
 from __future__ import annotations
@@ -91,7 +94,8 @@ def handle(raw: bytes) -> Handled:
             # The row goes in first: a concurrent delivery of the same message waits on
             # its unique key here and then finds it, instead of doing the work twice.
             record = InboundMail.objects.create(key=mail.key, message_id=mail.message_id, received_at=now(),
-                                                size=mail.size, outcome=InboundMail.Outcome.IGNORED)
+                                                size=mail.size, outcome=InboundMail.Outcome.IGNORED,
+                                                nul_stripped=mail.nul_stripped)
             result = _route(mail, record, stored)
     except IntegrityError:
         _forget(stored)
@@ -159,6 +163,13 @@ def _refusal_note(refused: list[dict]) -> str:
     return "\n\n[附件未受理 Attachments not accepted]\n" + "\n".join(lines)
 
 
+def _nul_note(mail: ParsedMail) -> str:
+    """Said in the text itself, so the handler knows it is not exactly what was sent."""
+    if not mail.nul_stripped:
+        return ""
+    return f"\n\n[已删除 {mail.nul_stripped} 个空字符(NUL) {mail.nul_stripped} NUL character(s) removed]"
+
+
 def _add_evidence(complaint: Complaint, kept: list[Attachment], actor: Staff | None, stored: list[str]) -> int:
     for item in kept:
         evidence = svc.evidence_add(complaint, actor=actor, name=item.name, content_type=item.content_type,
@@ -178,7 +189,7 @@ def _open(mail: ParsedMail, record: InboundMail, stored: list[str], link_to: Com
     data = svc.ComplaintInput(
         customer=svc.CustomerInput(name=name[:200], email=mail.sender_address, preferred_channel="email",
                                    language=language),
-        channel="email", subject=subject, cause=body + _refusal_note(refused),
+        channel="email", subject=subject, cause=body + _refusal_note(refused) + _nul_note(mail),
     )
     try:
         complaint = svc.complaint_receive(actor=actor, data=data, via="email", register=True)
@@ -195,7 +206,7 @@ def _open(mail: ParsedMail, record: InboundMail, stored: list[str], link_to: Com
 
 def _attach(mail: ParsedMail, record: InboundMail, complaint: Complaint, stored: list[str]) -> Handled:
     kept, refused = _sort_attachments(mail)
-    body = (mail.body.strip() or "(见附件 see attachments)") + _refusal_note(refused)
+    body = (mail.body.strip() or "(见附件 see attachments)") + _refusal_note(refused) + _nul_note(mail)
     try:
         svc.customer_message_receive(complaint, body=body, channel="email", via="email", actor=None)
         evidence = _add_evidence(complaint, kept, None, stored)

@@ -126,6 +126,7 @@ class ParsedMail:
     attachments: list[Attachment] = field(default_factory=list)
     automatic: str = ""  # why this looks like an auto-reply or a bounce ("" when it does not)
     size: int = 0
+    nul_stripped: int = 0  # NUL characters removed from the body (headers drop them when decoded)
 
 
 def _raw_header(msg: EmailMessage, name: str) -> str:
@@ -159,7 +160,7 @@ def _safe_name(name: str, index: int, content_type: str) -> str:
     name = "".join(ch for ch in name if ch.isprintable()).strip().lstrip(".").strip()
     if not name:
         name = f"attachment-{index}{mimetypes.guess_extension(content_type) or '.bin'}"
-    return name[-200:]
+    return name  # kept whole: evidence_add shortens a name past 255 characters, keeping its extension
 
 
 def _attachment(part, index: int) -> Attachment:
@@ -197,7 +198,7 @@ def parse(raw: bytes) -> ParsedMail:
     msg = email.message_from_bytes(raw, policy=email.policy.default)
     message_id = _raw_header(msg, "Message-ID").strip()
     found = re.search(r"<[^<>]+>", message_id)
-    message_id = (found.group(0) if found else message_id)[:255]
+    message_id = (found.group(0) if found else message_id).replace("\x00", "")[:255]
     key = hashlib.sha256(message_id.encode("utf-8", "surrogateescape") if message_id else raw).hexdigest()
     raw_name, address = email.utils.parseaddr(_raw_header(msg, "From").replace("\n", " "))
     address = decode_header_value(address).strip()
@@ -217,10 +218,13 @@ def parse(raw: bytes) -> ParsedMail:
                 body = _text_of(part)
             continue  # the other half of multipart/alternative
         attachments.append(_attachment(part, len(attachments) + 1))
+    # A NUL in the text means nothing to a reader and cannot be stored in PostgreSQL
+    # text: it is removed, and the count is kept so the record says the text was changed.
+    nuls = body.count("\x00")
     return ParsedMail(
         key=key, message_id=message_id, sender_name=decode_header_value(raw_name), sender_address=address,
-        subject=decode_header_value(_raw_header(msg, "Subject")), body=body.replace("\r\n", "\n"),
-        attachments=attachments, automatic=_automatic(msg, address), size=len(raw),
+        subject=decode_header_value(_raw_header(msg, "Subject")), body=body.replace("\x00", "").replace("\r\n", "\n"),
+        attachments=attachments, automatic=_automatic(msg, address), size=len(raw), nul_stripped=nuls,
     )
 
 

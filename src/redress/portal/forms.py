@@ -10,6 +10,7 @@ from decimal import Decimal
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -89,7 +90,7 @@ def read_attachments(uploads: list[UploadedFile]) -> list[Attachment]:
             errors.append(_("“%(name)s”: this kind of file is not accepted. Accepted: %(types)s.")
                           % {"name": name, "types": allowed_types_text()})
         else:
-            files.append(Attachment(name=name[:200], content_type=kind, data=upload.read()))
+            files.append(Attachment(name=name, content_type=kind, data=upload.read()))  # evidence_add shortens it
     if not errors:
         for f in files:
             try:
@@ -114,7 +115,24 @@ def attachments_field() -> MultipleFileField:
     )
 
 
-class ComplaintForm(AttachmentsMixin, forms.Form):
+class PortalForm(forms.Form):
+    """Django refuses NUL characters in every text field (PostgreSQL could not store
+    them); its message is terse, and its Chinese says "empty string", which a customer
+    who pasted text from another program cannot act on. This says what to do."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            for validator in field.validators:
+                if isinstance(validator, ProhibitNullCharactersValidator):
+                    validator.message = NUL_MESSAGE
+
+
+NUL_MESSAGE = _("This text contains an invisible NUL character, often carried over when text is pasted from "
+                "another program. Delete the text around where you pasted and type it again, then send.")
+
+
+class ComplaintForm(AttachmentsMixin, PortalForm):
     name = forms.CharField(label=_("Your name"), max_length=200)
     phone = forms.CharField(label=_("Mobile or phone number"), max_length=40, required=False,
                             widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}))
@@ -173,7 +191,7 @@ class ComplaintForm(AttachmentsMixin, forms.Form):
         return data
 
 
-class LookupForm(forms.Form):
+class LookupForm(PortalForm):
     reference = forms.CharField(label=_("Reference number"), max_length=30,
                                 widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off"}))
     access_code = forms.CharField(label=_("Access code"), max_length=40,
@@ -182,7 +200,7 @@ class LookupForm(forms.Form):
     time_zone = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
 
-class InformationForm(AttachmentsMixin, forms.Form):
+class InformationForm(AttachmentsMixin, PortalForm):
     body = forms.CharField(label=_("Your message"), max_length=10000, required=False,
                            widget=forms.Textarea(attrs={"rows": 4}))
     attachments = attachments_field()
@@ -197,7 +215,7 @@ class InformationForm(AttachmentsMixin, forms.Form):
         return data
 
 
-class RatingForm(forms.Form):
+class RatingForm(PortalForm):
     satisfied = forms.TypedChoiceField(label=_("Are you satisfied with the outcome?"),
                                        choices=[("yes", _("Satisfied")), ("no", _("Not satisfied"))],
                                        coerce=lambda v: v == "yes", widget=forms.RadioSelect)

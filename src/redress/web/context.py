@@ -31,6 +31,7 @@ def workbench(request: HttpRequest) -> dict:
         "my_roles": roles,
         "my_role_labels": [str(ROLES[r]) for r in ROLES if r in roles],
         "is_intake": bool(roles & INTAKE_ROLES),
+        "is_office": "complaints_office" in roles,
         "is_approver": bool(roles & approver_roles()),
         "is_admin": signed_in and (user.is_staff or "admin" in roles),
     }

@@ -10,4 +10,5 @@ urlpatterns = [
     path("complaints/", include(("redress.web.complaint.urls", "complaint"))),
     path("intake/", include(("redress.web.intake.urls", "intake"))),
     path("policy/", include(("redress.web.policyview.urls", "policyview"))),
+    path("mail-quarantine/", include(("redress.web.quarantine.urls", "quarantine"))),
 ]

@@ -127,3 +127,18 @@ def test_each_download_is_recorded_in_the_ledger_and_shown_on_the_timeline(org, 
     other = walk()
     office.get(f"{other.c.get_absolute_url()}evidence/{item.pk}/")
     assert not Event.objects.filter(complaint=other.c, type=EventType.EVIDENCE_DOWNLOADED).exists()
+
+
+def test_a_file_with_a_300_character_chinese_name_is_taken_and_downloaded_under_its_name(org, walk, signed_in):
+    from urllib.parse import quote
+
+    w = walk().assess().dispatch().accept()
+    handler = signed_in("handler")
+    name = "客户三月对账单" * 42 + ".pdf"  # 298 characters; the upload keeps 255 with the extension
+    response = upload(handler, w.c, name=name)
+    assert response.status_code == 302, response.content.decode()[:500]
+    item = Evidence.objects.get(complaint=w.c)
+    assert item.original_name.startswith("客户三月对账单") and item.original_name.endswith(".pdf")
+    assert len(item.original_name) <= 255 and len(item.file.name) < 100
+    download = handler.get(f"{w.c.get_absolute_url()}evidence/{item.pk}/")
+    assert download["Content-Disposition"] == f"attachment; filename*=utf-8''{quote(item.original_name)}"

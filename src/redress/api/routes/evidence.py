@@ -9,11 +9,13 @@ from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
 from redress.api.auth import PayloadTooLarge, TokenAuth
+from redress.api.fields import Id
 from redress.api.models import Scope
 from redress.api.presenting import evidence_out
 from redress.api.routes.common import error_responses, visible
 from redress.api.schemas.complaints import EvidenceOut
 from redress.complaints import services as svc
+from redress.complaints.downloads import evidence_response
 from redress.complaints.errors import ValidationFailed
 from redress.policy.loader import active_pack
 
@@ -45,3 +47,14 @@ def upload_evidence(request: HttpRequest, reference: str, file: File[UploadedFil
 def list_evidence(request: HttpRequest, reference: str):
     complaint = visible(request.auth, reference)
     return [evidence_out(e) for e in complaint.evidence.select_related("uploaded_by").order_by("id")]
+
+
+@router.get("/complaints/{reference}/evidence/{evidence_id}/file", auth=TokenAuth(Scope.COMPLAINTS_READ),
+            response={200: None, **error_responses(401, 403, 404)},
+            summary="Download an evidence file, under the name it was sent with")
+def download_evidence(request: HttpRequest, reference: str, evidence_id: Id):
+    """The file's bytes; Content-Disposition carries the original name (RFC 5987
+    `filename*` when it is not ASCII). The download is recorded in the ledger."""
+    complaint = visible(request.auth, reference)
+    item = svc.evidence_open(complaint, actor=request.auth.staff, evidence_id=evidence_id, via="api")
+    return evidence_response(item)

@@ -4,6 +4,8 @@ in the ledger, stored through Django's storage API."""
 from __future__ import annotations
 
 import hashlib
+import re
+import unicodedata
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -30,6 +32,31 @@ SIGNATURES = {
 }
 ZIP_TYPES = ("application/vnd.openxmlformats", "application/zip")
 SOURCES = ("staff", "customer", "call_recording", "email")
+NAME_MAX = 255  # Evidence.original_name
+# The file on disk is named by its digest and a plain extension, never by what the
+# sender called it: a 300-character or Chinese name does not fit the storage column
+# (100 characters) or every file system, and it is kept whole in original_name instead.
+EXTENSION = re.compile(r"\.([A-Za-z0-9]{1,10})$")
+
+
+def keep_name(name: str) -> tuple[str, bool]:
+    """The name as the sender gave it, made safe to store and show: control characters
+    (NUL and the like) removed, and a name longer than 255 characters cut short before
+    its extension, marked with "…", so its start and its type survive: the customer's
+    complaint is never refused over a file name. Returns (name, whether it was cut)."""
+    name = "".join(ch if ch.isprintable() else " " if ch.isspace() else "" for ch in name)
+    name = unicodedata.normalize("NFC", name).strip()
+    if len(name) <= NAME_MAX:
+        return name, False
+    stem, dot, ext = name.rpartition(".")
+    ext = dot + ext if stem and len(ext) <= 16 else ""
+    stem = name[: len(name) - len(ext)]
+    return stem[: NAME_MAX - len(ext) - 1] + "…" + ext, True
+
+
+def disk_name(reference: str, digest: str, name: str) -> str:
+    found = EXTENSION.search(name)
+    return f"evidence/{reference}/{digest[:16]}{'.' + found.group(1).lower() if found else ''}"
 
 
 def check_attachment(name: str, content_type: str, data: bytes, pack) -> None:
@@ -58,6 +85,7 @@ def evidence_add(complaint: Complaint | int, *, actor: Staff | None, name: str, 
     if source not in SOURCES:
         raise ValidationFailed("source", _("must be one of %(SOURCES)s") % {"SOURCES": ', '.join(SOURCES)})
     content_type = content_type.split(";")[0].strip().lower()
+    name, shortened = keep_name(name)
     check_attachment(name, content_type, data, active_pack())  # before anything is stored
     digest = hashlib.sha256(data).hexdigest()
     stored = None
@@ -67,13 +95,14 @@ def evidence_add(complaint: Complaint | int, *, actor: Staff | None, name: str, 
                 require_role(step, ["intake", "handler", "dept_head", "complaints_office"], _("adding evidence"))
             else:
                 step.role = "customer"
-            stored = default_storage.save(f"evidence/{step.complaint.reference}/{digest[:16]}-{name}", ContentFile(data))
+            stored = default_storage.save(disk_name(step.complaint.reference, digest, name), ContentFile(data))
             item = Evidence.objects.create(complaint=step.complaint, file=stored, original_name=name,
                                            content_type=content_type, size=len(data), sha256=digest,
                                            description=description, source=source, uploaded_by=actor,
                                            uploaded_at=step.now)
+            extra = {"name_shortened": True} if shortened else {}  # the ledger says the name was cut
             step.record(EventType.EVIDENCE_ADDED, evidence=item.pk, name=name, sha256=digest, size=len(data),
-                        content_type=content_type, source=source)
+                        content_type=content_type, source=source, **extra)
     except BaseException:
         # The transaction rolled back: do not leave an orphan file behind.
         if stored:

@@ -12,6 +12,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from redress.complaints import services
+from redress.complaints.downloads import evidence_response
 from redress.complaints.errors import DomainError, NotFound, NotPermitted
 from redress.complaints.models import Complaint
 from redress.complaints.selectors.personal import may_reveal
@@ -95,10 +96,4 @@ def evidence_download(request: HttpRequest, reference: str, pk: int) -> FileResp
         item = services.evidence_open(complaint, actor=request.user, evidence_id=pk)  # recorded in the ledger
     except NotFound:
         raise Http404(_("No such evidence on this complaint.")) from None
-    response = FileResponse(item.file.open("rb"), as_attachment=True, filename=item.original_name,
-                            content_type=item.content_type or "application/octet-stream")
-    response["X-Content-Type-Options"] = "nosniff"
-    # Opened directly anyway (a browser that ignores "attachment"), it may run nothing.
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return evidence_response(item)
