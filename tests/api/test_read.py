@@ -107,6 +107,8 @@ def test_clocks_show_due_time_and_working_days_left(taken):
     clocks = api.get(f"/complaints/{refs[0]}/clocks").json()
     resolution = next(c for c in clocks if c["code"] == "resolution")
     assert resolution["status"] == "running"
-    # Registered Monday 2 March 2026 at 11:00; 20 working days: close of business on Monday 30 March.
-    assert resolution["due_at"] == "2026-03-30T09:00:00Z"
-    assert resolution["left"] == 20 and resolution["left_unit"] == "working_days"
+    # Received Friday 27 February, registered Monday 2 March 2026 at 11:00. 20 working days
+    # from the receipt (001 第二十二条 自受理投诉之日起), the 调休 Saturday 28 February the
+    # first of them: close of business on Thursday 26 March, 18 working days from now.
+    assert resolution["due_at"] == "2026-03-26T09:00:00Z"
+    assert resolution["left"] == 18 and resolution["left_unit"] == "working_days"

@@ -140,7 +140,14 @@ class Stage(StrEnum):
     ASSIGNED = "assigned"  # accepted by the responsible department
     CONTACTED = "contacted"  # department first contacted the customer
     COMMUNICATED = "communicated"  # result told to the customer
+    CALLED_BACK = "called_back"  # the satisfaction callback was made, whatever the customer said
     CLOSED = "closed"  # any terminal state
+
+
+# The stages that are the complaint's own receipt or acceptance: a clock starting on one
+# of them counts from when the first responder took the complaint down (received_at),
+# not from when it was typed in or registered (001 第二十二条 自受理投诉之日起).
+RECEIPT_STAGES = frozenset({Stage.RECEIVED, Stage.REGISTERED})
 
 
 class Clock(Strict):
@@ -152,6 +159,24 @@ class Clock(Strict):
     applies_to_inquiries: bool = False
     # The clock whose due time the extension rules move (one per pack).
     extendable: bool = False
+    # Whether the limit counts from the complaint's receipt (received_at) rather than from
+    # the moment the stage is reached. Unset: yes for clocks starting on received or
+    # registered, which is how the seeds count (自受理投诉之日起); a pack sets false for
+    # a clock that really starts with a later hand-over, such as the complaints office
+    # receiving the futures work order (004 第七条(二)). Later stages always count from
+    # the moment they are reached.
+    from_receipt: bool | None = None
+
+    @model_validator(mode="after")
+    def _receipt_only_for_receipt_stages(self) -> Clock:
+        if self.from_receipt and self.starts_on not in RECEIPT_STAGES:
+            raise ValueError(f"clock {self.code!r}: from_receipt needs starts_on received or registered")
+        if self.from_receipt is False and self.starts_on == Stage.RECEIVED:
+            raise ValueError(f"clock {self.code!r} starts on received, so it counts from the receipt")
+        return self
+
+    def counts_from_receipt(self) -> bool:
+        return self.starts_on in RECEIPT_STAGES if self.from_receipt is None else self.from_receipt
 
 
 class ExtensionPolicy(Strict):

@@ -185,6 +185,9 @@ class Extension(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     due_after = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(blank=True)
+    # The roles a further extension was reported to when it was granted (001 第二十二条:
+    # 向经纪业务主管部门、合规与法律事务部及审计总部报告); empty for a first extension.
+    reported_to = models.JSONField(default=list, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["complaint"], name="extension_requested",

@@ -158,9 +158,9 @@ def _start_clocks(complaint: Complaint, *, actor: Staff, role: str, via: str, pa
     at once if it is; a live critical trigger is reported now."""
     step = Step(complaint=complaint, action=Action.REGISTER, actor=actor, via=via, now=complaint.received_at,
                 pack=pack, before=State(complaint.state), role=role, clocks=[])  # a new case has no clocks
-    reach_stage(step, Stage.RECEIVED)
-    if complaint.state != State.RECEIVED:
-        reach_stage(step, Stage.REGISTERED)
+    # As at intake: every clock counts from the original received date, a registered case
+    # passes through the received stage (its registration clock stopped on time).
+    reach_stage(step, Stage.RECEIVED, *([] if complaint.state == State.RECEIVED else [Stage.REGISTERED]))
     if flags:
         step.now = current_time()
         raise_triggers(step, flags, source="import")

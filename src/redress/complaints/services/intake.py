@@ -179,7 +179,9 @@ def complaint_receive(*, actor: Staff, data: ComplaintInput, via: str = "web", r
         raise NotPermitted(_("%(username)s belongs to no unit, so cannot be a first responder") % {"username": actor.username})
     if not actor.is_active:
         raise NotPermitted(_("%(username)s is deactivated") % {"username": actor.username})
-    received_at = (data.received_at or now).astimezone(UTC)
+    # The clocks run from here (001 第二十二条). A time a little ahead (a device's clock,
+    # within CLOCK_SKEW) is taken as now, so no clock starts in the future.
+    received_at = min(data.received_at or now, now).astimezone(UTC)
     cal = calendar_for(pack)
     role = next(r for r in INTAKE_ROLES if actor.has_role(r))
     flags = triggers.detect(pack, data.subject, data.cause, data.request)
@@ -209,10 +211,12 @@ def complaint_receive(*, actor: Staff, data: ComplaintInput, via: str = "web", r
                     amount_claimed=amount, parties=len(data.parties), referral_source=data.referral_source)
         if flags:
             raise_triggers(step, flags, source="keywords")
-        reach_stage(step, Stage.RECEIVED)
         if register:
             # Accepting was checked above against the parties given (001 第十四条).
+            # Registering passes through the received stage (one write for its clocks).
             complaint_register(complaint, actor=actor, via=via, _within=step)
+        else:
+            reach_stage(step, Stage.RECEIVED)
         step.count(None)
         step.flush()
         if complaint_id is None:
@@ -259,7 +263,8 @@ def complaint_register(complaint: Complaint | int, *, actor: Staff, via: str = "
                     stop_clock(step, clock)
         step.move_to(State.REGISTERED)
         c.registered_at = step.now
-        reach_stage(step, Stage.REGISTERED)
+        # Taken down and registered in one go (_within): its receipt clocks start and stop here.
+        reach_stage(step, *([Stage.RECEIVED] if _within is not None else []), Stage.REGISTERED)
         extendable = {k.code for k in step.pack.clocks if k.extendable}
         clock = next((k for k in step.known_clocks() if k.code in extendable), None)
         body = texts.acknowledgment(pack=step.pack, reference=c.reference, language=c.language,

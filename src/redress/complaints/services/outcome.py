@@ -91,6 +91,9 @@ def callback_record(complaint: Complaint | int, *, actor: Staff, satisfied: bool
         callback = Callback.objects.create(complaint=c, agent=actor, at=step.now, channel=channel,
                                            satisfied=satisfied, opinion=opinion)
         c.satisfied, c.customer_opinion = satisfied, opinion
+        # The callback is done, on time or not, whatever the answer: a dissatisfied
+        # customer's follow-up (001 第二十二条) is not a late callback.
+        reach_stage(step, Stage.CALLED_BACK)
         if satisfied:
             c.closed_at = step.now
             step.move_to(State.CLOSED)

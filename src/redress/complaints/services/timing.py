@@ -51,39 +51,57 @@ def step_calendar(step: Step) -> WorkCalendar:
     return step.calendar
 
 
-def reach_stage(step: Step, stage: Stage) -> None:
-    """Stop the clocks that end at `stage` (every clock, when the case closes) and start
+def reach_stage(step: Step, *stages: Stage) -> None:
+    """Stop the clocks that end at the stage (every clock, when the case closes) and start
     the ones that begin there. Idempotent per clock: a stage reached twice (say, a
-    re-dispatch after a returned work order) does not restart a clock."""
+    re-dispatch after a returned work order) does not restart a clock. Several stages
+    reached at one moment (a complaint taken down and registered in one go) are passed
+    in order: a clock that starts on one and stops on a later one is written once,
+    already stopped, and every new clock in one INSERT."""
     complaint, pack = step.complaint, step.pack
     clocks = step.known_clocks()
-    for clock in (c for c in clocks if c.status in OPEN_CLOCK):
-        definition = pack.clock(clock.code)
-        if stage == Stage.CLOSED or (definition and definition.stops_on == stage):
-            stop_clock(step, clock)
-    existing = {c.code for c in clocks}
     is_inquiry = complaint.kind == Complaint.Kind.INQUIRY
     cal = step_calendar(step)
-    for definition in pack.clocks:
-        if definition.starts_on != stage or definition.code in existing:
-            continue
-        if definition.applies_to_inquiries != is_inquiry:
-            continue
-        clock = ComplaintClock(complaint=complaint, code=definition.code, unit=definition.limit.unit.value,
-                               started_at=step.now, due_at=cal.due(step.now, definition.limit))
-        rows.insert(clock)
-        clocks.append(clock)
+    new = []
+    for stage in stages:
+        for clock in (c for c in clocks if c.status in OPEN_CLOCK):
+            definition = pack.clock(clock.code)
+            if stage == Stage.CLOSED or (definition and definition.stops_on == stage):
+                stop_clock(step, clock, save=not any(clock is n for n in new))
+        existing = {c.code for c in clocks}
+        for definition in pack.clocks:
+            if definition.starts_on != stage or definition.code in existing:
+                continue
+            if definition.applies_to_inquiries != is_inquiry:
+                continue
+            # 自受理投诉之日起: the limit runs from when the complaint was taken down, however
+            # late it is typed in or registered; a later stage counts from when it is reached.
+            start = complaint.received_at if definition.counts_from_receipt() else step.now
+            clock = ComplaintClock(complaint=complaint, code=definition.code, unit=definition.limit.unit.value,
+                                   started_at=start, due_at=cal.due(start, definition.limit))
+            # A letter or a regulator's referral can arrive after its limit has passed:
+            # the clock is late from the start, and says so now rather than at the next sweep.
+            clock.breached = clock.due_at < step.now
+            new.append(clock)
+            clocks.append(clock)
+    rows.insert(*new)
+    late = [c.code for c in new if c.breached and c.status == ComplaintClock.Status.RUNNING]
+    if late:
+        step.record(EventType.CLOCK_BREACHED, clocks=late)
+        step.notify("clock_breached", role="complaints_office", clocks=late)
     sync_due_at(complaint, clocks)  # complaint_receive saves the new row without acting_on
 
 
-def stop_clock(step: Step, clock: ComplaintClock) -> None:
+def stop_clock(step: Step, clock: ComplaintClock, *, save: bool = True) -> None:
     """Stop a running or paused clock now; late if it ran past its due time. The step
-    counts it in the dashboard's on-time figures."""
+    counts it in the dashboard's on-time figures. `save=False`: a clock reach_stage has
+    not written yet."""
     effective = clock.paused_at or step.now  # a paused clock was not running when the case moved on
     clock.status = ComplaintClock.Status.STOPPED
     clock.stopped_at = step.now
     clock.breached = clock.breached or effective > clock.due_at
-    clock.save(update_fields=["status", "stopped_at", "breached"])
+    if save:
+        clock.save(update_fields=["status", "stopped_at", "breached"])
     step.stopped.append(clock)
 
 
@@ -141,6 +159,7 @@ def extension_request(complaint: Complaint | int, *, actor, working_days: int, r
         if policy is None:
             raise NotPermitted(_("the policy %(code)s does not allow extensions") % {"code": step.pack.code})
         clock = _extendable_clock(step, policy.clock)
+        _refuse_if_lapsed(step, clock, _("an extension must be asked for before the time limit passes; it passed on %(due)s (001 第二十二条)"))
         if not reason.strip():
             raise ValidationFailed("reason", _("say why the case cannot be finished in time (未能办结原因)"))
         if not plan.strip():
@@ -172,6 +191,15 @@ def _extendable_clock(step: Step, code: str) -> ComplaintClock:
     if clock is None:
         raise ValidationFailed("clock", _("the %(code)s clock is not running, so there is nothing to extend") % {"code": code})
     return clock
+
+
+def _refuse_if_lapsed(step: Step, clock: ComplaintClock, message: str) -> None:
+    """No extension once the limit has passed (001 第二十二条: 在办理期限到期…前; 延长期内):
+    a late case is late, and a lapsed extension is not extended again. A paused clock
+    counts up to its pause, as when it is stopped."""
+    if (clock.paused_at or step.now) > clock.due_at:
+        tz = step_calendar(step).tz
+        raise ValidationFailed("due_at", message % {"due": format(clock.due_at.astimezone(tz), "%Y-%m-%d %H:%M")})
 
 
 def _check_first_extension(step, cal: WorkCalendar, clock, working_days, policy) -> None:
@@ -217,16 +245,25 @@ def extension_decide(complaint: Complaint | int, *, actor, extension_id: int, ap
         ext.decided_by, ext.decided_at, ext.decision_note = actor, step.now, note
         if approve:
             clock = _extendable_clock(step, ext.clock_code)
+            _refuse_if_lapsed(step, clock, _("the time limit passed on %(due)s, so the extension can no longer be granted; refuse the request instead (001 第二十二条)"))
+            if ext.sequence > 1:
+                _check_further_extension(ext.working_days, ext.customer_consent, ext.consent_note, policy)
             cal = step_calendar(step)
             clock.due_at = cal.due(clock.due_at, Duration(amount=ext.working_days, unit=Unit.WORKING_DAYS))
             clock.extended = True
             clock.save(update_fields=["due_at", "extended"])
             step.forget_clocks()
             ext.status, ext.due_after = Extension.Status.APPROVED, clock.due_at
-            step.record(EventType.EXTENSION_APPROVED, extension=ext.pk, due=clock.due_at, note=note)
-            if ext.sequence > 1:
-                for role in policy.report_further_to:
-                    step.notify("further_extension_report", role=role, extension=ext.pk)
+            # 延长期内仍未办结…同时将处理情况向经纪业务主管部门、合规与法律事务部及审计总部报告:
+            # the further extension is reported as it is granted, and the case says so.
+            reported = list(policy.report_further_to) if ext.sequence > 1 else []
+            ext.reported_to = reported
+            step.record(EventType.EXTENSION_APPROVED, extension=ext.pk, sequence=ext.sequence, due=clock.due_at,
+                        note=note, reported_to=reported, consent_note=ext.consent_note if ext.sequence > 1 else "")
+            for role in reported:
+                step.notify("further_extension_report", role=role, extension=ext.pk, sequence=ext.sequence,
+                            due=clock.due_at.isoformat(), reason=ext.reason, plan=ext.plan,
+                            consent_note=ext.consent_note)
         else:
             ext.status = Extension.Status.REFUSED
             step.record(EventType.EXTENSION_REFUSED, extension=ext.pk, note=note)

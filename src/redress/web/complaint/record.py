@@ -12,7 +12,7 @@ from django.utils.translation import get_language
 from redress.complaints.models import Complaint, Event
 from redress.policy.loader import active_pack
 from redress.web.complaint import timeline, words
-from redress.web.labels import amount_in_unit
+from redress.web.labels import ROLES, amount_in_unit
 
 # The rows of each section, with the people and units each row names loaded alongside.
 SECTIONS = {
@@ -101,6 +101,8 @@ def _words_on_rows(rows: dict[str, list]) -> None:
         for row in rows[section]:
             code = getattr(row, attribute)
             setattr(row, f"{attribute}_word", str(vocabulary.get(code, code)))
+    for row in rows["extensions"]:  # a further extension says whom it was reported to
+        row.reported_to_words = words.joined(ROLES.get(r, r) for r in row.reported_to or [])
 
 
 def _limit(definition) -> str:

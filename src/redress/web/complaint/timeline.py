@@ -76,13 +76,16 @@ SENTENCES = {
     E.PERSONAL_DATA_VIEWED: gettext_lazy("%(who)s viewed the complainant's personal data (%(fields)s)"),
     E.IMPORTED: gettext_lazy("%(who)s imported the complaint from %(file)s, row %(row)s"),
 }
+# A further extension, granted with the customer's consent and reported (001 第二十二条).
+FURTHER_EXTENSION = gettext_lazy("%(who)s approved a further extension with the customer's consent; now due "
+                                 "%(due)s; reported to %(reported_to)s")
 # A message the customer sent themselves (portal, email): nobody on the staff to name.
 CUSTOMER_WROTE = gettext_lazy("The customer wrote in by %(channel)s")
 GENERIC = gettext_lazy("%(who)s: ledger event %(code)s")
 
 # Free text a service keeps in the payload, shown under the sentence.
 DETAIL_KEYS = ("reason", "note", "text", "answer", "resolution", "customer_opinion", "cause", "instructions",
-               "opinion", "plan", "outcome", "purpose", "comment")
+               "opinion", "plan", "outcome", "purpose", "comment", "consent_note")
 STAFF_KEYS = ("handler", "to_staff", "from_staff", "staff")
 UNIT_KEYS = ("unit",)
 
@@ -176,6 +179,8 @@ def _values(event: Event, p: dict, names: Names, pack) -> _Blanks:
         v["compensation"] = _money(p["compensation"])
     if "amount" in p:
         v["amount"] = _money(p["amount"])
+    if isinstance(p.get("reported_to"), list):
+        v["reported_to"] = words.joined(labels.ROLES.get(r, r) for r in p["reported_to"])
     if isinstance(p.get("approver_roles"), list):
         v["approver_roles"] = words.joined(labels.ROLES.get(r, r) for r in p["approver_roles"])
     if isinstance(p.get("clocks"), list):
@@ -234,6 +239,8 @@ def timeline(events: list[Event]) -> list[Entry]:
             template = GENERIC
         if event.type == E.MESSAGE_RECEIVED and event.actor_id is None:
             template = CUSTOMER_WROTE
+        if event.type == E.EXTENSION_APPROVED and p.get("reported_to"):
+            template = FURTHER_EXTENSION
         values = _values(event, p, names, pack)
         entries.append(Entry(
             event=event, at=event.at, sentence=str(template) % values, detail=_detail(p), who=values["who"],

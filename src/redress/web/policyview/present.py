@@ -20,6 +20,7 @@ STAGES = {
     "assigned": gettext_lazy("the department accepts the work order"),
     "contacted": gettext_lazy("the department first contacts the customer"),
     "communicated": gettext_lazy("the result is told to the customer"),
+    "called_back": gettext_lazy("the callback is made (satisfied or not)"),
     "closed": gettext_lazy("the complaint is closed"),
 }
 
@@ -113,7 +114,9 @@ def present(pack: Pack) -> dict:
         "categories": list(_categories(names, pack.categories)),
         "clocks": [{"name": names.text(c.name), "starts": str(STAGES.get(c.starts_on, c.starts_on)),
                     "stops": str(STAGES.get(c.stops_on, c.stops_on)), "limit": duration(c.limit),
-                    "inquiries": c.applies_to_inquiries, "extendable": c.extendable} for c in pack.clocks],
+                    "inquiries": c.applies_to_inquiries, "extendable": c.extendable,
+                    # registered, but counted from the receipt (自受理投诉之日起)
+                    "from_receipt": c.starts_on != "received" and c.counts_from_receipt()} for c in pack.clocks],
         "extension": ext and {
             "clock": names.clock(ext.clock), "min_notice": duration(ext.min_notice),
             "max_extension": duration(ext.max_extension), "approvers": roles(ext.approver_roles),

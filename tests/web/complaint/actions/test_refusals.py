@@ -71,3 +71,20 @@ def test_invalid_action_for_the_state_names_the_allowed_ones(walk, signed_in, se
     assert "不能「批准处理方案」" in r.content.decode() and "派发处理单" in r.content.decode()
     w.c.refresh_from_db()
     assert w.c.state == State.ASSESSED and events(w.c) == before
+
+
+def test_an_extension_cannot_be_granted_after_the_limit_passed(org, walk, signed_in, send):
+    # Given a request made in time (Wednesday 25 March; due Monday 30 March)
+    w = walk(at(2026, 3, 2, 9)).assess().dispatch().accept()
+    with frozen(at(2026, 3, 25, 10)):
+        ext = svc.extension_request(w.c, actor=org.handler, working_days=5, reason="需调取交易所数据",
+                                    plan="取得数据后答复")
+    before = events(w.c)
+    # When the office approves it on Tuesday 31 March, after the limit
+    with frozen(at(2026, 3, 31, 10)):
+        r = send(signed_in("office"), w.c, "decide_extension", extension_id=ext.pk, approve="yes")
+    # Then it is refused with the rule, and the clock and the request are as they were
+    html = r.content.decode()
+    assert r.status_code == 200 and "001 第二十二条" in html and "不能再批准延期" in html
+    assert events(w.c) == before
+    assert Extension.objects.get(pk=ext.pk).status == Extension.Status.REQUESTED
