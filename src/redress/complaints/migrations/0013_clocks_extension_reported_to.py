@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('complaints', '0011_text_bigrams'),
+        ("complaints", "0012_reports13_evidence_names"),
     ]
 
     operations = [
