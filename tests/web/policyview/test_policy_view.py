@@ -63,6 +63,8 @@ def test_triggers_forbidden_phrases_callback_and_retention(org, signed_in):
     html = page(signed_in("callback"))
     assert "交易系统故障" in html and "宕机" in html  # a trigger and one of its words
     assert "这事情的责任不在我公司" in html and "not our fault" in html  # both languages' phrases
+    variants = html[html.index("可互换的词"):html.index('id="callback"')]
+    assert "我公司</span> = <span class=\"badge\">我司" in variants and "没错" in variants
     assert "至少保存 3 年" in html  # 001 第二十四条
 
 
