@@ -15,10 +15,10 @@ from redress.complaints.models import (
     Callback,
     Communication,
     Complaint,
-    ComplaintLink,
     OrgUnit,
     Staff,
 )
+from redress.complaints.selectors import closure
 from redress.complaints.services.base import acting_on, require_role
 from redress.complaints.services.messages import tell_customer
 from redress.complaints.services.timing import reach_stage, step_calendar
@@ -130,15 +130,14 @@ def deem_closed(complaint: Complaint | int, *, actor: Staff, note: str = "", via
         if rule is None:
             raise NotPermitted(_("the policy %(code)s has no deemed closure") % {"code": step.pack.code})
         c = step.complaint
-        earliest = step_calendar(step).due(c.follow_up_since, rule.follow_up)
+        # The rule the office's worklist offers cases by (selectors.closure).
+        cal = step_calendar(step)
+        earliest = closure.eligible_from(c.follow_up_since, rule, cal)
         if step.now < earliest:
-            tz = step_calendar(step).tz
-            raise ValidationFailed("follow_up", _("followed up since %(follow_up_since)s; it can be deemed closed from %(earliest)s (001 第二十二条)") % {"follow_up_since": format(c.follow_up_since.astimezone(tz), '%Y-%m-%d'), "earliest": format(earliest.astimezone(tz), '%Y-%m-%d')})
-        if rule.requires_no_repeat_complaint and (c.links_in.filter(kind=ComplaintLink.Kind.RECOMPLAINT).exists()
-                                                  or c.escalated):
-            raise ValidationFailed("repeat", _("the customer complained again or the case was escalated"))
-        if rule.requires_no_staff_fault and (c.staff_fault_found or c.accountability.exists()):
-            raise ValidationFailed("staff_fault", _("a fault of staff was found, so it cannot be deemed closed"))
+            raise ValidationFailed("follow_up", _("followed up since %(follow_up_since)s; it can be deemed closed from %(earliest)s (001 第二十二条)") % {"follow_up_since": format(c.follow_up_since.astimezone(cal.tz), '%Y-%m-%d'), "earliest": format(earliest.astimezone(cal.tz), '%Y-%m-%d')})
+        blocked = closure.obstacle(c, rule)
+        if blocked is not None:
+            raise ValidationFailed(*blocked)
         c.closed_at, c.outcome = step.now, "deemed_closed"
         step.move_to(State.DEEMED_CLOSED)
         reach_stage(step, Stage.CLOSED)
