@@ -75,3 +75,10 @@ def test_another_pack_shows_its_own_rules(org, signed_in, settings):
     for category in pack.categories:
         assert category.name.zh_hans in html
     assert pack.name.zh_hans in html
+
+
+def test_deemed_closure_says_where_eligible_cases_are_offered(org, signed_in):
+    html = page(signed_in("office", "en"))
+    assert "After 6 months of follow-up" in html or "6 months" in html
+    assert "“Eligible for deemed closure” with the date they became eligible; a person decides" in html
+    assert "“可视为办结”工作清单" in page(signed_in("office"))
