@@ -27,8 +27,9 @@ class ForbiddenPhrases(DomainError):
     def __init__(self, hits: list[Hit], field: str = "body"):
         # As the customer would read it, and the policy's phrase where it is spelt otherwise.
         quoted = "、".join(f"「{h.text}」" if h.text == h.phrase else f"「{h.text}」(「{h.phrase}」)" for h in hits)
-        super().__init__(_("%(field)s: the text contains forbidden phrases %(quoted)s (001 第十七条); rephrase it, "
-                           "or confirm each phrase") % {"field": field, "quoted": quoted}, field=field)
+        self.rule = _("the text contains forbidden phrases %(quoted)s (001 第十七条); rephrase it, "
+                      "or confirm each phrase") % {"quoted": quoted}
+        super().__init__(f"{field}: {self.rule}", field=field)
         self.hits = hits
         self.phrases = [h.phrase for h in hits]
 
