@@ -108,9 +108,13 @@ def _matcher(phrases: tuple[str, ...], groups: tuple[tuple[str, ...], ...]) -> t
     return pattern, stands_for
 
 
+def policy_phrases(pack: Pack) -> list[str]:
+    """The pack's phrases, every language, each once: what a person confirms."""
+    return list(dict.fromkeys(p for plist in pack.forbidden_phrases.values() for p in plist if p))
+
+
 def _pack_matcher(pack: Pack):
-    phrases = tuple(dict.fromkeys(p for plist in pack.forbidden_phrases.values() for p in plist if p))
-    return _matcher(phrases, tuple(tuple(g) for g in variant_groups(pack)))
+    return _matcher(tuple(policy_phrases(pack)), tuple(tuple(g) for g in variant_groups(pack)))
 
 
 def occurrences(pack: Pack, text: str) -> list[Hit]:

@@ -11,6 +11,7 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from redress.complaints import phrases
 from redress.complaints.models import OrgUnit, Staff
 from redress.complaints.services.intake import CLOCK_SKEW, EARLIEST
 from redress.complaints.services.messages import ForbiddenPhrases, check_phrases
@@ -148,8 +149,7 @@ class IntakeForm(forms.Form):
             "Unknown category %(value)s: choose one from the policy's list, or assess later.")
         self.fields["severity"].choices = [(s.value, labels.SEVERITIES[s.value]) for s in Severity]
         self.fields["party_unit"].label_from_instance = self._unit_label
-        self.fields["confirm_phrases"].choices = [
-            (p, p) for p in sorted({p for plist in pack.forbidden_phrases.values() for p in plist})]
+        self.fields["confirm_phrases"].choices = [(p, p) for p in phrases.policy_phrases(pack)]
         self.warned: list = []  # the phrases found and not confirmed (phrases.Hit)
 
     @staticmethod

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from redress.complaints import phrases
 from redress.complaints.services import ForbiddenPhrases
 from redress.web.complaint.actions import labels
 from redress.web.complaint.actions.forms.base import ActionForm, channel_choices, choice, text
@@ -40,8 +41,7 @@ class ChecksPhrases(ActionForm):
             "hx-target": f"#phrase-live-{self.action}", "hx-include": "this",
             "hx-vals": json.dumps({"field": self.phrase_field})})
         # The policy's phrases: what a person confirms, however the text spells them.
-        every = sorted({p for plist in self.pack.forbidden_phrases.values() for p in plist})
-        self.fields["confirm_phrases"].choices = [(p, p) for p in every]
+        self.fields["confirm_phrases"].choices = [(p, p) for p in phrases.policy_phrases(self.pack)]
 
     def place(self, err):
         if isinstance(err, ForbiddenPhrases):
