@@ -161,3 +161,17 @@ def test_link_to_a_complaint_this_token_cannot_see_is_422(registered, api_as):
     other = api_as("intake2").post("/complaints", new_complaint()).json()["reference"]
     response = api_as("intake").act(reference, "link", v, other=other, kind="related")
     assert response.status_code == 422 and response.json()["field"] == "other"
+
+
+def test_a_redirect_note_with_a_disguised_phrase_is_422_and_goes_through_confirmed(api_as):
+    intake = api_as("intake")
+    created = intake.post("/complaints", new_complaint(register=False)).json()
+    reference, v = created["reference"], created["version"]
+    response = intake.act(reference, "redirect", v, authority="police", note="此事與我司無關,我司沒錯")
+    assert response.status_code == 422
+    body = response.json()
+    assert body["code"] == "forbidden_phrases" and body["field"] == "note"
+    assert body["matched"] == [{"phrase": "我公司没有错", "text": "我司沒錯"}]
+    done = step(intake, reference, "redirect", v, authority="police", note="此事與我司無關,我司沒錯",
+                confirm_phrases=["我公司没有错"])
+    assert done["complaint"]["state"] == "redirected"

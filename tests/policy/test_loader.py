@@ -519,3 +519,25 @@ def test_a_broken_active_policy_fails_loudly(fake_settings, tmp_path):
     fake_settings.REDRESS_POLICY = str(tmp_path / "missing.yaml")
     with pytest.raises(PolicyError, match="no such policy file"):
         active_pack()
+
+
+def test_phrase_variants_must_be_used_by_a_phrase_and_belong_to_one_group(tmp_path):
+    unused = write(tmp_path, "unused.yaml", """
+        extends: cn-securities
+        forbidden_phrase_variants:
+          贵公司: [贵司]
+        """)
+    assert "no forbidden phrase uses any of ['贵公司', '贵司']" in str(load_error(unused))
+    twice = write(tmp_path, "twice.yaml", """
+        extends: cn-securities
+        forbidden_phrase_variants:
+          我公司: [我司]
+          我们: [我司]
+        """)
+    assert "['我司'] listed more than once" in str(load_error(twice))
+
+
+def test_cn_securities_lists_the_words_a_forbidden_phrase_is_dodged_with():
+    variants = load_pack("cn-securities").forbidden_phrase_variants
+    assert {"我司", "本公司", "本司"} <= set(variants["我公司"]) and "贵公司" not in variants["我公司"]
+    assert "没错" in variants["没有错"]

@@ -41,15 +41,17 @@ def _register(c, body, t):
 
 
 def _answer(c, body, t):
-    _call(svc.inquiry_answer, c, body, t, answer=body.answer)
+    _call(svc.inquiry_answer, c, body, t, answer=body.answer, confirm_phrases=body.confirm_phrases)
 
 
 def _on_spot(c, body, t):
-    _call(svc.resolve_on_spot, c, body, t, resolution=body.resolution, customer_opinion=body.customer_opinion)
+    _call(svc.resolve_on_spot, c, body, t, resolution=body.resolution, customer_opinion=body.customer_opinion,
+          confirm_phrases=body.confirm_phrases)
 
 
 def _redirect(c, body, t):
-    _call(svc.complaint_redirect, c, body, t, authority=body.authority, note=body.note)
+    _call(svc.complaint_redirect, c, body, t, authority=body.authority, note=body.note,
+          confirm_phrases=body.confirm_phrases)
 
 
 def _assess(c, body, t):
@@ -116,7 +118,8 @@ def _deem_closed(c, body, t):
 
 
 def _refer(c, body, t):
-    _call(svc.complaint_refer, c, body, t, kind=body.kind, authority=body.authority, note=body.note)
+    _call(svc.complaint_refer, c, body, t, kind=body.kind, authority=body.authority, note=body.note,
+          confirm_phrases=body.confirm_phrases)
 
 
 def _referral_outcome(c, body, t):

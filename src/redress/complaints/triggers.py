@@ -16,16 +16,3 @@ def detect(pack: Pack, *texts: str) -> list[str]:
             found.append(trigger.code)
     return found
 
-
-def forbidden_in(pack: Pack, text: str) -> list[str]:
-    """Forbidden reply phrases (001 第十七条) present in `text`, longest first so the
-    warning quotes the whole phrase rather than a fragment of it."""
-    lowered = text.casefold()
-    phrases = {p for plist in pack.forbidden_phrases.values() for p in plist if p}
-    hits = [p for p in phrases if p.casefold() in lowered]
-    hits.sort(key=len, reverse=True)
-    kept: list[str] = []
-    for p in hits:
-        if not any(p.casefold() in k.casefold() for k in kept):
-            kept.append(p)
-    return kept

@@ -237,6 +237,9 @@ class ChannelDef(Strict):
     name: Text
 
 
+MAX_PHRASE_VARIANTS = 2000  # spellings of one forbidden phrase: the matcher stays small
+
+
 class Pack(Strict):
     code: Code
     name: Text
@@ -254,6 +257,9 @@ class Pack(Strict):
     triggers: list[Trigger] = []
     authorities: list[Authority] = []
     forbidden_phrases: dict[str, list[str]] = Field(default_factory=dict)
+    # Groups of interchangeable words in the forbidden phrases (我公司: [我司, 本公司, ...]):
+    # a phrase using one member is also forbidden with every other member.
+    forbidden_phrase_variants: dict[str, list[str]] = Field(default_factory=dict)
     callback: CallbackPolicy = CallbackPolicy()
     attachment_types: list[str] = Field(min_length=1)
     max_attachment_bytes: int = Field(gt=0)
@@ -273,10 +279,33 @@ class Pack(Strict):
         for code in self._named_authorities():
             if code not in known:
                 raise ValueError(f"authority {code!r} is used but not defined under authorities")
+        self._check_phrase_variants()
         last = self.authority_matrix[-1]
         if last.max_amount is not None or last.max_severity is not None:
             raise ValueError("the last authority_matrix rule must have no limits, so every case has an approver")
         return self
+
+    def _check_phrase_variants(self) -> None:
+        phrases = [p.casefold() for plist in self.forbidden_phrases.values() for p in plist]
+        seen: set[str] = set()
+        for word, others in self.forbidden_phrase_variants.items():
+            group = [word, *others]
+            if any(not m.strip() for m in group):
+                raise ValueError(f"forbidden_phrase_variants.{word}: a variant may not be empty")
+            twice = {m for m in group if m in seen or group.count(m) > 1}
+            if twice:
+                raise ValueError(f"forbidden_phrase_variants.{word}: {sorted(twice)} listed more than once; "
+                                 "a word belongs to one group")
+            seen.update(group)
+            if not any(m.casefold() in p for m in group for p in phrases):
+                raise ValueError(f"forbidden_phrase_variants.{word}: no forbidden phrase uses any of {group}")
+        for p in phrases:
+            count = 1
+            for word, others in self.forbidden_phrase_variants.items():
+                used = sum(p.count(m.casefold()) for m in [word, *others])
+                count *= (len(others) + 1) ** used
+            if count > MAX_PHRASE_VARIANTS:
+                raise ValueError(f"forbidden phrase {p!r} has {count} variants; at most {MAX_PHRASE_VARIANTS}")
 
     def _named_authorities(self):
         for cat in self.iter_categories():

@@ -167,3 +167,12 @@ def test_dashboard_in_chinese(cases, signed_in):
 ])
 def test_the_charts_say_whose_figures_they_show(org, signed_in, who, lang, says):
     assert says in look(signed_in(who, lang)).content.decode()
+
+
+def test_the_office_sees_how_many_cases_may_be_deemed_closed(org, walk, signed_in):
+    w = walk(at(2025, 9, 1)).to_awaiting_callback().callback(satisfied=False)  # eligible 1 Mar 2026
+    groups = {g["code"]: g for g in look(signed_in("office")).context["groups"]}
+    assert groups["deemable"]["count"] == 1 and groups["deemable"]["items"][0].pk == w.c.pk
+    html = look(signed_in("office")).content.decode()
+    assert "可视为办结" in html and "2026-03-01" in html
+    assert "deemable" not in {g["code"] for g in look(signed_in("handler")).context["groups"]}

@@ -139,3 +139,32 @@ def test_confirming_twice_saves_once(org, signed_in):
     assert first["Location"] == second["Location"]
     assert Customer.objects.count() == 1 and latest().customer.complaints.count() == 1
     assert not ComplaintLink.objects.exists()
+
+
+def test_a_forbidden_phrase_in_the_inquiry_answer_is_warned_before_the_read_back(org, signed_in, save):
+    from tests.web.intake.conftest import read_back
+
+    client = signed_in("intake")
+    data = typed(path="inquiry", subject="转托管需要多久", answer="当天办完是不 可能的,一般T+1日完成。")
+    with frozen(at(2026, 3, 2, 10, 0)):
+        warned = read_back(client, data)
+        html = warned.content.decode()
+        # Then the form comes back with the phrase as written and a box to keep it
+        assert warned.status_code == 422 and "「不 可能」(「不可能」)" in html
+        assert 'name="confirm_phrases" value="不可能"' in html and latest() is None
+        # When the agent confirms it, the read-back and the save go through, and it is recorded
+        saved = save(client, {**data, "confirm_phrases": ["不可能"]})
+    assert saved.status_code == 302
+    c = latest()
+    assert c.state == "closed_inquiry"
+    assert '"forbidden_confirmed":["不可能"]' in c.events.get(type=EventType.INQUIRY_ANSWERED).payload
+
+
+def test_a_redirect_note_with_a_forbidden_phrase_is_warned(org, signed_in):
+    from tests.web.intake.conftest import read_back
+
+    client = signed_in("intake")
+    with frozen(at(2026, 3, 2, 10, 0)):
+        warned = read_back(client, typed(path="redirect", subject="银行理财亏损", authority="police",
+                                         redirect_note="此事責任不在本公司"))
+    assert warned.status_code == 422 and "「責任不在本公司」(「责任不在我公司」)" in warned.content.decode()

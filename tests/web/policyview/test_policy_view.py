@@ -63,6 +63,8 @@ def test_triggers_forbidden_phrases_callback_and_retention(org, signed_in):
     html = page(signed_in("callback"))
     assert "交易系统故障" in html and "宕机" in html  # a trigger and one of its words
     assert "这事情的责任不在我公司" in html and "not our fault" in html  # both languages' phrases
+    variants = html[html.index("可互换的词"):html.index('id="callback"')]
+    assert "我公司</span> = <span class=\"badge\">我司" in variants and "没错" in variants
     assert "至少保存 3 年" in html  # 001 第二十四条
 
 
@@ -73,3 +75,10 @@ def test_another_pack_shows_its_own_rules(org, signed_in, settings):
     for category in pack.categories:
         assert category.name.zh_hans in html
     assert pack.name.zh_hans in html
+
+
+def test_deemed_closure_says_where_eligible_cases_are_offered(org, signed_in):
+    html = page(signed_in("office", "en"))
+    assert "After 6 months of follow-up" in html or "6 months" in html
+    assert "“Eligible for deemed closure” with the date they became eligible; a person decides" in html
+    assert "“可视为办结”工作清单" in page(signed_in("office"))

@@ -158,3 +158,26 @@ def test_a_view_the_role_does_not_have_is_refused_by_name(org, signed_in):
 def test_signed_out_visitor_is_sent_to_sign_in(client, org):
     response = client.get("/cases/?view=overdue")
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_the_office_is_offered_cases_eligible_for_deemed_closure_with_the_date(org, walk, signed_in):
+    eligible = walk(at(2026, 3, 2)).to_awaiting_callback().callback(satisfied=False)
+    later = walk(at(2026, 3, 20)).to_awaiting_callback().callback(satisfied=False)  # eligible 20 Sep
+    office = signed_in("office")
+    with frozen(at(2026, 9, 2, 10)):
+        response = office.get("/cases/?view=deemable")
+        tabs = {t["view"]: t for t in office.get("/cases/").context["tabs"]}
+    html = response.content.decode()
+    assert response.status_code == 200 and refs(response) == {eligible.c.reference}
+    assert "可视为办结" in html and "2026-09-02" in html
+    assert tabs["deemable"]["count"] == "1"
+    # The office decides, with the existing action; the case leaves the list
+    with frozen(at(2026, 9, 2, 11)):
+        svc.deem_closed(eligible.c, actor=org.office)
+        assert refs(office.get("/cases/?view=deemable")) == set()
+    with frozen(at(2026, 9, 21)):
+        assert refs(office.get("/cases/?view=deemable")) == {later.c.reference}
+
+
+def test_only_the_office_has_the_deemed_closure_list(org, signed_in):
+    assert signed_in("handler").get("/cases/?view=deemable").status_code == 400

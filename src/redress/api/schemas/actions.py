@@ -27,16 +27,24 @@ class NoBody(ActionIn):
     pass
 
 
-class AnswerInquiry(ActionIn):
+class TellsCustomer(ActionIn):
+    """A text that reaches the customer: checked for forbidden phrases (001 第十七条);
+    a 422 `forbidden_phrases` names them, and the caller may send them again confirmed."""
+
+    confirm_phrases: list[Str(200)] = Field(default_factory=list, max_length=20,
+                                           description="forbidden phrases the sender confirms are meant")
+
+
+class AnswerInquiry(TellsCustomer):
     answer: Text
 
 
-class ResolveOnSpot(ActionIn):
+class ResolveOnSpot(TellsCustomer):
     resolution: Text
     customer_opinion: Text = ""
 
 
-class Redirect(ActionIn):
+class Redirect(TellsCustomer):
     authority: Code = Field(description="authority code of the policy, e.g. csrc_local")
     note: Text = ""
 
@@ -92,11 +100,9 @@ class Reject(ActionIn):
     note: Text = Field(description="why the proposal is rejected (required)")
 
 
-class CommunicateResult(ActionIn):
+class CommunicateResult(TellsCustomer):
     body: Text
     channel: Code
-    confirm_phrases: list[Str(200)] = Field(default_factory=list, max_length=20,
-                                           description="forbidden phrases the sender confirms are meant")
 
 
 class ExecuteRemedy(ActionIn):
@@ -110,7 +116,7 @@ class RecordCallback(ActionIn):
     channel: Code = "phone"
 
 
-class Refer(ActionIn):
+class Refer(TellsCustomer):
     kind: Literal["mediation", "arbitration", "litigation"]
     authority: Code
     note: Text = ""
@@ -130,11 +136,10 @@ class Recomplain(ActionIn):
     channel: Code = ""
 
 
-class SendMessage(ActionIn):
+class SendMessage(TellsCustomer):
     kind: Literal["progress", "question"]
     body: Text
     channel: Code
-    confirm_phrases: list[Str(200)] = Field(default_factory=list, max_length=20)
     wait_for_reply: bool = Field(False, description="a question may pause the clocks until the customer answers")
 
 

@@ -156,6 +156,10 @@ class Complaint(models.Model):
             # The dashboard's intake per day and category over a month, from the index
             # alone (it replaces the plain index on received_at, which it leads with).
             models.Index(fields=["received_at", "category"], name="complaint_received_category"),
+            # The office's "eligible for deemed closure" (selectors/closure.py): the cases
+            # in follow-up by the day it began, a range up to the latest eligible start.
+            models.Index(fields=["follow_up_since", "id"], name="complaint_follow_up",
+                         condition=models.Q(state="follow_up")),
         ]
         permissions = [("view_personal_data", "Can see complainants' contact and ID in full")]
 

@@ -1,5 +1,6 @@
 """The worklists a member of staff lives in (mine, my unit's, unassigned, due today,
-due soon, overdue, awaiting my approval, awaiting callback), with filters, search and
+due soon, overdue, awaiting my approval, awaiting callback, eligible for deemed
+closure), with filters, search and
 sorting. Read-only; every list starts from `visible_complaints(staff)`.
 
 Built for a million complaints on PostgreSQL: each view is a condition on indexed
@@ -27,6 +28,7 @@ from redress.complaints.models import (
     Customer,
     Staff,
 )
+from redress.complaints.selectors import closure
 from redress.complaints.selectors.decisions import awaiting_decision
 from redress.complaints.selectors.keyset import Cursor, Order, seek
 from redress.complaints.selectors.personal import may_reveal
@@ -34,9 +36,9 @@ from redress.complaints.selectors.scope import visible_complaints
 from redress.policy.schema import Duration, Pack, Unit
 from redress.sla.calendar import WorkCalendar
 
-MINE, UNIT, UNASSIGNED, DUE_TODAY, DUE_SOON, OVERDUE, APPROVALS, CALLBACK, OPEN_VIEW = (
-    "mine", "unit", "unassigned", "due_today", "due_soon", "overdue", "approvals", "callback", "open")
-VIEWS = (MINE, UNIT, UNASSIGNED, DUE_TODAY, DUE_SOON, OVERDUE, APPROVALS, CALLBACK, OPEN_VIEW)
+MINE, UNIT, UNASSIGNED, DUE_TODAY, DUE_SOON, OVERDUE, APPROVALS, CALLBACK, DEEMABLE, OPEN_VIEW = (
+    "mine", "unit", "unassigned", "due_today", "due_soon", "overdue", "approvals", "callback", "deemable", "open")
+VIEWS = (MINE, UNIT, UNASSIGNED, DUE_TODAY, DUE_SOON, OVERDUE, APPROVALS, CALLBACK, DEEMABLE, OPEN_VIEW)
 
 SORTS = {
     # Soonest due first; cases with no running clock (paused, not yet started) last.
@@ -46,8 +48,13 @@ SORTS = {
     "-received": Order("received_at", descending=True),
     "reference": Order("reference"),
     "-reference": Order("reference", descending=True),
+    # Eligible for deemed closure: the follow-up start orders the cases as the date they
+    # became eligible does (selectors.closure); empty outside follow-up.
+    "eligible": Order("follow_up_since", nullable=True),
+    "-eligible": Order("follow_up_since", descending=True, nullable=True),
 }
 DEFAULT_SORT = "due"
+VIEW_SORTS = {DEEMABLE: "eligible"}  # where a view's own order is not the due time
 DUE_SOON_DAYS = 3  # "due soon": within this many working days
 COUNT_CAP = 1000  # counts beyond this read "1,000+"
 # A free-text search counts only this far ("100+"): a two-character word cannot use the
@@ -116,8 +123,20 @@ def views_for(staff: Staff, pack: Pack) -> list[str]:
         shown.append(APPROVALS)
     if "callback" in roles:
         shown.append(CALLBACK)
+    if may_deem_closed(staff, pack):
+        shown.append(DEEMABLE)
     shown.append(OPEN_VIEW)
     return shown
+
+
+def may_deem_closed(staff: Staff, pack: Pack) -> bool:
+    """The complaints office decides deemed closure (services.outcome.deem_closed),
+    where the policy has it (001 第二十二条)."""
+    return pack.deemed_closure is not None and "complaints_office" in staff.role_set()
+
+
+def default_sort(view: str) -> str:
+    return VIEW_SORTS.get(view, DEFAULT_SORT)
 
 
 def default_view(staff: Staff, pack: Pack) -> str:
@@ -158,6 +177,8 @@ def in_view(staff: Staff, view: str, at: Moment, pack: Pack) -> QuerySet:
         # 001 第二十三条: never the cases this agent handled (or owned, or took in).
         return qs.filter(state=State.AWAITING_CALLBACK).exclude(
             Q(handler=staff) | Q(owner=staff) | Q(first_responder=staff))
+    if view == DEEMABLE:
+        return closure.deemable(pack, at.cal, at.now, qs) if may_deem_closed(staff, pack) else qs.none()
     qs = qs.filter(state__in=OPEN_STATES)
     if view == MINE:
         return qs.filter(Q(owner=staff) | Q(handler=staff))

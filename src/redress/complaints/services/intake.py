@@ -29,7 +29,7 @@ from redress.complaints.models import (
 )
 from redress.complaints.references import allocate
 from redress.complaints.services.base import Step, acting_on, require_role
-from redress.complaints.services.messages import tell_customer
+from redress.complaints.services.messages import check_phrases, tell_customer
 from redress.complaints.services.timing import (
     OPEN_CLOCK,
     calendar_for,
@@ -274,7 +274,8 @@ def complaint_register(complaint: Complaint | int, *, actor: Staff, via: str = "
     return step.complaint
 
 
-def inquiry_answer(complaint: Complaint | int, *, actor: Staff, answer: str, via: str = "web",
+def inquiry_answer(complaint: Complaint | int, *, actor: Staff, answer: str,
+                   confirm_phrases: list[str] | None = None, via: str = "web",
                    expected_version: int | None = None) -> Complaint:
     """An inquiry answered and accepted by the customer: not counted as a complaint
     (001 第十五条)."""
@@ -286,15 +287,17 @@ def inquiry_answer(complaint: Complaint | int, *, actor: Staff, answer: str, via
         c.kind = Complaint.Kind.INQUIRY
         c.resolution, c.outcome, c.closed_at = answer, "inquiry_answered", step.now
         step.move_to(State.CLOSED_INQUIRY)
-        tell_customer(step, Communication.Kind.INQUIRY_ANSWER, answer, channel=_reply_channel(c))
+        message = tell_customer(step, Communication.Kind.INQUIRY_ANSWER, answer, channel=_reply_channel(c),
+                                confirmed=confirm_phrases, field="answer")
         reach_stage(step, Stage.COMMUNICATED)
         reach_stage(step, Stage.CLOSED)
-        step.record(EventType.INQUIRY_ANSWERED, answer=answer)
+        step.record(EventType.INQUIRY_ANSWERED, answer=answer, forbidden_confirmed=message.forbidden_phrases_confirmed)
     return step.complaint
 
 
 def resolve_on_spot(complaint: Complaint | int, *, actor: Staff, resolution: str, customer_opinion: str = "",
-                    via: str = "web", expected_version: int | None = None) -> Complaint:
+                    confirm_phrases: list[str] | None = None, via: str = "web",
+                    expected_version: int | None = None) -> Complaint:
     """Resolved at once and the customer satisfied, not pursuing it further (004 §7(一),
     001 第二十二条)."""
     if not resolution.strip():
@@ -302,18 +305,22 @@ def resolve_on_spot(complaint: Complaint | int, *, actor: Staff, resolution: str
     with acting_on(complaint, Action.RESOLVE_ON_SPOT, actor=actor, via=via, expected_version=expected_version) as step:
         require_role(step, INTAKE_ROLES, _("resolving on the spot"))
         ensure_may_accept_or_handle(actor, step.complaint)
+        # Told to the customer there and then (当场答复): the same check as a written reply.
+        confirmed = check_phrases(step.pack, resolution, confirm_phrases, field="resolution")
         c = step.complaint
         c.resolution, c.customer_opinion, c.satisfied = resolution, customer_opinion, True
         c.outcome, c.closed_at, c.handler = "resolved_on_spot", step.now, actor
         step.move_to(State.RESOLVED_ON_SPOT)
         reach_stage(step, Stage.COMMUNICATED)
         reach_stage(step, Stage.CLOSED)
-        step.record(EventType.RESOLVED_ON_SPOT, resolution=resolution, customer_opinion=customer_opinion)
+        step.record(EventType.RESOLVED_ON_SPOT, resolution=resolution, customer_opinion=customer_opinion,
+                    forbidden_confirmed=confirmed)
     return step.complaint
 
 
 def complaint_redirect(complaint: Complaint | int, *, actor: Staff, authority: str, note: str = "",
-                       via: str = "web", expected_version: int | None = None) -> Complaint:
+                       confirm_phrases: list[str] | None = None, via: str = "web",
+                       expected_version: int | None = None) -> Complaint:
     """Out of scope: tell the customer which body is competent and how to reach it
     (004 第十七条)."""
     with acting_on(complaint, Action.REDIRECT, actor=actor, via=via, expected_version=expected_version) as step:
@@ -327,7 +334,9 @@ def complaint_redirect(complaint: Complaint | int, *, actor: Staff, authority: s
         step.move_to(State.REDIRECTED)
         body = texts.redirect(authority_name=target.name.get(c.language), contact=target.contact,
                               language=c.language, note=note)
-        message = tell_customer(step, Communication.Kind.REDIRECT, body, channel=_reply_channel(c))
+        message = tell_customer(step, Communication.Kind.REDIRECT, body, channel=_reply_channel(c),
+                                confirmed=confirm_phrases, field="note")
         reach_stage(step, Stage.CLOSED)
-        step.record(EventType.REDIRECTED, authority=authority, message=message.pk)
+        step.record(EventType.REDIRECTED, authority=authority, message=message.pk,
+                    forbidden_confirmed=message.forbidden_phrases_confirmed)
     return step.complaint

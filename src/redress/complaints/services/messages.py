@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from redress.complaints import rows, triggers
+from redress.complaints import phrases, rows
 from redress.complaints.errors import DomainError, ValidationFailed
 from redress.complaints.ledger import EventType
 from redress.complaints.lifecycle import Action
 from redress.complaints.models import Communication, Complaint, Staff
+from redress.complaints.phrases import Hit
 from redress.complaints.services.base import Step, acting_on, require_role
 from redress.complaints.services.timing import resume_clocks_in
 from redress.policy.schema import Pack
@@ -18,34 +19,44 @@ SENDER_ROLES = ("intake", "handler", "dept_head", "complaints_office")
 
 
 class ForbiddenPhrases(DomainError):
-    """The reply contains phrases the policy forbids. The sender sees them and must
+    """The text contains phrases the policy forbids. The sender sees them and must
     rephrase, or confirm each one explicitly (which is recorded in the ledger)."""
 
     code = "forbidden_phrases"
 
-    def __init__(self, phrases: list[str]):
-        quoted = "、".join(f"「{p}」" for p in phrases)
-        super().__init__(f"body: the reply contains forbidden phrases {quoted} (001 第十七条); rephrase it",
-                         field="body")
-        self.phrases = phrases
+    def __init__(self, hits: list[Hit], field: str = "body"):
+        # As the customer would read it, and the policy's phrase where it is spelt otherwise.
+        quoted = "、".join(f"「{h.text}」" if h.text == h.phrase else f"「{h.text}」(「{h.phrase}」)" for h in hits)
+        self.rule = _("the text contains forbidden phrases %(quoted)s (001 第十七条); rephrase it, "
+                      "or confirm each phrase") % {"quoted": quoted}
+        super().__init__(f"{field}: {self.rule}", field=field)
+        self.hits = hits
+        self.phrases = [h.phrase for h in hits]
 
     def as_dict(self) -> dict:
-        return {**super().as_dict(), "phrases": self.phrases}
+        return {**super().as_dict(), "phrases": self.phrases,
+                "matched": [{"phrase": h.phrase, "text": h.text} for h in self.hits]}
 
 
-def check_phrases(pack: Pack, body: str, confirmed: list[str] | None) -> list[str]:
-    found = triggers.forbidden_in(pack, body)
-    unconfirmed = [p for p in found if p not in (confirmed or [])]
+def check_phrases(pack: Pack, text: str, confirmed: list[str] | None, *, field: str = "body") -> list[str]:
+    """The one check of a text before it reaches the customer (001 第十七条): refused
+    while a forbidden phrase in it is not confirmed; else the phrases confirmed, to record."""
+    hits = phrases.found(pack, text)
+    unconfirmed = [h for h in hits if not phrases.is_confirmed(h, confirmed)]
     if unconfirmed:
-        raise ForbiddenPhrases(unconfirmed)
-    return found
+        raise ForbiddenPhrases(unconfirmed, field=field)
+    return [h.phrase for h in hits]
 
 
 def tell_customer(step: Step, kind: str, body: str, *, channel: str, confirmed: list[str] | None = None,
-                  visible: bool = True) -> Communication:
+                  visible: bool = True, field: str = "body") -> Communication:
+    """Every text to the customer goes out here, checked for forbidden phrases first
+    (`field` names the input the person typed, for the refusal). The phrases the person
+    confirmed are kept on the message; the caller records them in its ledger event."""
+    found = check_phrases(step.pack, body, confirmed, field=field)
     c = step.complaint
     message = Communication(complaint=c, direction=Communication.Direction.OUTBOUND, kind=kind, channel=channel,
-                            body=body, staff=step.actor, at=step.now, forbidden_phrases_confirmed=confirmed or [],
+                            body=body, staff=step.actor, at=step.now, forbidden_phrases_confirmed=found,
                             visible_to_customer=visible)
     rows.insert(message)
     customer = c.customer
@@ -69,8 +80,7 @@ def message_send(complaint: Complaint | int, *, actor: Staff, kind: str, body: s
         require_role(step, SENDER_ROLES, _("writing to the customer"))
         if channel not in step.pack.channel_codes():
             raise ValidationFailed("channel", _("unknown channel %(channel)s") % {"channel": repr(channel)})
-        confirmed = check_phrases(step.pack, body, confirm_phrases)
-        message = tell_customer(step, kind, body, channel=channel, confirmed=confirmed)
+        message = tell_customer(step, kind, body, channel=channel, confirmed=confirm_phrases)
         paused = []
         if wait_for_reply and kind == Communication.Kind.QUESTION:
             for clock in step.complaint.clocks.filter(status="running"):
@@ -79,7 +89,7 @@ def message_send(complaint: Complaint | int, *, actor: Staff, kind: str, body: s
                 paused.append(clock.code)
             step.forget_clocks()
         step.record(EventType.MESSAGE_SENT, message=message.pk, kind=kind, channel=channel,
-                    forbidden_confirmed=confirmed, paused=paused)
+                    forbidden_confirmed=message.forbidden_phrases_confirmed, paused=paused)
     return message
 
 

@@ -15,12 +15,12 @@ from redress.complaints.models import (
     Callback,
     Communication,
     Complaint,
-    ComplaintLink,
     OrgUnit,
     Staff,
 )
+from redress.complaints.selectors import closure
 from redress.complaints.services.base import acting_on, require_role
-from redress.complaints.services.messages import check_phrases, tell_customer
+from redress.complaints.services.messages import tell_customer
 from redress.complaints.services.timing import reach_stage, step_calendar
 from redress.notify import texts
 from redress.policy.schema import Stage
@@ -45,14 +45,14 @@ def result_communicate(complaint: Complaint | int, *, actor: Staff, body: str, c
             raise ValidationFailed("body", _("the result must state the facts, the basis and the remedy"))
         if channel not in step.pack.channel_codes():
             raise ValidationFailed("channel", _("unknown channel %(channel)s") % {"channel": repr(channel)})
-        confirmed = check_phrases(step.pack, body, confirm_phrases)
-        message = tell_customer(step, Communication.Kind.RESULT, body, channel=channel, confirmed=confirmed)
+        message = tell_customer(step, Communication.Kind.RESULT, body, channel=channel, confirmed=confirm_phrases)
         c.outcome = "resolved"
         open_remedies = c.remedies.filter(executed_at__isnull=True,
                                           proposal__status="approved").exists()
         step.move_to(State.REMEDY_PENDING if open_remedies else State.AWAITING_CALLBACK)
         reach_stage(step, Stage.COMMUNICATED)
-        step.record(EventType.RESULT_COMMUNICATED, message=message.pk, channel=channel, forbidden_confirmed=confirmed)
+        step.record(EventType.RESULT_COMMUNICATED, message=message.pk, channel=channel,
+                    forbidden_confirmed=message.forbidden_phrases_confirmed)
     return message
 
 
@@ -133,15 +133,14 @@ def deem_closed(complaint: Complaint | int, *, actor: Staff, note: str = "", via
         if rule is None:
             raise NotPermitted(_("the policy %(code)s has no deemed closure") % {"code": step.pack.code})
         c = step.complaint
-        earliest = step_calendar(step).due(c.follow_up_since, rule.follow_up)
+        # The rule the office's worklist offers cases by (selectors.closure).
+        cal = step_calendar(step)
+        earliest = closure.eligible_from(c.follow_up_since, rule, cal)
         if step.now < earliest:
-            tz = step_calendar(step).tz
-            raise ValidationFailed("follow_up", _("followed up since %(follow_up_since)s; it can be deemed closed from %(earliest)s (001 第二十二条)") % {"follow_up_since": format(c.follow_up_since.astimezone(tz), '%Y-%m-%d'), "earliest": format(earliest.astimezone(tz), '%Y-%m-%d')})
-        if rule.requires_no_repeat_complaint and (c.links_in.filter(kind=ComplaintLink.Kind.RECOMPLAINT).exists()
-                                                  or c.escalated):
-            raise ValidationFailed("repeat", _("the customer complained again or the case was escalated"))
-        if rule.requires_no_staff_fault and (c.staff_fault_found or c.accountability.exists()):
-            raise ValidationFailed("staff_fault", _("a fault of staff was found, so it cannot be deemed closed"))
+            raise ValidationFailed("follow_up", _("followed up since %(follow_up_since)s; it can be deemed closed from %(earliest)s (001 第二十二条)") % {"follow_up_since": format(c.follow_up_since.astimezone(cal.tz), '%Y-%m-%d'), "earliest": format(earliest.astimezone(cal.tz), '%Y-%m-%d')})
+        blocked = closure.obstacle(c, rule)
+        if blocked is not None:
+            raise ValidationFailed(*blocked)
         c.closed_at, c.outcome = step.now, "deemed_closed"
         step.move_to(State.DEEMED_CLOSED)
         reach_stage(step, Stage.CLOSED)
@@ -150,7 +149,8 @@ def deem_closed(complaint: Complaint | int, *, actor: Staff, note: str = "", via
 
 
 def complaint_refer(complaint: Complaint | int, *, actor: Staff, kind: str, authority: str, note: str = "",
-                    via: str = "web", expected_version: int | None = None) -> Complaint:
+                    confirm_phrases: list[str] | None = None, via: str = "web",
+                    expected_version: int | None = None) -> Complaint:
     """No settlement: guide the customer to mediation, arbitration or litigation
     (001 第十一、十九条; 003 §2.3)."""
     if kind not in REFERRAL_KINDS:
@@ -166,11 +166,13 @@ def complaint_refer(complaint: Complaint | int, *, actor: Staff, kind: str, auth
             raise ValidationFailed("authority", _("unknown authority %(authority)s") % {"authority": repr(authority)})
         body = texts.referral_guidance(authority_name=body_authority.name.get(c.language),
                                        contact=body_authority.contact, language=c.language)
-        message = tell_customer(step, Communication.Kind.REDIRECT, f"{body}\n{note}".strip(), channel=c.channel)
+        message = tell_customer(step, Communication.Kind.REDIRECT, f"{body}\n{note}".strip(), channel=c.channel,
+                                confirmed=confirm_phrases, field="note")
         c.outcome = f"referred_{kind}"
         step.move_to(State.REFERRED)
         reach_stage(step, Stage.COMMUNICATED)
-        step.record(EventType.REFERRED, kind=kind, authority=authority, message=message.pk, note=note)
+        step.record(EventType.REFERRED, kind=kind, authority=authority, message=message.pk, note=note,
+                    forbidden_confirmed=message.forbidden_phrases_confirmed)
     return step.complaint
 
 

@@ -8,10 +8,13 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from redress.complaints.selectors import stats
-from redress.complaints.selectors.scope import sees_everything
+from redress.complaints.selectors import closure, stats
+from redress.complaints.selectors.scope import sees_everything, visible_complaints
+from redress.complaints.selectors.worklists import may_deem_closed
 from redress.complaints.timesource import now as current_time
+from redress.policy.loader import active_pack
 from redress.web.access import staff_view
+from redress.web.calendar import request_calendar
 from redress.web.context import approver_roles
 from redress.web.dashboard.charts import intake_chart, on_time_chart
 
@@ -35,6 +38,18 @@ def _scope_text(scope: stats.ChartScope | None) -> str:
     return _("The whole institution.")
 
 
+def _deemable(staff, pack, at, cal) -> dict:
+    """The office's cases that may now be deemed closed (001 第二十二条), longest eligible
+    first, each with the day it became eligible."""
+    qs = closure.deemable(pack, cal, at, visible_complaints(staff))
+    items = list(stats.with_next_clock(qs.order_by("follow_up_since", "id"))[:SHOWN_PER_GROUP])
+    for c in items:
+        c.eligible_from = closure.eligible_from(c.follow_up_since, pack.deemed_closure, cal)
+    count = qs.count() if len(items) == SHOWN_PER_GROUP else len(items)
+    return {"code": "deemable", "title": _("Eligible for deemed closure"), "count": count,
+            "link": "/cases/?view=deemable", "items": items, "hint": _("a person decides")}
+
+
 @require_safe
 @staff_view()
 def dashboard(request):
@@ -53,6 +68,9 @@ def dashboard(request):
         count = qs.count() if len(items) == SHOWN_PER_GROUP else len(items)  # fewer shown: that is all
         if relevant or count:
             groups.append({"code": code, "title": title, "count": count, "link": link, "items": items})
+    pack = active_pack()
+    if may_deem_closed(staff, pack):
+        groups.append(_deemable(staff, pack, at, request_calendar(request)))
     charts = stats.chart_data(staff, at)
     return render(request, "web/dashboard/dashboard.html", {
         "nav": "dashboard",

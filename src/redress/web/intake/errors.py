@@ -7,10 +7,14 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from redress.complaints.errors import DomainError, NotPermitted, ValidationFailed
+from redress.complaints.services.messages import ForbiddenPhrases
 from redress.web.intake.forms import SERVICE_FIELDS
 
 
 def place_error(form, err: DomainError) -> None:
+    if isinstance(err, ForbiddenPhrases):
+        form.warn(err)
+        return
     if isinstance(err, ValidationFailed):
         field = SERVICE_FIELDS.get(err.field, err.field)
         if field in form.fields:

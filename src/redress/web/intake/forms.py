@@ -11,8 +11,10 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from redress.complaints import phrases
 from redress.complaints.models import OrgUnit, Staff
 from redress.complaints.services.intake import CLOCK_SKEW, EARLIEST
+from redress.complaints.services.messages import ForbiddenPhrases, check_phrases
 from redress.complaints.timesource import now as current_time
 from redress.policy.loader import active_pack
 from redress.policy.schema import Severity
@@ -45,8 +47,10 @@ SERVICE_FIELDS = {
     "customer.name": "name", "customer.contact": "phone", "customer.email": "email",
     "customer.phone": "phone", "parties[0]": "party_unit", "parties[0].kind": "party_unit",
     "authority": "authority", "answer": "answer", "resolution": "resolution", "other": "link_to",
-    "kind": "path",
+    "kind": "path", "note": "redirect_note",
 }
+# The field whose text reaches the customer, by path (the acknowledgment is generated).
+TOLD_TO_CUSTOMER = {"inquiry": "answer", "on_spot": "resolution", "redirect": "redirect_note"}
 
 
 def _named(items) -> list[tuple[str, str]]:
@@ -120,6 +124,10 @@ class IntakeForm(forms.Form):
     customer_opinion = forms.CharField(label=_("Customer's words"), required=False, max_length=500)
     authority = forms.ChoiceField(label=_("Competent authority"), required=False)
     redirect_note = forms.CharField(label=_("Note to the customer"), required=False, max_length=500)
+    # Forbidden phrases (001 第十七条) the agent confirms are meant, in what the path tells
+    # the customer; checked here as the service checks it, so the warning comes before
+    # the read-back.
+    confirm_phrases = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
 
     # --- an open complaint of the same customer (chosen on the read-back) -------
     link_to = forms.CharField(required=False, max_length=30, widget=forms.HiddenInput)
@@ -141,6 +149,8 @@ class IntakeForm(forms.Form):
             "Unknown category %(value)s: choose one from the policy's list, or assess later.")
         self.fields["severity"].choices = [(s.value, labels.SEVERITIES[s.value]) for s in Severity]
         self.fields["party_unit"].label_from_instance = self._unit_label
+        self.fields["confirm_phrases"].choices = [(p, p) for p in phrases.policy_phrases(pack)]
+        self.warned: list = []  # the phrases found and not confirmed (phrases.Hit)
 
     @staticmethod
     def _unit_label(unit: OrgUnit) -> str:
@@ -211,7 +221,19 @@ class IntakeForm(forms.Form):
             self.add_error("authority", _("Choose the authority the customer should turn to."))
         if data.get("link_kind") and not data.get("link_to"):
             self.add_error("link_kind", _("Choose the open complaint to link to."))
+        told = TOLD_TO_CUSTOMER.get(path or "")
+        if told and told not in self.errors:
+            try:
+                check_phrases(self.pack, data.get(told) or "", data.get("confirm_phrases"), field=told)
+            except ForbiddenPhrases as err:
+                self.warn(err)
         return data
+
+    def warn(self, err: ForbiddenPhrases) -> None:
+        """The phrases next to the text that holds them, with a box each to confirm."""
+        field = SERVICE_FIELDS.get(err.field or "", err.field or "")
+        self.warned = err.hits
+        self.add_error(field if field in self.fields else None, err.rule[:1].upper() + err.rule[1:])
 
     def show_record(self, shown: dict[str, str]) -> None:
         """The chosen customer's masked values as placeholders: the agent sees what the

@@ -62,6 +62,7 @@ def take_down(data: dict, *, actor: Staff, via: str = "web") -> Complaint:
     """Receive the complaint and follow the chosen path. Raises the services'
     DomainError unchanged; then nothing was written."""
     path = data["path"]
+    confirmed = list(data.get("confirm_phrases") or [])
     with transaction.atomic():
         complaint = svc.complaint_receive(actor=actor, data=complaint_input(data), via=via,
                                           register=path == "complaint")
@@ -69,13 +70,14 @@ def take_down(data: dict, *, actor: Staff, via: str = "web") -> Complaint:
             svc.complaint_assess(complaint, actor=actor, category=data["category"], severity=data["severity"],
                                  via=via)
         elif path == "inquiry":
-            svc.inquiry_answer(complaint, actor=actor, answer=data["answer"], via=via)
+            svc.inquiry_answer(complaint, actor=actor, answer=data["answer"], confirm_phrases=confirmed, via=via)
         elif path == "on_spot":
             svc.resolve_on_spot(complaint, actor=actor, resolution=data["resolution"],
-                                customer_opinion=data.get("customer_opinion") or "", via=via)
+                                customer_opinion=data.get("customer_opinion") or "", confirm_phrases=confirmed,
+                                via=via)
         elif path == "redirect":
             svc.complaint_redirect(complaint, actor=actor, authority=data["authority"],
-                                   note=data.get("redirect_note") or "", via=via)
+                                   note=data.get("redirect_note") or "", confirm_phrases=confirmed, via=via)
         other = link_target(data, complaint.customer)
         if other is not None and other.pk != complaint.pk:
             svc.complaint_link(complaint, actor=actor, other=other, kind=data["link_kind"], via=via)

@@ -136,6 +136,7 @@ def present(pack: Pack) -> dict:
                       "authorities": names.authorities(t.notify_authorities),
                       "severity": severity(t.min_severity)} for t in pack.triggers],
         "forbidden_phrases": by_language(pack.forbidden_phrases),
+        "phrase_variants": [[word, *others] for word, others in pack.forbidden_phrase_variants.items()],
         "callback": {"required": pack.callback.required, "within": duration(pack.callback.within),
                      "excluded": roles(pack.callback.excluded_roles)},
         "authorities": [{"name": names.text(a.name), "contact": a.contact} for a in pack.authorities],

@@ -53,7 +53,7 @@ class WorklistForm(forms.Form):
         start, end = data.get("received_from"), data.get("received_to")
         if start and end and start > end:
             self.add_error("received_to", _("must be on or after the “received from” date"))
-        sort = data.get("sort") or wl.DEFAULT_SORT
+        sort = data.get("sort") or wl.default_sort(data.get("view") or "")
         for name in ("after", "before"):
             if not data.get(name):
                 data[name] = None

@@ -1,5 +1,5 @@
 """worklists pages of the staff workbench: /cases/?view=mine|unit|unassigned|due_today|
-due_soon|overdue|approvals|callback|open."""
+due_soon|overdue|approvals|callback|deemable|open."""
 
 from django.urls import path
 

@@ -1,5 +1,5 @@
 """/cases/: the worklists (mine, my unit's, unassigned, due today, due soon, overdue,
-awaiting my approval, awaiting callback, all open). Thin: the form checks the query
+awaiting my approval, awaiting callback, eligible for deemed closure, all open). Thin: the form checks the query
 string, `selectors.worklists` reads, the templates show. htmx asks every minute for
 the table body alone, with the same query string, so filters survive the refresh."""
 
@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from redress.complaints.selectors import closure
 from redress.complaints.selectors import worklists as wl
 from redress.complaints.selectors.personal import mask_name
 from redress.complaints.timesource import now as current_time
@@ -31,12 +32,13 @@ VIEW_LABELS = {
     wl.OVERDUE: gettext_lazy("Overdue"),
     wl.APPROVALS: gettext_lazy("Awaiting my approval"),
     wl.CALLBACK: gettext_lazy("Awaiting callback"),
+    wl.DEEMABLE: gettext_lazy("Eligible for deemed closure"),
     wl.OPEN_VIEW: gettext_lazy("All open"),
 }
 # What a link that starts the list again drops: the page number and the position.
 FIRST_PAGE = {"page": None, "after": None, "before": None}
 # Columns that sort, and the sort each header link asks for first.
-SORTABLE = {"reference": "reference", "received": "-received", "due": "due"}
+SORTABLE = {"reference": "reference", "received": "-received", "due": "due", "eligible": "eligible"}
 
 
 def _link(params: QueryDict, **changes) -> str:
@@ -84,8 +86,12 @@ def _page_links(params: QueryDict, page: wl.Page) -> dict[str, str]:
     return links
 
 
-def _rows(page: wl.Page) -> list[dict]:
-    return [{"c": c, "customer": mask_name(c.customer.name), "clock": wl.main_clock(c)} for c in page.rows]
+def _rows(page: wl.Page, view: str, at: wl.Moment, pack) -> list[dict]:
+    rows = [{"c": c, "customer": mask_name(c.customer.name), "clock": wl.main_clock(c)} for c in page.rows]
+    if view == wl.DEEMABLE:  # the day each became eligible (001 第二十二条), as the service counts it
+        for r in rows:
+            r["eligible_from"] = closure.eligible_from(r["c"].follow_up_since, pack.deemed_closure, at.cal)
+    return rows
 
 
 def _tab_counts(staff, views: list[str], at: wl.Moment, pack) -> dict[str, int]:
@@ -107,7 +113,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
     form.is_valid()
     data = getattr(form, "cleaned_data", {})
     view = data.get("view") or wl.default_view(staff, pack)
-    sort = data.get("sort") or wl.DEFAULT_SORT
+    sort = data.get("sort") or wl.default_sort(view)
     filters = form.filters()
 
     reference_missing = ""
@@ -125,7 +131,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
     params.pop("partial", None)
     context = {
         "nav": "cases", "form": form, "problems": form.problems(), "view": view, "sort": sort,
-        "rows": _rows(page), "page": page, "total_text": _total_text(page),
+        "rows": _rows(page, view, at, pack), "page": page, "total_text": _total_text(page),
         "sort_links": _sort_links(params, sort), "refresh_url": _link(params, partial="rows"),
         **_page_links(params, page),
         "view_label": VIEW_LABELS[view], "filtered": filters != wl.Filters(),

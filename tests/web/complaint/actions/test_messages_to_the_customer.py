@@ -61,3 +61,33 @@ def test_live_check_while_typing_returns_the_warning_fragment(walk, signed_in):
     warned = client.post(url, {"body": "我们没有错,不会有这种事"}, HTTP_HX_REQUEST="true").content.decode()
     assert "<mark>我们没有错</mark>" in warned and "<mark>不会有这种事</mark>" in warned and "<html" not in warned
     assert client.post(url, {"body": "我们正在核实,请您耐心等待"}).content.decode().strip() == ""
+
+
+def test_inquiry_answer_form_warns_on_a_disguised_phrase_and_sends_once_confirmed(org, signed_in, send):
+    from redress.complaints import services as svc
+    from tests.conftest import complaint_input
+
+    with frozen(at(2026, 3, 2)):
+        c = svc.complaint_receive(actor=org.intake, data=complaint_input(kind="inquiry", subject="开户条件"))
+    intake = signed_in("intake")
+    answer = "资产不足,開戶是不 可能的。"
+    with frozen(at(2026, 3, 2)):
+        r = send(intake, c, "answer_inquiry", answer=answer)
+        html = r.content.decode()
+        # The customer's reading is marked; the box confirms the policy's phrase
+        assert r.status_code == 200 and "<mark>不 可能</mark>" in html
+        assert 'name="confirm_phrases" value="不可能"' in html
+        assert not Communication.objects.filter(complaint=c).exists()
+        r = send(intake, c, "answer_inquiry", answer=answer, confirm_phrases=["不可能"])
+    assert r.status_code == 302
+    c.refresh_from_db()
+    assert c.state == State.CLOSED_INQUIRY
+    assert json.loads(Event.objects.filter(complaint=c).latest("seq").payload)["forbidden_confirmed"] == ["不可能"]
+
+
+def test_live_check_reads_the_field_it_is_told(walk, signed_in):
+    w = walk()
+    client = signed_in("intake")
+    url = f"/complaints/{w.c.reference}/act/check-phrases/"
+    warned = client.post(url, {"field": "note", "note": "責任不在本公司"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "<mark>責任不在本公司</mark> (责任不在我公司)" in warned

@@ -15,7 +15,6 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
 
-from redress.complaints import triggers
 from redress.complaints.errors import DomainError, InvalidTransition, NotFound, StaleComplaint
 from redress.complaints.lifecycle import TRANSITIONS, Action, State, allowed_actions
 from redress.complaints.models import Complaint
@@ -114,8 +113,7 @@ class ActionView(View):
             "others": others,
         }
         if form is not None and getattr(form, "checks_phrases", False) and form.warned is not None:
-            body = form.data.get("body", "")
-            context["warning"] = phrases.warning(body, triggers.forbidden_in(self.pack, body), form.warned)
+            context["warning"] = phrases.warning(self.pack, form.typed(), form.warned)
         if is_htmx(request):
             # htmx swaps only 2xx answers: a refusal still comes back as 200, the form says why.
             return render(request, TEMPLATE % "form", context)
@@ -127,6 +125,6 @@ def check_phrases(request: HttpRequest, reference: str) -> HttpResponse:
     """While typing: the warning fragment for the text so far (empty when clean). Only
     advice — the service checks again when the message is sent."""
     visible_or_404(request, reference)
-    body = request.POST.get("body", "") if request.method == "POST" else request.GET.get("body", "")
-    found = triggers.forbidden_in(active_pack(), body)
-    return render(request, TEMPLATE % "live_warning", {"warning": phrases.warning(body, found, found)})
+    params = request.POST if request.method == "POST" else request.GET
+    text = params.get(params.get("field") or "body", "")
+    return render(request, TEMPLATE % "live_warning", {"warning": phrases.warning(active_pack(), text)})

@@ -1,23 +1,31 @@
 """Forms that write to the customer. Forbidden phrases (001 第十七条) are caught by the
 service when the form is sent; the person then rephrases or confirms each phrase, and
-the confirmed phrases go back to the service, which records them in the ledger."""
+the confirmed phrases go back to the service, which records them in the ledger. Every
+form whose text reaches the customer (here, and the inquiry answer, the on-the-spot
+resolution, the redirect and referral notes) is a `ChecksPhrases`."""
 
 from __future__ import annotations
+
+import json
 
 from django import forms
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from redress.complaints import triggers
+from redress.complaints import phrases
 from redress.complaints.services import ForbiddenPhrases
 from redress.web.complaint.actions import labels
 from redress.web.complaint.actions.forms.base import ActionForm, channel_choices, choice, text
 
 
-class CustomerMessageForm(ActionForm):
-    channel = choice(_("Channel"), [])
-    body = text(_("Message to the customer"), rows=7)
+class ChecksPhrases(ActionForm):
+    """A form whose `phrase_field` reaches the customer. The service refuses a text with
+    an unconfirmed forbidden phrase; the form then shows each phrase with a box to
+    confirm it, and sends the confirmed ones back with the text."""
+
+    action = ""
+    phrase_field = "body"
     confirm_phrases = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
     drawn_apart = ("confirm_phrases",)
     checks_phrases = True
@@ -25,16 +33,15 @@ class CustomerMessageForm(ActionForm):
     warned: list[str] | None = None
 
     def setup(self):
-        self.fields["channel"].choices = channel_choices(self.pack, get_language())
-        customer = self.complaint.customer
-        self.initial.setdefault("channel", customer.preferred_channel or self.complaint.channel)
+        super().setup()
         check = reverse("web:complaint:actions:check_phrases", kwargs={"reference": self.complaint.reference})
         # Advice while typing; the service's check when the form is sent is the real one.
-        self.fields["body"].widget.attrs.update({
+        self.fields[self.phrase_field].widget.attrs.update({
             "hx-post": check, "hx-trigger": "input changed delay:500ms", "hx-swap": "innerHTML",
-            "hx-target": f"#phrase-live-{self.action}", "hx-include": "this"})
-        every = sorted({p for plist in self.pack.forbidden_phrases.values() for p in plist})
-        self.fields["confirm_phrases"].choices = [(p, p) for p in every]
+            "hx-target": f"#phrase-live-{self.action}", "hx-include": "this",
+            "hx-vals": json.dumps({"field": self.phrase_field})})
+        # The policy's phrases: what a person confirms, however the text spells them.
+        self.fields["confirm_phrases"].choices = [(p, p) for p in phrases.policy_phrases(self.pack)]
 
     def place(self, err):
         if isinstance(err, ForbiddenPhrases):
@@ -42,18 +49,24 @@ class CustomerMessageForm(ActionForm):
             return
         super().place(err)
 
-    def phrases_found(self) -> list[str]:
-        """Every forbidden phrase in the text as typed (confirmed or not), for the warning."""
-        body = self.data.get("body", "") if self.is_bound else ""
-        return triggers.forbidden_in(self.pack, body)
-
-    def confirmed(self) -> list[str]:
-        return list(self.cleaned_data.get("confirm_phrases") or []) if hasattr(self, "cleaned_data") else []
+    def typed(self) -> str:
+        return self.data.get(self.phrase_field, "") if self.is_bound else ""
 
     def service_kwargs(self):
         data = super().service_kwargs()
         data["confirm_phrases"] = list(data.get("confirm_phrases") or [])
         return data
+
+
+class CustomerMessageForm(ChecksPhrases):
+    channel = choice(_("Channel"), [])
+    body = text(_("Message to the customer"), rows=7)
+
+    def setup(self):
+        super().setup()
+        self.fields["channel"].choices = channel_choices(self.pack, get_language())
+        customer = self.complaint.customer
+        self.initial.setdefault("channel", customer.preferred_channel or self.complaint.channel)
 
 
 class SendMessageForm(CustomerMessageForm):

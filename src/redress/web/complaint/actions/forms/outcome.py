@@ -20,6 +20,7 @@ from redress.web.complaint.actions.forms.base import (
     unit_field,
     yes_no,
 )
+from redress.web.complaint.actions.forms.messages import ChecksPhrases
 
 
 class ExecuteRemedyForm(ActionForm):
@@ -56,12 +57,14 @@ class NoteForm(ActionForm):
     note = text(_("Note"), required=False, rows=3)
 
 
-class ReferForm(ActionForm):
+class ReferForm(ChecksPhrases):
+    action, phrase_field = "refer", "note"
     kind = choice(_("Refer to"), labels.choices(labels.REFERRAL_KINDS), radio=True)
     authority = choice(_("Body"), [])
     note = text(_("Added to the guidance sent to the customer"), required=False, rows=3)
 
     def setup(self):
+        super().setup()
         lang = get_language()
         self.fields["authority"].choices = [(a.code, a.name.get(lang)) for a in self.pack.authorities]
 

@@ -1,0 +1,144 @@
+"""Forbidden reply phrases (001 第十七条; SPEC §7), found however they are spelt.
+
+Both the text and the pack's phrases are brought to one form before they are compared:
+traditional characters to simplified (OpenCC's dictionaries, shipped inside the
+package), full-width letters and digits to half-width (NFKC), case folded, and spaces,
+punctuation, symbols and invisible characters dropped. So 「不 可能」, 「這事情的責任不在我公司」
+and "not  our fault" are caught as 「不可能」, 「这事情的责任不在我公司」 and "not our fault".
+
+Each phrase also stands for its variants: the pack's `forbidden_phrase_variants` names
+groups of interchangeable words (我公司 / 我司 / 本公司 / 本司 ..., 没有错 / 没错 ...), and a
+phrase with one of them is also matched with every other member of its group, so
+「我公司没有错」 catches 「我司没错」 too.
+
+A hit keeps the text as the customer would read it (the original span) and the pack's
+phrase it stands for; a person confirms the pack's phrase (or the span itself).
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from opencc import OpenCC
+
+from redress.policy.schema import Pack
+
+_T2S = OpenCC("t2s")
+
+
+@dataclass(frozen=True)
+class Hit:
+    phrase: str  # the pack's phrase it stands for
+    text: str  # what the customer would read: the span of the original text
+    start: int
+    end: int
+
+
+def _dropped(ch: str) -> bool:
+    # Punctuation, separators (spaces), symbols, control and format characters (zero
+    # width spaces): none of them change what a phrase says.
+    return unicodedata.category(ch)[0] in "PZSC"
+
+
+def _simplified(chars: str) -> str:
+    converted = _T2S.convert(chars)
+    if len(converted) == len(chars):
+        return converted
+    # A phrase conversion changed the length: character by character keeps positions.
+    return "".join(c if len(c := _T2S.convert(ch)) == 1 else ch for ch in chars)
+
+
+def normalise_with_positions(text: str) -> tuple[str, list[int]]:
+    """The comparable form of `text`, and for each of its characters the index of the
+    original character it came from."""
+    chars, origin = [], []
+    for i, ch in enumerate(text):
+        for n in unicodedata.normalize("NFKC", ch):
+            chars.append(n)
+            origin.append(i)
+    simplified = _simplified("".join(chars))
+    out, where = [], []
+    for n, i in zip(simplified, origin, strict=True):
+        for f in n.casefold():
+            if not _dropped(f):
+                out.append(f)
+                where.append(i)
+    return "".join(out), where
+
+
+def normalise(text: str) -> str:
+    return normalise_with_positions(text)[0]
+
+
+def expand(phrase: str, groups: list[list[str]]) -> set[str]:
+    """`phrase` with each word of a variant group replaced by every member of its group."""
+    members = {m: group for group in groups for m in group}
+    if not members:
+        return {phrase}
+    word = re.compile("|".join(re.escape(m) for m in sorted(members, key=len, reverse=True)))
+    pieces: list[list[str]] = []
+    last = 0
+    for hit in word.finditer(phrase):
+        pieces += [[phrase[last:hit.start()]], members[hit.group()]]
+        last = hit.end()
+    pieces.append([phrase[last:]])
+    return {"".join(choice) for choice in itertools.product(*pieces)}
+
+
+def variant_groups(pack: Pack) -> list[list[str]]:
+    return [[word, *others] for word, others in pack.forbidden_phrase_variants.items()]
+
+
+@functools.lru_cache(maxsize=16)
+def _matcher(phrases: tuple[str, ...], groups: tuple[tuple[str, ...], ...]) -> tuple[re.Pattern | None, dict]:
+    norm_groups = [[normalise(m) for m in g] for g in groups]
+    stands_for: dict[str, str] = {}
+    for phrase in phrases:
+        for variant in expand(normalise(phrase), norm_groups):
+            if variant:
+                stands_for.setdefault(variant, phrase)
+    if not stands_for:
+        return None, {}
+    # Longest first: at any position the whole phrase wins over a fragment of it.
+    pattern = re.compile("|".join(re.escape(v) for v in sorted(stands_for, key=len, reverse=True)))
+    return pattern, stands_for
+
+
+def policy_phrases(pack: Pack) -> list[str]:
+    """The pack's phrases, every language, each once: what a person confirms."""
+    return list(dict.fromkeys(p for plist in pack.forbidden_phrases.values() for p in plist if p))
+
+
+def _pack_matcher(pack: Pack):
+    return _matcher(tuple(policy_phrases(pack)), tuple(tuple(g) for g in variant_groups(pack)))
+
+
+def occurrences(pack: Pack, text: str) -> list[Hit]:
+    """Every forbidden phrase in `text`, in the order they appear."""
+    pattern, stands_for = _pack_matcher(pack)
+    if pattern is None or not text:
+        return []
+    flat, where = normalise_with_positions(text)
+    hits = []
+    for m in pattern.finditer(flat):
+        start, end = where[m.start()], where[m.end() - 1] + 1
+        hits.append(Hit(phrase=stands_for[m.group()], text=text[start:end], start=start, end=end))
+    return hits
+
+
+def found(pack: Pack, text: str) -> list[Hit]:
+    """The forbidden phrases in `text`, each once (its first occurrence)."""
+    seen: dict[str, Hit] = {}
+    for hit in occurrences(pack, text):
+        seen.setdefault(hit.phrase, hit)
+    return list(seen.values())
+
+
+def is_confirmed(hit: Hit, confirmed: list[str] | None) -> bool:
+    """A person confirms the pack's phrase, or the words as they wrote them."""
+    wanted = {normalise(c) for c in confirmed or []}
+    return normalise(hit.phrase) in wanted or normalise(hit.text) in wanted
