@@ -1,7 +1,8 @@
 """Clocks and extensions (SPEC §6; 001 第二十二条).
 
 A clock starts and stops when the complaint reaches a lifecycle stage named by the
-policy; its due time is computed once on the institution's calendar and stored.
+policy; its due time is computed on the institution's calendar and stored (and
+computed again if that calendar changes: services/recompute.py).
 Pausing (waiting for the customer) gives the paused time back on resume.
 """
 
@@ -70,7 +71,8 @@ def reach_stage(step: Step, stage: Stage) -> None:
         if definition.applies_to_inquiries != is_inquiry:
             continue
         clock = ComplaintClock(complaint=complaint, code=definition.code, unit=definition.limit.unit.value,
-                               started_at=step.now, due_at=cal.due(step.now, definition.limit))
+                               limit_amount=definition.limit.amount, started_at=step.now,
+                               due_at=cal.due(step.now, definition.limit))
         rows.insert(clock)
         clocks.append(clock)
     sync_due_at(complaint, clocks)  # complaint_receive saves the new row without acting_on
