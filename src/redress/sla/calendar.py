@@ -79,6 +79,21 @@ def official_data_covers(year: int) -> bool:
     return first <= year <= last
 
 
+# The State Council usually publishes next year's schedule in late October or November;
+# from this day on, a missing next year is worth telling the people who can act on it.
+WARN_NEXT_YEAR_FROM = (11, 1)
+
+
+def official_years_missing(today: date) -> list[int]:
+    """Years that due dates computed today may reach and chinese_calendar has no data
+    for: this year, and from 1 November next year too (complaints registered then run
+    into January). Due dates in them are computed without their holidays' 调休."""
+    wanted = [today.year]
+    if (today.month, today.day) >= WARN_NEXT_YEAR_FROM:
+        wanted.append(today.year + 1)
+    return [year for year in wanted if not official_data_covers(year)]
+
+
 def official_source() -> dict:
     """What the official calendar data is now: the package version, the years it covers,
     and a digest of its days, so a new release (or a corrected one) is noticed even when

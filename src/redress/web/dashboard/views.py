@@ -13,6 +13,7 @@ from redress.complaints.selectors.scope import sees_everything
 from redress.complaints.timesource import now as current_time
 from redress.web.access import staff_view
 from redress.web.context import approver_roles
+from redress.web.dashboard.calendar_notice import missing_years
 from redress.web.dashboard.charts import intake_chart, on_time_chart
 
 SHOWN_PER_GROUP = 8
@@ -63,4 +64,5 @@ def dashboard(request):
         "intake_chart": intake_chart(charts["intake"]),
         "on_time_chart": on_time_chart(charts["on_time"]),
         "chart_scope": _scope_text(charts["scope"]),
+        "calendar_missing": missing_years(staff, at),
     })
