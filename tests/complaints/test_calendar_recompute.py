@@ -126,6 +126,9 @@ def test_an_administrators_closure_moves_an_open_case_later_and_says_why(org, wa
     client.force_login(org.office)
     page = client.get(f"/complaints/{w.c.reference}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "the due times were recomputed" in page and "calendar day 2027-01-04 (closed) added by root" in page
+    assert "2027-01-08 17:00 to 2027-01-11 17:00" in page
+    page = client.get(f"/complaints/{w.c.reference}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "日历有变,到期时间已重新计算" in page and "root添加了日历日 2027-01-04(停业)" in page
 
 
 def test_a_working_day_moves_it_earlier_but_never_before_the_acknowledged_date(org, walk, admin_user):

@@ -138,8 +138,8 @@ TRANSITIONS: dict[Action, tuple[frozenset[State], State | None]] = {
     Action.RECORD_ACCOUNTABILITY: (frozenset(IN_PROGRESS | _CLOSED_ANY), None),  # 001 第十、十八条
     Action.LINK: (frozenset(State), None),
     Action.MARK_BREACH: (frozenset(OPEN), None),
-    # Wherever an open clock is (the callback clock runs after the result is told).
-    Action.RECOMPUTE_CLOCKS: (frozenset(State), None),
+    # Wherever a clock can be open, as for breaches (a closed case's clocks are stopped).
+    Action.RECOMPUTE_CLOCKS: (frozenset(OPEN), None),
     Action.VIEW_PERSONAL_DATA: (frozenset(State), None),
     Action.DOWNLOAD_EVIDENCE: (frozenset(State), None),
     # Once the result was told; 002 §二(四): the customer's opinion is asked.
