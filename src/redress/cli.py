@@ -163,7 +163,8 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--port", type=int, default=int(os.environ.get("REDRESS_PORT", "8000")))
     serve.add_argument("--threads", type=int, default=8)
     serve.set_defaults(func=cmd_serve)
-    sub.add_parser("sweep", help="mark late clocks, take a ledger checkpoint, send queued notifications, "
+    sub.add_parser("sweep", help="recompute due times if the calendar changed, mark late clocks, "
+                   "take a ledger checkpoint, send queued notifications, "
                    "merge day tallies, forget expired idempotency keys").set_defaults(
         func=cmd_sweep)
     verify = sub.add_parser("verify", help="recompute the ledger; exit 1 naming the first broken link")

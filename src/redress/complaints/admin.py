@@ -3,8 +3,9 @@ ledger are shown read-only — they change only through the services (DESIGN rul
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext as _
 
 from redress.complaints.models import (
     CalendarDay,
@@ -16,6 +17,7 @@ from redress.complaints.models import (
     Staff,
     StaffRole,
 )
+from redress.complaints.services.recompute import calendar_day_delete, calendar_day_save
 
 
 @admin.register(Institution)
@@ -28,6 +30,26 @@ class CalendarDayAdmin(admin.ModelAdmin):
     list_display = ("date", "working", "reason")
     list_filter = ("working",)
     date_hierarchy = "date"
+
+    # Through the service: the open clocks are recomputed and each case moved says why.
+    def save_model(self, request, obj, form, change):
+        self._told(request, *calendar_day_save(obj, actor=request.user))
+
+    def delete_model(self, request, obj):
+        self._told(request, *calendar_day_delete(obj, actor=request.user))
+
+    def delete_queryset(self, request, queryset):
+        moved, done = 0, True
+        for day in queryset:
+            more, done = calendar_day_delete(day, actor=request.user)
+            moved += more
+        self._told(request, moved, done)
+
+    def _told(self, request, moved: int, done: bool) -> None:
+        text = _("Due times recomputed: %(n)s open cases moved.") % {"n": moved}
+        if not done:
+            text += " " + _("The rest are recomputed by the next runs of redress sweep.")
+        self.message_user(request, text, messages.INFO)
 
 
 @admin.register(OrgUnit)

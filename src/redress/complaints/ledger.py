@@ -71,6 +71,7 @@ class EventType(IntEnum):
     CLOCK_PAUSED = 90
     CLOCK_RESUMED = 91
     CLOCK_BREACHED = 92
+    CLOCKS_RECOMPUTED = 93  # the calendar changed: due times moved, and why (services/recompute.py)
     ACCOUNTABILITY_RECORDED = 100
     PERSONAL_DATA_VIEWED = 110
     EVIDENCE_DOWNLOADED = 111  # who took a copy of which file (it may hold personal data)

@@ -87,6 +87,7 @@ class Action(StrEnum):
     RECORD_ACCOUNTABILITY = "record_accountability"
     LINK = "link"
     MARK_BREACH = "mark_breach"
+    RECOMPUTE_CLOCKS = "recompute_clocks"  # the calendar changed: services/recompute.py
     VIEW_PERSONAL_DATA = "view_personal_data"  # recorded, not a change: see services/privacy.py
     DOWNLOAD_EVIDENCE = "download_evidence"  # recorded, not a change: services/evidence.evidence_open
     RATE_OUTCOME = "rate_outcome"  # the complainant rates the result told (portal)
@@ -137,6 +138,8 @@ TRANSITIONS: dict[Action, tuple[frozenset[State], State | None]] = {
     Action.RECORD_ACCOUNTABILITY: (frozenset(IN_PROGRESS | _CLOSED_ANY), None),  # 001 第十、十八条
     Action.LINK: (frozenset(State), None),
     Action.MARK_BREACH: (frozenset(OPEN), None),
+    # Wherever a clock can be open, as for breaches (a closed case's clocks are stopped).
+    Action.RECOMPUTE_CLOCKS: (frozenset(OPEN), None),
     Action.VIEW_PERSONAL_DATA: (frozenset(State), None),
     Action.DOWNLOAD_EVIDENCE: (frozenset(State), None),
     # Once the result was told; 002 §二(四): the customer's opinion is asked.

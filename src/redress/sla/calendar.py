@@ -21,6 +21,7 @@ Conventions, each of which is a choice a regulator or a customer could ask about
 from __future__ import annotations
 
 import calendar as _stdcal
+import hashlib
 import logging
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
@@ -61,6 +62,49 @@ def _add_months(d: date, months: int) -> date:
     year, month = divmod(index, 12)
     month += 1
     return date(year, month, min(d.day, _stdcal.monthrange(year, month)[1]))
+
+
+def official_years() -> tuple[int, int]:
+    """The first and last year for which chinese_calendar has the State Council's
+    holiday schedule (with the 调休 working weekends). Read from the package's data, the
+    same dictionaries its is_workday checks against."""
+    from chinese_calendar import constants
+
+    years = [d.year for d in constants.holidays]
+    return min(years), max(years)
+
+
+def official_data_covers(year: int) -> bool:
+    first, last = official_years()
+    return first <= year <= last
+
+
+# The State Council usually publishes next year's schedule in late October or November;
+# from this day on, a missing next year is worth telling the people who can act on it.
+WARN_NEXT_YEAR_FROM = (11, 1)
+
+
+def official_years_missing(today: date) -> list[int]:
+    """Years that due dates computed today may reach and chinese_calendar has no data
+    for: this year, and from 1 November next year too (complaints registered then run
+    into January). Due dates in them are computed without their holidays' 调休."""
+    wanted = [today.year]
+    if (today.month, today.day) >= WARN_NEXT_YEAR_FROM:
+        wanted.append(today.year + 1)
+    return [year for year in wanted if not official_data_covers(year)]
+
+
+def official_source() -> dict:
+    """What the official calendar data is now: the package version, the years it covers,
+    and a digest of its days, so a new release (or a corrected one) is noticed even when
+    the version string is the same. Plain data: it is stored and compared by the sweep."""
+    from chinese_calendar import constants
+
+    material = ";".join(f"{d.isoformat()}{k}" for k, table in (("h", constants.holidays), ("w", constants.workdays))
+                        for d in sorted(table))
+    first, last = official_years()
+    return {"version": getattr(chinese_calendar, "__version__", "?"), "years": [first, last],
+            "digest": hashlib.sha256(material.encode()).hexdigest()[:16]}
 
 
 class WorkCalendar:

@@ -15,12 +15,13 @@ from .handling import (
 from .ledger import CheckpointEntry, Event, LedgerCheckpoint
 from .org import Institution, OrgUnit, ReferenceCounter, Staff, StaffRole
 from .tally import DayTally
-from .timing import CalendarDay, ComplaintClock
+from .timing import CalendarDay, CalendarState, ComplaintClock
 
 __all__ = [
     "Accountability",
     "Assignment",
     "CalendarDay",
+    "CalendarState",
     "Callback",
     "CheckpointEntry",
     "Communication",

@@ -24,6 +24,10 @@ class ComplaintClock(models.Model):
     # Set when stopped after the due time, or by the sweep when a running clock passes it.
     breached = models.BooleanField(default=False)
     extended = models.BooleanField(default=False)
+    # The policy's limit when the clock started (in `unit`), so a changed calendar can
+    # recompute the due time from the start (services/recompute.py) even if the pack's
+    # limit has changed since. Null on clocks started before it was kept: the pack's.
+    limit_amount = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["complaint", "code"], name="one_clock_per_code")]
@@ -44,12 +48,16 @@ class ComplaintClock(models.Model):
 class CalendarDay(models.Model):
     """A day the institution closes or works against the national calendar, set by an
     administrator (a typhoon closure, a branch's local holiday, an extra working
-    Saturday). Adds to the policy pack's extra_closures / extra_working_days. Due times
-    already stored are not moved: the change applies to clocks started afterwards."""
+    Saturday, next year's 调休 before chinesecalendar knows them). Adds to the policy
+    pack's extra_closures / extra_working_days. Saving or deleting one in the admin
+    recomputes the due time of every open clock (services/recompute.py): each case
+    whose due time moves gets a ledger event saying why, and the date the customer was
+    promised in the acknowledgment is never brought forward."""
 
     date = models.DateField(unique=True)
     working = models.BooleanField(
-        default=False, help_text="ticked: an extra working day; unticked: the institution is closed")
+        default=False, help_text="ticked: an extra working day; unticked: the institution is closed. "
+                                 "Open cases' due times are recomputed when you save.")
     reason = models.CharField(max_length=200)
 
     class Meta:
@@ -57,3 +65,22 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {'working' if self.working else 'closed'}: {self.reason}"
+
+
+class CalendarState(models.Model):
+    """One row: which calendar the open clocks' due times were computed on, and a
+    recompute in progress. The sweep compares `applied` with the calendar now in force
+    (the official data chinesecalendar ships, the administrators' calendar days and the
+    pack's calendar) and recomputes the open clocks in batches, `cursor` being the last
+    complaint done, so a stopped sweep carries on where it was."""
+
+    applied = models.CharField(max_length=200, blank=True)  # fingerprint the clocks are computed on
+    official = models.JSONField(default=dict)  # chinesecalendar's version and years, as applied
+    pending = models.CharField(max_length=200, blank=True)  # fingerprint being rolled out, if any
+    cursor = models.BigIntegerField(default=0)
+    # Why the calendar changed since `applied`: told to each case the recompute moves.
+    reasons = models.JSONField(default=list)
+    updated_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"calendar {self.applied or '(not yet seen)'}{' → ' + self.pending if self.pending else ''}"

@@ -1,7 +1,8 @@
 """Clocks and extensions (SPEC §6; 001 第二十二条).
 
 A clock starts and stops when the complaint reaches a lifecycle stage named by the
-policy; its due time is computed once on the institution's calendar and stored.
+policy; its due time is computed on the institution's calendar and stored (and
+computed again if that calendar changes: services/recompute.py).
 Pausing (waiting for the customer) gives the paused time back on resume.
 """
 
@@ -78,7 +79,8 @@ def reach_stage(step: Step, *stages: Stage) -> None:
             # late it is typed in or registered; a later stage counts from when it is reached.
             start = complaint.received_at if definition.counts_from_receipt() else step.now
             clock = ComplaintClock(complaint=complaint, code=definition.code, unit=definition.limit.unit.value,
-                                   started_at=start, due_at=cal.due(start, definition.limit))
+                                   limit_amount=definition.limit.amount, started_at=start,
+                                   due_at=cal.due(start, definition.limit))
             # A letter or a regulator's referral can arrive after its limit has passed:
             # the clock is late from the start, and says so now rather than at the next sweep.
             clock.breached = clock.due_at < step.now

@@ -72,6 +72,8 @@ SENTENCES = {
     E.CLOCK_PAUSED: gettext_lazy("%(who)s paused the clocks: %(clocks)s"),
     E.CLOCK_RESUMED: gettext_lazy("%(who)s resumed the clocks: %(clocks)s"),
     E.CLOCK_BREACHED: gettext_lazy("Time limit passed: %(clocks)s"),
+    E.CLOCKS_RECOMPUTED: gettext_lazy("The calendar changed, so the due times were recomputed: %(moves)s. "
+                                      "Why: %(why)s"),
     E.ACCOUNTABILITY_RECORDED: gettext_lazy("%(who)s recorded accountability: %(action)s for %(target)s"),
     E.PERSONAL_DATA_VIEWED: gettext_lazy("%(who)s viewed the complainant's personal data (%(fields)s)"),
     E.IMPORTED: gettext_lazy("%(who)s imported the complaint from %(file)s, row %(row)s"),
@@ -208,6 +210,9 @@ def _values(event: Event, p: dict, names: Names, pack) -> _Blanks:
         v["urgency"] = words.URGENCIES.get(after.get("urgency"), after.get("urgency") or "—")
     if "kind" in p:
         v["kind"] = words.kind_label(event.type, p["kind"])
+    if event.type == E.CLOCKS_RECOMPUTED:
+        v["moves"] = words.due_moves(p.get("changes") or [], pack, lang, _when)
+        v["why"] = words.joined(words.calendar_reason(w) for w in p.get("why") or [] if isinstance(w, dict))
     if event.type == E.PARTY_ADDED:
         v["party"] = (p.get("product") or (names.person(p["staff"]) if p.get("staff") else "")
                       or names.unit(p.get("unit")))

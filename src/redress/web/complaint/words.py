@@ -131,3 +131,39 @@ def authority_name(code: str, pack, language: str) -> str:
 def category_name(code: str, pack, language: str) -> str:
     found = pack.category(code) if code else None
     return found.name.get(language) if found else (code or "—")
+
+
+DAY_CHANGES = {"added": gettext_lazy("added"), "changed": gettext_lazy("changed"), "deleted": gettext_lazy("deleted")}
+
+
+def calendar_reason(why: dict) -> str:
+    """Why a changed calendar moved the due times (services/recompute.py's reasons)."""
+    if "day" in why:
+        text = _("calendar day %(date)s (%(kind)s) %(change)s by %(by)s") % {
+            "date": why["day"], "kind": _("a working day") if why.get("working") else _("closed"),
+            "change": DAY_CHANGES.get(why.get("change"), why.get("change")), "by": why.get("by") or "—"}
+        return text + (" " + _("(was %(was)s)") % {"was": why["was"]} if why.get("was") else "")
+    if "official" in why:
+        first, last = why["official"]
+        return _("the official holiday calendar (chinesecalendar %(version)s) now covers %(first)s–%(last)s") % {
+            "version": why.get("version", "?"), "first": first, "last": last}
+    if "days" in why:
+        return _("the institution's calendar days changed")
+    if "policy" in why:
+        return _("the policy's calendar changed")
+    return "—"
+
+
+def due_moves(changes: list, pack, language: str, when) -> str:
+    """"办结并告知结果 2027-02-10 17:00 → 2027-02-12 17:00", one per clock moved."""
+    parts = []
+    for c in changes:
+        if not isinstance(c, dict):
+            continue
+        text = _("%(clock)s from %(old)s to %(new)s") % {
+            "clock": clock_name(c.get("clock", ""), pack, language), "old": when(c.get("from")), "new": when(c.get("to"))}
+        if c.get("computed"):
+            text += " " + _("(the calendar alone gives %(computed)s, earlier than the date the acknowledgment "
+                            "told the customer, which stands)") % {"computed": when(c["computed"])}
+        parts.append(text)
+    return joined(parts)

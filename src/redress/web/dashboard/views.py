@@ -16,6 +16,7 @@ from redress.policy.loader import active_pack
 from redress.web.access import staff_view
 from redress.web.calendar import request_calendar
 from redress.web.context import approver_roles
+from redress.web.dashboard.calendar_notice import missing_years
 from redress.web.dashboard.charts import intake_chart, on_time_chart
 
 SHOWN_PER_GROUP = 8
@@ -81,4 +82,5 @@ def dashboard(request):
         "intake_chart": intake_chart(charts["intake"]),
         "on_time_chart": on_time_chart(charts["on_time"]),
         "chart_scope": _scope_text(charts["scope"]),
+        "calendar_missing": missing_years(staff, at),
     })

@@ -46,12 +46,13 @@ ACTIONS = {
     A.SEND_MESSAGE: _("Write to the customer"),
     A.ADD_EVIDENCE: _("Add evidence"),
     A.MARK_BREACH: _("Mark a breach"),
+    A.RECOMPUTE_CLOCKS: _("Recompute the due times"),
     A.VIEW_PERSONAL_DATA: _("View personal data"),
 }
 
-# The page handles the reveal of personal data itself and the sweep marks breaches:
-# neither is a button the actions offer.
-SHOWN = frozenset(ACTIONS) - {A.VIEW_PERSONAL_DATA, A.MARK_BREACH}
+# The page handles the reveal of personal data itself, the sweep marks breaches and a
+# changed calendar recomputes due times: none is a button the actions offer.
+SHOWN = frozenset(ACTIONS) - {A.VIEW_PERSONAL_DATA, A.MARK_BREACH, A.RECOMPUTE_CLOCKS}
 
 URGENCY = {"normal": _("Normal"), "urgent": _("Urgent")}
 FINDING_KINDS = {"note": _("Investigation note"), "interview": _("Interview"), "fact": _("Fact found")}
