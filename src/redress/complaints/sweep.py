@@ -1,22 +1,24 @@
 """The periodic sweep: idempotent, safe to run from cron, a scheduler or several
-workers at once. It marks late clocks, takes a ledger checkpoint, dispatches the
+workers at once. It marks late clocks and overdue reports to authorities (and
+escalates them; it never closes one), takes a ledger checkpoint, dispatches the
 outbox, merges the dashboard's day tallies and forgets expired API idempotency keys."""
 
 from __future__ import annotations
 
 from redress.api import idempotency
 from redress.complaints import ledger, tally
-from redress.complaints.services import mark_breaches
+from redress.complaints.services import mark_breaches, mark_overdue_reports
 from redress.complaints.timesource import now
 from redress.notify.dispatch import dispatch_outbox
 
 
 def sweep() -> str:
     breached = mark_breaches()
+    overdue = mark_overdue_reports()
     checkpoint = ledger.take_checkpoint(now=now())
     sent, failed = dispatch_outbox()
     merged = tally.compact()
     forgotten = idempotency.purge()
     cp = f"checkpoint {checkpoint.pk} ({checkpoint.entry_count} heads)" if checkpoint else "no new events"
-    return (f"{breached} clocks newly late; {cp}; {sent} notifications sent, {failed} failed; "
+    return (f"{breached} clocks newly late; {overdue} reports to authorities newly overdue; {cp}; {sent} notifications sent, {failed} failed; "
             f"{merged} day-tally rows merged; {forgotten} idempotency keys forgotten")
