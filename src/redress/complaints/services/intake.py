@@ -212,7 +212,8 @@ def complaint_receive(*, actor: Staff, data: ComplaintInput, via: str = "web", r
             raise_triggers(step, flags, source="keywords")
         if data.referral_source:
             # 001 第二十一条: a 12386 referral is tracked until the hotline has its reply.
-            owe_report(step, data.referral_source, kind="reply", source="referral", code=data.external_reference)
+            owe_report(step, data.referral_source, kind="reply", source="referral", code=data.external_reference,
+                       since=received_at)
         reach_stage(step, Stage.RECEIVED)
         if register:
             # Accepting was checked above against the parties given (001 第十四条).

@@ -30,9 +30,11 @@ CLOCK_SKEW = timedelta(minutes=5)  # a phone's clock a little ahead is not "the 
 SOURCES = ("trigger", "category_step", "referral")
 
 
-def owe_report(step: Step, authority: str, *, kind: str = Kind.REPORT, source: str, code: str) -> None:
+def owe_report(step: Step, authority: str, *, kind: str = Kind.REPORT, source: str, code: str,
+               since: datetime | None = None) -> None:
     """Within a service's step: the complaint owes `authority` a report (or a reply),
-    for `source`/`code` (the trigger, special step or referral). An open task for the
+    for `source`/`code` (the trigger, special step or referral), due counted from
+    `since` (default now; a referral counts from when it came in). An open task for the
     same authority and kind takes the reason instead of a second task; a reason already
     met (the same trigger raised again, a case re-assessed) opens nothing."""
     body = step.pack.authority(authority)
@@ -49,7 +51,7 @@ def owe_report(step: Step, authority: str, *, kind: str = Kind.REPORT, source: s
         task.save(update_fields=["reasons"])
         return
     task = AuthorityReport(complaint=step.complaint, authority=authority, kind=kind, reasons=[reason],
-                           created_at=step.now, due_at=step_calendar(step).due(step.now, within))
+                           created_at=step.now, due_at=step_calendar(step).due(since or step.now, within))
     rows.insert(task)
     step.record(EventType.AUTHORITY_REPORT_DUE, report=task.pk, authority=authority, kind=kind,
                 reason=reason, due=task.due_at)

@@ -47,11 +47,13 @@ ACTIONS = {
     A.ADD_EVIDENCE: _("Add evidence"),
     A.MARK_BREACH: _("Mark a breach"),
     A.VIEW_PERSONAL_DATA: _("View personal data"),
+    A.RECORD_AUTHORITY_REPORT: _("Record a report to an authority"),
+    A.MARK_REPORT_OVERDUE: _("Mark a report overdue"),
 }
 
-# The page handles the reveal of personal data itself and the sweep marks breaches:
-# neither is a button the actions offer.
-SHOWN = frozenset(ACTIONS) - {A.VIEW_PERSONAL_DATA, A.MARK_BREACH}
+# The page handles the reveal of personal data itself and the sweep marks breaches and
+# overdue reports: none is a button the actions offer.
+SHOWN = frozenset(ACTIONS) - {A.VIEW_PERSONAL_DATA, A.MARK_BREACH, A.MARK_REPORT_OVERDUE}
 
 URGENCY = {"normal": _("Normal"), "urgent": _("Urgent")}
 FINDING_KINDS = {"note": _("Investigation note"), "interview": _("Interview"), "fact": _("Fact found")}
