@@ -8,9 +8,10 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from redress.complaints.selectors import stats
+from redress.complaints.selectors import reports, stats
 from redress.complaints.selectors.scope import sees_everything
 from redress.complaints.timesource import now as current_time
+from redress.policy.loader import active_pack
 from redress.web.access import staff_view
 from redress.web.context import approver_roles
 from redress.web.dashboard.charts import intake_chart, on_time_chart
@@ -54,10 +55,13 @@ def dashboard(request):
         if relevant or count:
             groups.append({"code": code, "title": title, "count": count, "link": link, "items": items})
     charts = stats.chart_data(staff, at)
+    # Reports owed to the police and regulators: for those who make them and oversee them.
+    authority_reports = reports.counts(staff, at) if reports.looks_after_reports(staff, active_pack()) else None
     return render(request, "web/dashboard/dashboard.html", {
         "nav": "dashboard",
         "groups": groups,
         "deadlines": stats.deadline_counts(staff, at),
+        "authority_reports": authority_reports,
         "today": stats.day_bounds(at)[0],
         "wide_scope": sees_everything(staff),
         "intake_chart": intake_chart(charts["intake"]),
