@@ -25,7 +25,7 @@ class RecordReportForm(ActionForm):
     receipt = line(_("The authority's receipt or reference number"), required=False, max_length=100,
                    help_text=_("报案回执号、受理编号 or the reference the authority gave."))
     no_receipt_reason = line(_("If it gave none: why, and who took the report"), required=False, max_length=300)
-    note = text(_("Note"), required=False, rows=3)
+    note = text(_("Note on the report"), required=False, rows=3)
 
     def setup(self):
         lang = get_language()
