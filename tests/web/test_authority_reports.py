@@ -118,3 +118,13 @@ def test_the_reports_read_in_chinese(stolen, signed_in):
         html = signed_in("office").get(stolen.c.get_absolute_url()).content.decode()
         listing = signed_in("office").get("/cases/reports/").content.decode()
     assert "向监管及公安机关的报告" in html and "已逾期" in listing
+
+
+def test_the_timeline_says_what_is_owed_when_it_went_late_and_where_it_climbed(stolen, signed_in):
+    with frozen(at(2026, 3, 2, 16, 30)):
+        sweep()
+        html = signed_in("office", "en").get(stolen.c.get_absolute_url()).content.decode()
+    assert ("A report to Police (public security bureau) is owed by 2026-03-02 12:00 "
+            "(category step: Help the customer report to the police, and report to the regulator promptly)") in html
+    assert "The report to Police (public security bureau) is overdue (due 2026-03-02 12:00)" in html
+    assert "The overdue report to Police (public security bureau) was taken to" in html
