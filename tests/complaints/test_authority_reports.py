@@ -182,3 +182,25 @@ def test_an_authority_row_queued_before_reports_were_tasks_reminds_the_office(or
     [reminder] = [m for m in mailoutbox if "report to police" in m.body]
     assert set(reminder.to) == {"office@example.com", "office2@example.com", "compliance@example.com"}
     assert reports_of(w)["police"].status == "open"
+
+
+def test_reports_queued_as_outbox_rows_before_this_change_become_open_tasks(org, walk):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("redress.complaints.migrations.0012_authority_reports")
+    w = walk(at(2026, 3, 2))
+    for authority, payload in [("police", {"trigger": "threat_of_harm"}), ("police", {"step": "report_police_and_regulator"}),
+                               ("csrc_local", {"step": "report_police_and_regulator"})]:
+        OutboxMessage.objects.create(complaint=w.c, kind="critical_trigger_authority", to_authority=authority,
+                                     payload={"reference": w.c.reference, **payload}, created_at=w.when,
+                                     status="sent")
+    migration.backfill(apps, None)
+    police, csrc = reports_of(w)["police"], reports_of(w)["csrc_local"]
+    assert police.status == csrc.status == "open" and police.due_at == w.when
+    assert police.reasons == [{"source": "trigger", "code": "threat_of_harm"},
+                              {"source": "category_step", "code": "report_police_and_regulator"}]
+    with frozen(at(2026, 3, 2, 11)):
+        sweep()
+    assert reports_of(w)["police"].overdue_at is not None  # now on the office's list, late
