@@ -27,7 +27,6 @@ from redress.complaints.timesource import now as current_time
 
 Kind = AuthorityReport.Kind
 CLOCK_SKEW = timedelta(minutes=5)  # a phone's clock a little ahead is not "the future"
-SOURCES = ("trigger", "category_step", "referral")
 
 
 def owe_report(step: Step, authority: str, *, kind: str = Kind.REPORT, source: str, code: str,
