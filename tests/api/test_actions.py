@@ -175,3 +175,24 @@ def test_a_redirect_note_with_a_disguised_phrase_is_422_and_goes_through_confirm
     done = step(intake, reference, "redirect", v, authority="police", note="此事與我司無關,我司沒錯",
                 confirm_phrases=["我公司没有错"])
     assert done["complaint"]["state"] == "redirected"
+
+
+def test_a_report_to_the_police_is_recorded_through_the_api_with_its_receipt(registered, api_as):
+    reference, v = registered
+    office = api_as("office")
+    assessed = step(office, reference, "assess", v, category="stolen_funds", severity="major")["complaint"]
+    police = next(r for r in assessed["authority_reports"] if r["authority"] == "police")
+    assert police["status"] == "open" and "record_authority_report" in assessed["allowed_actions"]
+    refused = office.act(reference, "record_authority_report", assessed["version"], report_id=police["id"],
+                         reported_at="2026-03-02T10:30:00+08:00", how="phone")
+    assert refused.status_code == 422 and refused.json()["field"] == "receipt"
+    refused = api_as("intake").act(reference, "record_authority_report", assessed["version"],
+                                    report_id=police["id"], reported_at="2026-03-02T10:30:00+08:00", how="phone",
+                                    receipt="110-20260302-0042")
+    assert refused.status_code == 403
+    done = step(office, reference, "record_authority_report", assessed["version"], report_id=police["id"],
+                reported_at="2026-03-02T10:30:00+08:00", how="phone", receipt="110-20260302-0042")
+    assert done["result"] == {"authority_report": police["id"], "status": "done"}
+    police = next(r for r in done["complaint"]["authority_reports"] if r["authority"] == "police")
+    assert (police["status"], police["receipt"], police["how"]) == ("done", "110-20260302-0042", "phone")
+    assert events_of(reference)[-1] == EventType.AUTHORITY_REPORT_RECORDED

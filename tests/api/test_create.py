@@ -26,7 +26,12 @@ def test_a_12386_referral_is_taken_down_and_registered_with_its_original_time(ap
     assert [p["kind"] for p in body["parties"]] == ["unit", "product"]
     assert body["customer"]["masked"] is True and body["customer"]["phone"] == "138****8000"
     assert "assess" in body["allowed_actions"]
-    assert events_of(body["reference"]) == [EventType.RECEIVED, EventType.REGISTERED]
+    # The hotline is owed a reply (001 第二十一条), counted from when the referral came in.
+    assert events_of(body["reference"]) == [EventType.RECEIVED, EventType.AUTHORITY_REPORT_DUE, EventType.REGISTERED]
+    [reply] = body["authority_reports"]
+    assert (reply["authority"], reply["kind"], reply["status"]) == ("hotline_12386", "reply", "open")
+    assert reply["due_at"] == "2026-03-13T09:00:00Z"  # ten working days from Monday 2 March, 17:00
+    assert "record_authority_report" in body["allowed_actions"]
     received = Event.objects.get(complaint__reference=body["reference"], type=EventType.RECEIVED)
     assert received.channel == "api" and received.actor == org.intake and received.actor_role == "intake"
 

@@ -126,6 +126,12 @@ def _referral_outcome(c, body, t):
     _call(svc.referral_outcome, c, body, t, outcome=body.outcome)
 
 
+def _authority_report(c, body, t):
+    report = _call(svc.authority_report_record, c, body, t, report_id=body.report_id, reported_at=body.reported_at,
+                   how=body.how, receipt=body.receipt, no_receipt_reason=body.no_receipt_reason, note=body.note)
+    return {"authority_report": report.pk, "status": report.status}
+
+
 def _withdraw(c, body, t):
     _call(svc.complaint_withdraw, c, body, t, reason=body.reason)
 
@@ -234,6 +240,8 @@ ACTIONS: dict[str, Spec] = {
     A.DEEM_CLOSED: Spec(b.Note, _deem_closed, "Deem closed after six months of follow-up"),
     A.REFER: Spec(b.Refer, _refer, "Refer to mediation, arbitration or litigation"),
     A.RECORD_REFERRAL_OUTCOME: Spec(b.ReferralOutcome, _referral_outcome, "Record a referral's outcome"),
+    A.RECORD_AUTHORITY_REPORT: Spec(b.RecordAuthorityReport, _authority_report,
+                                    "Record a report made to the police or a regulator, with its receipt"),
     A.WITHDRAW: Spec(b.Reason, _withdraw, "Record the customer's withdrawal"),
     A.ARCHIVE: Spec(b.Archive, _archive, "Archive a closed complaint"),
     A.RECOMPLAIN: Spec(b.Recomplain, _recomplain, "Open a linked re-complaint"),

@@ -16,7 +16,7 @@ from redress.policy.loader import active_pack
 # Actions that are not called through /actions/: evidence is added through its own
 # endpoint and downloaded (on the record) in the workbench, breaches are marked by the
 # sweep, and only the customer rates an outcome (through the portal).
-NOT_ACTIONS = frozenset({"add_evidence", "download_evidence", "mark_breach", "rate_outcome",
+NOT_ACTIONS = frozenset({"add_evidence", "download_evidence", "mark_breach", "mark_report_overdue", "rate_outcome",
                          "recompute_clocks"})
 
 
@@ -28,15 +28,19 @@ def _username(staff) -> str | None:
     return staff.username if staff else None
 
 
-def complaint_out(c: Complaint, *, revealed: bool = False, parties=None) -> dict:
-    """`parties`: the parties in hand (a create has just written them), else read."""
+def complaint_out(c: Complaint, *, revealed: bool = False, parties=None, reports=None) -> dict:
+    """`parties`, `reports`: the rows in hand (a create knows them), else read."""
     customer = c.customer
     if parties is None:
         parties = c.parties.select_related("unit", "staff").order_by("id")
     people = shown(customer, revealed)
+    if reports is None:
+        reports = list(c.authority_reports.order_by("due_at", "id"))
+    # Allowed in every state (a report outlives the case), offered only while one is open.
+    hidden = NOT_ACTIONS if any(r.status == "open" for r in reports) else NOT_ACTIONS | {"record_authority_report"}
     return {
         "reference": c.reference, "kind": c.kind, "state": c.state, "version": c.version,
-        "allowed_actions": [a.value for a in allowed_actions(c.state) if a.value not in NOT_ACTIONS],
+        "allowed_actions": [a.value for a in allowed_actions(c.state) if a.value not in hidden],
         "policy": c.policy_code, "channel": c.channel, "received_at": c.received_at,
         "registered_at": c.registered_at, "referral_source": c.referral_source,
         "external_reference": c.external_reference, "subject": c.subject, "cause": c.cause, "request": c.request,
@@ -53,8 +57,16 @@ def complaint_out(c: Complaint, *, revealed: bool = False, parties=None) -> dict
         "parties": [{"kind": p.kind, "unit": p.unit.code if p.unit else None, "staff": _username(p.staff),
                      "product": p.product, "description": p.description}
                     for p in parties],
+        "authority_reports": [report_out(r) for r in reports],
         "url": c.get_absolute_url(),
     }
+
+
+def report_out(r) -> dict:
+    """A report owed to an authority: open until recorded (record_authority_report)."""
+    return {"id": r.pk, "authority": r.authority, "kind": r.kind, "reasons": list(r.reasons), "due_at": r.due_at,
+            "status": r.status, "overdue": r.overdue_at is not None, "escalated": r.escalated_at is not None,
+            "reported_at": r.reported_at, "how": r.how, "receipt": r.receipt}
 
 
 def detail_queryset(qs):

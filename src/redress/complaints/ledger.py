@@ -76,6 +76,10 @@ class EventType(IntEnum):
     PERSONAL_DATA_VIEWED = 110
     EVIDENCE_DOWNLOADED = 111  # who took a copy of which file (it may hold personal data)
     IMPORTED = 120  # a historical complaint brought in by `redress import` (file, row, source id)
+    AUTHORITY_REPORT_DUE = 130  # a report or reply owed to an authority, with its due time
+    AUTHORITY_REPORT_RECORDED = 131  # who made it, when, how, and the authority's receipt
+    AUTHORITY_REPORT_OVERDUE = 132  # the sweep: past its due time and still not made
+    AUTHORITY_REPORT_ESCALATED = 133  # the sweep: still not made, taken to the escalation roles
 
 
 def canonical(payload: dict) -> str:

@@ -91,6 +91,8 @@ class Action(StrEnum):
     VIEW_PERSONAL_DATA = "view_personal_data"  # recorded, not a change: see services/privacy.py
     DOWNLOAD_EVIDENCE = "download_evidence"  # recorded, not a change: services/evidence.evidence_open
     RATE_OUTCOME = "rate_outcome"  # the complainant rates the result told (portal)
+    RECORD_AUTHORITY_REPORT = "record_authority_report"  # services/reports.py
+    MARK_REPORT_OVERDUE = "mark_report_overdue"  # the sweep: services/reports.py
 
 
 S = State
@@ -144,6 +146,10 @@ TRANSITIONS: dict[Action, tuple[frozenset[State], State | None]] = {
     Action.DOWNLOAD_EVIDENCE: (frozenset(State), None),
     # Once the result was told; 002 §二(四): the customer's opinion is asked.
     Action.RATE_OUTCOME: (frozenset({S.AWAITING_CALLBACK, S.FOLLOW_UP, S.CLOSED}), None),
+    # A report owed to the police or a regulator outlives the case: closing, redirecting
+    # or archiving it does not make the report (001 第三条, 第十六条(三)).
+    Action.RECORD_AUTHORITY_REPORT: (frozenset(State), None),
+    Action.MARK_REPORT_OVERDUE: (frozenset(State), None),
 }
 
 

@@ -12,6 +12,7 @@ from django.db.models import F
 from redress.complaints.models import Staff
 from redress.complaints.timesource import now
 from redress.notify.models import OutboxMessage
+from redress.policy.loader import active_pack
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
@@ -23,6 +24,9 @@ def _subject(message: OutboxMessage) -> str:
 
 
 def _body(message: OutboxMessage) -> str:
+    if message.to_authority:
+        return (f"A report to {message.to_authority} is owed for complaint {message.payload.get('reference', '')}"
+                f" ({message.kind}). Make it, then record when, how and the receipt on the case page.")
     if message.kind == "customer_message":
         from redress.complaints.models import Communication
 
@@ -31,24 +35,31 @@ def _body(message: OutboxMessage) -> str:
     return f"{message.kind}: {details}"
 
 
+def _holders(roles) -> list[str]:
+    return list(Staff.objects.filter(roles__role__in=[str(r) for r in roles], is_active=True).exclude(email="")
+                .values_list("email", flat=True).distinct())
+
+
 def _recipients(message: OutboxMessage) -> list[str]:
     if message.to_address:
         return [message.to_address] if "@" in message.to_address else []
     if message.to_staff_id:
         return [e for e in [message.to_staff.email] if e]
     if message.to_role:
-        return list(Staff.objects.filter(roles__role=message.to_role, is_active=True).exclude(email="")
-                    .values_list("email", flat=True).distinct())
+        return _holders([message.to_role])
+    if message.to_authority:
+        # Written before reports became tasks (complaints.models.AuthorityReport): the
+        # row never reaches the authority. It is a reminder to the people who make the
+        # report; "sent" says they were told, and the task stays open until one of
+        # them records the report on the case.
+        return _holders(active_pack().authority_reports.recorder_roles)
     return []
 
 
 def send_one(message: OutboxMessage) -> None:
     recipients = _recipients(message)
     if message.to_authority:
-        # Reports to regulators or the police are made by a named person through the
-        # authority's own channel; the row is the to-do and its record.
-        log.info("authority report queued: %s %s", message.to_authority, message.kind)
-        return
+        log.info("reminder of a report owed to %s: %s", message.to_authority, message.kind)
     if recipients:
         send_mail(_subject(message), _body(message), SENDER, recipients)
     # A phone number with no SMS gateway configured, or a role nobody holds an email

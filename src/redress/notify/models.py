@@ -18,7 +18,9 @@ class OutboxMessage(models.Model):
     complaint = models.ForeignKey("complaints.Complaint", null=True, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=40)  # e.g. trigger_raised, assignment_new, clock_breached
     # Exactly one addressee: a role (fanned out to its holders at send time), a member
-    # of staff, an external authority code, or a customer address.
+    # of staff, or a customer address. Nothing here goes to an authority: a report owed
+    # to one is a task (complaints.models.AuthorityReport). `to_authority` is only on
+    # rows written before that; the dispatcher hands them to the office as reminders.
     to_role = models.CharField(max_length=30, blank=True)
     to_staff = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
     to_authority = models.CharField(max_length=40, blank=True)

@@ -223,6 +223,26 @@ class Authority(Strict):
     code: Code
     name: Text
     contact: str = ""
+    # How soon a report the policy owes this body must be made, once a critical trigger
+    # or a category's special step names it (001 第三条: 马上; 第十六条(三): 及时). The
+    # report is a task open until a named person records when, how and the body's
+    # receipt. Required of every body a trigger or special step names.
+    report_within: Duration | None = None
+    # A complaint this body referred to us (the 12386 hotline, 001 第二十一条) owes it a
+    # reply within this; None: it expects none.
+    reply_within: Duration | None = None
+
+
+class AuthorityReportPolicy(Strict):
+    """Who looks after the reports owed to authorities, and how an overdue one climbs."""
+
+    # Who may record a report made (and is reminded of the ones due): the complaints
+    # office, which makes them, and compliance, which answers to the regulator.
+    recorder_roles: list[Role] = Field(default=[Role.COMPLAINTS_OFFICE, Role.COMPLIANCE], min_length=1)
+    # Once a report is overdue the recorder roles are told at once; still not made this
+    # much later, it goes to these roles too.
+    escalate_after: Duration = Duration(amount=1, unit=Unit.WORKING_DAYS)
+    escalate_to: list[Role] = [Role.SENIOR_MANAGEMENT]
 
 
 class CallbackPolicy(Strict):
@@ -256,6 +276,7 @@ class Pack(Strict):
     economic_dispute: EconomicDispute
     triggers: list[Trigger] = []
     authorities: list[Authority] = []
+    authority_reports: AuthorityReportPolicy = AuthorityReportPolicy()
     forbidden_phrases: dict[str, list[str]] = Field(default_factory=dict)
     # Groups of interchangeable words in the forbidden phrases (我公司: [我司, 本公司, ...]):
     # a phrase using one member is also forbidden with every other member.
@@ -275,10 +296,13 @@ class Pack(Strict):
         dupes = {c for c in cats if cats.count(c) > 1}
         if dupes:
             raise ValueError(f"category codes must be unique; repeated: {sorted(dupes)}")
-        known = {a.code for a in self.authorities}
+        known = {a.code: a for a in self.authorities}
         for code in self._named_authorities():
             if code not in known:
                 raise ValueError(f"authority {code!r} is used but not defined under authorities")
+            if known[code].report_within is None:
+                raise ValueError(f"authority {code!r} is owed reports (a trigger or special step names it), "
+                                 "so it needs report_within: how soon a report must be made")
         self._check_phrase_variants()
         last = self.authority_matrix[-1]
         if last.max_amount is not None or last.max_severity is not None:

@@ -46,7 +46,10 @@ def _input(token, data: ComplaintIn) -> svc.ComplaintInput:
 
 
 def _as_json(c: Complaint, parties) -> dict:
-    return ComplaintOut.model_validate(complaint_out(c, parties=parties)).model_dump(mode="json")
+    # A new complaint owes an authority something only through a critical flag or a
+    # referral (services.reports): without either there is nothing to read back.
+    reports = None if (c.critical_flags or c.referral_source) else []
+    return ComplaintOut.model_validate(complaint_out(c, parties=parties, reports=reports)).model_dump(mode="json")
 
 
 @router.post("/complaints", response={200: ComplaintOut, 201: ComplaintOut, **error_responses(400, 401, 403, 409, 413, 422)},

@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from redress.api.fields import Code, Id, Reference, Str, Text, Username, Version
+from redress.api.fields import Code, Id, Reference, Str, Text, Timestamp, Username, Version
 from redress.api.schemas.base import In
 
 Amount = Annotated[Decimal, Field(ge=0, max_digits=16, decimal_places=2)]
@@ -124,6 +124,15 @@ class Refer(TellsCustomer):
 
 class ReferralOutcome(ActionIn):
     outcome: Text
+
+
+class RecordAuthorityReport(ActionIn):
+    report_id: Id = Field(description="id of an open report in the complaint's `authority_reports`")
+    reported_at: Timestamp = Field(description="when the report was made (with its time zone); not in the future")
+    how: Literal["in_person", "phone", "written", "online", "email", "other"]
+    receipt: Str(100) = Field("", description="the authority's receipt or reference number")
+    no_receipt_reason: Str(300) = Field("", description="why the authority gave none (needed without a receipt)")
+    note: Text = ""
 
 
 class Archive(ActionIn):

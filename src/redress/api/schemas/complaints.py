@@ -81,6 +81,22 @@ class PartyOut(Out):
     description: str
 
 
+class AuthorityReportOut(Out):
+    """A report owed to the police or a regulator, or a reply owed to a referring hotline."""
+
+    id: int
+    authority: str
+    kind: str = Field(description="report (we tell the authority) or reply (to the body that referred the case)")
+    reasons: list[dict]
+    due_at: datetime
+    status: str = Field(description="open until recorded with record_authority_report; done")
+    overdue: bool
+    escalated: bool
+    reported_at: datetime | None
+    how: str
+    receipt: str
+
+
 class ComplaintOut(Out):
     reference: str
     kind: str
@@ -117,6 +133,7 @@ class ComplaintOut(Out):
     updated_at: datetime
     customer: CustomerOut
     parties: list[PartyOut]
+    authority_reports: list[AuthorityReportOut] = []
     url: str = Field(description="the complaint's page in the staff workbench")
 
 

@@ -14,12 +14,14 @@ from .handling import (
 )
 from .ledger import CheckpointEntry, Event, LedgerCheckpoint
 from .org import Institution, OrgUnit, ReferenceCounter, Staff, StaffRole
+from .reports import AuthorityReport
 from .tally import DayTally
 from .timing import CalendarDay, CalendarState, ComplaintClock
 
 __all__ = [
     "Accountability",
     "Assignment",
+    "AuthorityReport",
     "CalendarDay",
     "CalendarState",
     "Callback",

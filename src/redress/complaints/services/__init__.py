@@ -56,6 +56,7 @@ from redress.complaints.services.recompute import (
     calendar_day_save,
     recompute_round,
 )
+from redress.complaints.services.reports import authority_report_record, mark_overdue_reports
 from redress.complaints.services.timing import (
     extension_decide,
     extension_request,
@@ -66,12 +67,14 @@ from redress.complaints.services.timing import (
 
 __all__ = [
     "ComplaintInput", "CustomerInput", "ImportInput", "ForbiddenPhrases", "PartyInput", "RemedyInput",
-    "accountability_record", "assignment_accept", "calendar_day_delete", "calendar_day_save", "assignment_return", "callback_record",
+    "accountability_record", "assignment_accept", "assignment_return", "authority_report_record",
+    "calendar_day_delete", "calendar_day_save", "callback_record",
     "close_without_callback", "complaint_archive", "complaint_assess", "complaint_dispatch",
     "complaint_escalate", "complaint_import", "complaint_link", "complaint_receive", "complaint_recomplain",
     "complaint_redirect", "complaint_refer", "complaint_register", "complaint_withdraw",
     "contact_record", "customer_message_receive", "deem_closed", "evidence_add", "evidence_open", "extension_decide",
-    "extension_request", "finding_add", "inquiry_answer", "mark_breaches", "message_send", "party_add",
-    "pause_clocks", "personal_data_reveal", "recompute_round", "referral_outcome", "remedy_execute", "resolution_decide", "resolution_propose",
+    "extension_request", "finding_add", "inquiry_answer", "mark_breaches", "mark_overdue_reports", "message_send",
+    "party_add", "pause_clocks", "personal_data_reveal", "recompute_round", "referral_outcome", "remedy_execute",
+    "resolution_decide", "resolution_propose",
     "resolve_on_spot", "result_communicate", "resume_clocks", "transfer_accept", "transfer_request",
 ]

@@ -64,10 +64,12 @@ class Step:
                           channel=self.via, payload=payload, save=False)
         )
 
-    def notify(self, kind: str, *, role: str = "", staff: Staff | None = None, authority: str = "",
-               address: str = "", **payload) -> None:
+    def notify(self, kind: str, *, role: str = "", staff: Staff | None = None, address: str = "",
+               **payload) -> None:
+        """Tell a role, a member of staff or a customer address. Never an authority: a
+        report owed to one is a task (services/reports.owe_report), not a message."""
         self.outbox.append(OutboxMessage(
-            complaint=self.complaint, kind=kind, to_role=role, to_staff=staff, to_authority=authority,
+            complaint=self.complaint, kind=kind, to_role=role, to_staff=staff,
             to_address=address, payload={"reference": self.complaint.reference, **payload},
             created_at=self.now,
         ))

@@ -31,6 +31,7 @@ from redress.complaints.models import (
 )
 from redress.complaints.services.base import Step, acting_on, require_role
 from redress.complaints.services.intake import clean_amount, raise_triggers
+from redress.complaints.services.reports import owe_report
 from redress.complaints.services.timing import reach_stage, step_calendar
 from redress.policy.schema import SEVERITY_ORDER, Severity, Stage
 
@@ -81,7 +82,7 @@ def complaint_assess(complaint: Complaint | int, *, actor: Staff, category: str,
             for role in special.notify_roles:
                 step.notify("category_step", role=role, step=special.code)
             for authority in special.notify_authorities:
-                step.notify("category_step_authority", authority=authority, step=special.code)
+                owe_report(step, authority, source="category_step", code=special.code)
         if new_flags:
             raise_triggers(step, new_flags, source="manual")
     return step.complaint

@@ -30,6 +30,7 @@ from redress.complaints.models import (
 from redress.complaints.references import allocate
 from redress.complaints.services.base import Step, acting_on, require_role
 from redress.complaints.services.messages import check_phrases, tell_customer
+from redress.complaints.services.reports import owe_report
 from redress.complaints.services.timing import (
     OPEN_CLOCK,
     calendar_for,
@@ -211,6 +212,10 @@ def complaint_receive(*, actor: Staff, data: ComplaintInput, via: str = "web", r
                     amount_claimed=amount, parties=len(data.parties), referral_source=data.referral_source)
         if flags:
             raise_triggers(step, flags, source="keywords")
+        if data.referral_source:
+            # 001 第二十一条: a 12386 referral is tracked until the hotline has its reply.
+            owe_report(step, data.referral_source, kind="reply", source="referral", code=data.external_reference,
+                       since=received_at)
         if register:
             # Accepting was checked above against the parties given (001 第十四条).
             # Registering passes through the received stage (one write for its clocks).
@@ -229,15 +234,18 @@ def complaint_receive(*, actor: Staff, data: ComplaintInput, via: str = "web", r
 
 
 def raise_triggers(step: Step, codes: list[str], *, source: str) -> None:
-    """Report critical triggers at once to the roles and authorities the policy names
-    (001 第三、十八、二十条): one ledger event, one outbox row per addressee."""
+    """Report critical triggers at once to the roles the policy names (001 第三、十八、
+    二十条): one ledger event, one outbox row per role. A report owed to an authority is
+    a task for the recorder roles (services/reports.py), open until it is made."""
     for code in codes:
         trigger = next(t for t in step.pack.triggers if t.code == code)
         for role in trigger.notify_roles:
             step.notify("critical_trigger", role=role, trigger=code)
-        for authority in trigger.notify_authorities:
-            step.notify("critical_trigger_authority", authority=authority, trigger=code)
     step.record(EventType.TRIGGER_RAISED, triggers=codes, source=source)
+    for code in codes:
+        trigger = next(t for t in step.pack.triggers if t.code == code)
+        for authority in trigger.notify_authorities:
+            owe_report(step, authority, source="trigger", code=code)
 
 
 def _reply_channel(c: Complaint) -> str:

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from redress.complaints.lifecycle import Action
 from redress.complaints.models import Complaint
 from redress.complaints.selectors.personal import may_reveal, shown
 from redress.complaints.timesource import now as current_time
@@ -61,5 +62,6 @@ def render_page(request: HttpRequest, complaint: Complaint, *, evidence_form=Non
         "upload_limit": uploads.upload_limit(),
         "attachment_types": ",".join(uploads.active_pack().attachment_types),
         "shows_ledger": bool(staff.role_set() & LEDGER_ROLES),
+        "record_report_url": next((a.url for a in actions if a.code == Action.RECORD_AUTHORITY_REPORT), ""),
     }
     return render(request, "web/complaint/detail.html", context, status=status)

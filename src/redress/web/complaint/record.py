@@ -10,6 +10,7 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.translation import get_language
 
 from redress.complaints.models import Complaint, Event
+from redress.complaints.timesource import now as current_time
 from redress.policy.loader import active_pack
 from redress.web.complaint import timeline, words
 from redress.web.labels import ROLES, amount_in_unit
@@ -30,11 +31,13 @@ SECTIONS = {
     "remedies": ("remedies", ("executed_by",)),
     "callbacks": ("callbacks", ("agent",)),
     "accountability": ("accountability", ("staff", "unit", "decided_by")),
+    "authority_reports": ("authority_reports", ("recorded_by",)),
 }
 ORDER = {"evidence": "uploaded_at", "clocks": "started_at", "extensions": "requested_at",
          "assignments": "assigned_at", "transfers": "requested_at", "findings": "created_at",
          "proposals": "proposed_at", "communications": "at", "remedies": "due_date", "callbacks": "at",
-         "accountability": "at", "links_out": "created_at", "links_in": "created_at"}
+         "accountability": "at", "links_out": "created_at", "links_in": "created_at",
+         "authority_reports": "due_at"}
 
 
 @dataclass
@@ -73,6 +76,7 @@ def load(complaint: Complaint) -> Record:
     for name, (relation, _related) in SECTIONS.items():
         record.rows[name] = list(getattr(complaint, relation).all())
     _words_on_rows(record.rows)
+    _words_on_reports(record.rows["authority_reports"], pack, lang)
     for clock in record.rows["clocks"]:
         definition = pack.clock(clock.code)
         record.clocks.append(ClockRow(
@@ -103,6 +107,18 @@ def _words_on_rows(rows: dict[str, list]) -> None:
             setattr(row, f"{attribute}_word", str(vocabulary.get(code, code)))
     for row in rows["extensions"]:  # a further extension says whom it was reported to
         row.reported_to_words = words.joined(ROLES.get(r, r) for r in row.reported_to or [])
+
+
+def _words_on_reports(reports: list, pack, lang: str) -> None:
+    """The authority's name and why the report is owed, from the policy; late: still
+    open past its due time (the sweep may not have marked it yet)."""
+    at = current_time()
+    for r in reports:
+        r.authority_name = words.authority_name(r.authority, pack, lang)
+        r.kind_word = str(words.REPORT_KINDS.get(r.kind, r.kind))
+        r.how_word = str(words.REPORT_HOW.get(r.how, r.how))
+        r.reason_words = words.joined(words.report_reason(reason, pack, lang) for reason in r.reasons)
+        r.late = r.status == "open" and r.due_at < at
 
 
 def _limit(definition) -> str:

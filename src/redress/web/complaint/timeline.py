@@ -77,6 +77,11 @@ SENTENCES = {
     E.ACCOUNTABILITY_RECORDED: gettext_lazy("%(who)s recorded accountability: %(action)s for %(target)s"),
     E.PERSONAL_DATA_VIEWED: gettext_lazy("%(who)s viewed the complainant's personal data (%(fields)s)"),
     E.IMPORTED: gettext_lazy("%(who)s imported the complaint from %(file)s, row %(row)s"),
+    E.AUTHORITY_REPORT_DUE: gettext_lazy("A %(kind)s to %(authority)s is owed by %(due)s (%(reason)s)"),
+    E.AUTHORITY_REPORT_RECORDED: gettext_lazy("%(who)s recorded the %(kind)s to %(authority)s as made "
+                                              "%(reported_at)s by %(how)s; receipt %(receipt)s"),
+    E.AUTHORITY_REPORT_OVERDUE: gettext_lazy("The %(kind)s to %(authority)s is overdue (due %(due)s)"),
+    E.AUTHORITY_REPORT_ESCALATED: gettext_lazy("The overdue %(kind)s to %(authority)s was taken to %(roles)s"),
 }
 # A further extension, granted with the customer's consent and reported (001 第二十二条).
 FURTHER_EXTENSION = gettext_lazy("%(who)s approved a further extension with the customer's consent; now due "
@@ -87,7 +92,7 @@ GENERIC = gettext_lazy("%(who)s: ledger event %(code)s")
 
 # Free text a service keeps in the payload, shown under the sentence.
 DETAIL_KEYS = ("reason", "note", "text", "answer", "resolution", "customer_opinion", "cause", "instructions",
-               "opinion", "plan", "outcome", "purpose", "comment", "consent_note")
+               "opinion", "plan", "outcome", "purpose", "comment", "consent_note", "no_receipt_reason")
 STAFF_KEYS = ("handler", "to_staff", "from_staff", "staff")
 UNIT_KEYS = ("unit",)
 
@@ -172,7 +177,7 @@ def _values(event: Event, p: dict, names: Names, pack) -> _Blanks:
             v[key] = names.person(p[key])
     if "unit" in p:
         v["unit"] = names.unit(p["unit"])
-    for key in ("due", "received_at"):
+    for key in ("due", "received_at", "reported_at"):
         if key in p:
             v[key] = _when(p[key])
     if "size" in p:
@@ -197,6 +202,14 @@ def _values(event: Event, p: dict, names: Names, pack) -> _Blanks:
         v["source"] = words.TRIGGER_SOURCES.get(p["source"], p["source"])
     if "authority" in p:
         v["authority"] = words.authority_name(p["authority"], pack, lang)
+    if isinstance(p.get("reason"), dict):
+        v["reason"] = words.report_reason(p["reason"], pack, lang)
+    if "how" in p:
+        v["how"] = str(words.REPORT_HOW.get(p["how"], p["how"]))
+    if "receipt" in p:
+        v["receipt"] = p["receipt"] or _("none given")
+    if isinstance(p.get("roles"), list):
+        v["roles"] = words.joined(labels.ROLES.get(r, r) for r in p["roles"])
     if "action" in p:
         v["action"] = words.ACCOUNTABILITY_ACTIONS.get(p["action"], p["action"])
     if "staff" in p or "unit" in p:

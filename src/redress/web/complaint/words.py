@@ -62,6 +62,14 @@ STATUSES = {
     "paused": gettext_lazy("paused"), "stopped": gettext_lazy("stopped"),
 }
 
+# Reports owed to authorities (complaints.models.AuthorityReport).
+REPORT_KINDS = {"report": gettext_lazy("report"), "reply": gettext_lazy("reply")}
+REPORT_HOW = {"in_person": gettext_lazy("in person"), "phone": gettext_lazy("phone"),
+              "written": gettext_lazy("in writing"), "online": gettext_lazy("the authority's online system"),
+              "email": gettext_lazy("email"), "other": gettext_lazy("other means")}
+REPORT_SOURCES = {"trigger": gettext_lazy("critical flag"), "category_step": gettext_lazy("category step"),
+                  "referral": gettext_lazy("referral")}
+
 # Clock limits the working-day calendar words (labels.amount_in_unit) do not cover.
 LIMIT_UNITS = {"calendar_days": gettext_lazy("%(n)d calendar days"), "same_working_day": gettext_lazy("the same working day"),
                "months": gettext_lazy("%(n)d months")}
@@ -71,6 +79,8 @@ _KINDS_BY_EVENT = {
     EventType.RECEIVED: COMPLAINT_KINDS, EventType.FINDING_ADDED: FINDING_KINDS,
     EventType.PARTY_ADDED: PARTY_KINDS, EventType.LINKED: LINK_EVENT_KINDS, EventType.REFERRED: REFERRAL_KINDS,
     EventType.MESSAGE_SENT: MESSAGE_KINDS,
+    EventType.AUTHORITY_REPORT_DUE: REPORT_KINDS, EventType.AUTHORITY_REPORT_RECORDED: REPORT_KINDS,
+    EventType.AUTHORITY_REPORT_OVERDUE: REPORT_KINDS, EventType.AUTHORITY_REPORT_ESCALATED: REPORT_KINDS,
 }
 
 
@@ -126,6 +136,22 @@ def trigger_name(code: str, pack, language: str) -> str:
 def authority_name(code: str, pack, language: str) -> str:
     found = pack.authority(code) if code else None
     return found.name.get(language) if found else (code or "—")
+
+
+def special_step_name(code: str, pack, language: str) -> str:
+    found = next((s for c in pack.iter_categories() for s in c.special_steps if s.code == code), None)
+    return found.name.get(language) if found else code
+
+
+def report_reason(reason: dict, pack, language: str) -> str:
+    """Why a report is owed, in words: "critical flag: Threat of harm"."""
+    source, code = reason.get("source", ""), reason.get("code", "")
+    if source == "trigger":
+        code = trigger_name(code, pack, language)
+    elif source == "category_step":
+        code = special_step_name(code, pack, language)
+    label = str(REPORT_SOURCES.get(source, source))
+    return _("%(source)s: %(code)s") % {"source": label, "code": code} if code else label
 
 
 def category_name(code: str, pack, language: str) -> str:

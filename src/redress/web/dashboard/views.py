@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from redress.complaints.selectors import closure, stats
+from redress.complaints.selectors import closure, reports, stats
 from redress.complaints.selectors.scope import sees_everything, visible_complaints
 from redress.complaints.selectors.worklists import may_deem_closed
 from redress.complaints.timesource import now as current_time
@@ -73,10 +73,13 @@ def dashboard(request):
     if may_deem_closed(staff, pack):
         groups.append(_deemable(staff, pack, at, request_calendar(request)))
     charts = stats.chart_data(staff, at)
+    # Reports owed to the police and regulators: for those who make them and oversee them.
+    authority_reports = reports.counts(staff, at) if reports.looks_after_reports(staff, pack) else None
     return render(request, "web/dashboard/dashboard.html", {
         "nav": "dashboard",
         "groups": groups,
         "deadlines": stats.deadline_counts(staff, at),
+        "authority_reports": authority_reports,
         "today": stats.day_bounds(at)[0],
         "wide_scope": sees_everything(staff),
         "intake_chart": intake_chart(charts["intake"]),

@@ -140,4 +140,13 @@ def present(pack: Pack) -> dict:
         "callback": {"required": pack.callback.required, "within": duration(pack.callback.within),
                      "excluded": roles(pack.callback.excluded_roles)},
         "authorities": [{"name": names.text(a.name), "contact": a.contact} for a in pack.authorities],
+        "reports": {
+            "owed": [{"name": names.text(a.name),
+                      "report_within": duration(a.report_within) if a.report_within else "",
+                      "reply_within": duration(a.reply_within) if a.reply_within else ""}
+                     for a in pack.authorities if a.report_within or a.reply_within],
+            "recorders": roles(pack.authority_reports.recorder_roles),
+            "escalate_after": duration(pack.authority_reports.escalate_after),
+            "escalate_to": roles(pack.authority_reports.escalate_to),
+        },
     }

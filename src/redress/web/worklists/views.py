@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from redress.complaints.selectors import closure
+from redress.complaints.selectors import closure, reports
 from redress.complaints.selectors import worklists as wl
 from redress.complaints.selectors.personal import mask_name
 from redress.complaints.timesource import now as current_time
@@ -141,6 +141,8 @@ def worklist(request: HttpRequest) -> HttpResponse:
     if request.GET.get("partial") == "rows":
         return render(request, "web/worklists/_rows.html", context, status=status)
     counts = _tab_counts(staff, views, at, pack)
+    if reports.looks_after_reports(staff, pack):
+        context["reports_tab"] = reports.counts(staff, at.now)
     context["tabs"] = [
         {"view": v, "label": VIEW_LABELS[v], "count": _count_text(counts[v]), "empty": counts[v] == 0,
          "url": _link(params, view=v, **FIRST_PAGE), "current": v == view}

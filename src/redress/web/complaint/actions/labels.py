@@ -48,11 +48,14 @@ ACTIONS = {
     A.MARK_BREACH: _("Mark a breach"),
     A.RECOMPUTE_CLOCKS: _("Recompute the due times"),
     A.VIEW_PERSONAL_DATA: _("View personal data"),
+    A.RECORD_AUTHORITY_REPORT: _("Record a report to an authority"),
+    A.MARK_REPORT_OVERDUE: _("Mark a report overdue"),
 }
 
-# The page handles the reveal of personal data itself, the sweep marks breaches and a
-# changed calendar recomputes due times: none is a button the actions offer.
-SHOWN = frozenset(ACTIONS) - {A.VIEW_PERSONAL_DATA, A.MARK_BREACH, A.RECOMPUTE_CLOCKS}
+# The page handles the reveal of personal data itself, the sweep marks breaches and
+# overdue reports, and a changed calendar recomputes due times: none is a button the
+# actions offer.
+SHOWN = frozenset(ACTIONS) - {A.VIEW_PERSONAL_DATA, A.MARK_BREACH, A.MARK_REPORT_OVERDUE, A.RECOMPUTE_CLOCKS}
 
 URGENCY = {"normal": _("Normal"), "urgent": _("Urgent")}
 FINDING_KINDS = {"note": _("Investigation note"), "interview": _("Interview"), "fact": _("Fact found")}

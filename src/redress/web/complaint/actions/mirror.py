@@ -87,6 +87,15 @@ class Who:
     def transfer_waits_for_me(self) -> bool:
         return self.c.transfers.filter(status="pending", to_staff_id=self.me).exists()
 
+    @cached_property
+    def open_reports(self) -> bool:
+        return self.c.authority_reports.filter(status="open").exists()
+
+    def may_record_report(self) -> bool:
+        """services.reports.authority_report_record: the pack's recorder roles."""
+        recorders = [str(r) for r in self.pack.authority_reports.recorder_roles]
+        return self.has(*recorders) and self.open_reports
+
     def owns(self) -> bool:
         return self.c.owner_id == self.me
 

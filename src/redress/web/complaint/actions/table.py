@@ -10,7 +10,15 @@ from dataclasses import dataclass
 from redress.complaints import services as svc
 from redress.complaints.lifecycle import Action, State
 from redress.web.complaint.actions import asides
-from redress.web.complaint.actions.forms import handling, intake, messages, outcome, people, timing
+from redress.web.complaint.actions.forms import (
+    handling,
+    intake,
+    messages,
+    outcome,
+    people,
+    reports,
+    timing,
+)
 from redress.web.complaint.actions.forms.base import ActionForm
 from redress.web.complaint.actions.mirror import OFFICE, Who
 
@@ -88,6 +96,8 @@ SPECS: dict[Action, ActionSpec] = {
                                         roles(OFFICE, "compliance", "dept_head")),
     A.SEND_MESSAGE: ActionSpec(messages.SendMessageForm, svc.message_send,
                                roles("intake", "handler", "dept_head", OFFICE)),
+    A.RECORD_AUTHORITY_REPORT: ActionSpec(reports.RecordReportForm, svc.authority_report_record,
+                                          Who.may_record_report),
 }
 
 # The next step of the normal path in each state: that button is the primary one.
