@@ -180,7 +180,14 @@ class AuthorityRule(Strict):
 
 
 class EconomicDispute(Strict):
+    """004 第十六条: a complaint that gives rise to an economic dispute goes to the 分管领导
+    and the 首席风险官; nobody decides it alone. A complaint is one when an amount is
+    claimed, when a payment is proposed, or when one of `triggers` is raised (a claim
+    made only in words: 要求公司赔偿全部损失). Only `decider_roles` decide it, and only
+    they may clear the flag, with a recorded reason."""
+
     decider_roles: list[Role] = Field(min_length=1)
+    triggers: list[Code] = []
 
 
 class Trigger(Strict):
@@ -248,6 +255,10 @@ class Pack(Strict):
         for code in self._named_authorities():
             if code not in known:
                 raise ValueError(f"authority {code!r} is used but not defined under authorities")
+        trigger_codes = {t.code for t in self.triggers}
+        for code in self.economic_dispute.triggers:
+            if code not in trigger_codes:
+                raise ValueError(f"economic_dispute.triggers: {code!r} is not one of the triggers")
         last = self.authority_matrix[-1]
         if last.max_amount is not None or last.max_severity is not None:
             raise ValueError("the last authority_matrix rule must have no limits, so every case has an approver")
@@ -280,6 +291,10 @@ class Pack(Strict):
 
     def authority(self, code: str) -> Authority | None:
         return next((a for a in self.authorities if a.code == code), None)
+
+    def is_economic_dispute(self, *, amount: Decimal | None, flags) -> bool:
+        """The facts that make a complaint an economic dispute (004 第十六条)."""
+        return bool(amount and amount > 0) or any(f in self.economic_dispute.triggers for f in flags)
 
     def approver_roles(self, *, amount: Decimal | None, severity: str) -> list[Role]:
         rank = SEVERITY_ORDER[Severity(severity)]
