@@ -207,8 +207,13 @@ class Authority(Strict):
     contact: str = ""
 
 
+CALLBACK_CLOCK = "callback"  # the clock that times callback.within
+
+
 class CallbackPolicy(Strict):
     required: bool = True
+    # The time the callback must be made in, after the result is told. It is timed by the
+    # clock coded `callback` (its limit must be this), which the sweep marks breached.
     within: Duration | None = None
     # Roles that may never perform it, on top of the handler and involved staff.
     excluded_roles: list[Role] = []
@@ -255,6 +260,12 @@ class Pack(Strict):
         for code in self._named_authorities():
             if code not in known:
                 raise ValueError(f"authority {code!r} is used but not defined under authorities")
+        if self.callback.within is not None:
+            timer = self.clock(CALLBACK_CLOCK)
+            if timer is None or timer.limit != self.callback.within:
+                found = f"its limit is {timer.limit.amount} {timer.limit.unit.value}" if timer else "there is none"
+                raise ValueError(f"callback.within ({self.callback.within.amount} {self.callback.within.unit.value}) "
+                                 f"is timed by the clock {CALLBACK_CLOCK!r}, which must have that limit; {found}")
         trigger_codes = {t.code for t in self.triggers}
         for code in self.economic_dispute.triggers:
             if code not in trigger_codes:
