@@ -519,3 +519,32 @@ def test_a_broken_active_policy_fails_loudly(fake_settings, tmp_path):
     fake_settings.REDRESS_POLICY = str(tmp_path / "missing.yaml")
     with pytest.raises(PolicyError, match="no such policy file"):
         active_pack()
+
+
+# ---- rules the code enforces from the pack (issue 10) ----------------------------------
+
+
+def test_callback_within_must_be_the_callback_clock_s_limit(tmp_path):
+    path = write(tmp_path, "inst.yaml", """
+        extends: cn-securities
+        callback:
+          within: { amount: 3, unit: working_days }
+        """)
+    text = str(load_error(path))
+    assert "callback.within (3 working_days)" in text and "its limit is 5 working_days" in text
+
+
+def test_every_shipped_pack_times_its_callback_with_the_callback_clock():
+    for name in SHIPPED:
+        pack = load_pack(name)
+        if pack.callback.within is not None:
+            assert pack.clock("callback").limit == pack.callback.within, name
+
+
+def test_economic_dispute_triggers_must_be_triggers(tmp_path):
+    path = write(tmp_path, "inst.yaml", """
+        extends: cn-securities
+        economic_dispute:
+          triggers: [compensation_claim, money_talk]
+        """)
+    assert "economic_dispute.triggers: 'money_talk' is not one of the triggers" in str(load_error(path))
