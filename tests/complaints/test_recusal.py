@@ -172,3 +172,14 @@ def test_a_remedy_cannot_be_recorded_by_the_employee_it_names(org, walk):
     remedy = w.c.remedies.get()
     with frozen(w.when), pytest.raises(NotPermitted, match=RULE):
         svc.remedy_execute(w.c, actor=org.dept_head, remedy_id=remedy.pk)
+
+
+def test_the_refusals_speak_the_user_s_language(org, walk):
+    from django.utils import translation
+
+    w = walk(amount_claimed="300", parties=named(org.office2))
+    with translation.override("zh-hans"), frozen(w.when):
+        with pytest.raises(NotPermitted, match="须回避.*001 第十四条"):
+            svc.complaint_assess(w.c, actor=org.office2, category="counter", severity="low")
+        with pytest.raises(NotPermitted, match="属于经济纠纷.*004 第十六条"):
+            svc.complaint_assess(w.c, actor=org.office, category="counter", severity="low", is_economic_dispute=False)
