@@ -73,3 +73,10 @@ def test_another_pack_shows_its_own_rules(org, signed_in, settings):
     for category in pack.categories:
         assert category.name.zh_hans in html
     assert pack.name.zh_hans in html
+
+
+def test_what_makes_an_economic_dispute_and_who_never_calls_back(org, signed_in):
+    html = page(signed_in("handler"))
+    assert "即属经济纠纷" in html and "索赔/经济赔偿" in html  # economic_dispute.triggers, by name
+    assert "接收处理单、经办、提出或审批处理方案的人员" in html  # 001 第二十三条, as the code enforces it
+    assert "期满前任何途径均不得删除投诉记录" in html  # retention_years
