@@ -53,3 +53,13 @@ def test_marketing_staff_given_the_office_role_may_not_open_a_case(org, walk, si
     assert _refused(marketer.post(f"{url}reveal/", {"purpose": "回电"}))
     assert _refused(marketer.get(f"{url}evidence/{item.pk}/"))
     assert not Event.objects.filter(actor=org.marketer).exists()
+
+
+def test_the_first_responder_named_since_may_not_reopen_the_receipt(org, walk, signed_in):
+    w = walk()
+    intake = signed_in("intake", language="en")
+    done = reverse("web:intake:done", kwargs={"reference": w.c.reference})
+    assert intake.get(done).status_code == 200
+    with frozen(w.when):
+        svc.party_add(w.c, actor=org.office, kind="employee", staff=org.intake, description="受理时态度恶劣")
+    assert _refused(intake.get(done))
