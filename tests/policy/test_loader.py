@@ -541,3 +541,32 @@ def test_cn_securities_lists_the_words_a_forbidden_phrase_is_dodged_with():
     variants = load_pack("cn-securities").forbidden_phrase_variants
     assert {"我司", "本公司", "本司"} <= set(variants["我公司"]) and "贵公司" not in variants["我公司"]
     assert "没错" in variants["没有错"]
+
+
+# ---- rules the code enforces from the pack (issue 10) ----------------------------------
+
+
+def test_callback_within_must_be_the_callback_clock_s_limit(tmp_path):
+    path = write(tmp_path, "inst.yaml", """
+        extends: cn-securities
+        callback:
+          within: { amount: 3, unit: working_days }
+        """)
+    text = str(load_error(path))
+    assert "callback.within (3 working_days)" in text and "its limit is 5 working_days" in text
+
+
+def test_every_shipped_pack_times_its_callback_with_the_callback_clock():
+    for name in SHIPPED:
+        pack = load_pack(name)
+        if pack.callback.within is not None:
+            assert pack.clock("callback").limit == pack.callback.within, name
+
+
+def test_economic_dispute_triggers_must_be_triggers(tmp_path):
+    path = write(tmp_path, "inst.yaml", """
+        extends: cn-securities
+        economic_dispute:
+          triggers: [compensation_claim, money_talk]
+        """)
+    assert "economic_dispute.triggers: 'money_talk' is not one of the triggers" in str(load_error(path))

@@ -60,6 +60,10 @@ def _assess(c, body, t):
           branch=lookups.unit(t, body.branch, "branch"))
 
 
+def _clear_economic(c, body, t):
+    _call(svc.economic_dispute_clear, c, body, t, reason=body.reason)
+
+
 def _dispatch(c, body, t):
     order = _call(svc.complaint_dispatch, c, body, t, unit=lookups.unit(t, body.unit, "unit"),
                   instructions=body.instructions)
@@ -226,6 +230,8 @@ ACTIONS: dict[str, Spec] = {
     A.RESOLVE_ON_SPOT: Spec(b.ResolveOnSpot, _on_spot, "Close as resolved on the spot"),
     A.REDIRECT: Spec(b.Redirect, _redirect, "Out of scope: tell the competent authority"),
     A.ASSESS: Spec(b.Assess, _assess, "Classify: category, severity, urgency, triggers"),
+    A.CLEAR_ECONOMIC_DISPUTE: Spec(b.Reason, _clear_economic,
+                                   "Clear the economic-dispute flag (the deciders only, 004 第十六条)"),
     A.DISPATCH: Spec(b.Dispatch, _dispatch, "Send the work order to the responsible unit"),
     A.ACCEPT_ASSIGNMENT: Spec(b.AcceptAssignment, _accept, "The unit accepts the work order"),
     A.RETURN_ASSIGNMENT: Spec(b.Reason, _return, "The unit returns the work order"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from redress.complaints.models import (
     CalendarDay,
@@ -71,6 +72,19 @@ class StaffAdmin(UserAdmin):
     list_filter = ("unit", "is_marketing", "is_active", "roles__role")
     fieldsets = (*UserAdmin.fieldsets, ("Redress", {"fields": ("display_name", "unit", "is_marketing", "language")}))
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        staff = form.instance
+        staff.__dict__.pop("_role_cache", None)  # the inline has just changed the roles
+        roles = sorted(staff.role_set())
+        if staff.is_marketing and roles:
+            # Allowed (a marketer may also be, say, an intake clerk for inquiries), but the
+            # services refuse them every complaint: say so now, not at the first refusal.
+            self.message_user(request, _(
+                "%(username)s is marketing staff: 001 第十四条 bars them from accepting, handling or opening any "
+                "complaint, so the roles %(roles)s will be refused on every case.")
+                % {"username": staff.username, "roles": ", ".join(roles)}, level=messages.WARNING)
+
 
 class ReadOnlyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
@@ -90,6 +104,13 @@ class ComplaintAdmin(ReadOnlyAdmin):
     search_fields = ("reference", "subject")
     # Contact details stay out of admin lists; the complaint page masks them by role.
     exclude = ("ledger_head",)
+    readonly_fields = ("kept_until",)
+
+    @admin.display(description=gettext_lazy("kept until (retention_years after archiving)"))
+    def kept_until(self, obj):
+        from redress.complaints.retention import kept_until
+
+        return kept_until(obj) or "—"
 
 
 @admin.register(Event)

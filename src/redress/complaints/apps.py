@@ -6,3 +6,8 @@ class ComplaintsConfig(AppConfig):
     label = "complaints"
     verbose_name = "投诉 Complaints"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from redress.complaints import retention
+
+        retention.connect()  # no complaint is deleted before its retention ends

@@ -20,6 +20,24 @@ def involved_staff_ids(complaint: Complaint) -> set[int]:
     )
 
 
+def is_named_in(staff: Staff, complaint: Complaint) -> bool:
+    return ComplaintParty.objects.filter(complaint=complaint, kind=ComplaintParty.Kind.EMPLOYEE, staff=staff).exists()
+
+
+def ensure_not_recused(actor: Staff, complaint: Complaint) -> None:
+    """001 第十四条, for every action on a case, reading it included: marketing staff and the
+    employees it names take no part in it, whatever roles they were given. Seeing in a
+    list that the case exists is all their roles still allow. `acting_on` asks this for
+    every action with a member of staff; the pages and the API ask it before opening a
+    case, its personal data or its files."""
+    if actor.is_marketing:
+        raise NotPermitted(_("%(username)s is marketing staff and may take no part in handling complaints (001 第十四条)")
+                           % {"username": actor.username})
+    if is_named_in(actor, complaint):
+        raise NotPermitted(_("%(username)s is named in this complaint and may take no part in it (001 第十四条)")
+                           % {"username": actor.username})
+
+
 def ensure_may_accept_or_handle(actor: Staff, complaint: Complaint | None, involved: set[int] | None = None) -> None:
     """001 第十四条: marketing staff and the employees a complaint concerns may guide the
     customer to the complaints channel but may not accept or handle the complaint."""
@@ -34,21 +52,31 @@ def ensure_may_accept_or_handle(actor: Staff, complaint: Complaint | None, invol
 
 
 def handlers_of(complaint: Complaint) -> set[int]:
-    """Everyone who handled the case: current and past handlers, investigators, proposers."""
-    ids = set(complaint.assignments.exclude(handler=None).values_list("handler_id", flat=True))
+    """Everyone who took part in working the case, for 001 第二十三条 (投诉经办人员): whoever
+    accepted a work order or was named its handler (those returned and re-dispatched
+    too), recorded a finding, proposed a resolution or decided one, and the handler now."""
+    orders = complaint.assignments.values_list("handler_id", "accepted_by_id")
+    ids = {pk for pair in orders for pk in pair if pk is not None}
     ids |= set(Finding.objects.filter(complaint=complaint).values_list("author_id", flat=True))
-    ids |= set(Proposal.objects.filter(complaint=complaint).values_list("proposed_by_id", flat=True))
+    for proposer, decider in Proposal.objects.filter(complaint=complaint).values_list("proposed_by_id", "decided_by_id"):
+        ids |= {pk for pk in (proposer, decider) if pk is not None}
     if complaint.handler_id:
         ids.add(complaint.handler_id)
     return ids
 
 
-def ensure_may_callback(actor: Staff, complaint: Complaint) -> None:
-    """001 第二十三条: the handler and anyone involved may not perform the callback."""
+def ensure_may_callback(actor: Staff, complaint: Complaint, excluded_roles=()) -> None:
+    """001 第二十三条: the callback is independent. Nobody who worked the case calls the
+    customer back, nor anyone the complaint names, nor a holder of a role the policy
+    excludes (callback.excluded_roles)."""
     if actor.pk in handlers_of(complaint):
         raise NotPermitted(_("%(username)s handled this complaint and may not do its callback (001 第二十三条)") % {"username": actor.username})
     if actor.pk in involved_staff_ids(complaint):
         raise NotPermitted(_("%(username)s is named in this complaint and may not do its callback (001 第二十三条)") % {"username": actor.username})
+    barred = sorted(actor.role_set() & {str(r) for r in excluded_roles})
+    if barred:
+        raise NotPermitted(_("%(username)s holds the role %(roles)s, which the policy excludes from callbacks "
+                             "(001 第二十三条)") % {"username": actor.username, "roles": ", ".join(barred)})
 
 
 def ensure_not_own_proposal(actor: Staff, proposal: Proposal) -> None:

@@ -39,6 +39,7 @@ class EventType(IntEnum):
     ASSESSED = 10
     TRIGGER_RAISED = 11
     ESCALATED = 12
+    ECONOMIC_DISPUTE_CLEARED = 13  # a decider (004 第十六条) said it is not one, and why
     DISPATCHED = 20
     ASSIGNMENT_ACCEPTED = 21
     ASSIGNMENT_RETURNED = 22

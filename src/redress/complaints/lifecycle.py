@@ -55,6 +55,7 @@ class Action(StrEnum):
     REDIRECT = "redirect"
     REGISTER = "register"
     ASSESS = "assess"
+    CLEAR_ECONOMIC_DISPUTE = "clear_economic_dispute"  # 004 第十六条: the deciders only, with a reason
     DISPATCH = "dispatch"
     ACCEPT_ASSIGNMENT = "accept_assignment"
     RETURN_ASSIGNMENT = "return_assignment"
@@ -106,6 +107,8 @@ TRANSITIONS: dict[Action, tuple[frozenset[State], State | None]] = {
     Action.REDIRECT: (frozenset({S.RECEIVED, S.REGISTERED, S.ASSESSED}), S.REDIRECTED),  # 004 第十七条
     Action.REGISTER: (frozenset({S.RECEIVED}), S.REGISTERED),  # 002 §二(一)
     Action.ASSESS: (frozenset({S.REGISTERED, S.ASSESSED}), S.ASSESSED),
+    # Before a resolution is proposed: a pending or approved one was routed by the flag.
+    Action.CLEAR_ECONOMIC_DISPUTE: (frozenset({S.REGISTERED, S.ASSESSED, S.DISPATCHED, S.INVESTIGATING}), None),
     Action.DISPATCH: (frozenset({S.ASSESSED}), S.DISPATCHED),  # 004 §7(二)
     Action.ACCEPT_ASSIGNMENT: (frozenset({S.DISPATCHED}), S.INVESTIGATING),
     Action.RETURN_ASSIGNMENT: (frozenset({S.DISPATCHED, S.INVESTIGATING}), S.ASSESSED),

@@ -205,7 +205,14 @@ class AuthorityRule(Strict):
 
 
 class EconomicDispute(Strict):
+    """004 第十六条: a complaint that gives rise to an economic dispute goes to the 分管领导
+    and the 首席风险官; nobody decides it alone. A complaint is one when an amount is
+    claimed, when a payment is proposed, or when one of `triggers` is raised (a claim
+    made only in words: 要求公司赔偿全部损失). Only `decider_roles` decide it, and only
+    they may clear the flag, with a recorded reason."""
+
     decider_roles: list[Role] = Field(min_length=1)
+    triggers: list[Code] = []
 
 
 class Trigger(Strict):
@@ -245,8 +252,13 @@ class AuthorityReportPolicy(Strict):
     escalate_to: list[Role] = [Role.SENIOR_MANAGEMENT]
 
 
+CALLBACK_CLOCK = "callback"  # the clock that times callback.within
+
+
 class CallbackPolicy(Strict):
     required: bool = True
+    # The time the callback must be made in, after the result is told. It is timed by the
+    # clock coded `callback` (its limit must be this), which the sweep marks breached.
     within: Duration | None = None
     # Roles that may never perform it, on top of the handler and involved staff.
     excluded_roles: list[Role] = []
@@ -304,6 +316,16 @@ class Pack(Strict):
                 raise ValueError(f"authority {code!r} is owed reports (a trigger or special step names it), "
                                  "so it needs report_within: how soon a report must be made")
         self._check_phrase_variants()
+        if self.callback.within is not None:
+            timer = self.clock(CALLBACK_CLOCK)
+            if timer is None or timer.limit != self.callback.within:
+                found = f"its limit is {timer.limit.amount} {timer.limit.unit.value}" if timer else "there is none"
+                raise ValueError(f"callback.within ({self.callback.within.amount} {self.callback.within.unit.value}) "
+                                 f"is timed by the clock {CALLBACK_CLOCK!r}, which must have that limit; {found}")
+        trigger_codes = {t.code for t in self.triggers}
+        for code in self.economic_dispute.triggers:
+            if code not in trigger_codes:
+                raise ValueError(f"economic_dispute.triggers: {code!r} is not one of the triggers")
         last = self.authority_matrix[-1]
         if last.max_amount is not None or last.max_severity is not None:
             raise ValueError("the last authority_matrix rule must have no limits, so every case has an approver")
@@ -358,6 +380,10 @@ class Pack(Strict):
 
     def authority(self, code: str) -> Authority | None:
         return next((a for a in self.authorities if a.code == code), None)
+
+    def is_economic_dispute(self, *, amount: Decimal | None, flags) -> bool:
+        """The facts that make a complaint an economic dispute (004 第十六条)."""
+        return bool(amount and amount > 0) or any(f in self.economic_dispute.triggers for f in flags)
 
     def approver_roles(self, *, amount: Decimal | None, severity: str) -> list[Role]:
         rank = SEVERITY_ORDER[Severity(severity)]

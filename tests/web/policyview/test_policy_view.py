@@ -82,3 +82,10 @@ def test_deemed_closure_says_where_eligible_cases_are_offered(org, signed_in):
     assert "After 6 months of follow-up" in html or "6 months" in html
     assert "“Eligible for deemed closure” with the date they became eligible; a person decides" in html
     assert "“可视为办结”工作清单" in page(signed_in("office"))
+
+
+def test_what_makes_an_economic_dispute_and_who_never_calls_back(org, signed_in):
+    html = page(signed_in("handler"))
+    assert "即属经济纠纷" in html and "索赔/经济赔偿" in html  # economic_dispute.triggers, by name
+    assert "接收处理单、经办、提出或审批处理方案的人员" in html  # 001 第二十三条, as the code enforces it
+    assert "期满前任何途径均不得删除投诉记录" in html  # retention_years

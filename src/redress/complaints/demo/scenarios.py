@@ -107,7 +107,7 @@ class Walker:
         if depth >= 2:
             self.later(0.2, gap)
             self.do(svc.complaint_assess, c, actor=office, category=story.category, severity=story.severity,
-                    is_economic_dispute=bool(story.amount))
+                    is_economic_dispute=True if story.amount else None)
             if scenario == "withdrawn":
                 self.later(1, gap)
                 return self.do(svc.complaint_withdraw, c, actor=c.first_responder, reason="客户来电表示问题已自行解决,撤回投诉")
@@ -143,7 +143,7 @@ class Walker:
                                   cause="客户不认可原处理结果,要求上级部门重新调查并给出书面答复")
                     self.later(1, 8)
                     self.do(svc.complaint_assess, new, actor=office, category=story.category,
-                            severity="high", is_economic_dispute=bool(story.amount))
+                            severity="high", is_economic_dispute=True if story.amount else None)
                 if scenario == "deemed_closed":
                     self.t = min(c.follow_up_since + timedelta(days=186), self.now - timedelta(minutes=5))
                     self.do(svc.deem_closed, c, actor=office, note="持续跟进6个月,客户未再投诉,未发现人员过错")

@@ -22,12 +22,23 @@ from django.utils.translation import gettext as _
 
 from redress.complaints import ledger, rows, tally
 from redress.complaints.errors import InvalidTransition, NotFound, NotPermitted, StaleComplaint
+from redress.complaints.guards import ensure_not_recused
 from redress.complaints.lifecycle import TRANSITIONS, Action, State, allowed_actions
 from redress.complaints.models import Complaint, Staff
 from redress.complaints.timesource import now as current_time
 from redress.notify.models import OutboxMessage
 from redress.policy.loader import active_pack
 from redress.policy.schema import Pack
+
+# 001 第十四条 bars marketing staff and the employees a complaint names from every action
+# on it (acting_on checks it for every action with a member of staff). The few actions
+# still open to them, each with the condition under which it is:
+RECUSAL_EXEMPT = {
+    # The owner named in the complaint hands it over: the one act that takes the case out
+    # of their hands (首问负责制: it stays theirs until someone else accepts it). Whom they
+    # hand it to is checked as for anyone.
+    Action.REQUEST_TRANSFER: lambda row, actor: row.owner_id == actor.pk,
+}
 
 CHANNELS = frozenset({"web", "api", "cli", "portal", "email", "sweep", "import", "demo", "test"})
 
@@ -100,6 +111,15 @@ class Step:
         self.stopped = []
 
 
+def check_recusal(actor: Staff, complaint: Complaint, action: Action | None = None) -> None:
+    """NotPermitted if 001 第十四条 keeps `actor` out of `complaint` for `action` (None:
+    opening the case to read it). The pages and the API ask it before they draw a case
+    or an action's form; acting_on asks it again inside the transaction."""
+    exempt = RECUSAL_EXEMPT.get(action) if action is not None else None
+    if exempt is None or not exempt(complaint, actor):
+        ensure_not_recused(actor, complaint)
+
+
 def sync_due_at(complaint: Complaint, clocks: list | None = None) -> None:
     """Copy the soonest running clock's due time onto the row (not saved here): the
     worklists sort and filter on it. Every action ends here, whichever clocks it moved.
@@ -144,6 +164,9 @@ def acting_on(complaint: Complaint | int, action: Action, *, actor: Staff | None
         if expected_version is not None and row.version != expected_version:
             raise StaleComplaint(expected=expected_version, actual=row.version)
         check_allowed(row, action)
+        if actor is not None and within is None:
+            # Inside another step (intake registering what it took down) the outer step checked.
+            check_recusal(actor, row, action)
         step = Step(complaint=row, action=action, actor=actor, via=via, now=current_time(),
                     pack=active_pack(), before=State(row.state))
         if within is not None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from redress.complaints.errors import NotPermitted, ValidationFailed
@@ -71,8 +72,12 @@ def complaint_assess(complaint: Complaint | int, *, actor: Staff, category: str,
         floor = max((SEVERITY_ORDER[t.min_severity] for t in pack.triggers if t.code in c.critical_flags), default=0)
         if SEVERITY_ORDER[Severity(c.severity)] < floor:
             c.severity = list(Severity)[floor].value
-        if is_economic_dispute is not None:
-            c.is_economic_dispute = is_economic_dispute
+        if is_economic_dispute is False and c.is_economic_dispute:
+            # 004 第十六条: the office does not decide alone that money is not at stake.
+            raise NotPermitted(_("the complaint is an economic dispute; only %(roles)s may clear that, with a reason "
+                                 "(004 第十六条)") % {"roles": ", ".join(pack.economic_dispute.decider_roles)})
+        if is_economic_dispute or pack.is_economic_dispute(amount=None, flags=new_flags):
+            c.is_economic_dispute = True
         if branch is not None:
             c.branch = branch
         step.move_to(State.ASSESSED)
@@ -213,7 +218,7 @@ def _ensure_handling(step: Step, what: str) -> None:
         step.role = "dept_head"
     else:
         raise NotPermitted(_("%(what)s is for the handler or the head of the responsible unit") % {"what": what})
-    ensure_may_accept_or_handle(actor, c)
+    # Marketing staff and employees the complaint names were refused at the door (acting_on).
 
 
 def finding_add(complaint: Complaint | int, *, actor: Staff, kind: str, text: str, via: str = "web",
@@ -284,19 +289,23 @@ def resolution_propose(complaint: Complaint | int, *, actor: Staff, summary: str
                 raise ValidationFailed(f"remedies[{i}].description", _("may not be empty"))
             if r.due_date < today:
                 raise ValidationFailed(f"remedies[{i}].due_date", _("may not be in the past"))
+        remedy_amounts = [clean_amount(r.amount) for r in remedies or []]
+        if (amount or 0) > 0 or any(r.kind == Remedy.Kind.PAYMENT for r in remedies or []) \
+                or any((a or 0) > 0 for a in remedy_amounts):
+            c.is_economic_dispute = True  # any payment proposed is an economic dispute (004 第十六条)
         roles = pack.approver_roles(amount=max(amount or 0, c.amount_claimed or 0), severity=c.severity)
-        if c.is_economic_dispute or (amount or 0) > 0:
+        if c.is_economic_dispute:
             roles = list(pack.economic_dispute.decider_roles)
         proposal = Proposal.objects.create(
             complaint=c, summary=summary, facts=facts, responsibility=responsibility, legal_basis=legal_basis,
             compensation=amount, approver_roles=[str(r) for r in roles], proposed_by=actor, proposed_at=step.now,
         )
-        for r in remedies or []:
+        for r, remedy_amount in zip(remedies or [], remedy_amounts, strict=True):
             Remedy.objects.create(complaint=c, proposal=proposal, kind=r.kind, description=r.description,
-                                  amount=clean_amount(r.amount), due_date=r.due_date)
+                                  amount=remedy_amount, due_date=r.due_date)
         step.move_to(State.PROPOSED)
         step.record(EventType.PROPOSED, proposal=proposal.pk, compensation=amount, approver_roles=proposal.approver_roles,
-                    responsibility=responsibility, remedies=len(remedies or []))
+                    responsibility=responsibility, remedies=len(remedies or []), economic=c.is_economic_dispute)
         for role in proposal.approver_roles:
             step.notify("approval_needed", role=role, proposal=proposal.pk)
     return proposal
@@ -309,6 +318,32 @@ def _pending_proposal(c: Complaint) -> Proposal:
     return proposal
 
 
+def _pays(proposal: Proposal) -> bool:
+    return (proposal.compensation or 0) > 0 or proposal.remedies.filter(
+        Q(kind=Remedy.Kind.PAYMENT) | Q(amount__gt=0)).exists()
+
+
+def economic_dispute_clear(complaint: Complaint | int, *, actor: Staff, reason: str, via: str = "web",
+                           expected_version: int | None = None) -> Complaint:
+    """004 第十六条: only the deciders the policy names may say a complaint flagged as an
+    economic dispute is not one (an amount claimed by mistake, a word that matched), and
+    the reason is on the record. A later fact (a trigger, a payment proposed) flags it again."""
+    if not reason.strip():
+        raise ValidationFailed("reason", _("say why the complaint is not an economic dispute (004 第十六条)"))
+    with acting_on(complaint, Action.CLEAR_ECONOMIC_DISPUTE, actor=actor, via=via,
+                   expected_version=expected_version) as step:
+        require_role(step, step.pack.economic_dispute.decider_roles,
+                     _("clearing the economic-dispute flag (004 第十六条)"))
+        c = step.complaint
+        if not c.is_economic_dispute:
+            raise ValidationFailed("is_economic_dispute", _("the complaint is not flagged as an economic dispute"))
+        c.is_economic_dispute = False
+        step.record(EventType.ECONOMIC_DISPUTE_CLEARED, reason=reason, amount_claimed=c.amount_claimed,
+                    flags=[f for f in c.critical_flags if f in step.pack.economic_dispute.triggers])
+        step.notify("economic_dispute_cleared", role=OFFICE, reason=reason)
+    return step.complaint
+
+
 def resolution_decide(complaint: Complaint | int, *, actor: Staff, approve: bool, note: str = "", via: str = "web",
                       expected_version: int | None = None) -> Proposal:
     """Approve or reject the pending proposal: an approver role from the proposal, never
@@ -319,13 +354,19 @@ def resolution_decide(complaint: Complaint | int, *, actor: Staff, approve: bool
     with acting_on(complaint, action, actor=actor, via=via, expected_version=expected_version) as step:
         c = step.complaint
         proposal = _pending_proposal(c)
-        require_role(step, proposal.approver_roles, _("deciding this proposal"))
+        if c.is_economic_dispute or _pays(proposal):
+            # 004 第十六条: whatever the authority matrix said when it was proposed (a flag
+            # raised since, a payment the proposal carries), the deciders decide.
+            roles = list(step.pack.economic_dispute.decider_roles)
+            require_role(step, roles, _("deciding on an economic dispute (004 第十六条)"))
+        else:
+            roles = proposal.approver_roles
+            require_role(step, roles, _("deciding this proposal"))
         ensure_not_own_proposal(actor, proposal)
-        if (actor.role_set() & set(proposal.approver_roles)) == {"dept_head"} and actor.unit_id != c.responsible_unit_id:
+        if (actor.role_set() & set(roles)) == {"dept_head"} and actor.unit_id != c.responsible_unit_id:
             # A department head approves for their own department, not for another branch.
             raise NotPermitted(_("%(username)s heads another unit and may not decide this unit's proposal") % {"username": actor.username})
-        if actor.pk in involved_staff_ids(c):
-            raise NotPermitted(_("%(username)s is named in this complaint and may not decide on it") % {"username": actor.username})
+        # Employees the complaint names were refused at the door (acting_on, 001 第十四条).
         proposal.decided_by, proposal.decided_at, proposal.decision_note = actor, step.now, note
         if approve:
             proposal.status = Proposal.Status.APPROVED

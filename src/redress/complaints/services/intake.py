@@ -198,7 +198,8 @@ def complaint_receive(*, actor: Staff, data: ComplaintInput, via: str = "web", r
             customer=customer_for(data.customer, now), channel=data.channel, received_at=received_at,
             referral_source=data.referral_source, external_reference=data.external_reference,
             subject=data.subject.strip(), cause=data.cause.strip(), request=data.request.strip(),
-            amount_claimed=amount, currency=data.currency, is_economic_dispute=bool(amount and amount > 0),
+            amount_claimed=amount, currency=data.currency,
+            is_economic_dispute=pack.is_economic_dispute(amount=amount, flags=flags),
             intake_unit=actor.unit, branch=data.branch, owner=actor, first_responder=actor,
             critical_flags=flags, created_at=now, updated_at=now,
         )
@@ -236,7 +237,10 @@ def complaint_receive(*, actor: Staff, data: ComplaintInput, via: str = "web", r
 def raise_triggers(step: Step, codes: list[str], *, source: str) -> None:
     """Report critical triggers at once to the roles the policy names (001 第三、十八、
     二十条): one ledger event, one outbox row per role. A report owed to an authority is
-    a task for the recorder roles (services/reports.py), open until it is made."""
+    a task for the recorder roles (services/reports.py), open until it is made. A trigger
+    the policy counts as a claim for money makes the case an economic dispute (004 第十六条)."""
+    if step.pack.is_economic_dispute(amount=None, flags=codes):
+        step.complaint.is_economic_dispute = True
     for code in codes:
         trigger = next(t for t in step.pack.triggers if t.code == code)
         for role in trigger.notify_roles:

@@ -85,7 +85,7 @@ def callback_record(complaint: Complaint | int, *, actor: Staff, satisfied: bool
     with acting_on(complaint, Action.RECORD_CALLBACK, actor=actor, via=via, expected_version=expected_version) as step:
         require_role(step, ["callback"], _("the callback"))
         c = step.complaint
-        ensure_may_callback(actor, c)
+        ensure_may_callback(actor, c, step.pack.callback.excluded_roles)
         if not satisfied and not opinion.strip():
             raise ValidationFailed("opinion", _("record what the customer is not satisfied with"))
         callback = Callback.objects.create(complaint=c, agent=actor, at=step.now, channel=channel,

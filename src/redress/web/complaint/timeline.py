@@ -38,6 +38,7 @@ SENTENCES = {
     E.ASSESSED: gettext_lazy("%(who)s assessed the case: %(category)s, severity %(severity)s, %(urgency)s"),
     E.TRIGGER_RAISED: gettext_lazy("Critical flags raised (%(source)s): %(triggers)s"),
     E.ESCALATED: gettext_lazy("%(who)s escalated the case (severity %(severity)s)"),
+    E.ECONOMIC_DISPUTE_CLEARED: gettext_lazy("%(who)s decided the case is not an economic dispute: %(reason)s"),
     E.DISPATCHED: gettext_lazy("%(who)s dispatched the case to %(unit)s"),
     E.ASSIGNMENT_ACCEPTED: gettext_lazy("%(who)s accepted the work order; handler %(handler)s"),
     E.ASSIGNMENT_RETURNED: gettext_lazy("%(who)s returned the work order"),

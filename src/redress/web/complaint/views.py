@@ -17,6 +17,7 @@ from redress.complaints.errors import DomainError, NotFound, NotPermitted
 from redress.complaints.models import Complaint
 from redress.complaints.selectors.personal import may_reveal
 from redress.complaints.selectors.scope import get_visible
+from redress.complaints.services.base import check_recusal
 from redress.policy.loader import active_pack
 from redress.web.access import staff_view
 from redress.web.complaint import uploads
@@ -24,11 +25,18 @@ from redress.web.complaint.page import remember_reveal, render_page
 
 
 def _visible(request: HttpRequest, reference: str) -> Complaint:
-    """Missing and not-yours are the same 404, so a guessed reference tells nothing."""
+    """Missing and not-yours are the same 404, so a guessed reference tells nothing. A
+    case the person may see listed but is kept out of (001 第十四条: marketing staff, the
+    employees it names) is a 403 that says why: its page, its data and its files."""
     try:
-        return get_visible(request.user, reference=reference)
+        complaint = get_visible(request.user, reference=reference)
     except NotFound:
         raise Http404(_("No complaint %(reference)s that you may see.") % {"reference": reference}) from None
+    try:
+        check_recusal(request.user, complaint)
+    except NotPermitted as err:
+        raise PermissionDenied(err.message) from None
+    return complaint
 
 
 @require_GET

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import uuid
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from redress.complaints.errors import DomainError, NotFound
+from redress.complaints.errors import DomainError, NotFound, NotPermitted
 from redress.complaints.models import Customer
 from redress.complaints.selectors.customers import (
     customer_like,
@@ -20,6 +21,7 @@ from redress.complaints.selectors.customers import (
 )
 from redress.complaints.selectors.personal import masked
 from redress.complaints.selectors.scope import get_visible
+from redress.complaints.services.base import check_recusal
 from redress.web.access import staff_view
 from redress.web.intake import receipt, summary
 from redress.web.intake.errors import place_error
@@ -115,6 +117,10 @@ def done(request: HttpRequest, reference: str) -> HttpResponse:
         complaint = get_visible(request.user, reference=reference)
     except NotFound:
         raise Http404("no such complaint") from None
+    try:
+        check_recusal(request.user, complaint)  # 001 第十四条: named since, the receipt is closed to them
+    except NotPermitted as err:
+        raise PermissionDenied(err.message) from None
     return render(request, "web/intake/done.html", {**receipt.facts(complaint), "nav": "intake"})
 
 

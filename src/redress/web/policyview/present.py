@@ -132,6 +132,7 @@ def present(pack: Pack) -> dict:
                        "severity": severity(r.max_severity) if r.max_severity else _("any severity"),
                        "approvers": roles(r.approver_roles)} for r in pack.authority_matrix],
         "economic_deciders": roles(pack.economic_dispute.decider_roles),
+        "economic_triggers": [names.text(t.name) for t in pack.triggers if t.code in pack.economic_dispute.triggers],
         "triggers": [{"name": names.text(t.name), "keywords": by_language(t.keywords), "roles": roles(t.notify_roles),
                       "authorities": names.authorities(t.notify_authorities),
                       "severity": severity(t.min_severity)} for t in pack.triggers],

@@ -15,6 +15,7 @@ ACTIONS = {
     A.RESOLVE_ON_SPOT: _("Resolved on the spot"),
     A.REDIRECT: _("Redirect to the competent authority"),
     A.ASSESS: _("Assess"),
+    A.CLEAR_ECONOMIC_DISPUTE: _("Not an economic dispute"),
     A.DISPATCH: _("Dispatch"),
     A.ACCEPT_ASSIGNMENT: _("Accept the work order"),
     A.RETURN_ASSIGNMENT: _("Return the work order"),

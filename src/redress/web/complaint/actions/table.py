@@ -50,6 +50,10 @@ SPECS: dict[Action, ActionSpec] = {
     A.RESOLVE_ON_SPOT: ActionSpec(intake.ResolveOnSpotForm, svc.resolve_on_spot, roles(*INTAKE)),
     A.REDIRECT: ActionSpec(intake.RedirectForm, svc.complaint_redirect, roles(*INTAKE)),
     A.ASSESS: ActionSpec(handling.AssessForm, svc.complaint_assess, roles(*INTAKE)),
+    # 004 第十六条: only the deciders, and only while the flag is up.
+    A.CLEAR_ECONOMIC_DISPUTE: ActionSpec(
+        handling.ReasonForm, svc.economic_dispute_clear,
+        lambda w: w.c.is_economic_dispute and w.has(*[str(r) for r in w.pack.economic_dispute.decider_roles])),
     A.DISPATCH: ActionSpec(handling.DispatchForm, svc.complaint_dispatch, roles(OFFICE), aside=asides.routing),
     A.ACCEPT_ASSIGNMENT: ActionSpec(handling.AcceptAssignmentForm, svc.assignment_accept,
                                     Who.in_responsible_unit),

@@ -9,16 +9,24 @@ complaint they may see (404 otherwise, alike for missing and forbidden)."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
 
-from redress.complaints.errors import DomainError, InvalidTransition, NotFound, StaleComplaint
+from redress.complaints.errors import (
+    DomainError,
+    InvalidTransition,
+    NotFound,
+    NotPermitted,
+    StaleComplaint,
+)
 from redress.complaints.lifecycle import TRANSITIONS, Action, State, allowed_actions
 from redress.complaints.models import Complaint
 from redress.complaints.selectors.scope import get_visible
+from redress.complaints.services.base import check_recusal
 from redress.policy.loader import active_pack
 from redress.web.access import staff_view
 from redress.web.complaint.actions import phrases
@@ -56,6 +64,10 @@ class ActionView(View):
             raise Http404(action) from None
         if code not in SPECS:
             raise Http404(action)
+        try:
+            check_recusal(request.user, complaint, code)  # 001 第十四条: not even the form
+        except NotPermitted as err:
+            raise PermissionDenied(err.message) from None
         return complaint, code, SPECS[code]
 
     def get(self, request, reference: str, action: str) -> HttpResponse:
