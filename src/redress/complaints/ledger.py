@@ -71,6 +71,10 @@ class EventType(IntEnum):
     CLOCK_PAUSED = 90
     CLOCK_RESUMED = 91
     CLOCK_BREACHED = 92
+    PAUSE_APPROVAL_ASKED = 93  # a pause ran long enough to need approval (services/pausing.py)
+    PAUSE_APPROVED = 94
+    PAUSE_REFUSED = 95  # refused: the pause ended then
+    PAUSED_TOO_LONG = 96  # the case's paused time passed the pack's pausing.max_total
     ACCOUNTABILITY_RECORDED = 100
     PERSONAL_DATA_VIEWED = 110
     EVIDENCE_DOWNLOADED = 111  # who took a copy of which file (it may hold personal data)

@@ -15,13 +15,14 @@ from .handling import (
 from .ledger import CheckpointEntry, Event, LedgerCheckpoint
 from .org import Institution, OrgUnit, ReferenceCounter, Staff, StaffRole
 from .tally import DayTally
-from .timing import CalendarDay, ComplaintClock
+from .timing import CalendarDay, ClockPause, ComplaintClock
 
 __all__ = [
     "Accountability",
     "Assignment",
     "CalendarDay",
     "Callback",
+    "ClockPause",
     "CheckpointEntry",
     "Communication",
     "Complaint",
