@@ -214,6 +214,11 @@ def end_pause(step: Step, pause: ClockPause | None, how: str, *, at: datetime | 
     """End `pause` (and any clock still paused, from before pauses were recorded) as of
     `at` (default: now), record it, and flag the case if its paused time is now too long."""
     at = at or step.now
+    if pause is not None and pause.approval != Approval.APPROVED and at > pause.approval_due_at:
+        # Unapproved, a pause counts up to its threshold and no further, however late it
+        # is ended (by the sweep, a person or the customer's answer).
+        at = pause.approval_due_at
+        how = End.LAPSED if how in (End.STAFF, End.CUSTOMER) else how
     resumed = _resume_at(step, at)
     if pause is None:
         if resumed:
