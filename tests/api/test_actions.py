@@ -161,3 +161,21 @@ def test_link_to_a_complaint_this_token_cannot_see_is_422(registered, api_as):
     other = api_as("intake2").post("/complaints", new_complaint()).json()["reference"]
     response = api_as("intake").act(reference, "link", v, other=other, kind="related")
     assert response.status_code == 422 and response.json()["field"] == "other"
+
+
+def test_pausing_through_the_api_takes_a_reason_the_policy_lists(registered, api_as):
+    reference, v = registered
+    office, handler = api_as("office"), api_as("handler")
+    v = step(office, reference, "assess", v, category="counter", severity="medium")["complaint"]["version"]
+    v = step(office, reference, "dispatch", v, unit="branch_tianhe")["complaint"]["version"]
+    v = step(handler, reference, "accept_assignment", v)["complaint"]["version"]
+    refused = handler.act(reference, "pause_clock", v, reason_code="waiting", note="等材料")
+    assert refused.status_code == 422 and refused.json()["field"] == "reason_code"
+    paused = step(handler, reference, "pause_clock", v, reason_code="external_appraisal", note="送交鉴定",
+                  ask_approval=True)
+    assert paused["result"]["pause"] > 0 and paused["result"]["approval_due_at"]
+    decided = step(office, reference, "decide_pause", paused["complaint"]["version"],
+                   pause_id=paused["result"]["pause"], approve=True)
+    assert decided["result"]["approval"] == "approved"
+    assert events_of(reference)[-3:] == [EventType.CLOCK_PAUSED, EventType.PAUSE_APPROVAL_ASKED,
+                                         EventType.PAUSE_APPROVED]

@@ -12,7 +12,15 @@ import pytest
 from redress.complaints import services as svc
 from redress.complaints.errors import NotPermitted, ValidationFailed
 from redress.complaints.ledger import EventType
-from redress.complaints.models import ClockPause, Communication, ComplaintClock, Event, OrgUnit, Staff, StaffRole
+from redress.complaints.models import (
+    ClockPause,
+    Communication,
+    ComplaintClock,
+    Event,
+    OrgUnit,
+    Staff,
+    StaffRole,
+)
 from redress.complaints.selectors import pausing as paused
 from redress.complaints.services.timing import calendar_for
 from redress.complaints.timesource import frozen

@@ -50,7 +50,12 @@ from redress.complaints.services.outcome import (
     remedy_execute,
     result_communicate,
 )
-from redress.complaints.services.pausing import pause_clocks, pause_decide, resume_clocks, settle_pauses
+from redress.complaints.services.pausing import (
+    pause_clocks,
+    pause_decide,
+    resume_clocks,
+    settle_pauses,
+)
 from redress.complaints.services.privacy import personal_data_reveal
 from redress.complaints.services.timing import (
     extension_decide,
