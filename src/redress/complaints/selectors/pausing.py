@@ -38,7 +38,7 @@ class PausedTime:
         return bool(self.total or self.current or self.over_limit)
 
 
-def _measure(pack: Pack, pauses: list[ClockPause], now: datetime) -> PausedTime:
+def measure(pack: Pack, pauses: list[ClockPause], now: datetime) -> PausedTime:
     cal = calendar_for(pack)
     policy = pack.pausing
     unit = policy.max_total.unit.value if policy else "working_days"
@@ -51,7 +51,7 @@ def _measure(pack: Pack, pauses: list[ClockPause], now: datetime) -> PausedTime:
 
 
 def paused_time(complaint: Complaint, *, pack: Pack | None = None, now: datetime | None = None) -> PausedTime:
-    return _measure(pack or active_pack(), list(complaint.pauses.order_by("id")), now or current_time())
+    return measure(pack or active_pack(), list(complaint.pauses.order_by("id")), now or current_time())
 
 
 def paused_times(complaint_ids, *, pack: Pack | None = None, now: datetime | None = None) -> dict[int, PausedTime]:
@@ -60,7 +60,7 @@ def paused_times(complaint_ids, *, pack: Pack | None = None, now: datetime | Non
     for pause in ClockPause.objects.filter(complaint_id__in=list(complaint_ids)).order_by("id"):
         by_case.setdefault(pause.complaint_id, []).append(pause)
     pack, now = pack or active_pack(), now or current_time()
-    return {cid: _measure(pack, pauses, now) for cid, pauses in by_case.items()}
+    return {cid: measure(pack, pauses, now) for cid, pauses in by_case.items()}
 
 
 def flagged_condition() -> Exists:

@@ -182,6 +182,17 @@ def _values(event: Event, p: dict, names: Names, pack) -> _Blanks:
         v["amount"] = _money(p["amount"])
     if isinstance(p.get("approver_roles"), list):
         v["approver_roles"] = words.joined(labels.ROLES.get(r, r) for r in p["approver_roles"])
+    if "reason_code" in p:
+        v["reason_name"] = words.pause_reason_name(p["reason_code"], pack, lang)
+    elif event.type == EventType.CLOCK_PAUSED:  # before pausing was a policy rule: free text
+        v["reason_name"] = p.get("reason") or "—"
+    if event.type == EventType.CLOCK_RESUMED:
+        v["how"] = words.PAUSE_ENDS.get(p.get("how", "staff"), p.get("how"))
+    if "approval_due" in p:
+        v["approval_due"] = _when(p["approval_due"])
+    if event.type == EventType.PAUSED_TOO_LONG:
+        v["total"] = words.duration(p.get("total", 0), p.get("unit", "working_days"))
+        v["limit"] = words.duration(p.get("limit", 0), p.get("unit", "working_days"))
     if isinstance(p.get("clocks"), list):
         v["clocks"] = words.joined(words.clock_name(code, pack, lang) for code in p["clocks"])
     if isinstance(p.get("triggers"), list):

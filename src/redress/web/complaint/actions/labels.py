@@ -40,6 +40,8 @@ ACTIONS = {
     A.DECIDE_EXTENSION: _("Decide the extension request"),
     A.PAUSE_CLOCK: _("Pause the clocks"),
     A.RESUME_CLOCK: _("Resume the clocks"),
+    A.DECIDE_PAUSE: _("Decide on the long pause"),
+    A.SETTLE_PAUSES: _("Settle pauses"),
     A.REQUEST_TRANSFER: _("Hand the case over"),
     A.ACCEPT_TRANSFER: _("Accept the hand-over"),
     A.RECORD_ACCOUNTABILITY: _("Record accountability"),
@@ -49,9 +51,9 @@ ACTIONS = {
     A.VIEW_PERSONAL_DATA: _("View personal data"),
 }
 
-# The page handles the reveal of personal data itself and the sweep marks breaches:
-# neither is a button the actions offer.
-SHOWN = frozenset(ACTIONS) - {A.VIEW_PERSONAL_DATA, A.MARK_BREACH}
+# The page handles the reveal of personal data itself and the sweep marks breaches and
+# settles pauses: none is a button the actions offer.
+SHOWN = frozenset(ACTIONS) - {A.VIEW_PERSONAL_DATA, A.MARK_BREACH, A.SETTLE_PAUSES}
 
 URGENCY = {"normal": _("Normal"), "urgent": _("Urgent")}
 FINDING_KINDS = {"note": _("Investigation note"), "interview": _("Interview"), "fact": _("Fact found")}
