@@ -293,3 +293,14 @@ def test_a_pause_the_case_left_behind_is_closed_by_the_sweep(org, case):
     pause = ClockPause.objects.get()
     assert pause.end == "stopped" and pause.ended_at is not None
     assert paused.paused_time(case.c).current is None
+
+
+def test_the_sweep_settles_pauses_before_it_marks_late_clocks(org, case):
+    from redress.complaints.sweep import sweep
+
+    with frozen(at(2026, 3, 26, 11)):
+        svc.pause_clocks(case.c, actor=org.handler, reason_code=APPRAISAL, note="鉴定")
+    with frozen(at(2026, 5, 6)):
+        report = sweep()
+    assert report.startswith("1 paused cases settled; 1 clocks newly late")
+    assert ClockPause.objects.get().end == "lapsed" and resolution(case.c).breached

@@ -158,3 +158,29 @@ def test_a_view_the_role_does_not_have_is_refused_by_name(org, signed_in):
 def test_signed_out_visitor_is_sent_to_sign_in(client, org):
     response = client.get("/cases/?view=overdue")
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_paused_time_shows_on_the_rows_and_a_case_paused_too_long_can_be_picked_out(org, walk, signed_in):
+    long = walk(at(2026, 3, 2)).assess().dispatch().accept()
+    short = walk(at(2026, 3, 2)).assess().dispatch().accept()
+    with frozen(at(2026, 3, 3)):
+        for w in (long, short):
+            svc.pause_clocks(w.c, actor=org.handler, reason_code="external_appraisal", note="鉴定",
+                             ask_approval=True)
+    with frozen(at(2026, 3, 4)):
+        svc.pause_decide(long.c, actor=org.office, pause_id=long.c.pauses.get().pk, approve=True)
+        svc.resume_clocks(short.c, actor=org.handler)
+    with frozen(at(2026, 3, 20)):  # 13 working days paused: past cn-securities' 10
+        svc.settle_pauses()
+        office = signed_in("office")
+        page = office.get("/cases/?view=open").content.decode()
+        assert "paused-too-long" in page and "13 个工作日" in page
+        assert refs(office.get("/cases/?view=open&paused=too_long")) == {long.c.reference}
+        assert refs(office.get("/cases/?view=open&paused=now")) == {long.c.reference}
+
+
+def test_a_pause_waiting_for_approval_is_in_the_approvers_list(org, walk, signed_in):
+    w = walk(at(2026, 3, 2)).assess().dispatch().accept()
+    with frozen(at(2026, 3, 3)):
+        svc.pause_clocks(w.c, actor=org.handler, reason_code="external_appraisal", note="鉴定", ask_approval=True)
+        assert w.c.reference in refs(signed_in("office").get("/cases/?view=approvals"))

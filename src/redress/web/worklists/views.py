@@ -12,11 +12,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from redress.complaints.selectors import worklists as wl
+from redress.complaints.selectors.pausing import measure as paused_measure
 from redress.complaints.selectors.personal import mask_name
 from redress.complaints.timesource import now as current_time
 from redress.policy.loader import active_pack
 from redress.web.access import staff_view
 from redress.web.calendar import request_calendar
+from redress.web.complaint.words import duration
 from redress.web.worklists.forms import WorklistForm
 
 PER_PAGE = 25
@@ -84,8 +86,18 @@ def _page_links(params: QueryDict, page: wl.Page) -> dict[str, str]:
     return links
 
 
-def _rows(page: wl.Page) -> list[dict]:
-    return [{"c": c, "customer": mask_name(c.customer.name), "clock": wl.main_clock(c)} for c in page.rows]
+def _rows(page: wl.Page, pack, now) -> list[dict]:
+    return [{"c": c, "customer": mask_name(c.customer.name), "clock": wl.main_clock(c), **_paused(c, pack, now)}
+            for c in page.rows]
+
+
+def _paused(c, pack, now) -> dict:
+    """The row's paused time and flag (selectors/pausing.py), when it was ever paused."""
+    pauses = getattr(c, "pause_rows", None)
+    if not pauses:
+        return {}
+    time = paused_measure(pack, pauses, now)
+    return {"paused": time, "paused_words": duration(time.total, time.unit)}
 
 
 def _tab_counts(staff, views: list[str], at: wl.Moment, pack) -> dict[str, int]:
@@ -125,7 +137,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
     params.pop("partial", None)
     context = {
         "nav": "cases", "form": form, "problems": form.problems(), "view": view, "sort": sort,
-        "rows": _rows(page), "page": page, "total_text": _total_text(page),
+        "rows": _rows(page, pack, at.now), "page": page, "total_text": _total_text(page),
         "sort_links": _sort_links(params, sort), "refresh_url": _link(params, partial="rows"),
         **_page_links(params, page),
         "view_label": VIEW_LABELS[view], "filtered": filters != wl.Filters(),

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils.translation import gettext_lazy as _
-
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from redress.complaints.models import ClockPause, Communication, Extension
 from redress.web.complaint.actions import labels
