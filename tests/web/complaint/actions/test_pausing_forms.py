@@ -24,6 +24,7 @@ def test_the_pause_form_offers_the_packs_reasons_and_the_questions_sent(org, wal
     with frozen(at(2026, 3, 3, 11)):
         refused = send(handler, w.c, "pause_clock", reason_code="customer_documents", note="")
     assert refused.status_code == 200 and E.CLOCK_PAUSED not in events(w.c)
+    assert "请先发送询问,再选择该询问" in refused.content.decode()  # the rule, in the user's language
     with frozen(at(2026, 3, 3, 11)):
         r = send(handler, w.c, "pause_clock", reason_code="customer_documents", message_id=question.pk, note="")
     assert r.status_code == 302 and events(w.c)[-1] == E.CLOCK_PAUSED
