@@ -90,7 +90,8 @@ def _pause_for_answer(step: Step, message: Communication) -> None:
     sender_role = step.role
     ensure_works_the_case(step, _("pausing the clocks"), policy.roles)
     step.role = sender_role
-    pause_in(step, policy, reason.code, message=message)
+    if step.complaint.clocks.filter(status="running").exists():  # none running: nothing to pause
+        pause_in(step, policy, reason.code, message=message)
 
 
 def customer_message_receive(complaint: Complaint | int, *, body: str, channel: str, via: str = "portal",

@@ -328,27 +328,31 @@ def settle_pauses(*, via: str = "sweep", limit: int = 500) -> int:
     at, pack = current_time(), active_pack()
     cal = calendar_for(pack)
     running = list(ClockPause.objects.filter(ended_at=None).order_by("approval_due_at")[:limit])
-    paused_cases = set(ComplaintClock.objects.filter(complaint_id__in=[p.complaint_id for p in running],
-                                                     status=ComplaintClock.Status.PAUSED)
+    ids = [p.complaint_id for p in running]
+    paused_cases = set(ComplaintClock.objects.filter(complaint_id__in=ids, status=ComplaintClock.Status.PAUSED)
                        .values_list("complaint_id", flat=True))
+    history: dict[int, list[ClockPause]] = {}
+    for pause in ClockPause.objects.filter(complaint_id__in=ids):
+        history.setdefault(pause.complaint_id, []).append(pause)
     changed = 0
     for pause in running:
-        if pause.complaint_id not in paused_cases or _due(pause, pack, cal, at):
+        if pause.complaint_id not in paused_cases or _due(pause, history[pause.complaint_id], pack, cal, at):
             changed += _settle(pause.complaint_id, via)
     return changed
 
 
-def _due(pause: ClockPause, pack, cal: WorkCalendar, at: datetime) -> bool:
-    """Whether the sweep has something to do about this running pause."""
+def _due(pause: ClockPause, pauses: list[ClockPause], pack, cal: WorkCalendar, at: datetime) -> bool:
+    """Whether the sweep has something to do about this running pause (`pauses`: all the
+    case's pauses, this one among them)."""
     if pack.pausing is None:
         return False
     undecided = pause.approval in (Approval.NONE, Approval.ASKED)
     if (pause.approval == Approval.NONE and pause.ask_at <= at) or (undecided and pause.approval_due_at <= at):
         return True
-    limit = pack.pausing.max_total
-    if pause.complaint.pauses.filter(over_limit=True).exists():
+    if any(p.over_limit for p in pauses):
         return False
-    return total_paused(cal, pause.complaint.pauses.all(), limit.unit.value, at) > limit.amount
+    limit = pack.pausing.max_total
+    return total_paused(cal, pauses, limit.unit.value, at) > limit.amount
 
 
 def _settle(complaint_id: int, via: str) -> int:
