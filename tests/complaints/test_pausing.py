@@ -304,3 +304,16 @@ def test_the_sweep_settles_pauses_before_it_marks_late_clocks(org, case):
         report = sweep()
     assert report.startswith("1 paused cases settled; 1 clocks newly late")
     assert ClockPause.objects.get().end == "lapsed" and resolution(case.c).breached
+
+
+def test_the_approval_threshold_counts_the_adjusted_working_saturday_and_skips_spring_festival(org, walk):
+    # Paused Friday 13 February 2026. Working days after it: Saturday 14 February (调休, 1);
+    # 15-23 February is the Spring Festival holiday; 24, 25, 26, 27 February (5).
+    w = walk(at(2026, 2, 2)).assess().dispatch().accept()
+    with frozen(at(2026, 2, 13, 10)):
+        pause = svc.pause_clocks(w.c, actor=org.handler, reason_code=APPRAISAL, note="节前送检")
+    assert pause.approval_due_at.astimezone(SH) == at(2026, 2, 27, 17)
+    with frozen(at(2026, 3, 2, 9)):
+        svc.settle_pauses()
+    pause.refresh_from_db()
+    assert (pause.end, pause.amount) == ("lapsed", 5)
