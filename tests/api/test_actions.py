@@ -196,3 +196,21 @@ def test_a_report_to_the_police_is_recorded_through_the_api_with_its_receipt(reg
     police = next(r for r in done["complaint"]["authority_reports"] if r["authority"] == "police")
     assert (police["status"], police["receipt"], police["how"]) == ("done", "110-20260302-0042", "phone")
     assert events_of(reference)[-1] == EventType.AUTHORITY_REPORT_RECORDED
+
+
+def test_pausing_through_the_api_takes_a_reason_the_policy_lists(registered, api_as):
+    reference, v = registered
+    office, handler = api_as("office"), api_as("handler")
+    v = step(office, reference, "assess", v, category="counter", severity="medium")["complaint"]["version"]
+    v = step(office, reference, "dispatch", v, unit="branch_tianhe")["complaint"]["version"]
+    v = step(handler, reference, "accept_assignment", v)["complaint"]["version"]
+    refused = handler.act(reference, "pause_clock", v, reason_code="waiting", note="等材料")
+    assert refused.status_code == 422 and refused.json()["field"] == "reason_code"
+    paused = step(handler, reference, "pause_clock", v, reason_code="external_appraisal", note="送交鉴定",
+                  ask_approval=True)
+    assert paused["result"]["pause"] > 0 and paused["result"]["approval_due_at"]
+    decided = step(office, reference, "decide_pause", paused["complaint"]["version"],
+                   pause_id=paused["result"]["pause"], approve=True)
+    assert decided["result"]["approval"] == "approved"
+    assert events_of(reference)[-3:] == [EventType.CLOCK_PAUSED, EventType.PAUSE_APPROVAL_ASKED,
+                                         EventType.PAUSE_APPROVED]

@@ -195,7 +195,7 @@ def test_pauses_and_extensions_are_replayed_as_they_were_given(org, walk, admin_
         ext = svc.extension_request(w.c, actor=org.handler, working_days=5, reason="待交易所回函", plan="回函后答复")
         svc.extension_decide(w.c, actor=org.office, extension_id=ext.pk, approve=True)
     with frozen(at(2027, 1, 5, 10)):
-        svc.pause_clocks(w.c, actor=org.handler, reason="等待客户补充材料")
+        svc.pause_clocks(w.c, actor=org.handler, reason_code="external_appraisal", note="送交鉴定")
     with frozen(at(2027, 1, 7, 10)):
         svc.resume_clocks(w.c, actor=org.handler)
     # 20 + 2 + 5 + 2 working days after 10 December.
@@ -217,7 +217,7 @@ def test_pauses_and_extensions_are_replayed_as_they_were_given(org, walk, admin_
 def test_a_paused_clock_moves_and_its_pause_is_still_given_back_on_resume(org, walk, admin_user):
     w = walk(REGISTERED).assess().dispatch().accept()
     with frozen(at(2026, 12, 15, 10)):
-        svc.pause_clocks(w.c, actor=org.handler, reason="等待客户补充材料")
+        svc.pause_clocks(w.c, actor=org.handler, reason_code="external_appraisal", note="送交鉴定")
     with frozen(at(2026, 12, 16, 10)):
         svc.calendar_day_save(CalendarDay(date=date(2027, 1, 4), working=False, reason="元旦调休"),
                               actor=admin_user)
@@ -288,3 +288,20 @@ def test_deleting_a_closure_moves_the_case_back(org, walk, admin_user, client):
     assert response.status_code == 302
     assert due(w).date() == date(2027, 1, 8)
     assert recomputed(w)[-1]["why"][-1]["change"] == "deleted"
+
+
+def test_a_lapsed_pause_is_replayed_up_to_its_threshold_only(org, walk, admin_user):
+    # Never approved, a pause gives back time only up to its threshold (services/pausing):
+    # the replay must give back the same, not the whole stretch until it was settled.
+    w = walk(REGISTERED).assess().dispatch().accept()
+    with frozen(at(2026, 12, 15, 10)):
+        svc.pause_clocks(w.c, actor=org.handler, reason_code="external_appraisal", note="送交鉴定")
+    with frozen(at(2027, 1, 6, 10)):  # long past the 5-working-day threshold
+        svc.settle_pauses()
+        svc.settle_pauses()
+    clock = ComplaintClock.objects.get(complaint=w.c, code="resolution")
+    assert clock.status == "running"
+    before = due(w)
+    with frozen(at(2027, 1, 6, 11)):
+        assert recompute.recompute_complaint(w.c.pk, why=[]) is False
+    assert due(w) == before

@@ -104,7 +104,7 @@ def test_marketing_staff_given_handling_roles_are_refused_every_action(org, walk
         "reveal": lambda: svc.personal_data_reveal(w.c, actor=m, purpose="回电"),
         "escalate": lambda: svc.complaint_escalate(w.c, actor=m, reason="客户情绪激动"),
         "extension": lambda: svc.extension_request(w.c, actor=m, working_days=5, reason="需调取数据", plan="调取后答复"),
-        "pause": lambda: svc.pause_clocks(w.c, actor=m, reason="等待客户补充材料"),
+        "pause": lambda: svc.pause_clocks(w.c, actor=m, reason_code="external_appraisal", note="送交鉴定"),
         "party": lambda: svc.party_add(w.c, actor=m, kind="product", product="融资融券"),
         "link": lambda: svc.complaint_link(w.c, actor=m, other=other, kind="related"),
         "return": lambda: svc.assignment_return(w.c, actor=m, reason="非本部门"),

@@ -71,7 +71,8 @@ def _actions(org):
         "transfer": lambda c, a, d: svc.transfer_request(c, actor=a, to_staff=d.draw(st.sampled_from(org["staff"])),
                                                          reason="交接"),
         "accept_transfer": lambda c, a, d: svc.transfer_accept(c, actor=a),
-        "pause": lambda c, a, d: svc.pause_clocks(c, actor=a, reason="等待客户材料"),
+        "pause": lambda c, a, d: svc.pause_clocks(c, actor=a, reason_code="external_appraisal",
+                                                    note="等待第三方鉴定意见"),
         "resume": lambda c, a, d: svc.resume_clocks(c, actor=a),
         "recomplain": lambda c, a, d: svc.complaint_recomplain(c, actor=a, cause="不认可"),
         "accountability": lambda c, a, d: svc.accountability_record(

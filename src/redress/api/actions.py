@@ -188,7 +188,14 @@ def _extension_decide(c, body, t):
 
 
 def _pause(c, body, t):
-    _call(svc.pause_clocks, c, body, t, reason=body.reason)
+    pause = _call(svc.pause_clocks, c, body, t, reason_code=body.reason_code, note=body.note,
+                  message_id=body.message_id, ask_approval=body.ask_approval)
+    return {"pause": pause.pk, "approval_due_at": pause.approval_due_at.isoformat()}
+
+
+def _pause_decide(c, body, t):
+    pause = _call(svc.pause_decide, c, body, t, pause_id=body.pause_id, approve=body.approve, note=body.note)
+    return {"pause": pause.pk, "approval": pause.approval}
 
 
 def _resume(c, body, t):
@@ -257,7 +264,8 @@ ACTIONS: dict[str, Spec] = {
     A.ESCALATE: Spec(b.Escalate, _escalate, "Escalate"),
     A.REQUEST_EXTENSION: Spec(b.RequestExtension, _extension_request, "Request an extension of the time limit"),
     A.DECIDE_EXTENSION: Spec(b.DecideExtension, _extension_decide, "Approve or refuse an extension"),
-    A.PAUSE_CLOCK: Spec(b.Reason, _pause, "Pause the running clocks"),
+    A.PAUSE_CLOCK: Spec(b.PauseClocks, _pause, "Pause the running clocks for a reason the policy lists"),
+    A.DECIDE_PAUSE: Spec(b.DecidePause, _pause_decide, "Approve or refuse a long pause"),
     A.RESUME_CLOCK: Spec(b.NoBody, _resume, "Resume paused clocks"),
     A.REQUEST_TRANSFER: Spec(b.RequestTransfer, _transfer_request, "Hand the complaint over to someone"),
     A.ACCEPT_TRANSFER: Spec(b.NoBody, _transfer_accept, "Accept a hand-over"),

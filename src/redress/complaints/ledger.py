@@ -73,6 +73,10 @@ class EventType(IntEnum):
     CLOCK_RESUMED = 91
     CLOCK_BREACHED = 92
     CLOCKS_RECOMPUTED = 93  # the calendar changed: due times moved, and why (services/recompute.py)
+    PAUSE_APPROVAL_ASKED = 94  # a pause ran long enough to need approval (services/pausing.py)
+    PAUSE_APPROVED = 95
+    PAUSE_REFUSED = 96  # refused: the pause ended then
+    PAUSED_TOO_LONG = 97  # the case's paused time passed the pack's pausing.max_total
     ACCOUNTABILITY_RECORDED = 100
     PERSONAL_DATA_VIEWED = 110
     EVIDENCE_DOWNLOADED = 111  # who took a copy of which file (it may hold personal data)

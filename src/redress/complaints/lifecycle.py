@@ -83,6 +83,8 @@ class Action(StrEnum):
     DECIDE_EXTENSION = "decide_extension"
     PAUSE_CLOCK = "pause_clock"
     RESUME_CLOCK = "resume_clock"
+    DECIDE_PAUSE = "decide_pause"  # approve or refuse a long pause (services/pausing.py)
+    SETTLE_PAUSES = "settle_pauses"  # the sweep: ask for approval, end lapsed pauses, flag
     REQUEST_TRANSFER = "request_transfer"
     ACCEPT_TRANSFER = "accept_transfer"
     RECORD_ACCOUNTABILITY = "record_accountability"
@@ -138,6 +140,9 @@ TRANSITIONS: dict[Action, tuple[frozenset[State], State | None]] = {
     Action.DECIDE_EXTENSION: (frozenset(_WORKING | {S.REMEDY_PENDING}), None),
     Action.PAUSE_CLOCK: (frozenset(IN_PROGRESS), None),
     Action.RESUME_CLOCK: (frozenset(IN_PROGRESS), None),
+    Action.DECIDE_PAUSE: (frozenset(IN_PROGRESS), None),
+    # Any state: a pause left open when the case moved on is closed whatever came next.
+    Action.SETTLE_PAUSES: (frozenset(State), None),
     Action.REQUEST_TRANSFER: (frozenset(OPEN), None),
     Action.ACCEPT_TRANSFER: (frozenset(OPEN), None),
     Action.RECORD_ACCOUNTABILITY: (frozenset(IN_PROGRESS | _CLOSED_ANY), None),  # 001 第十、十八条

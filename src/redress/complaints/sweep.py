@@ -1,20 +1,28 @@
 """The periodic sweep: idempotent, safe to run from cron, a scheduler or several
 workers at once. It recomputes open clocks when the calendar changed (a batch a run),
-marks late clocks and overdue reports to authorities (and escalates them; it never
-closes one), takes a ledger checkpoint, dispatches the outbox, merges the dashboard's
-day tallies and forgets expired API idempotency keys."""
+settles pauses (asks approvers, ends unapproved long pauses at their threshold, flags
+cases paused too long: services/pausing.py), marks late clocks and overdue reports to
+authorities (and escalates them; it never closes one), takes a ledger checkpoint,
+dispatches the outbox, merges the dashboard's day tallies and forgets expired API
+idempotency keys."""
 
 from __future__ import annotations
 
 from redress.api import idempotency
 from redress.complaints import ledger, tally
-from redress.complaints.services import mark_breaches, mark_overdue_reports, recompute_round
+from redress.complaints.services import (
+    mark_breaches,
+    mark_overdue_reports,
+    recompute_round,
+    settle_pauses,
+)
 from redress.complaints.timesource import now
 from redress.notify.dispatch import dispatch_outbox
 
 
 def sweep() -> str:
     moved, up_to_date = recompute_round()  # first: the late clocks are then judged on the new dates
+    settled = settle_pauses()  # before the breaches: a pause ended at its threshold may have made a clock late
     breached = mark_breaches()
     overdue = mark_overdue_reports()
     checkpoint = ledger.take_checkpoint(now=now())
@@ -24,5 +32,5 @@ def sweep() -> str:
     cp = f"checkpoint {checkpoint.pk} ({checkpoint.entry_count} heads)" if checkpoint else "no new events"
     calendar = "" if up_to_date and not moved else \
         f"calendar changed: {moved} cases' due times moved{'' if up_to_date else ', more next run'}; "
-    return (f"{calendar}{breached} clocks newly late; {overdue} reports to authorities newly overdue; {cp}; {sent} notifications sent, {failed} failed; "
+    return (f"{calendar}{settled} paused cases settled; {breached} clocks newly late; {overdue} reports to authorities newly overdue; {cp}; {sent} notifications sent, {failed} failed; "
             f"{merged} day-tally rows merged; {forgotten} idempotency keys forgotten")

@@ -190,6 +190,52 @@ class ExtensionPolicy(Strict):
     report_further_to: list[Role] = []
 
 
+class PauseReason(Strict):
+    """Something the case may wait for with its clocks stopped."""
+
+    code: Code
+    name: Text
+    # The pause must name a recorded message to the customer on this case asking for
+    # something (a question sent through the system), so "waiting for the customer"
+    # is shown, not claimed.
+    needs_request: bool = False
+    # The customer's answer (portal, e-mail, a recorded contact) ends the pause by itself.
+    ends_on_answer: bool = False
+
+
+# Units paused time is added up in: whole working days (as regulators count, the rule of
+# shift_for_pause), whole calendar days or whole hours.
+PAUSE_TOTAL_UNITS = (Unit.WORKING_DAYS, Unit.CALENDAR_DAYS, Unit.HOURS)
+
+
+class PausingPolicy(Strict):
+    """When a clock may stop, who may stop it and for how long (services/pausing.py).
+    A pack without it cannot pause at all."""
+
+    reasons: list[PauseReason] = Field(min_length=1)
+    roles: list[Role] = Field(min_length=1, description="roles that may pause, among those working the case")
+    # A pause running this long must be approved by one of approver_roles (not the one
+    # who paused); unapproved, it ends by itself at this point.
+    approval_after: Duration
+    approver_roles: list[Role] = Field(min_length=1)
+    # Paused time past which the case is flagged, added up over all its pauses.
+    max_total: Duration
+
+    @model_validator(mode="after")
+    def _consistent(self) -> PausingPolicy:
+        codes = [r.code for r in self.reasons]
+        if len(codes) != len(set(codes)):
+            raise ValueError("pausing reason codes must be unique")
+        if self.max_total.unit not in PAUSE_TOTAL_UNITS:
+            raise ValueError(f"max_total.unit must be one of {[u.value for u in PAUSE_TOTAL_UNITS]}")
+        if self.approval_after.unit == Unit.SAME_WORKING_DAY or self.approval_after.amount < 1:
+            raise ValueError("approval_after must be a positive duration")
+        return self
+
+    def reason(self, code: str) -> PauseReason | None:
+        return next((r for r in self.reasons if r.code == code), None)
+
+
 class DeemedClosure(Strict):
     follow_up: Duration
     requires_no_repeat_complaint: bool = True
@@ -283,6 +329,7 @@ class Pack(Strict):
     categories: list[Category] = Field(min_length=1)
     clocks: list[Clock] = Field(min_length=1)
     extension: ExtensionPolicy | None = None
+    pausing: PausingPolicy | None = None
     deemed_closure: DeemedClosure | None = None
     authority_matrix: list[AuthorityRule] = Field(min_length=1)
     economic_dispute: EconomicDispute

@@ -108,7 +108,12 @@ def _reply_due(complaint: Complaint) -> tuple[datetime | None, bool]:
     clock = complaint.clocks.filter(code__in=reply_clocks, status__in=OPEN_CLOCK).order_by("due_at").first()
     if clock is None:
         return None, False
-    return clock.due_at, clock.status == ComplaintClock.Status.PAUSED
+    if clock.status != ComplaintClock.Status.PAUSED:
+        return clock.due_at, False
+    # Paused for the customer's answer, not for an appraisal the customer cannot hurry.
+    pause = complaint.pauses.filter(ended_at=None).order_by("-id").first()
+    reason = pack.pausing.reason(pause.reason) if pause is not None and pack.pausing else None
+    return clock.due_at, reason is None or reason.ends_on_answer
 
 
 def customer_view(complaint: Complaint, *, tz: ZoneInfo) -> CustomerView:

@@ -36,7 +36,7 @@ def test_registering_puts_the_resolution_due_time_on_the_complaint(org, walk):
 def test_pausing_clears_the_due_time_and_resuming_gives_it_back_later(org, walk):
     w = walk(at(2026, 3, 2)).assess().dispatch().accept()
     with frozen(at(2026, 3, 3)):
-        svc.pause_clocks(w.c, actor=org.handler, reason="等待客户提供交割单")
+        svc.pause_clocks(w.c, actor=org.handler, reason_code="external_appraisal", note="等待交割单鉴定")
     assert Complaint.objects.get(pk=w.c.pk).due_at is None
     with frozen(at(2026, 3, 5)):
         svc.resume_clocks(w.c, actor=org.handler)
@@ -152,7 +152,7 @@ def ties_and_gaps(org, walk):
     for day in (3, 4):
         w = walk(at(2026, 3, day)).assess().dispatch().accept()
         with frozen(at(2026, 3, day, 11)):
-            svc.pause_clocks(w.c, actor=org.handler, reason="等待客户提供交割单")
+            svc.pause_clocks(w.c, actor=org.handler, reason_code="external_appraisal", note="等待交割单鉴定")
     assert Complaint.objects.filter(due_at__isnull=True).count() == 2
     return Complaint.objects.all()
 

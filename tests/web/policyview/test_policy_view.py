@@ -51,6 +51,15 @@ def test_extension_rules(org, signed_in):
     assert "only with the complainant" in html and "consent" in html
 
 
+def test_pausing_rules(org, signed_in):
+    html = page(signed_in("office", "en"))
+    section = html[html.index('id="pausing"'):html.index('id="authority"')]
+    assert "Waiting for documents asked of the customer" in section and "External appraisal or test" in section
+    assert "needs the question sent to the customer" in section and "ends when the customer answers" in section
+    assert "5 working days" in section and "10 working days paused in all" in section
+    assert "Handler" in section and "only while working the case" in section
+
+
 def test_authority_matrix_and_economic_disputes(org, signed_in):
     html = page(signed_in("office", "en"))
     assert "up to 5,000" in html and "up to 50,000" in html and "any amount" in html

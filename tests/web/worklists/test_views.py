@@ -181,3 +181,29 @@ def test_the_office_is_offered_cases_eligible_for_deemed_closure_with_the_date(o
 
 def test_only_the_office_has_the_deemed_closure_list(org, signed_in):
     assert signed_in("handler").get("/cases/?view=deemable").status_code == 400
+
+
+def test_paused_time_shows_on_the_rows_and_a_case_paused_too_long_can_be_picked_out(org, walk, signed_in):
+    long = walk(at(2026, 3, 2)).assess().dispatch().accept()
+    short = walk(at(2026, 3, 2)).assess().dispatch().accept()
+    with frozen(at(2026, 3, 3)):
+        for w in (long, short):
+            svc.pause_clocks(w.c, actor=org.handler, reason_code="external_appraisal", note="鉴定",
+                             ask_approval=True)
+    with frozen(at(2026, 3, 4)):
+        svc.pause_decide(long.c, actor=org.office, pause_id=long.c.pauses.get().pk, approve=True)
+        svc.resume_clocks(short.c, actor=org.handler)
+    with frozen(at(2026, 3, 20)):  # 13 working days paused: past cn-securities' 10
+        svc.settle_pauses()
+        office = signed_in("office")
+        page = office.get("/cases/?view=open").content.decode()
+        assert "paused-too-long" in page and "13 个工作日" in page
+        assert refs(office.get("/cases/?view=open&paused=too_long")) == {long.c.reference}
+        assert refs(office.get("/cases/?view=open&paused=now")) == {long.c.reference}
+
+
+def test_a_pause_waiting_for_approval_is_in_the_approvers_list(org, walk, signed_in):
+    w = walk(at(2026, 3, 2)).assess().dispatch().accept()
+    with frozen(at(2026, 3, 3)):
+        svc.pause_clocks(w.c, actor=org.handler, reason_code="external_appraisal", note="鉴定", ask_approval=True)
+        assert w.c.reference in refs(signed_in("office").get("/cases/?view=approvals"))

@@ -189,6 +189,19 @@ class DecideExtension(ActionIn):
     note: Text = ""
 
 
+class PauseClocks(ActionIn):
+    reason_code: Code = Field(description="a code of the policy's pausing.reasons (GET /api/policy)")
+    note: Text = ""
+    message_id: Id | None = Field(None, description="the question sent to the customer, for reasons that need one")
+    ask_approval: bool = Field(False, description="the wait will be long: ask the approvers now")
+
+
+class DecidePause(ActionIn):
+    pause_id: Id
+    approve: bool
+    note: Text = Field("", description="needed when the pause is refused")
+
+
 class RequestTransfer(ActionIn):
     to_staff: Username
     reason: Text

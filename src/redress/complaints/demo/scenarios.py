@@ -207,7 +207,9 @@ class Walker:
                 pass  # the walk reached the due date too late to ask; it simply stays open
         elif scenario == "investigating" and rng.random() < 0.15:
             self.later(1, 8)
-            self.do(svc.pause_clocks, c, actor=handler, reason="等待客户提供交易截图及银行流水")
+            # A question that waits for its answer pauses the clocks (the pack's pausing rule).
+            self.do(svc.message_send, c, actor=handler, kind="question", channel="phone", wait_for_reply=True,
+                    body="请您提供委托时的交易截图及对应日期的银行流水,以便我们核实。")
         # (an escalated case is never deemed closed: 001 第二十二条)
         if c.severity in ("high", "major") and scenario != "deemed_closed" and rng.random() < 0.3:
             self.later(0.5, 4)

@@ -16,7 +16,7 @@ from .ledger import CheckpointEntry, Event, LedgerCheckpoint
 from .org import Institution, OrgUnit, ReferenceCounter, Staff, StaffRole
 from .reports import AuthorityReport
 from .tally import DayTally
-from .timing import CalendarDay, CalendarState, ComplaintClock
+from .timing import CalendarDay, CalendarState, ClockPause, ComplaintClock
 
 __all__ = [
     "Accountability",
@@ -25,6 +25,7 @@ __all__ = [
     "CalendarDay",
     "CalendarState",
     "Callback",
+    "ClockPause",
     "CheckpointEntry",
     "Communication",
     "Complaint",

@@ -3,7 +3,10 @@ indexed range queries rather than a loop over cases (DESIGN rule 4)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+
+STAFF = settings.AUTH_USER_MODEL
 
 
 class ComplaintClock(models.Model):
@@ -84,3 +87,61 @@ class CalendarState(models.Model):
 
     def __str__(self) -> str:
         return f"calendar {self.applied or '(not yet seen)'}{' → ' + self.pending if self.pending else ''}"
+
+
+class ClockPause(models.Model):
+    """One stretch of time the complaint's clocks stood still (services/pausing.py): why,
+    who stopped them, how it ended, and whether it was approved, so paused time can be
+    added up and shown, and a pause cannot quietly stand in for an extension."""
+
+    class Approval(models.TextChoices):
+        NONE = "", "not needed yet"
+        ASKED = "asked", "asked"
+        APPROVED = "approved", "approved"
+        REFUSED = "refused", "refused"
+
+    class End(models.TextChoices):
+        STAFF = "staff", "resumed by staff"
+        CUSTOMER = "customer", "the customer answered"
+        LAPSED = "lapsed", "not approved in time"
+        REFUSED = "refused", "approval refused"
+        STOPPED = "stopped", "the clocks stopped (the case moved on)"
+
+    complaint = models.ForeignKey("complaints.Complaint", on_delete=models.PROTECT, related_name="pauses")
+    reason = models.CharField(max_length=40)  # a code of the pack's pausing.reasons
+    note = models.TextField(blank=True)
+    # The recorded message asking the customer for something (reasons that need one).
+    message = models.ForeignKey("complaints.Communication", null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="+")
+    clocks = models.JSONField(default=list)  # codes of the clocks it stopped
+    paused_by = models.ForeignKey(STAFF, on_delete=models.PROTECT, related_name="+")
+    started_at = models.DateTimeField()
+    # The sweep asks the approvers from ask_at; unapproved, the pause ends at approval_due_at.
+    ask_at = models.DateTimeField()
+    approval_due_at = models.DateTimeField()
+    approval = models.CharField(max_length=10, choices=Approval.choices, default=Approval.NONE, blank=True)
+    decided_by = models.ForeignKey(STAFF, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(STAFF, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+")
+    end = models.CharField(max_length=10, choices=End.choices, blank=True)
+    # Paused time once ended, in `unit` (the pack's pausing.max_total unit at the time).
+    amount = models.PositiveIntegerField(null=True, blank=True)
+    unit = models.CharField(max_length=20)
+    # Set on the pause during which the case's paused time passed pausing.max_total.
+    over_limit = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [
+            # The sweep's few running pauses, by when to ask and when they lapse.
+            models.Index(fields=["approval_due_at"], name="pause_running_due", condition=models.Q(ended_at=None)),
+            models.Index(fields=["ask_at"], name="pause_running_ask", condition=models.Q(ended_at=None)),
+            # The worklists' "paused too long" filter.
+            models.Index(fields=["complaint"], name="pause_over_limit", condition=models.Q(over_limit=True)),
+        ]
+
+    def __str__(self) -> str:
+        return f"pause {self.pk} of complaint {self.complaint_id} ({self.reason})"

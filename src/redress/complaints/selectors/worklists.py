@@ -19,16 +19,17 @@ from datetime import date, datetime, time, timedelta
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.fields.array import ArrayContains
 from django.db import connection
-from django.db.models import F, Func, Prefetch, Q, QuerySet, TextField
+from django.db.models import Exists, F, Func, OuterRef, Prefetch, Q, QuerySet, TextField
 
 from redress.complaints.lifecycle import OPEN, State
 from redress.complaints.models import (
+    ClockPause,
     Complaint,
     ComplaintClock,
     Customer,
     Staff,
 )
-from redress.complaints.selectors import closure
+from redress.complaints.selectors import closure, pausing
 from redress.complaints.selectors.decisions import awaiting_decision
 from redress.complaints.selectors.keyset import Cursor, Order, seek
 from redress.complaints.selectors.personal import may_reveal
@@ -83,6 +84,7 @@ class Filters:
     received_from: date | None = None
     received_to: date | None = None
     q: str = ""
+    paused: str = ""  # "now": a clock paused now; "too_long": paused past the pack's pausing.max_total
 
 
 @dataclass(frozen=True)
@@ -160,6 +162,8 @@ def approver_roles(staff: Staff, pack: Pack) -> set[str]:
     approving |= {str(r) for r in pack.economic_dispute.decider_roles}
     if pack.extension:
         approving |= {str(r) for r in pack.extension.approver_roles}
+    if pack.pausing:
+        approving |= {str(r) for r in pack.pausing.approver_roles}
     return set(staff.role_set()) & approving
 
 
@@ -232,6 +236,10 @@ def apply_filters(qs: QuerySet, filters: Filters, *, staff: Staff, tz, search: b
     if filters.received_to:  # inclusive: the whole of the last day
         end = datetime.combine(filters.received_to + timedelta(days=1), time.min, tzinfo=tz)
         qs = qs.filter(received_at__lt=end)
+    if filters.paused == "now":
+        qs = qs.filter(Exists(ComplaintClock.objects.filter(complaint=OuterRef("pk"), status="paused")))
+    elif filters.paused == "too_long":
+        qs = qs.filter(pausing.flagged_condition())
     if search and filters.q.strip():
         qs = qs.filter(search_condition(filters.q, staff=staff))
     return qs
@@ -363,7 +371,8 @@ def rows_by_id(ids: list[int]) -> QuerySet:
     the page's ids are known, not joined to the whole list (keyset._read)."""
     return (Complaint.objects.filter(pk__in=ids)
             .select_related("customer", "owner", "handler", "branch", "responsible_unit")
-            .prefetch_related(open_clocks()))
+            .prefetch_related(open_clocks(), Prefetch("pauses", queryset=ClockPause.objects.order_by("id"),
+                                                      to_attr="pause_rows")))
 
 
 def worklist_page(staff: Staff, view: str, *, at: Moment, pack: Pack, filters: Filters = Filters(),

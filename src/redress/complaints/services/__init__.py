@@ -51,6 +51,12 @@ from redress.complaints.services.outcome import (
     remedy_execute,
     result_communicate,
 )
+from redress.complaints.services.pausing import (
+    pause_clocks,
+    pause_decide,
+    resume_clocks,
+    settle_pauses,
+)
 from redress.complaints.services.privacy import personal_data_reveal
 from redress.complaints.services.recompute import (
     calendar_day_delete,
@@ -62,8 +68,6 @@ from redress.complaints.services.timing import (
     extension_decide,
     extension_request,
     mark_breaches,
-    pause_clocks,
-    resume_clocks,
 )
 
 __all__ = [
@@ -76,7 +80,7 @@ __all__ = [
     "contact_record", "customer_message_receive", "deem_closed", "economic_dispute_clear",
     "evidence_add", "evidence_open", "extension_decide",
     "extension_request", "finding_add", "inquiry_answer", "mark_breaches", "mark_overdue_reports", "message_send",
-    "party_add", "pause_clocks", "personal_data_reveal", "recompute_round", "referral_outcome", "remedy_execute",
+    "party_add", "pause_clocks", "pause_decide", "personal_data_reveal", "recompute_round", "referral_outcome", "remedy_execute",
     "resolution_decide", "resolution_propose",
-    "resolve_on_spot", "result_communicate", "resume_clocks", "transfer_accept", "transfer_request",
+    "resolve_on_spot", "result_communicate", "resume_clocks", "settle_pauses", "transfer_accept", "transfer_request",
 ]

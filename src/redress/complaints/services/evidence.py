@@ -16,6 +16,7 @@ from redress.complaints.ledger import EventType
 from redress.complaints.lifecycle import Action
 from redress.complaints.models import Complaint, Evidence, Staff
 from redress.complaints.services.base import acting_on, require_role
+from redress.complaints.services.pausing import end_on_answer
 from redress.policy.loader import active_pack
 
 # A file's first bytes must agree with the type it claims, so an executable renamed to
@@ -101,8 +102,10 @@ def evidence_add(complaint: Complaint | int, *, actor: Staff | None, name: str, 
                                            description=description, source=source, uploaded_by=actor,
                                            uploaded_at=step.now)
             extra = {"name_shortened": True} if shortened else {}  # the ledger says the name was cut
+            # Documents the customer sends are their answer: a pause waiting for them ends.
+            resumed = end_on_answer(step) if source == "customer" else []
             step.record(EventType.EVIDENCE_ADDED, evidence=item.pk, name=name, sha256=digest, size=len(data),
-                        content_type=content_type, source=source, **extra)
+                        content_type=content_type, source=source, resumed=resumed, **extra)
     except BaseException:
         # The transaction rolled back: do not leave an orphan file behind.
         if stored:

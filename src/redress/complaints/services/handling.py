@@ -32,6 +32,7 @@ from redress.complaints.models import (
 )
 from redress.complaints.services.base import Step, acting_on, require_role
 from redress.complaints.services.intake import clean_amount, raise_triggers
+from redress.complaints.services.pausing import end_on_answer
 from redress.complaints.services.reports import owe_report
 from redress.complaints.services.timing import reach_stage, step_calendar
 from redress.policy.schema import SEVERITY_ORDER, Severity, Stage
@@ -397,7 +398,9 @@ def contact_record(complaint: Complaint | int, *, actor: Staff, channel: str, no
                                                kind=Communication.Kind.CONTACT, channel=channel, body=note,
                                                staff=actor, at=step.now, visible_to_customer=False)
         reach_stage(step, Stage.CONTACTED)
-        step.record(EventType.CUSTOMER_CONTACTED, message=message.pk, channel=channel)
+        # Speaking with the customer is their answer: a pause waiting for them ends.
+        resumed = end_on_answer(step)
+        step.record(EventType.CUSTOMER_CONTACTED, message=message.pk, channel=channel, resumed=resumed)
     return message
 
 

@@ -12,7 +12,7 @@ from redress.complaints.lifecycle import Action
 from redress.complaints.models import Communication, Complaint, Staff
 from redress.complaints.phrases import Hit
 from redress.complaints.services.base import Step, acting_on, require_role
-from redress.complaints.services.timing import resume_clocks_in
+from redress.complaints.services.pausing import end_on_answer, ensure_works_the_case, pause_in
 from redress.policy.schema import Pack
 
 SENDER_ROLES = ("intake", "handler", "dept_head", "complaints_office")
@@ -81,16 +81,27 @@ def message_send(complaint: Complaint | int, *, actor: Staff, kind: str, body: s
         if channel not in step.pack.channel_codes():
             raise ValidationFailed("channel", _("unknown channel %(channel)s") % {"channel": repr(channel)})
         message = tell_customer(step, kind, body, channel=channel, confirmed=confirm_phrases)
-        paused = []
-        if wait_for_reply and kind == Communication.Kind.QUESTION:
-            for clock in step.complaint.clocks.filter(status="running"):
-                clock.status, clock.paused_at, clock.pause_reason = "paused", step.now, "waiting for the customer"
-                clock.save(update_fields=["status", "paused_at", "pause_reason"])
-                paused.append(clock.code)
-            step.forget_clocks()
         step.record(EventType.MESSAGE_SENT, message=message.pk, kind=kind, channel=channel,
-                    forbidden_confirmed=message.forbidden_phrases_confirmed, paused=paused)
+                    forbidden_confirmed=message.forbidden_phrases_confirmed)
+        if wait_for_reply and kind == Communication.Kind.QUESTION:
+            _pause_for_answer(step, message)
     return message
+
+
+def _pause_for_answer(step: Step, message: Communication) -> None:
+    """A question that waits for its answer pauses the clocks under the pack's pausing
+    rule (services/pausing.py): the first reason that needs a recorded request and ends
+    on the answer, by someone working the case in a role the pack allows."""
+    policy = step.pack.pausing
+    reason = next((r for r in policy.reasons if r.needs_request and r.ends_on_answer), None) if policy else None
+    if reason is None:
+        raise ValidationFailed("wait_for_reply", _("the policy %(code)s lists no pause for the customer's answer; "
+                                                   "send the question without waiting") % {"code": step.pack.code})
+    sender_role = step.role
+    ensure_works_the_case(step, _("pausing the clocks"), policy.roles)
+    step.role = sender_role
+    if step.complaint.clocks.filter(status="running").exists():  # none running: nothing to pause
+        pause_in(step, policy, reason.code, message=message)
 
 
 def customer_message_receive(complaint: Complaint | int, *, body: str, channel: str, via: str = "portal",
@@ -104,7 +115,7 @@ def customer_message_receive(complaint: Complaint | int, *, body: str, channel: 
         message = Communication.objects.create(complaint=step.complaint, direction=Communication.Direction.INBOUND,
                                                kind=Communication.Kind.CUSTOMER_MESSAGE, channel=channel, body=body,
                                                staff=actor, at=step.now)
-        resumed = resume_clocks_in(step)
+        resumed = end_on_answer(step)
         step.record(EventType.MESSAGE_RECEIVED, message=message.pk, channel=channel, resumed=resumed)
         owner = step.complaint.handler or step.complaint.owner
         step.notify("customer_replied", staff=owner, message=message.pk)

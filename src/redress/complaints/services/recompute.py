@@ -90,7 +90,7 @@ class Unreplayable(Exception):
 
 def replay(cal: WorkCalendar, clock: ComplaintClock, limit: Duration, history: History) -> datetime:
     """The clock's due time on `cal`: from its start, each completed pause given back
-    (timing.resume_clocks_in) and each approved extension added (timing.extension_decide)
+    (pausing.end_pause) and each approved extension added (timing.extension_decide)
     in ledger order. A pause still open is given back on resume, as always."""
     due = cal.due(clock.started_at, limit)
     paused_at = None
@@ -100,7 +100,10 @@ def replay(cal: WorkCalendar, clock: ComplaintClock, limit: Duration, history: H
         if type_ in PAUSES and clock.code in (payload.get(PAUSES[type_]) or ()):
             paused_at = at
         elif type_ in RESUMES and clock.code in (payload.get(RESUMES[type_]) or ()) and paused_at is not None:
-            due = cal.shift_for_pause(due, paused_at, at, Unit(clock.unit))
+            # An unapproved pause is given back only up to its threshold however late it
+            # ended (services/pausing.end_pause records that moment as ended_at).
+            until = parse_datetime(payload["ended_at"]) if payload.get("ended_at") else at
+            due = cal.shift_for_pause(due, paused_at, max(until, paused_at), Unit(clock.unit))
             paused_at = None
         elif type_ == EventType.EXTENSION_APPROVED:
             ext = history.extensions.get(payload.get("extension"))

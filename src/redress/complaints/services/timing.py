@@ -3,7 +3,7 @@
 A clock starts and stops when the complaint reaches a lifecycle stage named by the
 policy; its due time is computed on the institution's calendar and stored (and
 computed again if that calendar changes: services/recompute.py).
-Pausing (waiting for the customer) gives the paused time back on resume.
+Pausing, a policy rule of its own, is in services/pausing.py.
 """
 
 from __future__ import annotations
@@ -105,47 +105,6 @@ def stop_clock(step: Step, clock: ComplaintClock, *, save: bool = True) -> None:
     if save:
         clock.save(update_fields=["status", "stopped_at", "breached"])
     step.stopped.append(clock)
-
-
-def pause_clocks(complaint: Complaint | int, *, actor, reason: str, via: str = "web",
-                 expected_version: int | None = None) -> Complaint:
-    """Stop the clocks while waiting for the customer (e.g. documents asked for)."""
-    if not reason.strip():
-        raise ValidationFailed("reason", _("say what the case is waiting for"))
-    with acting_on(complaint, Action.PAUSE_CLOCK, actor=actor, via=via, expected_version=expected_version) as step:
-        require_role(step, ["handler", "dept_head", "complaints_office", "intake"], _("pausing a clock"))
-        running = list(step.complaint.clocks.filter(status=ComplaintClock.Status.RUNNING))
-        if not running:
-            raise ValidationFailed("clocks", _("no clock is running"))
-        for clock in running:
-            clock.status, clock.paused_at, clock.pause_reason = ComplaintClock.Status.PAUSED, step.now, reason[:200]
-            clock.save(update_fields=["status", "paused_at", "pause_reason"])
-        step.forget_clocks()
-        step.record(EventType.CLOCK_PAUSED, clocks=[c.code for c in running], reason=reason)
-    return step.complaint
-
-
-def resume_clocks_in(step: Step) -> list[str]:
-    cal = step_calendar(step)
-    resumed = []
-    for clock in step.complaint.clocks.filter(status=ComplaintClock.Status.PAUSED):
-        clock.due_at = cal.shift_for_pause(clock.due_at, clock.paused_at, step.now, Unit(clock.unit))
-        clock.status, clock.paused_at, clock.pause_reason = ComplaintClock.Status.RUNNING, None, ""
-        clock.save(update_fields=["due_at", "status", "paused_at", "pause_reason"])
-        resumed.append(clock.code)
-    step.forget_clocks()
-    return resumed
-
-
-def resume_clocks(complaint: Complaint | int, *, actor, via: str = "web",
-                  expected_version: int | None = None) -> Complaint:
-    with acting_on(complaint, Action.RESUME_CLOCK, actor=actor, via=via, expected_version=expected_version) as step:
-        require_role(step, ["handler", "dept_head", "complaints_office", "intake"], _("resuming a clock"))
-        resumed = resume_clocks_in(step)
-        if not resumed:
-            raise ValidationFailed("clocks", _("no clock is paused"))
-        step.record(EventType.CLOCK_RESUMED, clocks=resumed)
-    return step.complaint
 
 
 # ---- extensions (001 第二十二条) ----------------------------------------------------

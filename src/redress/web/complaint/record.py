@@ -10,6 +10,7 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.translation import get_language
 
 from redress.complaints.models import Complaint, Event
+from redress.complaints.selectors.pausing import PausedTime, measure
 from redress.complaints.timesource import now as current_time
 from redress.policy.loader import active_pack
 from redress.web.complaint import timeline, words
@@ -21,6 +22,7 @@ SECTIONS = {
     "evidence": ("evidence", ("uploaded_by",)),
     "clocks": ("clocks", ()),
     "extensions": ("extensions", ("requested_by", "decided_by")),
+    "pauses": ("pauses", ("paused_by", "decided_by", "ended_by")),
     "links_out": ("links_out", ("target",)),
     "links_in": ("links_in", ("source",)),
     "assignments": ("assignments", ("unit", "assigned_by", "accepted_by", "handler")),
@@ -33,7 +35,7 @@ SECTIONS = {
     "accountability": ("accountability", ("staff", "unit", "decided_by")),
     "authority_reports": ("authority_reports", ("recorded_by",)),
 }
-ORDER = {"evidence": "uploaded_at", "clocks": "started_at", "extensions": "requested_at",
+ORDER = {"evidence": "uploaded_at", "clocks": "started_at", "extensions": "requested_at", "pauses": "started_at",
          "assignments": "assigned_at", "transfers": "requested_at", "findings": "created_at",
          "proposals": "proposed_at", "communications": "at", "remedies": "due_date", "callbacks": "at",
          "accountability": "at", "links_out": "created_at", "links_in": "created_at",
@@ -52,9 +54,11 @@ class Record:
     complaint: Complaint
     rows: dict[str, list] = field(default_factory=dict)
     clocks: list[ClockRow] = field(default_factory=list)
+    paused: PausedTime | None = None  # paused time, total and current (selectors/pausing.py)
     timeline: list[timeline.Entry] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
     links: list[tuple[str, Complaint]] = field(default_factory=list)  # (kind word, the other complaint)
+    paused_words: dict[str, str] = field(default_factory=dict)
 
 
 def _prefetch(complaint: Complaint) -> None:
@@ -83,6 +87,17 @@ def load(complaint: Complaint) -> Record:
             clock=clock, name=definition.name.get(lang) if definition else clock.code,
             limit=_limit(definition) if definition else "",
         ))
+    for pause in record.rows["pauses"]:
+        pause.reason_word = words.pause_reason_name(pause.reason, pack, lang)
+        pause.end_word = str(words.PAUSE_ENDS.get(pause.end, pause.end))
+        pause.approval_word = str(words.PAUSE_APPROVALS.get(pause.approval, pause.approval))
+        pause.amount_word = words.duration(pause.amount, pause.unit) if pause.amount is not None else ""
+    if record.rows["pauses"]:
+        record.paused = measure(pack, record.rows["pauses"], current_time())
+        record.paused_words = {
+            "total": words.duration(record.paused.total, record.paused.unit),
+            "limit": words.duration(record.paused.limit, record.paused.unit) if record.paused.limit is not None else "",
+            "current": words.duration(record.paused.current_amount, record.paused.unit)}
     record.timeline = timeline.timeline(list(complaint.events.all()))
     record.flags = [words.trigger_name(code, pack, lang) for code in complaint.critical_flags or []]
     record.links = ([(words.LINK_KINDS.get(link.kind, link.kind), link.target) for link in record.rows["links_out"]]

@@ -70,8 +70,12 @@ SENTENCES = {
     E.EXTENSION_REQUESTED: gettext_lazy("%(who)s asked to extend the time limit by %(working_days)s working days"),
     E.EXTENSION_APPROVED: gettext_lazy("%(who)s approved the extension; now due %(due)s"),
     E.EXTENSION_REFUSED: gettext_lazy("%(who)s refused the extension"),
-    E.CLOCK_PAUSED: gettext_lazy("%(who)s paused the clocks: %(clocks)s"),
-    E.CLOCK_RESUMED: gettext_lazy("%(who)s resumed the clocks: %(clocks)s"),
+    E.CLOCK_PAUSED: gettext_lazy("%(who)s paused the clocks (%(reason_name)s): %(clocks)s"),
+    E.CLOCK_RESUMED: gettext_lazy("%(who)s resumed the clocks (%(how)s): %(clocks)s"),
+    E.PAUSE_APPROVAL_ASKED: gettext_lazy("The pause needs approval by %(approval_due)s, or it ends then"),
+    E.PAUSE_APPROVED: gettext_lazy("%(who)s approved the long pause"),
+    E.PAUSE_REFUSED: gettext_lazy("%(who)s refused the long pause; the clocks run again"),
+    E.PAUSED_TOO_LONG: gettext_lazy("The clocks have been paused %(total)s in all, past the limit of %(limit)s"),
     E.CLOCK_BREACHED: gettext_lazy("Time limit passed: %(clocks)s"),
     E.CLOCKS_RECOMPUTED: gettext_lazy("The calendar changed, so the due times were recomputed: %(moves)s. "
                                       "Why: %(why)s"),
@@ -191,6 +195,17 @@ def _values(event: Event, p: dict, names: Names, pack) -> _Blanks:
         v["reported_to"] = words.joined(labels.ROLES.get(r, r) for r in p["reported_to"])
     if isinstance(p.get("approver_roles"), list):
         v["approver_roles"] = words.joined(labels.ROLES.get(r, r) for r in p["approver_roles"])
+    if "reason_code" in p:
+        v["reason_name"] = words.pause_reason_name(p["reason_code"], pack, lang)
+    elif event.type == EventType.CLOCK_PAUSED:  # before pausing was a policy rule: free text
+        v["reason_name"] = p.get("reason") or "—"
+    if event.type == EventType.CLOCK_RESUMED:
+        v["how"] = words.PAUSE_ENDS.get(p.get("how", "staff"), p.get("how"))
+    if "approval_due" in p:
+        v["approval_due"] = _when(p["approval_due"])
+    if event.type == EventType.PAUSED_TOO_LONG:
+        v["total"] = words.duration(p.get("total", 0), p.get("unit", "working_days"))
+        v["limit"] = words.duration(p.get("limit", 0), p.get("unit", "working_days"))
     if isinstance(p.get("clocks"), list):
         v["clocks"] = words.joined(words.clock_name(code, pack, lang) for code in p["clocks"])
     if isinstance(p.get("triggers"), list):

@@ -71,6 +71,26 @@ REPORT_SOURCES = {"trigger": gettext_lazy("critical flag"), "category_step": get
                   "referral": gettext_lazy("referral")}
 
 # Clock limits the working-day calendar words (labels.amount_in_unit) do not cover.
+# How a pause ended (ClockPause.End) and where its approval stands (ClockPause.Approval).
+PAUSE_ENDS = {"staff": gettext_lazy("resumed by staff"), "customer": gettext_lazy("the customer answered"),
+              "lapsed": gettext_lazy("not approved in time: ended at the threshold"),
+              "refused": gettext_lazy("approval refused"), "stopped": gettext_lazy("the case moved on")}
+PAUSE_APPROVALS = {"": gettext_lazy("no approval needed yet"), "asked": gettext_lazy("approval asked"),
+                   "approved": gettext_lazy("approved"), "refused": gettext_lazy("refused")}
+
+
+def pause_reason_name(code: str, pack, language: str | None) -> str:
+    reason = pack.pausing.reason(code) if pack.pausing else None
+    return reason.name.get(language) if reason else code
+
+
+def duration(amount: int, unit: str) -> str:
+    """'3 working days', '4 calendar days', '5 hours' in the active language."""
+    if unit in LIMIT_UNITS:
+        return str(LIMIT_UNITS[unit]) % {"n": amount}
+    return labels.amount_in_unit(amount, unit)
+
+
 LIMIT_UNITS = {"calendar_days": gettext_lazy("%(n)d calendar days"), "same_working_day": gettext_lazy("the same working day"),
                "months": gettext_lazy("%(n)d months")}
 

@@ -123,6 +123,12 @@ def present(pack: Pack) -> dict:
             "further_requires_consent": ext.further_requires_consent,
             "max_further": duration(ext.max_further) if ext.max_further else None, "report_further_to": roles(ext.report_further_to),
         },
+        "pausing": pack.pausing and {
+            "reasons": [{"name": names.text(r.name), "code": r.code, "needs_request": r.needs_request,
+                         "ends_on_answer": r.ends_on_answer} for r in pack.pausing.reasons],
+            "roles": roles(pack.pausing.roles), "approval_after": duration(pack.pausing.approval_after),
+            "approvers": roles(pack.pausing.approver_roles), "max_total": duration(pack.pausing.max_total),
+        },
         "deemed_closure": pack.deemed_closure and {
             "follow_up": duration(pack.deemed_closure.follow_up),
             "no_repeat": pack.deemed_closure.requires_no_repeat_complaint,

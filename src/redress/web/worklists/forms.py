@@ -13,7 +13,7 @@ from redress.policy.schema import Pack
 from redress.web import labels
 
 SORT_CHOICES = [(code, code) for code in wl.SORTS]
-FILTER_FIELDS = ("state", "category", "channel", "branch", "severity", "received_from", "received_to")
+FILTER_FIELDS = ("state", "category", "channel", "branch", "severity", "paused", "received_from", "received_to")
 
 
 class WorklistForm(forms.Form):
@@ -25,6 +25,8 @@ class WorklistForm(forms.Form):
     channel = forms.ChoiceField(label=_("Channel"), required=False)
     branch = forms.ChoiceField(label=_("Branch"), required=False)
     severity = forms.ChoiceField(label=_("Severity"), required=False)
+    paused = forms.ChoiceField(label=_("Paused"), required=False, choices=[
+        ("", _("any")), ("now", _("paused now")), ("too_long", _("paused too long"))])
     received_from = forms.DateField(label=_("Received from"), required=False, input_formats=["%Y-%m-%d"],
                                     widget=forms.DateInput(attrs={"type": "date"}))
     received_to = forms.DateField(label=_("Received to"), required=False, input_formats=["%Y-%m-%d"],
@@ -77,6 +79,7 @@ class WorklistForm(forms.Form):
             state=ok.get("state") or "", category=ok.get("category") or "", channel=ok.get("channel") or "",
             branch=int(ok["branch"]) if ok.get("branch") else None, severity=ok.get("severity") or "",
             received_from=ok.get("received_from"), received_to=ok.get("received_to"), q=ok.get("q") or "",
+            paused=ok.get("paused") or "",
         )
 
     def problems(self) -> list[str]:

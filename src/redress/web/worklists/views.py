@@ -13,11 +13,13 @@ from django.utils.translation import gettext_lazy
 
 from redress.complaints.selectors import closure, reports
 from redress.complaints.selectors import worklists as wl
+from redress.complaints.selectors.pausing import measure as paused_measure
 from redress.complaints.selectors.personal import mask_name
 from redress.complaints.timesource import now as current_time
 from redress.policy.loader import active_pack
 from redress.web.access import staff_view
 from redress.web.calendar import request_calendar
+from redress.web.complaint.words import duration
 from redress.web.worklists.forms import WorklistForm
 
 PER_PAGE = 25
@@ -87,11 +89,21 @@ def _page_links(params: QueryDict, page: wl.Page) -> dict[str, str]:
 
 
 def _rows(page: wl.Page, view: str, at: wl.Moment, pack) -> list[dict]:
-    rows = [{"c": c, "customer": mask_name(c.customer.name), "clock": wl.main_clock(c)} for c in page.rows]
+    rows = [{"c": c, "customer": mask_name(c.customer.name), "clock": wl.main_clock(c), **_paused(c, pack, at.now)}
+            for c in page.rows]
     if view == wl.DEEMABLE:  # the day each became eligible (001 第二十二条), as the service counts it
         for r in rows:
             r["eligible_from"] = closure.eligible_from(r["c"].follow_up_since, pack.deemed_closure, at.cal)
     return rows
+
+
+def _paused(c, pack, now) -> dict:
+    """The row's paused time and flag (selectors/pausing.py), when it was ever paused."""
+    pauses = getattr(c, "pause_rows", None)
+    if not pauses:
+        return {}
+    time = paused_measure(pack, pauses, now)
+    return {"paused": time, "paused_words": duration(time.total, time.unit)}
 
 
 def _tab_counts(staff, views: list[str], at: wl.Moment, pack) -> dict[str, int]:

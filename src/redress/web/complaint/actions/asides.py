@@ -4,6 +4,8 @@ before an extension can no longer be asked for. Reads only."""
 
 from __future__ import annotations
 
+from django.utils.translation import get_language
+
 from redress.complaints.models import Complaint, Extension, OrgUnit, OwnershipTransfer, Proposal
 from redress.complaints.services.outcome import missing_for_archive
 from redress.complaints.services.timing import calendar_for
@@ -58,3 +60,20 @@ def routing(c: Complaint, pack: Pack) -> dict:
     code = definition.default_unit if definition else None
     unit = OrgUnit.objects.filter(code=code).first() if code else (c.branch or c.intake_unit)
     return {"routed_to": unit}
+
+
+def pausing(c: Complaint, pack: Pack) -> dict:
+    """The pack's pausing rule and the case's paused time so far."""
+    from redress.complaints.selectors.pausing import paused_time
+    from redress.web.complaint import words
+
+    policy = pack.pausing
+    if policy is None:
+        return {"policy": None}
+    time = paused_time(c, pack=pack)
+    return {"policy": policy, "time": time,
+            "approval_after": words.duration(policy.approval_after.amount, policy.approval_after.unit.value),
+            "max_total": words.duration(policy.max_total.amount, policy.max_total.unit.value),
+            "total": words.duration(time.total, time.unit),
+            "reasons": [(r, r.name.get(get_language())) for r in policy.reasons],
+            "approver_roles": [str(r) for r in policy.approver_roles]}

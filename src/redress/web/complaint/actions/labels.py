@@ -41,6 +41,8 @@ ACTIONS = {
     A.DECIDE_EXTENSION: _("Decide the extension request"),
     A.PAUSE_CLOCK: _("Pause the clocks"),
     A.RESUME_CLOCK: _("Resume the clocks"),
+    A.DECIDE_PAUSE: _("Decide on the long pause"),
+    A.SETTLE_PAUSES: _("Settle pauses"),
     A.REQUEST_TRANSFER: _("Hand the case over"),
     A.ACCEPT_TRANSFER: _("Accept the hand-over"),
     A.RECORD_ACCOUNTABILITY: _("Record accountability"),
@@ -54,9 +56,10 @@ ACTIONS = {
 }
 
 # The page handles the reveal of personal data itself, the sweep marks breaches and
-# overdue reports, and a changed calendar recomputes due times: none is a button the
-# actions offer.
-SHOWN = frozenset(ACTIONS) - {A.VIEW_PERSONAL_DATA, A.MARK_BREACH, A.MARK_REPORT_OVERDUE, A.RECOMPUTE_CLOCKS}
+# overdue reports and settles pauses, and a changed calendar recomputes due times: none
+# is a button the actions offer.
+SHOWN = frozenset(ACTIONS) - {A.VIEW_PERSONAL_DATA, A.MARK_BREACH, A.MARK_REPORT_OVERDUE, A.RECOMPUTE_CLOCKS,
+                              A.SETTLE_PAUSES}
 
 URGENCY = {"normal": _("Normal"), "urgent": _("Urgent")}
 FINDING_KINDS = {"note": _("Investigation note"), "interview": _("Interview"), "fact": _("Fact found")}

@@ -12,6 +12,7 @@ from __future__ import annotations
 from functools import cached_property
 
 from redress.complaints.models import Complaint, Staff
+from redress.complaints.services.pausing import working_roles
 from redress.policy.schema import Pack
 
 OFFICE = "complaints_office"
@@ -78,10 +79,24 @@ class Who:
         return set(self.c.clocks.values_list("status", flat=True))
 
     def may_pause(self) -> bool:
-        return self.has(*HANDLING, OFFICE, "intake") and "running" in self.clock_states
+        """services.pausing: the pack lets clocks pause, and this person works the case in a
+        role the pack allows."""
+        policy = self.pack.pausing
+        return (policy is not None and "running" in self.clock_states and not self.staff.is_marketing
+                and bool(set(working_roles(self.staff, self.c)) & {str(r) for r in policy.roles}))
 
     def may_resume(self) -> bool:
-        return self.has(*HANDLING, OFFICE, "intake") and "paused" in self.clock_states
+        return "paused" in self.clock_states and bool(working_roles(self.staff, self.c))
+
+    @cached_property
+    def undecided_pause_by(self) -> int | None:
+        return (self.c.pauses.filter(ended_at=None).exclude(approval__in=("approved", "refused"))
+                .values_list("paused_by_id", flat=True).first())
+
+    def may_decide_pause(self) -> bool:
+        policy = self.pack.pausing
+        return (policy is not None and self.has(*[str(r) for r in policy.approver_roles])
+                and self.undecided_pause_by not in (None, self.me))
 
     @cached_property
     def transfer_waits_for_me(self) -> bool:
