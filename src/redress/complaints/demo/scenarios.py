@@ -15,6 +15,7 @@ from redress.complaints import services as svc
 from redress.complaints.demo.org import BRANCHES, Cast
 from redress.complaints.demo.stories import INQUIRIES, NAMES_EN, NAMES_ZH, STORIES, Story
 from redress.complaints.errors import DomainError
+from redress.complaints.lifecycle import TERMINAL, State
 from redress.complaints.models import Complaint, ComplaintClock, Staff
 from redress.complaints.timesource import frozen
 
@@ -97,6 +98,7 @@ class Walker:
             return self._front_desk(n, scenario)
         story = rng.choice(STORIES)
         c = self.receive(n, story, register=True)
+        self.report_to_authorities(c)
         depth = DEPTH[scenario]
         office = self.pick("complaints_office")
         # Spread the steps over the time the complaint has had; closed ones took 2–25 days.
@@ -108,6 +110,7 @@ class Walker:
             self.later(0.2, gap)
             self.do(svc.complaint_assess, c, actor=office, category=story.category, severity=story.severity,
                     is_economic_dispute=True if story.amount else None)
+            self.report_to_authorities(c)
             if scenario == "withdrawn":
                 self.later(1, gap)
                 return self.do(svc.complaint_withdraw, c, actor=c.first_responder, reason="客户来电表示问题已自行解决,撤回投诉")
@@ -133,6 +136,7 @@ class Walker:
             self.later(1, gap)
             self.do(svc.result_communicate, c, actor=handler, channel="phone", body=self._result_text(story))
             c.refresh_from_db()
+            self.report_to_authorities(c, kind="reply")
             if scenario in ("follow_up", "recomplaint", "deemed_closed"):
                 self.later(4, 40)
                 self.do(svc.callback_record, c, actor=self.pick("callback", exclude={handler.pk}), satisfied=False,
@@ -144,7 +148,9 @@ class Walker:
                     self.later(1, 8)
                     self.do(svc.complaint_assess, new, actor=office, category=story.category,
                             severity="high", is_economic_dispute=True if story.amount else None)
-                if scenario == "deemed_closed":
+                # About a third of the six-month cases wait on the office's list of cases
+                # eligible for deemed closure: the office decides (001 第二十二条).
+                if scenario == "deemed_closed" and rng.random() < 0.65:
                     self.t = min(c.follow_up_since + timedelta(days=186), self.now - timedelta(minutes=5))
                     self.do(svc.deem_closed, c, actor=office, note="持续跟进6个月,客户未再投诉,未发现人员过错")
         if depth >= 8:
@@ -160,6 +166,19 @@ class Walker:
             self.later(24, 24 * 10)
             self.do(svc.complaint_archive, c, actor=office, root_cause=story.category)
         return c
+
+    def report_to_authorities(self, c: Complaint, kind: str = "report") -> None:
+        """The office makes most reports owed to the police or a regulator within the hour,
+        and replies to a hotline's referral once the result is told, recording the
+        authority's receipt; about one in ten is left open, so the worklist of reports and
+        its overdue marks have something to show."""
+        for report in c.authority_reports.filter(status="open", kind=kind).order_by("id"):
+            if self.rng.random() < 0.1:
+                continue
+            self.later(0.2, 1)
+            self.do(svc.authority_report_record, c, actor=self.pick("complaints_office"), report_id=report.pk,
+                    reported_at=self.t, how="phone" if kind == "report" else "online",
+                    receipt=f"{report.authority.upper()}-{self.t:%Y%m%d}-{self.rng.randint(100, 999)}")
 
     def marketer_of(self, branch) -> Staff:
         return next((s for s in self.cast.staff.values() if s.is_marketing and s.unit_id == branch.pk),
@@ -257,6 +276,8 @@ def walk_all(cast: Cast, count: int, rng: random.Random, now: datetime) -> dict[
     # Every scenario at least once, then the rest by weight.
     plan = names + rng.choices(names, weights=weights, k=max(count - len(names), 0))
     for n, scenario in enumerate(plan[:count]):
-        walker.walk(n, scenario)
+        c = walker.walk(n, scenario)
+        if c is not None and State(c.state) in TERMINAL:
+            walker.report_to_authorities(c, kind="reply")  # answered, redirected, withdrawn: the hotline is told
         made[scenario] = made.get(scenario, 0) + 1
     return made
