@@ -20,7 +20,8 @@ from tests.reports.conftest import READ_AT
 TZ = SH  # the pack's time zone
 
 
-def listed(staff, filters=reg.Filters()) -> list[str]:
+def listed(staff, filters: reg.Filters | None = None) -> list[str]:
+    filters = filters or reg.Filters()
     return [c.reference for batch in reg.batches(staff, filters, now=READ_AT, tz=TZ) for c in batch]
 
 

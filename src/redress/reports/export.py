@@ -25,8 +25,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from redress.complaints.errors import NotPermitted
-from redress.complaints.selectors.personal import CONTACT_ROLES, may_reveal
 from redress.complaints.models import Staff
+from redress.complaints.selectors.personal import CONTACT_ROLES, may_reveal
 from redress.reports import columns, register
 from redress.reports.models import ExportRecord
 from redress.reports.rows import build

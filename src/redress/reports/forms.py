@@ -6,7 +6,7 @@ of exactly the filter the page shows."""
 from __future__ import annotations
 
 from django import forms
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from redress.complaints.models import OrgUnit
@@ -22,9 +22,9 @@ YES_NO_FIELDS = ("critical", "economic_dispute", "late", "recomplaint")
 class RegisterForm(forms.Form):
     period = forms.ChoiceField(label=_("Period of"), required=False,
                                choices=[(reg.RECEIVED, _("receipt")), (reg.CLOSED, _("closing"))])
-    date_from = forms.DateField(label=_("From"), required=False, input_formats=["%Y-%m-%d"],
+    date_from = forms.DateField(label=pgettext_lazy("period", "From"), required=False, input_formats=["%Y-%m-%d"],
                                 widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False, input_formats=["%Y-%m-%d"],
+    date_to = forms.DateField(label=pgettext_lazy("period", "To"), required=False, input_formats=["%Y-%m-%d"],
                               widget=forms.DateInput(attrs={"type": "date"}))
     unit = forms.ChoiceField(label=_("Unit (with its sub-units)"), required=False)
     category = forms.ChoiceField(label=_("Category"), required=False)

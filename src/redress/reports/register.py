@@ -20,7 +20,14 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from redress.complaints.lifecycle import OPEN
-from redress.complaints.models import Complaint, ComplaintClock, ComplaintLink, ComplaintParty, OrgUnit, Staff
+from redress.complaints.models import (
+    Complaint,
+    ComplaintClock,
+    ComplaintLink,
+    ComplaintParty,
+    OrgUnit,
+    Staff,
+)
 from redress.complaints.selectors.keyset import Cursor, Order, seek
 from redress.complaints.selectors.scope import visible_complaints
 from redress.complaints.selectors.worklists import Page, capped_count
@@ -57,8 +64,7 @@ class Filters:
 
     def as_json(self) -> dict:
         """What an export record keeps: the filters that were set, dates as text."""
-        return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in asdict(self).items()
-                if v not in ("", None) and not (k == "period" and v == RECEIVED and not (self.date_from or self.date_to))}
+        return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in asdict(self).items() if v not in ("", None)}
 
 
 def sub_units(unit_id: int) -> list[int]:
