@@ -28,7 +28,12 @@ def _receive(org, when, **data) -> Complaint:
 
 @pytest.fixture
 def book(org, walk) -> dict[str, Complaint]:
-    """state -> a complaint in it (plus "other_branch", "recomplaint", "critical")."""
+    return fill_book(org, walk)
+
+
+def fill_book(org, walk) -> dict[str, Complaint]:
+    """state -> a complaint in it (plus "other_branch", "recomplaint", "recomplained",
+    "critical"). The browser tests fill theirs with it too."""
     b: dict[str, Complaint] = {}
     b[State.RECEIVED] = _receive(org, at(2026, 3, 2, 9))
     b[State.REGISTERED] = walk(at(2026, 3, 2, 9, 30)).c
