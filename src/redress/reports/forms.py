@@ -20,13 +20,13 @@ YES_NO_FIELDS = ("critical", "economic_dispute", "late", "recomplaint")
 
 
 class RegisterForm(forms.Form):
-    period = forms.ChoiceField(label=_("Period of"), required=False,
+    period = forms.ChoiceField(label=_("Dates of"), required=False,
                                choices=[(reg.RECEIVED, _("receipt")), (reg.CLOSED, _("closing"))])
     date_from = forms.DateField(label=pgettext_lazy("period", "From"), required=False, input_formats=["%Y-%m-%d"],
                                 widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=pgettext_lazy("period", "To"), required=False, input_formats=["%Y-%m-%d"],
                               widget=forms.DateInput(attrs={"type": "date"}))
-    unit = forms.ChoiceField(label=_("Unit (with its sub-units)"), required=False)
+    unit = forms.ChoiceField(label=_("Unit and sub-units"), required=False)
     category = forms.ChoiceField(label=_("Category"), required=False)
     channel = forms.ChoiceField(label=_("Channel"), required=False)
     state = forms.ChoiceField(label=_("State"), required=False)

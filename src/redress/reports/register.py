@@ -30,7 +30,7 @@ from redress.complaints.models import (
 )
 from redress.complaints.selectors.keyset import Cursor, Order, seek
 from redress.complaints.selectors.scope import visible_complaints
-from redress.complaints.selectors.worklists import Page, capped_count
+from redress.complaints.selectors.worklists import Page, page_of
 
 RECEIVED, CLOSED = "received", "closed"
 PERIODS = (RECEIVED, CLOSED)
@@ -148,24 +148,9 @@ def rows_by_id(ids: list[int]) -> QuerySet:
 
 def page(staff: Staff, filters: Filters = Filters(), *, now: datetime, tz, after: Cursor | None = None,
          before: Cursor | None = None, number: int = 1, per_page: int = 25) -> Page:
-    """One page of the register (the worklists' Page: rows, links' cursors, a capped
-    count)."""
-    qs, order = register(staff, filters, now=now, tz=tz), order_of(filters)
-    if before is not None:
-        rows = seek(qs, order.reversed(), before, per_page + 1, None, rows_by_id)[::-1]
-        if len(rows) > per_page:
-            rows, has_previous, has_next, number = rows[1:], True, True, max(2, number)
-        else:  # back at the start: the first page
-            before, number = None, 1
-    if before is None:
-        rows = seek(qs, order, after, per_page + 1, None, rows_by_id)
-        has_next, has_previous = len(rows) > per_page, after is not None
-        rows = rows[:per_page]
-        number = max(2, number) if after is not None else 1
-    return Page(rows=rows, number=number, per_page=per_page, has_next=has_next, has_previous=has_previous,
-                total=capped_count(qs, COUNT_CAP), cap=COUNT_CAP,
-                next_cursor=Cursor.of(rows[-1], order).token() if has_next and rows else "",
-                previous_cursor=Cursor.of(rows[0], order).token() if has_previous and rows else "")
+    """One page of the register, paged and counted as a worklist is (worklists.page_of)."""
+    return page_of(register(staff, filters, now=now, tz=tz), order_of(filters), after=after, before=before,
+                   number=number, per_page=per_page, cap=COUNT_CAP, fetch=rows_by_id)
 
 
 def batches(staff: Staff, filters: Filters = Filters(), *, now: datetime, tz, size: int = 500) -> Iterator[list]:

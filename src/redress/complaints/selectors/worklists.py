@@ -397,21 +397,25 @@ def capped_count(qs: QuerySet, cap: int | None = None) -> int:
     return qs.order_by().values("pk")[: cap + 1].count()
 
 
-def page_of(qs: QuerySet, sort: str, *, after: Cursor | None = None, before: Cursor | None = None,
-            number: int = 1, per_page: int = 25, cap: int | None = None, sift: Q | None = None) -> Page:
+def page_of(qs: QuerySet, sort: str | Order, *, after: Cursor | None = None, before: Cursor | None = None,
+            number: int = 1, per_page: int = 25, cap: int | None = None, sift: Q | None = None,
+            fetch=None) -> Page:
     """The first page, the page after `after` or the one before `before` (keyset.seek),
     one row long to know whether another follows. `number` is what the link said.
-    Rows must also match `sift`, a condition no index serves: then nothing is counted."""
-    order = sort_order(sort)
+    Rows must also match `sift`, a condition no index serves: then nothing is counted.
+    `sort` is one of SORTS or an Order of another list (the register's); `fetch` reads
+    the page's rows by id (rows_by_id unless given)."""
+    order = sort if isinstance(sort, Order) else sort_order(sort)
+    fetch = rows_by_id if fetch is None else fetch
     cap = COUNT_CAP if cap is None else cap
     if before is not None:
-        rows = seek(qs, order.reversed(), before, per_page + 1, sift, rows_by_id)[::-1]
+        rows = seek(qs, order.reversed(), before, per_page + 1, sift, fetch)[::-1]
         if len(rows) > per_page:  # a full page, and more before it
             rows, has_previous, has_next, number = rows[1:], True, True, max(2, number)
         else:  # back at the start (rows came or went meanwhile): show the first page
             before, number = None, 1
     if before is None:
-        rows = seek(qs, order, after, per_page + 1, sift, rows_by_id)
+        rows = seek(qs, order, after, per_page + 1, sift, fetch)
         has_next, has_previous = len(rows) > per_page, after is not None
         rows = rows[:per_page]
         number = max(2, number) if after is not None else 1
