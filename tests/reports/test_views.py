@@ -168,3 +168,19 @@ def test_the_record_sheet_in_the_customers_and_the_institutions_language(org, bo
 def test_a_record_sheet_outside_ones_scope_is_not_found(org, book, signed_in):
     response = get(signed_in("handler"), f"/register/{book['other_branch'].reference}/sheet/")
     assert response.status_code == 404
+
+
+def test_an_export_read_in_many_batches_has_every_row_once_in_order(org, book, signed_in, monkeypatch):
+    from redress.reports import export
+
+    monkeypatch.setattr(export, "BATCH", 4)  # 23 complaints: six batches, each read after the last one's cursor
+    client = signed_in("office", language="en")
+    page = page_references(get(client, "/register/"))
+    rows = csv_rows(get(client, "/register/export/", format="csv"))
+    assert [r[0] for r in rows[1:]] == page and len(page) == len(book)
+
+
+def test_the_complaint_page_links_to_its_record_sheet(org, book, signed_in):
+    c = book[State.CLOSED]
+    html = get(signed_in("office"), f"/complaints/{c.reference}/").content.decode()
+    assert f'href="/register/{c.reference}/sheet/"' in html
