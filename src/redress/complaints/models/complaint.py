@@ -156,6 +156,12 @@ class Complaint(models.Model):
             # The dashboard's intake per day and category over a month, from the index
             # alone (it replaces the plain index on received_at, which it leads with).
             models.Index(fields=["received_at", "category"], name="complaint_received_category"),
+            # The register's rare yes/no filters, newest first: a page or a capped count
+            # of critical cases or economic disputes otherwise walks every complaint.
+            models.Index(fields=["received_at", "id"], name="complaint_critical_received",
+                         condition=~models.Q(critical_flags=[])),
+            models.Index(fields=["received_at", "id"], name="complaint_dispute_received",
+                         condition=models.Q(is_economic_dispute=True)),
         ]
         permissions = [("view_personal_data", "Can see complainants' contact and ID in full")]
 
