@@ -21,7 +21,9 @@ def test_the_register_from_the_menu_filtered_and_a_record_sheet(desk, org, walk,
     office.expect(page.locator("h1")).to_have_text(MENU[lang])
     office.expect(page.locator("table.rg-table tbody tr[data-reference]")).to_have_count(len(book))
     # The wide table scrolls inside its frame; the page itself does not.
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.wait_for_load_state("load")  # the stylesheets too: a row is in the DOM before they apply
+    widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert widths[0] <= widths[1], widths
     office.shot("01-register")
     page.screenshot(path=str(SHOTS / f"{office.test}-{lang}-01-register-top.png"))  # as first seen
 
