@@ -132,6 +132,9 @@ def build_pages() -> list[Page]:
         add(f"view={big} category+state+dates", f"/cases/?view={big}&category=service_quality&state={state}"
             f"&received_from={tz_today - timedelta(days=60)}&received_to={tz_today}")
 
+        if who != "callback":
+            add_register_pages(add, who, tz_today)
+
         # Search terms from a complaint this person sees in that view.
         samples = list(wl.in_view(staff, big, _moment(pack), pack).select_related("customer").order_by("-id")[:50])
         if not samples:
@@ -150,6 +153,28 @@ def build_pages() -> list[Page]:
         add("search cause 4 chars 提前还款", f"/cases/?view={big}&q=提前还款")
         add("search default view 4 chars 暴力催收", "/cases/?q=暴力催收")
     return pages
+
+
+def add_register_pages(add, who: str, today) -> None:
+    """The complaint register (/register/): the first page, with no filter and with each
+    filter alone (the target: first page with any one filter under p95 150 ms)."""
+    from redress.complaints.models import OrgUnit
+
+    frm = today - timedelta(days=30)
+    branch = OrgUnit.objects.filter(code="branch_tianhe").values_list("pk", flat=True).first()
+    hq = OrgUnit.objects.filter(parent__isnull=True).values_list("pk", flat=True).first()
+    add("/register/", "/register/")
+    for name, query in [
+        ("received last 30 days", f"date_from={frm}&date_to={today}"),
+        ("closed last 30 days", f"period=closed&date_from={frm}&date_to={today}"),
+        ("unit=branch", f"unit={branch}"), ("unit=hq (with sub-units)", f"unit={hq}"),
+        ("category=counter", "category=counter"), ("channel=phone", "channel=phone"),
+        ("state=archived", "state=archived"), ("state=follow_up", "state=follow_up"),
+        ("severity=major", "severity=major"), ("critical=yes", "critical=yes"),
+        ("economic_dispute=yes", "economic_dispute=yes"), ("late=yes", "late=yes"), ("late=no", "late=no"),
+        ("recomplaint=yes", "recomplaint=yes"), ("product=融资", "product=融资"),
+    ]:
+        add(f"/register/ {name}", f"/register/?{query}")
 
 
 def deep_page_url(staff, view: str, number: int, pack, per_page: int = 25) -> str | None:

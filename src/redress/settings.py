@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "redress.portal",
     "redress.imports",
     "redress.mailin",
+    "redress.reports",
 ]
 
 MIDDLEWARE = [

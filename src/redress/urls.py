@@ -10,5 +10,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("redress.api.urls")),
     path("portal/", include("redress.portal.urls")),
+    path("register/", include("redress.reports.urls")),  # the complaint register (台账), its export, record sheets
     path("", include("redress.web.urls")),
 ]

@@ -160,6 +160,12 @@ class Complaint(models.Model):
             # in follow-up by the day it began, a range up to the latest eligible start.
             models.Index(fields=["follow_up_since", "id"], name="complaint_follow_up",
                          condition=models.Q(state="follow_up")),
+            # The register's rare yes/no filters, newest first: a page or a capped count
+            # of critical cases or economic disputes otherwise walks every complaint.
+            models.Index(fields=["received_at", "id"], name="complaint_critical_received",
+                         condition=~models.Q(critical_flags=[])),
+            models.Index(fields=["received_at", "id"], name="complaint_dispute_received",
+                         condition=models.Q(is_economic_dispute=True)),
         ]
         permissions = [("view_personal_data", "Can see complainants' contact and ID in full")]
 

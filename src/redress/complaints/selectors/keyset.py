@@ -94,6 +94,11 @@ def _ordered(qs: QuerySet, order: Order, by_column: bool = True) -> QuerySet:
     return qs.order_by(column, f"{sign}pk")
 
 
+def ordered(qs: QuerySet, order: Order) -> QuerySet:
+    """The list in `order` as a page reads it (empty values where the order puts them)."""
+    return _ordered(qs, order)
+
+
 def _after(field: str, cursor: Cursor, descending: bool) -> Q:
     beyond, from_ = ("lt", "lte") if descending else ("gt", "gte")
     return Q(**{f"{field}__{from_}": cursor.value}) & (

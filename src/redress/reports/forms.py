@@ -1,0 +1,93 @@
+"""The register's query string as a form: every filter is checked and a bad one (an
+unknown state, 2026-13-01) is named with its field instead of reaching the database.
+The page, the export links and the export itself read the same form, so an export is
+of exactly the filter the page shows."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+
+from redress.complaints.models import OrgUnit
+from redress.policy.schema import Pack
+from redress.reports import register as reg
+from redress.web import labels
+
+FILTER_FIELDS = ("period", "date_from", "date_to", "unit", "category", "channel", "state", "severity", "critical",
+                 "economic_dispute", "late", "recomplaint", "product")
+YES_NO_FIELDS = ("critical", "economic_dispute", "late", "recomplaint")
+
+
+class RegisterForm(forms.Form):
+    period = forms.ChoiceField(label=_("Dates of"), required=False,
+                               choices=[(reg.RECEIVED, _("receipt")), (reg.CLOSED, _("closing"))])
+    date_from = forms.DateField(label=pgettext_lazy("period", "From"), required=False, input_formats=["%Y-%m-%d"],
+                                widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=pgettext_lazy("period", "To"), required=False, input_formats=["%Y-%m-%d"],
+                              widget=forms.DateInput(attrs={"type": "date"}))
+    unit = forms.ChoiceField(label=_("Unit and sub-units"), required=False)
+    category = forms.ChoiceField(label=_("Category"), required=False)
+    channel = forms.ChoiceField(label=_("Channel"), required=False)
+    state = forms.ChoiceField(label=_("State"), required=False)
+    severity = forms.ChoiceField(label=_("Severity"), required=False)
+    critical = forms.ChoiceField(label=_("Critical"), required=False)
+    economic_dispute = forms.ChoiceField(label=_("Economic dispute"), required=False)
+    late = forms.ChoiceField(label=_("Late"), required=False)
+    recomplaint = forms.ChoiceField(label=_("Re-complaint"), required=False)
+    product = forms.CharField(label=_("Product"), required=False, max_length=100, strip=True)
+    page = forms.IntegerField(label=_("Page"), required=False, min_value=1, max_value=100_000)
+    # Where the page starts or ends in the list (keyset pagination).
+    after = forms.CharField(label=_("Position"), required=False, max_length=80)
+    before = forms.CharField(label=_("Position"), required=False, max_length=80)
+
+    def __init__(self, data, *, pack: Pack):
+        super().__init__(data)
+        lang = get_language()
+        any_ = [("", _("any"))]
+        yes_no = any_ + [(reg.YES, _("yes")), (reg.NO, _("no"))]
+        units = OrgUnit.objects.order_by("code")
+        self.fields["unit"].choices = any_ + [(str(u.pk), u.name_en or u.name if lang == "en" else u.name)
+                                              for u in units]
+        self.fields["category"].choices = any_ + [(c.code, c.name.get(lang)) for c in pack.iter_categories()]
+        self.fields["channel"].choices = any_ + [(c.code, c.name.get(lang)) for c in pack.channels]
+        self.fields["state"].choices = any_ + [(s, labels.STATES[s]) for s in labels.STATES]
+        self.fields["severity"].choices = any_ + list(labels.SEVERITIES.items())
+        for name in YES_NO_FIELDS:
+            self.fields[name].choices = yes_no
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("must be on or after the “from” date"))
+        filters = self.filters()
+        for name in ("after", "before"):
+            if not data.get(name):
+                data[name] = None
+            elif name not in self.errors:
+                try:
+                    data[name] = reg.parse_cursor(data[name], filters)
+                except ValueError:
+                    self.add_error(name, _("not a place in this list; the list starts from the first page"))
+        if data.get("after"):
+            data["before"] = None
+        return data
+
+    def filter_fields(self) -> list:
+        return [self[name] for name in FILTER_FIELDS]
+
+    def filters(self) -> reg.Filters:
+        """The filters from the fields that are valid (a bad one is left out, and shown)."""
+        data = getattr(self, "cleaned_data", {})
+        ok = {name: data.get(name) for name in FILTER_FIELDS if name in data and name not in self.errors}
+        return reg.Filters(
+            period=ok.get("period") or reg.RECEIVED, date_from=ok.get("date_from"), date_to=ok.get("date_to"),
+            unit=int(ok["unit"]) if ok.get("unit") else None,
+            **{name: ok.get(name) or "" for name in ("category", "channel", "state", "severity", "critical",
+                                                     "economic_dispute", "late", "recomplaint", "product")},
+        )
+
+    def problems(self) -> list[str]:
+        return [f"{self.fields[name].label}: {' '.join(errors)}" if name in self.fields else " ".join(errors)
+                for name, errors in self.errors.items()]

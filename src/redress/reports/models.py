@@ -1,0 +1,37 @@
+"""Who exported what from the register (DESIGN rule 6: every export of personal data is
+logged). The ledger's events each belong to one complaint's chain (models.ledger), and
+an export is about a filter over many complaints, so it gets a table of its own:
+written once per export by `export.record`, never updated (admin shows it read-only).
+The lead may fold it into the ledger once the ledger has institution-level events."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class ExportRecord(models.Model):
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        XLSX = "xlsx", "Excel (xlsx)"
+
+    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The role that let the person export (personal data needs a contact role), as a
+    # ledger event records its actor's role.
+    role = models.CharField(max_length=30, blank=True)
+    at = models.DateTimeField()
+    report = models.CharField(max_length=30, default="register")
+    format = models.CharField(max_length=5, choices=Format.choices)
+    # The filter exactly as the register applied it (register.Filters.as_json).
+    filters = models.JSONField(default=dict)
+    language = models.CharField(max_length=10)
+    rows = models.PositiveIntegerField()
+    personal_data = models.BooleanField()
+    # SHA-256 of the file as sent; empty for CSV, which streams out before it is whole.
+    sha256 = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["at"], name="export_record_at")]
+
+    def __str__(self) -> str:
+        return f"{self.report} export by {self.staff_id} at {self.at:%Y-%m-%d %H:%M} ({self.rows} rows)"

@@ -1,0 +1,134 @@
+"""What a register row shows beyond the complaint row itself (001 第二十五条: the handling
+and its result, accountability, the callback), read for a page or an export batch of
+complaints with one query per table, never one per complaint.
+
+Milestone dates come from the rows the services write (work orders, proposals,
+messages, remedies, callbacks), which hold exact times and are indexed by complaint;
+the ledger holds the same moments, but its payloads are text to parse.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from redress.complaints.models import (
+    Accountability,
+    Assignment,
+    Callback,
+    Communication,
+    Complaint,
+    ComplaintClock,
+    ComplaintLink,
+    ComplaintParty,
+    Extension,
+    Proposal,
+    Remedy,
+)
+
+
+@dataclass
+class Milestones:
+    registered: datetime | None = None
+    dispatched: datetime | None = None
+    accepted: datetime | None = None
+    proposed: datetime | None = None
+    approved: datetime | None = None
+    result_told: datetime | None = None
+    remedies_executed: datetime | None = None  # the last remedy carried out
+    callback: datetime | None = None
+
+
+@dataclass
+class Row:
+    """One complaint and what the register's columns read about it."""
+
+    c: Complaint
+    milestones: Milestones = field(default_factory=Milestones)
+    proposal: Proposal | None = None  # the approved one, else the latest
+    remedies: list[Remedy] = field(default_factory=list)
+    callback: Callback | None = None  # the latest
+    accountability: list[Accountability] = field(default_factory=list)
+    clocks: list[ComplaintClock] = field(default_factory=list)
+    extensions: list[Extension] = field(default_factory=list)  # approved ones
+    recomplaint_of: list[str] = field(default_factory=list)  # references this one re-complains about
+    recomplained_in: list[str] = field(default_factory=list)  # later re-complaints about this one
+    products: list[str] = field(default_factory=list)
+
+    @property
+    def compensation(self) -> Decimal | None:
+        """Money paid or to be paid: the approved proposal's, else the payment remedies'."""
+        if self.proposal is not None and self.proposal.status == "approved" and self.proposal.compensation:
+            return self.proposal.compensation
+        paid = [r.amount for r in self.remedies if r.amount]
+        return sum(paid, Decimal(0)) if paid else None
+
+    def late(self, now: datetime) -> bool:
+        """Any clock late: stopped or marked late, or still running past due."""
+        return any(k.breached or (k.status == "running" and k.due_at < now) for k in self.clocks)
+
+
+def _by_complaint(rows) -> dict[int, list]:
+    grouped: dict[int, list] = defaultdict(list)
+    for row in rows:
+        grouped[row.complaint_id].append(row)
+    return grouped
+
+
+def build(complaints: list[Complaint]) -> list[Row]:
+    """A Row per complaint, in the order given."""
+    ids = [c.pk for c in complaints]
+    if not ids:
+        return []
+    assignments = _by_complaint(Assignment.objects.filter(complaint_id__in=ids)
+                                .only("complaint_id", "assigned_at", "accepted_at").order_by("assigned_at", "pk"))
+    proposals = _by_complaint(Proposal.objects.filter(complaint_id__in=ids).order_by("proposed_at", "pk"))
+    results = _by_complaint(Communication.objects.filter(complaint_id__in=ids, kind=Communication.Kind.RESULT)
+                            .only("complaint_id", "at").order_by("at", "pk"))
+    remedies = _by_complaint(Remedy.objects.filter(complaint_id__in=ids).order_by("due_date", "pk"))
+    callbacks = _by_complaint(Callback.objects.filter(complaint_id__in=ids).order_by("at", "pk"))
+    accountability = _by_complaint(Accountability.objects.filter(complaint_id__in=ids)
+                                   .select_related("staff", "unit").order_by("at", "pk"))
+    clocks = _by_complaint(ComplaintClock.objects.filter(complaint_id__in=ids).order_by("started_at", "pk"))
+    extensions = _by_complaint(Extension.objects.filter(complaint_id__in=ids, status=Extension.Status.APPROVED)
+                               .order_by("decided_at", "pk"))
+    products = _by_complaint(ComplaintParty.objects.filter(complaint_id__in=ids, kind=ComplaintParty.Kind.PRODUCT)
+                             .only("complaint_id", "product").order_by("pk"))
+    links = (ComplaintLink.objects.filter(kind=ComplaintLink.Kind.RECOMPLAINT)
+             .values_list("source_id", "source__reference", "target_id", "target__reference").order_by("created_at", "pk"))
+    of: dict[int, list[str]] = defaultdict(list)
+    again: dict[int, list[str]] = defaultdict(list)
+    for source, source_ref, target, target_ref in (list(links.filter(source_id__in=ids))
+                                                   + list(links.filter(target_id__in=ids))):
+        if source in ids and target_ref not in of[source]:
+            of[source].append(target_ref)
+        if target in ids and source_ref not in again[target]:
+            again[target].append(source_ref)
+
+    out = []
+    for c in complaints:
+        work, offers, done = assignments[c.pk], proposals[c.pk], remedies[c.pk]
+        approved = [p for p in offers if p.status == Proposal.Status.APPROVED]
+        proposal = approved[-1] if approved else (offers[-1] if offers else None)
+        executed = [r.executed_at for r in done if r.executed_at]
+        calls = callbacks[c.pk]
+        row = Row(
+            c=c, proposal=proposal, remedies=done, callback=calls[-1] if calls else None,
+            accountability=accountability[c.pk], clocks=clocks[c.pk], extensions=extensions[c.pk],
+            recomplaint_of=of[c.pk], recomplained_in=again[c.pk],
+            products=[p.product for p in products[c.pk] if p.product],
+        )
+        row.milestones = Milestones(
+            registered=c.registered_at,
+            dispatched=work[0].assigned_at if work else None,
+            accepted=next((a.accepted_at for a in work if a.accepted_at), None),
+            proposed=proposal.proposed_at if proposal else None,
+            approved=proposal.decided_at if proposal is not None and proposal.status == "approved" else None,
+            result_told=results[c.pk][0].at if results[c.pk] else None,
+            remedies_executed=max(executed) if executed and len(executed) == len(done) else None,
+            callback=calls[-1].at if calls else None,
+        )
+        out.append(row)
+    return out
