@@ -173,6 +173,32 @@ def test_a_page_reads_a_fixed_number_of_queries_however_many_rows(org, book, dja
     ctx = context()
     assert len(complaints) > 20
     for some in (complaints, complaints[:2]):
-        with django_assert_max_num_queries(11):  # one per table the columns read
+        with django_assert_max_num_queries(13):  # one per table the columns read
             for row in build(some):
                 columns.texts(row, ctx)
+
+
+def test_paused_time_and_reports_to_authorities_are_in_the_register(org, walk):
+    # 001 第二十五条 asks for the handling process: a pause stands in the register with
+    # its length, and a report owed to the police with when it was made and its receipt.
+    from redress.complaints import services as svc
+    from tests.conftest import at
+
+    paused = walk(at(2026, 3, 2)).assess().dispatch().accept()
+    with frozen(at(2026, 3, 3)):
+        svc.pause_clocks(paused.c, actor=org.handler, reason_code="external_appraisal", note="送交鉴定")
+    with frozen(at(2026, 3, 5)):
+        svc.resume_clocks(paused.c, actor=org.handler)
+    stolen = walk(at(2026, 3, 2)).assess(category="stolen_funds", severity="major")
+    police = stolen.c.authority_reports.get(authority="police")
+    with frozen(at(2026, 3, 2, 11)):
+        svc.authority_report_record(stolen.c, actor=org.office, report_id=police.pk, reported_at=at(2026, 3, 2, 10, 30),
+                                    how="phone", receipt="110-0042")
+    rows = {r.c.reference: columns.values(r, context()) for r in build(
+        list(Complaint.objects.filter(pk__in=[paused.c.pk, stolen.c.pk])))}
+    keys = [column.key for column in columns.COLUMNS]
+    assert rows[paused.c.reference][keys.index("paused")] == "2 working days"
+    assert rows[stolen.c.reference][keys.index("paused")] == ""
+    reports = rows[stolen.c.reference][keys.index("authority_reports")]
+    assert "Police (public security bureau): made 2026-03-02 10:30, receipt 110-0042" in reports
+    assert "Local CSRC office (securities regulatory bureau): open, overdue since 2026-03-03 17:00" in reports

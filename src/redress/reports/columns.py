@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
+from redress.complaints.selectors import pausing
 from redress.complaints.selectors.personal import MASKS
 from redress.reports.rows import Row
 from redress.sla.calendar import WorkCalendar
@@ -58,6 +59,7 @@ GROUPS = {
     "accountability": pgettext_lazy("register group", "Responsibility and accountability"),
     "callback": pgettext_lazy("register group", "Callback"),
     "time": pgettext_lazy("register group", "Time taken"),
+    "authorities": pgettext_lazy("register group", "Reports to authorities"),
     "links": pgettext_lazy("register group", "Re-complaints"),
 }
 
@@ -140,6 +142,35 @@ def _extensions(row: Row, ctx: Context) -> str:
         if row.extensions else ""
 
 
+def _paused(row: Row, ctx: Context) -> str:
+    """Paused time, all pauses (a running one up to now), and the flag when the pauses
+    added up past the pack's pausing.max_total (selectors/pausing.py)."""
+    if not row.pauses:
+        return ""
+    paused = pausing.measure(ctx.pack, row.pauses, ctx.now)
+    text = amount_in_unit(paused.total, paused.unit)
+    return f"{text} ({_('paused too long')})" if paused.over_limit else text
+
+
+def _reports(row: Row, ctx: Context) -> str:
+    """Each report owed to the police or a regulator: made when, and its receipt; or
+    still open and due when (services/reports.py)."""
+    lines = []
+    for report in row.reports:
+        authority = ctx.pack.authority(report.authority)
+        name = authority.name.get(ctx.language) if authority else report.authority
+        if report.status == "done":
+            made = report.reported_at.astimezone(ctx.cal.tz).strftime("%Y-%m-%d %H:%M") if report.reported_at else ""
+            lines.append(_("%(authority)s: made %(at)s, receipt %(receipt)s")
+                         % {"authority": name, "at": made, "receipt": report.receipt or report.no_receipt_reason})
+        else:
+            due = report.due_at.astimezone(ctx.cal.tz).strftime("%Y-%m-%d %H:%M")
+            late = report.due_at < ctx.now
+            lines.append((_("%(authority)s: open, overdue since %(due)s") if late else
+                          _("%(authority)s: open, due %(due)s")) % {"authority": name, "due": due})
+    return "; ".join(lines)
+
+
 def _flags(row: Row, ctx: Context) -> str:
     return words.joined(words.trigger_name(code, ctx.pack, ctx.language) for code in row.c.critical_flags) \
         if row.c.critical_flags else ""
@@ -192,6 +223,8 @@ COLUMNS: list[Column] = [
     Column("working_days", pgettext_lazy("register column", "Working days"), "time", _working_days),
     Column("timeliness", pgettext_lazy("register column", "On time"), "time", _timeliness),
     Column("extensions", pgettext_lazy("register column", "Extensions"), "time", _extensions),
+    Column("paused", pgettext_lazy("register column", "Paused"), "time", _paused),
+    Column("authority_reports", pgettext_lazy("register column", "Reports to authorities"), "authorities", _reports),
     Column("recomplaint_of", pgettext_lazy("register column", "Re-complaint of"), "links", lambda r, x: words.joined(r.recomplaint_of) if r.recomplaint_of else ""),
     Column("recomplained_in", pgettext_lazy("register column", "Re-complained in"), "links", lambda r, x: words.joined(r.recomplained_in) if r.recomplained_in else ""),
 ]

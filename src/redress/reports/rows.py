@@ -17,7 +17,9 @@ from decimal import Decimal
 from redress.complaints.models import (
     Accountability,
     Assignment,
+    AuthorityReport,
     Callback,
+    ClockPause,
     Communication,
     Complaint,
     ComplaintClock,
@@ -56,6 +58,8 @@ class Row:
     recomplaint_of: list[str] = field(default_factory=list)  # references this one re-complains about
     recomplained_in: list[str] = field(default_factory=list)  # later re-complaints about this one
     products: list[str] = field(default_factory=list)
+    pauses: list[ClockPause] = field(default_factory=list)  # services/pausing.py
+    reports: list[AuthorityReport] = field(default_factory=list)  # owed to the police and regulators
 
     @property
     def compensation(self) -> Decimal | None:
@@ -94,6 +98,8 @@ def build(complaints: list[Complaint]) -> list[Row]:
     clocks = _by_complaint(ComplaintClock.objects.filter(complaint_id__in=ids).order_by("started_at", "pk"))
     extensions = _by_complaint(Extension.objects.filter(complaint_id__in=ids, status=Extension.Status.APPROVED)
                                .order_by("decided_at", "pk"))
+    pauses = _by_complaint(ClockPause.objects.filter(complaint_id__in=ids).order_by("id"))
+    reports = _by_complaint(AuthorityReport.objects.filter(complaint_id__in=ids).order_by("due_at", "pk"))
     products = _by_complaint(ComplaintParty.objects.filter(complaint_id__in=ids, kind=ComplaintParty.Kind.PRODUCT)
                              .only("complaint_id", "product").order_by("pk"))
     links = (ComplaintLink.objects.filter(kind=ComplaintLink.Kind.RECOMPLAINT)
@@ -119,6 +125,7 @@ def build(complaints: list[Complaint]) -> list[Row]:
             accountability=accountability[c.pk], clocks=clocks[c.pk], extensions=extensions[c.pk],
             recomplaint_of=of[c.pk], recomplained_in=again[c.pk],
             products=[p.product for p in products[c.pk] if p.product],
+            pauses=pauses[c.pk], reports=reports[c.pk],
         )
         row.milestones = Milestones(
             registered=c.registered_at,
