@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -27,21 +27,13 @@ from redress.web.access import staff_view
 from redress.web.calendar import request_calendar
 from redress.web.complaint import record
 from redress.web.complaint.page import revealed
+from redress.web.querystring import FIRST_PAGE, page_links
 
 PER_PAGE = 25
-FIRST_PAGE = {"page": None, "after": None, "before": None}
 # What the export form does not carry over from the page's query string: the position
 # (an export is of the whole list) and its own fields.
 EXPORT_DROPS = frozenset(FIRST_PAGE) | {"format", "personal"}
 
-
-def _link(params: QueryDict, **changes) -> str:
-    q = params.copy()
-    for key, value in changes.items():
-        q.pop(key, None)
-        if value not in (None, ""):
-            q[key] = str(value)
-    return "?" + q.urlencode() if q else "?"
 
 
 def _count_text(page) -> str:
@@ -64,13 +56,7 @@ def register_page(request: HttpRequest) -> HttpResponse:
     page = reg.page(request.user, filters, now=ctx.now, tz=ctx.cal.tz, after=data.get("after"),
                     before=data.get("before"), number=data.get("page") or 1, per_page=PER_PAGE)
     params = request.GET.copy()
-    first = _link(params, **FIRST_PAGE)
-    links = {"first_url": first if page.number > 2 else "", "previous_url": "", "next_url": ""}
-    if page.has_previous:
-        links["previous_url"] = (first if page.number <= 2 or not page.previous_cursor else
-                                 _link(params, before=page.previous_cursor, after=None, page=page.number - 1))
-    if page.has_next:
-        links["next_url"] = _link(params, after=page.next_cursor, before=None, page=page.number + 1)
+    links = page_links(params, page)
     context = {
         "nav": "register", "form": form, "problems": form.problems(),
         "groups": [{"key": k, "label": v} for k, v in columns.GROUPS.items()],

@@ -48,18 +48,26 @@ def _note(request: HttpRequest) -> str:
     return request.POST.get("note", "")[:NOTE_MAX]
 
 
-@require_POST
-@staff_view(OFFICE)
-def release(request: HttpRequest, pk: int) -> HttpResponse:
+def _decide(request: HttpRequest, decision, pk: int) -> tuple[bool, object]:
+    """Run a release or a discard for the person asking: (False, None) when it was
+    refused for a reason they can act on (shown as a message); a role refused is 403 and
+    a message that is not there is 404."""
     try:
-        outcome = quarantine.release(pk, actor=request.user, note=_note(request))
+        return True, decision(pk, actor=request.user, note=_note(request))
     except NotPermitted as err:
         raise PermissionDenied(err.message) from None
     except NotFound:
         raise Http404 from None
     except DomainError as err:
         messages.error(request, err.message)
-    else:
+        return False, None
+
+
+@require_POST
+@staff_view(OFFICE)
+def release(request: HttpRequest, pk: int) -> HttpResponse:
+    decided, outcome = _decide(request, quarantine.release, pk)
+    if decided:
         if outcome.ok:
             messages.success(request, _("Released: the message was taken into intake as %(reference)s.")
                              % {"reference": outcome.reference})
@@ -72,14 +80,7 @@ def release(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @staff_view(OFFICE)
 def discard(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        quarantine.discard(pk, actor=request.user, note=_note(request))
-    except NotPermitted as err:
-        raise PermissionDenied(err.message) from None
-    except NotFound:
-        raise Http404 from None
-    except DomainError as err:
-        messages.error(request, err.message)
-    else:
+    decided, _outcome = _decide(request, quarantine.discard, pk)
+    if decided:
         messages.success(request, _("Discarded; the decision and your note are recorded."))
     return redirect("web:quarantine:detail", pk=pk)

@@ -20,6 +20,7 @@ from redress.policy.loader import active_pack
 from redress.web.access import staff_view
 from redress.web.calendar import request_calendar
 from redress.web.complaint.words import duration
+from redress.web.querystring import FIRST_PAGE, link, page_links
 from redress.web.worklists.forms import WorklistForm
 
 PER_PAGE = 25
@@ -38,19 +39,9 @@ VIEW_LABELS = {
     wl.OPEN_VIEW: gettext_lazy("All open"),
 }
 # What a link that starts the list again drops: the page number and the position.
-FIRST_PAGE = {"page": None, "after": None, "before": None}
 # Columns that sort, and the sort each header link asks for first.
 SORTABLE = {"reference": "reference", "received": "-received", "due": "due", "eligible": "eligible"}
 
-
-def _link(params: QueryDict, **changes) -> str:
-    """The current query string with some keys changed (None removes one)."""
-    q = params.copy()
-    for key, value in changes.items():
-        q.pop(key, None)
-        if value not in (None, ""):
-            q[key] = str(value)
-    return "?" + q.urlencode() if q else "?"
 
 
 def _sort_links(params: QueryDict, current: str) -> dict[str, dict]:
@@ -59,7 +50,7 @@ def _sort_links(params: QueryDict, current: str) -> dict[str, dict]:
         base = first.lstrip("-")
         active = current.lstrip("-") == base
         wanted = (current[1:] if current.startswith("-") else "-" + current) if active else first
-        links[column] = {"url": _link(params, sort=wanted, **FIRST_PAGE), "active": active,
+        links[column] = {"url": link(params, sort=wanted, **FIRST_PAGE), "active": active,
                          "descending": active and current.startswith("-")}
     return links
 
@@ -74,18 +65,6 @@ def _total_text(page: wl.Page) -> str:
         return _count_text(page.seen + 1, page.seen) if page.has_next else f"{page.seen:,}"
     return _count_text(page.total, page.cap)
 
-
-def _page_links(params: QueryDict, page: wl.Page) -> dict[str, str]:
-    """Next and previous carry the position of the row they continue from (keyset
-    pagination); the page number rides along only to be shown."""
-    first = _link(params, **FIRST_PAGE)
-    links = {"first_url": first if page.number > 2 else "", "previous_url": "", "next_url": ""}
-    if page.has_previous:
-        links["previous_url"] = (first if page.number <= 2 or not page.previous_cursor else
-                                 _link(params, before=page.previous_cursor, after=None, page=page.number - 1))
-    if page.has_next:
-        links["next_url"] = _link(params, after=page.next_cursor, before=None, page=page.number + 1)
-    return links
 
 
 def _rows(page: wl.Page, view: str, at: wl.Moment, pack) -> list[dict]:
@@ -144,8 +123,8 @@ def worklist(request: HttpRequest) -> HttpResponse:
     context = {
         "nav": "cases", "form": form, "problems": form.problems(), "view": view, "sort": sort,
         "rows": _rows(page, view, at, pack), "page": page, "total_text": _total_text(page),
-        "sort_links": _sort_links(params, sort), "refresh_url": _link(params, partial="rows"),
-        **_page_links(params, page),
+        "sort_links": _sort_links(params, sort), "refresh_url": link(params, partial="rows"),
+        **page_links(params, page),
         "view_label": VIEW_LABELS[view], "filtered": filters != wl.Filters(),
         "reference_missing": reference_missing,
     }
@@ -157,8 +136,8 @@ def worklist(request: HttpRequest) -> HttpResponse:
         context["reports_tab"] = reports.counts(staff, at.now)
     context["tabs"] = [
         {"view": v, "label": VIEW_LABELS[v], "count": _count_text(counts[v]), "empty": counts[v] == 0,
-         "url": _link(params, view=v, **FIRST_PAGE), "current": v == view}
+         "url": link(params, view=v, **FIRST_PAGE), "current": v == view}
         for v in views
     ]
-    context["clear_url"] = _link(QueryDict(mutable=True), view=view)
+    context["clear_url"] = link(QueryDict(mutable=True), view=view)
     return render(request, "web/worklists/worklist.html", context, status=status)
