@@ -1,20 +1,12 @@
 from django.contrib import admin
 
+from redress.complaints.admin import ReadOnlyAdmin
 from redress.reports.models import ExportRecord
 
 
 @admin.register(ExportRecord)
-class ExportRecordAdmin(admin.ModelAdmin):
+class ExportRecordAdmin(ReadOnlyAdmin):
     """Read-only: an export record is evidence of who took which data away."""
 
     list_display = ("at", "staff", "report", "format", "rows", "personal_data")
     list_filter = ("personal_data", "format", "report")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
