@@ -150,6 +150,13 @@ def test_transfer_to_marketing_staff_is_refused(org, walk):
         svc.transfer_request(w.c, actor=org.intake, to_staff=org.marketer, reason="x")
 
 
+def test_the_case_may_not_be_handed_over_to_an_employee_it_names(org, walk):
+    w = walk(parties=[svc.PartyInput(kind="employee", staff=org.intake2)])
+    with frozen(w.when), pytest.raises(NotPermitted) as refused:
+        svc.transfer_request(w.c, actor=org.intake, to_staff=org.intake2, reason="客户所在营业部跟进")
+    assert str(refused.value) == "intake2 is named in this complaint and may not accept or handle it (001 第十四条)"
+
+
 def test_handler_must_belong_to_the_responsible_unit(org, walk):
     w = walk().assess()
     with frozen(w.when):
