@@ -106,6 +106,24 @@ def test_intact_ledger_verifies_with_checkpoints(org, walk):
     assert result.events == 7 and result.checkpoints == 2 and len(result.head) == 64
 
 
+def test_a_checkpoint_records_the_chains_that_moved_and_those_just_before_it(org, walk, monkeypatch):
+    """The look-back (10 000 ids in production) scaled down to one event so a small ledger
+    shows it: the next checkpoint re-records the chain of the event just before its start
+    (a late commit is still covered) and the chains that moved, not the ones left alone;
+    when nothing moved there is no checkpoint."""
+    monkeypatch.setattr(ledger, "LOOKBACK_IDS", 1)
+    a, untouched, b = walk(), walk(), walk()
+    assert ledger.take_checkpoint(now=at(2026, 3, 2, 12)).entry_count == 3
+    assert ledger.take_checkpoint(now=at(2026, 3, 2, 12, 30)) is None
+    a.assess()
+    second = ledger.take_checkpoint(now=at(2026, 3, 2, 13))
+    assert sorted(second.entries.values_list("complaint_id_ref", "length")) == sorted([(b.c.pk, 2), (a.c.pk, 3)])
+    assert untouched.c.pk not in second.entries.values_list("complaint_id_ref", flat=True)
+    result = ledger.verify()  # the two checkpoints' entries for the same chains are told apart
+    assert result.ok, result.problem
+    assert (result.checkpoints, result.events) == (2, 7)
+
+
 def test_redress_verify_exits_nonzero_naming_the_broken_event(org, walk, capsys):
     w = walk()
     assert main(["verify"]) == 0
