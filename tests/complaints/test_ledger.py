@@ -9,7 +9,7 @@ from django.db import DatabaseError, connection, transaction
 from redress.cli import main
 from redress.complaints import ledger
 from redress.complaints import services as svc
-from redress.complaints.models import Complaint, Event
+from redress.complaints.models import Complaint, Event, LedgerCheckpoint
 from redress.complaints.timesource import frozen
 from tests.conftest import at, complaint_input
 
@@ -122,6 +122,26 @@ def test_a_checkpoint_records_the_chains_that_moved_and_those_just_before_it(org
     result = ledger.verify()  # the two checkpoints' entries for the same chains are told apart
     assert result.ok, result.problem
     assert (result.checkpoints, result.events) == (2, 7)
+
+
+@pytest.mark.behind_the_services
+def test_verify_names_a_checkpoint_that_no_longer_follows_the_one_before(org, walk):
+    walk()
+    ledger.take_checkpoint(now=at(2026, 3, 2, 12))
+    walk()
+    second = ledger.take_checkpoint(now=at(2026, 3, 2, 13))
+    LedgerCheckpoint.objects.filter(pk=second.pk).update(prev_hash=ledger.GENESIS)  # as if the first were gone
+    problem = ledger.verify().problem
+    assert problem == f"checkpoint {second.pk}: does not follow checkpoint 1 — one was removed or inserted"
+
+
+@pytest.mark.behind_the_services
+def test_verify_names_a_checkpoint_whose_own_fields_were_edited(org, walk):
+    """The entries still match the events; the checkpoint's recorded max id does not match its hash."""
+    walk()
+    cp = ledger.take_checkpoint(now=at(2026, 3, 2, 12))
+    LedgerCheckpoint.objects.filter(pk=cp.pk).update(max_event_id=cp.max_event_id + 1)
+    assert ledger.verify().problem == f"checkpoint {cp.pk}: its entries do not match its hash"
 
 
 def test_redress_verify_exits_nonzero_naming_the_broken_event(org, walk, capsys):
