@@ -9,11 +9,12 @@ from django.db import DatabaseError, connection, transaction
 from redress.cli import main
 from redress.complaints import ledger
 from redress.complaints import services as svc
-from redress.complaints.models import Complaint, Event, LedgerCheckpoint
+from redress.complaints.models import Complaint, Event
 from redress.complaints.timesource import frozen
 from tests.conftest import at, complaint_input
 
-SQLITE_TRIGGERS = ["complaints_event_no_update", "complaints_event_no_delete"]
+SQLITE_TRIGGERS = [f"{table}_no_{op}" for table in ("complaints_event", "complaints_ledgercheckpoint")
+                   for op in ("update", "delete")]
 
 
 def _without_triggers(sql: str, params=()) -> None:
@@ -130,7 +131,8 @@ def test_verify_names_a_checkpoint_that_no_longer_follows_the_one_before(org, wa
     ledger.take_checkpoint(now=at(2026, 3, 2, 12))
     walk()
     second = ledger.take_checkpoint(now=at(2026, 3, 2, 13))
-    LedgerCheckpoint.objects.filter(pk=second.pk).update(prev_hash=ledger.GENESIS)  # as if the first were gone
+    _without_triggers("UPDATE complaints_ledgercheckpoint SET prev_hash = %s WHERE id = %s",
+                      [ledger.GENESIS, second.pk])  # as if the first were gone
     problem = ledger.verify().problem
     assert problem == f"checkpoint {second.pk}: does not follow checkpoint 1 — one was removed or inserted"
 
@@ -140,7 +142,8 @@ def test_verify_names_a_checkpoint_whose_own_fields_were_edited(org, walk):
     """The entries still match the events; the checkpoint's recorded max id does not match its hash."""
     walk()
     cp = ledger.take_checkpoint(now=at(2026, 3, 2, 12))
-    LedgerCheckpoint.objects.filter(pk=cp.pk).update(max_event_id=cp.max_event_id + 1)
+    _without_triggers("UPDATE complaints_ledgercheckpoint SET max_event_id = %s WHERE id = %s",
+                      [cp.max_event_id + 1, cp.pk])
     assert ledger.verify().problem == f"checkpoint {cp.pk}: its entries do not match its hash"
 
 
