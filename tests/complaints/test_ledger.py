@@ -7,14 +7,13 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from redress.cli import main
-from redress.complaints import ledger
+from redress.complaints import ledger, ledger_guard
 from redress.complaints import services as svc
 from redress.complaints.models import Complaint, Event
 from redress.complaints.timesource import frozen
 from tests.conftest import at, complaint_input
 
-SQLITE_TRIGGERS = [f"{table}_no_{op}" for table in ("complaints_event", "complaints_ledgercheckpoint")
-                   for op in ("update", "delete")]
+SQLITE_TRIGGERS = [f"{table}_no_{op}" for table in ledger_guard.TABLES for op in ("update", "delete")]
 
 
 def _without_triggers(sql: str, params=()) -> None:
@@ -145,6 +144,20 @@ def test_verify_names_a_checkpoint_whose_own_fields_were_edited(org, walk):
     _without_triggers("UPDATE complaints_ledgercheckpoint SET max_event_id = %s WHERE id = %s",
                       [cp.max_event_id + 1, cp.pk])
     assert ledger.verify().problem == f"checkpoint {cp.pk}: its entries do not match its hash"
+
+
+@pytest.mark.behind_the_services
+def test_verify_names_entries_left_behind_by_a_removed_checkpoint(org, walk):
+    walk()
+    ledger.take_checkpoint(now=at(2026, 3, 2, 12))
+    walk(), walk()
+    second = ledger.take_checkpoint(now=at(2026, 3, 2, 13))
+    assert second.entries.order_by("complaint_id_ref").first().complaint_id_ref != second.pk
+    _without_triggers("DELETE FROM complaints_ledgercheckpoint WHERE id = %s", [second.pk])
+    problem = ledger.verify().problem
+    # Leave no orphan behind: the foreign keys are checked when the test ends.
+    _without_triggers("DELETE FROM complaints_checkpointentry WHERE checkpoint_id = %s", [second.pk])
+    assert problem == f"checkpoint entry for checkpoint {second.pk}, which does not exist"
 
 
 def test_redress_verify_exits_nonzero_naming_the_broken_event(org, walk, capsys):
