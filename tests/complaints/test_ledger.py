@@ -160,6 +160,16 @@ def test_verify_names_entries_left_behind_by_a_removed_checkpoint(org, walk):
     assert problem == f"checkpoint entry for checkpoint {second.pk}, which does not exist"
 
 
+@pytest.mark.django_db(transaction=True)
+def test_verify_runs_outside_any_transaction_as_the_command_line_runs_it():
+    """`redress verify` is not inside a transaction: verify opens its own, and only on
+    PostgreSQL asks for one read-only snapshot (so concurrent intake does not look like
+    tampering); SQLite has no such statement."""
+    assert not connection.in_atomic_block
+    result = ledger.verify()
+    assert result.ok and result.events == 0
+
+
 def test_redress_verify_exits_nonzero_naming_the_broken_event(org, walk, capsys):
     w = walk()
     assert main(["verify"]) == 0
