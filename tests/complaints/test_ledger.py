@@ -63,6 +63,8 @@ def test_verify_names_an_altered_event(org, walk):
     assert not result.ok
     assert result.problem == (f"event id {target.pk} (complaint {w.c.pk}, #2): content does not match its hash"
                               " — the event was altered")
+    # What was checked before the break; and no head to publish from a broken ledger.
+    assert (result.events, result.complaints, result.checkpoints, result.head) == (1, 1, 0, "")
 
 
 def test_verify_names_a_deleted_event(org, walk):
