@@ -177,6 +177,22 @@ def test_verify_runs_outside_any_transaction_as_the_command_line_runs_it():
     assert result.ok and result.events == 0
 
 
+@pytest.mark.behind_the_services
+@pytest.mark.parametrize("which", ["the older", "the newer"])
+def test_verify_names_a_complaint_whose_events_are_all_gone(org, walk, which):
+    older, newer = walk(), walk()
+    emptied = older if which == "the older" else newer
+    _without_triggers("DELETE FROM complaints_event WHERE complaint_id = %s", [emptied.c.pk])
+    assert ledger.verify().problem == f"complaint {emptied.c.pk}: its record says 2 events, the ledger has none"
+
+
+@pytest.mark.behind_the_services
+def test_verify_names_events_whose_complaint_record_no_longer_counts_them(org, walk):
+    w = walk()
+    Complaint.objects.filter(pk=w.c.pk).update(ledger_length=0)
+    assert ledger.verify().problem == f"complaint {w.c.pk}: the ledger has 2 events but the complaint record is gone"
+
+
 def test_redress_verify_exits_nonzero_naming_the_broken_event(org, walk, capsys):
     w = walk()
     assert main(["verify"]) == 0
