@@ -128,7 +128,7 @@ def test_a_checkpoint_records_the_chains_that_moved_and_those_just_before_it(org
     assert untouched.c.pk not in second.entries.values_list("complaint_id_ref", flat=True)
     result = ledger.verify()  # the two checkpoints' entries for the same chains are told apart
     assert result.ok, result.problem
-    assert (result.checkpoints, result.events) == (2, 7)
+    assert (result.checkpoints, result.complaints, result.events) == (2, 3, 7)
 
 
 @pytest.mark.behind_the_services
