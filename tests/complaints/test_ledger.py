@@ -193,6 +193,14 @@ def test_verify_names_events_whose_complaint_record_no_longer_counts_them(org, w
     assert ledger.verify().problem == f"complaint {w.c.pk}: the ledger has 2 events but the complaint record is gone"
 
 
+@pytest.mark.behind_the_services
+def test_verify_names_a_chain_head_rewritten_in_a_checkpoint(org, walk):
+    w = walk()
+    cp = ledger.take_checkpoint(now=at(2026, 3, 2, 12))
+    _without_triggers("UPDATE complaints_checkpointentry SET head = %s WHERE checkpoint_id = %s", ["f" * 64, cp.pk])
+    assert ledger.verify().problem == f"checkpoint {cp.pk}: complaint {w.c.pk} event #2 was changed"
+
+
 def test_redress_verify_exits_nonzero_naming_the_broken_event(org, walk, capsys):
     w = walk()
     assert main(["verify"]) == 0
