@@ -201,6 +201,13 @@ def test_verify_names_a_chain_head_rewritten_in_a_checkpoint(org, walk):
     assert ledger.verify().problem == f"checkpoint {cp.pk}: complaint {w.c.pk} event #2 was changed"
 
 
+def test_the_canonical_payload_is_the_same_text_whatever_order_the_keys_came_in():
+    """Anyone recomputing a hash from the payload's data must get the same text: sorted
+    keys, no spaces, Chinese kept as written."""
+    assert ledger.canonical({"reason": "客户要求", "amount": 1}) == '{"amount":1,"reason":"客户要求"}'
+    assert ledger.canonical({"amount": 1, "reason": "客户要求"}) == '{"amount":1,"reason":"客户要求"}'
+
+
 def test_redress_verify_exits_nonzero_naming_the_broken_event(org, walk, capsys):
     w = walk()
     assert main(["verify"]) == 0
