@@ -9,7 +9,7 @@ import pytest
 from redress.complaints import services as svc
 from redress.complaints.errors import InvalidTransition, ValidationFailed
 from redress.complaints.ledger import EventType, verify
-from redress.complaints.lifecycle import TRANSITIONS, Action, State, allowed_actions
+from redress.complaints.lifecycle import TRANSITIONS, Action, State, allowed_actions, target_state
 from redress.complaints.models import Communication, ComplaintLink
 from redress.complaints.timesource import frozen
 from redress.notify.models import OutboxMessage
@@ -116,6 +116,13 @@ def test_every_state_is_reachable_or_terminal_in_the_table():
     assert allowed_actions(State.ARCHIVED) == [Action.SETTLE_PAUSES, Action.LINK, Action.VIEW_PERSONAL_DATA,
                                                Action.DOWNLOAD_EVIDENCE, Action.RECORD_AUTHORITY_REPORT,
                                                Action.MARK_REPORT_OVERDUE]
+
+
+def test_the_table_says_where_an_action_leads_and_which_actions_stay_put():
+    assert target_state(Action.ASSESS, "registered") == State.ASSESSED
+    assert target_state(Action.REJECT, State.PROPOSED) == State.INVESTIGATING
+    assert target_state(Action.ADD_FINDING, "investigating") == State.INVESTIGATING  # no move
+    assert target_state(Action.ESCALATE, State.APPROVED) == State.APPROVED
 
 
 def test_rejected_proposal_goes_back_to_investigation(org, walk):

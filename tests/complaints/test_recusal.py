@@ -33,8 +33,9 @@ def test_an_owner_named_later_may_not_tell_the_customer_the_result(org, walk):
     assert w.c.owner_id == org.intake.pk
     with frozen(w.when):
         svc.party_add(w.c, actor=org.office, kind="employee", staff=org.intake, description="受理时态度恶劣")
-        with pytest.raises(NotPermitted, match=RULE):
+        with pytest.raises(NotPermitted) as refused:
             svc.result_communicate(w.c, actor=org.intake, channel="phone", body="经核实,处理结果如下。")
+    assert str(refused.value) == "intake is named in this complaint and may take no part in it (001 第十四条)"
     assert _fresh(w.c).state == State.APPROVED
     assert not Communication.objects.filter(complaint=w.c, kind=Communication.Kind.RESULT).exists()
     w.communicate()  # the handler tells the customer
@@ -112,9 +113,10 @@ def test_marketing_staff_given_handling_roles_are_refused_every_action(org, walk
     }
     with frozen(at(2026, 3, 4)):
         for what, attempt in attempts.items():
-            with pytest.raises(NotPermitted, match=f"marketing staff.*{RULE}"):
+            with pytest.raises(NotPermitted) as refused:
                 attempt()
                 pytest.fail(f"{what} was accepted")
+            assert str(refused.value) == f"marketer is marketing staff and may take no part in handling complaints ({RULE})"
     assert not Event.objects.filter(actor=m).exists()  # nothing written as them
     assert _fresh(w.c).state == State.INVESTIGATING
 
@@ -163,6 +165,61 @@ def test_the_policy_s_excluded_roles_may_not_do_the_callback(org, walk, settings
     with frozen(w.when), pytest.raises(NotPermitted, match="compliance.*第二十三条"):
         svc.callback_record(w.c, actor=org.compliance, satisfied=True)
     w.callback()
+
+
+def test_a_handler_named_by_the_department_head_and_then_returned_may_not_do_the_callback(org, walk):
+    """Named on the work order (处理单) without accepting it themselves, and no longer the
+    handler when the callback is due: still someone who worked the case."""
+    grant(org.handler, "callback")
+    w = walk().assess().dispatch().accept(handler=org.handler)
+    with frozen(w.when):
+        svc.assignment_return(w.c, actor=org.dept_head, reason="应由另一位经办人办理")
+    w.dispatch()
+    with frozen(w.when):
+        svc.assignment_accept(w.c, actor=org.handler2)  # accepts it themselves
+    w.propose().approve().communicate()
+    with frozen(w.when), pytest.raises(NotPermitted, match="handler handled this complaint"):
+        svc.callback_record(w.c, actor=org.handler, satisfied=True)
+    w.callback()
+
+
+def test_a_department_head_who_recorded_a_finding_may_not_do_the_callback(org, walk):
+    """The head neither accepted the work order nor proposed: the finding alone makes them
+    one of the case's handlers (投诉经办人员)."""
+    w = walk().assess().dispatch().accept()
+    with frozen(w.when):
+        svc.finding_add(w.c, actor=org.dept_head, kind="note", text="调取了委托记录")
+    w.propose().approve().communicate()
+    grant(org.dept_head, "callback")
+    with frozen(w.when), pytest.raises(NotPermitted, match="dept_head handled this complaint"):
+        svc.callback_record(w.c, actor=org.dept_head, satisfied=True)
+    w.callback()
+
+
+def test_the_callback_rule_itself_refuses_an_employee_the_complaint_names(org, walk):
+    """The door (acting_on) already refuses them with 001 第十四条 before the callback rule
+    is asked; the rule keeps its own check so it holds wherever else it is asked."""
+    from redress.complaints.guards import ensure_may_callback
+
+    w = walk(parties=named(org.callback)).to_awaiting_callback()
+    with pytest.raises(NotPermitted) as refused:
+        ensure_may_callback(org.callback, w.c)
+    assert str(refused.value) == "callback is named in this complaint and may not do its callback (001 第二十三条)"
+    ensure_may_callback(org.auditor, w.c)  # not named, took no part
+
+
+def test_the_refusal_names_every_excluded_role_the_caller_holds(org, walk, settings, tmp_path):
+    pack = tmp_path / "institution.yaml"
+    pack.write_text("extends: cn-securities\ncode: example-securities\ncallback:\n  excluded_roles: [compliance, auditor]\n",
+                    encoding="utf-8")
+    settings.REDRESS_POLICY = str(pack)
+    grant(org.compliance, "callback")
+    grant(org.compliance, "auditor")
+    w = walk().to_awaiting_callback()
+    with frozen(w.when), pytest.raises(NotPermitted) as refused:
+        svc.callback_record(w.c, actor=org.compliance, satisfied=True)
+    assert str(refused.value) == ("compliance holds the role auditor, compliance, which the policy excludes "
+                                  "from callbacks (001 第二十三条)")
 
 
 def test_a_remedy_cannot_be_recorded_by_the_employee_it_names(org, walk):

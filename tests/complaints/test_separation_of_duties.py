@@ -10,18 +10,38 @@ from redress.complaints.lifecycle import State
 from redress.complaints.timesource import frozen
 from tests.conftest import at, complaint_input, grant
 
+MARKETER_REFUSED = "marketer is marketing staff and may not accept or handle complaints (001 第十四条)"
+
 
 def test_marketing_staff_cannot_accept_a_complaint(org):
-    with frozen(at(2026, 3, 2)), pytest.raises(NotPermitted, match="marketing"):
+    with frozen(at(2026, 3, 2)), pytest.raises(NotPermitted) as refused:
         svc.complaint_receive(actor=org.marketer, data=complaint_input())
+    assert str(refused.value) == MARKETER_REFUSED
 
 
 def test_marketing_staff_cannot_handle_a_complaint(org, walk):
     grant(org.marketer, "handler")
     w = walk().assess().dispatch()
-    with frozen(w.when), pytest.raises(NotPermitted, match="marketing"):
+    with frozen(w.when), pytest.raises(NotPermitted) as refused:
         svc.assignment_accept(w.c, actor=org.dept_head, handler=org.marketer)
+    assert str(refused.value) == MARKETER_REFUSED
     assert w.c.state == State.DISPATCHED
+
+
+def test_the_department_head_may_not_name_an_employee_the_complaint_names_as_its_handler(org, walk):
+    """The head passes the door; the handler they name is the one the complaint is about."""
+    w = walk(parties=[svc.PartyInput(kind="employee", staff=org.handler2)]).assess().dispatch()
+    with frozen(w.when), pytest.raises(NotPermitted) as refused:
+        svc.assignment_accept(w.c, actor=org.dept_head, handler=org.handler2)
+    assert str(refused.value) == "handler2 is named in this complaint and may not accept or handle it (001 第十四条)"
+    w.accept(handler=org.handler)  # anyone else in the unit
+    assert w.c.handler_id == org.handler.pk
+
+
+def test_an_employee_named_in_another_complaint_may_still_handle_this_one(org, walk):
+    walk(parties=[svc.PartyInput(kind="employee", staff=org.handler)])
+    w = walk(when=at(2026, 3, 3)).assess().dispatch().accept()
+    assert w.c.handler_id == org.handler.pk
 
 
 def test_employee_complained_about_cannot_accept_the_complaint(org):
@@ -49,8 +69,9 @@ def test_naming_the_handler_as_a_party_removes_them_from_the_case(org, walk):
 def test_handler_cannot_do_callback(org, walk):
     grant(org.handler, "callback")
     w = walk().to_awaiting_callback()
-    with frozen(w.when), pytest.raises(NotPermitted, match="第二十三条"):
+    with frozen(w.when), pytest.raises(NotPermitted) as refused:
         svc.callback_record(w.c, actor=org.handler, satisfied=True)
+    assert str(refused.value) == "handler handled this complaint and may not do its callback (001 第二十三条)"
     assert w.c.state == State.AWAITING_CALLBACK
 
 
@@ -129,12 +150,20 @@ def test_transfer_to_marketing_staff_is_refused(org, walk):
         svc.transfer_request(w.c, actor=org.intake, to_staff=org.marketer, reason="x")
 
 
+def test_the_case_may_not_be_handed_over_to_an_employee_it_names(org, walk):
+    w = walk(parties=[svc.PartyInput(kind="employee", staff=org.intake2)])
+    with frozen(w.when), pytest.raises(NotPermitted) as refused:
+        svc.transfer_request(w.c, actor=org.intake, to_staff=org.intake2, reason="客户所在营业部跟进")
+    assert str(refused.value) == "intake2 is named in this complaint and may not accept or handle it (001 第十四条)"
+
+
 def test_handler_must_belong_to_the_responsible_unit(org, walk):
     w = walk().assess()
     with frozen(w.when):
         svc.complaint_dispatch(w.c, actor=org.office, unit=org.branch2)
-    with frozen(w.when), pytest.raises(NotPermitted, match="responsible unit"):
+    with frozen(w.when), pytest.raises(NotPermitted) as refused:
         svc.assignment_accept(w.c, actor=org.handler)
+    assert str(refused.value) == "accepting a work order is for staff of the responsible unit; handler is not in it"
 
 
 def test_extension_cannot_be_approved_by_its_requester(org, walk):
