@@ -56,6 +56,18 @@ def test_employee_complained_about_cannot_handle_it(org, walk):
         svc.assignment_accept(w.c, actor=org.handler)
 
 
+def test_staff_a_unit_party_names_may_not_handle_it_as_intake_may_not_take_it(org, walk):
+    # 投诉事项涉及的员工 (001 第十四条): a complaint against the branch that names its account
+    # manager concerns that person, whatever kind of party carries the name.
+    party = svc.PartyInput(kind="unit", unit=org.branch, staff=org.handler, description="客户经理")
+    w = walk(parties=[party]).assess().dispatch()
+    with frozen(w.when), pytest.raises(NotPermitted, match="named in this complaint"):
+        svc.assignment_accept(w.c, actor=org.handler)
+    with frozen(at(2026, 3, 2)), pytest.raises(NotPermitted, match="named in this complaint"):
+        svc.complaint_receive(actor=org.intake, data=complaint_input(
+            parties=[svc.PartyInput(kind="unit", unit=org.customer_service, staff=org.intake)]))
+
+
 def test_naming_the_handler_as_a_party_removes_them_from_the_case(org, walk):
     w = walk().assess().dispatch().accept()
     with frozen(w.when):

@@ -13,15 +13,17 @@ from redress.complaints.models import Complaint, ComplaintParty, Finding, Propos
 
 
 def involved_staff_ids(complaint: Complaint) -> set[int]:
-    """Employees the complaint is about."""
+    """Employees the complaint concerns (投诉事项涉及的员工, 001 第十四条): every member of
+    staff a party names, whatever its kind. A unit or product party may name the person
+    behind it (the branch's account manager); intake already keeps that person out
+    (services/intake.complaint_receive), so handling must too."""
     return set(
-        ComplaintParty.objects.filter(complaint=complaint, kind=ComplaintParty.Kind.EMPLOYEE, staff__isnull=False)
-        .values_list("staff_id", flat=True)
+        ComplaintParty.objects.filter(complaint=complaint, staff__isnull=False).values_list("staff_id", flat=True)
     )
 
 
 def is_named_in(staff: Staff, complaint: Complaint) -> bool:
-    return ComplaintParty.objects.filter(complaint=complaint, kind=ComplaintParty.Kind.EMPLOYEE, staff=staff).exists()
+    return ComplaintParty.objects.filter(complaint=complaint, staff=staff).exists()
 
 
 def ensure_not_recused(actor: Staff, complaint: Complaint) -> None:
