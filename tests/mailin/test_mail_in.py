@@ -161,6 +161,36 @@ def test_a_reply_from_the_complainant_is_added_to_the_complaint(org, pipe):
 
 
 @pytest.mark.django_db
+def _full_width(text: str) -> str:
+    return "".join(chr(ord(ch) + 0xFEE0) if "!" <= ch <= "~" else ch for ch in text)
+
+
+@pytest.mark.parametrize("subject", [
+    "关于{ref}的补充材料",  # next to Chinese text: no \b between 于 and T
+    "关于{full}的补充材料",  # full-width letters, digits and hyphens
+    "re: {lower} 补充",  # lower case
+    "补充材料({dash})",  # another dash, in full-width brackets
+])
+def test_a_reply_finds_its_reference_however_it_is_written(org, pipe, subject):
+    pipe(message())
+    c = Complaint.objects.get()
+    written = subject.format(ref=c.reference, full=_full_width(c.reference), lower=c.reference.lower(),
+                             dash=c.reference.replace("-", "\u2013"))
+    reply = message(sender="alice@example.org", subject=written, body="补充材料见附件说明。",
+                    message_id="<reply-cjk@mail.example.org>")
+    result = pipe(reply, when=at(2026, 3, 3, 9, 0))
+    assert result.code == 0, result.err
+    assert result.out.strip() == f"mail-in: attached {c.reference}"
+    assert Complaint.objects.count() == 1
+
+
+def test_a_longer_number_is_not_taken_for_a_reference():
+    from redress.mailin.intake import references_in
+
+    assert references_in("TS-2026-0000521 与 TS-20266-000052") == []
+    assert references_in("【ＴＳ－２０２６－０００００７】") == ["TS-2026-000007"]
+
+
 def test_a_reference_quoted_by_someone_else_opens_a_new_linked_complaint(org, pipe):
     # given Alice's complaint
     pipe(message())

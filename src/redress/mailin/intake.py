@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from django.core.files.storage import default_storage
@@ -46,7 +47,17 @@ from redress.policy.loader import active_pack
 log = logging.getLogger(__name__)
 
 ACCOUNT = "mail-in"
-REFERENCE = re.compile(r"\b([A-Z]{2,6}-\d{4}-\d{6})\b")
+# A reference as people write it: next to Chinese text (「关于TS-2026-000052的补充材料」,
+# where \b finds no edge between 于 and T), in full-width characters, in any case, with
+# any dash. The subject is folded first (NFKC, upper case, dashes), then matched with
+# edges that only letters and digits of the reference itself could blur.
+REFERENCE = re.compile(r"(?<![A-Z0-9])([A-Z]{2,6}-[0-9]{4}-[0-9]{6})(?![0-9])")
+DASHES = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2212\ufe63\uff0d"})
+
+
+def references_in(text: str) -> list[str]:
+    folded = unicodedata.normalize("NFKC", text or "").translate(DASHES).upper()
+    return REFERENCE.findall(folded)
 EX_DATAERR = 65
 
 
@@ -134,7 +145,7 @@ def _route(mail: ParsedMail, record: InboundMail, stored: list[str]) -> Handled:
 
 
 def _referenced(subject: str) -> Complaint | None:
-    for reference in REFERENCE.findall(subject or ""):
+    for reference in references_in(subject):
         found = Complaint.objects.select_related("customer").filter(reference=reference).first()
         if found:
             return found
