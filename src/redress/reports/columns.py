@@ -147,7 +147,7 @@ def _paused(row: Row, ctx: Context) -> str:
     added up past the pack's pausing.max_total (selectors/pausing.py)."""
     if not row.pauses:
         return ""
-    paused = pausing.measure(ctx.pack, row.pauses, ctx.now)
+    paused = pausing.measure(ctx.pack, row.pauses, ctx.now, ctx.cal)
     text = amount_in_unit(paused.total, paused.unit)
     return f"{text} ({_('paused too long')})" if paused.over_limit else text
 

@@ -22,6 +22,7 @@ from redress.complaints.services.timing import calendar_for
 from redress.complaints.timesource import now as current_time
 from redress.policy.loader import active_pack
 from redress.policy.schema import Pack
+from redress.sla.calendar import WorkCalendar
 
 
 @dataclass(frozen=True)
@@ -38,8 +39,10 @@ class PausedTime:
         return bool(self.total or self.current or self.over_limit)
 
 
-def measure(pack: Pack, pauses: list[ClockPause], now: datetime) -> PausedTime:
-    cal = calendar_for(pack)
+def measure(pack: Pack, pauses: list[ClockPause], now: datetime, cal: WorkCalendar | None = None) -> PausedTime:
+    """`cal`: the calendar the caller already holds (a page's or a register batch's), so
+    a list of rows does not read the calendar days once per row."""
+    cal = cal or calendar_for(pack)
     policy = pack.pausing
     unit = policy.max_total.unit.value if policy else "working_days"
     current = next((p for p in pauses if p.ended_at is None), None)
@@ -60,7 +63,8 @@ def paused_times(complaint_ids, *, pack: Pack | None = None, now: datetime | Non
     for pause in ClockPause.objects.filter(complaint_id__in=list(complaint_ids)).order_by("id"):
         by_case.setdefault(pause.complaint_id, []).append(pause)
     pack, now = pack or active_pack(), now or current_time()
-    return {cid: measure(pack, pauses, now) for cid, pauses in by_case.items()}
+    cal = calendar_for(pack)
+    return {cid: measure(pack, pauses, now, cal) for cid, pauses in by_case.items()}
 
 
 def flagged_condition() -> Exists:

@@ -68,7 +68,7 @@ def _total_text(page: wl.Page) -> str:
 
 
 def _rows(page: wl.Page, view: str, at: wl.Moment, pack) -> list[dict]:
-    rows = [{"c": c, "customer": mask_name(c.customer.name), "clock": wl.main_clock(c), **_paused(c, pack, at.now)}
+    rows = [{"c": c, "customer": mask_name(c.customer.name), "clock": wl.main_clock(c), **_paused(c, pack, at)}
             for c in page.rows]
     if view == wl.DEEMABLE:  # the day each became eligible (001 第二十二条), as the service counts it
         for r in rows:
@@ -76,12 +76,12 @@ def _rows(page: wl.Page, view: str, at: wl.Moment, pack) -> list[dict]:
     return rows
 
 
-def _paused(c, pack, now) -> dict:
+def _paused(c, pack, at: wl.Moment) -> dict:
     """The row's paused time and flag (selectors/pausing.py), when it was ever paused."""
     pauses = getattr(c, "pause_rows", None)
     if not pauses:
         return {}
-    time = paused_measure(pack, pauses, now)
+    time = paused_measure(pack, pauses, at.now, at.cal)
     return {"paused": time, "paused_words": duration(time.total, time.unit)}
 
 
