@@ -1,0 +1,133 @@
+"""The calendar's edges: close of business exactly, non-working days at either end of a
+measurement, pauses of no length, and the argument an error names.
+
+Each test here was written for a mutant that the rest of the suite let live
+(docs/mutation.md); the dates are China's 2025 National Day bridge: Friday 09-26 is
+worked, Saturday 09-27 is not, Sunday 09-28 is worked (调休), 10-01..08 are off.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from redress.policy.schema import Duration, Unit
+from redress.sla.calendar import (
+    WorkCalendar,
+    official_data_covers,
+    official_years,
+    official_years_missing,
+)
+
+SH = ZoneInfo("Asia/Shanghai")
+
+
+def cn() -> WorkCalendar:
+    return WorkCalendar(country="CN", timezone="Asia/Shanghai", work_start=time(9), work_end=time(17))
+
+
+def sh(m, d, hh=10, mm=0) -> datetime:
+    return datetime(2025, m, d, hh, mm, tzinfo=SH)
+
+
+NAIVE = datetime(2025, 9, 26, 10)
+
+
+# ---- working time starts at the next opening --------------------------------------------
+
+
+def test_no_working_minutes_from_close_of_business_is_due_at_the_next_opening():
+    # 17:00 is the first minute after the working day, not its last: the count starts at
+    # the next opening, Sunday 09-28 (a 调休 working day), not at 17:00 on Friday.
+    due = cn().due(sh(9, 26, 17), Duration(amount=0, unit=Unit.WORKING_MINUTES))
+    assert due == sh(9, 28, 9)
+
+
+def test_working_minutes_on_a_day_off_count_nothing():
+    assert cn().working_minutes_between(sh(9, 27, 10), sh(9, 27, 11)) == 0
+
+
+def test_working_minutes_up_to_a_day_off_count_only_the_working_day():
+    # Friday 16:00 to Saturday 11:00: the last hour of Friday; nothing of Saturday.
+    assert cn().working_minutes_between(sh(9, 26, 16), sh(9, 27, 11)) == 60
+    assert cn().working_minutes_between(sh(9, 27, 11), sh(9, 26, 16)) == -60
+
+
+def test_working_minutes_over_a_holiday_week_count_the_days_worked_between():
+    # Tuesday 09-30 16:00 to Thursday 10-09 10:00: one hour, the holiday, one hour.
+    assert cn().working_minutes_between(sh(9, 30, 16), sh(10, 9, 10)) == 120
+
+
+# ---- pauses -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("unit", [Unit.WORKING_HOURS, Unit.WORKING_DAYS, Unit.HOURS])
+def test_a_pause_of_no_length_gives_nothing_back(unit):
+    due = sh(10, 10, 17)
+    assert cn().shift_for_pause(due, sh(9, 29, 11), sh(9, 29, 11), unit) == due
+
+
+def test_a_pause_outside_working_hours_leaves_an_hour_clock_due_at_close_where_it_was():
+    # Due at Friday's close; paused on Saturday (not worked): no working time to give back,
+    # so the due time stays Friday 17:00 rather than moving to the next opening.
+    due = sh(9, 26, 17)
+    assert cn().shift_for_pause(due, sh(9, 27, 10), sh(9, 27, 15), Unit.WORKING_HOURS) == due
+
+
+@pytest.mark.parametrize("unit", [Unit.HOURS, Unit.WORKING_HOURS, Unit.WORKING_DAYS])
+def test_a_due_time_given_back_is_in_the_institutions_zone(unit):
+    cal = cn()
+    shifted = cal.shift_for_pause(sh(9, 30, 17), sh(9, 29, 10), sh(9, 29, 15), unit)
+    assert shifted.tzinfo is cal.tz
+
+
+def test_a_pause_that_ends_before_it_starts_is_refused_with_its_rule():
+    with pytest.raises(ValueError, match=r"^resumed_at must not be before paused_at$"):
+        cn().shift_for_pause(sh(10, 10, 17), sh(9, 29, 11), sh(9, 29, 10), Unit.WORKING_HOURS)
+
+
+# ---- every refusal names its argument exactly ------------------------------------------
+
+
+CALLS = {
+    "due.start": lambda c: c.due(NAIVE, Duration(amount=1, unit=Unit.WORKING_DAYS)),
+    "shift_for_pause.due": lambda c: c.shift_for_pause(NAIVE, sh(9, 29), sh(9, 30), Unit.WORKING_DAYS),
+    "shift_for_pause.paused_at": lambda c: c.shift_for_pause(sh(10, 10), NAIVE, sh(9, 30), Unit.WORKING_DAYS),
+    "shift_for_pause.resumed_at": lambda c: c.shift_for_pause(sh(10, 10), sh(9, 29), NAIVE, Unit.WORKING_DAYS),
+    "working_days_between.a": lambda c: c.working_days_between(NAIVE, sh(9, 29)),
+    "working_days_between.b": lambda c: c.working_days_between(sh(9, 29), NAIVE),
+    "working_minutes_between.a": lambda c: c.working_minutes_between(NAIVE, sh(9, 29)),
+    "working_minutes_between.b": lambda c: c.working_minutes_between(sh(9, 29), NAIVE),
+    "time_left.now": lambda c: c.time_left(NAIVE, sh(9, 29), Unit.MINUTES),
+    "time_left.due": lambda c: c.time_left(sh(9, 29), NAIVE, Unit.MINUTES),
+}
+
+
+@pytest.mark.parametrize("call", sorted(CALLS))
+def test_a_naive_datetime_is_refused_naming_exactly_the_argument(call):
+    argument = call.split(".")[1]
+    with pytest.raises(ValueError, match=rf"^{argument} must be a timezone-aware datetime, got naive "):
+        CALLS[call](cn())
+
+
+# ---- the years chinese_calendar knows ----------------------------------------------------
+
+
+def test_the_official_data_covers_its_first_and_last_years_and_nothing_outside():
+    first, last = official_years()
+    assert [official_data_covers(y) for y in (first - 1, first, last, last + 1)] == [
+        False, True, True, False,
+    ]
+
+
+def test_next_years_missing_schedule_is_reported_from_the_first_of_november():
+    # Complaints received in November run into January, so from 1 November a missing
+    # next year matters; on 31 October it does not yet.
+    _, last = official_years()
+    assert official_years_missing(date(last, 10, 31)) == []
+    assert official_years_missing(date(last, 11, 1)) == [last + 1]
+    assert official_years_missing(date(last, 12, 31)) == [last + 1]
+    assert official_years_missing(date(last + 1, 1, 2)) == [last + 1]
+    assert official_years_missing(date(last + 1, 11, 1)) == [last + 1, last + 2]
