@@ -13,10 +13,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from redress.policy.schema import Duration, Unit
+from redress.policy.schema import CalendarPolicy, Duration, Unit
 from redress.sla.calendar import (
     WorkCalendar,
     official_data_covers,
+    official_source,
     official_years,
     official_years_missing,
 )
@@ -131,3 +132,24 @@ def test_next_years_missing_schedule_is_reported_from_the_first_of_november():
     assert official_years_missing(date(last, 12, 31)) == [last + 1]
     assert official_years_missing(date(last + 1, 1, 2)) == [last + 1]
     assert official_years_missing(date(last + 1, 11, 1)) == [last + 1, last + 2]
+
+
+def test_a_pack_naming_a_subdivision_gets_its_holidays():
+    # 2 January is a bank holiday in Scotland, not in England.
+    policy = CalendarPolicy(country="GB", subdivision="SCT", timezone="Europe/London")
+    assert not WorkCalendar.from_policy(policy).is_working_day(date(2026, 1, 2))
+    england = CalendarPolicy(country="GB", subdivision="ENG", timezone="Europe/London")
+    assert WorkCalendar.from_policy(england).is_working_day(date(2026, 1, 2))
+
+
+def test_the_official_source_fingerprint_changes_when_a_day_changes(monkeypatch):
+    from chinese_calendar import constants
+
+    before = official_source()
+    assert before["years"] == list(official_years())
+    assert len(before["digest"]) == 16 and int(before["digest"], 16) >= 0
+    # A day moved from the holidays to the working days (a corrected release) is noticed.
+    day = sorted(constants.holidays)[-1]
+    monkeypatch.setattr(constants, "holidays", {d: v for d, v in constants.holidays.items() if d != day})
+    monkeypatch.setattr(constants, "workdays", {**constants.workdays, day: "corrected"})
+    assert official_source()["digest"] != before["digest"]
