@@ -153,3 +153,25 @@ def test_the_official_source_fingerprint_changes_when_a_day_changes(monkeypatch)
     monkeypatch.setattr(constants, "holidays", {d: v for d, v in constants.holidays.items() if d != day})
     monkeypatch.setattr(constants, "workdays", {**constants.workdays, day: "corrected"})
     assert official_source()["digest"] != before["digest"]
+
+
+# ---- a calendar that cannot work is refused when it is configured -----------------------
+
+
+def test_working_hours_that_open_and_close_at_the_same_time_are_refused():
+    with pytest.raises(ValueError, match=r"^work_start \(09:00:00\) must be before work_end \(09:00:00\)$"):
+        WorkCalendar(country="CN", timezone="Asia/Shanghai", work_start=time(9), work_end=time(9))
+
+
+@pytest.mark.parametrize("aware", ["work_start", "work_end"])
+def test_working_hours_with_a_time_zone_of_their_own_are_refused(aware):
+    hours = {"work_start": time(9), "work_end": time(17)}
+    hours[aware] = hours[aware].replace(tzinfo=SH)
+    with pytest.raises(ValueError, match=r"^work_start/work_end must be naive local times of day$"):
+        WorkCalendar(country="CN", timezone="Asia/Shanghai", **hours)
+
+
+def test_the_calendar_keeps_the_hours_and_zone_it_was_given():
+    cal = cn()
+    assert (cal.work_start, cal.work_end, cal.tz) == (time(9), time(17), SH)
+    assert cal.close_of_business(date(2025, 9, 26)) == sh(9, 26, 17)
