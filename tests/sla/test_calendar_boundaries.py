@@ -175,3 +175,9 @@ def test_the_calendar_keeps_the_hours_and_zone_it_was_given():
     cal = cn()
     assert (cal.work_start, cal.work_end, cal.tz) == (time(9), time(17), SH)
     assert cal.close_of_business(date(2025, 9, 26)) == sh(9, 26, 17)
+
+
+def test_an_unknown_subdivision_is_refused_when_the_calendar_is_configured():
+    with pytest.raises(ValueError, match=r"^country/subdivision: .*XX"):
+        WorkCalendar(country="GB", subdivision="XX", timezone="Europe/London",
+                     work_start=time(9), work_end=time(17))
