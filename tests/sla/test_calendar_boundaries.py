@@ -181,3 +181,14 @@ def test_an_unknown_subdivision_is_refused_when_the_calendar_is_configured():
     with pytest.raises(ValueError, match=r"^country/subdivision: .*XX"):
         WorkCalendar(country="GB", subdivision="XX", timezone="Europe/London",
                      work_start=time(9), work_end=time(17))
+
+
+def test_only_chinas_calendar_can_lack_a_years_schedule():
+    # `holidays` computes any year's bank holidays from rules; chinese_calendar only knows
+    # the years the State Council has published.
+    _, last = official_years()
+    uk = WorkCalendar(country="GB", subdivision="ENG", timezone="Europe/London",
+                      work_start=time(9), work_end=time(17))
+    assert uk.holiday_data_covers(date(last + 5, 1, 1))
+    assert cn().holiday_data_covers(date(last, 1, 1))
+    assert not cn().holiday_data_covers(date(last + 1, 1, 1))
