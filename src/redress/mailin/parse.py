@@ -145,13 +145,85 @@ def _text_of(part) -> str:
     return html_to_text(text) if part.get_content_subtype() == "html" else text.strip()
 
 
-def _leaves(part):
-    """Leaf parts, without descending into attached messages (those are evidence)."""
-    if part.get_content_maintype() == "multipart" and part.is_multipart():
-        for sub in part.iter_parts():
-            yield from _leaves(sub)
+# A delimiter line as broken mail writes it: "--" and a boundary of up to 70 characters
+# (RFC 2046), alone on its line, followed by a part's header.
+DELIMITER = re.compile(r"^--([^\s]{1,70}?)(?:--)?[ \t]*\r?\n[A-Za-z][A-Za-z0-9-]*:", re.MULTILINE)
+MAX_DEPTH = 8  # nested multiparts followed; deeper is not a person writing
+
+
+def _raw_payload(part) -> bytes:
+    """A part's payload as bytes, as received (get_payload(decode=True) also hands back the
+    text of a multipart that did not split, since is_multipart() is false for it)."""
+    try:
+        return part.get_payload(decode=True) or b""
+    except Exception:  # noqa: BLE001 — broken transfer encoding: keep what is there
+        return str(part.get_payload()).encode("utf-8", "surrogateescape")
+
+
+def _reparsed(part, boundary: str | None = None):
+    """A part whose text holds delimiter lines the declared structure does not account
+    for (a boundary never declared, declared but not used, or on a text/html part), read
+    again as multipart/mixed with the boundary its lines actually use; None when its
+    lines hold no delimiter followed by a header."""
+    data = _raw_payload(part)
+    text = data.decode("ascii", "replace")
+    if boundary and f"--{boundary}" in text:
+        found = boundary
     else:
-        yield part
+        match = DELIMITER.search(text)
+        found = match.group(1) if match else None
+    if not found or '"' in found or "\\" in found:
+        return None
+    head = f'Content-Type: multipart/mixed; boundary="{found}"\r\n\r\n'.encode("ascii", "replace")
+    again = email.message_from_bytes(head + data, policy=email.policy.default)
+    return again if again.is_multipart() else None
+
+
+def _is_text(part) -> bool:
+    """Words of the message itself, not a file attached to it."""
+    return (part.get_content_maintype() == "text" and not part.get_filename()
+            and part.get_content_disposition() != "attachment")
+
+
+def _preferred(alternatives: list):
+    """Of the renderings of one text (multipart/alternative), the one a reader takes:
+    plain text with words in it, else HTML, else a nested multipart, else the first."""
+    def has_words(p):
+        return _is_text(p) and bool(_text_of(p).strip())
+    for wanted in ("plain", "html"):
+        for p in alternatives:
+            if p.get_content_type() == f"text/{wanted}" and has_words(p):
+                return p
+    return next((p for p in alternatives if p.get_content_maintype() == "multipart"), alternatives[0])
+
+
+def _collect(part, texts: list[str], files: list, depth: int = 0) -> None:
+    """The message's words in order (every text part, whatever the structure says) and
+    its files. Attached messages are files (evidence), not descended into. A multipart
+    whose boundary does not hold is read again by the boundary its lines use, or else
+    its whole text is kept as text: broken structure never turns words into a file."""
+    if part.get_content_maintype() == "multipart":
+        subparts = part.get_payload() if part.is_multipart() else None
+        if subparts is None:
+            again = _reparsed(part, part.get_param("boundary")) if depth < MAX_DEPTH else None
+            if again is not None:
+                _collect(again, texts, files, depth + 1)
+            else:
+                texts.append(decode_bytes(_raw_payload(part), part.get_param("charset")).strip())
+        elif part.get_content_subtype() == "alternative" and subparts:
+            _collect(_preferred(subparts), texts, files, depth + 1)
+        else:
+            for sub in subparts:
+                _collect(sub, texts, files, depth + 1)
+    elif _is_text(part):
+        boundary = part.get_param("boundary")
+        again = _reparsed(part, boundary) if boundary and depth < MAX_DEPTH else None
+        if again is not None:
+            _collect(again, texts, files, depth + 1)
+        else:
+            texts.append(_text_of(part))
+    else:
+        files.append(part)
 
 
 def _safe_name(name: str, index: int, content_type: str) -> str:
@@ -202,22 +274,11 @@ def parse(raw: bytes) -> ParsedMail:
     key = hashlib.sha256(message_id.encode("utf-8", "surrogateescape") if message_id else raw).hexdigest()
     raw_name, address = email.utils.parseaddr(_raw_header(msg, "From").replace("\n", " "))
     address = decode_header_value(address).strip()
-    body_part = None
-    try:
-        body_part = msg.get_body(preferencelist=("plain", "html"))
-    except Exception:  # noqa: BLE001
-        body_part = None
-    body = _text_of(body_part) if body_part is not None else ""
-    attachments = []
-    for part in _leaves(msg):
-        if part is body_part:
-            continue
-        is_text = part.get_content_maintype() == "text"
-        if is_text and not part.get_filename() and part.get_content_disposition() != "attachment":
-            if not body:  # a text part get_body did not choose; better than no body at all
-                body = _text_of(part)
-            continue  # the other half of multipart/alternative
-        attachments.append(_attachment(part, len(attachments) + 1))
+    texts: list[str] = []
+    files: list = []
+    _collect(msg, texts, files)
+    body = "\n\n".join(t for t in texts if t.strip())
+    attachments = [_attachment(part, index) for index, part in enumerate(files, start=1)]
     # A NUL in the text means nothing to a reader and cannot be stored in PostgreSQL
     # text: it is removed, and the count is kept so the record says the text was changed.
     nuls = body.count("\x00")
