@@ -99,7 +99,7 @@ def cmd_mail_in(args) -> int:
     log = logging.getLogger("redress.mailin")
     raw = sys.stdin.buffer.read()
     try:
-        result = handle(raw)
+        result = handle(raw, envelope_sender=args.sender)
     except Refused as refused:
         print(f"redress mail-in: {refused.reason}", file=sys.stderr)
         return refused.code
@@ -170,8 +170,10 @@ def main(argv: list[str] | None = None) -> int:
     verify = sub.add_parser("verify", help="recompute the ledger; exit 1 naming the first broken link")
     verify.add_argument("--checkpoint", action="store_true", help="take a checkpoint first")
     verify.set_defaults(func=cmd_verify)
-    sub.add_parser("mail-in", help="take one email message from standard input (for the mail server)").set_defaults(
-        func=cmd_mail_in)
+    mail_in = sub.add_parser("mail-in", help="take one email message from standard input (for the mail server)")
+    mail_in.add_argument("--sender", default=None, help="the envelope sender as the mail server passes it (Postfix "
+                         "pipe: --sender ${sender}); empty for a delivery report, which is then recorded and ignored")
+    mail_in.set_defaults(func=cmd_mail_in)
     imp = sub.add_parser("import", help="import historical complaints from CSV or xlsx; exit 1 if rows were rejected")
     imp.add_argument("file", help="a .csv or .xlsx file; the header row names the columns")
     imp.add_argument("--mapping", required=True, help="the mapping YAML, e.g. src/redress/imports/mappings/cfpb.yaml")

@@ -202,6 +202,11 @@ REDRESS_POLICY = env("REDRESS_POLICY", "cn-securities")
 # Evidence limits (bytes and MIME types); the policy may tighten them.
 REDRESS_MAX_ATTACHMENT_BYTES = envint("REDRESS_MAX_ATTACHMENT_BYTES", str(20 * 1024 * 1024))
 
+# Acknowledgments sent to one address within a period (notify/dispatch.py): more are
+# held back, recorded, so a mail loop with a system that answers every message stops.
+REDRESS_ACK_LIMIT = envint("REDRESS_ACK_LIMIT", "5")
+REDRESS_ACK_PERIOD_HOURS = envint("REDRESS_ACK_PERIOD_HOURS", "24")
+
 # An Idempotency-Key is honoured this many days; the sweep forgets older ones (a retry
 # that late is a new request). Channels retry within minutes; a week leaves room for a
 # system that queued its calls over a long weekend.

@@ -253,20 +253,83 @@ def _attachment(part, index: int) -> Attachment:
     return Attachment(name=name, content_type=content_type, data=data)
 
 
-def _automatic(msg: EmailMessage, address: str) -> str:
-    auto = _raw_header(msg, "Auto-Submitted").strip().lower()
-    if auto and auto != "no":
-        return f"Auto-Submitted: {auto[:40]}"
-    precedence = _raw_header(msg, "Precedence").strip().lower()
-    if precedence in ("bulk", "junk", "auto_reply", "list"):
-        return f"Precedence: {precedence}"
+DELIVERY_REPORT = "退信 delivery report"
+AUTO_REPLY = "自动回复 auto-reply"
+AUTOMATIC = "自动邮件 automatic message"
+BULK = "群发邮件 bulk mail"
+# Out-of-office subjects as Outlook, Exchange, QQ Mail, NetEase, Gmail and Alibaba Mail
+# write them, in Chinese (simplified and traditional) and English: the phrase is a
+# prefix followed by a colon, or the whole subject — so "Out of office all week and my
+# card was blocked" stays a complaint.
+OUT_OF_OFFICE = re.compile(
+    r"^\s*(automatic reply|auto[- ]?reply|auto[- ]?response|autoreply|out of (the )?office( auto[- ]?reply)?"
+    r"|自动答复|自动回复|自動回覆|自動回復|自动应答|自動應答|休假自动回复|外出自动回复)\s*([:：]|$)",
+    re.IGNORECASE)
+REPORT_TYPES = ("message/delivery-status", "message/disposition-notification", "message/global-delivery-status")
+
+
+def is_null_sender(envelope_sender: str | None) -> bool:
+    """The envelope sender of a delivery report (RFC 5321 4.5.5): empty, <>, or the name
+    some mail servers give it."""
+    if envelope_sender is None:
+        return False
+    bare = envelope_sender.strip().strip("<>").strip()
+    return not bare or bare.split("@")[0].lower() == "mailer-daemon"
+
+
+def _delivery_report(msg: EmailMessage, address: str, envelope_sender: str | None) -> str:
+    if is_null_sender(envelope_sender):
+        return "null sender"
+    if _raw_header(msg, "Return-Path") and is_null_sender(_raw_header(msg, "Return-Path")):
+        return "null sender, Return-Path: <>"
+    if msg.get_content_type() == "multipart/report":
+        return "multipart/report"
+    if any(part.get_content_type() in REPORT_TYPES for part in msg.walk()):
+        return "a delivery status part"
+    if _raw_header(msg, "X-Failed-Recipients"):
+        return "X-Failed-Recipients"
     local = address.split("@")[0].lower()
-    if local in ("mailer-daemon", "postmaster"):
-        return "bounce"
+    if local in ("mailer-daemon", "postmaster") or local.startswith("microsoftexchange"):
+        return f"From: {local[:40]}"
     return ""
 
 
-def parse(raw: bytes) -> ParsedMail:
+def _auto_reply(msg: EmailMessage, subject: str) -> str:
+    auto = _raw_header(msg, "Auto-Submitted").strip().lower()
+    if auto.startswith("auto-replied"):
+        return f"{AUTO_REPLY} (Auto-Submitted: {auto[:40]})"
+    if auto and auto != "no":
+        return f"{AUTOMATIC} (Auto-Submitted: {auto[:40]})"
+    # Exchange and Outlook put it on what they send automatically; a sender asking for
+    # no automatic answer is told nothing automatically either. (The office can release
+    # a message a person wrote: quarantine.release.)
+    suppress = _raw_header(msg, "X-Auto-Response-Suppress").strip()
+    if suppress and suppress.lower() != "none":
+        return f"{AUTO_REPLY} (X-Auto-Response-Suppress: {suppress[:40]})"
+    for name in ("X-Autoreply", "X-Autorespond", "X-Autoresponder"):
+        if _raw_header(msg, name).strip():
+            return f"{AUTO_REPLY} ({name})"
+    precedence = _raw_header(msg, "Precedence").strip().lower()
+    if precedence == "auto_reply":
+        return f"{AUTO_REPLY} (Precedence: auto_reply)"
+    if precedence in ("bulk", "junk", "list"):
+        return f"{BULK} (Precedence: {precedence})"
+    if OUT_OF_OFFICE.search(subject):
+        return f"{AUTO_REPLY} (subject: {subject[:40]})"
+    return ""
+
+
+def _automatic(msg: EmailMessage, address: str, subject: str, envelope_sender: str | None) -> str:
+    """Why this message was sent by a machine and must not be answered ("" when a person
+    wrote it): a delivery report, an auto-reply, bulk mail. Answering one is how mail
+    loops start (our acknowledgment, their out-of-office reply, our acknowledgment ...)."""
+    report = _delivery_report(msg, address, envelope_sender)
+    return f"{DELIVERY_REPORT} ({report})" if report else _auto_reply(msg, subject)
+
+
+def parse(raw: bytes, envelope_sender: str | None = None) -> ParsedMail:
+    """`envelope_sender`: the envelope sender as the mail server passed it (None when it
+    did not say; "" for the null sender of a delivery report)."""
     msg = email.message_from_bytes(raw, policy=email.policy.default)
     message_id = _raw_header(msg, "Message-ID").strip()
     found = re.search(r"<[^<>]+>", message_id)
@@ -282,10 +345,11 @@ def parse(raw: bytes) -> ParsedMail:
     # A NUL in the text means nothing to a reader and cannot be stored in PostgreSQL
     # text: it is removed, and the count is kept so the record says the text was changed.
     nuls = body.count("\x00")
+    subject = decode_header_value(_raw_header(msg, "Subject"))
     return ParsedMail(
         key=key, message_id=message_id, sender_name=decode_header_value(raw_name), sender_address=address,
-        subject=decode_header_value(_raw_header(msg, "Subject")), body=body.replace("\x00", "").replace("\r\n", "\n"),
-        attachments=attachments, automatic=_automatic(msg, address), size=len(raw), nul_stripped=nuls,
+        subject=subject, body=body.replace("\x00", "").replace("\r\n", "\n"), attachments=attachments,
+        automatic=_automatic(msg, address, subject, envelope_sender), size=len(raw), nul_stripped=nuls,
     )
 
 
