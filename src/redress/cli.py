@@ -91,14 +91,15 @@ def cmd_mail_in(args) -> int:
     (mailin/quarantine.py says why the rest is held rather than retried)."""
     import logging
 
+    from django.conf import settings
     from django.db import DatabaseError
 
-    from redress.mailin.intake import Refused, handle
+    from redress.mailin.intake import Refused, handle, read_message
     from redress.mailin.quarantine import hold, is_temporary
 
     log = logging.getLogger("redress.mailin")
-    raw = sys.stdin.buffer.read()
     try:
+        raw = read_message(sys.stdin.buffer, settings.REDRESS_MAIL_MAX_BYTES)
         result = handle(raw, envelope_sender=args.sender)
     except Refused as refused:
         print(f"redress mail-in: {refused.reason}", file=sys.stderr)

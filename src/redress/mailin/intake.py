@@ -74,6 +74,32 @@ class Refused(Exception):
         self.code = code
 
 
+CHUNK = 64 * 1024
+
+
+def read_message(stream, limit: int) -> bytes:
+    """The message on `stream`, read in chunks; Refused (65) as soon as it passes `limit`
+    bytes, before anything is parsed. The rest is read and dropped chunk by chunk, so
+    the mail server sees its whole message taken (no broken pipe) and the bounce can say
+    how large it was, while memory never holds more than the limit and one chunk."""
+    kept = bytearray()
+    chunk = bytearray(CHUNK)
+    while True:
+        n = stream.readinto(chunk)
+        if not n:
+            return bytes(kept)
+        if len(kept) + n > limit:
+            break
+        kept += chunk[:n]
+    total = len(kept) + n
+    del kept
+    while n := stream.readinto(chunk):
+        total += n
+    raise Refused(f"message too large: {total:,} bytes received, limit {limit:,} bytes (REDRESS_MAIL_MAX_BYTES); "
+                  f"邮件过大,上限 {limit / 1024 / 1024:.1f} MB,请分开发送附件,或通过网上投诉渠道提交 — "
+                  "send the attachments in several messages, or through the online complaint form")
+
+
 @dataclass
 class Handled:
     outcome: str
