@@ -145,3 +145,44 @@ def test_no_corpus_message_becomes_a_multipart_attachment():
     for path in sorted(_corpus().glob("msg_*.txt")):
         parsed = parse(path.read_bytes())
         assert not [a.content_type for a in parsed.attachments if a.content_type.startswith("multipart/")], path.name
+
+
+def test_parts_after_a_closing_line_that_came_too_early_are_still_read():
+    # as msg_15: the nested part's closing line closes the outer one, so what follows was
+    # left as the epilogue, where the email package keeps it and nobody reads it
+    b = b"OE_Part"
+    raw = mail("b15b", b'multipart/mixed; boundary="' + b + b'"',
+               b"--" + b + b'\r\nContent-type: multipart/alternative; boundary="' + b + b'"\r\n\r\n\r\n--' + b +
+               b"\r\nContent-type: text/plain\r\n\r\nThe fee was charged twice.\r\n--" + b + b"--\r\n\r\n--" + b +
+               b"\r\nContent-type: text/plain\r\n\r\nP.S. the branch manager refused to help.\r\n\r\n--" + b +
+               b"\r\nContent-type: application/pdf; name=fee.pdf\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+               b"JVBERi0xLjQK\r\n--" + b + b"--\r\n")
+
+    parsed = parse(raw)
+
+    assert "The fee was charged twice." in parsed.body
+    assert "P.S. the branch manager refused to help." in parsed.body
+    assert [(a.name, a.data) for a in parsed.attachments] == [("fee.pdf", b"%PDF-1.4\n")]
+
+
+def test_an_ordinary_epilogue_is_not_taken_for_words():
+    raw = mail("epi", b'multipart/mixed; boundary="X"',
+               b"--X\r\nContent-Type: text/plain\r\n\r\nMy words.\r\n--X--\r\nThis is the end of the MIME message.\r\n")
+
+    assert parse(raw).body == "My words."
+
+
+def test_text_a_client_names_is_still_words_and_a_named_csv_is_a_file():
+    # as msg_04 (inline with a file name) and msg_44 (a name on the Content-Type)
+    raw = mail("named", b'multipart/mixed; boundary="N"',
+               b'--N\r\nContent-Type: text/plain\r\nContent-Disposition: inline; filename="msg.txt"\r\n\r\n'
+               b"First: the card was swallowed.\r\n"
+               b'--N\r\nContent-Type: text/plain; name="msg2.txt"\r\n\r\nSecond: nobody answered the phone.\r\n'
+               b'--N\r\nContent-Type: text/csv; name="trades.csv"\r\n\r\ndate,amount\r\n2026-03-02,5000\r\n'
+               b'--N\r\nContent-Type: text/plain\r\nContent-Disposition: attachment; filename="notes.txt"\r\n\r\n'
+               b"attached notes\r\n--N--\r\n")
+
+    parsed = parse(raw)
+
+    assert "First: the card was swallowed." in parsed.body and "Second: nobody answered the phone." in parsed.body
+    assert [a.name for a in parsed.attachments] == ["trades.csv", "notes.txt"]

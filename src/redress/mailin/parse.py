@@ -186,10 +186,29 @@ def _reparsed(part, boundary: str | None = None):
     return again if again.is_multipart() else None
 
 
+def _epilogue_parts(part):
+    """The epilogue of a multipart read as more parts, when it holds delimiter lines of
+    the multipart's own boundary followed by a header; else None (an epilogue is
+    otherwise free text no client shows, like the preamble)."""
+    epilogue, boundary = part.epilogue or "", part.get_param("boundary")
+    if not boundary or '"' in boundary or f"--{boundary}" not in epilogue:
+        return None
+    match = DELIMITER.search(epilogue)
+    if match is None or match.group(1) != boundary:
+        return None
+    head = f'Content-Type: multipart/mixed; boundary="{boundary}"\r\n\r\n'.encode("ascii", "replace")
+    again = message_from_bytes(head + epilogue[match.start():].encode("utf-8", "surrogateescape"))
+    return again if again.is_multipart() else None
+
+
 def _is_text(part) -> bool:
-    """Words of the message itself, not a file attached to it."""
-    return (part.get_content_maintype() == "text" and not part.get_filename()
-            and part.get_content_disposition() != "attachment")
+    """Words of the message itself, not a file attached to it: text not marked as an
+    attachment. Plain text and HTML are words even with a name (some clients name the
+    text itself, inline or on its Content-Type); other text (csv, calendar) only
+    without one."""
+    if part.get_content_maintype() != "text" or part.get_content_disposition() == "attachment":
+        return False
+    return part.get_content_subtype() in ("plain", "html") or not part.get_filename()
 
 
 def _preferred(alternatives: list):
@@ -222,6 +241,12 @@ def _collect(part, texts: list[str], files: list, depth: int = 0) -> None:
         else:
             for sub in subparts:
                 _collect(sub, texts, files, depth + 1)
+        if subparts is not None and depth < MAX_DEPTH:
+            # Parts after a closing line that came too early (a nested part reusing this
+            # boundary closed it) are left in the epilogue, where nobody would read them.
+            rest = _epilogue_parts(part)
+            if rest is not None:
+                _collect(rest, texts, files, depth + 1)
     elif _is_text(part):
         boundary = part.get_param("boundary")
         again = _reparsed(part, boundary) if boundary and depth < MAX_DEPTH else None
