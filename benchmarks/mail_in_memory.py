@@ -9,6 +9,7 @@ empty message (refused at once): the cost of starting Python and Django.
 
     .venv/bin/python benchmarks/mail_in_memory.py                 # 10, 20, 30 MB
     .venv/bin/python benchmarks/mail_in_memory.py --sizes 30 --runs 5
+    .venv/bin/python benchmarks/mail_in_memory.py --text --sizes 20   # a 15 MB letter
 
 SQLite in a temporary directory, set up with `redress demo --complaints 0`. Messages
 over REDRESS_MAIL_MAX_BYTES (by default 29,746,444 bytes) are refused with exit 65.
@@ -30,12 +31,16 @@ REPO = Path(__file__).resolve().parents[1]
 MB = 1_000_000
 
 
-def message(size: int, key: str) -> bytes:
+def message(size: int, key: str, text: bool = False) -> bytes:
     msg = EmailMessage()
     msg["From"], msg["To"] = "Big Sender <big@example.org>", "complaints@broker.example"
     msg["Subject"], msg["Message-ID"] = "Statement attached", f"<{key}@example.org>"
-    msg.set_content("Please see the scanned statement.")
     raw = size * 76 // 78 * 3 // 4  # base64 in 76-character lines with CRLF
+    if text:  # a very long letter in Chinese (UTF-8, 3 bytes a character)
+        line = "我的账户被冻结了，银行不解释原因。" * 3 + "\n"
+        msg.set_content(line * (raw // len(line.encode())), cte="base64")
+        return msg.as_bytes(policy=SMTP)
+    msg.set_content("Please see the scanned statement.")
     data = b"%PDF-1.4\n" + bytes(range(256)) * (raw // 256)
     msg.add_attachment(data, maintype="application", subtype="pdf", filename="scan.pdf")
     return msg.as_bytes(policy=SMTP)
@@ -68,6 +73,7 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--sizes", type=float, nargs="+", default=[10, 20, 30], help="message sizes in MB (10^6 bytes)")
     p.add_argument("--runs", type=int, default=3)
+    p.add_argument("--text", action="store_true", help="the message is a long Chinese letter, not an attachment")
     args = p.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="redress-mail-mem-") as tmp:
         env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "REDRESS_DATA_DIR": tmp}
@@ -79,7 +85,8 @@ def main(argv=None) -> int:
             runs = []
             path = Path(tmp) / "message.eml"
             for i in range(args.runs):
-                data = fixed if fixed is not None else message(int(float(label.split()[0]) * MB), f"{label}-{i}")
+                data = fixed if fixed is not None else message(int(float(label.split()[0]) * MB), f"{label}-{i}",
+                                                              args.text)
                 path.write_bytes(data)
                 size = len(data)
                 del data

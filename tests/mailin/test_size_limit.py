@@ -95,3 +95,18 @@ def test_a_message_parsed_in_chunks_is_the_message_parsed_whole(shift):
 
     assert chunked.as_bytes() == whole.as_bytes()
     assert [p.get_content() for p in chunked.iter_parts()] == [p.get_content() for p in whole.iter_parts()]
+
+
+def test_the_language_of_a_long_chinese_letter_is_told_without_a_list_of_its_characters():
+    from redress.mailin.parse import guess_language
+
+    letter = "我的账户被冻结了，银行不解释原因。" * 200_000  # 3.4 million characters
+    tracemalloc.start()
+    try:
+        language = guess_language("账户冻结", letter)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+
+    assert language == "zh-hans"
+    assert peak < 2 * MB, f"peak {peak:,} bytes"
