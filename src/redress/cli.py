@@ -100,7 +100,10 @@ def cmd_mail_in(args) -> int:
     log = logging.getLogger("redress.mailin")
     try:
         raw = read_message(sys.stdin.buffer, settings.REDRESS_MAIL_MAX_BYTES)
-        result = handle(raw, envelope_sender=args.sender)
+        # Postfix local(8) (an alias `|redress mail-in`) and Exim's pipe transport give the
+        # envelope sender as SENDER, empty for a delivery report; --sender says it otherwise.
+        sender = args.sender if args.sender is not None else os.environ.get("SENDER")
+        result = handle(raw, envelope_sender=sender)
     except Refused as refused:
         print(f"redress mail-in: {refused.reason}", file=sys.stderr)
         return refused.code
@@ -173,7 +176,8 @@ def main(argv: list[str] | None = None) -> int:
     verify.set_defaults(func=cmd_verify)
     mail_in = sub.add_parser("mail-in", help="take one email message from standard input (for the mail server)")
     mail_in.add_argument("--sender", default=None, help="the envelope sender as the mail server passes it (Postfix "
-                         "pipe: --sender ${sender}); empty for a delivery report, which is then recorded and ignored")
+                         "pipe: --sender ${sender}; default: $SENDER, as Postfix local and Exim set it); empty for a "
+                         "delivery report, which is then recorded and ignored")
     mail_in.set_defaults(func=cmd_mail_in)
     imp = sub.add_parser("import", help="import historical complaints from CSV or xlsx; exit 1 if rows were rejected")
     imp.add_argument("file", help="a .csv or .xlsx file; the header row names the columns")

@@ -215,3 +215,24 @@ def test_the_rate_limit_counts_acknowledgments_only(org, pipe, settings):
         svc.message_send(c, actor=org.office, kind="progress", body="We are looking into it.", channel="email")
         dispatch_outbox()
     assert [m.status for m in OutboxMessage.objects.filter(to_address="alice@example.org")] == ["sent", "sent"]
+
+
+@pytest.mark.django_db
+def test_the_null_sender_in_the_environment_marks_a_bounce(org, pipe, monkeypatch):
+    # Postfix local(8) delivering to an alias `|redress mail-in`, and Exim's pipe, set SENDER
+    monkeypatch.setenv("SENDER", "")
+    bounce = message(sender="Mail System <noreply@mx.bank.example>", subject="Delivery failure",
+                     body="Your message could not be delivered.", message_id="<dsn-3@mx.bank.example>")
+
+    assert pipe(bounce).code == 0
+
+    assert not Complaint.objects.exists() and "null sender" in ignored_as("退信 delivery report").reason
+
+
+@pytest.mark.django_db
+def test_a_customer_named_in_the_environment_is_taken_as_usual(org, pipe, monkeypatch):
+    monkeypatch.setenv("SENDER", "alice@example.org")
+
+    assert pipe(message()).code == 0
+
+    assert Complaint.objects.count() == 1 and not QuarantinedMail.objects.exists()
