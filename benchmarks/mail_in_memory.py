@@ -3,7 +3,7 @@ of the process, as the mail server would run it (the message on standard input).
 
 For each size the script writes a complaint with one PDF attachment making the message
 that large (base64, as mail clients send it), pipes it to `redress mail-in` in a fresh
-process R times (a new Message-ID each time, so it is taken, not a duplicate) and prints
+process R times (a new sender and Message-ID each time: a new complaint, not a duplicate) and prints
 every run's peak RSS (os.wait4) and exit code, and the median. A first row pipes an
 empty message (refused at once): the cost of starting Python and Django.
 
@@ -33,7 +33,7 @@ MB = 1_000_000
 
 def message(size: int, key: str, text: bool = False) -> bytes:
     msg = EmailMessage()
-    msg["From"], msg["To"] = "Big Sender <big@example.org>", "complaints@broker.example"
+    msg["From"], msg["To"] = f"Big Sender <{key.replace(' ', '')}@example.org>", "complaints@broker.example"
     msg["Subject"], msg["Message-ID"] = "Statement attached", f"<{key}@example.org>"
     raw = size * 76 // 78 * 3 // 4  # base64 in 76-character lines with CRLF
     if text:  # a very long letter in Chinese (UTF-8, 3 bytes a character)
