@@ -343,8 +343,9 @@ def _auto_reply(msg: EmailMessage, subject: str) -> str:
         return f"{AUTO_REPLY} (Precedence: auto_reply)"
     if precedence in ("bulk", "junk", "list"):
         return f"{BULK} (Precedence: {precedence})"
-    if OUT_OF_OFFICE.search(subject):
-        return f"{AUTO_REPLY} (subject: {subject[:40]})"
+    found = OUT_OF_OFFICE.search(subject)
+    if found:  # the phrase, not the subject: the reason is kept and printed without personal data
+        return f"{AUTO_REPLY} (subject: {found.group(1)})"
     return ""
 
 
