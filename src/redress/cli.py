@@ -91,15 +91,19 @@ def cmd_mail_in(args) -> int:
     (mailin/quarantine.py says why the rest is held rather than retried)."""
     import logging
 
+    from django.conf import settings
     from django.db import DatabaseError
 
-    from redress.mailin.intake import Refused, handle
+    from redress.mailin.intake import Refused, handle, read_message
     from redress.mailin.quarantine import hold, is_temporary
 
     log = logging.getLogger("redress.mailin")
-    raw = sys.stdin.buffer.read()
     try:
-        result = handle(raw)
+        raw = read_message(sys.stdin.buffer, settings.REDRESS_MAIL_MAX_BYTES)
+        # Postfix local(8) (an alias `|redress mail-in`) and Exim's pipe transport give the
+        # envelope sender as SENDER, empty for a delivery report; --sender says it otherwise.
+        sender = args.sender if args.sender is not None else os.environ.get("SENDER")
+        result = handle(raw, envelope_sender=sender)
     except Refused as refused:
         print(f"redress mail-in: {refused.reason}", file=sys.stderr)
         return refused.code
@@ -170,8 +174,11 @@ def main(argv: list[str] | None = None) -> int:
     verify = sub.add_parser("verify", help="recompute the ledger; exit 1 naming the first broken link")
     verify.add_argument("--checkpoint", action="store_true", help="take a checkpoint first")
     verify.set_defaults(func=cmd_verify)
-    sub.add_parser("mail-in", help="take one email message from standard input (for the mail server)").set_defaults(
-        func=cmd_mail_in)
+    mail_in = sub.add_parser("mail-in", help="take one email message from standard input (for the mail server)")
+    mail_in.add_argument("--sender", default=None, help="the envelope sender as the mail server passes it (Postfix "
+                         "pipe: --sender ${sender}; default: $SENDER, as Postfix local and Exim set it); empty for a "
+                         "delivery report, which is then recorded and ignored")
+    mail_in.set_defaults(func=cmd_mail_in)
     imp = sub.add_parser("import", help="import historical complaints from CSV or xlsx; exit 1 if rows were rejected")
     imp.add_argument("file", help="a .csv or .xlsx file; the header row names the columns")
     imp.add_argument("--mapping", required=True, help="the mapping YAML, e.g. src/redress/imports/mappings/cfpb.yaml")

@@ -201,6 +201,16 @@ REDRESS_POLICY = env("REDRESS_POLICY", "cn-securities")
 
 # Evidence limits (bytes and MIME types); the policy may tighten them.
 REDRESS_MAX_ATTACHMENT_BYTES = envint("REDRESS_MAX_ATTACHMENT_BYTES", str(20 * 1024 * 1024))
+# The largest message `redress mail-in` reads: refused (exit 65) while it is read, before
+# it is parsed. By default what the largest attachment allowed needs once base64-encoded
+# (4/3, in lines of 76 characters and CRLF), and 1 MiB for the text and the headers.
+REDRESS_MAIL_MAX_BYTES = envint("REDRESS_MAIL_MAX_BYTES",
+                                str(REDRESS_MAX_ATTACHMENT_BYTES * 4 // 3 * 78 // 76 + 1024 * 1024))
+
+# Acknowledgments sent to one address within a period (notify/dispatch.py): more are
+# held back, recorded, so a mail loop with a system that answers every message stops.
+REDRESS_ACK_LIMIT = envint("REDRESS_ACK_LIMIT", "5")
+REDRESS_ACK_PERIOD_HOURS = envint("REDRESS_ACK_PERIOD_HOURS", "24")
 
 # An Idempotency-Key is honoured this many days; the sweep forgets older ones (a retry
 # that late is a new request). Channels retry within minutes; a week leaves room for a

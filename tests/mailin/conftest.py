@@ -27,13 +27,13 @@ class Piped:
 
 @pytest.fixture
 def pipe(monkeypatch, capsys):
-    def run(raw: bytes | EmailMessage, when=None) -> Piped:
+    def run(raw: bytes | EmailMessage, when=None, args=()) -> Piped:
         if isinstance(raw, EmailMessage):
             raw = raw.as_bytes(policy=SMTP)
         monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(raw)))
         capsys.readouterr()
         with frozen(when or at(2026, 3, 2, 10, 0)):
-            code = cli.main(["mail-in"])
+            code = cli.main(["mail-in", *args])
         captured = capsys.readouterr()
         return Piped(code, captured.out, captured.err)
 

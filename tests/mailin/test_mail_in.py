@@ -286,9 +286,9 @@ def test_a_pdf_sent_as_octet_stream_is_recognised_by_its_name(org, pipe):
 def test_auto_replies_are_recorded_and_ignored(org, pipe):
     result = pipe(message(subject="Out of office", Auto_Submitted="auto-replied", message_id="<ooo@x>"))
 
-    assert result.code == 0 and result.out.strip() == "mail-in: ignored"
+    assert result.code == 0 and result.out.startswith("mail-in: ignored, 自动回复 auto-reply")
     assert not Complaint.objects.exists()
-    assert InboundMail.objects.get().reason == "Auto-Submitted: auto-replied"
+    assert InboundMail.objects.get().reason == "自动回复 auto-reply (Auto-Submitted: auto-replied)"
 
 
 @pytest.mark.django_db

@@ -193,7 +193,7 @@ def test_when_even_the_quarantine_cannot_be_written_for_a_database_reason_it_is_
 
 @pytest.mark.django_db
 def test_a_message_that_cannot_be_parsed_at_all_is_held_by_its_digest(org, pipe, monkeypatch):
-    def broken(raw):
+    def broken(raw, *envelope_sender):
         raise UnicodeError("unreadable")
 
     monkeypatch.setattr(intake, "parse", broken)

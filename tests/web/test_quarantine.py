@@ -77,3 +77,29 @@ def test_only_the_complaints_office_sees_the_quarantine(org, signed_in, who):
     assert client.post(f"/mail-quarantine/{item.pk}/release/").status_code == 403
     assert "/mail-quarantine/" not in client.get("/policy/").content.decode()
     assert "/mail-quarantine/" in signed_in("office").get("/policy/").content.decode()
+
+
+def test_the_office_finds_auto_replies_set_aside_and_releases_one_a_person_wrote(org, signed_in):
+    from redress.mailin.intake import handle
+
+    msg = EmailMessage()
+    msg["From"], msg["To"] = "王五 <wangwu@example.cn>", "complaints@broker.example"
+    msg["Subject"], msg["Message-ID"] = "自动回复:账户被冻结", "<ooo-1@example.cn>"
+    msg.set_content("我的账户被冻结了,请尽快处理。")
+    with frozen(WHEN):
+        handle(msg.as_bytes())
+    item = QuarantinedMail.objects.get()
+    office = signed_in("office")
+    assert f"/mail-quarantine/{item.pk}/" not in office.get("/mail-quarantine/").content.decode()  # nothing to decide
+    listed = office.get("/mail-quarantine/?status=ignored").content.decode()
+    assert "自动邮件,已搁置" in listed and f"/mail-quarantine/{item.pk}/" in listed and "自动回复 auto-reply" in listed
+    page = office.get(f"/mail-quarantine/{item.pk}/").content.decode()
+    assert "搁置原因" in page and "我的账户被冻结了" in page and f"/mail-quarantine/{item.pk}/release/" in page
+
+    with frozen(at(2026, 3, 2, 11, 0)):
+        office.post(f"/mail-quarantine/{item.pk}/release/", {"note": "客户本人来信"}, follow=True)
+
+    c = Complaint.objects.get()
+    assert "我的账户被冻结了" in c.cause
+    item.refresh_from_db()
+    assert item.status == "released" and item.complaint == c

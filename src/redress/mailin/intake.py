@@ -13,8 +13,11 @@
   about it, yet nothing is lost and the linked case's staff see the connection. The
   same applies to a reply to a complaint already closed: a new, linked complaint lets
   staff decide whether it is a re-complaint.
-- Auto-replies and bounces are recorded and ignored (else an out-of-office reply to
-  our acknowledgment would open a complaint, which would be acknowledged ...).
+- Delivery reports, auto-replies and bulk mail (parse._automatic says how they are
+  known) are recorded and ignored: kept in the quarantine as set aside, where the
+  office can read them and release one a person wrote, and exit 0 so the mail server
+  neither retries nor bounces. Else an out-of-office reply to our acknowledgment would
+  open a complaint, which would be acknowledged ...
 - The same Message-ID twice is handled once.
 
 - NUL characters in the text are removed, and the text and the record say how many.
@@ -42,6 +45,7 @@ from redress.complaints.timesource import now
 from redress.imports.system import system_account
 from redress.mailin.models import InboundMail
 from redress.mailin.parse import Attachment, ParsedMail, guess_language, parse
+from redress.mailin.quarantine import set_aside
 from redress.policy.loader import active_pack
 
 log = logging.getLogger(__name__)
@@ -70,6 +74,32 @@ class Refused(Exception):
         self.code = code
 
 
+CHUNK = 64 * 1024
+
+
+def read_message(stream, limit: int) -> bytes:
+    """The message on `stream`, read in chunks; Refused (65) as soon as it passes `limit`
+    bytes, before anything is parsed. The rest is read and dropped chunk by chunk, so
+    the mail server sees its whole message taken (no broken pipe) and the bounce can say
+    how large it was, while memory never holds more than the limit and one chunk."""
+    kept = bytearray()
+    chunk = bytearray(CHUNK)
+    while True:
+        n = stream.readinto(chunk)
+        if not n:
+            return bytes(kept)
+        if len(kept) + n > limit:
+            break
+        kept += chunk[:n]
+    total = len(kept) + n
+    del kept
+    while n := stream.readinto(chunk):
+        total += n
+    raise Refused(f"message too large: {total:,} bytes received, limit {limit:,} bytes (REDRESS_MAIL_MAX_BYTES); "
+                  f"邮件过大,上限 {limit / 1024 / 1024:.1f} MB,请分开发送附件,或通过网上投诉渠道提交 — "
+                  "send the attachments in several messages, or through the online complaint form")
+
+
 @dataclass
 class Handled:
     outcome: str
@@ -77,10 +107,14 @@ class Handled:
     duplicate: bool = False
     evidence: int = 0
     refused: int = 0
+    reason: str = ""  # why it was ignored
+    quarantined: int | None = None  # where the office finds a message set aside
 
     def summary(self) -> str:
         if self.duplicate:
             return "mail-in: already handled (same Message-ID); nothing done"
+        if self.outcome == "ignored":
+            return f"mail-in: ignored, {self.reason}; kept in the mail quarantine as #{self.quarantined}"
         parts = [f"mail-in: {self.outcome}", self.reference]
         if self.evidence or self.refused:
             parts.append(f"{self.evidence} attachment(s) kept, {self.refused} refused")
@@ -91,23 +125,35 @@ def mail_account() -> Staff:
     return system_account(ACCOUNT, "邮件受理 Mail-in")
 
 
-def handle(raw: bytes) -> Handled:
+def handle(raw: bytes, *, envelope_sender: str | None = None, take_automatic: bool = False) -> Handled:
+    """Take one message. `envelope_sender`: as the mail server passed it ("" for the null
+    sender of a delivery report; None when it did not say). `take_automatic`: the office
+    released a message set aside as automatic, judging that a person wrote it."""
     if not raw.strip():
         raise Refused("empty message")
-    mail = parse(raw)
-    if InboundMail.objects.filter(key=mail.key).exists():
+    mail = parse(raw, envelope_sender)
+    earlier = InboundMail.objects.filter(key=mail.key).first()
+    retake = take_automatic and earlier is not None and earlier.outcome == InboundMail.Outcome.IGNORED
+    if earlier is not None and not retake:
         return Handled(outcome="duplicate", duplicate=True)
-    if not mail.sender_address or "@" not in mail.sender_address:
+    automatic = bool(mail.automatic) and not take_automatic
+    # A delivery report or an auto-reply often has no usable From (the null sender):
+    # it is set aside, not refused — a refusal would bounce the bounce.
+    if not automatic and (not mail.sender_address or "@" not in mail.sender_address):
         raise Refused("no sender address in From:, so the complainant could not be answered")
     stored: list[str] = []
     try:
         with transaction.atomic():
             # The row goes in first: a concurrent delivery of the same message waits on
             # its unique key here and then finds it, instead of doing the work twice.
-            record = InboundMail.objects.create(key=mail.key, message_id=mail.message_id, received_at=now(),
-                                                size=mail.size, outcome=InboundMail.Outcome.IGNORED,
-                                                nul_stripped=mail.nul_stripped)
-            result = _route(mail, record, stored)
+            if retake:
+                record = InboundMail.objects.select_for_update().get(pk=earlier.pk)
+                record.reason = ""
+            else:
+                record = InboundMail.objects.create(key=mail.key, message_id=mail.message_id, received_at=now(),
+                                                    size=mail.size, outcome=InboundMail.Outcome.IGNORED,
+                                                    nul_stripped=mail.nul_stripped)
+            result = _set_aside(raw, mail, record) if automatic else _route(mail, record, stored)
     except IntegrityError:
         _forget(stored)
         if InboundMail.objects.filter(key=mail.key).exists():
@@ -120,6 +166,15 @@ def handle(raw: bytes) -> Handled:
     return result
 
 
+def _set_aside(raw: bytes, mail: ParsedMail, record: InboundMail) -> Handled:
+    """Recorded and ignored: kept where the office sees it (the quarantine, as set
+    aside), no complaint, no acknowledgment — answering it is how mail loops start."""
+    record.reason = mail.automatic[:200]
+    record.save()
+    item = set_aside(raw, mail)
+    return Handled(outcome="ignored", reason=mail.automatic, quarantined=item.pk)
+
+
 def _forget(stored: list[str]) -> None:
     """The transaction rolled back: remove evidence files it had saved."""
     for name in stored:
@@ -127,10 +182,6 @@ def _forget(stored: list[str]) -> None:
 
 
 def _route(mail: ParsedMail, record: InboundMail, stored: list[str]) -> Handled:
-    if mail.automatic:
-        record.reason = mail.automatic[:200]
-        record.save()
-        return Handled(outcome="ignored")
     referenced = _referenced(mail.subject)
     if referenced is None:
         return _open(mail, record, stored)

@@ -43,12 +43,16 @@ class QuarantinedMail(models.Model):
     data error, a bug): kept byte for byte instead of being retried for ever by the mail
     server or bounced, so the complaints office can read it and, once the cause is fixed,
     release it into intake — or discard it, saying why. Every decision is recorded in
-    QuarantineAction."""
+    QuarantineAction. Delivery reports and auto-replies are kept here too, set aside
+    (status ignored): nothing to decide, but nothing a person wrote is out of sight."""
 
     class Status(models.TextChoices):
         HELD = "held", _("Held")
         RELEASED = "released", _("Released")
         DISCARDED = "discarded", _("Discarded")
+        # A delivery report or an auto-reply, recorded and ignored: nothing to decide,
+        # but the office can read it and release one a person wrote.
+        IGNORED = "ignored", _("Set aside as automatic")
 
     key = models.CharField(max_length=64, db_index=True)  # as InboundMail.key: the same message is held once
     message_id = models.CharField(max_length=255, blank=True)
@@ -87,6 +91,7 @@ class QuarantineAction(models.Model):
         RELEASE_FAILED = "release_failed", _("Release failed")
         RELEASED = "released", _("Released")
         DISCARDED = "discarded", _("Discarded")
+        IGNORED = "ignored", _("Set aside as automatic")
 
     mail = models.ForeignKey(QuarantinedMail, on_delete=models.PROTECT, related_name="actions")
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -26,13 +26,18 @@ from redress.complaints.errors import NotFound, NotPermitted, ValidationFailed
 from redress.complaints.models import Complaint, Staff
 from redress.complaints.timesource import now
 from redress.imports.system import NoIntakeUnit
+from redress.mailin import parse as parsing
 from redress.mailin.models import InboundMail, QuarantineAction, QuarantinedMail
+from redress.mailin.parse import ParsedMail
 
 log = logging.getLogger("redress.mailin")
 
 # Failures of the machine, not of the message: the same message will go in once they pass.
 TEMPORARY_ERRNOS = frozenset({errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.EAGAIN, errno.ENOMEM})
 OFFICE_ROLES = frozenset({"complaints_office"})
+# What the office may still release or discard: held after a failure, or set aside as
+# automatic (a person's message mistaken for an auto-reply is released into intake).
+OPEN = frozenset({QuarantinedMail.Status.HELD, QuarantinedMail.Status.IGNORED})
 
 
 def is_temporary(exc: BaseException) -> bool:
@@ -60,17 +65,30 @@ def describe(exc: BaseException) -> str:
     return text.replace("\x00", "")[:500]
 
 
+def _identity_of(mail: ParsedMail) -> dict:
+    sender = f"{mail.sender_name} <{mail.sender_address}>" if mail.sender_name else mail.sender_address
+    return {"key": mail.key, "message_id": mail.message_id, "sender": sender[:255], "subject": mail.subject[:255]}
+
+
 def _identity(raw: bytes) -> dict:
     """The message's key and Message-ID as intake computes them, its sender and subject;
     the raw bytes' digest when the message cannot even be parsed (that may be what failed)."""
-    from redress.mailin.parse import parse
-
     try:
-        mail = parse(raw)
+        mail = parsing.parse(raw)
     except Exception:  # noqa: BLE001 — an unreadable message is still held
         return {"key": hashlib.sha256(raw).hexdigest()}
-    sender = f"{mail.sender_name} <{mail.sender_address}>" if mail.sender_name else mail.sender_address
-    return {"key": mail.key, "message_id": mail.message_id, "sender": sender[:255], "subject": mail.subject[:255]}
+    return _identity_of(mail)
+
+
+def set_aside(raw: bytes, mail: ParsedMail) -> QuarantinedMail:
+    """Keep a delivery report or an auto-reply intake ignored (inside intake's
+    transaction): the office sees it among the messages set aside, and may release one
+    a person wrote. Nothing is asked of the office: it is not held."""
+    at = now()
+    item = QuarantinedMail.objects.create(**_identity_of(mail), raw=raw, size=len(raw), received_at=at,
+                                          reason=mail.automatic[:500], status=QuarantinedMail.Status.IGNORED)
+    QuarantineAction.objects.create(mail=item, kind=QuarantineAction.Kind.IGNORED, at=at, note=item.reason)
+    return item
 
 
 def hold(raw: bytes, exc: BaseException) -> tuple[QuarantinedMail, bool]:
@@ -105,7 +123,7 @@ def _held(pk: int) -> QuarantinedMail:
     item = QuarantinedMail.objects.select_for_update().filter(pk=pk).first()
     if item is None:
         raise NotFound(_("no quarantined message %(pk)s") % {"pk": pk})
-    if item.status != QuarantinedMail.Status.HELD:
+    if item.status not in OPEN:
         raise ValidationFailed("status", _("this message was already %(status)s") % {
             "status": item.get_status_display()})
     return item
@@ -113,7 +131,8 @@ def _held(pk: int) -> QuarantinedMail:
 
 def release(pk: int, *, actor: Staff, note: str = "") -> Released:
     """Run intake again on a held message (after the cause was fixed). It opens or joins
-    a complaint as if the mail server had just delivered it; if it fails again the
+    a complaint as if the mail server had just delivered it (taken even if it looks
+    automatic: the office has read it and judges a person wrote it); if it fails again the
     message stays held and the failure is recorded. A temporary failure (the database
     went away) is raised, recording nothing."""
     from redress.mailin.intake import Refused, handle
@@ -125,7 +144,7 @@ def release(pk: int, *, actor: Staff, note: str = "") -> Released:
         at = now()
         try:
             with transaction.atomic():
-                result = handle(bytes(item.raw))
+                result = handle(bytes(item.raw), take_automatic=True)
         except Refused as refused:
             reason = refused.reason
         except Exception as exc:

@@ -1,12 +1,23 @@
 """Sending what the outbox holds. Each row is claimed with a compare-and-set update
 (pending → sending) so two sweeps never send the same message; a failure is recorded
-and retried up to MAX_ATTEMPTS."""
+and retried up to MAX_ATTEMPTS.
+
+Every message says it was sent automatically (RFC 3834 Auto-Submitted: auto-replied
+for the acknowledgment of a complaint, auto-generated for the rest) and asks Exchange
+for no automatic answer (X-Auto-Response-Suppress), so a well-behaved mail system
+never answers it. For one that does not behave, acknowledgments to one address are
+rate limited (REDRESS_ACK_LIMIT per REDRESS_ACK_PERIOD_HOURS): a mail loop that slips
+past mail-in's recognition of auto-replies stops there, and each acknowledgment held
+back stays in the outbox as held_back, with why.
+"""
 
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
-from django.core.mail import send_mail
+from django.conf import settings
+from django.core.mail import EmailMessage
 from django.db.models import F
 
 from redress.complaints.models import Staff
@@ -17,6 +28,7 @@ from redress.policy.loader import active_pack
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 SENDER = "redress@localhost"
+ACKNOWLEDGMENT = "acknowledgment"  # Communication.Kind.ACKNOWLEDGMENT
 
 
 def _subject(message: OutboxMessage) -> str:
@@ -56,12 +68,44 @@ def _recipients(message: OutboxMessage) -> list[str]:
     return []
 
 
+def is_acknowledgment(message: OutboxMessage) -> bool:
+    """The acknowledgment of a complaint (the text telling the customer its reference)."""
+    if message.kind != "customer_message":
+        return False
+    about = message.payload.get("about")
+    if about is None:  # written before the outbox said what a message to the customer is about
+        from redress.complaints.models import Communication
+
+        about = Communication.objects.filter(pk=message.payload.get("communication")).values_list(
+            "kind", flat=True).first()
+    return about == ACKNOWLEDGMENT
+
+
+def held_back_because(message: OutboxMessage) -> str:
+    """Why this acknowledgment is not sent ("" when it may be): as many were sent to the
+    same address within the period as the limit allows."""
+    if not message.to_address or not is_acknowledgment(message):
+        return ""
+    limit, hours = settings.REDRESS_ACK_LIMIT, settings.REDRESS_ACK_PERIOD_HOURS
+    since = now() - timedelta(hours=hours)
+    # Written and sent within the period: created_at narrows the search by the (status,
+    # created_at) index before the address is compared, however large the outbox grows.
+    sent = OutboxMessage.objects.filter(
+        status=OutboxMessage.Status.SENT, created_at__gte=since, sent_at__gte=since,
+        to_address__iexact=message.to_address, kind="customer_message", payload__about=ACKNOWLEDGMENT).count()
+    if sent < limit:
+        return ""
+    return f"rate limit: {sent} acknowledgments to this address within {hours} h (REDRESS_ACK_LIMIT {limit})"
+
+
 def send_one(message: OutboxMessage) -> None:
     recipients = _recipients(message)
     if message.to_authority:
         log.info("reminder of a report owed to %s: %s", message.to_authority, message.kind)
     if recipients:
-        send_mail(_subject(message), _body(message), SENDER, recipients)
+        headers = {"Auto-Submitted": "auto-replied" if is_acknowledgment(message) else "auto-generated",
+                   "X-Auto-Response-Suppress": "All"}
+        EmailMessage(_subject(message), _body(message), SENDER, recipients, headers=headers).send()
     # A phone number with no SMS gateway configured, or a role nobody holds an email
     # for, is shown in the in-app inbox only; the row still counts as delivered.
 
@@ -76,6 +120,11 @@ def dispatch_outbox(limit: int = 200) -> tuple[int, int]:
         if claimed != 1:
             continue  # another worker got there first
         message = OutboxMessage.objects.get(pk=pk)
+        reason = held_back_because(message)
+        if reason:
+            OutboxMessage.objects.filter(pk=pk).update(status=OutboxMessage.Status.HELD_BACK, last_error=reason)
+            log.warning("acknowledgment %s held back: %s", pk, reason)
+            continue
         try:
             send_one(message)
         except Exception as exc:  # noqa: BLE001 — any delivery failure is recorded and retried

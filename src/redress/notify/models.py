@@ -14,6 +14,7 @@ class OutboxMessage(models.Model):
         SENDING = "sending"
         SENT = "sent"
         FAILED = "failed"
+        HELD_BACK = "held_back"  # not sent: over the acknowledgment rate limit (last_error says so)
 
     complaint = models.ForeignKey("complaints.Complaint", null=True, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=40)  # e.g. trigger_raised, assignment_new, clock_breached

@@ -62,7 +62,8 @@ def tell_customer(step: Step, kind: str, body: str, *, channel: str, confirmed: 
     customer = c.customer
     address = customer.email if channel in ("email", "web", "app") and customer.email else customer.phone
     if address or customer.email:
-        step.notify("customer_message", address=address or customer.email, communication=message.pk)
+        # `about`: the dispatcher rate-limits acknowledgments and marks them auto-replied
+        step.notify("customer_message", address=address or customer.email, communication=message.pk, about=kind)
     return message
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import re
 from dataclasses import dataclass, field
 
 from redress.mailin.models import QuarantinedMail
@@ -28,7 +29,9 @@ def present(item: QuarantinedMail) -> Shown:
     raw = bytes(item.raw)
     shown = Shown()
     try:
-        msg = email.message_from_bytes(raw, policy=email.policy.compat32)
+        # The header only: parsing a whole 28 MB message here would hold several times that.
+        end = re.search(rb"\r?\n\r?\n", raw)
+        msg = email.message_from_bytes(raw[:end.end()] if end else raw, policy=email.policy.compat32)
         for name in HEADERS:
             for value in msg.get_all(name, []):
                 shown.headers.append((name, decode_header_value(str(value))))
