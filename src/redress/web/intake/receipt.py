@@ -27,7 +27,7 @@ def facts(complaint: Complaint) -> dict:
     state = State(complaint.state)
     kind = MESSAGE_OF.get(state, Communication.Kind.ACKNOWLEDGMENT)
     message = complaint.communications.filter(kind=kind).order_by("-at").first()
-    clock_def = next((k for k in pack.clocks if k.extendable), None)
+    clock_def = pack.reply_clock()
     clock = complaint.clocks.filter(code=clock_def.code).first() if clock_def else None
     with translation.override(language):
         limit = labels.amount_in_unit(clock_def.limit.amount, clock_def.limit.unit) if clock_def else ""
