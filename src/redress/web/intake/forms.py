@@ -38,7 +38,7 @@ ID_TYPES = [
     ("other", _("Other document")),
 ]
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
-CURRENCIES = [("CNY", _("CNY (yuan)")), ("HKD", _("HKD")), ("USD", _("USD"))]
+CURRENCIES = [("CNY", _("CNY (yuan)")), ("HKD", _("HKD")), ("USD", _("USD")), ("GBP", _("GBP"))]
 LINK_KINDS = [("", _("Do not link")), ("related", _("Related: a new matter, linked")),
               ("duplicate", _("Duplicate: the same matter again"))]
 
@@ -150,6 +150,11 @@ class IntakeForm(forms.Form):
         self.fields["severity"].choices = [(s.value, labels.SEVERITIES[s.value]) for s in Severity]
         self.fields["party_unit"].label_from_instance = self._unit_label
         self.fields["confirm_phrases"].choices = [(p, p) for p in phrases.policy_phrases(pack)]
+        # A pack that lists products (uk-fca: the return's product groups) offers their
+        # names as the seat types, so the product is one the return can count.
+        self.product_names = [p.name.get(get_language()) for p in pack.iter_products()]
+        if self.product_names:
+            self.fields["party_product"].widget.attrs["list"] = "pack-products"
         self.warned: list = []  # the phrases found and not confirmed (phrases.Hit)
 
     @staticmethod
