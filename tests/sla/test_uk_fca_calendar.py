@@ -169,3 +169,13 @@ def test_eight_weeks_may_end_on_a_bank_holiday_or_a_sunday(cal):
     # due Monday 3 May 2027, the early May bank holiday.
     due = eight_weeks(cal, london(2027, 3, 8, 11))
     assert due == london(2027, 5, 3, 11) and not cal.is_working_day(due.date())
+
+
+def test_time_left_on_eight_weeks_is_told_in_london_calendar_days_then_minutes(cal):
+    due = eight_weeks(cal, london(2026, 3, 2, 10))  # Monday 27 April 10:00 BST
+    limit = PACK.clock("final_response").limit.unit
+    assert cal.time_left(london(2026, 3, 2, 10), due, limit) == (56, "calendar_days")
+    # 23:30 UTC on Sunday 26 April is already Monday 27 in London: due today, in minutes.
+    assert cal.time_left(datetime(2026, 4, 26, 23, 30, tzinfo=UTC), due, limit) == (9 * 60 + 30, "minutes")
+    assert cal.time_left(london(2026, 4, 27, 10, 1), due, limit) == (-1, "minutes")
+    assert cal.time_left(london(2026, 4, 29, 9), due, limit) == (-2, "calendar_days")

@@ -196,7 +196,8 @@ class ClockOut(Out):
     breached: bool
     extended: bool
     left: int | None = Field(description="time left in `left_unit` (negative: overdue); none when stopped")
-    left_unit: str | None = Field(description="working_days, working_minutes or minutes")
+    left_unit: str | None = Field(description="working_days, calendar_days (limits in calendar days or months), "
+                                                "working_minutes or minutes")
 
 
 class EvidenceOut(Out):
