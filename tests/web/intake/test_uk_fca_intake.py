@@ -55,3 +55,9 @@ def test_a_summary_resolution_after_the_third_business_day_is_refused_beside_the
     assert refused.status_code == 422  # the form again, what was typed kept
     assert "2026-06-04 17:30" in html and "final response" in html
     assert not Complaint.objects.exists()
+
+
+@pytest.mark.parametrize(("language", "name"), [("en", "Summary resolution communication"), ("zh-hans", "简易处理告知")])
+def test_the_short_path_is_called_by_the_packs_name(org, signed_in, language, name):
+    form = signed_in("intake", language).get("/intake/").content.decode()
+    assert name in form and "Resolved on the spot, customer satisfied" not in form

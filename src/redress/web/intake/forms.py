@@ -150,6 +150,9 @@ class IntakeForm(forms.Form):
         self.fields["severity"].choices = [(s.value, labels.SEVERITIES[s.value]) for s in Severity]
         self.fields["party_unit"].label_from_instance = self._unit_label
         self.fields["confirm_phrases"].choices = [(p, p) for p in phrases.policy_phrases(pack)]
+        if pack.summary_resolution is not None:  # the pack's name for its short route (uk-fca: DISP 1.5)
+            name = pack.summary_resolution.name.get(get_language())
+            self.fields["path"].choices = [(code, name if code == "on_spot" else word) for code, word in PATHS]
         # A pack that lists products (uk-fca: the return's product groups) offers their
         # names as the seat types, so the product is one the return can count.
         self.product_names = [p.name.get(get_language()) for p in pack.iter_products()]
