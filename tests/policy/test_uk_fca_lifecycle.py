@@ -163,3 +163,9 @@ def test_other_packs_keep_resolving_on_the_spot_without_a_window(org, settings):
         svc.resolve_on_spot(c, actor=org.intake, resolution="当场解释规则,客户认可")
     c.refresh_from_db()
     assert c.state == State.RESOLVED_ON_SPOT and not c.communications.exists()
+
+
+def test_a_claim_taken_down_without_a_currency_is_in_pounds(org):
+    with frozen(london(2026, 3, 2)):
+        c = svc.complaint_receive(actor=org.intake, data=complaint_input(amount_claimed="25"), register=True)
+    assert (c.amount_claimed, c.currency) == (25, "GBP")

@@ -345,6 +345,8 @@ class Pack(Strict):
     name: Text
     extends: str | None = None
     reference_prefix: str = Field(pattern=r"^[A-Z]{2,6}$")
+    # The currency amounts are in (claims taken down without one, the authority matrix).
+    currency: str = Field("CNY", pattern=r"^[A-Z]{3}$")
     retention_years: int = Field(ge=1)
     calendar: CalendarPolicy
     channels: list[ChannelDef] = Field(min_length=1)

@@ -61,3 +61,8 @@ def test_a_summary_resolution_after_the_third_business_day_is_refused_beside_the
 def test_the_short_path_is_called_by_the_packs_name(org, signed_in, language, name):
     form = signed_in("intake", language).get("/intake/").content.decode()
     assert name in form and "Resolved on the spot, customer satisfied" not in form
+
+
+def test_the_currency_offered_first_is_the_packs(org, signed_in):
+    form = signed_in("intake", "en").get("/intake/").content.decode()
+    assert '<option value="GBP" selected>' in form

@@ -79,7 +79,7 @@ class ComplaintInput:
     cause: str
     request: str = ""
     amount_claimed: str | Decimal | None = None
-    currency: str = "CNY"
+    currency: str = ""  # empty: the policy's currency
     received_at: datetime | None = None
     kind: str = Complaint.Kind.COMPLAINT
     branch: OrgUnit | None = None
@@ -199,7 +199,7 @@ def complaint_receive(*, actor: Staff, data: ComplaintInput, via: str = "web", r
             customer=customer_for(data.customer, now), channel=data.channel, received_at=received_at,
             referral_source=data.referral_source, external_reference=data.external_reference,
             subject=data.subject.strip(), cause=data.cause.strip(), request=data.request.strip(),
-            amount_claimed=amount, currency=data.currency,
+            amount_claimed=amount, currency=data.currency or pack.currency,
             is_economic_dispute=pack.is_economic_dispute(amount=amount, flags=flags),
             intake_unit=actor.unit, branch=data.branch, owner=actor, first_responder=actor,
             critical_flags=flags, created_at=now, updated_at=now,

@@ -150,6 +150,9 @@ class IntakeForm(forms.Form):
         self.fields["severity"].choices = [(s.value, labels.SEVERITIES[s.value]) for s in Severity]
         self.fields["party_unit"].label_from_instance = self._unit_label
         self.fields["confirm_phrases"].choices = [(p, p) for p in phrases.policy_phrases(pack)]
+        self.fields["currency"].initial = pack.currency
+        if pack.currency not in dict(CURRENCIES):
+            self.fields["currency"].choices = [*CURRENCIES, (pack.currency, pack.currency)]
         if pack.summary_resolution is not None:  # the pack's name for its short route (uk-fca: DISP 1.5)
             name = pack.summary_resolution.name.get(get_language())
             self.fields["path"].choices = [(code, name if code == "on_spot" else word) for code, word in PATHS]
