@@ -14,6 +14,8 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from redress.policy.loader import load_pack
 from redress.policy.schema import Duration
@@ -27,12 +29,16 @@ PACK = load_pack("uk-fca")
 # holiday itself is at the weekend), from the government's published lists.
 BANK_HOLIDAYS = {
     2020: ["01-01", "04-10", "04-13", "05-08", "05-25", "08-31", "12-25", "12-28"],  # early May moved to VE Day
+    2021: ["01-01", "04-02", "04-05", "05-03", "05-31", "08-30", "12-27", "12-28"],  # both Christmas days substituted
     2022: ["01-03", "04-15", "04-18", "05-02", "06-02", "06-03", "08-29", "09-19", "12-26", "12-27"],
     2023: ["01-02", "04-07", "04-10", "05-01", "05-08", "05-29", "08-28", "12-25", "12-26"],
+    2024: ["01-01", "03-29", "04-01", "05-06", "05-27", "08-26", "12-25", "12-26"],
     2025: ["01-01", "04-18", "04-21", "05-05", "05-26", "08-25", "12-25", "12-26"],
     2026: ["01-01", "04-03", "04-06", "05-04", "05-25", "08-31", "12-25", "12-28"],
     2027: ["01-01", "03-26", "03-29", "05-03", "05-31", "08-30", "12-27", "12-28"],
+    2028: ["01-03", "04-14", "04-17", "05-01", "05-29", "08-28", "12-25", "12-26"],
 }
+OFF = {date.fromisoformat(f"{year}-{day}") for year, days in BANK_HOLIDAYS.items() for day in days}
 
 
 def london(y, m, d, hh=10, mm=0) -> datetime:
@@ -179,3 +185,30 @@ def test_time_left_on_eight_weeks_is_told_in_london_calendar_days_then_minutes(c
     assert cal.time_left(datetime(2026, 4, 26, 23, 30, tzinfo=UTC), due, limit) == (9 * 60 + 30, "minutes")
     assert cal.time_left(london(2026, 4, 27, 10, 1), due, limit) == (-1, "minutes")
     assert cal.time_left(london(2026, 4, 29, 9), due, limit) == (-2, "calendar_days")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2028, 12, 15), timezones=st.just(UTC)))
+def test_three_business_days_agree_with_a_plain_count_over_the_published_holidays(receipt):
+    # Walk the London dates after the day of receipt one by one; the third that is a
+    # weekday and not a published bank holiday closes at 17:30 London time.
+    cal = WorkCalendar.from_policy(PACK.calendar)
+    d, counted = receipt.astimezone(LDN).date(), 0
+    while counted < 3:
+        d += timedelta(days=1)
+        counted += d.weekday() < 5 and d not in OFF
+    assert three_business_days(cal, receipt) == close_of_business(d.year, d.month, d.day)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2028, 10, 1), timezones=st.just(UTC)))
+def test_eight_weeks_are_the_london_date_56_days_on_at_the_same_wall_time(receipt):
+    cal = WorkCalendar.from_policy(PACK.calendar)
+    local = receipt.astimezone(LDN)
+    due = eight_weeks(cal, receipt).astimezone(LDN)
+    assert due.date() == local.date() + timedelta(days=56)
+    # The wall time is kept, except when it falls in the hour the spring change skips
+    # (01:00-02:00 on the last Sunday of March), which does not exist: an hour later.
+    skipped = due.month == 3 and due.weekday() == 6 and due.day > 24 and local.hour == 1
+    expected = (local.hour + 1, local.minute) if skipped else (local.hour, local.minute)
+    assert (due.hour, due.minute) == expected
