@@ -97,7 +97,7 @@ def test_a_complaint_left_unregistered_turns_late_like_any_other(org):
     assert clock(c, "registration").breached
 
 
-@pytest.mark.parametrize("pack", ["cn-securities", "cn-futures", "general", "us-broker"])
+@pytest.mark.parametrize("pack", ["cn-securities", "cn-futures", "general", "us-broker", "uk-fca"])
 def test_no_pack_leaves_a_received_complaint_without_a_clock(org, settings, pack):
     settings.REDRESS_POLICY = pack
     c = receive(org, at(2026, 3, 2, 10), at(2026, 3, 2, 10), register=False)

@@ -19,7 +19,7 @@ from redress.policy.loader import load_pack
 from tests.conftest import at, complaint_input
 
 NOW = at(2026, 3, 2)
-PACKS = ["cn-securities", "cn-futures", "general", "us-broker"]
+PACKS = ["cn-securities", "cn-futures", "general", "us-broker", "uk-fca"]
 
 
 @pytest.fixture(scope="module")

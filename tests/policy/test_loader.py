@@ -25,7 +25,7 @@ from redress.policy.loader import (
 )
 from redress.policy.schema import Pack, Role, Stage, Unit
 
-SHIPPED = ["cn-futures", "cn-securities", "general", "us-broker"]
+SHIPPED = ["cn-futures", "cn-securities", "general", "uk-fca", "us-broker"]
 SECURITIES_UNITS = {
     "retail_hq",
     "customer_service",
@@ -69,8 +69,9 @@ def test_every_shipped_pack_loads_and_hangs_together(code):
         assert pack.extension.clock in extendable
     for clock in pack.clocks:
         assert clock.starts_on != clock.stops_on
-    # The acknowledgment names mediation bodies by code suffix (notify/texts.py).
-    assert any(a.code.endswith("mediation") for a in pack.authorities)
+    # The acknowledgment says where to go next (notify/texts.py): the pack's referral
+    # notice, or else the mediation bodies, found by code suffix.
+    assert pack.referral_notice or any(a.code.endswith("mediation") for a in pack.authorities)
     assert {"court", "police"} <= {a.code for a in pack.authorities}
     assert set(pack.forbidden_phrases) >= {"zh-hans", "en"}
     for trigger in pack.triggers:

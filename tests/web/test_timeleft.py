@@ -30,3 +30,24 @@ def test_last_day_counts_down_in_working_minutes(org, walk):
     clock = w.c.clocks.get(code="resolution")
     with frozen(at(2026, 3, 30, 15)), translation.override("en"):
         assert "120 working minutes left" in time_left({}, clock)
+
+
+def test_an_eight_week_final_response_counts_down_in_calendar_days(org, settings):
+    # uk-fca: received Monday 2 March 2026 10:00 London, due Monday 27 April 10:00.
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from redress.complaints import services as svc
+    from tests.conftest import complaint_input
+
+    settings.REDRESS_POLICY = "uk-fca"
+    london = ZoneInfo("Europe/London")
+    with frozen(datetime(2026, 3, 2, 10, tzinfo=london)):
+        c = svc.complaint_receive(actor=org.intake, data=complaint_input(), register=True)
+    clock = c.clocks.get(code="final_response")
+    with frozen(datetime(2026, 4, 17, 10, tzinfo=london)), translation.override("en"):
+        assert '<span class="ok"' in time_left({}, clock) and "10 calendar days left" in time_left({}, clock)
+    with frozen(datetime(2026, 4, 26, 10, tzinfo=london)), translation.override("zh-hans"):
+        assert '<span class="soon"' in time_left({}, clock) and "1 个自然日" in time_left({}, clock)
+    with frozen(datetime(2026, 4, 29, 10, tzinfo=london)), translation.override("en"):
+        assert '<span class="late"' in time_left({}, clock) and "overdue by 2 calendar days" in time_left({}, clock)

@@ -20,6 +20,11 @@ def acknowledgment(*, pack: Pack, reference: str, language: str, due: datetime |
         ]
         if due_text:
             lines.append(f"We will tell you the result by {due_text}. If we need longer we will tell you why.")
+        if pack.referral_notice is not None:  # the body the pack names (the ombudsman), not ours
+            lines.append("Your rights: you may add information at any time and ask about progress with "
+                         "your reference number.")
+            lines.append(pack.referral_notice.en)
+            return "\n".join(lines)
         lines.append(
             "Your rights: you may add information at any time, ask about progress with your reference "
             "number, and if we cannot settle the matter you may seek mediation"
@@ -33,6 +38,10 @@ def acknowledgment(*, pack: Pack, reference: str, language: str, due: datetime |
     ]
     if due_text:
         lines.append(f"我们将于{due_text}前告知处理结果;如需延长,将向您说明原因。")
+    if pack.referral_notice is not None:
+        lines.append("您的权利:您可随时补充材料,凭受理编号查询进度。")
+        lines.append(pack.referral_notice.zh_hans)
+        return "\n".join(lines)
     lines.append(
         "您的权利:您可随时补充材料,凭受理编号查询进度;如协商未果,可申请调解"
         + (f"({'、'.join(mediation)})" if mediation else "")
@@ -57,3 +66,13 @@ def referral_guidance(*, authority_name: str, contact: str, language: str) -> st
         return (f"As we could not reach agreement, you may take the dispute to {authority_name}"
                 + (f" (contact: {contact})" if contact else "") + ".")
     return f"双方未能达成一致,您可以向{authority_name}" + (f"(联系方式:{contact})" if contact else "") + "申请处理。"
+
+
+def with_referral_notice(body: str, *, pack: Pack, language: str) -> str:
+    """A final response or summary resolution as sent: the text written, then the pack's
+    referral notice (DISP 1.6.2R: where to go next, and by when) unless the writer
+    already quoted it whole."""
+    if pack.referral_notice is None:
+        return body
+    notice = pack.referral_notice.get(language)
+    return body if notice in body else f"{body.rstrip()}\n\n{notice}"

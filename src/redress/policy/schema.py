@@ -315,6 +315,28 @@ class ChannelDef(Strict):
     name: Text
 
 
+class Product(Strict):
+    """A product or service the complaint can be about. The top level is a group, its
+    children the products in it, named as the regulator's return groups them (DISP 1.10:
+    banking and credit cards, home finance, ...), so a return counts by code. Optional:
+    a pack without products records the product as free text only."""
+
+    code: Code
+    name: Text
+    children: list[Product] = []
+
+
+class SummaryResolution(Strict):
+    """A short route for complaints resolved quickly (DISP 1.5): one resolved by `within`
+    after its receipt (3 business days: close of business of the third working day after
+    the day it came in) may be closed with a short written communication instead of the
+    full procedure: here the resolve-on-the-spot action, which is refused once the
+    window has passed, and whose message carries the pack's referral_notice."""
+
+    name: Text
+    within: Duration
+
+
 MAX_PHRASE_VARIANTS = 2000  # spellings of one forbidden phrase: the matcher stays small
 
 
@@ -323,6 +345,8 @@ class Pack(Strict):
     name: Text
     extends: str | None = None
     reference_prefix: str = Field(pattern=r"^[A-Z]{2,6}$")
+    # The currency amounts are in (claims taken down without one, the authority matrix).
+    currency: str = Field("CNY", pattern=r"^[A-Z]{3}$")
     retention_years: int = Field(ge=1)
     calendar: CalendarPolicy
     channels: list[ChannelDef] = Field(min_length=1)
@@ -341,6 +365,13 @@ class Pack(Strict):
     # a phrase using one member is also forbidden with every other member.
     forbidden_phrase_variants: dict[str, list[str]] = Field(default_factory=dict)
     callback: CallbackPolicy = CallbackPolicy()
+    products: list[Product] = []
+    summary_resolution: SummaryResolution | None = None
+    # Told to the customer with the acknowledgment, every result (final response) and
+    # summary resolution: where to take the complaint next and by when (DISP 1.6.2R: the
+    # Financial Ombudsman Service, within six months). Added by the system, so no reply
+    # can leave it out.
+    referral_notice: Text | None = None
     attachment_types: list[str] = Field(min_length=1)
     max_attachment_bytes: int = Field(gt=0)
 
@@ -373,6 +404,10 @@ class Pack(Strict):
         for code in self.economic_dispute.triggers:
             if code not in trigger_codes:
                 raise ValueError(f"economic_dispute.triggers: {code!r} is not one of the triggers")
+        products = [p.code for p in self.iter_products()]
+        repeated = {p for p in products if products.count(p) > 1}
+        if repeated:
+            raise ValueError(f"product codes must be unique; repeated: {sorted(repeated)}")
         last = self.authority_matrix[-1]
         if last.max_amount is not None or last.max_severity is not None:
             raise ValueError("the last authority_matrix rule must have no limits, so every case has an approver")
@@ -416,6 +451,34 @@ class Pack(Strict):
             yield cat
             stack.extend(reversed(cat.children))
 
+    def iter_products(self):
+        stack = list(reversed(self.products))
+        while stack:
+            product = stack.pop()
+            yield product
+            stack.extend(reversed(product.children))
+
+    def product_group(self, text: str) -> tuple[Product, Product] | None:
+        """(group, product) for a product written as its code or its name in either
+        language (how intake records it: ComplaintParty.product is text); a group named
+        itself is (group, group). None when the pack does not know it, which a return
+        reports as a complaint it cannot map."""
+        wanted = " ".join(text.split()).casefold()
+        if not wanted:
+            return None
+        for group in self.products:
+            for product in [group, *_descendants(group)]:
+                if wanted in (product.code, product.name.en.casefold(), product.name.zh_hans.casefold()):
+                    return group, product
+        return None
+
+    def reply_clock(self) -> Clock | None:
+        """The clock that ends with our answer, whose date the acknowledgment promises: the
+        extendable one, else the first that stops when the result is told (a pack, like
+        uk-fca, whose limit cannot be extended)."""
+        return (next((c for c in self.clocks if c.extendable), None)
+                or next((c for c in self.clocks if c.stops_on == Stage.COMMUNICATED), None))
+
     def category(self, code: str) -> Category | None:
         return next((c for c in self.iter_categories() if c.code == code), None)
 
@@ -443,4 +506,11 @@ class Pack(Strict):
         raise AssertionError("unreachable: the last rule has no limits")  # checked at load
 
 
+def _descendants(product: Product):
+    for child in product.children:
+        yield child
+        yield from _descendants(child)
+
+
 Category.model_rebuild()
+Product.model_rebuild()

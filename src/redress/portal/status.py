@@ -103,9 +103,8 @@ def _reply_due(complaint: Complaint) -> tuple[datetime | None, bool]:
     """The due time of the clock that ends with our reply (the extendable one, e.g. 20
     working days, 001 第二十二条), and whether it is paused waiting for the customer."""
     pack = active_pack()
-    reply_clocks = [k.code for k in pack.clocks if k.extendable] or [
-        k.code for k in pack.clocks if k.stops_on == "communicated"]
-    clock = complaint.clocks.filter(code__in=reply_clocks, status__in=OPEN_CLOCK).order_by("due_at").first()
+    reply = pack.reply_clock()
+    clock = complaint.clocks.filter(code=reply.code if reply else None, status__in=OPEN_CLOCK).first()
     if clock is None:
         return None, False
     if clock.status != ComplaintClock.Status.PAUSED:

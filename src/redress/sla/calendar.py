@@ -386,11 +386,17 @@ class WorkCalendar:
         Day clocks show working days; when none separate now and due (due today, or
         overdue only since the last close), they fall back to working minutes, then to
         elapsed minutes, so the sign still tells "overdue" from "due soon". Elapsed
-        minutes are floored: 30 seconds late shows as -1, never 0.
+        minutes are floored: 30 seconds late shows as -1, never 0. Limits in calendar
+        days or months show local calendar days (an eight-week final response has "40
+        calendar days" left, not 57,600 minutes), then elapsed minutes on the due date.
         """
-        self._local("now", now)
-        self._local("due", due)
+        local_now = self._local("now", now)
+        local_due = self._local("due", due)
         unit = Unit(unit)
+        if unit in (Unit.CALENDAR_DAYS, Unit.MONTHS):
+            days = (local_due.date() - local_now.date()).days
+            if days:
+                return days, "calendar_days"
         if unit in WORKING_DAY_UNITS:
             days = self.working_days_between(now, due)
             if days:

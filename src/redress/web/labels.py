@@ -55,6 +55,8 @@ def amount_in_unit(amount: int, unit: str) -> str:
         return ngettext("%(n)d working hour", "%(n)d working hours", n) % {"n": n}
     if unit == "working_minutes":
         return ngettext("%(n)d working minute", "%(n)d working minutes", n) % {"n": n}
+    if unit == "calendar_days":
+        return ngettext("%(n)d calendar day", "%(n)d calendar days", n) % {"n": n}
     if unit == "hours":
         return ngettext("%(n)d hour", "%(n)d hours", n) % {"n": n}
     return ngettext("%(n)d minute", "%(n)d minutes", n) % {"n": n}

@@ -98,3 +98,17 @@ def test_what_makes_an_economic_dispute_and_who_never_calls_back(org, signed_in)
     assert "即属经济纠纷" in html and "索赔/经济赔偿" in html  # economic_dispute.triggers, by name
     assert "接收处理单、经办、提出或审批处理方案的人员" in html  # 001 第二十三条, as the code enforces it
     assert "期满前任何途径均不得删除投诉记录" in html  # retention_years
+
+
+@pytest.mark.parametrize(("language", "words"), [
+    ("zh-hans", ["银行与信用卡", "Banking and credit cards", "信用卡", "简易处理告知", "3 个工作日", "每份最终答复均附加",
+                 "英国金融申诉专员服务机构", "56 个自然日"]),
+    ("en", ["Banking and credit cards", "银行与信用卡", "Credit cards", "Summary resolution communication",
+            "within 3 working days of its receipt", "Added to every final response",
+            "refer your complaint to the Financial Ombudsman Service", "56 calendar days"]),
+])
+def test_the_uk_pack_shows_its_products_summary_route_and_referral_notice(org, signed_in, settings, language, words):
+    settings.REDRESS_POLICY = "uk-fca"
+    html = page(signed_in("handler", language))
+    for word in words:
+        assert word in html, word

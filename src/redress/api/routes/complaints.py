@@ -39,7 +39,7 @@ def _input(token, data: ComplaintIn) -> svc.ComplaintInput:
                               description=p.description) for i, p in enumerate(data.parties)]
     return svc.ComplaintInput(
         customer=svc.CustomerInput(**data.customer.model_dump()), channel=data.channel, subject=data.subject,
-        cause=data.cause, request=data.request, amount_claimed=data.amount_claimed, currency=data.currency,
+        cause=data.cause, request=data.request, amount_claimed=data.amount_claimed, currency=data.currency or "",
         received_at=data.received_at, kind=data.kind, branch=lookups.unit(token, data.branch, "branch"),
         parties=parties, referral_source=data.referral_source, external_reference=data.external_reference,
     )

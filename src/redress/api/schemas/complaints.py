@@ -42,7 +42,8 @@ class ComplaintIn(In):
     cause: Str(20_000, min_length=1) = Field(description="事由: what happened")
     request: Text = Field("", description="诉求: what the complainant asks for")
     amount_claimed: Amount | None = None
-    currency: Str(3, pattern=r"^[A-Z]{3}$") = "CNY"
+    currency: Str(3, pattern=r"^[A-Z]{3}$") | None = Field(None, description="ISO 4217; defaults to the policy's "
+                                                                           "currency (CNY, GBP under uk-fca)")
     received_at: Timestamp | None = Field(None, description="when the complaint was first received (ISO 8601 with "
                                                              "a time zone); defaults to now")
     kind: Literal["complaint", "inquiry"] = "complaint"
@@ -196,7 +197,8 @@ class ClockOut(Out):
     breached: bool
     extended: bool
     left: int | None = Field(description="time left in `left_unit` (negative: overdue); none when stopped")
-    left_unit: str | None = Field(description="working_days, working_minutes or minutes")
+    left_unit: str | None = Field(description="working_days, calendar_days (limits in calendar days or months), "
+                                                "working_minutes or minutes")
 
 
 class EvidenceOut(Out):

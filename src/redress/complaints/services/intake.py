@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import EmailValidator
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from redress.complaints import rows, triggers
@@ -78,7 +79,7 @@ class ComplaintInput:
     cause: str
     request: str = ""
     amount_claimed: str | Decimal | None = None
-    currency: str = "CNY"
+    currency: str = ""  # empty: the policy's currency
     received_at: datetime | None = None
     kind: str = Complaint.Kind.COMPLAINT
     branch: OrgUnit | None = None
@@ -198,7 +199,7 @@ def complaint_receive(*, actor: Staff, data: ComplaintInput, via: str = "web", r
             customer=customer_for(data.customer, now), channel=data.channel, received_at=received_at,
             referral_source=data.referral_source, external_reference=data.external_reference,
             subject=data.subject.strip(), cause=data.cause.strip(), request=data.request.strip(),
-            amount_claimed=amount, currency=data.currency,
+            amount_claimed=amount, currency=data.currency or pack.currency,
             is_economic_dispute=pack.is_economic_dispute(amount=amount, flags=flags),
             intake_unit=actor.unit, branch=data.branch, owner=actor, first_responder=actor,
             critical_flags=flags, created_at=now, updated_at=now,
@@ -277,8 +278,8 @@ def complaint_register(complaint: Complaint | int, *, actor: Staff, via: str = "
         c.registered_at = step.now
         # Taken down and registered in one go (_within): its receipt clocks start and stop here.
         reach_stage(step, *([Stage.RECEIVED] if _within is not None else []), Stage.REGISTERED)
-        extendable = {k.code for k in step.pack.clocks if k.extendable}
-        clock = next((k for k in step.known_clocks() if k.code in extendable), None)
+        promised = step.pack.reply_clock()
+        clock = next((k for k in step.known_clocks() if promised and k.code == promised.code), None)
         body = texts.acknowledgment(pack=step.pack, reference=c.reference, language=c.language,
                                     due=clock.due_at if clock else None, tz=step_calendar(step).tz)
         message = tell_customer(step, Communication.Kind.ACKNOWLEDGMENT, body, channel=_reply_channel(c))
@@ -311,7 +312,9 @@ def resolve_on_spot(complaint: Complaint | int, *, actor: Staff, resolution: str
                     confirm_phrases: list[str] | None = None, via: str = "web",
                     expected_version: int | None = None) -> Complaint:
     """Resolved at once and the customer satisfied, not pursuing it further (004 §7(一),
-    001 第二十二条)."""
+    001 第二十二条). Under a pack with a summary_resolution window (DISP 1.5) this is the
+    summary resolution: allowed only until the window closes, and sent to the customer
+    in writing with the pack's referral notice."""
     if not resolution.strip():
         raise ValidationFailed("resolution", _("record how it was resolved"))
     with acting_on(complaint, Action.RESOLVE_ON_SPOT, actor=actor, via=via, expected_version=expected_version) as step:
@@ -320,14 +323,34 @@ def resolve_on_spot(complaint: Complaint | int, *, actor: Staff, resolution: str
         # Told to the customer there and then (当场答复): the same check as a written reply.
         confirmed = check_phrases(step.pack, resolution, confirm_phrases, field="resolution")
         c = step.complaint
+        summary = step.pack.summary_resolution
+        if summary is not None:
+            _refuse_past_summary_window(step, summary)
         c.resolution, c.customer_opinion, c.satisfied = resolution, customer_opinion, True
         c.outcome, c.closed_at, c.handler = "resolved_on_spot", step.now, actor
         step.move_to(State.RESOLVED_ON_SPOT)
+        if summary is not None:
+            body = texts.with_referral_notice(resolution, pack=step.pack, language=c.language)
+            tell_customer(step, Communication.Kind.RESULT, body, channel=_reply_channel(c), confirmed=confirmed,
+                          field="resolution")
         reach_stage(step, Stage.COMMUNICATED)
         reach_stage(step, Stage.CLOSED)
         step.record(EventType.RESOLVED_ON_SPOT, resolution=resolution, customer_opinion=customer_opinion,
                     forbidden_confirmed=confirmed)
     return step.complaint
+
+
+def _refuse_past_summary_window(step: Step, summary) -> None:
+    """DISP 1.5: the short route is open until close of business of the third business
+    day after the day of receipt (the pack's `within`, on its calendar); after that the
+    complaint needs the full procedure and a final response."""
+    cal = step_calendar(step)
+    closes = cal.due(step.complaint.received_at, summary.within)
+    if step.now > closes:
+        raise ValidationFailed("resolution", _(
+            "%(route)s was possible until %(closes)s; the complaint needs the full procedure and a final "
+            "response now") % {"route": summary.name.get(translation.get_language()),
+                               "closes": format(closes.astimezone(cal.tz), "%Y-%m-%d %H:%M")})
 
 
 def complaint_redirect(complaint: Complaint | int, *, actor: Staff, authority: str, note: str = "",

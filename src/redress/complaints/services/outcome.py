@@ -45,6 +45,7 @@ def result_communicate(complaint: Complaint | int, *, actor: Staff, body: str, c
             raise ValidationFailed("body", _("the result must state the facts, the basis and the remedy"))
         if channel not in step.pack.channel_codes():
             raise ValidationFailed("channel", _("unknown channel %(channel)s") % {"channel": repr(channel)})
+        body = texts.with_referral_notice(body, pack=step.pack, language=c.language)
         message = tell_customer(step, Communication.Kind.RESULT, body, channel=channel, confirmed=confirm_phrases)
         c.outcome = "resolved"
         open_remedies = c.remedies.filter(executed_at__isnull=True,

@@ -125,7 +125,8 @@ def _limit(pack: Pack, clock: ComplaintClock) -> Duration | None:
 
 def _promised_clock(pack: Pack) -> str | None:
     """The clock whose due date the acknowledgment tells (services/intake.complaint_register)."""
-    return next((k.code for k in pack.clocks if k.extendable), None)
+    clock = pack.reply_clock()
+    return clock.code if clock else None
 
 
 def _moves(pack: Pack, cal: WorkCalendar, clocks: list[ComplaintClock], history: History) -> list[tuple]:

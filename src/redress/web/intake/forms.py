@@ -38,7 +38,7 @@ ID_TYPES = [
     ("other", _("Other document")),
 ]
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
-CURRENCIES = [("CNY", _("CNY (yuan)")), ("HKD", _("HKD")), ("USD", _("USD"))]
+CURRENCIES = [("CNY", _("CNY (yuan)")), ("HKD", _("HKD")), ("USD", _("USD")), ("GBP", _("GBP"))]
 LINK_KINDS = [("", _("Do not link")), ("related", _("Related: a new matter, linked")),
               ("duplicate", _("Duplicate: the same matter again"))]
 
@@ -150,6 +150,17 @@ class IntakeForm(forms.Form):
         self.fields["severity"].choices = [(s.value, labels.SEVERITIES[s.value]) for s in Severity]
         self.fields["party_unit"].label_from_instance = self._unit_label
         self.fields["confirm_phrases"].choices = [(p, p) for p in phrases.policy_phrases(pack)]
+        self.fields["currency"].initial = pack.currency
+        if pack.currency not in dict(CURRENCIES):
+            self.fields["currency"].choices = [*CURRENCIES, (pack.currency, pack.currency)]
+        if pack.summary_resolution is not None:  # the pack's name for its short route (uk-fca: DISP 1.5)
+            name = pack.summary_resolution.name.get(get_language())
+            self.fields["path"].choices = [(code, name if code == "on_spot" else word) for code, word in PATHS]
+        # A pack that lists products (uk-fca: the return's product groups) offers their
+        # names as the seat types, so the product is one the return can count.
+        self.product_names = [p.name.get(get_language()) for p in pack.iter_products()]
+        if self.product_names:
+            self.fields["party_product"].widget.attrs["list"] = "pack-products"
         self.warned: list = []  # the phrases found and not confirmed (phrases.Hit)
 
     @staticmethod

@@ -10,7 +10,7 @@ from redress.complaints.lifecycle import State
 from redress.complaints.models import Communication, Complaint
 from redress.complaints.services.timing import calendar_for
 from redress.policy.loader import active_pack
-from redress.web import labels
+from redress.web.complaint import words
 
 # The message each way out of intake leaves for the customer.
 MESSAGE_OF = {
@@ -27,10 +27,11 @@ def facts(complaint: Complaint) -> dict:
     state = State(complaint.state)
     kind = MESSAGE_OF.get(state, Communication.Kind.ACKNOWLEDGMENT)
     message = complaint.communications.filter(kind=kind).order_by("-at").first()
-    clock_def = next((k for k in pack.clocks if k.extendable), None)
+    clock_def = pack.reply_clock()
     clock = complaint.clocks.filter(code=clock_def.code).first() if clock_def else None
     with translation.override(language):
-        limit = labels.amount_in_unit(clock_def.limit.amount, clock_def.limit.unit) if clock_def else ""
+        # words.duration, not labels.amount_in_unit: the limit may be in calendar days (uk-fca).
+        limit = words.duration(clock_def.limit.amount, clock_def.limit.unit) if clock_def else ""
         clock_name = clock_def.name.get(language) if clock_def else ""
     institution = complaint.intake_unit.institution
     return {

@@ -42,7 +42,7 @@ def complaint_input(data: dict) -> svc.ComplaintInput:
     return svc.ComplaintInput(
         customer=customer_input(data), channel=data["channel"], subject=data["subject"], cause=data["cause"],
         request=data.get("request") or "", amount_claimed=data.get("amount_claimed"),
-        currency=data.get("currency") or "CNY", received_at=data.get("received_at"),
+        currency=data.get("currency") or "", received_at=data.get("received_at"),
         kind=Complaint.Kind.INQUIRY if data["path"] == "inquiry" else Complaint.Kind.COMPLAINT,
         branch=unit if unit is not None and unit.kind == OrgUnit.Kind.BRANCH else None,
         parties=parties(data), referral_source=data.get("referral_source") or "",

@@ -101,6 +101,13 @@ def _categories(names: Names, categories, depth: int = 0):
         yield from _categories(names, cat.children, depth + 1)
 
 
+def _products(names: Names, products, depth: int = 0):
+    for product in products:
+        yield {"code": product.code, "depth": depth, "name": names.text(product.name),
+               "other_name": product.name.en if not names.english else product.name.zh_hans}
+        yield from _products(names, product.children, depth + 1)
+
+
 def present(pack: Pack) -> dict:
     names = Names(pack)
     ext = pack.extension
@@ -112,6 +119,10 @@ def present(pack: Pack) -> dict:
         "calendar": pack.calendar,
         "channels": [names.text(c.name) for c in pack.channels],
         "categories": list(_categories(names, pack.categories)),
+        "products": list(_products(names, pack.products)),
+        "summary_resolution": pack.summary_resolution and {
+            "name": names.text(pack.summary_resolution.name), "within": duration(pack.summary_resolution.within)},
+        "referral_notice": names.text(pack.referral_notice),
         "clocks": [{"name": names.text(c.name), "starts": str(STAGES.get(c.starts_on, c.starts_on)),
                     "stops": str(STAGES.get(c.stops_on, c.stops_on)), "limit": duration(c.limit),
                     "inquiries": c.applies_to_inquiries, "extendable": c.extendable,

@@ -59,7 +59,7 @@ def clock_left(clock, now=None, calendar=None) -> tuple[int, str, str]:
     amount, shown_unit = calendar.time_left(now or current_time(), clock.due_at, unit)
     if amount < 0 or clock.breached:
         css = "late"
-    elif shown_unit != "working_days" or amount <= 2:
+    elif shown_unit not in ("working_days", "calendar_days") or amount <= 2:
         css = "soon"
     else:
         css = "ok"

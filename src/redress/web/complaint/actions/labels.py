@@ -4,9 +4,11 @@ so the forms use these instead."""
 
 from __future__ import annotations
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from redress.complaints.lifecycle import Action
+from redress.policy.loader import active_pack
 
 A = Action
 ACTIONS = {
@@ -88,6 +90,10 @@ RECORD_PARTS = {
 
 
 def action_label(code: str) -> str:
+    if code == A.RESOLVE_ON_SPOT:
+        summary = active_pack().summary_resolution
+        if summary is not None:  # the pack's name for its short route (uk-fca: DISP 1.5)
+            return summary.name.get(get_language())
     return str(ACTIONS.get(code, code))
 
 
