@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import json
 from datetime import datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -22,60 +21,9 @@ from redress.imports.runner import run_import
 from redress.imports.system import system_account
 from redress.notify.models import OutboxMessage
 from tests.conftest import at
+from tests.imports.files import COLUMNS, MAPPING, REAL_CFPB, ROWS, write_csv, write_xlsx
 
-MAPPING = Path(__file__).resolve().parents[2] / "src/redress/imports/mappings/cfpb.yaml"
-REAL_CFPB = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "cfpb" / "complaints_sample.csv"
-COLUMNS = ["complaint_id", "date_received", "product", "sub_product", "issue", "sub_issue", "narrative", "company",
-           "state", "zip_code", "submitted_via", "date_sent_to_company", "company_response", "timely_response",
-           "consumer_disputed", "tags"]
 SH, NY = ZoneInfo("Asia/Shanghai"), ZoneInfo("America/New_York")
-
-# Rows in the shape of the CFPB extract (text written for these tests).
-ROWS = [
-    ["7000001", "2023-03-12", "Checking or savings account", "Checking account", "Managing an account",
-     "Deposits and withdrawals", "The bank held my paycheck deposit for ten days without telling me why.",
-     "Example Bank", "TX", "75001", "Web", "2023-03-13", "Closed with monetary relief", "Yes", "", ""],
-    ["7000002", "2019-11-04", "Debt collection", "I do not know", "Attempts to collect debt not owed",
-     "Debt is not yours", "A collector keeps calling about a debt that is not mine.", "Example Collections",
-     "FL", "33424", "Phone", "2019-11-05", "Closed with explanation", "Yes", "No", "Older American"],
-    ["7000003", "2023-08-01", "Mortgage", "Conventional home mortgage", "Struggling to pay mortgage", "",
-     "My servicer lost my hardship application twice.", "Example Servicing", "", "", "Web", "2023-08-02",
-     "In progress", "Yes", "", "Servicemember"],
-]
-
-
-@pytest.fixture
-def general(settings):
-    settings.REDRESS_POLICY = "general"
-
-
-@pytest.fixture
-def importer(org, general):
-    return system_account("import", "批量导入 Import")
-
-
-def write_csv(path: Path, rows, columns=COLUMNS) -> Path:
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(columns)
-        writer.writerows(rows)
-    return path
-
-
-def write_xlsx(path: Path, rows) -> Path:
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("complaints")
-    sheet.append(COLUMNS)
-    for row in rows:
-        # Excel users type dates as dates and ids as numbers
-        cells = list(row)
-        cells[0] = int(cells[0])
-        cells[1] = datetime.strptime(cells[1], "%Y-%m-%d")
-        sheet.append(cells)
-    book.save(path)
-    return path
 
 
 def run(path, actor, **kw):
