@@ -1,0 +1,323 @@
+"""An import writes every row of the file or none (the whole file is checked before the
+first write), or, with --resume, writes in batches that a later run continues exactly."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+from django.utils import translation
+
+from redress import cli
+from redress.complaints import ledger
+from redress.complaints.models import Complaint, Customer, Event
+from redress.complaints.timesource import frozen
+from redress.imports.mapping import MappingError
+from redress.imports.models import ImportedRecord
+from redress.imports.runner import run_import
+from tests.conftest import at
+from tests.imports.files import (
+    COLUMNS,
+    MAPPING,
+    NARRATIVE,
+    REAL_CFPB,
+    ROWS,
+    many_rows,
+    write_csv,
+    write_xlsx,
+)
+
+needs_cfpb = pytest.mark.skipif(not REAL_CFPB.is_file(), reason=f"the CFPB sample is not at {REAL_CFPB}")
+
+
+def run(path, actor, mapping=MAPPING, **kw):
+    with frozen(at(2026, 3, 2)), translation.override("en"):
+        return run_import(path, mapping, actor=actor, **kw)
+
+
+def command(capsys, *args) -> tuple[int, str, str]:
+    with frozen(at(2026, 3, 2)):
+        code = cli.main(["import", *map(str, args)])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def nothing_written() -> bool:
+    return not (Complaint.objects.exists() or Customer.objects.exists() or Event.objects.exists()
+                or ImportedRecord.objects.exists())
+
+
+# --- the whole file is checked before the first write ----------------------------------
+
+@needs_cfpb
+@pytest.mark.django_db
+def test_a_gbk_byte_at_row_1101_of_a_utf8_file_writes_nothing_and_names_row_column_and_byte(
+        importer, tmp_path, capsys):
+    # given the first 1,200 real CFPB complaints, saved as UTF-8, except that the
+    # narrative of the 1,100th (spreadsheet row 1,101) was pasted in from a GBK file
+    with REAL_CFPB.open(newline="", encoding="utf-8") as fh:
+        reader = csv.reader(fh)
+        header = next(reader)
+        rows = [next(reader) for _ in range(1200)]
+    gbk = "投诉".encode("gbk")
+    path = tmp_path / "complaints.csv"
+    with path.open("wb") as fh:
+        text = csv.writer(_Lines(fh))
+        text.writerow(header)
+        for i, row in enumerate(rows):
+            if i == 1099:
+                row[NARRATIVE] = "\x00GBK\x00" + row[NARRATIVE]
+            text.writerow(row)
+    data = path.read_bytes().replace(b"\x00GBK\x00", gbk, 1)
+    path.write_bytes(data)
+    offset = data.index(gbk)  # counted plainly: where the GBK bytes sit in the file
+
+    # when it is imported
+    code, out, err = command(capsys, path, "--mapping", MAPPING)
+
+    # then nothing is written and the message says where the bad byte is, exactly
+    assert code == 2
+    assert nothing_written()
+    assert f"row 1101, column 'narrative': the byte at offset {offset} (0x{gbk[0]:02X})" in err
+    assert "is not utf-8-sig text" in err
+    assert "read as gb18030: '投诉'" in err
+    assert "nothing written" in err
+
+
+class _Lines:
+    """csv.writer over a binary file, writing UTF-8."""
+
+    def __init__(self, fh):
+        self.fh = fh
+
+    def write(self, s):
+        self.fh.write(s.encode("utf-8"))
+
+
+@pytest.mark.django_db
+def test_a_bad_byte_inside_a_quoted_multiline_field_names_the_row_it_belongs_to(importer, tmp_path):
+    rows = many_rows(40)
+    rows[30][NARRATIVE] = "First line.\nSecond line.\n\nFourth line with BAD here."
+    for row in rows[:30]:
+        row[NARRATIVE] = "Line one.\nLine two."  # every row before spans two lines of the file
+    path = write_csv(tmp_path / "multi.csv", rows)
+    data = path.read_bytes().replace(b"BAD", b"\xb0\xa1", 1)  # GB2312 for 啊
+    path.write_bytes(data)
+    offset = data.index(b"\xb0\xa1")
+
+    with pytest.raises(MappingError) as refused:
+        run(path, importer)
+
+    # row 32 of the sheet, though 30 rows of two lines each came before it
+    assert f"row 32, column 'narrative': the byte at offset {offset} (0xB0)" in str(refused.value)
+    assert nothing_written()
+
+
+@pytest.mark.django_db
+def test_a_nul_at_row_1500_is_refused_in_the_check_and_nothing_is_written(importer, tmp_path, capsys):
+    rows = many_rows(1600)
+    rows[1498][NARRATIVE] = "My card was charged\x00 twice."  # spreadsheet row 1,500
+    path = write_csv(tmp_path / "nul.csv", rows)
+
+    code, out, err = command(capsys, path, "--mapping", MAPPING)
+
+    assert code == 1
+    assert nothing_written()
+    assert "row 1500: narrative: column 'narrative' contains a NUL character" in out
+    assert "nothing written: 1 row of 1,600 cannot be imported" in out
+
+
+@pytest.mark.django_db
+def test_a_row_failing_validation_late_in_the_file_stops_the_whole_file(importer, tmp_path):
+    rows = many_rows(1800)
+    rows[1787][1] = "2023-05-09"  # row 1,789: received after it was closed (date_sent_to_company)
+    rows[1787][11] = "2023-05-02"
+    rows[1787][12] = "Closed with explanation"
+    path = write_csv(tmp_path / "late.csv", rows)
+
+    report = run(path, importer)
+
+    assert [(r.row, r.field, r.reason) for r in report.rejected] == [(1789, "closed_at", "is before the received date")]
+    assert (report.rows, report.ready, report.imported) == (1800, 1799, 0)
+    assert report.lines()[1] == "  nothing written: 1 row of 1,800 cannot be imported (1,799 could); fix them and run again"
+    assert nothing_written()
+
+
+@pytest.mark.django_db
+def test_a_file_that_passes_the_check_goes_in_whole_in_one_transaction(importer, tmp_path, monkeypatch):
+    # given a clean file, and a database that fails while the 25th row is written
+    from redress.imports import runner
+
+    path = write_csv(tmp_path / "clean.csv", many_rows(40))
+    real = runner.complaint_import
+    calls = []
+
+    def failing(**kw):
+        calls.append(kw["data"].row)
+        if len(calls) == 25:
+            raise _PowerCut
+        return real(**kw)
+
+    monkeypatch.setattr(runner, "complaint_import", failing)
+
+    # when it is imported in batches of 10 rows
+    with pytest.raises(_PowerCut):
+        run(path, importer, batch=10)
+
+    # then the 24 rows written before are gone too
+    assert len(calls) == 25 and nothing_written()
+
+
+class _PowerCut(Exception):
+    """The process dies mid-write (as kill -9 or a power cut would)."""
+
+
+@pytest.mark.django_db
+def test_the_command_says_how_many_rows_were_written(importer, tmp_path, capsys):
+    code, out, _ = command(capsys, write_csv(tmp_path / "c.csv", ROWS), "--mapping", MAPPING)
+
+    assert code == 0
+    assert "  all 3 rows are in: 3 written now, 0 already there" in out
+
+
+def test_the_help_documents_the_exit_codes(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["import", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    for code in ("0 ", "1 ", "2 ", "3 "):
+        assert f"exit {code}" in text or f"exit codes: {code}" in text or f", {code}" in text
+    assert "--resume" in text and "--header-row" in text
+
+
+# --- xlsx with a title above the header --------------------------------------------------
+
+@pytest.mark.django_db
+def test_an_xlsx_with_a_title_above_the_header_gets_a_hint_then_imports_with_header_row(importer, tmp_path):
+    path = write_xlsx(tmp_path / "台账.xlsx", ROWS, above=[["示例银行 2023 年投诉台账 Complaints register"], []])
+
+    with pytest.raises(MappingError) as refused:
+        run(path, importer)
+    assert "the column names are on row 3: run with --header-row 3" in str(refused.value)
+    assert nothing_written()
+
+    report = run(path, importer, header_row=3)
+
+    assert (report.rows, report.imported, report.rejected) == (3, 3, [])
+    # rows keep the numbers the spreadsheet shows
+    assert sorted(ImportedRecord.objects.values_list("row", flat=True)) == [4, 5, 6]
+
+
+@pytest.mark.django_db
+def test_a_csv_whose_header_is_missing_says_so_without_a_hint(importer, tmp_path):
+    columns = [c for c in COLUMNS if c != "narrative"]
+    rows = [[v for c, v in zip(COLUMNS, row, strict=True) if c != "narrative"] for row in ROWS]
+
+    with pytest.raises(MappingError) as refused:
+        run(write_csv(tmp_path / "c.csv", rows, columns), importer)
+
+    assert "columns the file does not have: narrative" in str(refused.value)
+    assert "--header-row" not in str(refused.value)
+
+
+# --- --resume: batches, continued exactly ------------------------------------------------
+
+def _mapping_with(tmp_path, extra: str):
+    text = MAPPING.read_text(encoding="utf-8").replace("    Fax: other\n", f"    Fax: other\n{extra}")
+    path = tmp_path / "cfpb-fixed.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.django_db
+def test_resume_stops_before_a_bad_batch_then_continues_at_the_next_row(importer, tmp_path, capsys):
+    # given 30 rows where row 25 names a channel the mapping does not know
+    rows = many_rows(30)
+    rows[23][10] = "Carrier pigeon"
+    path = write_csv(tmp_path / "big.csv", rows)
+
+    # when it is imported in batches of 10, resumably
+    code, out, _ = command(capsys, path, "--mapping", MAPPING, "--resume", "--batch", 10)
+
+    # then the two good batches are in (rows 2-21), the third is not touched, and it says so
+    assert code == 1
+    assert ImportedRecord.objects.count() == 20 and Complaint.objects.count() == 20
+    assert max(ImportedRecord.objects.values_list("row", flat=True)) == 21
+    assert "row 25: channel: no mapping for 'Carrier pigeon' (submitted_via)" in out
+    assert "stopped before row 22: 20 rows are in (rows 2 to 21)" in out
+
+    # when the mapping learns the channel and the same command runs again
+    fixed = _mapping_with(tmp_path, "    Carrier pigeon: letter\n")
+    code, out, _ = command(capsys, path, "--mapping", fixed, "--resume", "--batch", 10)
+
+    # then it starts at row 22 (rows 2-21 are not read again) and the file is in, once
+    assert code == 0, out
+    assert "resumed at row 22" in out
+    assert "all 30 rows are in: 10 written now, 20 by earlier runs" in out
+    assert ImportedRecord.objects.count() == 30 == Complaint.objects.count()
+    assert sorted(ImportedRecord.objects.values_list("row", flat=True)) == list(range(2, 32))
+    assert Complaint.objects.get(external_reference=rows[23][0]).channel == "letter"
+    assert ledger.verify().ok
+
+
+@pytest.mark.django_db
+def test_resume_after_a_crash_continues_after_the_last_committed_batch(importer, tmp_path, monkeypatch):
+    from redress.imports import runner
+
+    path = write_csv(tmp_path / "big.csv", many_rows(30))
+    real = runner.complaint_import
+    calls = []
+
+    def dies_at_row_15(**kw):
+        if kw["data"].row == 15:
+            raise _PowerCut
+        calls.append(kw["data"].row)
+        return real(**kw)
+
+    monkeypatch.setattr(runner, "complaint_import", dies_at_row_15)
+    with pytest.raises(_PowerCut):
+        run(path, importer, resume=True, batch=10)
+    # the first batch (rows 2-11) is in; rows 12-14 were written and rolled back with their batch
+    assert sorted(ImportedRecord.objects.values_list("row", flat=True)) == list(range(2, 12))
+
+    monkeypatch.setattr(runner, "complaint_import", real)
+    report = run(path, importer, resume=True, batch=10)
+
+    assert (report.resumed_at, report.imported, report.skipped, report.rows_in) == (12, 20, 0, 30)
+    assert sorted(ImportedRecord.objects.values_list("row", flat=True)) == list(range(2, 32))
+    assert Complaint.objects.count() == 30
+
+
+@pytest.mark.django_db
+def test_resume_refuses_a_file_that_changed_and_restart_starts_over_without_duplicates(importer, tmp_path, capsys):
+    rows = many_rows(30)
+    rows[23][10] = "Carrier pigeon"
+    path = write_csv(tmp_path / "big.csv", rows)
+    command(capsys, path, "--mapping", MAPPING, "--resume", "--batch", 10)
+    assert ImportedRecord.objects.count() == 20
+
+    # the file is corrected by hand instead of the mapping
+    rows[23][10] = "Postal mail"
+    write_csv(path, rows)
+    code, out, err = command(capsys, path, "--mapping", MAPPING, "--resume", "--batch", 10)
+
+    assert code == 2
+    assert "big.csv has changed since import" in err and "stopped before row 22" in err
+    assert "--restart" in err
+    assert ImportedRecord.objects.count() == 20
+
+    code, out, err = command(capsys, path, "--mapping", MAPPING, "--resume", "--restart", "--batch", 10)
+
+    assert code == 0, err
+    assert "all 30 rows are in: 10 written now, 20 already there" in out
+    assert ImportedRecord.objects.count() == 30 == Complaint.objects.count()
+
+
+@pytest.mark.django_db
+def test_resume_on_a_file_already_in_writes_nothing_more(importer, tmp_path):
+    path = write_csv(tmp_path / "c.csv", many_rows(12))
+    first = run(path, importer, resume=True, batch=5)
+    again = run(path, importer, resume=True, batch=5)
+
+    assert (first.imported, first.rows_in) == (12, 12)
+    assert (again.imported, again.skipped) == (0, 12)
+    assert Complaint.objects.count() == 12
