@@ -328,3 +328,92 @@ def test_resume_on_a_file_already_in_writes_nothing_more(importer, tmp_path):
     assert (first.imported, first.rows_in) == (12, 12)
     assert (again.imported, again.skipped) == (0, 12)
     assert Complaint.objects.count() == 12
+
+
+# --- writing stops: the database, the file, another process --------------------------------
+
+def _failing_at(monkeypatch, row: int, effect):
+    from redress.imports import runner
+
+    real = runner.complaint_import
+
+    def import_until(**kw):
+        if kw["data"].row == row:
+            effect()
+        return real(**kw)
+
+    monkeypatch.setattr(runner, "complaint_import", import_until)
+
+
+def _database_gone():
+    from django.db import OperationalError
+
+    raise OperationalError("server closed the connection unexpectedly\nThis probably means ...")
+
+
+@pytest.mark.django_db
+def test_a_database_error_while_writing_the_whole_file_exits_3_with_nothing_written(importer, tmp_path, monkeypatch,
+                                                                                   capsys):
+    _failing_at(monkeypatch, 7, _database_gone)
+
+    code, out, _ = command(capsys, write_csv(tmp_path / "c.csv", many_rows(12)), "--mapping", MAPPING)
+
+    assert code == 3
+    assert ("  nothing written: the database refused row 7 (OperationalError: server closed the connection "
+            "unexpectedly)") in out
+    assert nothing_written()
+
+
+@pytest.mark.django_db
+def test_a_database_error_in_a_batch_exits_3_saying_which_rows_are_in(importer, tmp_path, monkeypatch, capsys):
+    _failing_at(monkeypatch, 14, _database_gone)
+
+    code, out, _ = command(capsys, write_csv(tmp_path / "c.csv", many_rows(30)), "--mapping", MAPPING,
+                           "--resume", "--batch", 10)
+
+    assert code == 3
+    assert ("  stopped before row 12 by an error while writing (the database refused row 14 (OperationalError: "
+            "server closed the connection unexpectedly)): 10 rows are in (rows 2 to 11)") in out
+    assert sorted(ImportedRecord.objects.values_list("row", flat=True)) == list(range(2, 12))
+
+
+@pytest.mark.django_db
+def test_a_file_changed_while_it_is_written_leaves_nothing(importer, tmp_path, monkeypatch):
+    path = write_csv(tmp_path / "c.csv", many_rows(12))
+
+    def someone_saves_the_file():
+        with path.open("a", encoding="utf-8") as fh:
+            fh.write("9999999,2023-01-01,Mortgage,,x,,Added later.,X,CA,1,Web,2023-01-02,In progress,Yes,,\r\n")
+
+    _failing_at(monkeypatch, 5, someone_saves_the_file)
+
+    report = run(path, importer)
+
+    assert report.failure == "c.csv changed while it was being imported" and report.imported == 0
+    assert nothing_written()
+
+
+@pytest.mark.django_db
+def test_two_processes_resuming_one_file_cannot_both_write_a_batch(importer, tmp_path, monkeypatch):
+    # given another process that moves the run on just before this one writes its second batch
+    from django.db.models import F
+
+    from redress.imports import runner
+    from redress.imports.models import ImportRun
+
+    real = runner._Import.advance
+
+    def another_process_first(self, run, **kw):
+        if run.last_row > 1:
+            ImportRun.objects.filter(pk=run.pk).update(last_row=F("last_row") + 10)
+        return real(self, run, **kw)
+
+    monkeypatch.setattr(runner._Import, "advance", another_process_first)
+
+    report = run(write_csv(tmp_path / "c.csv", many_rows(30)), importer, resume=True, batch=10)
+
+    # then this one stops before the batch, writing none of it
+    assert report.failure == f"another process is importing c.csv (import #{report.run_id} moved on)"
+    assert (report.stopped_before, report.imported) == (12, 10)
+    assert ImportedRecord.objects.count() == 10 == Complaint.objects.count()
+    assert ImportRun.objects.get().last_row == 11
