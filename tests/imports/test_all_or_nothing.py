@@ -417,3 +417,21 @@ def test_two_processes_resuming_one_file_cannot_both_write_a_batch(importer, tmp
     assert (report.stopped_before, report.imported) == (12, 10)
     assert ImportedRecord.objects.count() == 10 == Complaint.objects.count()
     assert ImportRun.objects.get().last_row == 11
+
+
+@pytest.mark.django_db
+def test_an_email_longer_than_its_column_is_refused_in_the_check(importer, tmp_path):
+    # an address the intake rules accept (up to 320 characters) but the column cannot hold
+    text = MAPPING.read_text(encoding="utf-8").replace('  name: "CFPB consumer {complaint_id}"\n',
+                                                       '  name: "CFPB consumer {complaint_id}"\n'
+                                                       '  email: "{tags}@example.com"\n')
+    mapping = tmp_path / "with-email.yaml"
+    mapping.write_text(text, encoding="utf-8")
+    row = list(ROWS[0])
+    row[-1] = "a" * 250
+
+    report = run(write_csv(tmp_path / "c.csv", [row]), importer, mapping=mapping)
+
+    assert [(r.row, r.field) for r in report.rejected] == [(2, "customer.email")]
+    assert "is longer than 254 characters" in report.rejected[0].reason
+    assert nothing_written()

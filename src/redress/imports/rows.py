@@ -16,6 +16,7 @@ from redress.complaints.services.imports import ImportInput
 from redress.imports.mapping import Lookup, Mapping
 
 SUBJECT_MAX = 200
+EMAIL_MAX = 254  # Customer.email
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,8 @@ def convert(number: int, row: dict, mapping: Mapping, *, file_name: str) -> Impo
     c = mapping.customer
     contact = {key: fill(getattr(c, key), row) or c.when_empty.get(key, "")
                for key in ("name", "phone", "email", "address", "account_number")}
+    if len(contact["email"]) > EMAIL_MAX:  # the intake rules accept up to 320; the column holds 254
+        raise RowProblem("customer.email", f"{contact['email'][:40]!r}… is longer than {EMAIL_MAX} characters")
     customer = CustomerInput(name=contact["name"][:200], phone=contact["phone"][:40], email=contact["email"],
                              address=contact["address"][:300], account_number=contact["account_number"][:40],
                              language=mapping.language)
