@@ -155,6 +155,8 @@ exit codes:
 
 
 def cmd_import(args) -> int:
+    from django.db import DatabaseError
+
     from redress.complaints.models import Staff
     from redress.imports.mapping import MappingError
     from redress.imports.runner import run_import
@@ -176,6 +178,16 @@ def cmd_import(args) -> int:
     except (MappingError, NoIntakeUnit) as exc:
         print(f"redress import: {exc}", file=sys.stderr)
         return IMPORT_UNUSABLE
+    except DatabaseError as exc:  # outside a write (those are in the report): connecting, looking up
+        first = (str(exc).strip().splitlines() or [""])[0][:200]
+        print(f"redress import: the database failed ({type(exc).__name__}: {first}); run the same command again: "
+              "a row already in is never written twice", file=sys.stderr)
+        return IMPORT_STOPPED
+    except KeyboardInterrupt:
+        print("redress import: interrupted; the transaction being written was rolled back"
+              + (" (run the same command again to continue)" if args.resume else ", so nothing is written"),
+              file=sys.stderr)
+        return 130
     print("\n".join(report.lines()))
     if report.failure:
         return IMPORT_STOPPED

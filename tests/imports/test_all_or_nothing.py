@@ -435,3 +435,20 @@ def test_an_email_longer_than_its_column_is_refused_in_the_check(importer, tmp_p
     assert [(r.row, r.field) for r in report.rejected] == [(2, "customer.email")]
     assert "is longer than 254 characters" in report.rejected[0].reason
     assert nothing_written()
+
+
+@pytest.mark.django_db
+def test_a_database_error_while_checking_exits_3_without_a_traceback(importer, tmp_path, monkeypatch, capsys):
+    from redress.imports import runner
+
+    def unreachable(*args, **kwargs):
+        _database_gone()
+
+    monkeypatch.setattr(runner.ImportedRecord.objects, "filter", unreachable)
+
+    code, out, err = command(capsys, write_csv(tmp_path / "c.csv", ROWS), "--mapping", MAPPING)
+
+    assert code == 3 and out == ""
+    assert err == ("redress import: the database failed (OperationalError: server closed the connection "
+                   "unexpectedly); run the same command again: a row already in is never written twice\n")
+    assert nothing_written()
