@@ -139,7 +139,8 @@ Each batch is checked, then written with the run's progress; a problem stops the
 before the batch that has it, saying how many rows are in. Run the same command again
 (after fixing the mapping) and it continues at the next row. A file changed since the
 run stopped is refused; --resume --restart starts it again from the first row, passing
-over the rows already in.
+over the rows already in. A --resume run does not check the rows ahead of the batch it
+is writing: run --dry-run first to see every problem in the file at once.
 
 exit codes:
   0  every row of the file is in (a dry run: every row would go in)

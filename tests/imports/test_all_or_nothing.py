@@ -148,33 +148,46 @@ def test_a_row_failing_validation_late_in_the_file_stops_the_whole_file(importer
     assert nothing_written()
 
 
-@pytest.mark.django_db
-def test_a_file_that_passes_the_check_goes_in_whole_in_one_transaction(importer, tmp_path, monkeypatch):
-    # given a clean file, and a database that fails while the 25th row is written
-    from redress.imports import runner
-
-    path = write_csv(tmp_path / "clean.csv", many_rows(40))
-    real = runner.complaint_import
-    calls = []
-
-    def failing(**kw):
-        calls.append(kw["data"].row)
-        if len(calls) == 25:
-            raise _PowerCut
-        return real(**kw)
-
-    monkeypatch.setattr(runner, "complaint_import", failing)
-
-    # when it is imported in batches of 10 rows
-    with pytest.raises(_PowerCut):
-        run(path, importer, batch=10)
-
-    # then the 24 rows written before are gone too
-    assert len(calls) == 25 and nothing_written()
-
-
 class _PowerCut(Exception):
     """The process dies mid-write (as kill -9 or a power cut would)."""
+
+
+def _failing_at(monkeypatch, row: int, effect):
+    from redress.imports import runner
+
+    real = runner.complaint_import
+
+    def import_until(**kw):
+        if kw["data"].row == row:
+            effect()
+        return real(**kw)
+
+    monkeypatch.setattr(runner, "complaint_import", import_until)
+
+
+def _database_gone():
+    from django.db import OperationalError
+
+    raise OperationalError("server closed the connection unexpectedly\nThis probably means ...")
+
+
+@pytest.mark.django_db
+def test_a_file_that_passes_the_check_goes_in_whole_in_one_transaction(importer, tmp_path, monkeypatch):
+    # given a clean file, and a process that dies as row 26 is written
+    in_before_the_cut = []
+
+    def power_cut():
+        in_before_the_cut.append(Complaint.objects.count())
+        raise _PowerCut
+
+    _failing_at(monkeypatch, 26, power_cut)
+
+    # when it is imported (looked up in batches of 10 rows)
+    with pytest.raises(_PowerCut):
+        run(write_csv(tmp_path / "clean.csv", many_rows(40)), importer, batch=10)
+
+    # then the 24 rows written before the cut are gone with it
+    assert in_before_the_cut == [24] and nothing_written()
 
 
 @pytest.mark.django_db
@@ -272,15 +285,11 @@ def test_resume_after_a_crash_continues_after_the_last_committed_batch(importer,
 
     path = write_csv(tmp_path / "big.csv", many_rows(30))
     real = runner.complaint_import
-    calls = []
 
-    def dies_at_row_15(**kw):
-        if kw["data"].row == 15:
-            raise _PowerCut
-        calls.append(kw["data"].row)
-        return real(**kw)
+    def power_cut():
+        raise _PowerCut
 
-    monkeypatch.setattr(runner, "complaint_import", dies_at_row_15)
+    _failing_at(monkeypatch, 15, power_cut)
     with pytest.raises(_PowerCut):
         run(path, importer, resume=True, batch=10)
     # the first batch (rows 2-11) is in; rows 12-14 were written and rolled back with their batch
@@ -331,25 +340,6 @@ def test_resume_on_a_file_already_in_writes_nothing_more(importer, tmp_path):
 
 
 # --- writing stops: the database, the file, another process --------------------------------
-
-def _failing_at(monkeypatch, row: int, effect):
-    from redress.imports import runner
-
-    real = runner.complaint_import
-
-    def import_until(**kw):
-        if kw["data"].row == row:
-            effect()
-        return real(**kw)
-
-    monkeypatch.setattr(runner, "complaint_import", import_until)
-
-
-def _database_gone():
-    from django.db import OperationalError
-
-    raise OperationalError("server closed the connection unexpectedly\nThis probably means ...")
-
 
 @pytest.mark.django_db
 def test_a_database_error_while_writing_the_whole_file_exits_3_with_nothing_written(importer, tmp_path, monkeypatch,
