@@ -45,14 +45,25 @@ def text(value) -> str:
     return str(value).strip()
 
 
-class _Blank(dict):
-    def __missing__(self, key):
-        return ""
+class _AsText:
+    """The row's cells as text, converted only when a template names them (a template
+    names two or three of a row's many columns, and `fill` runs five times a row); a
+    column the row lacks is empty."""
+
+    def __init__(self, row: dict):
+        self.row = row
+
+    def __getitem__(self, key: str) -> str:
+        return text(self.row.get(key))
+
+
+_FORMATTER = string.Formatter()
 
 
 def fill(template: str, row: dict) -> str:
-    values = _Blank({k: text(v) for k, v in row.items()})
-    return " ".join(string.Formatter().vformat(template, (), values).split())
+    if not template:
+        return ""
+    return " ".join(_FORMATTER.vformat(template, (), _AsText(row)).split())
 
 
 def parse_date(value, mapping: Mapping, field: str, column: str) -> datetime:
