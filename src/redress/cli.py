@@ -176,8 +176,8 @@ def cmd_import(args) -> int:
             actor = system_account("import", "批量导入 Import")
         report = run_import(args.file, args.mapping, actor=actor, dry_run=args.dry_run, batch=args.batch,
                             resume=args.resume, restart=args.restart, header_row=args.header_row)
-    except (MappingError, NoIntakeUnit) as exc:
-        print(f"redress import: {exc}", file=sys.stderr)
+    except (MappingError, NoIntakeUnit) as exc:  # raised before the first write
+        print(f"redress import: nothing written: {exc}", file=sys.stderr)
         return IMPORT_UNUSABLE
     except DatabaseError as exc:  # outside a write (those are in the report): connecting, looking up
         first = (str(exc).strip().splitlines() or [""])[0][:200]

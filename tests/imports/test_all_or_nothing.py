@@ -362,8 +362,8 @@ def test_a_database_error_in_a_batch_exits_3_saying_which_rows_are_in(importer, 
                            "--resume", "--batch", 10)
 
     assert code == 3
-    assert ("  stopped before row 12 by an error while writing (the database refused row 14 (OperationalError: "
-            "server closed the connection unexpectedly)): 10 rows are in (rows 2 to 11)") in out
+    assert ("  stopped before row 12: the database refused row 14 (OperationalError: server closed the connection "
+            "unexpectedly). 10 rows are in (rows 2 to 11); run the same command again to continue") in out
     assert sorted(ImportedRecord.objects.values_list("row", flat=True)) == list(range(2, 12))
 
 
@@ -442,3 +442,28 @@ def test_a_database_error_while_checking_exits_3_without_a_traceback(importer, t
     assert err == ("redress import: the database failed (OperationalError: server closed the connection "
                    "unexpectedly); run the same command again: a row already in is never written twice\n")
     assert nothing_written()
+
+
+@pytest.mark.django_db
+def test_a_file_spoilt_during_a_resumable_import_stops_it_saying_which_rows_are_in(importer, tmp_path, monkeypatch,
+                                                                                    capsys):
+    # given rows long enough that the end of the file is read only when its batch comes
+    rows = many_rows(30)
+    for row in rows:
+        row[NARRATIVE] = "My account was frozen without notice. " * 40
+    path = write_csv(tmp_path / "big.csv", rows)
+
+    def the_end_is_overwritten():
+        with path.open("r+b") as fh:
+            fh.seek(-200, 2)
+            fh.write(b"\xff")
+
+    _failing_at(monkeypatch, 13, the_end_is_overwritten)
+
+    code, out, _ = command(capsys, path, "--mapping", MAPPING, "--resume", "--batch", 10)
+
+    assert code == 3
+    assert "  stopped before row 22: " in out
+    assert "row 31, column 'narrative': the byte at offset" in out
+    assert ". 20 rows are in (rows 2 to 21); run the same command again to continue" in out
+    assert ImportedRecord.objects.count() == 20

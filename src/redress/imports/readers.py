@@ -104,7 +104,7 @@ def bad_byte(path: Path, encoding: str, offset: int, header_row: int) -> FilePro
     first = near[offset - start] if len(near) > offset - start else 0
     return FileProblem(
         f"{path}: {where}: the byte at offset {offset} (0x{first:02X}) is not {encoding} text"
-        f"{_reads_as(near, offset - start, start, encoding)}; nothing written. Save the file again as UTF-8, or if "
+        f"{_reads_as(near, offset - start, start, encoding)}. Save the file again as UTF-8, or if "
         "all of it is in another encoding, name that encoding in the mapping (encoding: gb18030 for files saved by "
         "Chinese Excel)")
 
@@ -244,7 +244,7 @@ def _csv_records(path: Path, encoding: str, header_row: int) -> Iterator[tuple[i
     except UnicodeError:  # fingerprint() found none; the file changed since, or was never fingerprinted
         raise _locate(path, encoding, header_row) from None
     except csv.Error as exc:
-        raise FileProblem(f"{path}: not a CSV file the import can read ({exc}); nothing written") from None
+        raise FileProblem(f"{path}: not a CSV file the import can read ({exc})") from None
 
 
 def _locate(path: Path, encoding: str, header_row: int) -> FileProblem:
@@ -252,7 +252,7 @@ def _locate(path: Path, encoding: str, header_row: int) -> FileProblem:
         fingerprint(path, encoding=encoding, header_row=header_row)
     except FileProblem as problem:
         return problem
-    return FileProblem(f"{path}: changed while it was being read; nothing written")
+    return FileProblem(f"{path}: changed while it was being read")
 
 
 def _xlsx_records(path: Path) -> Iterator[tuple[int, tuple]]:

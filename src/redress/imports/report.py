@@ -81,11 +81,11 @@ class Report:
             return f"would import {self.ready:,}; already imported {self.skipped:,}; rejected {problems:,}"
         if self.resume and (self.failure or problems):
             row = self.stopped_before
-            cause = f" by an error while writing ({self.failure})" if self.failure else ""
-            if not self.rows_in:
-                return f"stopped before row {row}{cause}: no row is in yet; fix the problem and run the same command again"
-            return (f"stopped before row {row}{cause}: {self.rows_in:,} rows are in (rows {self.first_row} to "
-                    f"{self.last_row}); fix the problem and run the same command again to continue at row {row}")
+            rows_in = (f"{self.rows_in:,} rows are in (rows {self.first_row} to {self.last_row})" if self.rows_in
+                       else "no row is in yet")
+            if self.failure:
+                return f"stopped before row {row}: {self.failure}. {rows_in}; run the same command again to continue"
+            return f"stopped before row {row}: {rows_in}; fix the problem and run the same command again to continue"
         if self.failure:
             return f"nothing written: {self.failure}"
         if problems:

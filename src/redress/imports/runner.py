@@ -211,29 +211,35 @@ class _Import:
         report.last_row = report.last_row or self.header_row
         with self.rows() as rows:
             records = iter(rows) if run is None else self._after(iter(rows), run.last_row)
-            for chunk in self.chunks(records):
-                before, existing, last_row = report.counts(), run, run.last_row if run else self.header_row
-                try:
-                    with transaction.atomic():
-                        todo = self.check_chunk(chunk)
-                        if report.rejected:
-                            raise Stopped("")
-                        run = run or self.new_run(seen, resumable=True, replacing=replaced)
-                        self.advance(run, last_row=chunk[-1][0], written=len(todo),
-                                     found=report.skipped - before.skipped)
-                        self.write(todo, run)
-                except (Stopped, DomainError, DatabaseError) as exc:  # the batch is rolled back, progress too
-                    run = existing
-                    if run is not None:
-                        run.last_row = last_row
-                    report.restore(before, keep_rejected=True)
-                    report.stopped_before = chunk[0][0]
-                    report.failure = "" if report.rejected else self.why(exc)
-                    return
-                for data in todo:
-                    _count(report, data)
-                report.imported += len(todo)
-                report.run_id, report.last_row = run.pk, run.last_row
+            try:
+                self.batches(self.chunks(records), run, seen, replaced)
+            except FileProblem as problem:  # met part-way (a field over the CSV limit, the file changed)
+                if report.run_id is None:
+                    raise
+                report.stopped_before, report.failure = report.last_row + 1, str(problem)
+
+    def batches(self, chunks, run: ImportRun | None, seen: Fingerprint, replaced: ImportRun | None) -> None:
+        report = self.report
+        for chunk in chunks:
+            before = report.counts()
+            try:
+                with transaction.atomic():
+                    todo = self.check_chunk(chunk)
+                    if report.rejected:
+                        raise Stopped("")
+                    run = run or self.new_run(seen, resumable=True, replacing=replaced)
+                    self.advance(run, last_row=chunk[-1][0], written=len(todo),
+                                 found=report.skipped - before.skipped)
+                    self.write(todo, run)
+            except (Stopped, DomainError, DatabaseError) as exc:  # the batch is rolled back, progress too
+                report.restore(before, keep_rejected=True)
+                report.stopped_before = chunk[0][0]
+                report.failure = "" if report.rejected else self.why(exc)
+                return
+            for data in todo:
+                _count(report, data)
+            report.imported += len(todo)
+            report.run_id, report.last_row = run.pk, run.last_row
         if run is not None:
             ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.RUNNING).update(
                 status=ImportRun.Status.COMPLETE, updated_at=now())
@@ -243,8 +249,8 @@ class _Import:
             raise FileProblem(
                 f"{self.path}: {self.path.name} has changed since import #{run.pk} stopped before row "
                 f"{run.last_row + 1} with {run.rows_in:,} rows in (it read {run.file_size:,} bytes, SHA-256 "
-                f"{run.file_sha256[:12]}…; the file now has {seen.size:,} bytes, {seen.sha256[:12]}…); nothing "
-                "written. If you corrected it on purpose, run with --resume --restart: the import starts again "
+                f"{run.file_sha256[:12]}…; the file now has {seen.size:,} bytes, {seen.sha256[:12]}…). "
+                "If you corrected it on purpose, run with --resume --restart: the import starts again "
                 "at the first row and passes over the rows already in (by their source id)")
         if run.header_row != self.header_row:
             raise FileProblem(f"{self.path}: import #{run.pk} read the column names on row {run.header_row}; "
