@@ -467,3 +467,18 @@ def test_a_file_spoilt_during_a_resumable_import_stops_it_saying_which_rows_are_
     assert "row 31, column 'narrative': the byte at offset" in out
     assert ". 20 rows are in (rows 2 to 21); run the same command again to continue" in out
     assert ImportedRecord.objects.count() == 20
+
+
+@needs_cfpb
+@pytest.mark.django_db
+def test_the_whole_real_cfpb_sample_passes_the_check(importer):
+    # counted plainly: the records of the file, and their distinct complaint ids
+    with REAL_CFPB.open(newline="", encoding="utf-8") as fh:
+        records = list(csv.reader(fh))[1:]
+    ids = {r[0] for r in records}
+
+    report = run(REAL_CFPB, importer, dry_run=True)
+
+    assert (report.rows, report.ready, report.rejected, dict(report.unmapped)) == (len(records), len(ids), [], {})
+    assert sum(report.by_state.values()) == len(ids)
+    assert nothing_written()
