@@ -132,7 +132,9 @@ IMPORT_HELP = """\
 An import writes every row of the file or none: the whole file is checked first (every
 byte in the mapping's encoding, the columns, every row's values and rules), and a file
 that passes is written in one transaction. Rows already imported (the same source and
-source id) are passed over, so running a file again is harmless.
+source id) are passed over, so running a file again is harmless. On SQLite that one
+transaction keeps the site's own writes waiting (20 s, then they fail): into a live
+SQLite site, import a large file with --resume.
 
 A file too large for one transaction: --resume writes it in batches of --batch rows.
 Each batch is checked, then written with the run's progress; a problem stops the run
