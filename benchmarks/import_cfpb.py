@@ -28,7 +28,10 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-DEFAULT_FILE = REPO.parent / "shared" / "data" / "cfpb" / "complaints_sample.csv"
+# The shared data sits beside the checkout, or beside the folder of worktrees.
+DEFAULT_FILE = next((base / "shared" / "data" / "cfpb" / "complaints_sample.csv" for base in (REPO.parent, REPO.parent.parent)
+                     if (base / "shared" / "data" / "cfpb" / "complaints_sample.csv").is_file()),
+                    REPO.parent / "shared" / "data" / "cfpb" / "complaints_sample.csv")
 MAPPING = REPO / "src" / "redress" / "imports" / "mappings" / "cfpb.yaml"
 
 
@@ -37,6 +40,7 @@ def parse_args(argv=None):
     p.add_argument("--file", type=Path, default=DEFAULT_FILE)
     p.add_argument("--runs", type=int, default=3)
     p.add_argument("--batch", type=int, default=500)
+    p.add_argument("--resume", action="store_true", help="import in batches as `redress import --resume` does")
     p.add_argument("--force-reset", action="store_true")
     p.add_argument("--one", action="store_true", help=argparse.SUPPRESS)  # a single run (child process)
     return p.parse_args(argv)
@@ -77,9 +81,9 @@ def one_run(args) -> dict:
                            kind=OrgUnit.Kind.CUSTOMER_SERVICE)
     actor = system_account("import", "批量导入 Import")
     cpu = time.process_time()
-    report = run_import(args.file, MAPPING, actor=actor, batch=args.batch)
+    report = run_import(args.file, MAPPING, actor=actor, batch=args.batch, resume=args.resume)
     cpu = time.process_time() - cpu
-    assert Complaint.objects.count() == report.imported, "complaints and report disagree"
+    assert Complaint.objects.count() == report.imported == report.rows, "complaints and report disagree"
     assert ledger.verify().ok, "ledger broken after import"
     return {"engine": connection.vendor, "database": str(settings.DATABASES["default"]["NAME"]),
             "rows": report.rows, "imported": report.imported, "rejected": len(report.rejected),
@@ -107,7 +111,8 @@ def main(argv=None) -> int:
             if url:
                 _reset_postgres(url)
             done = subprocess.run([sys.executable, __file__, "--one", "--file", str(args.file), "--batch",
-                                   str(args.batch)], env=env, capture_output=True, text=True)
+                                   str(args.batch), *(["--resume"] if args.resume else [])],
+                                  env=env, capture_output=True, text=True)
             if done.returncode != 0:
                 print(done.stderr, file=sys.stderr)
                 return 1

@@ -131,26 +131,74 @@ def cmd_mail_in(args) -> int:
     return EX_OK
 
 
+IMPORT_REJECTED, IMPORT_UNUSABLE, IMPORT_STOPPED = 1, 2, 3
+IMPORT_HELP = """\
+An import writes every row of the file or none: the whole file is checked first (every
+byte in the mapping's encoding, the columns, every row's values and rules), and a file
+that passes is written in one transaction. Rows already imported (the same source and
+source id) are passed over, so running a file again is harmless. On SQLite that one
+transaction keeps the site's own writes waiting (20 s, then they fail): into a live
+SQLite site, import a large file with --resume.
+
+A file too large for one transaction: --resume writes it in batches of --batch rows.
+Each batch is checked, then written with the run's progress; a problem stops the run
+before the batch that has it, saying how many rows are in. Run the same command again
+(after fixing the mapping) and it continues at the next row. A file changed since the
+run stopped is refused; --resume --restart starts it again from the first row, passing
+over the rows already in. A --resume run does not check the rows ahead of the batch it
+is writing: run --dry-run first to see every problem in the file at once.
+
+exit codes:
+  0  every row of the file is in (a dry run: every row would go in)
+  1  rows that cannot be imported, listed by row, field and reason; nothing written
+     (with --resume: nothing after the rows it says are in)
+  2  the file or the mapping cannot be used (no such file, a byte not in the mapping's
+     encoding, the column names not found, the mapping invalid or for another policy,
+     --resume on a changed file, --as unknown); nothing written
+  3  writing stopped (a database error, the file changed, another import of the same
+     rows at the same moment); nothing written (with --resume: nothing after the rows
+     it says are in)
+"""
+
+
 def cmd_import(args) -> int:
+    from django.db import DatabaseError
+
     from redress.complaints.models import Staff
     from redress.imports.mapping import MappingError
     from redress.imports.runner import run_import
     from redress.imports.system import NoIntakeUnit, system_account
 
+    if args.restart and not args.resume:
+        print("redress import: --restart goes with --resume", file=sys.stderr)
+        return IMPORT_UNUSABLE
     try:
         if args.as_user:
             actor = Staff.objects.filter(username=args.as_user, is_active=True).first()
             if actor is None:
                 print(f"redress import: --as {args.as_user}: no active member of staff by that name", file=sys.stderr)
-                return 2
+                return IMPORT_UNUSABLE
         else:
             actor = system_account("import", "批量导入 Import")
-        report = run_import(args.file, args.mapping, actor=actor, dry_run=args.dry_run, batch=args.batch)
-    except (MappingError, NoIntakeUnit) as exc:
-        print(f"redress import: {exc}", file=sys.stderr)
-        return 2
+        report = run_import(args.file, args.mapping, actor=actor, dry_run=args.dry_run, batch=args.batch,
+                            resume=args.resume, restart=args.restart, header_row=args.header_row)
+    except (MappingError, NoIntakeUnit) as exc:  # raised before the first write
+        print(f"redress import: nothing written: {exc}", file=sys.stderr)
+        return IMPORT_UNUSABLE
+    except DatabaseError as exc:  # outside a write (those are in the report): connecting, looking up
+        first = (str(exc).strip().splitlines() or [""])[0][:200]
+        print(f"redress import: the database failed ({type(exc).__name__}: {first}); run the same command again: "
+              "a row already in is never written twice", file=sys.stderr)
+        return IMPORT_STOPPED
+    except KeyboardInterrupt:
+        print("redress import: interrupted; the transaction being written was rolled back"
+              + (" (run the same command again to continue)" if args.resume else ", so nothing is written"),
+              file=sys.stderr)
+        return 130
     print("\n".join(report.lines()))
-    return 1 if report.rejected else 0
+    if report.failure:
+        return IMPORT_STOPPED
+    return IMPORT_REJECTED if report.rejected else 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -179,12 +227,21 @@ def main(argv: list[str] | None = None) -> int:
                          "pipe: --sender ${sender}; default: $SENDER, as Postfix local and Exim set it); empty for a "
                          "delivery report, which is then recorded and ignored")
     mail_in.set_defaults(func=cmd_mail_in)
-    imp = sub.add_parser("import", help="import historical complaints from CSV or xlsx; exit 1 if rows were rejected")
-    imp.add_argument("file", help="a .csv or .xlsx file; the header row names the columns")
+    imp = sub.add_parser("import", help="import historical complaints from CSV or xlsx: every row or none",
+                         description=IMPORT_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    imp.add_argument("file", help="a .csv or .xlsx file (the first sheet); the header row names the columns")
     imp.add_argument("--mapping", required=True, help="the mapping YAML, e.g. src/redress/imports/mappings/cfpb.yaml")
     imp.add_argument("--dry-run", action="store_true", help="check every row and report; write nothing")
     imp.add_argument("--as", dest="as_user", default="", help="username to import as (default: system account import)")
-    imp.add_argument("--batch", type=int, default=500, help="rows per transaction")
+    imp.add_argument("--header-row", type=int, default=1, metavar="N",
+                     help="the row that names the columns, when a title or notes come above it (default 1)")
+    imp.add_argument("--resume", action="store_true",
+                     help="write in batches, each committed with the run's progress; start, or continue a run "
+                          "of this file that stopped")
+    imp.add_argument("--restart", action="store_true",
+                     help="with --resume: give up the stopped run of a file that has changed since and start again")
+    imp.add_argument("--batch", type=int, default=500,
+                     help="rows per batch: per transaction with --resume, per database look-up otherwise")
     imp.set_defaults(func=cmd_import)
     api_cli.add_parser(sub)
     args = parser.parse_args(argv)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import json
 from datetime import datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -22,60 +21,9 @@ from redress.imports.runner import run_import
 from redress.imports.system import system_account
 from redress.notify.models import OutboxMessage
 from tests.conftest import at
+from tests.imports.files import COLUMNS, MAPPING, REAL_CFPB, ROWS, write_csv, write_xlsx
 
-MAPPING = Path(__file__).resolve().parents[2] / "src/redress/imports/mappings/cfpb.yaml"
-REAL_CFPB = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "cfpb" / "complaints_sample.csv"
-COLUMNS = ["complaint_id", "date_received", "product", "sub_product", "issue", "sub_issue", "narrative", "company",
-           "state", "zip_code", "submitted_via", "date_sent_to_company", "company_response", "timely_response",
-           "consumer_disputed", "tags"]
 SH, NY = ZoneInfo("Asia/Shanghai"), ZoneInfo("America/New_York")
-
-# Rows in the shape of the CFPB extract (text written for these tests).
-ROWS = [
-    ["7000001", "2023-03-12", "Checking or savings account", "Checking account", "Managing an account",
-     "Deposits and withdrawals", "The bank held my paycheck deposit for ten days without telling me why.",
-     "Example Bank", "TX", "75001", "Web", "2023-03-13", "Closed with monetary relief", "Yes", "", ""],
-    ["7000002", "2019-11-04", "Debt collection", "I do not know", "Attempts to collect debt not owed",
-     "Debt is not yours", "A collector keeps calling about a debt that is not mine.", "Example Collections",
-     "FL", "33424", "Phone", "2019-11-05", "Closed with explanation", "Yes", "No", "Older American"],
-    ["7000003", "2023-08-01", "Mortgage", "Conventional home mortgage", "Struggling to pay mortgage", "",
-     "My servicer lost my hardship application twice.", "Example Servicing", "", "", "Web", "2023-08-02",
-     "In progress", "Yes", "", "Servicemember"],
-]
-
-
-@pytest.fixture
-def general(settings):
-    settings.REDRESS_POLICY = "general"
-
-
-@pytest.fixture
-def importer(org, general):
-    return system_account("import", "批量导入 Import")
-
-
-def write_csv(path: Path, rows, columns=COLUMNS) -> Path:
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(columns)
-        writer.writerows(rows)
-    return path
-
-
-def write_xlsx(path: Path, rows) -> Path:
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("complaints")
-    sheet.append(COLUMNS)
-    for row in rows:
-        # Excel users type dates as dates and ids as numbers
-        cells = list(row)
-        cells[0] = int(cells[0])
-        cells[1] = datetime.strptime(cells[1], "%Y-%m-%d")
-        sheet.append(cells)
-    book.save(path)
-    return path
 
 
 def run(path, actor, **kw):
@@ -155,7 +103,7 @@ def test_a_dry_run_reports_everything_and_writes_nothing(importer, tmp_path):
                     "X", "CA", "90001", "Web", "2023-03-01", "Closed with explanation", "Yes", "", ""]]
     report = run(write_csv(tmp_path / "cfpb.csv", rows), importer, dry_run=True)
 
-    assert report.dry_run and (report.rows, report.imported) == (4, 3)
+    assert report.dry_run and (report.rows, report.ready, report.imported) == (4, 3, 0)
     assert report.by_state == {"closed": 2, "registered": 1}
     assert [(r.row, r.field) for r in report.rejected] == [(5, "received_at")]
     assert "DRY RUN, nothing written" in report.lines()[0]
@@ -217,8 +165,10 @@ def test_every_rejected_row_is_named_with_its_field_and_reason(importer, tmp_pat
     text = "\n".join(report.lines())
     assert "  category ← issue 'Lost my coins': 2 rows" in text
     assert "  row 4: category: no mapping for 'Lost my coins' (issue) nor 'Crypto lending' (product)" in text
-    # the good row still came in, the bad ones left nothing behind
-    assert report.imported == 1 and Complaint.objects.count() == 1 and Customer.objects.count() == 1
+    # the one good row waits for the others: a file goes in whole or not at all
+    assert (report.ready, report.imported) == (1, 0)
+    assert "  nothing written: 9 rows of 10 cannot be imported (1 could); fix them and run again" in text
+    assert Complaint.objects.count() == 0 and Customer.objects.count() == 0
 
 
 @pytest.mark.django_db
@@ -238,7 +188,7 @@ def test_a_file_missing_a_mapped_column_is_refused_before_any_row(importer, tmp_
     columns = [c for c in COLUMNS if c != "narrative"]
     rows = [[v for c, v in zip(COLUMNS, row, strict=True) if c != "narrative"] for row in ROWS]
 
-    with pytest.raises(MappingError, match="columns the file does not have: narrative"):
+    with pytest.raises(MappingError, match=r"columns the file does not have \(row 1 names the columns\): narrative"):
         run(write_csv(tmp_path / "cfpb.csv", rows, columns), importer)
 
 
@@ -251,7 +201,7 @@ def test_the_command_prints_the_report_and_rows_per_second(importer, tmp_path, c
 
     out = capsys.readouterr().out
     assert code == 0
-    assert "imported 3; already imported 0; rejected 0" in out
+    assert "all 3 rows are in: 3 written now, 0 already there" in out
     assert out.strip().splitlines()[-1].endswith(" rows/s")
     assert Complaint.objects.get(external_reference="7000002").owner.username == "import"
 
@@ -294,8 +244,8 @@ def test_a_nul_at_row_3_is_rejected_by_row_number_in_the_dry_run_as_in_the_real_
     with frozen(at(2026, 3, 2)):
         report = run_import(path, MAPPING, actor=importer, dry_run=dry_run, batch=2)
 
-    # then row 3 alone is rejected, naming the column, and the others go in (or would)
+    # then row 3 is rejected, naming the column, the others pass the check, and nothing is written
     assert [(r.row, r.field) for r in report.rejected] == [(3, "narrative")]
     assert "contains a NUL character" in report.rejected[0].reason
-    assert report.imported == 2
-    assert Complaint.objects.count() == (0 if dry_run else 2)
+    assert (report.ready, report.imported) == (2, 0)
+    assert Complaint.objects.count() == 0

@@ -9,6 +9,7 @@ something else in each.
 
 from __future__ import annotations
 
+import codecs
 from datetime import time
 from pathlib import Path
 from typing import Literal
@@ -103,6 +104,15 @@ class Mapping(Strict):
     state: StateLookup
     satisfied: BoolLookup | None = None
     keep: list[str] = []  # source columns kept verbatim in the IMPORTED ledger event (no personal data!)
+
+    @field_validator("encoding")
+    @classmethod
+    def _known_encoding(cls, value: str) -> str:
+        try:
+            codecs.lookup(value)
+        except LookupError:
+            raise ValueError(f"unknown encoding {value!r} (utf-8-sig, gb18030, big5 ...)") from None
+        return value
 
     @field_validator("timezone")
     @classmethod

@@ -16,6 +16,7 @@ from redress.complaints.services.imports import ImportInput
 from redress.imports.mapping import Lookup, Mapping
 
 SUBJECT_MAX = 200
+EMAIL_MAX = 254  # Customer.email
 
 
 @dataclass(frozen=True)
@@ -44,14 +45,25 @@ def text(value) -> str:
     return str(value).strip()
 
 
-class _Blank(dict):
-    def __missing__(self, key):
-        return ""
+class _AsText:
+    """The row's cells as text, converted only when a template names them (a template
+    names two or three of a row's many columns, and `fill` runs five times a row); a
+    column the row lacks is empty."""
+
+    def __init__(self, row: dict):
+        self.row = row
+
+    def __getitem__(self, key: str) -> str:
+        return text(self.row.get(key))
+
+
+_FORMATTER = string.Formatter()
 
 
 def fill(template: str, row: dict) -> str:
-    values = _Blank({k: text(v) for k, v in row.items()})
-    return " ".join(string.Formatter().vformat(template, (), values).split())
+    if not template:
+        return ""
+    return " ".join(_FORMATTER.vformat(template, (), _AsText(row)).split())
 
 
 def parse_date(value, mapping: Mapping, field: str, column: str) -> datetime:
@@ -136,6 +148,8 @@ def convert(number: int, row: dict, mapping: Mapping, *, file_name: str) -> Impo
     c = mapping.customer
     contact = {key: fill(getattr(c, key), row) or c.when_empty.get(key, "")
                for key in ("name", "phone", "email", "address", "account_number")}
+    if len(contact["email"]) > EMAIL_MAX:  # the intake rules accept up to 320; the column holds 254
+        raise RowProblem("customer.email", f"{contact['email'][:40]!r}… is longer than {EMAIL_MAX} characters")
     customer = CustomerInput(name=contact["name"][:200], phone=contact["phone"][:40], email=contact["email"],
                              address=contact["address"][:300], account_number=contact["account_number"][:40],
                              language=mapping.language)

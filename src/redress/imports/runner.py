@@ -1,167 +1,292 @@
-"""`redress import FILE --mapping MAPPING.yaml [--dry-run]`: the whole run.
+"""`redress import FILE --mapping MAPPING.yaml [--dry-run | --resume]`: the whole run.
 
-Rows are read as a stream and written in transactions of `batch` rows, each row in its
-own savepoint, so one bad row is rejected without losing its neighbours and a crash
-loses at most the batch in flight (re-running picks up where it stopped: rows already
-imported are skipped by their (source, source id) key).
+An import writes every row of the file or none. Before the first write the file is
+read to the end: every byte must decode, the header must name the mapping's columns,
+and every row must convert and pass the same checks `complaint_import` applies (a dry
+run is exactly this check). Only a file with no problem is written, and it is written
+in one transaction, so a database that fails half-way leaves nothing behind either.
+The file is read twice (rows are converted again rather than held in memory) and its
+SHA-256 must be the same after the second reading.
+
+A file too large for one transaction is imported with `--resume`: batches of `batch`
+rows, each checked and then written in its own transaction together with the run's
+progress (`ImportRun.last_row`). A problem in a batch stops the run before the batch;
+the next `--resume` of the same file (same SHA-256) continues at the row after the last
+one in, without reading the rows before it again; a changed file is refused. Rows are
+also keyed by (source, source id), so no row is ever imported twice, whatever the run.
 """
 
 from __future__ import annotations
 
 import time
-from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
 
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import F
 
-from redress.complaints.errors import DomainError
+from redress.complaints.errors import DomainError, NotPermitted
 from redress.complaints.models import Staff
-from redress.complaints.services.imports import ImportInput, complaint_import, import_check
+from redress.complaints.services.imports import (
+    ImportInput,
+    complaint_import,
+    import_check,
+    import_role,
+)
 from redress.complaints.timesource import now
 from redress.imports.mapping import Mapping, MappingError, check_against, load_mapping
-from redress.imports.models import ImportedRecord
-from redress.imports.readers import read_rows
-from redress.imports.rows import RowProblem, convert
+from redress.imports.models import ImportedRecord, ImportRun
+from redress.imports.readers import FileProblem, Fingerprint, Rows, find_header, fingerprint
+from redress.imports.report import Rejection, Report
+from redress.imports.rows import RowProblem, convert, text
 from redress.policy.loader import active_pack
 
 BATCH = 500
 
 
-@dataclass(frozen=True)
-class Rejection:
-    row: int
-    field: str
-    reason: str
-
-
-@dataclass
-class Report:
-    file: str
-    source: str
-    pack: str
-    dry_run: bool
-    rows: int = 0
-    imported: int = 0  # or, in a dry run, that would be imported
-    skipped: int = 0  # already imported earlier
-    rejected: list[Rejection] = field(default_factory=list)
-    unmapped: Counter = field(default_factory=Counter)
-    by_state: Counter = field(default_factory=Counter)
-    by_category: Counter = field(default_factory=Counter)
-    seconds: float = 0.0
-
-    @property
-    def rows_per_second(self) -> float:
-        return self.rows / self.seconds if self.seconds else 0.0
-
-    def lines(self) -> list[str]:
-        verb = "would import" if self.dry_run else "imported"
-        out = [f"{self.file}: {self.rows:,} rows read (source {self.source}, policy {self.pack})"
-               + (" — DRY RUN, nothing written" if self.dry_run else "")]
-        out.append(f"  {verb} {self.imported:,}; already imported {self.skipped:,}; rejected {len(self.rejected):,}")
-        if self.by_state:
-            out.append("  by state: " + ", ".join(f"{k} {v:,}" for k, v in self.by_state.most_common()))
-        if self.by_category:
-            out.append("  by category: " + ", ".join(f"{k} {v:,}" for k, v in self.by_category.most_common()))
-        if self.unmapped:
-            out.append("unmapped values (add them to the mapping):")
-            for (fld, column, value), count in self.unmapped.most_common():
-                out.append(f"  {fld} ← {column} {value!r}: {count:,} row{'s' if count != 1 else ''}")
-        if self.rejected:
-            out.append("rejected rows:")
-            out.extend(f"  row {r.row}: {r.field}: {r.reason}" for r in sorted(self.rejected, key=lambda r: r.row))
-        out.append(f"{self.rows:,} rows in {self.seconds:.1f} s: {self.rows_per_second:,.0f} rows/s")
-        return out
+class Stopped(Exception):
+    """Writing cannot go on; the transaction it is raised in is rolled back."""
 
 
 def run_import(path: str | Path, mapping: Mapping | str | Path, *, actor: Staff, dry_run: bool = False,
-               batch: int = BATCH) -> Report:
+               batch: int = BATCH, resume: bool = False, restart: bool = False, header_row: int = 1) -> Report:
     path = Path(path)
-    if not isinstance(mapping, Mapping):
-        mapping_path = mapping
-        mapping = load_mapping(mapping)
-    else:
-        mapping_path = "(mapping)"
     pack = active_pack()
-    check_against(mapping, pack, path=mapping_path)
-    report = Report(file=path.name, source=mapping.source, pack=pack.code, dry_run=dry_run)
+    if not isinstance(mapping, Mapping):
+        mapping_path, mapping = mapping, load_mapping(mapping)
+        check_against(mapping, pack, path=mapping_path)
+    if dry_run and resume:
+        raise MappingError("--dry-run checks the whole file and writes nothing; it cannot be --resume'd")
+    if header_row < 1 or batch < 1:
+        raise MappingError("--header-row and --batch count from 1")
+    try:
+        import_role(actor)  # before the file is read: the wrong --as stops here
+    except NotPermitted as err:
+        raise MappingError(f"{actor.username}: {err.message}") from None
     started = time.perf_counter()
-    rows = read_rows(path, encoding=mapping.encoding)
-    first_row: dict[str, int] = {}  # source id → first row it appeared on in this file
-    checked_columns = False
-    while chunk := list(islice(rows, batch)):
-        if not checked_columns:
-            _check_columns(mapping, chunk[0][1], path)
-            checked_columns = True
+    seen = fingerprint(path, encoding=mapping.encoding, header_row=header_row)
+    run = _Import(path, mapping, actor, header_row, batch,
+                  Report(file=path.name, source=mapping.source, pack=pack.code, dry_run=dry_run, resume=resume,
+                         first_row=header_row + 1))
+    if resume:
+        run.in_batches(seen, restart=restart)
+    else:
+        run.check()
+        if not (dry_run or run.report.rejected):
+            run.whole(seen)
+    run.report.seconds = time.perf_counter() - started
+    return run.report
+
+
+class _Import:
+    def __init__(self, path: Path, mapping: Mapping, actor: Staff, header_row: int, batch: int,
+                 report: Report):
+        self.path, self.mapping, self.actor = path, mapping, actor
+        self.header_row, self.batch, self.report = header_row, batch, report
+        self.first_row: dict[str, int] = {}  # source id → the first row it is on in this file
+        self.at_row = 0  # the row being written
+
+    def rows(self) -> Rows:
+        rows = Rows(self.path, encoding=self.mapping.encoding, header_row=self.header_row)
+        missing = sorted(self.mapping.columns() - set(rows.header))
+        if missing:
+            rows.close()
+            where = find_header(self.path, self.mapping.columns(), encoding=self.mapping.encoding)
+            hint = (f"; the column names are on row {where}: run with --header-row {where}"
+                    if where and where != self.header_row else "")
+            raise FileProblem(f"{self.path}: the mapping reads columns the file does not have "
+                              f"(row {self.header_row} names the columns): {', '.join(missing)}{hint}")
+        return rows
+
+    def chunks(self, records: Iterator) -> Iterator[list[tuple[int, dict]]]:
+        while chunk := list(islice(records, self.batch)):
+            yield chunk
+
+    # --- the check: every rule, no write -------------------------------------------
+
+    def check_chunk(self, chunk: list[tuple[int, dict]]) -> list[ImportInput]:
+        """The rows of `chunk` to write: converted, not already on an earlier row, not
+        imported before, passing every check. Each other row is a rejection or a skip."""
+        report = self.report
         report.rows += len(chunk)
-        ready = _convert(chunk, mapping, path.name, report, first_row)
-        known = set(ImportedRecord.objects.filter(source=mapping.source, source_id__in=[d.source_id for d in ready])
+        ready = []
+        for number, row in chunk:
+            try:
+                data = convert(number, row, self.mapping, file_name=self.path.name)
+            except RowProblem as problem:
+                report.rejected.append(Rejection(number, problem.field, problem.reason))
+                report.unmapped.update((u.field, u.column, u.value) for u in problem.unmapped)
+                continue
+            earlier = self.first_row.setdefault(data.source_id, number)
+            if earlier != number:
+                report.rejected.append(Rejection(number, "source_id", f"{data.source_id!r} already on row {earlier}"))
+                continue
+            ready.append(data)
+        known = set(ImportedRecord.objects.filter(source=self.mapping.source,
+                                                  source_id__in=[d.source_id for d in ready])
                     .values_list("source_id", flat=True))
-        todo = [d for d in ready if d.source_id not in known]
-        report.skipped += len(ready) - len(todo)
-        if dry_run:
-            _check(todo, report)
-        else:
-            _write(todo, actor, report)
-    report.seconds = time.perf_counter() - started
-    return report
-
-
-def _check_columns(mapping: Mapping, row: dict, path: Path) -> None:
-    missing = sorted(mapping.columns() - set(row))
-    if missing:
-        raise MappingError(f"{path}: the mapping reads columns the file does not have: {', '.join(missing)}")
-
-
-def _convert(chunk, mapping: Mapping, file_name: str, report: Report, first_row: dict) -> list[ImportInput]:
-    ready = []
-    for number, row in chunk:
-        try:
-            data = convert(number, row, mapping, file_name=file_name)
-        except RowProblem as problem:
-            report.rejected.append(Rejection(number, problem.field, problem.reason))
-            report.unmapped.update((u.field, u.column, u.value) for u in problem.unmapped)
-            continue
-        earlier = first_row.setdefault(data.source_id, number)
-        if earlier != number:
-            report.rejected.append(Rejection(number, "source_id", f"{data.source_id!r} already on row {earlier}"))
-            continue
-        ready.append(data)
-    return ready
-
-
-def _count(data: ImportInput, report: Report) -> None:
-    report.imported += 1
-    report.by_state[data.state] += 1
-    report.by_category[data.category] += 1
-
-
-def _check(todo: list[ImportInput], report: Report) -> None:
-    at = now()
-    for data in todo:
-        try:
-            import_check(data, now=at)
-        except DomainError as err:
-            report.rejected.append(Rejection(data.row, err.field or "row", getattr(err, "rule", err.message)))
-            continue
-        _count(data, report)
-
-
-def _write(todo: list[ImportInput], actor: Staff, report: Report) -> None:
-    with transaction.atomic():
+        report.skipped += len(ready) - len(todo := [d for d in ready if d.source_id not in known])
+        at = now()
+        passed = []
         for data in todo:
             try:
-                with transaction.atomic():
-                    complaint = complaint_import(actor=actor, data=data)
-                    ImportedRecord.objects.create(source=data.source, source_id=data.source_id, complaint=complaint,
-                                                  file_name=data.file_name[:255], row=data.row,
-                                                  imported_at=complaint.created_at)
+                import_check(data, now=at)
             except DomainError as err:
                 report.rejected.append(Rejection(data.row, err.field or "row", getattr(err, "rule", err.message)))
                 continue
-            except IntegrityError:  # another import of the same source got there first
-                report.skipped += 1
-                continue
-            _count(data, report)
+            passed.append(data)
+        report.ready += len(passed)
+        return passed
 
+    def check(self) -> None:
+        with self.rows() as rows:
+            for chunk in self.chunks(iter(rows)):
+                for data in self.check_chunk(chunk):
+                    if self.report.dry_run:
+                        _count(self.report, data)
+
+    # --- writing ---------------------------------------------------------------------
+
+    def write(self, todo: list[ImportInput], run: ImportRun) -> None:
+        for data in todo:
+            self.at_row = data.row
+            complaint = complaint_import(actor=self.actor, data=data)
+            ImportedRecord.objects.create(source=data.source, source_id=data.source_id, complaint=complaint, run=run,
+                                          file_name=data.file_name[:255], row=data.row,
+                                          imported_at=complaint.created_at)
+
+    def new_run(self, seen: Fingerprint, *, resumable: bool, replacing: ImportRun | None = None) -> ImportRun:
+        at = now()
+        if replacing is not None:  # --restart: the stopped run of the file is given up, in the same transaction
+            ImportRun.objects.filter(pk=replacing.pk, status=ImportRun.Status.RUNNING).update(
+                status=ImportRun.Status.ABANDONED, updated_at=at)
+        return ImportRun.objects.create(
+            source=self.mapping.source, file_name=self.path.name[:255], file_sha256=seen.sha256, file_size=seen.size,
+            header_row=self.header_row, resumable=resumable,
+            status=ImportRun.Status.RUNNING if resumable else ImportRun.Status.COMPLETE,
+            last_row=self.header_row, actor=self.actor, started_at=at, updated_at=at)
+
+    def whole(self, seen: Fingerprint) -> None:
+        """The checked file, read again and written in one transaction."""
+        report = self.report
+        checked, rows_read = report.counts(), report.rows
+        report.rows = report.ready = report.skipped = 0
+        self.first_row = {}
+        try:
+            with transaction.atomic():
+                run = self.new_run(seen, resumable=False)
+                with self.rows() as rows:
+                    for chunk in self.chunks(iter(rows)):
+                        todo = self.check_chunk(chunk)
+                        if report.rejected:  # the file, or the time, changed since the check
+                            raise Stopped(f"row {report.rejected[0].row} no longer passes the check")
+                        self.write(todo, run)
+                        for data in todo:
+                            _count(report, data)
+                        run.last_row = chunk[-1][0]
+                if fingerprint(self.path, encoding=self.mapping.encoding).sha256 != seen.sha256:
+                    raise Stopped(f"{self.path.name} changed while it was being imported")
+                run.rows_written, run.rows_found, run.updated_at = report.ready, report.skipped, now()
+                run.save(update_fields=["last_row", "rows_written", "rows_found", "updated_at"])
+        except (Stopped, DomainError, DatabaseError, FileProblem) as exc:
+            report.restore(checked, keep_rejected=True)
+            report.rows, report.failure = rows_read, self.why(exc)
+            return
+        report.run_id, report.imported = run.pk, report.ready
+
+    def in_batches(self, seen: Fingerprint, *, restart: bool) -> None:
+        """Batch by batch, each with the run's progress; continued where the last run of
+        this file stopped."""
+        report = self.report
+        run = ImportRun.objects.filter(source=self.mapping.source, file_name=self.path.name[:255],
+                                       status=ImportRun.Status.RUNNING).first()
+        replaced = None
+        if run is not None and restart:
+            replaced, run = run, None
+        elif run is not None:
+            self.same_file(run, seen)
+            report.run_id, report.resumed_at = run.pk, run.last_row + 1
+            report.earlier, report.last_row = run.rows_in, run.last_row
+        report.last_row = report.last_row or self.header_row
+        with self.rows() as rows:
+            records = iter(rows) if run is None else self._after(iter(rows), run.last_row)
+            try:
+                self.batches(self.chunks(records), run, seen, replaced)
+            except FileProblem as problem:  # met part-way (a field over the CSV limit, the file changed)
+                if report.run_id is None:
+                    raise
+                report.stopped_before, report.failure = report.last_row + 1, str(problem)
+
+    def batches(self, chunks, run: ImportRun | None, seen: Fingerprint, replaced: ImportRun | None) -> None:
+        report = self.report
+        for chunk in chunks:
+            before = report.counts()
+            try:
+                with transaction.atomic():
+                    todo = self.check_chunk(chunk)
+                    if report.rejected:
+                        raise Stopped("")
+                    run = run or self.new_run(seen, resumable=True, replacing=replaced)
+                    self.advance(run, last_row=chunk[-1][0], written=len(todo),
+                                 found=report.skipped - before.skipped)
+                    self.write(todo, run)
+            except (Stopped, DomainError, DatabaseError) as exc:  # the batch is rolled back, progress too
+                report.restore(before, keep_rejected=True)
+                report.stopped_before = chunk[0][0]
+                report.failure = "" if report.rejected else self.why(exc)
+                return
+            for data in todo:
+                _count(report, data)
+            report.imported += len(todo)
+            report.run_id, report.last_row = run.pk, run.last_row
+        if run is not None:
+            ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.RUNNING).update(
+                status=ImportRun.Status.COMPLETE, updated_at=now())
+
+    def same_file(self, run: ImportRun, seen: Fingerprint) -> None:
+        if run.file_sha256 != seen.sha256:
+            raise FileProblem(
+                f"{self.path}: {self.path.name} has changed since import #{run.pk} stopped before row "
+                f"{run.last_row + 1} with {run.rows_in:,} rows in (it read {run.file_size:,} bytes, SHA-256 "
+                f"{run.file_sha256[:12]}…; the file now has {seen.size:,} bytes, {seen.sha256[:12]}…). "
+                "If you corrected it on purpose, run with --resume --restart: the import starts again "
+                "at the first row and passes over the rows already in (by their source id)")
+        if run.header_row != self.header_row:
+            raise FileProblem(f"{self.path}: import #{run.pk} read the column names on row {run.header_row}; "
+                              f"run with --header-row {run.header_row} to continue it")
+
+    def advance(self, run: ImportRun, *, last_row: int, written: int, found: int) -> None:
+        """Move the run past this batch, in the batch's transaction; compare-and-set, so
+        two processes resuming the same file cannot both write it."""
+        moved = ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.RUNNING, last_row=run.last_row).update(
+            last_row=last_row, rows_written=F("rows_written") + written, rows_found=F("rows_found") + found,
+            updated_at=now())
+        if moved != 1:
+            raise Stopped(f"another process is importing {self.path.name} (import #{run.pk} moved on)")
+        run.last_row = last_row
+
+    def why(self, exc: Exception) -> str:
+        if isinstance(exc, DomainError):
+            return f"row {self.at_row}: {exc.message}"
+        if isinstance(exc, IntegrityError):
+            return (f"another import wrote row {self.at_row} or its run at the same moment "
+                    f"({str(exc).strip().splitlines()[0][:200]}); run the same command again")
+        if isinstance(exc, DatabaseError):
+            first = (str(exc).strip().splitlines() or [""])[0][:200]
+            return f"the database refused row {self.at_row} ({type(exc).__name__}: {first})"
+        return str(exc)
+
+    def _after(self, records: Iterator, last_row: int) -> Iterator[tuple[int, dict]]:
+        """The rows after `last_row`; the source ids of those before are remembered, so a
+        row repeating one of them is refused as in a run that never stopped."""
+        for number, row in records:
+            if number <= last_row:
+                self.first_row.setdefault(text(row.get(self.mapping.id)), number)
+                continue
+            yield number, row
+
+
+def _count(report: Report, data: ImportInput) -> None:
+    report.by_state[data.state] += 1
+    report.by_category[data.category] += 1

@@ -102,17 +102,24 @@ def import_check(data: ImportInput, *, pack: Pack | None = None, now: datetime |
             raise ValidationFailed("closed_at", _("may not be in the future"))
 
 
-def complaint_import(*, actor: Staff, data: ImportInput, via: str = "import") -> Complaint:
-    """Create one historical complaint (and its customer) as it stands in the source."""
-    pack = active_pack()
-    now = current_time()
-    import_check(data, pack=pack, now=now)
+def import_role(actor: Staff) -> str:
+    """The role `actor` imports in; refused unless they may. `redress import` asks before
+    it reads the file, so a run as the wrong person stops before any row is checked."""
     role = next((r for r in INTAKE_ROLES if actor.has_role(r)), None)
     if role is None:
         raise NotPermitted(_("importing complaints needs one of the roles %(roles)s") % {"roles": ", ".join(INTAKE_ROLES)})
     if not actor.is_active or actor.unit_id is None:
         raise NotPermitted(_("%(username)s must be active and belong to a unit to import complaints")
                            % {"username": actor.username})
+    return role
+
+
+def complaint_import(*, actor: Staff, data: ImportInput, via: str = "import") -> Complaint:
+    """Create one historical complaint (and its customer) as it stands in the source."""
+    pack = active_pack()
+    now = current_time()
+    import_check(data, pack=pack, now=now)
+    role = import_role(actor)
     d = data.complaint
     state = State(data.state)
     closed = state in TERMINAL
