@@ -192,3 +192,13 @@ def test_only_chinas_calendar_can_lack_a_years_schedule():
     assert uk.holiday_data_covers(date(last + 5, 1, 1))
     assert cn().holiday_data_covers(date(last, 1, 1))
     assert not cn().holiday_data_covers(date(last + 1, 1, 1))
+
+
+def test_working_time_counts_seconds_and_microseconds():
+    cal = cn()
+    start = sh(9, 26, 10).replace(second=30)
+    assert cal.due(start, Duration(amount=60, unit=Unit.WORKING_MINUTES)) == start.replace(hour=11)
+    # 50 seconds and 59.9 seconds are not yet a whole working minute.
+    assert cal.working_minutes_between(start, sh(9, 26, 10, 1).replace(second=20)) == 0
+    half = sh(9, 26, 10).replace(microsecond=500_000)
+    assert cal.working_minutes_between(half, sh(9, 26, 10, 1).replace(microsecond=400_000)) == 0
