@@ -266,7 +266,7 @@ def seed(n: int, batch: int) -> dict:
     ci = {f.attname: i for i, f in enumerate(c_fields)}
     c_columns = [f.column for f in c_fields]
     k_columns = ["complaint_id", "code", "unit", "started_at", "due_at", "status", "paused_at", "pause_reason",
-                 "stopped_at", "breached", "extended"]
+                 "stopped_at", "breached", "breached_at", "extended"]
     a_columns = ["complaint_id", "unit_id", "instructions", "assigned_by_id", "assigned_at", "status",
                  "accepted_by_id", "accepted_at", "handler_id", "return_reason"]
     p_columns = ["complaint_id", "summary", "facts", "responsibility", "legal_basis", "compensation",
@@ -366,7 +366,7 @@ def seed(n: int, batch: int) -> dict:
 
         for code, unit, started, due, status, paused, reason, stopped, breached in clocks:
             out["clocks"].append((cid, code, unit, adapt(started), adapt(due), status, adapt(paused), reason,
-                                  adapt(stopped), breached, False))
+                                  adapt(stopped), breached, adapt(due) if breached else None, False))
         if dispatched:
             assigned = registered + timedelta(hours=rng.randrange(1, 48))
             accepted = assigned + timedelta(hours=rng.randrange(1, 24)) if handler else None
