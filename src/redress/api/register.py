@@ -71,10 +71,27 @@ def _row_model():
     document lists exactly what columns.COLUMNS gives."""
     with translation.override("en"):
         fields = {c.key: (str | int | None, Field(None, description=str(c.label))) for c in columns.COLUMNS}
-    return create_model("RegisterRow", __base__=Out, **fields)
+    return create_model("RegisterRow", __base__=Out, codes=(RegisterCodes, ...), **fields)
+
+
+class RegisterCodes(Out):
+    """The row's codes beside its texts, for a program to filter and join on: the
+    columns are in the reader's language, as on the page."""
+
+    kind: str
+    state: str
+    channel: str
+    category: str
+    severity: str
+    responsible_unit: str | None
 
 
 RegisterRow = _row_model()
+
+
+def _codes(c) -> dict:
+    return {"kind": c.kind, "state": c.state, "channel": c.channel, "category": c.category or "",
+            "severity": c.severity or "", "responsible_unit": c.responsible_unit.code if c.responsible_unit else None}
 
 
 class RegisterPage(Out):
@@ -130,8 +147,8 @@ def register_page(request: HttpRequest, filters: Query[RegisterFilters]):
     page = reg.page(token.staff, wanted.filters, now=now, tz=cal.tz, after=form.cleaned_data["after"],
                     per_page=filters.limit)
     ctx = wanted.context
-    items = [{c.key: _json(v, cal.tz) for c, v in zip(columns.COLUMNS, columns.values(row, ctx), strict=True)}
-             for row in build(page.rows)]
+    items = [{**{c.key: _json(v, cal.tz) for c, v in zip(columns.COLUMNS, columns.values(row, ctx), strict=True)},
+              "codes": _codes(row.c)} for row in build(page.rows)]
     if filters.personal and items:
         export.record(wanted, rows=len(items))
     return {"items": items, "limit": filters.limit, "next_cursor": page.next_cursor or None,
