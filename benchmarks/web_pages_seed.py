@@ -266,13 +266,14 @@ def seed(n: int, batch: int) -> dict:
     ci = {f.attname: i for i, f in enumerate(c_fields)}
     c_columns = [f.column for f in c_fields]
     k_columns = ["complaint_id", "code", "unit", "started_at", "due_at", "status", "paused_at", "pause_reason",
-                 "stopped_at", "breached", "extended"]
+                 "stopped_at", "breached", "breached_at", "extended"]
     a_columns = ["complaint_id", "unit_id", "instructions", "assigned_by_id", "assigned_at", "status",
                  "accepted_by_id", "accepted_at", "handler_id", "return_reason"]
     p_columns = ["complaint_id", "summary", "facts", "responsibility", "legal_basis", "compensation",
                  "approver_roles", "proposed_by_id", "proposed_at", "status", "decision_note"]
     x_columns = ["complaint_id", "clock_code", "sequence", "working_days", "reason", "plan", "customer_consent",
-                 "consent_note", "requested_by_id", "requested_at", "due_before", "status", "decision_note"]
+                 "consent_note", "requested_by_id", "requested_at", "due_before", "status", "decision_note",
+                 "reported_to"]
     e_columns = ["complaint_id", "seq", "type", "at", "actor_id", "actor_role", "channel", "payload",
                  "prev_hash", "hash"]
     json_dump = Proposal._meta.get_field("approver_roles").get_db_prep_save
@@ -366,7 +367,7 @@ def seed(n: int, batch: int) -> dict:
 
         for code, unit, started, due, status, paused, reason, stopped, breached in clocks:
             out["clocks"].append((cid, code, unit, adapt(started), adapt(due), status, adapt(paused), reason,
-                                  adapt(stopped), breached, False))
+                                  adapt(stopped), breached, adapt(due) if breached else None, False))
         if dispatched:
             assigned = registered + timedelta(hours=rng.randrange(1, 48))
             accepted = assigned + timedelta(hours=rng.randrange(1, 24)) if handler else None
@@ -380,7 +381,7 @@ def seed(n: int, batch: int) -> dict:
                                      ""))
         if state == "investigating" and due_at is not None and rng.random() < 0.02:
             out["extensions"].append((cid, "resolution", 1, 10, "需调取交易所记录", "取得记录后答复客户", False,
-                                      "", proposer, adapt(last), adapt(due_at), "requested", ""))
+                                      "", proposer, adapt(last), adapt(due_at), "requested", "", "[]"))
 
         # The ledger: a few events of the path, hashed with the project's own functions.
         path = PATHS[state]

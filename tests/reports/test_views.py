@@ -74,6 +74,14 @@ def test_a_bad_filter_is_named_and_left_out(org, book, signed_in):
     assert len(page_references(response)) == len(book)
 
 
+def test_a_period_longer_than_ten_years_or_beyond_2199_is_refused_in_the_readers_language(org, book, signed_in):
+    response = get(signed_in("office"), "/register/", date_from="2016-03-01", date_to="2026-03-01")
+    assert response.status_code == 400 and "期间最长 10 年" in response.content.decode()
+    response = get(signed_in("office", "en"), "/register/", date_to="9999-12-31")
+    assert response.status_code == 400 and "must be between 1990-01-01 and 2199-12-31" in response.content.decode()
+    assert get(signed_in("office"), "/register/", date_from="2016-03-02", date_to="2026-03-01").status_code == 200
+
+
 def test_filters_on_the_page_narrow_the_list(org, book, signed_in):
     refs = page_references(get(signed_in("office"), "/register/", state=State.REDIRECTED))
     assert refs == [book[State.REDIRECTED].reference]

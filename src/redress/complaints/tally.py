@@ -39,7 +39,7 @@ def mark(c: Complaint) -> Mark:
 
 Key = tuple[date, int | None, int | None, str]
 KEY = ("day", "responsible_unit_id", "intake_unit_id", "category")  # the fields of a Key
-FIGURES = ("received", "stopped", "on_time")
+FIGURES = ("received", "stopped", "on_time", "late")
 
 
 def _row(key: Key, figures) -> DayTally:
@@ -58,12 +58,14 @@ def _clock(clock: ComplaintClock, sign: int) -> Counter:
     return Counter(stopped=sign, on_time=0 if clock.breached else sign)
 
 
-def changes(c: Complaint, before: Mark | None, stopped_now: Iterable[ComplaintClock], tz: ZoneInfo) -> list[DayTally]:
+def changes(c: Complaint, before: Mark | None, stopped_now: Iterable[ComplaintClock], tz: ZoneInfo, *,
+            breached_now: Iterable[ComplaintClock] = ()) -> list[DayTally]:
     """The rows to add for what one step did to `c`: it was received (`before` None),
-    clocks stopped (`stopped_now`), or it moved to another unit or category, which
-    moves its receipt and the clocks it stopped earlier."""
+    clocks stopped (`stopped_now`) or passed their due time (`breached_now`: late on the
+    day of `breached_at`, once, however long they run on), or it moved to another unit
+    or category, which moves its receipt and the clocks it stopped or found late earlier."""
     after = mark(c)
-    stopped_now = list(stopped_now)
+    stopped_now, breached_now = list(stopped_now), list(breached_now)
     deltas: dict[Key, Counter] = {}
 
     def add(m: Mark, at: datetime, figures: Counter) -> None:
@@ -74,12 +76,19 @@ def changes(c: Complaint, before: Mark | None, stopped_now: Iterable[ComplaintCl
     elif before != after:
         add(before, before.received_at, Counter(received=-1))
         add(after, c.received_at, Counter(received=1))
-        earlier = c.clocks.filter(status=ComplaintClock.Status.STOPPED).exclude(pk__in=[k.pk for k in stopped_now])
-        for clock in earlier:
-            add(before, clock.stopped_at, _clock(clock, -1))
-            add(after, clock.stopped_at, _clock(clock, +1))
+        # By code, not pk: a clock reach_stage has just inserted has none in memory (one per code).
+        stopped_codes, breached_codes = {k.code for k in stopped_now}, {k.code for k in breached_now}
+        for clock in c.clocks.filter(Q(status=ComplaintClock.Status.STOPPED) | Q(breached=True)):
+            if clock.status == ComplaintClock.Status.STOPPED and clock.code not in stopped_codes:
+                add(before, clock.stopped_at, _clock(clock, -1))
+                add(after, clock.stopped_at, _clock(clock, +1))
+            if clock.breached and clock.code not in breached_codes:
+                add(before, clock.breached_at, Counter(late=-1))
+                add(after, clock.breached_at, Counter(late=+1))
     for clock in stopped_now:
         add(after, clock.stopped_at, _clock(clock, +1))
+    for clock in breached_now:
+        add(after, clock.breached_at, Counter(late=1))
     return [_row(key, figures) for key, figures in deltas.items() if any(figures[f] for f in FIGURES)]
 
 
@@ -103,6 +112,14 @@ def recount(tz: ZoneInfo | None = None) -> dict[Key, dict[str, int]]:
         counts = figures.setdefault(key, Counter())
         counts["stopped"] += r["n"]
         counts["on_time"] += r["n"] - r["late"]
+    late = (ComplaintClock.objects.filter(breached=True)
+            .annotate(day=TruncDate("breached_at", tzinfo=tz))
+            .values("day", "complaint__responsible_unit_id", "complaint__intake_unit_id", "complaint__category")
+            .annotate(n=Count("*")).order_by())
+    for r in late:
+        key = (r["day"], r["complaint__responsible_unit_id"], r["complaint__intake_unit_id"],
+               r["complaint__category"] or "")
+        figures.setdefault(key, Counter())["late"] += r["n"]
     return {k: {f: v[f] for f in FIGURES} for k, v in figures.items() if any(v[f] for f in FIGURES)}
 
 

@@ -5,6 +5,8 @@ of exactly the filter the page shows."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django import forms
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +19,8 @@ from redress.web import labels
 FILTER_FIELDS = ("period", "date_from", "date_to", "unit", "category", "channel", "state", "severity", "critical",
                  "economic_dispute", "late", "recomplaint", "product")
 YES_NO_FIELDS = ("critical", "economic_dispute", "late", "recomplaint")
+EARLIEST, LATEST = date(1990, 1, 1), date(2199, 12, 31)  # the dates the API's fields accept too
+MAX_YEARS = 10
 
 
 class RegisterForm(forms.Form):
@@ -59,8 +63,15 @@ class RegisterForm(forms.Form):
     def clean(self):
         data = super().clean()
         start, end = data.get("date_from"), data.get("date_to")
+        for name in ("date_from", "date_to"):
+            day = data.get(name)
+            if day and not EARLIEST <= day <= LATEST:  # year 9999 would overflow the day after it
+                self.add_error(name, _("must be between %(first)s and %(last)s")
+                               % {"first": EARLIEST.isoformat(), "last": LATEST.isoformat()})
         if start and end and start > end:
             self.add_error("date_to", _("must be on or after the “from” date"))
+        elif start and end and (end.year, end.month, end.day) >= (start.year + MAX_YEARS, start.month, start.day):
+            self.add_error("date_to", _("a period may span at most %(n)s years") % {"n": MAX_YEARS})
         filters = self.filters()
         for name in ("after", "before"):
             if not data.get(name):

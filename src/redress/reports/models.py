@@ -14,6 +14,7 @@ class ExportRecord(models.Model):
     class Format(models.TextChoices):
         CSV = "csv", "CSV"
         XLSX = "xlsx", "Excel (xlsx)"
+        JSON = "json", "JSON (API)"  # a page of the register through the API, with personal data
 
     staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     # The role that let the person export (personal data needs a contact role), as a

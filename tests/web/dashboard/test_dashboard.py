@@ -126,10 +126,14 @@ def test_intake_chart_for_the_office_includes_every_branch(cases, signed_in):
 def test_on_time_chart_per_week(cases, signed_in):
     data = chart(look(signed_in("handler", "en")), "ontime-data")
     assert data["weeks"] == ["week of 03-02", "week of 03-09", "week of 03-16", "week of 03-23", "week of 03-30"]
-    # Week of 2 March: the five branch cases' registration clocks (registered as they were
-    # taken down) and the resolution told on time; week of 30 March: the late one.
-    assert data["stopped"] == [6, 0, 0, 0, 1]
-    assert data["rate"] == [100.0, None, None, None, 0.0]
+    # Met in the week of 2 March: the five branch cases' registration clocks (registered as
+    # they were taken down) and the resolution told on time. Missed: that case's callback,
+    # due 12 March and still running; in the week of 30 March the resolution due on the
+    # 30th and still open, and the one due then and told late on the 31st. The case due
+    # today at 17:00 is neither yet.
+    assert data["on_time"] == [6, 0, 0, 0, 0]
+    assert data["late"] == [0, 1, 0, 0, 2]
+    assert data["rate"] == [100.0, 0.0, None, None, 0.0]
 
 
 def test_charts_use_the_vendored_echarts_and_no_cdn(cases, signed_in):

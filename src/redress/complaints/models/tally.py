@@ -4,7 +4,9 @@ complaint and clock of the month (with the viewer's scope checked on each: 0.8 s
 branch handler at a million complaints).
 
 A complaint counts once as received, on the institution's calendar day it was received,
-and each of its stopped clocks once, on the day it stopped, under the complaint's
+each of its stopped clocks once, on the day it stopped (on time or not), and each clock
+that ran past its due time once as late, on the day it did (`breached_at`), whether it
+has stopped since or is still running; all under the complaint's
 *current* responsible unit, intake unit and category: when a complaint is dispatched to
 another unit or assessed into another category, its figures move with it.
 """
@@ -28,6 +30,7 @@ class DayTally(models.Model):
     received = models.IntegerField(default=0)
     stopped = models.IntegerField(default=0)  # clocks stopped that day
     on_time = models.IntegerField(default=0)  # of which not breached
+    late = models.IntegerField(default=0)  # clocks that passed their due time that day
 
     class Meta:
         indexes = [

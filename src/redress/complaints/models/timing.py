@@ -26,6 +26,10 @@ class ComplaintClock(models.Model):
     stopped_at = models.DateTimeField(null=True, blank=True)
     # Set when stopped after the due time, or by the sweep when a running clock passes it.
     breached = models.BooleanField(default=False)
+    # When it passed its due time (the due time then): the day the dashboard counts it
+    # as a limit missed. Kept as first set: a pause given back later moves `due_at`,
+    # not the day it was late.
+    breached_at = models.DateTimeField(null=True, blank=True)
     extended = models.BooleanField(default=False)
     # The policy's limit when the clock started (in `unit`), so a changed calendar can
     # recompute the due time from the start (services/recompute.py) even if the pack's

@@ -61,6 +61,7 @@ class Step:
     # None until read. Code that changes clocks any other way calls forget_clocks().
     clocks: list | None = None
     stopped: list = field(default_factory=list)  # clocks this step stopped (timing.stop_clock)
+    breached: list = field(default_factory=list)  # clocks this step found late (timing.breach)
     tallies: list = field(default_factory=list)  # dashboard figures not yet written (flush)
 
     def move_to(self, state: State) -> None:
@@ -107,8 +108,8 @@ class Step:
         """Add the dashboard figures' changes for what the step did to the complaint
         (`before`: what it counted under when the step began; None: it is new)."""
         tz = ZoneInfo(self.pack.calendar.timezone)
-        self.tallies += tally.changes(self.complaint, before, self.stopped, tz)
-        self.stopped = []
+        self.tallies += tally.changes(self.complaint, before, self.stopped, tz, breached_now=self.breached)
+        self.stopped, self.breached = [], []
 
 
 def check_recusal(actor: Staff, complaint: Complaint, action: Action | None = None) -> None:
@@ -172,6 +173,7 @@ def acting_on(complaint: Complaint | int, action: Action, *, actor: Staff | None
         if within is not None:
             step.now, step.pack, step.calendar, step.clocks = within.now, within.pack, within.calendar, within.clocks
             step.events, step.outbox, step.stopped = within.events, within.outbox, within.stopped
+            step.breached = within.breached
         counted = tally.mark(row)
         yield step
         if step.target is not None:

@@ -83,7 +83,8 @@ def reach_stage(step: Step, *stages: Stage) -> None:
                                    due_at=cal.due(start, definition.limit))
             # A letter or a regulator's referral can arrive after its limit has passed:
             # the clock is late from the start, and says so now rather than at the next sweep.
-            clock.breached = clock.due_at < step.now
+            if clock.due_at < step.now:
+                breach(step, clock)
             new.append(clock)
             clocks.append(clock)
     rows.insert(*new)
@@ -101,10 +102,21 @@ def stop_clock(step: Step, clock: ComplaintClock, *, save: bool = True) -> None:
     effective = clock.paused_at or step.now  # a paused clock was not running when the case moved on
     clock.status = ComplaintClock.Status.STOPPED
     clock.stopped_at = step.now
-    clock.breached = clock.breached or effective > clock.due_at
+    if effective > clock.due_at:
+        breach(step, clock)
     if save:
-        clock.save(update_fields=["status", "stopped_at", "breached"])
+        clock.save(update_fields=["status", "stopped_at", "breached", "breached_at"])
     step.stopped.append(clock)
+
+
+def breach(step: Step, clock: ComplaintClock) -> None:
+    """Mark a clock late, once (not saved here): it passed its due time, which is kept
+    as `breached_at`, the day the dashboard counts the limit as missed (the step counts
+    it, whether the clock stops later or runs on)."""
+    if clock.breached:
+        return
+    clock.breached, clock.breached_at = True, clock.due_at
+    step.breached.append(clock)
 
 
 # ---- extensions (001 第二十二条) ----------------------------------------------------
@@ -245,8 +257,8 @@ def mark_breaches(*, via: str = "sweep", limit: int = 500) -> int:
             late = list(step.complaint.clocks.filter(status=ComplaintClock.Status.RUNNING, due_at__lt=step.now,
                                                      breached=False))
             for clock in late:
-                clock.breached = True
-                clock.save(update_fields=["breached"])
+                breach(step, clock)
+                clock.save(update_fields=["breached", "breached_at"])
             step.forget_clocks()
             if late:
                 step.record(EventType.CLOCK_BREACHED, clocks=[c.code for c in late])

@@ -32,11 +32,17 @@ def intake_chart(intake: dict) -> dict:
 
 
 def on_time_chart(weeks: list[dict]) -> dict:
+    """Per week, the time limits met (clocks stopped in time) and missed (clocks that
+    passed their due time that week, stopped since or still running), and the share met."""
+    settled = [w["on_time"] + w["late"] for w in weeks]
     return {
         "weeks": [_("week of %(day)s") % {"day": w["week"].strftime("%m-%d")} for w in weeks],
-        # No clock stopped that week: no rate rather than a misleading 0 %.
-        "rate": [round(100 * w["on_time"] / w["stopped"], 1) if w["stopped"] else None for w in weeks],
-        "stopped": [w["stopped"] for w in weeks],
-        "total": sum(w["stopped"] for w in weeks),
-        "labels": {"rate": _("On time (%)"), "stopped": _("Clocks stopped")},
+        # No limit met or missed that week: no rate rather than a misleading 0 %.
+        "rate": [round(100 * w["on_time"] / n, 1) if n else None for w, n in zip(weeks, settled, strict=True)],
+        "on_time": [w["on_time"] for w in weeks],
+        "late": [w["late"] for w in weeks],
+        "total": sum(settled),
+        "late_total": sum(w["late"] for w in weeks),
+        "labels": {"rate": _("On time (%)"), "on_time": _("Met"),
+                   "late": _("Missed (stopped late or still running past due)")},
     }

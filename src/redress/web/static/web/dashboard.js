@@ -48,11 +48,15 @@
         { type: "value", minInterval: 1, splitLine: { show: false } }
       ],
       series: [
-        { name: ontime.labels.stopped, type: "bar", yAxisIndex: 1, data: ontime.stopped, barMaxWidth: 28,
-          itemStyle: { color: "#d0d5dd" } },
+        { name: ontime.labels.on_time, type: "bar", stack: "settled", yAxisIndex: 1, data: ontime.on_time,
+          barMaxWidth: 28, itemStyle: { color: "#d0d5dd" } },
+        { name: ontime.labels.late, type: "bar", stack: "settled", yAxisIndex: 1, data: ontime.late,
+          barMaxWidth: 28, itemStyle: { color: "#f04438" } },
         { name: ontime.labels.rate, type: "line", data: ontime.rate, connectNulls: false, symbolSize: 8,
           itemStyle: { color: "#067647" }, lineStyle: { width: 3 },
-          label: { show: true, formatter: function (p) { return p.value == null ? "" : p.value + "%"; } } }
+          // on a white ground: the label often sits over the red "missed" bar
+          label: { show: true, backgroundColor: "rgba(255,255,255,0.85)", padding: [1, 3], borderRadius: 3,
+                   formatter: function (p) { return p.value == null ? "" : p.value + "%"; } } }
       ]
     })));
   }
