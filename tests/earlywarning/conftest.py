@@ -60,3 +60,6 @@ def weekly(make, start: datetime, weeks: int, per_week: int, **kw) -> list:
         for i in range(per_week):
             out.append(make(start + timedelta(weeks=w, hours=1 + i * 168 / per_week), **kw))
     return out
+
+
+from tests.web.conftest import signed_in  # noqa: E402,F401  (the workbench client, for the page tests)

@@ -8,15 +8,11 @@ Explainable: "62% of their two-character pieces are shared"."""
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from redress.complaints.phrases import normalise
-
-# A bigram in more than this share of the texts compared (而且, 我的, the) says nothing
-# about which are alike; it is left out of the search for candidate pairs (never out
-# of the similarity itself), so the search does not compare every text with every other.
-COMMON_SHARE = 0.2
 
 
 def bigrams(*texts: str) -> frozenset[str]:
@@ -34,26 +30,28 @@ def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
 
 
 def similar_pairs(items: dict[int, frozenset[str]], threshold: float) -> Iterable[tuple[int, int]]:
-    """The pairs of ids whose bigram sets are at least `threshold` alike. Candidates are
-    the pairs sharing an uncommon bigram (an inverted index), each then measured."""
+    """The pairs of ids whose bigram sets are at least `threshold` alike, without
+    comparing every text with every other: prefix filtering (Chaudhuri et al., "A
+    primitive operator for similarity joins", 2006). With each set's bigrams rarest
+    first, two sets that alike must share one of the first |A| - ceil(t·|A|) + 1 of
+    each; only pairs sharing such a bigram are measured. No alike pair is missed."""
     if len(items) < 2:
         return
+    frequency: Counter[str] = Counter(g for grams in items.values() for g in grams)
     postings: dict[str, list[int]] = defaultdict(list)
     for pk, grams in items.items():
-        for gram in grams:
+        ordered = sorted(grams, key=lambda g: (frequency[g], g))
+        for gram in ordered[:len(ordered) - math.ceil(threshold * len(ordered)) + 1]:
             postings[gram].append(pk)
-    cap = max(2, int(len(items) * COMMON_SHARE))
-    shared: Counter[tuple[int, int]] = Counter()
+    seen: set[tuple[int, int]] = set()
     for ids in postings.values():
-        if len(ids) > cap:
-            continue
         ids.sort()
         for i, a in enumerate(ids):
             for b in ids[i + 1:]:
-                shared[(a, b)] += 1
-    for (a, b) in shared:
-        if jaccard(items[a], items[b]) >= threshold:
-            yield a, b
+                if (a, b) not in seen:
+                    seen.add((a, b))
+                    if jaccard(items[a], items[b]) >= threshold:
+                        yield a, b
 
 
 def clusters(items: dict[int, frozenset[str]], threshold: float) -> list[list[int]]:
