@@ -122,3 +122,61 @@ def test_a_warning_is_sent_to_the_office_and_compliance(org, make):
     sent = OutboxMessage.objects.filter(kind="early_warning")
     assert sorted(sent.values_list("to_role", flat=True)) == ["complaints_office", "compliance"]
     assert {m.payload["warning"] for m in sent} == {warning.pk}
+
+
+def general_rise(org, make):
+    """Four series at one a week for thirteen weeks, then six each in the last week."""
+    series = [(org.branch, "counter"), (org.branch, "marketing"), (org.branch2, "counter"),
+              (org.branch2, "service_quality")]
+    for unit, category in series:
+        weekly(make, START, 13, 1, unit=unit, category=category)
+        for i in range(6):
+            make(NOW - timedelta(days=6, hours=-i * 20), unit=unit, category=category)
+
+
+def test_a_general_rise_is_each_series_by_default(org, make):
+    general_rise(org, make)
+    found = list(spikes_find(NOW))
+    # Each series, and not all complaints: the four series hold the whole rise.
+    assert sorted((c.unit_id, c.category, c.count, c.window_days) for c in found) == sorted(
+        [(org.branch.pk, "counter", 6, 7), (org.branch.pk, "marketing", 6, 7), (org.branch2.pk, "counter", 6, 7),
+         (org.branch2.pk, "service_quality", 6, 7)])
+
+
+def test_allowing_for_the_overall_rise_leaves_one_warning_for_all_complaints(org, make):
+    general_rise(org, make)
+    from redress.policy.loader import active_pack
+
+    policy = active_pack().early_warning.model_copy(update={"allow_for_overall_rise": True})
+    found = list(spikes_find(NOW, policy))
+    # (The sweep raises the 7-day one only: a longer window yields to a shorter.)
+    assert [(c.unit_id, c.product, c.count, c.window_days) for c in found] == [(None, "", 24, 7), (None, "", 36, 30)]
+    recent = sorted((c for c in make.made if c.received_at >= NOW - timedelta(days=7)),
+                    key=lambda c: (c.received_at, c.pk))
+    assert found[0].complaint_ids == [c.pk for c in recent]
+    # Expected: the 52 complaints of the 12 weeks before, a week's worth.
+    before = [c for c in make.made if NOW - timedelta(days=7 + 84) <= c.received_at < NOW - timedelta(days=7)]
+    assert found[0].expected == pytest.approx(len(before) * 7 / 84)
+
+
+def spikes_find(when, policy=None):
+    from redress.earlywarning import spikes as detector
+    from redress.policy.loader import active_pack
+
+    return detector.find(policy or active_pack().early_warning, when)
+
+
+def test_the_sentence_says_why_in_the_readers_language(org, make):
+    from django.utils import translation
+
+    from redress.earlywarning.sentences import why
+
+    weekly(make, START, 13, 1)  # twelve in the 84 days before the window: one a week
+    for i in range(6):
+        make(NOW - timedelta(days=6, hours=-i * 20))
+    [warning] = sweep_at(NOW)
+    with translation.override("zh-hans"):
+        assert why(warning) == "天河营业部 柜台业务类:近 7 天投诉 6 件,此前 12 周平均每周 1 件。"
+    with translation.override("en"):
+        assert why(warning) == "branch_tianhe, Counter business: 6 complaints in 7 days, against 1 a week in the 12 " \
+                               "weeks before."

@@ -38,5 +38,6 @@ class Candidate:
     baseline_count: int = 0
     baseline_days: int = 0
     expected: float = 0.0
+    overall_change: float = 1.0
     p_value: float | None = None
     extra: dict = field(default_factory=dict)

@@ -51,12 +51,16 @@ class EarlyWarning(models.Model):
                                  related_name="+")  # a repeat complainant
     # The figures: complaints (and distinct customers) in the window; for a spike the
     # baseline's count, its length in days, the count it leads to expect in the window,
-    # and the chance of at least `count` under that expectation.
+    # and the chance of at least `count` under that expectation. A spike with no unit,
+    # category or product is of all complaints.
     count = models.PositiveIntegerField()
     customers = models.PositiveIntegerField(default=0)
     baseline_count = models.PositiveIntegerField(default=0)
     baseline_days = models.PositiveSmallIntegerField(default=0)
     expected = models.FloatField(default=0)
+    # How much faster all other complaints came in the window than in the baseline, when
+    # the expectation allowed for it (1: not raised).
+    overall_change = models.FloatField(default=1.0)
     p_value = models.FloatField(null=True, blank=True)
     complaint_ids = models.JSONField(default=list)  # the complaints behind it, oldest first
     acknowledged_at = models.DateTimeField(null=True, blank=True)

@@ -30,7 +30,7 @@ def complaints_behind(staff: Staff, warning: EarlyWarning) -> QuerySet:
 
 def register_query(warning: EarlyWarning, tz) -> str:
     """The register filtered as near as its filters reach: the days of the window and
-    the unit and category, or the product. The register filters whole days and a unit
+    the unit and category, or the product (all complaints: the days alone). The register filters whole days and a unit
     with its sub-units, by the unit responsible, so it may list a few more than the
     warning counts. Empty when its filters cannot say the matter (a customer, a party,
     similar words)."""
@@ -41,6 +41,6 @@ def register_query(warning: EarlyWarning, tz) -> str:
               "date_to": warning.window_end.astimezone(tz).date().isoformat()}
     if warning.product:
         params["product"] = warning.product
-    else:
+    elif warning.unit_id is not None:
         params.update(unit=str(warning.unit_id), category=warning.category)
     return urlencode(params)

@@ -26,6 +26,8 @@ def series(warning: EarlyWarning) -> str:
     """What a spike is about: a unit and a category, or a product."""
     if warning.product:
         return _("product %(product)s") % {"product": warning.product}
+    if warning.unit_id is None:
+        return _("All complaints")
     unit = OrgUnit.objects.filter(pk=warning.unit_id).first()
     return _("%(unit)s, %(category)s") % {"unit": unit.local_name if unit else "?",
                                           "category": _category(warning.category)}
@@ -57,7 +59,19 @@ def why(warning: EarlyWarning) -> str:
     if warning.kind == EarlyWarning.Kind.SPIKE:
         figures = {"series": series(warning), "count": warning.count, "days": warning.window_days,
                    "rate": _number(warning.per_week), "expected": _number(warning.expected),
-                   "weeks": round(warning.baseline_days / 7)}
+                   "weeks": round(warning.baseline_days / 7), "change": f"{warning.overall_change:.2f}"}
+        if not warning.baseline_count:
+            return ngettext("%(series)s: %(count)s complaint in %(days)s days, against none in the %(weeks)s "
+                            "weeks before.",
+                            "%(series)s: %(count)s complaints in %(days)s days, against none in the %(weeks)s "
+                            "weeks before.", warning.count) % figures
+        if warning.overall_change > 1:
+            return ngettext("%(series)s: %(count)s complaint in %(days)s days, against %(expected)s expected: "
+                            "%(rate)s a week in the %(weeks)s weeks before, times %(change)s as all other "
+                            "complaints rose.",
+                            "%(series)s: %(count)s complaints in %(days)s days, against %(expected)s expected: "
+                            "%(rate)s a week in the %(weeks)s weeks before, times %(change)s as all other "
+                            "complaints rose.", warning.count) % figures
         if warning.window_days == 7:
             return ngettext("%(series)s: %(count)s complaint in 7 days, against %(rate)s a week in the "
                             "%(weeks)s weeks before.",

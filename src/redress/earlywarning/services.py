@@ -31,7 +31,7 @@ from redress.policy.schema import EarlyWarningPolicy
 NOTE_MAX = 2000
 FIELDS = ("kind", "key", "window_start", "window_end", "window_days", "count", "complaint_ids", "unit_id", "category",
           "product", "matter", "party_staff_id", "excerpt", "customer_id", "customers", "baseline_count",
-          "baseline_days", "expected", "p_value")
+          "baseline_days", "expected", "overall_change", "p_value")
 
 
 def warning_roles() -> frozenset[str]:

@@ -1,7 +1,8 @@
 """Improbably many complaints in a series (003 §7 预警).
 
-A series is a unit × category (the unit responsible for the complaint, or before it is
-dispatched the branch it concerns) or a product named in the complaint's parties. For
+A series is all complaints, a unit × category (the unit responsible for the complaint,
+or before it is dispatched the branch it concerns) or a product named in the
+complaint's parties. For
 each window (7 and 30 days by default, ending now) its complaints are counted and set
 against the same series over the baseline: the `baseline_weeks` before the window.
 The baseline's rate, scaled to the window, is the count to expect; if the chance of at
@@ -10,6 +11,13 @@ least the count seen, under a Poisson law with that mean, is below the pack's
 as if it had one complaint there, so a new series needs a real cluster, not two
 complaints, and `min_count` sets a floor. Too little history (under four weeks of
 complaints before the window) is no baseline at all: nothing is judged.
+
+With the pack's `allow_for_overall_rise` (off by default), when all the other complaints
+came in faster in the window than in the baseline, a unit × category's or a product's
+expectation is raised by the same factor: a series that only rose with everything else
+is not singled out — the rise itself is the "all complaints" warning, raised once.
+All complaints are a series too, judged last: not raised when the series found in
+that window or a shorter one hold half its complaints or more (the rise is theirs).
 """
 
 from __future__ import annotations
@@ -62,33 +70,58 @@ def expected_count(baseline_count: int, baseline_days: float, window_days: int) 
     return max(baseline_count, 1) * window_days / baseline_days
 
 
+def overall_change(total: int, n: int, total_before: int, before: int, days: float, baseline_days: float) -> float:
+    """How much faster all the other complaints came in the window than in the baseline
+    (1 when they did not rise): a series that only rose with everything else is not
+    singled out; the rise itself is the "all complaints" series' warning."""
+    rest_before = total_before - before
+    if rest_before <= 0:
+        return 1.0
+    return max(1.0, ((total - n) / days) / (rest_before / baseline_days))
+
+
 def find(policy: EarlyWarningPolicy, now: datetime) -> Iterator[Candidate]:
     earliest = counted().aggregate(first=Min("received_at"))["first"]
     if earliest is None:
         return
+    explained: set[int] = set()  # complaints of the unit × category and product series found so far
     for days in policy.windows_days:
         start = now - days * DAY
         history_start = max(start - timedelta(weeks=policy.baseline_weeks), earliest)
         if start - history_start < MIN_HISTORY:
             continue
         baseline_days = (start - history_start) / DAY
+        total, total_before = _in(start, now).count(), _in(history_start, start).count()
         unit_base, product_base = unit_category_counts(history_start, start), product_counts(history_start, start)
         series = [((unit, category), n, unit_base, f"unit={unit}|category={category}")
                   for (unit, category), n in unit_category_counts(start, now).items()]
         series += [(product, n, product_base, f"product={product}") for product, n in product_counts(start, now).items()]
+        series.append((None, total, {None: total_before}, "all"))  # last: see `explained`
         for name, n, baseline, label in series:
             if n < policy.min_count:
                 continue
             before = baseline.get(name, 0)
-            expected = expected_count(before, baseline_days, days)
+            change = 1.0
+            if name is not None and policy.allow_for_overall_rise:
+                change = overall_change(total, n, total_before, before, days, baseline_days)
+            expected = expected_count(before, baseline_days, days) * change
             p = upper_tail(n, expected)
             if p >= policy.p_value:
                 continue
-            is_product = isinstance(name, str)
-            ids = product_ids(name, start, now) if is_product else unit_category_ids(*name, start, now)
+            if name is None:
+                ids = list(_in(start, now).order_by("received_at", "id").values_list("id", flat=True))
+                if len(explained) * 2 >= len(ids):
+                    continue  # the rise is mostly the series already warned of: no more to say
+            elif isinstance(name, str):
+                ids = product_ids(name, start, now)
+            else:
+                ids = unit_category_ids(*name, start, now)
+            if name is not None:
+                explained.update(ids)
             yield Candidate(
                 kind="spike", key=f"spike|{label}|{days}", series=f"spike|{label}", window_start=start,
                 window_end=now, window_days=days, count=n, complaint_ids=ids,
-                unit_id=None if is_product else name[0], category="" if is_product else name[1],
-                product=name if is_product else "", baseline_count=before, baseline_days=round(baseline_days),
-                expected=expected, p_value=p)
+                unit_id=name[0] if isinstance(name, tuple) else None,
+                category=name[1] if isinstance(name, tuple) else "",
+                product=name if isinstance(name, str) else "", baseline_count=before,
+                baseline_days=round(baseline_days), expected=expected, overall_change=change, p_value=p)

@@ -311,6 +311,11 @@ class EarlyWarningPolicy(Strict):
     baseline_weeks: int = Field(default=12, ge=4, le=52)
     # A count whose chance under the baseline's Poisson rate is below this is a warning.
     p_value: float = Field(default=0.001, gt=0, lt=0.5)
+    # Raise a unit × category's or a product's expectation by the rise of all the other
+    # complaints, so a general rise is one warning ("all complaints"), not one a series.
+    # Off by default: it also hides a real spike that comes during a general rise
+    # (benchmarks/README.md, early_warning.py: both settings measured on the demo).
+    allow_for_overall_rise: bool = False
     # Fewer complaints than this in a window is never a warning, however quiet the baseline.
     min_count: int = Field(default=3, ge=1)
     # A mass complaint: this many distinct customers about the same matter within so many days.
