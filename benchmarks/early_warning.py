@@ -53,12 +53,10 @@ def setup(reuse: bool) -> None:
 def describe(found) -> str:
     from django.utils import translation
 
-    from redress.earlywarning.models import EarlyWarning
     from redress.earlywarning.sentences import why
-    from redress.earlywarning.services import FIELDS
 
     with translation.override("en"):
-        return why(EarlyWarning(**{f: getattr(found, f) for f in FIELDS}))
+        return why(found)
 
 
 class Rollback(Exception):
@@ -83,7 +81,7 @@ def main(argv=None) -> int:
     from redress.complaints.timesource import frozen
     from redress.complaints.timesource import now as current_time
     from redress.earlywarning.candidates import counted
-    from redress.earlywarning.services import candidates
+    from redress.earlywarning.services import candidates, raise_warnings
     from redress.policy.loader import active_pack
 
     policy = active_pack().early_warning
@@ -97,8 +95,13 @@ def main(argv=None) -> int:
     print(f"demo: {counted().count()} complaints; received per week, newest first: "
           f"{[weeks.get(w, 0) for w in range(16)]}")
 
-    normal = candidates(policy, at)
-    print(f"\nnormal data: {len(normal)} warnings (false alarms) — "
+    try:
+        with transaction.atomic():  # what the sweep would raise now, de-duplicated; then undone
+            normal = raise_warnings(at=at, policy=policy)
+            raise Rollback
+    except Rollback:
+        pass
+    print(f"\nnormal data: the sweep raises {len(normal)} warnings (false alarms) — "
           + ", ".join(f"{k} {v}" for k, v in sorted(Counter(c.kind for c in normal).items())))
     for found in normal:
         print(f"  {found.kind:6} {describe(found)}")

@@ -67,11 +67,12 @@ def candidates(policy: EarlyWarningPolicy, at: datetime) -> list[Candidate]:
     return [*spikes.find(policy, at), *mass.find(policy, at), *repeat.find(policy, at)]
 
 
-def raise_warnings(*, at: datetime | None = None) -> list[EarlyWarning]:
+def raise_warnings(*, at: datetime | None = None, policy: EarlyWarningPolicy | None = None) -> list[EarlyWarning]:
     """Run the detectors and raise the warnings that are new (run by the sweep). Each is
-    sent to the pack's early_warning.roles through the outbox."""
+    sent to the pack's early_warning.roles through the outbox. (`policy`: another than
+    the pack's, for the benchmark.)"""
     at = at or current_time()
-    policy = active_pack().early_warning
+    policy = policy or active_pack().early_warning
     live = _live(at)
     quiet_keys = {w.key for w in live}
     quiet_series = {w.key.rsplit("|", 1)[0] for w in live if w.kind == EarlyWarning.Kind.SPIKE}
