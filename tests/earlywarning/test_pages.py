@@ -122,3 +122,13 @@ def test_the_warning_is_mailed_to_the_office_and_compliance_in_both_languages(ma
     assert f"3 位客户在 3 天内就产品{PRODUCT}投诉。" in text
     assert f"3 customers complained about the product {PRODUCT} within 3 days." in text
     assert f"/warnings/{mass.pk}/" in text and "群体性投诉" in warnings[0].subject
+
+
+def test_the_rules_page_states_when_warnings_are_raised(org, signed_in):
+    html = signed_in("handler").get("/policy/").content.decode()
+    section = html[html.index('id="early-warning"'):]
+    assert "近 7 / 30 天不少于 3 件" in section and "低于 0.1%" in section and "此前 12 周" in section
+    assert "3 天内 3 位及以上客户" in section and "相似度不低于 50%" in section
+    assert "同一客户 90 天内投诉 3 次及以上" in section
+    english = signed_in("handler", language="en").get("/policy/").content.decode()
+    assert "at least 3 in the last 7 / 30 days" in english and "at least 50% alike" in english

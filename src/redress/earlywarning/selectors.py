@@ -16,7 +16,8 @@ DASHBOARD_SHOWN = 5
 
 
 def warnings(status: str) -> QuerySet:
-    return EarlyWarning.objects.filter(status=status).order_by("-raised_at", "-id")
+    return (EarlyWarning.objects.filter(status=status).select_related("unit", "customer", "party_staff")
+            .order_by("-raised_at", "-id"))
 
 
 def open_count() -> int:

@@ -1,13 +1,15 @@
 """Why a warning was raised, in one sentence in the reader's language, written from
 the figures the warning stores (never stored as text: a Chinese reader and an English
-one read the same warning). No personal data: a repeat complainant is named masked."""
+one read the same warning). No personal data: a repeat complainant is named masked.
+Lists load a page's units, customers and employees with the warnings
+(selectors.warnings), so a sentence costs no query of its own there."""
 
 from __future__ import annotations
 
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from redress.complaints.models import Customer, OrgUnit, Staff
+from redress.complaints.models import Customer
 from redress.complaints.selectors.personal import mask_digits, mask_name
 from redress.earlywarning.models import EarlyWarning
 from redress.policy.loader import active_pack
@@ -28,8 +30,7 @@ def series(warning: EarlyWarning) -> str:
         return _("product %(product)s") % {"product": warning.product}
     if warning.unit_id is None:
         return _("All complaints")
-    unit = OrgUnit.objects.filter(pk=warning.unit_id).first()
-    return _("%(unit)s, %(category)s") % {"unit": unit.local_name if unit else "?",
+    return _("%(unit)s, %(category)s") % {"unit": warning.unit.local_name,
                                           "category": _category(warning.category)}
 
 
@@ -37,11 +38,9 @@ def _matter(warning: EarlyWarning) -> str:
     if warning.matter == EarlyWarning.Matter.PRODUCT:
         return _("the product %(product)s") % {"product": warning.product}
     if warning.matter == EarlyWarning.Matter.PARTY and warning.party_staff_id:
-        staff = Staff.objects.filter(pk=warning.party_staff_id).first()
-        return _("the employee %(name)s") % {"name": str(staff) if staff else "?"}
+        return _("the employee %(name)s") % {"name": str(warning.party_staff)}
     if warning.matter == EarlyWarning.Matter.PARTY:
-        unit = OrgUnit.objects.filter(pk=warning.unit_id).first()
-        return _("the unit %(unit)s") % {"unit": unit.local_name if unit else "?"}
+        return _("the unit %(unit)s") % {"unit": warning.unit.local_name}
     return _("the same matter in very similar words (“%(excerpt)s”)") % {"excerpt": warning.excerpt}
 
 
@@ -86,7 +85,6 @@ def why(warning: EarlyWarning) -> str:
                         "%(customers)s customers complained about %(matter)s within %(days)s days.",
                         warning.customers) % {"customers": warning.customers, "matter": _matter(warning),
                                               "days": warning.window_days}
-    customer = Customer.objects.filter(pk=warning.customer_id).first()
     return ngettext("%(customer)s complained %(count)s time in %(days)s days.",
                     "%(customer)s complained %(count)s times in %(days)s days.", warning.count) % {
-        "customer": customer_label(customer), "count": warning.count, "days": warning.window_days}
+        "customer": customer_label(warning.customer), "count": warning.count, "days": warning.window_days}

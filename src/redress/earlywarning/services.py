@@ -48,18 +48,14 @@ def may_see_warnings(staff: Staff) -> bool:
     return role_for_warnings(staff) is not None
 
 
-def _live(at: datetime) -> list[EarlyWarning]:
+def _live(at: datetime, policy: EarlyWarningPolicy) -> list[EarlyWarning]:
     """Warnings that keep their key quiet now: open ones, and acknowledged ones still in
     their window."""
-    recent = Q(raised_at__gte=at - timedelta(days=_longest_window()))
+    longest = max([*policy.windows_days, policy.mass_within_days, policy.repeat_within_days])
+    recent = Q(raised_at__gte=at - timedelta(days=longest))
     rows = EarlyWarning.objects.filter(Q(status=EarlyWarning.Status.OPEN) | recent).only(
         "key", "kind", "matter", "status", "raised_at", "window_days", "complaint_ids")
     return [w for w in rows if w.status == EarlyWarning.Status.OPEN or w.raised_at + timedelta(days=w.window_days) > at]
-
-
-def _longest_window() -> int:
-    policy = active_pack().early_warning
-    return max([*policy.windows_days, policy.mass_within_days, policy.repeat_within_days])
 
 
 def candidates(policy: EarlyWarningPolicy, at: datetime) -> list[Candidate]:
@@ -73,7 +69,7 @@ def raise_warnings(*, at: datetime | None = None, policy: EarlyWarningPolicy | N
     the pack's, for the benchmark.)"""
     at = at or current_time()
     policy = policy or active_pack().early_warning
-    live = _live(at)
+    live = _live(at, policy)
     quiet_keys = {w.key for w in live}
     quiet_series = {w.key.rsplit("|", 1)[0] for w in live if w.kind == EarlyWarning.Kind.SPIKE}
     similar_words = set().union(*[set(w.complaint_ids) for w in live if w.matter == EarlyWarning.Matter.TEXT])
