@@ -86,6 +86,12 @@ def test_a_slow_rise_is_found_over_thirty_days_not_seven(org, make):
     assert raised[0].count == 16
     # Four in a week against one a week is not improbable enough on its own...
     assert upper_tail(4, expected_count(raised[0].baseline_count, 84, 7)) > 0.001
+    # ...but a sharp week on top of the slow rise is its own warning, though the
+    # 30-day one is still open.
+    for i in range(8):
+        make(NOW + timedelta(hours=2 + i), unit=org.branch, category="counter")
+    later = sweep_at(NOW + timedelta(hours=12))
+    assert [(w.category, w.window_days) for w in later] == [("counter", 7)]
 
 
 def test_too_little_history_judges_nothing(org, make):
@@ -180,3 +186,13 @@ def test_the_sentence_says_why_in_the_readers_language(org, make):
     with translation.override("en"):
         assert why(warning) == "branch_tianhe, Counter business: 6 complaints in 7 days, against 1 a week in the 12 " \
                                "weeks before."
+
+
+def test_a_spike_seen_in_both_windows_is_one_warning_the_shorter(org, make):
+    weekly(make, START, 13, 1)
+    for i in range(12):
+        make(NOW - timedelta(days=6, hours=-i * 12))
+    windows = {c.window_days for c in spikes_find(NOW) if c.unit_id is not None}
+    assert windows == {7, 30}  # both windows see it...
+    assert [w.window_days for w in sweep_at(NOW)] == [7]  # ...the sweep says it once
+    assert sweep_at(NOW + timedelta(hours=1)) == []

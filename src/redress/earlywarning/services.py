@@ -71,11 +71,16 @@ def raise_warnings(*, at: datetime | None = None, policy: EarlyWarningPolicy | N
     policy = policy or active_pack().early_warning
     live = _live(at, policy)
     quiet_keys = {w.key for w in live}
-    quiet_series = {w.key.rsplit("|", 1)[0] for w in live if w.kind == EarlyWarning.Kind.SPIKE}
+    # A spike series' shortest window live: a longer window of it stays quiet, a shorter one may still be raised.
+    quiet_series: dict[str, int] = {}
+    for w in live:
+        if w.kind == EarlyWarning.Kind.SPIKE:
+            series = w.key.rsplit("|", 1)[0]
+            quiet_series[series] = min(quiet_series.get(series, w.window_days), w.window_days)
     similar_words = set().union(*[set(w.complaint_ids) for w in live if w.matter == EarlyWarning.Matter.TEXT])
     raised = []
     for found in candidates(policy, at):
-        if found.key in quiet_keys or (found.series and found.series in quiet_series):
+        if found.key in quiet_keys or quiet_series.get(found.series, found.window_days + 1) <= found.window_days:
             continue
         if found.matter == EarlyWarning.Matter.TEXT and similar_words & set(found.complaint_ids):
             continue
@@ -85,7 +90,7 @@ def raise_warnings(*, at: datetime | None = None, policy: EarlyWarningPolicy | N
         raised.append(warning)
         quiet_keys.add(found.key)
         if found.series:
-            quiet_series.add(found.series)
+            quiet_series[found.series] = min(quiet_series.get(found.series, found.window_days), found.window_days)
         if found.matter == EarlyWarning.Matter.TEXT:
             similar_words |= set(found.complaint_ids)
     return raised
