@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "redress.imports",
     "redress.mailin",
     "redress.reports",
+    "redress.earlywarning",
 ]
 
 MIDDLEWARE = [

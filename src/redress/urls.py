@@ -11,5 +11,6 @@ urlpatterns = [
     path("api/", include("redress.api.urls")),
     path("portal/", include("redress.portal.urls")),
     path("register/", include("redress.reports.urls")),  # the complaint register (台账), its export, record sheets
+    path("warnings/", include("redress.earlywarning.urls")),  # early warnings (预警)
     path("", include("redress.web.urls")),
 ]

@@ -3,6 +3,7 @@ workers at once. It recomputes open clocks when the calendar changed (a batch a 
 settles pauses (asks approvers, ends unapproved long pauses at their threshold, flags
 cases paused too long: services/pausing.py), marks late clocks and overdue reports to
 authorities (and escalates them; it never closes one), takes a ledger checkpoint,
+raises early warnings (earlywarning/: spikes, mass complaints, repeat complainants),
 dispatches the outbox, merges the dashboard's day tallies and forgets expired API
 idempotency keys."""
 
@@ -17,6 +18,7 @@ from redress.complaints.services import (
     settle_pauses,
 )
 from redress.complaints.timesource import now
+from redress.earlywarning.services import raise_warnings
 from redress.notify.dispatch import dispatch_outbox
 
 
@@ -26,11 +28,12 @@ def sweep() -> str:
     breached = mark_breaches()
     overdue = mark_overdue_reports()
     checkpoint = ledger.take_checkpoint(now=now())
+    warned = raise_warnings()  # before the outbox goes out, so the warnings leave in this run
     sent, failed = dispatch_outbox()
     merged = tally.compact()
     forgotten = idempotency.purge()
     cp = f"checkpoint {checkpoint.pk} ({checkpoint.entry_count} heads)" if checkpoint else "no new events"
     calendar = "" if up_to_date and not moved else \
         f"calendar changed: {moved} cases' due times moved{'' if up_to_date else ', more next run'}; "
-    return (f"{calendar}{settled} paused cases settled; {breached} clocks newly late; {overdue} reports to authorities newly overdue; {cp}; {sent} notifications sent, {failed} failed; "
+    return (f"{calendar}{settled} paused cases settled; {breached} clocks newly late; {overdue} reports to authorities newly overdue; {cp}; {len(warned)} early warnings raised; {sent} notifications sent, {failed} failed; "
             f"{merged} day-tally rows merged; {forgotten} idempotency keys forgotten")

@@ -32,6 +32,10 @@ ACKNOWLEDGMENT = "acknowledgment"  # Communication.Kind.ACKNOWLEDGMENT
 
 
 def _subject(message: OutboxMessage) -> str:
+    if message.kind == "early_warning":
+        from redress.earlywarning.mail import subject
+
+        return subject(message.payload["warning"])
     return f"[Redress] {message.payload.get('reference', '')} {message.kind}".strip()
 
 
@@ -39,6 +43,10 @@ def _body(message: OutboxMessage) -> str:
     if message.to_authority:
         return (f"A report to {message.to_authority} is owed for complaint {message.payload.get('reference', '')}"
                 f" ({message.kind}). Make it, then record when, how and the receipt on the case page.")
+    if message.kind == "early_warning":
+        from redress.earlywarning.mail import body
+
+        return body(message.payload["warning"])
     if message.kind == "customer_message":
         from redress.complaints.models import Communication
 

@@ -298,6 +298,42 @@ class AuthorityReportPolicy(Strict):
     escalate_to: list[Role] = [Role.SENIOR_MANAGEMENT]
 
 
+class EarlyWarningPolicy(Strict):
+    """预警 (003 §7): what the sweep calls improbably many complaints, a mass complaint and
+    a repeat complainant (earlywarning/), and who is told. The defaults suit a broker;
+    a pack may tune them."""
+
+    # Who sees the warnings, is sent them and acknowledges them.
+    roles: list[Role] = Field(default=[Role.COMPLAINTS_OFFICE, Role.COMPLIANCE], min_length=1)
+    # A series' recent complaints are counted over these windows (days, shortest first)...
+    windows_days: list[int] = Field(default=[7, 30], min_length=1)
+    # ...and compared with the same series over this many weeks before the window.
+    baseline_weeks: int = Field(default=12, ge=4, le=52)
+    # A count whose chance under the baseline's Poisson rate is below this is a warning.
+    p_value: float = Field(default=0.001, gt=0, lt=0.5)
+    # Raise a unit × category's or a product's expectation by the rise of all the other
+    # complaints, so a general rise is one warning ("all complaints"), not one a series.
+    # Off by default: it also hides a real spike that comes during a general rise
+    # (benchmarks/README.md, early_warning.py: both settings measured on the demo).
+    allow_for_overall_rise: bool = False
+    # Fewer complaints than this in a window is never a warning, however quiet the baseline.
+    min_count: int = Field(default=3, ge=1)
+    # A mass complaint: this many distinct customers about the same matter within so many days.
+    mass_within_days: int = Field(default=3, ge=1, le=30)
+    mass_min_customers: int = Field(default=3, ge=2)
+    # "Very similar text": Jaccard similarity of the character bigrams of subject and cause.
+    mass_similarity: float = Field(default=0.5, gt=0, le=1)
+    # A repeat complainant: this many complaints from one customer within so many days.
+    repeat_within_days: int = Field(default=90, ge=1)
+    repeat_min_complaints: int = Field(default=3, ge=2)
+
+    @model_validator(mode="after")
+    def _windows_increase(self) -> EarlyWarningPolicy:
+        if self.windows_days != sorted(set(self.windows_days)) or self.windows_days[0] < 1:
+            raise ValueError("early_warning.windows_days must be positive, distinct and shortest first")
+        return self
+
+
 CALLBACK_CLOCK = "callback"  # the clock that times callback.within
 
 
@@ -372,6 +408,8 @@ class Pack(Strict):
     # Financial Ombudsman Service, within six months). Added by the system, so no reply
     # can leave it out.
     referral_notice: Text | None = None
+
+    early_warning: EarlyWarningPolicy = EarlyWarningPolicy()
     attachment_types: list[str] = Field(min_length=1)
     max_attachment_bytes: int = Field(gt=0)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
+from redress.earlywarning.services import may_see_warnings
 from redress.policy.loader import active_pack
 from redress.web.access import roles_of
 from redress.web.labels import ROLES
@@ -34,4 +35,5 @@ def workbench(request: HttpRequest) -> dict:
         "is_office": "complaints_office" in roles,
         "is_approver": bool(roles & approver_roles()),
         "is_admin": signed_in and (user.is_staff or "admin" in roles),
+        "sees_warnings": signed_in and may_see_warnings(user),
     }

@@ -18,6 +18,7 @@ from redress.web.calendar import request_calendar
 from redress.web.context import approver_roles
 from redress.web.dashboard.calendar_notice import missing_years
 from redress.web.dashboard.charts import intake_chart, on_time_chart
+from redress.web.dashboard.warnings import early_warnings
 
 SHOWN_PER_GROUP = 8
 HANDLING_ROLES = frozenset({"handler", "dept_head"})
@@ -77,6 +78,7 @@ def dashboard(request):
     authority_reports = reports.counts(staff, at) if reports.looks_after_reports(staff, pack) else None
     return render(request, "web/dashboard/dashboard.html", {
         "nav": "dashboard",
+        "early_warnings": early_warnings(staff),
         "groups": groups,
         "deadlines": stats.deadline_counts(staff, at),
         "authority_reports": authority_reports,

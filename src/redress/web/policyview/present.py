@@ -108,6 +108,15 @@ def _products(names: Names, products, depth: int = 0):
         yield from _products(names, product.children, depth + 1)
 
 
+def _early_warning(pack: Pack) -> dict:
+    ew = pack.early_warning
+    return {"windows": " / ".join(str(d) for d in ew.windows_days), "weeks": ew.baseline_weeks,
+            "chance": f"{ew.p_value * 100:g}%", "min_count": ew.min_count,
+            "overall": ew.allow_for_overall_rise, "mass_days": ew.mass_within_days,
+            "mass_customers": ew.mass_min_customers, "similarity": round(ew.mass_similarity * 100),
+            "repeat_days": ew.repeat_within_days, "repeat_count": ew.repeat_min_complaints, "roles": roles(ew.roles)}
+
+
 def present(pack: Pack) -> dict:
     names = Names(pack)
     ext = pack.extension
@@ -157,6 +166,7 @@ def present(pack: Pack) -> dict:
         "phrase_variants": [[word, *others] for word, others in pack.forbidden_phrase_variants.items()],
         "callback": {"required": pack.callback.required, "within": duration(pack.callback.within),
                      "excluded": roles(pack.callback.excluded_roles)},
+        "early_warning": _early_warning(pack),
         "authorities": [{"name": names.text(a.name), "contact": a.contact} for a in pack.authorities],
         "reports": {
             "owed": [{"name": names.text(a.name),
