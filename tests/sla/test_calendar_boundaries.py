@@ -202,3 +202,26 @@ def test_working_time_counts_seconds_and_microseconds():
     assert cal.working_minutes_between(start, sh(9, 26, 10, 1).replace(second=20)) == 0
     half = sh(9, 26, 10).replace(microsecond=500_000)
     assert cal.working_minutes_between(half, sh(9, 26, 10, 1).replace(microsecond=400_000)) == 0
+
+
+# ---- elapsed limits and malformed ones ---------------------------------------------------
+
+
+def test_an_hours_limit_is_hours_of_elapsed_time_in_the_institutions_zone():
+    cal = cn()
+    due = cal.due(sh(9, 27, 22), Duration(amount=2, unit=Unit.HOURS))  # a Saturday night
+    assert due == sh(9, 28, 0) and due.tzinfo is cal.tz
+    assert cal.due(sh(9, 27, 22), Duration(amount=90, unit=Unit.MINUTES)) == sh(9, 27, 23, 30)
+
+
+@pytest.mark.parametrize("amount", [1.5, True, "2"])
+def test_a_limit_that_is_not_a_whole_number_is_refused(amount):
+    bad = Duration.model_construct(amount=amount, unit=Unit.WORKING_DAYS)
+    with pytest.raises(ValueError, match=rf"^limit.amount must be a whole number, got {amount!r}$"):
+        cn().due(sh(9, 26), bad)
+
+
+def test_same_working_day_takes_no_amount():
+    bad = Duration.model_construct(amount=1, unit=Unit.SAME_WORKING_DAY)
+    with pytest.raises(ValueError, match=r"^limit.amount must be 0 for same_working_day$"):
+        cn().due(sh(9, 26), bad)
