@@ -1,6 +1,6 @@
 """The worklists a member of staff lives in (mine, my unit's, unassigned, due today,
 due soon, overdue, awaiting my approval, awaiting callback, eligible for deemed
-closure), with filters, search and
+closure, all open, and all cases in every state), with filters, search and
 sorting. Read-only; every list starts from `visible_complaints(staff)`.
 
 Built for a million complaints on PostgreSQL: each view is a condition on indexed

@@ -1,5 +1,6 @@
 """/cases/: the worklists (mine, my unit's, unassigned, due today, due soon, overdue,
-awaiting my approval, awaiting callback, eligible for deemed closure, all open). Thin: the form checks the query
+awaiting my approval, awaiting callback, eligible for deemed closure, all open, all
+cases; a search looks through all cases). Thin: the form checks the query
 string, `selectors.worklists` reads, the templates show. htmx asks every minute for
 the table body alone, with the same query string, so filters survive the refresh."""
 
