@@ -3,8 +3,9 @@ was written (an index on the phone without separators, both databases), and a co
 by a piece of its reference number (a trigram index on PostgreSQL; SQLite reads the
 references, a short column, with LIKE)."""
 
-import django.db.models.functions.text
 from django.db import migrations, models
+
+import redress.complaints.models.complaint
 
 # Exactly what Django's `contains` lookup emits on PostgreSQL, so the planner matches it.
 REFERENCE_TRIGRAMS = ("complaint_reference_trgm", "complaints_complaint", '("reference"::text)')
@@ -32,7 +33,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='customer',
-            index=models.Index(django.db.models.functions.text.Replace(django.db.models.functions.text.Replace(django.db.models.functions.text.Replace(django.db.models.functions.text.Replace(django.db.models.functions.text.Replace(django.db.models.functions.text.Replace(models.F('phone'), models.Value(' '), models.Value('')), models.Value('-'), models.Value('')), models.Value('+'), models.Value('')), models.Value('('), models.Value('')), models.Value(')'), models.Value('')), models.Value('.'), models.Value('')), name='customer_phone_key'),
+            index=models.Index(redress.complaints.models.complaint.PhoneKey(), name='customer_phone_key'),
         ),
         migrations.RunPython(reference_trigrams, drop_reference_trigrams),
     ]
