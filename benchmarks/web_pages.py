@@ -154,7 +154,36 @@ def build_pages() -> list[Page]:
         add("search cause 2 chars 理财", f"/cases/?view={big}&q=理财")
         add("search cause 4 chars 提前还款", f"/cases/?view={big}&q=提前还款")
         add("search default view 4 chars 暴力催收", "/cases/?q=暴力催收")
+        add_finding_pages(add, staff, pack)
     return pages
+
+
+def add_finding_pages(add, staff, pack) -> None:
+    """Issue 12: every case can be found. All cases and the state filter in every state,
+    the critical and economic-dispute filters, and searches for a closed case this
+    person may see: its phone as a customer says it, a piece of its reference, words of
+    its subject, a surname beside a state."""
+    from urllib.parse import quote
+
+    from redress.complaints.selectors import worklists as wl
+
+    add("view=all state=closed", "/cases/?view=all&state=closed")
+    add("view=open state=archived (all cases)", "/cases/?view=open&state=archived")
+    add("view=all critical=yes", "/cases/?view=all&critical=yes")
+    add("view=all economic_dispute=yes", "/cases/?view=all&economic_dispute=yes")
+    closed = list(wl.in_view(staff, wl.ALL, _moment(pack), pack).filter(state__in=("closed", "archived"))
+                  .select_related("customer").order_by("-id")[:50])
+    if not closed:
+        return
+    c = closed[len(closed) // 2]
+    phone = c.customer.phone
+    spoken = f"+86 {phone[:3]} {phone[3:7]} {phone[7:]}" if len(phone) == 11 else phone
+    add("search closed: phone +86 spaced", f"/cases/?q={quote(spoken)}")
+    add("search closed: piece of reference", f"/cases/?q={c.reference.rsplit('-', 1)[1]}")
+    words = "".join(ch for ch in c.subject if ch.isalnum())[:6]
+    add(f"search closed: {len(words)} chars of a subject", f"/cases/?q={quote(words)}")
+    add("search surname + state=closed", f"/cases/?q={quote(c.customer.name[0])}&state=closed")
+    add("search surname + 4-char word", f"/cases/?q={quote(c.customer.name[0] + ' 理财产品')}")
 
 
 def add_register_pages(add, who: str, today) -> None:

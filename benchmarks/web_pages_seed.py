@@ -381,7 +381,8 @@ def seed(n: int, batch: int) -> dict:
                                      ""))
         if state == "investigating" and due_at is not None and rng.random() < 0.02:
             out["extensions"].append((cid, "resolution", 1, 10, "需调取交易所记录", "取得记录后答复客户", False,
-                                      "", proposer, adapt(last), adapt(due_at), "requested", "", "[]"))
+                                      "", proposer, adapt(last), adapt(due_at), "requested", "",
+                                      json_dump([], connection)))
 
         # The ledger: a few events of the path, hashed with the project's own functions.
         path = PATHS[state]

@@ -28,6 +28,8 @@ from redress.complaints.models import (
     OrgUnit,
     Staff,
 )
+from redress.complaints.selectors import flags
+from redress.complaints.selectors.flags import NO, YES  # noqa: F401 (the register form's choices)
 from redress.complaints.selectors.keyset import Cursor, Order, seek
 from redress.complaints.selectors.scope import visible_complaints
 from redress.complaints.selectors.worklists import Page, page_of
@@ -43,7 +45,6 @@ ORDERS = {RECEIVED: Order("received_at", descending=True), CLOSED: Order("closed
 # pages 150-200 ms at a million complaints; the export counts every row it writes.
 COUNT_CAP = 200
 OPEN_STATES = sorted(s.value for s in OPEN)
-YES, NO = "yes", "no"
 
 
 @dataclass(frozen=True)
@@ -109,14 +110,6 @@ def product_condition(text: str) -> Q:
     return Q(pk__in=parties.values("complaint_id"))
 
 
-def _yes_no(qs: QuerySet, value: str, condition: Q) -> QuerySet:
-    if value == YES:
-        return qs.filter(condition)
-    if value == NO:
-        return qs.exclude(condition)
-    return qs
-
-
 def register(staff: Staff, filters: Filters = Filters(), *, now: datetime, tz) -> QuerySet:
     """The complaints `staff` may see that match the filters, unordered (pages order
     them by ORDERS[filters.period]). `tz`: the institution's time zone, which says
@@ -134,11 +127,9 @@ def register(staff: Staff, filters: Filters = Filters(), *, now: datetime, tz) -
     for name in ("category", "channel", "state", "severity"):
         if getattr(filters, name):
             qs = qs.filter(**{name: getattr(filters, name)})
-    qs = _yes_no(qs, filters.critical, ~Q(critical_flags=[]))
-    if filters.economic_dispute:
-        qs = qs.filter(is_economic_dispute=filters.economic_dispute == YES)
-    qs = _yes_no(qs, filters.late, late_condition(now))
-    qs = _yes_no(qs, filters.recomplaint, recomplaint_condition())
+    qs = flags.filtered(qs, critical=filters.critical, economic_dispute=filters.economic_dispute)
+    qs = flags.yes_no(qs, filters.late, late_condition(now))
+    qs = flags.yes_no(qs, filters.recomplaint, recomplaint_condition())
     if filters.product.strip():
         qs = qs.filter(product_condition(filters.product.strip()))
     return qs

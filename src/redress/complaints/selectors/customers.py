@@ -4,15 +4,19 @@ Read-only; what leaves here for a page is masked (selectors/personal.py)."""
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 
 from django.db.models import Q
 
 from redress.complaints.lifecycle import OPEN
 from redress.complaints.models import Complaint, Customer
+from redress.complaints.models.complaint import PHONE_SEPARATORS, phone_key_expression
 from redress.complaints.selectors.personal import masked
 
 MIN_QUERY = 2  # one character matches half the customer base
+# A whole number: a landline without its area code has 7 digits, E.164 allows 15.
+PHONE_DIGITS = range(7, 16)
 OPEN_STATES = [s.value for s in OPEN]
 
 
@@ -55,3 +59,36 @@ def customer_like(*, account_number: str = "", phone: str = "") -> Customer | No
             if found is not None:
                 return found
     return None
+
+
+def phone_keys(text: str) -> list[str]:
+    """Every way a whole phone number may have been stored, as phone keys: with and
+    without China's +86 or 0086, a landline with and without its trunk zero (020 ...
+    and +86 20 ...). Empty when the text is not a whole number (too few digits, letters):
+    a piece of a number matches nothing, so digits typed one at a time never walk a
+    number out of the search (issue 14)."""
+    digits = unicodedata.normalize("NFKC", text).strip()  # full-width digits as typed on a Chinese keyboard
+    for sep in PHONE_SEPARATORS:
+        digits = digits.replace(sep, "")
+    if not digits.isascii() or not digits.isdigit() or len(digits) not in PHONE_DIGITS:
+        return []
+    national = digits
+    if digits.startswith("0086"):
+        national = digits[4:]
+    elif digits.startswith("86") and len(digits) >= 12:  # 86 and a mobile (11) or a landline (10-11)
+        national = digits[2:]
+    bare = national[1:] if national.startswith("0") else national
+    keys = {national, bare, "86" + bare, "0086" + bare}
+    if not bare.startswith("1"):  # a landline: its area code is written with a trunk zero at home
+        keys.add("0" + bare)
+    return sorted(keys)
+
+
+def customers_with_phone(text: str, limit: int) -> list[int]:
+    """The customers whose phone is the whole number typed, however either was written."""
+    keys = phone_keys(text)
+    if not keys:
+        return []
+    return list(Customer.objects.alias(key=phone_key_expression()).filter(key__in=keys)
+                .values_list("pk", flat=True)[:limit])
+

@@ -1,6 +1,6 @@
 """The worklists a member of staff lives in (mine, my unit's, unassigned, due today,
 due soon, overdue, awaiting my approval, awaiting callback, eligible for deemed
-closure), with filters, search and
+closure, all open, and all cases in every state), with filters, search and
 sorting. Read-only; every list starts from `visible_complaints(staff)`.
 
 Built for a million complaints on PostgreSQL: each view is a condition on indexed
@@ -13,7 +13,8 @@ stop at a cap instead of counting everything (a lower one for free-text search).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.postgres.fields import ArrayField
@@ -29,7 +30,8 @@ from redress.complaints.models import (
     Customer,
     Staff,
 )
-from redress.complaints.selectors import closure, pausing
+from redress.complaints.selectors import closure, flags, pausing
+from redress.complaints.selectors.customers import customers_with_phone, phone_keys
 from redress.complaints.selectors.decisions import awaiting_decision
 from redress.complaints.selectors.keyset import Cursor, Order, seek
 from redress.complaints.selectors.keyset import ordered as keyset_ordered
@@ -38,9 +40,13 @@ from redress.complaints.selectors.scope import visible_complaints
 from redress.policy.schema import Duration, Pack, Unit
 from redress.sla.calendar import WorkCalendar
 
-MINE, UNIT, UNASSIGNED, DUE_TODAY, DUE_SOON, OVERDUE, APPROVALS, CALLBACK, DEEMABLE, OPEN_VIEW = (
-    "mine", "unit", "unassigned", "due_today", "due_soon", "overdue", "approvals", "callback", "deemable", "open")
-VIEWS = (MINE, UNIT, UNASSIGNED, DUE_TODAY, DUE_SOON, OVERDUE, APPROVALS, CALLBACK, DEEMABLE, OPEN_VIEW)
+MINE, UNIT, UNASSIGNED, DUE_TODAY, DUE_SOON, OVERDUE, APPROVALS, CALLBACK, DEEMABLE, OPEN_VIEW, ALL = (
+    "mine", "unit", "unassigned", "due_today", "due_soon", "overdue", "approvals", "callback", "deemable", "open",
+    "all")
+VIEWS = (MINE, UNIT, UNASSIGNED, DUE_TODAY, DUE_SOON, OVERDUE, APPROVALS, CALLBACK, DEEMABLE, OPEN_VIEW, ALL)
+# Views of open cases that a state filter widens to that state: "mine" in state closed
+# is my closed cases. (A closed state on "all open" is the "all" view: see view_for.)
+STATE_VIEWS = frozenset({MINE, UNIT, OPEN_VIEW})
 
 SORTS = {
     # Soonest due first; cases with no running clock (paused, not yet started) last.
@@ -56,7 +62,7 @@ SORTS = {
     "-eligible": Order("follow_up_since", descending=True, nullable=True),
 }
 DEFAULT_SORT = "due"
-VIEW_SORTS = {DEEMABLE: "eligible"}  # where a view's own order is not the due time
+VIEW_SORTS = {DEEMABLE: "eligible", ALL: "-received"}  # where a view's own order is not the due time
 DUE_SOON_DAYS = 3  # "due soon": within this many working days
 COUNT_CAP = 1000  # counts beyond this read "1,000+"
 # A free-text search counts only this far ("100+"): a two-character word cannot use the
@@ -65,6 +71,8 @@ SEARCH_COUNT_CAP = 100
 CUSTOMER_MATCHES = 200  # at most this many customers matched by a search
 MIN_TRIGRAM = 3  # pg_trgm indexes help from three characters on
 REFERENCE_SHAPE = re.compile(r"^[A-Za-z]{2,6}-\d{4}-\d{1,8}$")
+# A piece of one, four characters or more with a digit: 000011, 2026-000011, TS-2026-00.
+REFERENCE_PIECE = re.compile(r"^(?=.*\d)[A-Z0-9-]{4,30}$")
 
 OPEN_STATES = sorted(s.value for s in OPEN)
 # Roles that see every open complaint and whose day starts from the late ones.
@@ -86,6 +94,12 @@ class Filters:
     received_to: date | None = None
     q: str = ""
     paused: str = ""  # "now": a clock paused now; "too_long": paused past the pack's pausing.max_total
+    critical: str = ""  # flags.YES, flags.NO or "" (any)
+    economic_dispute: str = ""
+
+    def besides_search(self) -> bool:
+        """Another criterion than the search text is set (a surname needs one)."""
+        return replace(self, q="") != Filters()
 
 
 @dataclass(frozen=True)
@@ -128,8 +142,21 @@ def views_for(staff: Staff, pack: Pack) -> list[str]:
         shown.append(CALLBACK)
     if may_deem_closed(staff, pack):
         shown.append(DEEMABLE)
-    shown.append(OPEN_VIEW)
+    shown += [OPEN_VIEW, ALL]
     return shown
+
+
+def view_for(view: str, filters: Filters) -> str:
+    """The view a page shows for these filters. A search looks through every case the
+    person may see, closed ones included, whichever tab it was typed in: a customer
+    calling back about an old case, a re-complaint or a review starts from a name, a
+    number or a few words, not from knowing the case's state. A state the view's open
+    cases cannot be in ("all open" in state closed) is looked for in all cases."""
+    if filters.q.strip():
+        return ALL
+    if view == OPEN_VIEW and filters.state and filters.state not in OPEN_STATES:
+        return ALL
+    return view
 
 
 def may_deem_closed(staff: Staff, pack: Pack) -> bool:
@@ -171,8 +198,10 @@ def approver_roles(staff: Staff, pack: Pack) -> set[str]:
 # ---- the views -----------------------------------------------------------------------
 
 
-def in_view(staff: Staff, view: str, at: Moment, pack: Pack) -> QuerySet:
-    """The complaints of one view that `staff` may see (unordered, unfiltered)."""
+def in_view(staff: Staff, view: str, at: Moment, pack: Pack, *, every_state: bool = False) -> QuerySet:
+    """The complaints of one view that `staff` may see (unordered, unfiltered).
+    `every_state`: the views of open cases (STATE_VIEWS) hold cases in any state (a
+    state filter then says which)."""
     if view not in VIEWS:
         raise ValueError(f"unknown worklist view {view!r}; expected one of {', '.join(VIEWS)}")
     qs = visible_complaints(staff)
@@ -184,7 +213,10 @@ def in_view(staff: Staff, view: str, at: Moment, pack: Pack) -> QuerySet:
             Q(handler=staff) | Q(owner=staff) | Q(first_responder=staff))
     if view == DEEMABLE:
         return closure.deemable(pack, at.cal, at.now, qs) if may_deem_closed(staff, pack) else qs.none()
-    qs = qs.filter(state__in=OPEN_STATES)
+    if view == ALL:
+        return qs
+    if not (every_state and view in STATE_VIEWS):
+        qs = qs.filter(state__in=OPEN_STATES)
     if view == MINE:
         return qs.filter(Q(owner=staff) | Q(handler=staff))
     if view == UNIT:
@@ -241,16 +273,24 @@ def apply_filters(qs: QuerySet, filters: Filters, *, staff: Staff, tz, search: b
         qs = qs.filter(Exists(ComplaintClock.objects.filter(complaint=OuterRef("pk"), status="paused")))
     elif filters.paused == "too_long":
         qs = qs.filter(pausing.flagged_condition())
+    qs = flags.filtered(qs, critical=filters.critical, economic_dispute=filters.economic_dispute)
     if search and filters.q.strip():
-        qs = qs.filter(search_condition(filters.q, staff=staff))
+        qs = qs.filter(search_condition(filters.q, staff=staff, narrowed=filters.besides_search()))
     return qs
 
 
+def search_terms(text: str) -> list[str]:
+    """The words of a search, each a criterion of its own ("欧 开户": a surname and a
+    word of the complaint). A phone number written with spaces is one term."""
+    q = text.strip()
+    return [q] if phone_keys(q) else q.split()
+
+
 def short_search(filters: Filters) -> bool:
-    """A search too short for the text indexes: it is sifted from the list in order
-    (keyset.seek) and not counted."""
-    q = filters.q.strip()
-    return 0 < len(q) < MIN_TRIGRAM and not uses_bigrams(q)
+    """A search with nothing the text indexes can serve (every term too short): it is
+    sifted from the list in order (keyset.seek) and not counted."""
+    terms = search_terms(filters.q)
+    return bool(terms) and all(0 < len(t) < MIN_TRIGRAM and not uses_bigrams(t) for t in terms)
 
 
 def uses_bigrams(q: str) -> bool:
@@ -267,27 +307,43 @@ def _has_bigram(q: str) -> Q:
     return Q(ArrayContains(pieces, [q.upper()]))
 
 
-def search_condition(text: str, *, staff: Staff) -> Q:
-    """Reference number, the complainant's name, phone or account number, and the words
-    of the subject and cause. Substrings, Chinese included (委托 finds 我昨天的委托一直未成交).
+def search_condition(text: str, *, staff: Staff, narrowed: bool = False) -> Q:
+    """Every term of the search must match (search_terms); `narrowed`: another filter
+    is set, so a lone surname is a criterion (see _term)."""
+    terms = search_terms(text)
+    cond = Q()
+    for term in terms:
+        cond &= _term(term, staff=staff, surname=narrowed or len(terms) > 1)
+    return cond
 
-    On PostgreSQL trigram indexes serve substrings of three characters or more, and a
-    bigram index of subject and cause serves two (most Chinese words are two
-    characters). A shorter query, or two characters on SQLite, still matches subject
-    and cause, read in the list's index order and cut at the page. Under three
-    characters personal fields match only exactly, so a short query never scans every
-    customer."""
-    q = text.strip()
+
+def _term(q: str, *, staff: Staff, surname: bool) -> Q:
+    """One term: the reference number or a piece of it, the complainant's name, whole
+    phone or whole account number, and the words of the subject and cause. Substrings,
+    Chinese included (委托 finds 我昨天的委托一直未成交).
+
+    On PostgreSQL trigram indexes serve substrings of three characters or more (the
+    reference's too), and a bigram index of subject and cause serves two (most Chinese
+    words are two characters). A shorter query, or two characters on SQLite, still
+    matches subject and cause, read in the list's index order and cut at the page.
+    Under three characters a name matches only exactly, so a short query never scans
+    every customer; one or two Chinese characters match a surname only beside another
+    criterion (`surname`): alone, 王 would be one customer in ten."""
     # Without letters that have a case (Chinese, digits) a plain LIKE finds the same rows
     # as the upper-cased one and costs half; only the trigram indexes need UPPER().
     words = "contains" if len(q) < MIN_TRIGRAM and q.upper() == q.lower() else "icontains"
     by_key = Q(reference=q.upper())
+    piece = reference_piece(q)
+    if piece:
+        by_key |= Q(reference__contains=piece)
     if may_reveal(staff):
         # Only people who may see contact details may find a case by them; otherwise a
         # search would confirm a masked name or number.
         customers = _matching_customers(q)
         if customers:
             by_key |= Q(customer_id__in=customers)
+        if surname and is_surname(q):
+            by_key |= Q(customer__name__startswith=q)
     cond = by_key | Q(**{f"subject__{words}": q}) | Q(**{f"cause__{words}": q})
     if uses_bigrams(q):
         # The same rows (the pair is in a text that holds the word), said so that the
@@ -297,14 +353,36 @@ def search_condition(text: str, *, staff: Staff) -> Q:
     return cond
 
 
+def reference_piece(q: str) -> str:
+    """The piece of a reference number a term may be ("000011", "2026-000011",
+    "ts-2026-0000"), upper-cased as references are stored; "" when it cannot be one."""
+    piece = unicodedata.normalize("NFKC", q).strip().upper()
+    return piece if REFERENCE_PIECE.match(piece) else ""
+
+
+def is_surname(q: str) -> bool:
+    """One or two Chinese characters: 王, 欧阳."""
+    return 0 < len(q) <= 2 and not q.isascii() and q.isalpha()
+
+
+def surname_alone(filters: Filters) -> str:
+    """The surname searched for with nothing beside it, which therefore matched no name
+    (the page asks for another criterion); "" otherwise."""
+    terms = search_terms(filters.q)
+    if len(terms) == 1 and len(terms[0]) == 1 and is_surname(terms[0]) and not filters.besides_search():
+        return terms[0]
+    return ""
+
+
 def _matching_customers(q: str) -> list[int]:
-    if len(q) >= MIN_TRIGRAM:
-        match = Q(name__icontains=q)
-        if any(ch.isdigit() for ch in q):
-            match |= Q(phone__contains=q) | Q(account_number__contains=q)
-    else:
-        match = Q(name=q)
-    return list(Customer.objects.filter(match).values_list("pk", flat=True)[:CUSTOMER_MATCHES])
+    """Customers by name (a substring from three characters, else exactly), by their
+    whole account number or their whole phone number (customers.phone_keys): never by a
+    piece of a number, which would let digits typed one at a time spell it out."""
+    match = Q(name__icontains=q) if len(q) >= MIN_TRIGRAM else Q(name=q)
+    if any(ch.isdigit() for ch in q):
+        match |= Q(account_number=q.replace(" ", ""))
+    found = list(Customer.objects.filter(match).values_list("pk", flat=True)[:CUSTOMER_MATCHES])
+    return found + customers_with_phone(q, CUSTOMER_MATCHES)
 
 
 def looks_like_reference(text: str) -> bool:
@@ -363,7 +441,8 @@ def main_clock(complaint: Complaint) -> ComplaintClock | None:
 def worklist(staff: Staff, view: str, *, at: Moment, pack: Pack, filters: Filters = Filters(),
              sort: str = DEFAULT_SORT, search: bool = True) -> QuerySet:
     """One view, filtered and sorted (a page reads its rows through `rows_by_id`)."""
-    qs = apply_filters(in_view(staff, view, at, pack), filters, staff=staff, tz=at.cal.tz, search=search)
+    qs = apply_filters(in_view(staff, view, at, pack, every_state=bool(filters.state)), filters, staff=staff,
+                       tz=at.cal.tz, search=search)
     return ordered(qs, sort)
 
 
@@ -384,7 +463,7 @@ def worklist_page(staff: Staff, view: str, *, at: Moment, pack: Pack, filters: F
     if short_search(filters):
         qs = worklist(staff, view, at=at, pack=pack, filters=filters, sort=sort, search=False)
         return page_of(qs, sort, after=after, before=before, number=number, per_page=per_page,
-                       sift=search_condition(filters.q, staff=staff))
+                       sift=search_condition(filters.q, staff=staff, narrowed=filters.besides_search()))
     qs = worklist(staff, view, at=at, pack=pack, filters=filters, sort=sort)
     return page_of(qs, sort, after=after, before=before, number=number, per_page=per_page,
                    cap=count_cap(filters))

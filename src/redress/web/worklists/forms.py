@@ -8,12 +8,15 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from redress.complaints.models import OrgUnit
+from redress.complaints.selectors import flags
 from redress.complaints.selectors import worklists as wl
 from redress.policy.schema import Pack
 from redress.web import labels
 
 SORT_CHOICES = [(code, code) for code in wl.SORTS]
-FILTER_FIELDS = ("state", "category", "channel", "branch", "severity", "paused", "received_from", "received_to")
+FILTER_FIELDS = ("state", "category", "channel", "branch", "severity", "critical", "economic_dispute", "paused",
+                 "received_from", "received_to")
+YES_NO = [("", _("any")), (flags.YES, _("yes")), (flags.NO, _("no"))]
 
 
 class WorklistForm(forms.Form):
@@ -25,6 +28,8 @@ class WorklistForm(forms.Form):
     channel = forms.ChoiceField(label=_("Channel"), required=False)
     branch = forms.ChoiceField(label=_("Branch"), required=False)
     severity = forms.ChoiceField(label=_("Severity"), required=False)
+    critical = forms.ChoiceField(label=_("Critical"), required=False, choices=YES_NO)
+    economic_dispute = forms.ChoiceField(label=_("Economic dispute"), required=False, choices=YES_NO)
     paused = forms.ChoiceField(label=_("Paused"), required=False, choices=[
         ("", _("any")), ("now", _("paused now")), ("too_long", _("paused too long"))])
     received_from = forms.DateField(label=_("Received from"), required=False, input_formats=["%Y-%m-%d"],
@@ -79,7 +84,8 @@ class WorklistForm(forms.Form):
             state=ok.get("state") or "", category=ok.get("category") or "", channel=ok.get("channel") or "",
             branch=int(ok["branch"]) if ok.get("branch") else None, severity=ok.get("severity") or "",
             received_from=ok.get("received_from"), received_to=ok.get("received_to"), q=ok.get("q") or "",
-            paused=ok.get("paused") or "",
+            paused=ok.get("paused") or "", critical=ok.get("critical") or "",
+            economic_dispute=ok.get("economic_dispute") or "",
         )
 
     def problems(self) -> list[str]:

@@ -1,5 +1,6 @@
 """/cases/: the worklists (mine, my unit's, unassigned, due today, due soon, overdue,
-awaiting my approval, awaiting callback, eligible for deemed closure, all open). Thin: the form checks the query
+awaiting my approval, awaiting callback, eligible for deemed closure, all open, all
+cases; a search looks through all cases). Thin: the form checks the query
 string, `selectors.worklists` reads, the templates show. htmx asks every minute for
 the table body alone, with the same query string, so filters survive the refresh."""
 
@@ -37,6 +38,7 @@ VIEW_LABELS = {
     wl.CALLBACK: gettext_lazy("Awaiting callback"),
     wl.DEEMABLE: gettext_lazy("Eligible for deemed closure"),
     wl.OPEN_VIEW: gettext_lazy("All open"),
+    wl.ALL: gettext_lazy("All cases"),
 }
 # What a link that starts the list again drops: the page number and the position.
 # Columns that sort, and the sort each header link asks for first.
@@ -103,9 +105,10 @@ def worklist(request: HttpRequest) -> HttpResponse:
     form = WorklistForm(request.GET, views=views, pack=pack)
     form.is_valid()
     data = getattr(form, "cleaned_data", {})
-    view = data.get("view") or wl.default_view(staff, pack)
-    sort = data.get("sort") or wl.default_sort(view)
     filters = form.filters()
+    asked = data.get("view") or wl.default_view(staff, pack)
+    view = wl.view_for(asked, filters)
+    sort = data.get("sort") or wl.default_sort(view)
 
     reference_missing = ""
     if filters.q and wl.looks_like_reference(filters.q):
@@ -127,6 +130,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
         **page_links(params, page),
         "view_label": VIEW_LABELS[view], "filtered": filters != wl.Filters(),
         "reference_missing": reference_missing,
+        "searched_everything": bool(filters.q.strip()), "surname_alone": wl.surname_alone(filters),
     }
     status = 400 if form.errors else 200
     if request.GET.get("partial") == "rows":
