@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "redress.web.headers.NoStoreMiddleware",
+    "redress.web.headers.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "redress.urls"
