@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "redress.web.headers.NoStoreMiddleware",
+    "redress.web.headers.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "redress.urls"

@@ -14,3 +14,7 @@ urlpatterns = [
     path("warnings/", include("redress.earlywarning.urls")),  # early warnings (预警)
     path("", include("redress.web.urls")),
 ]
+
+# Under /api/ these answer in the API's JSON error shape; elsewhere Django's own pages.
+handler404 = "redress.api.errors.not_found"
+handler500 = "redress.api.errors.server_error"

@@ -10,11 +10,13 @@ from __future__ import annotations
 import logging
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views import defaults
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from redress.api.auth import MissingScope, PayloadTooLarge
+from redress.api.parser import UnsupportedMediaType
 from redress.complaints.errors import (
     DomainError,
     InvalidTransition,
@@ -24,6 +26,11 @@ from redress.complaints.errors import (
 )
 
 log = logging.getLogger("redress.api")
+
+# Requests under this path get the API's JSON errors even where no route answers.
+PREFIX = "/api/"
+SERVER_ERROR = {"code": "server_error", "message": "the server failed on this request; the failure is logged"}
+NOT_FOUND = {"code": "not_found", "message": "no such resource"}
 
 # Where a parameter came from in ninja's error locations: dropped from the field name.
 SOURCES = {"body", "query", "path", "header", "form", "file", "cookie"}
@@ -109,13 +116,21 @@ def install(api: NinjaAPI, param_names: set[str]) -> None:
     def on_http(request, exc: HttpError):
         if isinstance(exc.__cause__, RequestDataTooBig):
             return on_data_too_big(request, exc.__cause__)
+        if isinstance(exc.__cause__, UnsupportedMediaType):
+            return _respond(api, request, 415, {"code": "unsupported_media_type", "message": str(exc.__cause__),
+                                                "field": "Content-Type", "rule": "must be application/json"})
         if exc.status_code == 400:
             return _respond(api, request, 400, {"code": "malformed", "message": "the body is not valid JSON",
                                                 "field": "body", "rule": "must be a JSON object"})
         return _respond(api, request, exc.status_code, {"code": "http_error", "message": str(exc)})
 
     def on_404(request, exc: Http404):
-        return _respond(api, request, 404, {"code": "not_found", "message": "no such resource"})
+        return _respond(api, request, 404, dict(NOT_FOUND))
+
+    def on_anything_else(request, exc: Exception):
+        # A bug, not the caller's fault: logged with its traceback, answered in the one shape.
+        log.exception("api %s %s -> 500", request.method, request.path)
+        return _respond(api, request, 500, dict(SERVER_ERROR))
 
     api.add_exception_handler(ValidationError, on_validation)
     api.add_exception_handler(DomainError, on_domain)
@@ -126,3 +141,19 @@ def install(api: NinjaAPI, param_names: set[str]) -> None:
     api.add_exception_handler(AuthenticationError, on_auth)
     api.add_exception_handler(HttpError, on_http)
     api.add_exception_handler(Http404, on_404)
+    api.add_exception_handler(Exception, on_anything_else)
+
+
+# Django's own 404 and 500 (no route matched; an error outside a view, e.g. in a
+# middleware): JSON in the API's shape under /api/, the usual pages elsewhere.
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if request.path_info.startswith(PREFIX):
+        return JsonResponse(NOT_FOUND, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if request.path_info.startswith(PREFIX):
+        return JsonResponse(SERVER_ERROR, status=500)
+    return defaults.server_error(request)

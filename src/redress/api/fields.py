@@ -9,9 +9,11 @@ PostgreSQL cannot store NUL in text and would raise a DataError (a 500) instead 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated
 
+from django.apps import apps
 from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints
 
 MAX_TEXT = 20_000  # free text (cause, findings, messages): a long letter fits, a 2 MB paste does not
@@ -37,10 +39,32 @@ def Str(max_length: int, *, min_length: int = 0, pattern: str | None = None):  #
                      AfterValidator(no_nul)]
 
 
+@dataclass(frozen=True)
+class Column:
+    """The database column a string is stored in or looked up by ("app.Model", field).
+    Pydantic ignores it; tests/api/test_field_limits.py reads it to check that the
+    schema's limit is the column's, so that a longer value is a 422, never a 500."""
+
+    model: str
+    field: str
+
+    def max_length(self) -> int | None:
+        return apps.get_model(self.model)._meta.get_field(self.field).max_length
+
+
+def Stored(model: str, field: str, *, min_length: int = 0, pattern: str | None = None):  # noqa: N802
+    """A string kept in `model.field`: its limit is read from the column itself."""
+    column = Column(model, field)
+    return Annotated[Str(column.max_length() or MAX_TEXT, min_length=min_length, pattern=pattern), column]
+
+
+CODE = r"^[A-Za-z0-9_.-]*$"  # policy codes, unit codes: category, channel, authority
 Text = Str(MAX_TEXT)
-Code = Str(40, pattern=r"^[A-Za-z0-9_.-]*$")  # policy codes, unit codes: category, channel, authority
-Username = Str(150, min_length=1, pattern=r"^[\w.@+-]+$")
-Reference = Str(30, min_length=1, pattern=r"^[A-Za-z0-9-]+$")
+Code = Str(40, pattern=CODE)  # a policy code that is validated against the pack and not stored as such
+UnitCode = Annotated[Code, Column("complaints.OrgUnit", "code")]
+Channel = Stored("complaints.Communication", "channel", pattern=CODE)
+Username = Annotated[Str(150, min_length=1, pattern=r"^[\w.@+-]+$"), Column("complaints.Staff", "username")]
+Reference = Annotated[Str(30, min_length=1, pattern=r"^[A-Za-z0-9-]+$"), Column("complaints.Complaint", "reference")]
 Timestamp = Annotated[AwareDatetime, AfterValidator(_in_range)]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Version = Annotated[int, Field(ge=1, le=MAX_ID, description="the complaint's `version` you last read; "

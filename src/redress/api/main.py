@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
 
 from redress.api import errors, register
+from redress.api.parser import JsonOnly
 from redress.api.routes import actions, complaints, evidence
 
 DESCRIPTION = """REST API for integrations: call-centre systems, websites, apps, regulator referral imports.
@@ -17,7 +18,7 @@ needs the token's scope. Errors are JSON with `code`, `message` and, where one f
 to blame, `field` and `rule`."""
 
 api = NinjaAPI(title="Redress API", version="1", description=DESCRIPTION, urls_namespace="api",
-               docs=Swagger(settings={"persistAuthorization": False}))
+               docs=Swagger(settings={"persistAuthorization": False}), parser=JsonOnly())
 api.add_router("", complaints.router)
 api.add_router("", actions.router)
 api.add_router("", evidence.router)

@@ -23,7 +23,7 @@ from pydantic import Field, create_model
 
 from redress.api import lookups
 from redress.api.auth import TokenAuth
-from redress.api.fields import Code, Str
+from redress.api.fields import CODE, Stored, Str, UnitCode
 from redress.api.models import Scope
 from redress.api.routes.common import error_responses
 from redress.api.schemas.base import In, Out
@@ -50,9 +50,9 @@ class RegisterFilters(In):
                                                   "about, and the order (newest first)")
     date_from: date | None = Field(None, description="first day, in the institution's time zone")
     date_to: date | None = Field(None, description="last day (inclusive); not before date_from")
-    unit: Code | None = Field(None, description="responsible unit's code; its sub-units are included")
-    category: Code | None = None
-    channel: Code | None = None
+    unit: UnitCode | None = Field(None, description="responsible unit's code; its sub-units are included")
+    category: Stored("complaints.Complaint", "category", pattern=CODE) | None = None
+    channel: Stored("complaints.Complaint", "channel", pattern=CODE) | None = None
     state: State | None = None
     severity: Literal["low", "medium", "high", "major"] | None = None
     critical: YesNo | None = None

@@ -51,7 +51,7 @@ def _operation(name: str, spec: Spec):
 for _name, _spec in ACTIONS.items():
     router.post(f"/complaints/{{reference}}/actions/{_name}", auth=ACT, summary=_spec.summary,
                 operation_id=f"action_{_name}",
-                response={200: ActionResult, **error_responses(400, 401, 403, 404, 409, 413, 422)},
+                response={200: ActionResult, **error_responses(400, 401, 403, 404, 409, 413, 415, 422)},
                 )(_operation(_name, _spec))
 
 

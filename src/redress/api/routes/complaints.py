@@ -52,7 +52,7 @@ def _as_json(c: Complaint, parties) -> dict:
     return ComplaintOut.model_validate(complaint_out(c, parties=parties, reports=reports)).model_dump(mode="json")
 
 
-@router.post("/complaints", response={200: ComplaintOut, 201: ComplaintOut, **error_responses(400, 401, 403, 409, 413, 422)},
+@router.post("/complaints", response={200: ComplaintOut, 201: ComplaintOut, **error_responses(400, 401, 403, 409, 413, 415, 422)},
              auth=TokenAuth(Scope.COMPLAINTS_CREATE), summary="Create a complaint (idempotent with Idempotency-Key)")
 def create_complaint(request: HttpRequest, payload: ComplaintIn,
                      idempotency_key: str | None = Header(None, alias=HEADER, max_length=200)):

@@ -12,7 +12,20 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from redress.api.fields import Code, Id, Reference, Str, Text, Timestamp, Username, Version
+from redress.api.fields import (
+    CODE,
+    Channel,
+    Code,
+    Id,
+    Reference,
+    Stored,
+    Str,
+    Text,
+    Timestamp,
+    UnitCode,
+    Username,
+    Version,
+)
 from redress.api.schemas.base import In
 
 Amount = Annotated[Decimal, Field(ge=0, max_digits=16, decimal_places=2)]
@@ -45,21 +58,22 @@ class ResolveOnSpot(TellsCustomer):
 
 
 class Redirect(TellsCustomer):
-    authority: Code = Field(description="authority code of the policy, e.g. csrc_local")
+    authority: Stored("complaints.Complaint", "redirect_authority", pattern=CODE) = Field(
+        description="authority code of the policy, e.g. csrc_local")
     note: Text = ""
 
 
 class Assess(ActionIn):
-    category: Code
+    category: Stored("complaints.Complaint", "category", pattern=CODE)
     severity: Severity
     urgency: Literal["normal", "urgent"] = "normal"
     critical_flags: list[Code] = Field(default_factory=list, max_length=20)
     is_economic_dispute: bool | None = None
-    branch: Code = Field("", description="unit code of the branch concerned")
+    branch: UnitCode = Field("", description="unit code of the branch concerned")
 
 
 class Dispatch(ActionIn):
-    unit: Code = Field("", description="unit code; empty: the policy's routing")
+    unit: UnitCode = Field("", description="unit code; empty: the policy's routing")
     instructions: Text = ""
 
 
@@ -102,7 +116,7 @@ class Reject(ActionIn):
 
 class CommunicateResult(TellsCustomer):
     body: Text
-    channel: Code
+    channel: Channel
 
 
 class ExecuteRemedy(ActionIn):
@@ -113,7 +127,7 @@ class ExecuteRemedy(ActionIn):
 class RecordCallback(ActionIn):
     satisfied: bool
     opinion: Text = ""
-    channel: Code = "phone"
+    channel: Stored("complaints.Callback", "channel", pattern=CODE) = "phone"
 
 
 class Refer(TellsCustomer):
@@ -130,44 +144,44 @@ class RecordAuthorityReport(ActionIn):
     report_id: Id = Field(description="id of an open report in the complaint's `authority_reports`")
     reported_at: Timestamp = Field(description="when the report was made (with its time zone); not in the future")
     how: Literal["in_person", "phone", "written", "online", "email", "other"]
-    receipt: Str(100) = Field("", description="the authority's receipt or reference number")
-    no_receipt_reason: Str(300) = Field("", description="why the authority gave none (needed without a receipt)")
+    receipt: Stored("complaints.AuthorityReport", "receipt") = Field("", description="the authority's receipt or reference number")
+    no_receipt_reason: Stored("complaints.AuthorityReport", "no_receipt_reason") = Field("", description="why the authority gave none (needed without a receipt)")
     note: Text = ""
 
 
 class Archive(ActionIn):
-    root_cause: Str(60) = ""
+    root_cause: Stored("complaints.Complaint", "root_cause") = ""
 
 
 class Recomplain(ActionIn):
     cause: Text
     request: Text = ""
-    channel: Code = ""
+    channel: Stored("complaints.Complaint", "channel", pattern=CODE) = ""
 
 
 class SendMessage(TellsCustomer):
     kind: Literal["progress", "question"]
     body: Text
-    channel: Code
+    channel: Channel
     wait_for_reply: bool = Field(False, description="a question may pause the clocks until the customer answers")
 
 
 class CustomerMessage(ActionIn):
     body: Text
-    channel: Code
+    channel: Channel
 
 
 class RecordContact(ActionIn):
-    channel: Code
+    channel: Channel
     note: Text
 
 
 class AddParty(ActionIn):
     kind: Literal["unit", "employee", "product"]
-    unit: Code = ""
+    unit: UnitCode = ""
     staff: Username | None = None
-    product: Str(200) = ""
-    description: Str(300) = ""
+    product: Stored("complaints.ComplaintParty", "product") = ""
+    description: Stored("complaints.ComplaintParty", "description") = ""
 
 
 class Escalate(ActionIn):
@@ -190,7 +204,7 @@ class DecideExtension(ActionIn):
 
 
 class PauseClocks(ActionIn):
-    reason_code: Code = Field(description="a code of the policy's pausing.reasons (GET /api/policy)")
+    reason_code: Stored("complaints.ClockPause", "reason", pattern=CODE) = Field(description="a code of the policy's pausing.reasons (GET /api/policy)")
     note: Text = ""
     message_id: Id | None = Field(None, description="the question sent to the customer, for reasons that need one")
     ask_approval: bool = Field(False, description="the wait will be long: ask the approvers now")
@@ -208,10 +222,10 @@ class RequestTransfer(ActionIn):
 
 
 class RecordAccountability(ActionIn):
-    action: Str(30, min_length=1)
+    action: Stored("complaints.Accountability", "action", min_length=1)
     description: Text
     staff: Username | None = None
-    unit: Code = ""
+    unit: UnitCode = ""
     reported_to_regulator: bool = False
 
 

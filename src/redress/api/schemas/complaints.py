@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from redress.api.fields import Code, Str, Text, Timestamp, Username
+from redress.api.fields import CODE, Stored, Str, Text, Timestamp, UnitCode, Username
 from redress.api.schemas.base import In, Out
 from redress.complaints.lifecycle import State
 
@@ -16,41 +16,42 @@ Amount = Annotated[Decimal, Field(ge=0, max_digits=16, decimal_places=2)]
 
 
 class CustomerIn(In):
-    name: Str(200, min_length=1)
-    phone: Str(40) = ""
-    email: Str(254) = Field("", description="checked as an email address by the intake rules")
-    address: Str(300) = ""
-    account_number: Str(40) = ""
-    id_type: Str(20) = ""
-    id_number: Str(40) = ""
-    preferred_channel: Code = ""
+    name: Stored("complaints.Customer", "name", min_length=1)
+    phone: Stored("complaints.Customer", "phone") = ""
+    email: Stored("complaints.Customer", "email") = Field("", description="checked as an email address by the "
+                                                                         "intake rules")
+    address: Stored("complaints.Customer", "address") = ""
+    account_number: Stored("complaints.Customer", "account_number") = ""
+    id_type: Stored("complaints.Customer", "id_type") = ""
+    id_number: Stored("complaints.Customer", "id_number") = ""
+    preferred_channel: Stored("complaints.Customer", "preferred_channel", pattern=CODE) = ""
     language: Literal["zh-hans", "en"] = "zh-hans"
 
 
 class PartyIn(In):
     kind: Literal["unit", "employee", "product"]
-    unit: Code = Field("", description="unit code, for kind=unit")
+    unit: UnitCode = Field("", description="unit code, for kind=unit")
     staff: Username | None = Field(None, description="username, for kind=employee")
-    product: Str(200) = Field("", description="product name, for kind=product")
-    description: Str(300) = ""
+    product: Stored("complaints.ComplaintParty", "product") = Field("", description="product name, for kind=product")
+    description: Stored("complaints.ComplaintParty", "description") = ""
 
 
 class ComplaintIn(In):
     customer: CustomerIn
-    channel: Code = Field(description="a channel code of the policy, e.g. phone, web, app, regulator_referral")
-    subject: Str(200, min_length=1)
+    channel: Stored("complaints.Complaint", "channel", pattern=CODE) = Field(description="a channel code of the policy, e.g. phone, web, app, regulator_referral")
+    subject: Stored("complaints.Complaint", "subject", min_length=1)
     cause: Str(20_000, min_length=1) = Field(description="事由: what happened")
     request: Text = Field("", description="诉求: what the complainant asks for")
     amount_claimed: Amount | None = None
-    currency: Str(3, pattern=r"^[A-Z]{3}$") | None = Field(None, description="ISO 4217; defaults to the policy's "
+    currency: Stored("complaints.Complaint", "currency", pattern=r"^[A-Z]{3}$") | None = Field(None, description="ISO 4217; defaults to the policy's "
                                                                            "currency (CNY, GBP under uk-fca)")
     received_at: Timestamp | None = Field(None, description="when the complaint was first received (ISO 8601 with "
                                                              "a time zone); defaults to now")
     kind: Literal["complaint", "inquiry"] = "complaint"
-    branch: Code = Field("", description="code of the branch the complaint concerns")
+    branch: UnitCode = Field("", description="code of the branch the complaint concerns")
     parties: list[PartyIn] = Field(default_factory=list, max_length=50)
-    referral_source: Code = Field("", description="authority code of a referral, e.g. hotline_12386")
-    external_reference: Str(60) = Field("", description="the sending system's own id (e.g. the 12386 ticket)")
+    referral_source: Stored("complaints.Complaint", "referral_source", pattern=CODE) = Field("", description="authority code of a referral, e.g. hotline_12386")
+    external_reference: Stored("complaints.Complaint", "external_reference") = Field("", description="the sending system's own id (e.g. the 12386 ticket)")
     register_: bool = Field(True, alias="register", description="register and acknowledge at once (the usual case); false leaves "
                                              "it received, for the intake desk to answer, resolve or redirect")
 
@@ -164,8 +165,8 @@ class ComplaintPage(Out):
 
 class ComplaintFilters(In):
     state: State | None = None
-    category: Code | None = None
-    channel: Code | None = None
+    category: Stored("complaints.Complaint", "category", pattern=CODE) | None = None
+    channel: Stored("complaints.Complaint", "channel", pattern=CODE) | None = None
     received_from: Timestamp | None = None
     received_to: Timestamp | None = None
     updated_since: Timestamp | None = Field(None, description="changed at or after; with order=updated "

@@ -51,7 +51,7 @@ class Customer(models.Model):
     account_number = models.CharField(max_length=40, blank=True, db_index=True)
     id_type = models.CharField(max_length=20, blank=True)
     id_number = models.CharField(max_length=40, blank=True)
-    preferred_channel = models.CharField(max_length=20, blank=True)
+    preferred_channel = models.CharField(max_length=40, blank=True)  # a channel code of the pack (40)
     language = models.CharField(max_length=10, default="zh-hans")
     created_at = models.DateTimeField()
 
@@ -85,7 +85,7 @@ class Complaint(models.Model):
     language = models.CharField(max_length=10, default="zh-hans")
 
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="complaints")
-    channel = models.CharField(max_length=30)
+    channel = models.CharField(max_length=40)  # a channel code of the pack: the pack allows 40
     received_at = models.DateTimeField(db_index=False)  # complaint_received_category leads with it
     registered_at = models.DateTimeField(null=True, blank=True)
     referral_source = models.CharField(max_length=40, blank=True, help_text="e.g. hotline_12386")

@@ -151,7 +151,7 @@ class Communication(models.Model):
     complaint = models.ForeignKey("complaints.Complaint", on_delete=models.PROTECT, related_name="communications")
     direction = models.CharField(max_length=3, choices=Direction.choices)
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    channel = models.CharField(max_length=30)
+    channel = models.CharField(max_length=40)  # a channel code of the pack (40)
     body = models.TextField()
     staff = models.ForeignKey(STAFF, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField()
@@ -201,7 +201,7 @@ class Callback(models.Model):
     complaint = models.ForeignKey("complaints.Complaint", on_delete=models.PROTECT, related_name="callbacks")
     agent = models.ForeignKey(STAFF, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField()
-    channel = models.CharField(max_length=30)
+    channel = models.CharField(max_length=40)  # a channel code of the pack (40)
     satisfied = models.BooleanField()
     opinion = models.TextField(blank=True)
 

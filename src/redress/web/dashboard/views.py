@@ -19,6 +19,7 @@ from redress.web.context import approver_roles
 from redress.web.dashboard.calendar_notice import missing_years
 from redress.web.dashboard.charts import intake_chart, on_time_chart
 from redress.web.dashboard.warnings import early_warnings
+from redress.web.headers import charts_on_page
 
 SHOWN_PER_GROUP = 8
 HANDLING_ROLES = frozenset({"handler", "dept_head"})
@@ -54,6 +55,7 @@ def _deemable(staff, pack, at, cal) -> dict:
 
 @require_safe
 @staff_view()
+@charts_on_page
 def dashboard(request):
     staff = request.user
     at = current_time()
