@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('complaints', '0019_clock_breached_at_day_tally_late'),
+        ('complaints', '0020_find_every_case'),
     ]
 
     operations = [
