@@ -8,7 +8,7 @@ worked, Saturday 09-27 is not, Sunday 09-28 is worked (调休), 10-01..08 are of
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, tzinfo
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -225,3 +225,27 @@ def test_same_working_day_takes_no_amount():
     bad = Duration.model_construct(amount=1, unit=Unit.SAME_WORKING_DAY)
     with pytest.raises(ValueError, match=r"^limit.amount must be 0 for same_working_day$"):
         cn().due(sh(9, 26), bad)
+
+
+def test_a_date_that_is_not_a_datetime_is_refused_naming_what_it_is():
+    with pytest.raises(ValueError, match=r"^start must be a datetime, got str$"):
+        cn().due("2025-09-26 10:00", Duration(amount=1, unit=Unit.WORKING_DAYS))
+
+
+class _NoOffset(tzinfo):
+    """A zone that cannot say its offset: as good as naive."""
+
+    def utcoffset(self, dt):
+        return None
+
+
+def test_a_datetime_whose_zone_gives_no_offset_is_refused():
+    with pytest.raises(ValueError, match=r"^start must be a timezone-aware datetime"):
+        cn().due(datetime(2025, 9, 26, 10, tzinfo=_NoOffset()), Duration(amount=1, unit=Unit.WORKING_DAYS))
+
+
+def test_new_years_day_is_worked_when_the_institution_says_so():
+    cal = WorkCalendar(country="GB", subdivision="ENG", timezone="Europe/London",
+                       work_start=time(9), work_end=time(17), extra_working_days=[date(2027, 1, 1)])
+    assert cal.is_working_day(date(2027, 1, 1))
+    assert cal.next_working_day(date(2026, 12, 31)) == date(2027, 1, 1)
