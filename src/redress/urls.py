@@ -10,6 +10,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("redress.api.urls")),
     path("portal/", include("redress.portal.urls")),
-    path("register/", include("redress.reports.urls")),  # the complaint register (台账), its export, record sheets
+    path("register/", include("redress.reports.urls")),
+    path("returns/", include("redress.reports.returns.urls")),  # regulator returns (reports/returns)  # the complaint register (台账), its export, record sheets
     path("", include("redress.web.urls")),
 ]
