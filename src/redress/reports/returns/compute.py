@@ -40,6 +40,7 @@ from redress.reports.returns.periods import Period
 from redress.sla.calendar import WorkCalendar
 
 REMEDY_MEASURES = (Measure.COMPENSATED, Measure.COMPENSATION_AMOUNT)
+CENT = Decimal("0.01")
 LISTED = 100  # complaints listed per unmapped value; the count says how many there are
 
 
@@ -240,7 +241,8 @@ def table_result(ctx: _Context, table: ReturnTable) -> TableResult:
 
     def value(row: str, col: ReturnColumn, by: str):
         v = cells[col.code].get((row, by), 0)
-        return v if col.measure != Measure.COMPENSATION_AMOUNT else Decimal(v or 0)
+        # Money to the cent whatever the database's sum gives back (SQLite: 200, PostgreSQL: 200.00).
+        return v if col.measure != Measure.COMPENSATION_AMOUNT else Decimal(v or 0).quantize(CENT)
 
     def build(row: str, label: str, source) -> Row:
         plain = {c.code: source(c, "") for c in table.columns if not c.ratio and not c.by}
