@@ -16,7 +16,6 @@ from redress.complaints.timesource import frozen
 from redress.reports.models import ReturnProduction
 from tests.conftest import at
 from tests.reports.returns.conftest import PRODUCED_AT
-from tests.web.conftest import signed_in  # noqa: F401 (a fixture for these tests too)
 
 
 def get(client, url, when=PRODUCED_AT):
