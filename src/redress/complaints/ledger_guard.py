@@ -12,6 +12,7 @@ TABLES = ("complaints_event", "complaints_ledgercheckpoint", "complaints_checkpo
 # Append-only tables of other apps, each guarded by its own app's migration under the
 # same rule (the regulator returns as produced: reports 0002).
 OTHER_TABLES = ("reports_returnproduction",)
+ALL_TABLES = TABLES + OTHER_TABLES  # what a wipe (demo --reset, a live server's flush) lifts and restores
 
 PG_FUNCTION = """
 CREATE OR REPLACE FUNCTION redress_ledger_append_only() RETURNS trigger AS $$

@@ -97,7 +97,7 @@ def return_produce(*, staff: Staff, pack: Pack, code: str, period: str, now: dat
         result = compute(ret, chosen, staff=staff, pack=pack, cal=cal, language=language)
         name = (institution.name_en or institution.name) if institution and language == "en" else \
             (institution.name if institution else "")
-        who = staff.get_full_name() or staff.get_username()
+        who = getattr(staff, "display_name", "") or staff.get_username()
         at = now.astimezone(cal.tz)
         xlsx = files.xlsx_bytes(result, institution=name, produced_by=who, at=at)
         csv = files.csv_bytes(result, institution=name, produced_by=who, at=at)

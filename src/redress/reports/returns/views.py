@@ -39,7 +39,7 @@ class ProduceForm(forms.Form):
         self.fields["return_code"].choices = [(r.code, r.name.get(language)) for r in pack.returns]
 
 
-def _summary(ret, today, cal, language) -> dict:
+def _summary(pack, ret, today, cal, language) -> dict:
     last = periods.last_ended(ret.period, today)
     due_period, due = periods.next_due(ret, today, cal)
     done = latest(ret.code, last.label)
@@ -50,6 +50,7 @@ def _summary(ret, today, cal, language) -> dict:
         ended.append(ended[-1].previous())
     return {
         "ret": ret, "name": ret.name.get(language), "kind": KINDS[ret.period], "last": last,
+        "regulator": pack.authority(ret.regulator).name.get(language) if ret.regulator else "",
         "last_due": periods.due_date(ret, last, cal), "done": done, "late": done is None and
         periods.due_date(ret, last, cal) < today, "next_period": due_period, "next_due": due,
         "history": history, "ended": ended,
@@ -60,7 +61,7 @@ def _page(request: HttpRequest, form: ProduceForm, produced: ReturnProduction | 
     pack, cal = active_pack(), request_calendar(request)
     language = translation.get_language()
     today = current_time().astimezone(cal.tz).date()
-    returns = [_summary(ret, today, cal, language) for ret in pack.returns]
+    returns = [_summary(pack, ret, today, cal, language) for ret in pack.returns]
     return render(request, "reports/returns.html", {
         "nav": "returns", "returns": returns, "form": form, "produced": produced, "today": today, "tz": cal.tz,
         "example": periods.EXAMPLES[pack.returns[0].period] if pack.returns else "",
