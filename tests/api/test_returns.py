@@ -13,6 +13,8 @@ from redress.complaints.timesource import frozen
 from redress.reports.models import ReturnProduction
 from tests.reports.returns.conftest import PRODUCED_AT, quarter  # noqa: F401 (a fixture for these tests)
 
+pytestmark = pytest.mark.usefixtures("quarter")
+
 
 @pytest.fixture
 def after_the_quarter():
@@ -20,7 +22,7 @@ def after_the_quarter():
         yield
 
 
-def test_the_returns_are_listed_with_their_due_dates(org, quarter, api_as, after_the_quarter):
+def test_the_returns_are_listed_with_their_due_dates(org, api_as, after_the_quarter):
     response = api_as("compliance", [Scope.REPORTS_READ]).get("/returns")
     assert response.status_code == 200
     [listed] = response.json()
@@ -28,7 +30,7 @@ def test_the_returns_are_listed_with_their_due_dates(org, quarter, api_as, after
         "csrc-quarterly", "2026-Q1", "2026-04-15", None)
 
 
-def test_a_return_is_produced_recorded_and_downloaded_as_recorded(org, quarter, api_as, after_the_quarter):
+def test_a_return_is_produced_recorded_and_downloaded_as_recorded(org, api_as, after_the_quarter):
     api = api_as("office", [Scope.REPORTS_READ])
     response = api.post("/returns/csrc-quarterly/productions", {"period": "2026-Q1"})
     assert response.status_code == 201
@@ -45,7 +47,7 @@ def test_a_return_is_produced_recorded_and_downloaded_as_recorded(org, quarter, 
 
 @pytest.mark.parametrize(("period", "rule"), [("2026-Q2", "has not ended yet"), ("2025-Q3", "before the institution"),
                                               ("2026", "write the period as 2026-Q3")])
-def test_a_bad_period_is_a_422_naming_the_period(org, quarter, api_as, after_the_quarter, period, rule):
+def test_a_bad_period_is_a_422_naming_the_period(org, api_as, after_the_quarter, period, rule):
     response = api_as("office", [Scope.REPORTS_READ]).post("/returns/csrc-quarterly/productions", {"period": period},
                                                            **{"Accept-Language": "en"})
     assert response.status_code == 422
@@ -53,14 +55,14 @@ def test_a_bad_period_is_a_422_naming_the_period(org, quarter, api_as, after_the
     assert not ReturnProduction.objects.exists()
 
 
-def test_an_unknown_return_is_a_422_naming_the_returns_there_are(org, quarter, api_as, after_the_quarter):
+def test_an_unknown_return_is_a_422_naming_the_returns_there_are(org, api_as, after_the_quarter):
     response = api_as("office", [Scope.REPORTS_READ]).post("/returns/finra-4530d/productions", {"period": "2026-Q1"},
                                                            **{"Accept-Language": "en"})
     assert response.status_code == 422
     assert response.json()["field"] == "return_code" and "csrc-quarterly" in response.json()["rule"]
 
 
-def test_without_the_scope_or_the_role_nothing_is_read_or_produced(org, quarter, api_as, after_the_quarter):
+def test_without_the_scope_or_the_role_nothing_is_read_or_produced(org, api_as, after_the_quarter):
     no_scope = api_as("office", [Scope.COMPLAINTS_READ])
     assert no_scope.get("/returns").status_code == 403
     assert no_scope.post("/returns/csrc-quarterly/productions", {"period": "2026-Q1"}).status_code == 403
@@ -70,7 +72,7 @@ def test_without_the_scope_or_the_role_nothing_is_read_or_produced(org, quarter,
     assert not ReturnProduction.objects.exists()
 
 
-def test_a_missing_file_is_a_404(org, quarter, api_as, after_the_quarter):
+def test_a_missing_file_is_a_404(org, api_as, after_the_quarter):
     api = api_as("office", [Scope.REPORTS_READ])
     assert api.get("/returns/files/999.xlsx").status_code == 404
     assert api.get("/returns/files/1.pdf").status_code == 404
