@@ -94,14 +94,23 @@ def test_a_misspelt_key_names_its_path(tmp_path):
     assert "returns[0].tables[0].colums: unknown key" in text
 
 
-def test_a_narrowing_by_a_channel_the_pack_does_not_have_is_refused(tmp_path):
+def test_a_narrowing_by_a_severity_the_pack_does_not_have_is_refused(tmp_path):
     text = problem(tmp_path, """
       - code: t
         name: { zh-hans: 表, en: Table }
         columns:
-          - { code: online, name: { zh-hans: 网络, en: Online }, measure: received, where: { channel: [wechat] } }
+          - { code: grave, name: { zh-hans: 重大, en: Grave }, measure: received, where: { severity: [critical] } }
     """)
-    assert "where channel ['wechat'] are not channel codes of this pack" in text
+    assert "where severity ['critical'] are not severity codes of this pack" in text
+
+
+def test_an_institution_keeping_fewer_channels_keeps_the_shipped_return(tmp_path):
+    pack = load_pack(str(write(tmp_path, "inst.yaml", """
+        extends: cn-securities
+        channels:
+          - { code: phone, name: { zh-hans: 电话, en: Phone } }
+    """)))
+    assert pack.channel_codes() == ["phone"] and pack.regulator_return("csrc-quarterly")
 
 
 def test_a_half_yearly_return_of_the_disp_shape_is_data(tmp_path):
