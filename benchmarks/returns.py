@@ -133,8 +133,13 @@ def main(argv=None) -> int:
         call_command("migrate", verbosity=0, interactive=False)
         print(f"seeding {args.complaints:,} complaints ...", flush=True)
         s = seed(args.complaints, args.batch)
+        print(f"seeded in {s['seconds']:.0f} s")
+    from redress.complaints.models import ComplaintParty
+
+    if not ComplaintParty.objects.filter(kind="product", product__in=PRODUCTS).exists():
+        # Here rather than in the seed, so a database seeded by web_pages.py serves too.
         products, payments = add_products_and_payments(connection)
-        print(f"seeded in {s['seconds']:.0f} s; {products:,} product parties, {payments:,} payments")
+        print(f"added {products:,} product parties and {payments:,} payments")
     with connection.cursor() as cur:
         cur.execute("SHOW server_version" if connection.vendor == "postgresql" else "SELECT sqlite_version()")
         version = ("PostgreSQL " if connection.vendor == "postgresql" else "SQLite ") + cur.fetchone()[0]
