@@ -64,7 +64,7 @@ def put_guard_back(django_db_blocker) -> None:
     """After the last flush of a browser module or package the ledger guard goes back,
     for the tests that run after it."""
     with django_db_blocker.unblock(), connection.cursor() as cursor:
-        ledger_guard.install(cursor, connection.vendor)
+        ledger_guard.install(cursor, connection.vendor, ledger_guard.ALL_TABLES)
 
 
 @contextmanager
@@ -73,10 +73,10 @@ def guard_lifted_for_flush() -> Iterator[None]:
     refuses (DESIGN rule 2): the guard is on while the test runs and lifted for the
     flush (pytest-django flushes after every fixture of the test has been torn down)."""
     with connection.cursor() as cursor:
-        ledger_guard.install(cursor, connection.vendor)
+        ledger_guard.install(cursor, connection.vendor, ledger_guard.ALL_TABLES)
     yield
     with connection.cursor() as cursor:
-        ledger_guard.remove(cursor, connection.vendor)
+        ledger_guard.remove(cursor, connection.vendor, ledger_guard.ALL_TABLES)
 
 
 def browser_fixtures(scope: str, shots: Path):

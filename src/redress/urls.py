@@ -12,6 +12,7 @@ urlpatterns = [
     path("portal/", include("redress.portal.urls")),
     path("register/", include("redress.reports.urls")),  # the complaint register (台账), its export, record sheets
     path("warnings/", include("redress.earlywarning.urls")),  # early warnings (预警)
+    path("returns/", include("redress.reports.returns.urls")),  # regulator returns
     path("", include("redress.web.urls")),
 ]
 

@@ -8,7 +8,7 @@ from ninja.openapi.docs import Swagger
 
 from redress.api import errors, register
 from redress.api.parser import JsonOnly
-from redress.api.routes import actions, complaints, evidence
+from redress.api.routes import actions, complaints, evidence, returns
 
 DESCRIPTION = """REST API for integrations: call-centre systems, websites, apps, regulator referral imports.
 
@@ -23,4 +23,5 @@ api.add_router("", complaints.router)
 api.add_router("", actions.router)
 api.add_router("", evidence.router)
 api.add_router("/reports", register.router)
+api.add_router("", returns.router)
 errors.install(api, param_names={"payload", "filters"})

@@ -12,7 +12,7 @@ class Scope(models.TextChoices):
     COMPLAINTS_READ = "complaints:read", _("Read complaints, their timeline and clocks")
     COMPLAINTS_ACT = "complaints:act", _("Perform lifecycle actions on complaints")
     EVIDENCE_WRITE = "evidence:write", _("Upload evidence files")
-    REPORTS_READ = "reports:read", _("Read reports: the complaint register")
+    REPORTS_READ = "reports:read", _("Read reports: the register, statistics and regulator returns")
 
 
 class ApiToken(models.Model):

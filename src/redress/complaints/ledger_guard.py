@@ -9,6 +9,10 @@ demo database from nothing and puts the guard straight back.
 from __future__ import annotations
 
 TABLES = ("complaints_event", "complaints_ledgercheckpoint", "complaints_checkpointentry")
+# Append-only tables of other apps, each guarded by its own app's migration under the
+# same rule (the regulator returns as produced: reports 0002).
+OTHER_TABLES = ("reports_returnproduction",)
+ALL_TABLES = TABLES + OTHER_TABLES  # what a wipe (demo --reset, a live server's flush) lifts and restores
 
 PG_FUNCTION = """
 CREATE OR REPLACE FUNCTION redress_ledger_append_only() RETURNS trigger AS $$
@@ -20,18 +24,18 @@ $$ LANGUAGE plpgsql;
 """
 
 
-def _statements(vendor: str, install: bool) -> list[str]:
+def _statements(vendor: str, install: bool, tables: tuple[str, ...]) -> list[str]:
     sql: list[str] = []
     if vendor == "postgresql":
         if install:
             sql.append(PG_FUNCTION)
-        for table in TABLES:
+        for table in tables:
             sql.append(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}")
             if install:
                 sql.append(f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
                            "FOR EACH ROW EXECUTE FUNCTION redress_ledger_append_only()")
     elif vendor == "sqlite":
-        for table in TABLES:
+        for table in tables:
             for op in ("UPDATE", "DELETE"):
                 sql.append(f"DROP TRIGGER IF EXISTS {table}_no_{op.lower()}")
                 if install:
@@ -40,13 +44,13 @@ def _statements(vendor: str, install: bool) -> list[str]:
     return sql
 
 
-def install(schema_editor_or_cursor, vendor: str) -> None:
-    for statement in _statements(vendor, install=True):
+def install(schema_editor_or_cursor, vendor: str, tables: tuple[str, ...] = TABLES) -> None:
+    for statement in _statements(vendor, install=True, tables=tables):
         _run(schema_editor_or_cursor, statement)
 
 
-def remove(schema_editor_or_cursor, vendor: str) -> None:
-    for statement in _statements(vendor, install=False):
+def remove(schema_editor_or_cursor, vendor: str, tables: tuple[str, ...] = TABLES) -> None:
+    for statement in _statements(vendor, install=False, tables=tables):
         _run(schema_editor_or_cursor, statement)
 
 

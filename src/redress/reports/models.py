@@ -36,3 +36,37 @@ class ExportRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} export by {self.staff_id} at {self.at:%Y-%m-%d %H:%M} ({self.rows} rows)"
+
+
+class ReturnProduction(models.Model):
+    """One regulator return as produced (reports/returns): who, which return, which period,
+    and the files themselves with their SHA-256, so what was filed can be shown and checked
+    again. Written once by `returns.produce.return_produce`; the database refuses UPDATE and
+    DELETE on it, as on the ledger (complaints.ledger_guard)."""
+
+    return_code = models.CharField(max_length=40)
+    policy_code = models.CharField(max_length=40)
+    period = models.CharField(max_length=10)  # its label: 2026-Q3, 2026-H1, 2026-07, 2026
+    period_start = models.DateField()
+    period_end = models.DateField()  # the last day
+    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=30)
+    at = models.DateTimeField()
+    language = models.CharField(max_length=10)
+    rows = models.PositiveIntegerField()  # table rows written, totals included
+    # Complaints the mapping could not place: [{dimension, value, count, references}].
+    unmapped = models.JSONField(default=list)
+    xlsx = models.BinaryField()
+    xlsx_sha256 = models.CharField(max_length=64)
+    csv = models.BinaryField()
+    csv_sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        indexes = [models.Index(fields=["return_code", "period", "at"], name="return_production_period")]
+
+    def __str__(self) -> str:
+        return f"{self.return_code} {self.period} by {self.staff_id} at {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def unmapped_count(self) -> int:
+        return sum(item.get("count", 0) for item in self.unmapped)

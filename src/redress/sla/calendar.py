@@ -228,6 +228,10 @@ class WorkCalendar:
             n -= available
             year += 1
 
+    def nth_working_day_after(self, d: date, n: int) -> date:
+        """The n-th working day strictly after d (d itself when n == 0)."""
+        return self._nth_working_day_after(d, n)
+
     def next_working_day(self, d: date) -> date:
         return self._nth_working_day_after(d, 1)
 

@@ -33,6 +33,8 @@ def workbench(request: HttpRequest) -> dict:
         "my_role_labels": [str(ROLES[r]) for r in ROLES if r in roles],
         "is_intake": bool(roles & INTAKE_ROLES),
         "is_office": "complaints_office" in roles,
+        # The roles that make regulator returns (reports.returns.produce.PRODUCER_ROLES).
+        "may_make_returns": bool(roles & {"complaints_office", "compliance"}),
         "is_approver": bool(roles & approver_roles()),
         "is_admin": signed_in and (user.is_staff or "admin" in roles),
         "sees_warnings": signed_in and may_see_warnings(user),

@@ -58,12 +58,12 @@ def _wipe() -> None:
 
     vendor = connection.vendor
     with connection.cursor() as cur:
-        ledger_guard.remove(cur, vendor)
+        ledger_guard.remove(cur, vendor, ledger_guard.ALL_TABLES)
     try:
         call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
     finally:
         with connection.cursor() as cur:
-            ledger_guard.install(cur, vendor)
+            ledger_guard.install(cur, vendor, ledger_guard.ALL_TABLES)
             if vendor == "postgresql":  # reference-number sequences start again at 1
                 cur.execute("SELECT sequence_name FROM information_schema.sequences "
                             "WHERE sequence_name LIKE 'redress_ref_%%'")
