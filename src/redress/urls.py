@@ -11,5 +11,6 @@ urlpatterns = [
     path("api/", include("redress.api.urls")),
     path("portal/", include("redress.portal.urls")),
     path("register/", include("redress.reports.urls")),  # the complaint register (台账), its export, record sheets
+    path("statistics/", include("redress.reports.statistics_urls")),  # period statistics (issue 11 item 2)
     path("", include("redress.web.urls")),
 ]

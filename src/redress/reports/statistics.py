@@ -33,16 +33,18 @@ from redress.reports import register as reg
 from redress.reports.periods import Period
 from redress.sla.calendar import WorkCalendar
 
-TOP_ROOT_CAUSES = 10
-TOP_PRODUCTS = 20
+# How many rows the tables show of the breakdowns with free values (largest first).
+TOP = {"root_cause": 10, "product": 20}
 
 
 @dataclass(frozen=True)
 class Scope:
-    """Whose complaints: the viewer's visible ones, of one unit and its sub-units if set."""
+    """Whose complaints: the viewer's visible ones, of one unit and its sub-units and of
+    one category if set."""
 
     staff: Staff
     unit: int | None = None
+    category: str = ""
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,7 @@ REFERRAL_KEYS = tuple(f"referred_{k}{suffix}" for k in reg.REFERRAL_KINDS for su
 
 
 def _base(scope: Scope) -> reg.Filters:
-    return reg.Filters(kind="complaint", unit=scope.unit)
+    return reg.Filters(kind="complaint", unit=scope.unit, category=scope.category)
 
 
 def received_filters(scope: Scope, period: Period, **more) -> reg.Filters:
@@ -152,7 +154,7 @@ def statistics(scope: Scope, period: Period, *, now: datetime, cal: WorkCalendar
         "severity": _by(received, "severity", received_f, lambda v: {"severity": v}),
         "product": _products(received, received_f),
         "root_cause": _by(closed.exclude(root_cause=""), "root_cause", closed_f, lambda v: {"root_cause": v},
-                          limit=TOP_ROOT_CAUSES, additive=False),
+                          additive=False),
         "accountability": _accountability(closed, closed_f),
     }
     return Statistics(period=period, figures=figures, breakdowns=breakdowns,
@@ -160,11 +162,10 @@ def statistics(scope: Scope, period: Period, *, now: datetime, cal: WorkCalendar
                                                                      closed_f, cal))
 
 
-def _by(qs: QuerySet, column: str, base: reg.Filters, narrow, *, limit: int | None = None,
-        additive: bool = True) -> Breakdown:
+def _by(qs: QuerySet, column: str, base: reg.Filters, narrow, *, additive: bool = True) -> Breakdown:
+    """Every value, so a value missing from a period is truly 0 there (the tables show
+    the top ones: TOP)."""
     rows = qs.values(column).annotate(n=Count("pk")).order_by("-n", column)
-    if limit:
-        rows = rows[:limit]
     key = column.removesuffix("_id").removeprefix("responsible_")
     return Breakdown(key, {_code(r[column]): Figure(r["n"], replace(base, **narrow(r[column]))) for r in rows},
                      additive=additive)
@@ -178,7 +179,7 @@ def _code(value) -> str:
 def _products(received: QuerySet, base: reg.Filters) -> Breakdown:
     rows = (ComplaintParty.objects.filter(kind=ComplaintParty.Kind.PRODUCT, complaint_id__in=received.values("pk"))
             .exclude(product="").values("product").annotate(n=Count("complaint_id", distinct=True))
-            .order_by("-n", "product")[:TOP_PRODUCTS])
+            .order_by("-n", "product"))
     return Breakdown("product", {r["product"]: Figure(r["n"], replace(base, product_is=r["product"])) for r in rows},
                      additive=False)
 
