@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from redress.complaints.models import OrgUnit
 from redress.policy.schema import Pack
@@ -69,8 +69,8 @@ def _rate(part, whole) -> str:
 
 # (key, label, the key of the figure it is a share of, or "")
 SUMMARY = (
-    ("received", gettext_lazy("Received"), ""),
-    ("closed", gettext_lazy("Closed"), ""),
+    ("received", pgettext_lazy("statistics", "Received"), ""),
+    ("closed", pgettext_lazy("statistics", "Closed"), ""),
     ("open_at_end", gettext_lazy("Open at the end of the period"), ""),
     ("on_time", gettext_lazy("Closed within the time limit"), "closed"),
     ("median_days", gettext_lazy("Working days to close, median"), ""),
@@ -185,7 +185,7 @@ def trend_data(current: stats.Statistics) -> dict:
             "closed": [done.value for _, _, done in current.trend],
             "received_urls": [register_url(got.filters) for _, got, _ in current.trend],
             "closed_urls": [register_url(done.filters) for _, _, done in current.trend],
-            "names": {"received": _("Received"), "closed": _("Closed")}}
+            "names": {"received": pgettext("statistics", "Received"), "closed": pgettext("statistics", "Closed")}}
 
 
 def trend_table(current: stats.Statistics) -> Table:

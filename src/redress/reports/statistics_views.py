@@ -10,7 +10,7 @@ import tempfile
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
-from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
 from redress.complaints.timesource import now as current_time
@@ -74,7 +74,7 @@ def statistics_export(request: HttpRequest) -> HttpResponse:
     heads = [p.label() for p in (s.period for s in periods)]
     for table in st.tables(periods, names) + [st.trend_table(periods[0])]:
         sheet = workbook.create_sheet(title=table.title[:31].replace("/", "-"))
-        columns = heads if table.key != "trend" else [_("Received"), _("Closed")]
+        columns = heads if table.key != "trend" else [pgettext("statistics", "Received"), pgettext("statistics", "Closed")]
         header = []
         for title in ["", *columns, *[f"{c} %" for c in columns if table.key != "trend"]]:
             cell = WriteOnlyCell(sheet, value=title)
