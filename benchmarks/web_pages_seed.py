@@ -272,7 +272,8 @@ def seed(n: int, batch: int) -> dict:
     p_columns = ["complaint_id", "summary", "facts", "responsibility", "legal_basis", "compensation",
                  "approver_roles", "proposed_by_id", "proposed_at", "status", "decision_note"]
     x_columns = ["complaint_id", "clock_code", "sequence", "working_days", "reason", "plan", "customer_consent",
-                 "consent_note", "requested_by_id", "requested_at", "due_before", "status", "decision_note"]
+                 "consent_note", "requested_by_id", "requested_at", "due_before", "status", "decision_note",
+                 "reported_to"]
     e_columns = ["complaint_id", "seq", "type", "at", "actor_id", "actor_role", "channel", "payload",
                  "prev_hash", "hash"]
     json_dump = Proposal._meta.get_field("approver_roles").get_db_prep_save
@@ -380,7 +381,8 @@ def seed(n: int, batch: int) -> dict:
                                      ""))
         if state == "investigating" and due_at is not None and rng.random() < 0.02:
             out["extensions"].append((cid, "resolution", 1, 10, "需调取交易所记录", "取得记录后答复客户", False,
-                                      "", proposer, adapt(last), adapt(due_at), "requested", ""))
+                                      "", proposer, adapt(last), adapt(due_at), "requested", "",
+                                      json_dump([], connection)))
 
         # The ledger: a few events of the path, hashed with the project's own functions.
         path = PATHS[state]

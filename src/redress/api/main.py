@@ -7,7 +7,7 @@ from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
 
 from redress.api import errors
-from redress.api.routes import actions, complaints, evidence
+from redress.api.routes import actions, complaints, evidence, statistics
 
 DESCRIPTION = """REST API for integrations: call-centre systems, websites, apps, regulator referral imports.
 
@@ -21,4 +21,5 @@ api = NinjaAPI(title="Redress API", version="1", description=DESCRIPTION, urls_n
 api.add_router("", complaints.router)
 api.add_router("", actions.router)
 api.add_router("", evidence.router)
+api.add_router("", statistics.router)
 errors.install(api, param_names={"payload", "filters"})

@@ -12,6 +12,7 @@ class Scope(models.TextChoices):
     COMPLAINTS_READ = "complaints:read", _("Read complaints, their timeline and clocks")
     COMPLAINTS_ACT = "complaints:act", _("Perform lifecycle actions on complaints")
     EVIDENCE_WRITE = "evidence:write", _("Upload evidence files")
+    REPORTS_READ = "reports:read", _("Read the complaint register and statistics")
 
 
 class ApiToken(models.Model):

@@ -33,6 +33,7 @@ from redress.reports import register as reg
 from redress.reports.periods import Period
 from redress.sla.calendar import WorkCalendar
 
+CENT = Decimal("0.01")
 # How many rows the tables show of the breakdowns with free values (largest first).
 TOP = {"root_cause": 10, "product": 20}
 
@@ -137,7 +138,8 @@ def statistics(scope: Scope, period: Period, *, now: datetime, cal: WorkCalendar
         figures[key] = Figure(counted[key], replace(closed_f, **more))
 
     paid = reg.paid_remedies().filter(complaint_id__in=closed.values("pk")).aggregate(total=Sum("amount"))["total"]
-    figures["compensation_amount"] = Figure(paid or Decimal(0), figures["compensated"].filters)
+    # Cents as the amounts are kept (SQLite's SUM drops them from a whole number).
+    figures["compensation_amount"] = Figure(Decimal(paid or 0).quantize(CENT), figures["compensated"].filters)
 
     open_f = replace(_base(scope), open_at=period.last)
     figures["open_at_end"] = Figure(_qs(scope, open_f, now, cal).count(), open_f)
