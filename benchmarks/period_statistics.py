@@ -216,7 +216,7 @@ def main(argv=None) -> int:
 
     def selector():
         for p in (quarter, quarter.previous(), quarter.year_before()):
-            stats.statistics(stats.Scope(office), p, now=now, cal=cal)
+            stats.statistics(stats.Scope(office), p, now=now, cal=cal, charts=p is quarter)
 
     with CaptureQueriesContext(connection) as queries:
         first = timed(selector, 1)[0]

@@ -103,7 +103,8 @@ def _counts(qs: QuerySet, conditions: dict[str, Q]) -> dict[str, int]:
     return qs.aggregate(**{name: Count("pk", filter=cond) for name, cond in conditions.items()})
 
 
-def statistics(scope: Scope, period: Period, *, now: datetime, cal: WorkCalendar) -> Statistics:
+def statistics(scope: Scope, period: Period, *, now: datetime, cal: WorkCalendar, charts: bool = True) -> Statistics:
+    """`charts`: also the heat map and the trend (the comparison periods have no charts)."""
     received_f, closed_f = received_filters(scope, period), closed_filters(scope, period)
     received, closed = _qs(scope, received_f, now, cal), _qs(scope, closed_f, now, cal)
     figures: dict[str, Figure] = {}
@@ -159,6 +160,8 @@ def statistics(scope: Scope, period: Period, *, now: datetime, cal: WorkCalendar
                           additive=False),
         "accountability": _accountability(closed, closed_f),
     }
+    if not charts:
+        return Statistics(period=period, figures=figures, breakdowns=breakdowns, heat={}, trend=[])
     return Statistics(period=period, figures=figures, breakdowns=breakdowns,
                       heat=_heat(received, received_f), trend=_trend(received, closed, period, received_f,
                                                                      closed_f, cal))
