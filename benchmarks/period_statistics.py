@@ -62,11 +62,13 @@ SUPPLEMENT_SQL = [
     """INSERT INTO complaints_callback (complaint_id, agent_id, at, channel, satisfied, opinion)
        SELECT id, %(staff)s, closed_at, 'phone', id %% 10 <> 0, '' FROM complaints_complaint
        WHERE state IN ('closed', 'archived') AND id %% 5 <> 0""",
-    """UPDATE complaints_complaint SET satisfied = (id %% 10 <> 0)
-       WHERE state IN ('closed', 'archived') AND id %% 5 <> 0""",
-    """UPDATE complaints_complaint SET root_cause = (ARRAY['流程缺陷', '员工操作失误', '系统故障', '客户误解',
+    # One UPDATE for both: each rewrites the row and its index entries (WAL-bound, minutes).
+    """UPDATE complaints_complaint SET
+       satisfied = CASE WHEN id %% 5 <> 0 THEN id %% 10 <> 0 ELSE satisfied END,
+       root_cause = CASE WHEN state = 'archived' THEN (ARRAY['流程缺陷', '员工操作失误', '系统故障', '客户误解',
        '信息披露不充分', '营销不当', '第三方原因', '规则变化', '服务态度', '交易延迟', '费用争议', '其他'])[1 + id %% 12]
-       WHERE state = 'archived' AND root_cause = ''""",
+       ELSE root_cause END
+       WHERE state IN ('closed', 'archived') AND (id %% 5 <> 0 OR state = 'archived')""",
     """INSERT INTO complaints_accountability (complaint_id, action, description, reported_to_regulator, at,
        decided_by_id) SELECT id, (ARRAY['warning', 'training', 'fine', 'process_fix'])[1 + id %% 4],
        '""" + SUPPLEMENT_MARK + """', false, closed_at, %(staff)s FROM complaints_complaint
