@@ -13,6 +13,7 @@ urlpatterns = [
     path("register/", include("redress.reports.urls")),  # the complaint register (台账), its export, record sheets
     path("warnings/", include("redress.earlywarning.urls")),  # early warnings (预警)
     path("returns/", include("redress.reports.returns.urls")),  # regulator returns
+    path("statistics/", include("redress.reports.statistics_urls")),  # period statistics (issue 11 item 2)
     path("", include("redress.web.urls")),
 ]
 

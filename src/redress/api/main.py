@@ -8,7 +8,7 @@ from ninja.openapi.docs import Swagger
 
 from redress.api import errors, register
 from redress.api.parser import JsonOnly
-from redress.api.routes import actions, complaints, evidence, returns
+from redress.api.routes import actions, complaints, evidence, returns, statistics
 
 DESCRIPTION = """REST API for integrations: call-centre systems, websites, apps, regulator referral imports.
 
@@ -24,4 +24,5 @@ api.add_router("", actions.router)
 api.add_router("", evidence.router)
 api.add_router("/reports", register.router)
 api.add_router("", returns.router)
+api.add_router("", statistics.router)
 errors.install(api, param_names={"payload", "filters"})

@@ -15,9 +15,15 @@ from redress.complaints.models import OrgUnit
 from redress.policy.schema import Pack
 from redress.reports import register as reg
 from redress.web import labels
+from redress.web.complaint import words
 
-FILTER_FIELDS = ("period", "date_from", "date_to", "unit", "category", "channel", "state", "severity", "critical",
-                 "economic_dispute", "late", "recomplaint", "product")
+FILTER_FIELDS = ("period", "date_from", "date_to", "unit", "unit_alone", "kind", "open_at", "category", "channel",
+                 "state", "severity", "critical", "economic_dispute", "late", "recomplaint", "product", "product_is",
+                 "extended", "callback", "compensated", "referral", "root_cause", "accountability")
+YES_NO_FIELDS = ("critical", "economic_dispute", "late", "recomplaint", "extended", "compensated")
+TEXT_FIELDS = ("category", "channel", "state", "severity", "critical", "economic_dispute", "late", "recomplaint",
+               "product", "product_is", "kind", "unit_alone", "extended", "callback", "compensated", "referral",
+               "root_cause", "accountability")
 YES_NO_FIELDS = ("critical", "economic_dispute", "late", "recomplaint")
 EARLIEST, LATEST = date(1990, 1, 1), date(2199, 12, 31)  # the dates the API's fields accept too
 MAX_YEARS = 10
@@ -31,6 +37,12 @@ class RegisterForm(forms.Form):
     date_to = forms.DateField(label=pgettext_lazy("period", "To"), required=False, input_formats=["%Y-%m-%d"],
                               widget=forms.DateInput(attrs={"type": "date"}))
     unit = forms.ChoiceField(label=_("Unit and sub-units"), required=False)
+    unit_alone = forms.ChoiceField(label=_("Without sub-units"), required=False,
+                                   choices=[("", _("no")), (reg.YES, _("yes"))])
+    kind = forms.ChoiceField(label=_("Kind"), required=False,
+                             choices=[("", _("any")), ("complaint", _("complaint")), ("inquiry", _("inquiry"))])
+    open_at = forms.DateField(label=_("Open at the end of"), required=False, input_formats=["%Y-%m-%d"],
+                              widget=forms.DateInput(attrs={"type": "date"}))
     category = forms.ChoiceField(label=_("Category"), required=False)
     channel = forms.ChoiceField(label=_("Channel"), required=False)
     state = forms.ChoiceField(label=_("State"), required=False)
@@ -40,6 +52,14 @@ class RegisterForm(forms.Form):
     late = forms.ChoiceField(label=_("Late"), required=False)
     recomplaint = forms.ChoiceField(label=_("Re-complaint"), required=False)
     product = forms.CharField(label=_("Product"), required=False, max_length=100, strip=True)
+    product_is = forms.CharField(label=_("Product (exactly)"), required=False, max_length=200, strip=True)
+    extended = forms.ChoiceField(label=_("Extended"), required=False)
+    callback = forms.ChoiceField(label=_("Callback"), required=False)
+    compensated = forms.ChoiceField(label=_("Compensation paid"), required=False)
+    referral = forms.ChoiceField(label=_("Referred to"), required=False)
+    root_cause = forms.CharField(label=_("Root cause"), required=False, max_length=60, strip=True)
+    accountability = forms.ChoiceField(label=_("Accountability"), required=False)
+    count = forms.ChoiceField(label=_("Count"), required=False, choices=[("", _("up to 200")), (reg.ALL, _("all"))])
     page = forms.IntegerField(label=_("Page"), required=False, min_value=1, max_value=100_000)
     # Where the page starts or ends in the list (keyset pagination).
     after = forms.CharField(label=_("Position"), required=False, max_length=80)
@@ -51,9 +71,17 @@ class RegisterForm(forms.Form):
         any_ = [("", _("any"))]
         yes_no = any_ + [(reg.YES, _("yes")), (reg.NO, _("no"))]
         units = OrgUnit.objects.order_by("code")
-        self.fields["unit"].choices = any_ + [(str(u.pk), u.name_en or u.name if lang == "en" else u.name)
-                                              for u in units]
-        self.fields["category"].choices = any_ + [(c.code, c.name.get(lang)) for c in pack.iter_categories()]
+        self.fields["unit"].choices = any_ + [(str(reg.NO_UNIT), _("no unit yet"))] + [
+            (str(u.pk), u.name_en or u.name if lang == "en" else u.name) for u in units]
+        self.fields["category"].choices = any_ + [(reg.NONE, _("not assessed yet"))] + [
+            (c.code, c.name.get(lang)) for c in pack.iter_categories()]
+        self.fields["callback"].choices = any_ + [
+            (reg.REACHED, _("reached")), (reg.SATISFIED, _("reached, satisfied")),
+            (reg.UNSATISFIED, _("reached, not satisfied")), (reg.NO, _("none reached"))]
+        self.fields["referral"].choices = any_ + [(reg.ANY, _("mediation, arbitration or litigation"))] + [
+            (k, words.REFERRAL_KINDS[k]) for k in reg.REFERRAL_KINDS]
+        self.fields["accountability"].choices = any_ + [(reg.ANY, _("any action"))] + list(
+            words.ACCOUNTABILITY_ACTIONS.items())
         self.fields["channel"].choices = any_ + [(c.code, c.name.get(lang)) for c in pack.channels]
         self.fields["state"].choices = any_ + [(s, labels.STATES[s]) for s in labels.STATES]
         self.fields["severity"].choices = any_ + list(labels.SEVERITIES.items())
@@ -62,6 +90,8 @@ class RegisterForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if data.get("unit_alone") and not data.get("unit"):
+            self.add_error("unit_alone", _("needs a unit"))
         start, end = data.get("date_from"), data.get("date_to")
         for name in ("date_from", "date_to"):
             day = data.get(name)
@@ -94,9 +124,8 @@ class RegisterForm(forms.Form):
         ok = {name: data.get(name) for name in FILTER_FIELDS if name in data and name not in self.errors}
         return reg.Filters(
             period=ok.get("period") or reg.RECEIVED, date_from=ok.get("date_from"), date_to=ok.get("date_to"),
-            unit=int(ok["unit"]) if ok.get("unit") else None,
-            **{name: ok.get(name) or "" for name in ("category", "channel", "state", "severity", "critical",
-                                                     "economic_dispute", "late", "recomplaint", "product")},
+            unit=int(ok["unit"]) if ok.get("unit") else None, open_at=ok.get("open_at"),
+            **{name: ok.get(name) or "" for name in TEXT_FIELDS},
         )
 
     def problems(self) -> list[str]:

@@ -17,19 +17,23 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from redress.complaints.lifecycle import OPEN
 from redress.complaints.models import (
+    Accountability,
+    Callback,
     Complaint,
     ComplaintClock,
     ComplaintLink,
     ComplaintParty,
+    Extension,
     OrgUnit,
+    Remedy,
     Staff,
 )
 from redress.complaints.selectors import flags
-from redress.complaints.selectors.flags import NO, YES  # noqa: F401 (the register form's choices)
+from redress.complaints.selectors.flags import NO, YES
 from redress.complaints.selectors.keyset import Cursor, Order, seek
 from redress.complaints.selectors.scope import visible_complaints
 from redress.complaints.selectors.worklists import Page, page_of
@@ -44,7 +48,20 @@ ORDERS = {RECEIVED: Order("received_at", descending=True), CLOSED: Order("closed
 # re-complaint, late) costs in proportion to what is counted, and 1,000 made those
 # pages 150-200 ms at a million complaints; the export counts every row it writes.
 COUNT_CAP = 200
+# ?count=all (the "count them all" link, and every figure of the statistics, whose
+# number the register must show in full): the count goes on to the end.
+ALL = "all"
+EXACT_CAP = 100_000_000
 OPEN_STATES = sorted(s.value for s in OPEN)
+# "None" where a filter would otherwise name a value: no responsible unit yet, no
+# category assessed yet (statistics link their "not yet" rows with it).
+NONE = "none"
+NO_UNIT = 0
+# The callback filter: reached at all, the customer satisfied or not, never reached.
+REACHED, SATISFIED, UNSATISFIED = "reached", "satisfied", "unsatisfied"
+CALLBACK_CHOICES = (REACHED, SATISFIED, UNSATISFIED, NO)
+REFERRAL_KINDS = ("mediation", "arbitration", "litigation")
+ANY = "any"
 
 
 @dataclass(frozen=True)
@@ -55,8 +72,11 @@ class Filters:
     period: str = RECEIVED  # which date the from/to and the order are about
     date_from: date | None = None
     date_to: date | None = None
-    unit: int | None = None  # the responsible unit, with the units under it
-    category: str = ""
+    unit: int | None = None  # the responsible unit, with the units under it (NO_UNIT: none yet)
+    unit_alone: str = ""  # YES: the unit itself, without the units under it
+    kind: str = ""  # complaint or inquiry
+    open_at: date | None = None  # still open at the end of that day (received by then, not closed)
+    category: str = ""  # a category code, or NONE
     channel: str = ""
     state: str = ""
     severity: str = ""
@@ -64,7 +84,14 @@ class Filters:
     economic_dispute: str = ""
     late: str = ""
     recomplaint: str = ""
-    product: str = ""
+    product: str = ""  # a product named in the parties holds this text
+    product_is: str = ""  # a product named exactly so
+    extended: str = ""  # an extension of a time limit was approved
+    callback: str = ""  # CALLBACK_CHOICES
+    compensated: str = ""  # money paid: a payment carried out
+    referral: str = ""  # referred to mediation, arbitration or litigation (ANY: any of them)
+    root_cause: str = ""  # exactly this root cause
+    accountability: str = ""  # someone held to account with this action (ANY: any action)
 
     def as_json(self) -> dict:
         """What an export record keeps: the filters that were set, dates as text."""
@@ -110,6 +137,65 @@ def product_condition(text: str) -> Q:
     return Q(pk__in=parties.values("complaint_id"))
 
 
+def extended_condition() -> Q:
+    return Q(pk__in=Extension.objects.filter(status=Extension.Status.APPROVED).values("complaint_id"))
+
+
+def compensated_condition() -> Q:
+    """Money paid: a payment with an amount carried out (what was offered but not yet
+    paid is not counted)."""
+    return Q(pk__in=paid_remedies().values("complaint_id"))
+
+
+def paid_remedies() -> QuerySet:
+    return Remedy.objects.filter(amount__gt=0, executed_at__isnull=False)
+
+
+def callback_condition(value: str) -> Q:
+    """A callback reached the customer (a Callback row is only written for a call that
+    reached them); SATISFIED / UNSATISFIED: their answer as the complaint keeps it,
+    which the latest callback set (an on-the-spot resolution's "satisfied" without a
+    callback is not a callback and is left out)."""
+    # A probe of the callbacks' complaint index per row, not an IN list: most closed
+    # complaints have a callback, and at a million complaints the 640,000 ids do not fit
+    # PostgreSQL's hash (work_mem), which then rescanned the list for every row (minutes).
+    reached = Q(Exists(Callback.objects.filter(complaint_id=OuterRef("pk"))))
+    if value == SATISFIED:
+        return reached & Q(satisfied=True)
+    if value == UNSATISFIED:
+        return reached & Q(satisfied=False)
+    return reached
+
+
+def referral_condition(kind: str) -> Q:
+    if kind == ANY:
+        return Q(outcome__in=[f"referred_{k}" for k in REFERRAL_KINDS])
+    return Q(outcome=f"referred_{kind}")
+
+
+def accountability_condition(action: str) -> Q:
+    rows = Accountability.objects.all() if action == ANY else Accountability.objects.filter(action=action)
+    return Q(pk__in=rows.values("complaint_id"))
+
+
+def open_at_condition(end: datetime) -> Q:
+    """Open at `end`: received before it and not closed before it (every way out of the
+    lifecycle sets closed_at, a withdrawal and a redirection included)."""
+    return Q(received_at__lt=end) & (Q(closed_at__isnull=True) | Q(closed_at__gte=end))
+
+
+def day_start(day: date, tz) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=tz)
+
+
+def _yes_no(qs: QuerySet, value: str, condition: Q) -> QuerySet:
+    if value == YES:
+        return qs.filter(condition)
+    if value == NO:
+        return qs.exclude(condition)
+    return qs
+
+
 def register(staff: Staff, filters: Filters = Filters(), *, now: datetime, tz) -> QuerySet:
     """The complaints `staff` may see that match the filters, unordered (pages order
     them by ORDERS[filters.period]). `tz`: the institution's time zone, which says
@@ -117,14 +203,24 @@ def register(staff: Staff, filters: Filters = Filters(), *, now: datetime, tz) -
     qs = visible_complaints(staff)
     column = "closed_at" if filters.period == CLOSED else "received_at"
     if filters.date_from:
-        qs = qs.filter(**{f"{column}__gte": datetime.combine(filters.date_from, time.min, tzinfo=tz)})
+        qs = qs.filter(**{f"{column}__gte": day_start(filters.date_from, tz)})
     if filters.date_to:  # inclusive: the whole of the last day
-        qs = qs.filter(**{f"{column}__lt": datetime.combine(filters.date_to + timedelta(days=1), time.min, tzinfo=tz)})
+        qs = qs.filter(**{f"{column}__lt": day_start(filters.date_to + timedelta(days=1), tz)})
     if filters.period == CLOSED:
         qs = qs.filter(closed_at__isnull=False)
-    if filters.unit:
+    if filters.unit == NO_UNIT:
+        qs = qs.filter(responsible_unit__isnull=True)
+    elif filters.unit and filters.unit_alone == YES:
+        qs = qs.filter(responsible_unit_id=filters.unit)
+    elif filters.unit:
         qs = qs.filter(responsible_unit_id__in=sub_units(filters.unit))
-    for name in ("category", "channel", "state", "severity"):
+    if filters.open_at:
+        qs = qs.filter(open_at_condition(day_start(filters.open_at + timedelta(days=1), tz)))
+    if filters.category == NONE:
+        qs = qs.filter(category="")
+    elif filters.category:
+        qs = qs.filter(category=filters.category)
+    for name in ("kind", "channel", "state", "severity", "root_cause"):
         if getattr(filters, name):
             qs = qs.filter(**{name: getattr(filters, name)})
     qs = flags.filtered(qs, critical=filters.critical, economic_dispute=filters.economic_dispute)
@@ -132,6 +228,19 @@ def register(staff: Staff, filters: Filters = Filters(), *, now: datetime, tz) -
     qs = flags.yes_no(qs, filters.recomplaint, recomplaint_condition())
     if filters.product.strip():
         qs = qs.filter(product_condition(filters.product.strip()))
+    if filters.product_is:
+        parties = ComplaintParty.objects.filter(kind=ComplaintParty.Kind.PRODUCT, product=filters.product_is)
+        qs = qs.filter(pk__in=parties.values("complaint_id"))
+    qs = _yes_no(qs, filters.extended, extended_condition())
+    qs = _yes_no(qs, filters.compensated, compensated_condition())
+    if filters.callback == NO:
+        qs = qs.exclude(callback_condition(REACHED))
+    elif filters.callback:
+        qs = qs.filter(callback_condition(filters.callback))
+    if filters.referral:
+        qs = qs.filter(referral_condition(filters.referral))
+    if filters.accountability:
+        qs = qs.filter(accountability_condition(filters.accountability))
     return qs
 
 
@@ -151,10 +260,12 @@ def rows_by_id(ids: list[int]) -> QuerySet:
 
 
 def page(staff: Staff, filters: Filters = Filters(), *, now: datetime, tz, after: Cursor | None = None,
-         before: Cursor | None = None, number: int = 1, per_page: int = 25) -> Page:
-    """One page of the register, paged and counted as a worklist is (worklists.page_of)."""
+         before: Cursor | None = None, number: int = 1, per_page: int = 25, count_all: bool = False) -> Page:
+    """One page of the register, paged and counted as a worklist is (worklists.page_of);
+    `count_all`: counted to the end instead of up to COUNT_CAP."""
     return page_of(register(staff, filters, now=now, tz=tz), order_of(filters), after=after, before=before,
-                   number=number, per_page=per_page, cap=COUNT_CAP, fetch=rows_by_id, count_in_order=True)
+                   number=number, per_page=per_page, cap=EXACT_CAP if count_all else COUNT_CAP, fetch=rows_by_id,
+                   count_in_order=True)
 
 
 def batches(staff: Staff, filters: Filters = Filters(), *, now: datetime, tz, size: int = 500) -> Iterator[list]:

@@ -27,12 +27,12 @@ from redress.web.access import staff_view
 from redress.web.calendar import request_calendar
 from redress.web.complaint import record
 from redress.web.complaint.page import revealed
-from redress.web.querystring import FIRST_PAGE, page_links
+from redress.web.querystring import FIRST_PAGE, link, page_links
 
 PER_PAGE = 25
 # What the export form does not carry over from the page's query string: the position
 # (an export is of the whole list) and its own fields.
-EXPORT_DROPS = frozenset(FIRST_PAGE) | {"format", "personal"}
+EXPORT_DROPS = frozenset(FIRST_PAGE) | {"format", "personal", "count"}
 
 
 
@@ -54,7 +54,8 @@ def register_page(request: HttpRequest) -> HttpResponse:
     filters = form.filters()
     ctx = _context(request)
     page = reg.page(request.user, filters, now=ctx.now, tz=ctx.cal.tz, after=data.get("after"),
-                    before=data.get("before"), number=data.get("page") or 1, per_page=PER_PAGE)
+                    before=data.get("before"), number=data.get("page") or 1, per_page=PER_PAGE,
+                    count_all=data.get("count") == reg.ALL)
     params = request.GET.copy()
     links = page_links(params, page)
     context = {
@@ -62,6 +63,7 @@ def register_page(request: HttpRequest) -> HttpResponse:
         "groups": [{"key": k, "label": v} for k, v in columns.GROUPS.items()],
         "rows": [{"c": row.c, "cells": columns.grouped(row, ctx)} for row in build(page.rows)],
         "page": page, "total_text": _count_text(page), **links,
+        "count_all_url": link(params, count=reg.ALL, **FIRST_PAGE) if page.total_is_capped else "",
         "filtered": filters != reg.Filters(), "clear_url": "?",
         "export_fields": [(key, value) for key, values in params.lists() if key not in EXPORT_DROPS for value in values], "may_export_personal": may_reveal(request.user),
     }
