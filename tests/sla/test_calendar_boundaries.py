@@ -249,3 +249,27 @@ def test_new_years_day_is_worked_when_the_institution_says_so():
                        work_start=time(9), work_end=time(17), extra_working_days=[date(2027, 1, 1)])
     assert cal.is_working_day(date(2027, 1, 1))
     assert cal.next_working_day(date(2026, 12, 31)) == date(2027, 1, 1)
+
+
+def test_a_year_past_the_official_schedule_still_rests_on_the_statutory_holidays():
+    import holidays
+
+    _, last = official_years()
+    statutory = holidays.country_holidays("CN", years=last + 1)
+    weekday_holidays = [d for d in sorted(statutory) if d.weekday() < 5]
+    assert weekday_holidays, "the statutory holidays of a year include weekdays"
+    cal = cn()
+    assert not any(cal.is_working_day(d) for d in weekday_holidays)
+
+
+def test_only_a_year_without_the_official_schedule_is_warned_about(caplog):
+    _, last = official_years()
+    cal = cn()
+    with caplog.at_level("WARNING", logger="redress.sla.calendar"):
+        cal.is_working_day(date(last, 6, 1))
+    assert caplog.messages == []
+    with caplog.at_level("WARNING", logger="redress.sla.calendar"):
+        cal.is_working_day(date(last + 1, 6, 1))
+    assert caplog.messages == [
+        f"chinese_calendar has no data for {last + 1}; using statutory holidays without 调休"
+    ]
