@@ -24,7 +24,6 @@ YES_NO_FIELDS = ("critical", "economic_dispute", "late", "recomplaint", "extende
 TEXT_FIELDS = ("category", "channel", "state", "severity", "critical", "economic_dispute", "late", "recomplaint",
                "product", "product_is", "kind", "unit_alone", "extended", "callback", "compensated", "referral",
                "root_cause", "accountability")
-YES_NO_FIELDS = ("critical", "economic_dispute", "late", "recomplaint")
 EARLIEST, LATEST = date(1990, 1, 1), date(2199, 12, 31)  # the dates the API's fields accept too
 MAX_YEARS = 10
 
