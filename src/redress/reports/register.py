@@ -188,14 +188,6 @@ def day_start(day: date, tz) -> datetime:
     return datetime.combine(day, time.min, tzinfo=tz)
 
 
-def _yes_no(qs: QuerySet, value: str, condition: Q) -> QuerySet:
-    if value == YES:
-        return qs.filter(condition)
-    if value == NO:
-        return qs.exclude(condition)
-    return qs
-
-
 def register(staff: Staff, filters: Filters = Filters(), *, now: datetime, tz) -> QuerySet:
     """The complaints `staff` may see that match the filters, unordered (pages order
     them by ORDERS[filters.period]). `tz`: the institution's time zone, which says
@@ -231,8 +223,8 @@ def register(staff: Staff, filters: Filters = Filters(), *, now: datetime, tz) -
     if filters.product_is:
         parties = ComplaintParty.objects.filter(kind=ComplaintParty.Kind.PRODUCT, product=filters.product_is)
         qs = qs.filter(pk__in=parties.values("complaint_id"))
-    qs = _yes_no(qs, filters.extended, extended_condition())
-    qs = _yes_no(qs, filters.compensated, compensated_condition())
+    qs = flags.yes_no(qs, filters.extended, extended_condition())
+    qs = flags.yes_no(qs, filters.compensated, compensated_condition())
     if filters.callback == NO:
         qs = qs.exclude(callback_condition(REACHED))
     elif filters.callback:
