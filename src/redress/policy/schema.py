@@ -88,6 +88,9 @@ class Duration(Strict):
 class CalendarPolicy(Strict):
     country: str = Field(pattern=r"^[A-Z]{2}$", description="ISO country whose public holidays apply")
     subdivision: str | None = None
+    # A financial market (ISO 10383 MIC, e.g. XNYS) whose trading calendar replaces the
+    # country's public holidays: a broker's business day is a day the exchange trades.
+    market: str | None = Field(default=None, pattern=r"^[A-Z]{3,5}$")
     timezone: str
     work_start: time = time(9, 0)
     work_end: time = time(17, 0)

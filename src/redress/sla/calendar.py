@@ -10,6 +10,8 @@ Conventions, each of which is a choice a regulator or a customer could ask about
   local time". Arithmetic happens in the institution's zone, so DST is handled.
 * A working day is a *local calendar date*. China uses ``chinese_calendar`` (it knows
   the adjusted working weekends, 调休); other countries use ``holidays`` plus Mon–Fri.
+  A pack that names a ``market`` (a broker's business day is a trading day) uses that
+  exchange's calendar from ``holidays.financial_holidays`` instead of the country's.
   Institution overrides always win.
 * Working time is measured on the local wall clock inside [work_start, work_end). DST
   transitions happen at night in every zone we serve, so every working day holds the
@@ -115,6 +117,7 @@ class WorkCalendar:
         return cls(
             country=policy.country,
             subdivision=policy.subdivision,
+            market=policy.market,
             timezone=policy.timezone,
             work_start=policy.work_start,
             work_end=policy.work_end,
@@ -130,6 +133,7 @@ class WorkCalendar:
         work_start: time,
         work_end: time,
         subdivision: str | None = None,
+        market: str | None = None,
         extra_closures: Iterable[date] = (),
         extra_working_days: Iterable[date] = (),
     ) -> None:
@@ -143,6 +147,7 @@ class WorkCalendar:
             raise ValueError(f"work_start ({work_start}) must be before work_end ({work_end})")
         self.country = country.upper()
         self.subdivision = subdivision
+        self.market = market
         self.work_start = work_start
         self.work_end = work_end
         self._open = _time_of_day(work_start)
@@ -155,8 +160,13 @@ class WorkCalendar:
             raise ValueError(
                 f"extra_closures and extra_working_days both list {sorted(both)[0].isoformat()}"
             )
-        if self.country != "CN":
-            # Fail at configuration time, not at the first due date computed.
+        # Fail at configuration time, not at the first due date computed.
+        if market is not None:
+            try:
+                holidays.financial_holidays(market, years=())
+            except NotImplementedError as exc:
+                raise ValueError(f"market: {exc}") from None
+        elif self.country != "CN":
             try:
                 holidays.country_holidays(self.country, subdiv=subdivision, years=())
             except NotImplementedError as exc:
@@ -167,7 +177,7 @@ class WorkCalendar:
 
     def holiday_data_covers(self, d: date) -> bool:
         """False when China's calendar has no data for d's year (so Mon–Fri is assumed)."""
-        if self.country != "CN":
+        if self.country != "CN" or self.market is not None:
             return True
         try:
             chinese_calendar.is_workday(d)
@@ -176,7 +186,7 @@ class WorkCalendar:
         return True
 
     def _country_works(self, d: date, public_holidays) -> bool:
-        if self.country == "CN":
+        if self.country == "CN" and self.market is None:
             try:
                 return chinese_calendar.is_workday(d)
             except NotImplementedError:
@@ -190,7 +200,9 @@ class WorkCalendar:
         if cached is not None:
             return cached
         public = None
-        if self.country != "CN":
+        if self.market is not None:
+            public = holidays.financial_holidays(self.market, years=year)
+        elif self.country != "CN":
             public = holidays.country_holidays(self.country, subdiv=self.subdivision, years=year)
         elif not self.holiday_data_covers(date(year, 1, 1)):
             # The State Council publishes next year's schedule late in the year. Until the
