@@ -77,11 +77,17 @@ class Unit(StrEnum):
 class Duration(Strict):
     amount: int = Field(ge=0)
     unit: Unit
+    # A period in calendar days (or months) whose last day is a rest day ends on the first
+    # working day after it, at close of business (民法典 第二百零三条: 期间的最后一日是法定
+    # 休假日的,以法定休假日结束的次日为期间的最后一日; 有业务时间的,停止业务活动的时间为截止时间).
+    ends_on_working_day: bool = False
 
     @model_validator(mode="after")
     def _same_day_has_no_amount(self) -> Duration:
         if self.unit == Unit.SAME_WORKING_DAY and self.amount != 0:
             raise ValueError("same_working_day takes amount 0")
+        if self.ends_on_working_day and self.unit not in (Unit.CALENDAR_DAYS, Unit.MONTHS):
+            raise ValueError("ends_on_working_day applies to calendar_days or months only")
         return self
 
 
@@ -191,6 +197,40 @@ class ExtensionPolicy(Strict):
     further_requires_consent: bool = True
     max_further: Duration | None = None
     report_further_to: list[Role] = []
+    # Who decides a further extension, when not the approver_roles (银行业保险业消费投诉处理
+    # 管理办法: 经其上级机构或者总行、总公司高管人员审批).
+    further_approver_roles: list[Role] = []
+    # All extensions of a case together may add at most this much (None: no cap).
+    max_total: Duration | None = None
+
+    @model_validator(mode="after")
+    def _extensions_in_days(self) -> ExtensionPolicy:
+        # An extension adds whole days to the clock: working days, or calendar days (a
+        # limit counted in calendar days is extended in calendar days).
+        for name in ("max_extension", "max_further", "max_total"):
+            limit = getattr(self, name)
+            if limit is not None and limit.unit not in (Unit.WORKING_DAYS, Unit.CALENDAR_DAYS):
+                raise ValueError(f"{name} counts working_days or calendar_days")
+        for name in ("max_further", "max_total"):
+            limit = getattr(self, name)
+            if limit is not None and limit.unit != self.max_extension.unit:
+                raise ValueError(f"{name} counts in the unit of max_extension")
+        return self
+
+    @property
+    def unit(self) -> Unit:
+        """What an extension's days are: working days, or calendar days."""
+        return self.max_extension.unit
+
+    def deciders(self, sequence: int = 1) -> list[Role]:
+        """Who decides the extension with this sequence number (1 = the first)."""
+        if sequence > 1 and self.further_approver_roles:
+            return list(self.further_approver_roles)
+        return list(self.approver_roles)
+
+    def all_deciders(self) -> list[str]:
+        """Everyone who decides some extension, the first's deciders first."""
+        return list(dict.fromkeys(str(r) for r in (*self.approver_roles, *self.further_approver_roles)))
 
 
 class PauseReason(Strict):
@@ -620,6 +660,13 @@ class Pack(Strict):
             raise ValueError("clock codes must be unique")
         if self.extension and self.extension.clock not in codes:
             raise ValueError(f"extension.clock {self.extension.clock!r} is not one of the clocks {codes}")
+        if self.extension:
+            limit = self.clock(self.extension.clock).limit
+            calendar_limit = limit.unit in (Unit.CALENDAR_DAYS, Unit.MONTHS)
+            if calendar_limit != (self.extension.max_extension.unit == Unit.CALENDAR_DAYS):
+                raise ValueError(f"extension.max_extension: the {limit.unit.value} limit of clock "
+                                 f"{self.extension.clock!r} is extended in "
+                                 f"{'calendar_days' if calendar_limit else 'working_days'}")
         cats = [c.code for c in self.iter_categories()]
         dupes = {c for c in cats if cats.count(c) > 1}
         if dupes:

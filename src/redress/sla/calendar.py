@@ -337,12 +337,18 @@ class WorkCalendar:
             if self.is_working_day(d) and _time_of_day(local) < self._close:
                 return self.close_of_business(d)
             return self.close_of_business(self.next_working_day(d))
-        if unit == Unit.CALENDAR_DAYS:
+        if unit in (Unit.CALENDAR_DAYS, Unit.MONTHS):
             # Same wall time N days later, re-localised: 10:00 stays 10:00 across DST.
-            return self._at(local.date() + timedelta(days=amount), _time_of_day(local))
-        if unit == Unit.MONTHS:
-            return self._at(_add_months(local.date(), amount), _time_of_day(local))
+            end = local.date() + timedelta(days=amount) if unit == Unit.CALENDAR_DAYS else _add_months(local.date(), amount)
+            if getattr(limit, "ends_on_working_day", False):
+                return self.ending_on_working_day(end)
+            return self._at(end, _time_of_day(local))
         raise ValueError(f"limit.unit {unit!r} is not supported")  # pragma: no cover
+
+    def ending_on_working_day(self, last: date) -> datetime:
+        """The end of a period whose last day is `last`, moved to the first working day
+        after it if it is a rest day; it ends when business closes (民法典 第二百零三条)."""
+        return self.close_of_business(self.working_day_on_or_after(last))
 
     def shift_for_pause(
         self, due: datetime, paused_at: datetime, resumed_at: datetime, unit: Unit

@@ -20,7 +20,7 @@ def approver_roles() -> frozenset[str]:
     roles = {r for rule in pack.authority_matrix for r in rule.approver_roles}
     roles |= set(pack.economic_dispute.decider_roles)
     if pack.extension:
-        roles |= set(pack.extension.approver_roles)
+        roles |= set(pack.extension.all_deciders())
     return frozenset(str(r) for r in roles)
 
 

@@ -38,11 +38,21 @@ def proposals_awaiting(staff: Staff) -> QuerySet:
 
 
 def extensions_awaiting(staff: Staff, pack: Pack) -> QuerySet:
-    """Extension requests `staff` may decide: the policy's approver roles, never their
-    own request."""
-    if not pack.extension or not staff.role_set() & {str(r) for r in pack.extension.approver_roles}:
+    """Extension requests `staff` may decide: the policy's approver roles (a further
+    extension's, for a further one), never their own request."""
+    if not pack.extension:
         return Extension.objects.none()
-    return Extension.objects.filter(status=Extension.Status.REQUESTED).exclude(requested_by=staff)
+    roles = staff.role_set()
+    first = bool(roles & {str(r) for r in pack.extension.deciders(1)})
+    further = bool(roles & {str(r) for r in pack.extension.deciders(2)})
+    waiting = Extension.objects.filter(status=Extension.Status.REQUESTED).exclude(requested_by=staff)
+    if first and further:
+        return waiting
+    if first:
+        return waiting.filter(sequence=1)
+    if further:
+        return waiting.filter(sequence__gt=1)
+    return Extension.objects.none()
 
 
 def pauses_awaiting(staff: Staff, pack: Pack) -> QuerySet:

@@ -189,7 +189,7 @@ def approver_roles(staff: Staff, pack: Pack) -> set[str]:
     approving = {str(r) for rule in pack.authority_matrix for r in rule.approver_roles}
     approving |= {str(r) for r in pack.economic_dispute.decider_roles}
     if pack.extension:
-        approving |= {str(r) for r in pack.extension.approver_roles}
+        approving |= set(pack.extension.all_deciders())
     if pack.pausing:
         approving |= {str(r) for r in pack.pausing.approver_roles}
     return set(staff.role_set()) & approving

@@ -35,6 +35,12 @@ from redress.complaints.ledger import EventType
 from redress.complaints.lifecycle import Action
 from redress.complaints.models import ClockPause, Communication, Complaint, ComplaintClock, Staff
 from redress.complaints.services.base import Step, acting_on, require_role
+from redress.complaints.services.period_end import (
+    approved_days,
+    ends_on_working_day,
+    given_back,
+    period_due,
+)
 from redress.complaints.services.timing import calendar_for, step_calendar
 from redress.complaints.timesource import now as current_time
 from redress.policy.loader import active_pack
@@ -202,7 +208,12 @@ def _resume_at(step: Step, at: datetime) -> list[str]:
     cal = step_calendar(step)
     resumed = []
     for clock in step.complaint.clocks.filter(status=ComplaintClock.Status.PAUSED):
-        clock.due_at = cal.shift_for_pause(clock.due_at, clock.paused_at, max(at, clock.paused_at), Unit(clock.unit))
+        this_pause = (clock.paused_at, max(at, clock.paused_at))
+        if ends_on_working_day(step.pack, clock):
+            clock.due_at = period_due(cal, clock, pauses=[*given_back(clock), this_pause],
+                                      extension_days=approved_days(clock))
+        else:
+            clock.due_at = cal.shift_for_pause(clock.due_at, *this_pause, Unit(clock.unit))
         clock.status, clock.paused_at, clock.pause_reason = ComplaintClock.Status.RUNNING, None, ""
         clock.save(update_fields=["due_at", "status", "paused_at", "pause_reason"])
         resumed.append(clock.code)

@@ -40,6 +40,7 @@ from redress.complaints.ledger import EventType
 from redress.complaints.lifecycle import Action
 from redress.complaints.models import CalendarDay, CalendarState, ComplaintClock, Event, Extension
 from redress.complaints.services.base import acting_on
+from redress.complaints.services.period_end import ends_on_working_day, extension_unit
 from redress.complaints.services.timing import OPEN_CLOCK, calendar_for, step_calendar
 from redress.complaints.timesource import now as current_time
 from redress.policy.loader import active_pack
@@ -88,11 +89,14 @@ class Unreplayable(Exception):
     see): the clock is left as it is rather than moved on a guess."""
 
 
-def replay(cal: WorkCalendar, clock: ComplaintClock, limit: Duration, history: History) -> datetime:
+def replay(cal: WorkCalendar, clock: ComplaintClock, limit: Duration, history: History,
+           *, to_working_day: bool = False) -> datetime:
     """The clock's due time on `cal`: from its start, each completed pause given back
     (pausing.end_pause) and each approved extension added (timing.extension_decide)
-    in ledger order. A pause still open is given back on resume, as always."""
-    due = cal.due(clock.started_at, limit)
+    in ledger order. A pause still open is given back on resume, as always. A period
+    that ends on a working day is counted whole and only its end moved
+    (services/period_end.py)."""
+    due = cal.due(clock.started_at, limit.model_copy(update={"ends_on_working_day": False}))
     paused_at = None
     for type_, at, payload in history.events:
         if at < clock.started_at:
@@ -108,10 +112,10 @@ def replay(cal: WorkCalendar, clock: ComplaintClock, limit: Duration, history: H
         elif type_ == EventType.EXTENSION_APPROVED:
             ext = history.extensions.get(payload.get("extension"))
             if ext is not None and ext.clock_code == clock.code:
-                due = cal.due(due, Duration(amount=ext.working_days, unit=Unit.WORKING_DAYS))
+                due = cal.due(due, Duration(amount=ext.working_days, unit=extension_unit(clock)))
     if paused_at != clock.paused_at:
         raise Unreplayable(f"{clock}: the ledger has it paused at {paused_at}, the clock at {clock.paused_at}")
-    return due
+    return cal.ending_on_working_day(due.astimezone(cal.tz).date()) if to_working_day else due
 
 
 def _limit(pack: Pack, clock: ComplaintClock) -> Duration | None:
@@ -141,7 +145,7 @@ def _moves(pack: Pack, cal: WorkCalendar, clocks: list[ComplaintClock], history:
             log.warning("%s: no limit to recompute it from; left as it is", clock)
             continue
         try:
-            computed = replay(cal, clock, limit, history)
+            computed = replay(cal, clock, limit, history, to_working_day=ends_on_working_day(pack, clock))
         except Unreplayable as exc:
             log.warning("%s; left as it is", exc)
             continue

@@ -19,6 +19,13 @@ from redress.complaints.ledger import EventType
 from redress.complaints.lifecycle import Action
 from redress.complaints.models import CalendarDay, Complaint, ComplaintClock, Extension
 from redress.complaints.services.base import Step, acting_on, require_role, sync_due_at
+from redress.complaints.services.period_end import (
+    approved_days,
+    ends_on_working_day,
+    extension_unit,
+    given_back,
+    period_due,
+)
 from redress.complaints.timesource import now as current_time
 from redress.policy.schema import CalendarPolicy, Duration, Pack, Stage, Unit
 from redress.sla.calendar import WorkCalendar
@@ -147,6 +154,7 @@ def extension_request(complaint: Complaint | int, *, actor, working_days: int, r
             _check_first_extension(step, cal, clock, working_days, policy)
         else:
             _check_further_extension(working_days, customer_consent, consent_note, policy)
+        _check_total(step, clock, working_days, policy)
         ext = Extension.objects.create(
             complaint=step.complaint, clock_code=clock.code, sequence=sequence, working_days=working_days,
             reason=reason, plan=plan, customer_consent=customer_consent, consent_note=consent_note,
@@ -154,7 +162,7 @@ def extension_request(complaint: Complaint | int, *, actor, working_days: int, r
         )
         step.record(EventType.EXTENSION_REQUESTED, extension=ext.pk, sequence=sequence, working_days=working_days,
                     reason=reason, plan=plan, customer_consent=customer_consent, due=clock.due_at)
-        for role in policy.approver_roles:
+        for role in policy.deciders(sequence):
             step.notify("extension_requested", role=role, extension=ext.pk)
     return ext
 
@@ -187,6 +195,8 @@ def _check_first_extension(step, cal: WorkCalendar, clock, working_days, policy)
         raise ValidationFailed("requested_at", _("an extension must be requested %(amount)s %(unit)s before the time limit") % {"amount": notice.amount, "unit": notice.unit})
     limit = policy.max_extension
     if working_days > limit.amount:
+        if limit.unit == Unit.CALENDAR_DAYS:
+            raise ValidationFailed("working_days", _("an extension may be at most %(amount)s days") % {"amount": limit.amount})
         raise ValidationFailed("working_days", _("an extension may be at most %(amount)s working days") % {"amount": limit.amount})
 
 
@@ -200,6 +210,17 @@ def _check_further_extension(working_days, consent: bool, consent_note: str, pol
         raise ValidationFailed("working_days", _("a further extension may be at most %(amount)s days") % {"amount": policy.max_further.amount})
 
 
+def _check_total(step: Step, clock: ComplaintClock, days: int, policy) -> None:
+    if policy.max_total is None:
+        return
+    granted = sum(step.complaint.extensions.filter(clock_code=clock.code, status=Extension.Status.APPROVED)
+                  .values_list("working_days", flat=True))
+    if granted + days > policy.max_total.amount:
+        raise ValidationFailed("working_days", _(
+            "extensions may add up to at most %(amount)s days in all; %(granted)s are already granted"
+        ) % {"amount": policy.max_total.amount, "granted": granted})
+
+
 def extension_decide(complaint: Complaint | int, *, actor, extension_id: int, approve: bool, note: str = "",
                      via: str = "web", expected_version: int | None = None) -> Extension:
     with acting_on(complaint, Action.DECIDE_EXTENSION, actor=actor, via=via,
@@ -207,10 +228,12 @@ def extension_decide(complaint: Complaint | int, *, actor, extension_id: int, ap
         policy = step.pack.extension
         if policy is None:
             raise NotPermitted(_("the policy %(code)s does not allow extensions") % {"code": step.pack.code})
-        require_role(step, policy.approver_roles, _("deciding an extension"))
+        require_role(step, policy.all_deciders(), _("deciding an extension"))
         ext = step.complaint.extensions.filter(pk=extension_id, status=Extension.Status.REQUESTED).first()
         if ext is None:
             raise ValidationFailed("extension_id", _("no such extension request is waiting for a decision"))
+        require_role(step, policy.deciders(ext.sequence),
+                     _("deciding a further extension") if ext.sequence > 1 else _("deciding an extension"))
         if ext.requested_by_id == actor.pk:
             raise NotPermitted(_("nobody may approve their own extension request (maker–checker)"))
         if not approve and not note.strip():
@@ -222,7 +245,11 @@ def extension_decide(complaint: Complaint | int, *, actor, extension_id: int, ap
             if ext.sequence > 1:
                 _check_further_extension(ext.working_days, ext.customer_consent, ext.consent_note, policy)
             cal = step_calendar(step)
-            clock.due_at = cal.due(clock.due_at, Duration(amount=ext.working_days, unit=Unit.WORKING_DAYS))
+            if ends_on_working_day(step.pack, clock):
+                clock.due_at = period_due(cal, clock, pauses=given_back(clock),
+                                          extension_days=[*approved_days(clock), ext.working_days])
+            else:
+                clock.due_at = cal.due(clock.due_at, Duration(amount=ext.working_days, unit=extension_unit(clock)))
             clock.extended = True
             clock.save(update_fields=["due_at", "extended"])
             step.forget_clocks()

@@ -84,6 +84,11 @@ def pause_reason_name(code: str, pack, language: str | None) -> str:
     return reason.name.get(language) if reason else code
 
 
+def extension_unit(pack) -> str:
+    """The unit of an extension's days under the pack ('working_days' or 'calendar_days')."""
+    return pack.extension.unit.value if pack.extension else "working_days"
+
+
 def duration(amount: int, unit: str) -> str:
     """'3 working days', '4 calendar days', '5 hours' in the active language."""
     if unit in LIMIT_UNITS:

@@ -31,6 +31,8 @@ def duration(d: Duration | None) -> str:
     n = d.amount
     if d.unit == "same_working_day":
         return _("the same working day")
+    if d.unit == "calendar_days" and d.ends_on_working_day:
+        return ngettext("%(n)d calendar day (ending on a working day)", "%(n)d calendar days (ending on a working day)", n) % {"n": n}
     if d.unit == "calendar_days":
         return ngettext("%(n)d calendar day", "%(n)d calendar days", n) % {"n": n}
     if d.unit == "months":
@@ -142,6 +144,8 @@ def present(pack: Pack) -> dict:
             "max_extension": duration(ext.max_extension), "approvers": roles(ext.approver_roles),
             "further_requires_consent": ext.further_requires_consent,
             "max_further": duration(ext.max_further) if ext.max_further else None, "report_further_to": roles(ext.report_further_to),
+            "further_approvers": roles(ext.further_approver_roles),
+            "max_total": duration(ext.max_total) if ext.max_total else None,
         },
         "pausing": pack.pausing and {
             "reasons": [{"name": names.text(r.name), "code": r.code, "needs_request": r.needs_request,

@@ -11,7 +11,9 @@ from redress.complaints.services.outcome import missing_for_archive
 from redress.complaints.services.timing import calendar_for
 from redress.complaints.timesource import now as current_time
 from redress.policy.schema import Pack
+from redress.web.complaint import words
 from redress.web.complaint.actions import labels
+from redress.web.labels import ROLES
 
 
 def proposal(c: Complaint, pack: Pack) -> dict:
@@ -45,9 +47,14 @@ def extension(c: Complaint, pack: Pack) -> dict:
     cal = calendar_for(pack)
     left = cal.working_days_between(current_time(), clock.due_at) if clock else None
     further = c.extensions.filter(status=Extension.Status.APPROVED).exists()
+    waiting = list(c.extensions.filter(status=Extension.Status.REQUESTED).select_related("requested_by"))
+    unit = words.extension_unit(pack)
+    for e in waiting:
+        e.days_words = words.duration(e.working_days, unit)
     return {"clock": clock, "days_left": left, "further": further, "policy": policy,
-            "due_local": clock.due_at.astimezone(cal.tz) if clock else None,
-            "waiting": c.extensions.filter(status=Extension.Status.REQUESTED).select_related("requested_by")}
+            "in_calendar_days": unit == "calendar_days",
+            "further_deciders": words.joined(ROLES.get(str(r), str(r)) for r in policy.deciders(2)),
+            "due_local": clock.due_at.astimezone(cal.tz) if clock else None, "waiting": waiting}
 
 
 def transfer(c: Complaint, pack: Pack) -> dict:

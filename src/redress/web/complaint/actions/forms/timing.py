@@ -7,11 +7,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from redress.complaints.models import ClockPause, Communication, Extension
+from redress.policy.schema import Unit
+from redress.web.complaint import words
 from redress.web.complaint.actions import labels
 from redress.web.complaint.actions.forms.base import ActionForm, choice, text, yes_no
 
 
 class ExtensionRequestForm(ActionForm):
+    # Named for the API's field; the pack says whether its days are working or calendar days.
     working_days = forms.IntegerField(label=_("Working days more"), min_value=1, max_value=365)
     reason = text(_("Why the case cannot be finished in time (未能办结原因)"), rows=3)
     plan = text(_("What will be done next (下一步处理方案)"), rows=3)
@@ -19,6 +22,13 @@ class ExtensionRequestForm(ActionForm):
         label=_("The complainant consents"), required=False,
         help_text=_("Needed for any extension after the first (001 第二十二条)."))
     consent_note = text(_("How and when the complainant consented"), required=False, rows=2)
+
+    def setup(self):
+        policy = self.pack.extension
+        if policy and policy.unit == Unit.CALENDAR_DAYS:
+            self.fields["working_days"].label = _("Days more")
+        if policy and not policy.further_requires_consent:
+            del self.fields["customer_consent"], self.fields["consent_note"]
 
 
 class ExtensionDecideForm(ActionForm):
@@ -28,8 +38,9 @@ class ExtensionDecideForm(ActionForm):
 
     def setup(self):
         waiting = Extension.objects.filter(complaint=self.complaint, status=Extension.Status.REQUESTED)
+        unit = words.extension_unit(self.pack)
         self.fields["extension_id"].choices = [
-            (e.pk, _("No. %(n)s: %(days)s working days") % {"n": e.sequence, "days": e.working_days})
+            (e.pk, _("No. %(n)s: %(days)s") % {"n": e.sequence, "days": words.duration(e.working_days, unit)})
             for e in waiting.order_by("id")]
         if len(self.fields["extension_id"].choices) == 1:
             self.initial.setdefault("extension_id", self.fields["extension_id"].choices[0][0])
