@@ -151,3 +151,11 @@ def test_a_calendar_day_limit_is_extended_in_calendar_days(tmp_path):
                   "  max_further: {amount: 10, unit: working_days}\n  max_total: null\n")
     with pytest.raises(PolicyError, match="calendar_days"):
         load_pack(path)
+
+
+def test_the_acknowledgment_promises_the_moved_date(org):
+    from redress.complaints.models import Communication
+
+    w = Walk(org, at(2026, 9, 18))
+    ack = w.c.communications.get(kind=Communication.Kind.ACKNOWLEDGMENT)
+    assert "2026-10-08" in ack.body  # the 15th day, 3 October, falls in the National Day holiday
