@@ -18,10 +18,12 @@ an event that records the past rather than an act done now.
 Reconstructing the clocks of a closed case: each clock of the policy whose start is
 known (the receipt and registration dates, or the date of the first result letter for a
 clock that starts when the result is told) is written stopped, at the date of the stage
-it stops on if the source gives it, else at the closing date (every clock stops when a
-case closes; the closing date is then an upper bound, and says so through the
-complaint's estimated dates when the closing date is itself an estimate). A clock whose
-start the source does not give is not invented. A clock stopped past its due time is
+it stops on. A case closed with a result was told it (and called back) by its closing
+date at the latest, so without a dated result letter the closing date stands for those
+stages: an upper bound, flagged through the complaint's estimated dates when the closing
+date is itself an estimate. A withdrawn case's clocks stop on its closing, as live ones
+do. A clock whose start or stop the source does not give (a step inside the handling,
+such as the dispatch to a unit) is not invented. A clock stopped past its due time is
 late on its due date, as the live services count it (`timing.breach`).
 """
 
@@ -41,6 +43,7 @@ from django.utils.translation import gettext as _
 from redress.complaints import rows
 from redress.complaints.errors import ValidationFailed
 from redress.complaints.ledger import EventType
+from redress.complaints.lifecycle import State
 from redress.complaints.models import (
     Communication,
     Complaint,
@@ -167,7 +170,10 @@ def check(history: History, *, pack: Pack, now: datetime, received_at: datetime,
         if message.channel and message.channel not in pack.channel_codes():
             raise ValidationFailed(where, _("%(code)r is not a channel of the policy") % {"code": message.channel})
     for item in history.attachments:
-        check_attachment(keep_name(item.name)[0], content_type_of(item), read_file(item), pack)
+        try:
+            check_attachment(keep_name(item.name)[0], content_type_of(item), read_file(item), pack)
+        except ValidationFailed as err:  # name the file: a case may have many
+            raise ValidationFailed("attachments", f"{item.name}: {err.rule}") from None
     return Found(handler=find_handler(history.handler), unit=find_unit(history.unit))
 
 
@@ -195,7 +201,9 @@ def message_time(message: HistoricalMessage, c: Complaint) -> datetime:
 
 def stage_dates(c: Complaint, history: History) -> dict[Stage, datetime]:
     """The stages of a case the source dates: received, registered, the result told (its
-    first result letter, if the correspondence has one) and closed."""
+    first result letter, if the correspondence has one) and closed. A case closed with a
+    result was told it and called back by its closing date at the latest: without a
+    letter, the closing date stands for both."""
     dates = {Stage.RECEIVED: c.received_at}
     if c.registered_at is not None:
         dates[Stage.REGISTERED] = c.registered_at
@@ -204,6 +212,9 @@ def stage_dates(c: Complaint, history: History) -> dict[Stage, datetime]:
         dates[Stage.COMMUNICATED] = min(told)
     if c.closed_at is not None:
         dates[Stage.CLOSED] = c.closed_at
+        if c.state == State.CLOSED:
+            dates.setdefault(Stage.COMMUNICATED, c.closed_at)
+            dates.setdefault(Stage.CALLED_BACK, c.closed_at)
     return dates
 
 
@@ -228,7 +239,13 @@ def reconstruct_clocks(step: Step, history: History) -> list[ComplaintClock]:
         clock = ComplaintClock(complaint=c, code=definition.code, unit=definition.limit.unit.value,
                                limit_amount=definition.limit.amount, started_at=start,
                                due_at=cal.due(start, definition.limit))
-        end = dates.get(definition.stops_on) or c.closed_at  # every clock stops when a case closes
+        end = dates.get(definition.stops_on)
+        if end is None and c.closed_at is not None:
+            if c.state == State.CLOSED:
+                # A step inside the handling (dispatched, accepted...) the old system did
+                # not date: its clock is not invented, nor stopped at a closing weeks later.
+                continue
+            end = c.closed_at  # withdrawn, answered on the spot...: every clock stops on closing
         if end is not None:
             clock.status, clock.stopped_at = ComplaintClock.Status.STOPPED, max(start, min(end, c.closed_at or end))
             if clock.stopped_at > clock.due_at:
