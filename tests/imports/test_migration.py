@@ -18,6 +18,7 @@ from django.db.models import Sum
 from django.utils import translation
 
 from redress.complaints import ledger
+from redress.complaints import services as svc
 from redress.complaints.ledger import EventType
 from redress.complaints.models import (
     AuthorityReport,
@@ -251,7 +252,10 @@ def test_a_2015_complaint_with_a_critical_trigger_is_a_case_for_review_not_a_pol
 
     rude = Complaint.objects.get(external_reference="OB-002")  # closed, with 威胁 (a threat: the police)
     theft = Complaint.objects.get(external_reference="OB-004")  # still open, with 起诉 (a lawsuit)
-    assert "threat_of_harm" in rude.critical_flags and "litigation_threat" in theft.critical_flags
+    assert "threat_of_harm" in rude.critical_flags  # on the closed case, for the register's critical filter
+    assert theft.critical_flags == []  # on the open one, for its assessment to raise
+    imported = json.loads(Event.objects.get(complaint=theft, type=EventType.IMPORTED).payload)
+    assert "litigation_threat" in imported["triggers"] and imported["triggers_for_review"]
     # nothing is raised: no report owed to the police, no trigger event, nobody notified
     assert not AuthorityReport.objects.exists()
     assert not Event.objects.filter(type=EventType.TRIGGER_RAISED).exists()
@@ -262,8 +266,15 @@ def test_a_2015_complaint_with_a_critical_trigger_is_a_case_for_review_not_a_pol
     text = "\n".join(report.lines())
     assert "critical triggers found, for review (2 cases" in text and "row 3: oldbank OB-002" in text
     assert json.loads(Event.objects.get(complaint=rude, type=EventType.IMPORTED).payload)["triggers_for_review"]
-    # the open case is the office's to assess, with its clocks running from 2015
+    # the open case is the office's to assess, with its clocks running from 2015; the
+    # trigger the office confirms is raised then, as for any case
     assert theft.state == "registered" and theft.due_at is not None and theft.due_at < IMPORTED_AT
+    with frozen(IMPORTED_AT + timedelta(days=1)):
+        svc.complaint_assess(theft, actor=org.office, category="unauthorized_transaction", severity="high",
+                             critical_flags=["litigation_threat"])
+    raised = json.loads(Event.objects.get(complaint=theft, type=EventType.TRIGGER_RAISED).payload)
+    assert raised["triggers"] == ["litigation_threat"]
+    assert OutboxMessage.objects.filter(kind="critical_trigger", complaint=theft).exists()
 
 
 @pytest.mark.django_db

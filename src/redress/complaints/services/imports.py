@@ -15,9 +15,11 @@ What it does *not* do, on purpose: it queues no notification (these customers we
 answered long ago, or are being answered by the old system), it does not walk the case
 through the lifecycle services (that would invent approvals and callbacks nobody
 made), and it raises no critical trigger: a threat of court action in a complaint of
-2015 is not a report owed to the police today. The triggers found are kept on the case
-(`critical_flags`, the register's critical filter) and listed in the import's summary
-for the complaints office to review, which raises them by assessing an open case.
+2015 is not a report owed to the police today. The triggers found are listed in the
+import's summary for the complaints office to review and kept in the IMPORTED event; a
+closed case keeps them as its `critical_flags` (the register's critical filter), an
+open one does not, so that the office's assessment, which every open imported case
+needs, raises those it confirms (complaint_assess raises the flags it adds).
 Open cases get their clocks from the original dates, so a case that is already late
 shows as late.
 
@@ -144,6 +146,7 @@ def complaint_import(*, actor: Staff, data: ImportInput, via: str = "import") ->
     amount = clean_amount(d.amount_claimed)
     received_at = d.received_at
     flags = import_triggers(data, pack)
+    kept = flags if closed else []  # an open case's are for its assessment to raise
     registered_at = data.history.registered_at or received_at
     with transaction.atomic():
         complaint = Complaint.objects.create(
@@ -155,8 +158,8 @@ def complaint_import(*, actor: Staff, data: ImportInput, via: str = "import") ->
             referral_source=d.referral_source, external_reference=data.source_id,
             subject=d.subject.strip(), cause=d.cause.strip(), request=d.request.strip(),
             amount_claimed=amount, currency=d.currency,
-            is_economic_dispute=pack.is_economic_dispute(amount=amount, flags=flags),
-            category=data.category, critical_flags=flags, outcome=data.outcome, satisfied=data.satisfied,
+            is_economic_dispute=pack.is_economic_dispute(amount=amount, flags=kept),
+            category=data.category, critical_flags=kept, outcome=data.outcome, satisfied=data.satisfied,
             closed_at=data.closed_at if closed else None, resolution=data.history.resolution,
             estimated_dates=past.estimated(data.history, closed_at_estimated=data.closed_at_estimated, closed=closed),
             responsible_unit=found.unit, handler=found.handler,
