@@ -37,6 +37,7 @@ from redress.notify.models import OutboxMessage
 from redress.policy.loader import active_pack
 from redress.reports import statistics as stats
 from redress.reports.periods import Period
+from redress.web.complaint.timeline import timeline
 from tests.conftest import at
 from tests.imports.files import MAPPING, REAL_CFPB, write_csv
 from tests.imports.files import ROWS as CFPB_ROWS
@@ -191,6 +192,9 @@ def test_a_bank_export_comes_in_with_its_handler_unit_resolution_outcome_letters
     assert ledger.verify().ok
     # nobody is written to about a case of 2015
     assert not OutboxMessage.objects.exists()
+    # the timeline says when the letter was dated, not only when it was imported
+    sentences = [e.sentence for e in timeline(list(Event.objects.filter(complaint=refund).order_by("seq")))]
+    assert sentences[2].endswith("(from the old system, dated 2015-03-04 09:00)")
 
 
 def weekdays_after(first: date, last: date) -> int:
