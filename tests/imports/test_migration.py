@@ -39,7 +39,7 @@ from redress.reports import statistics as stats
 from redress.reports.periods import Period
 from redress.web.complaint.timeline import timeline
 from tests.conftest import at
-from tests.imports.files import MAPPING, REAL_CFPB, write_csv
+from tests.imports.files import MAPPING, REAL_CFPB, real_cfpb_rows, write_csv
 from tests.imports.files import ROWS as CFPB_ROWS
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -343,13 +343,8 @@ def test_estimated_dates_show_on_the_case_page_and_in_the_register(org, importer
 @pytest.mark.django_db
 @pytest.mark.skipif(not REAL_CFPB.is_file(), reason=f"the CFPB sample is not at {REAL_CFPB} (CI has it)")
 def test_the_real_cfpb_complaints_of_2015_come_in_with_clocks_flags_for_review_and_no_reports(importer, tmp_path):
-    with REAL_CFPB.open(newline="", encoding="utf-8") as fh:
-        reader = csv.reader(fh)
-        header = next(reader)
-        rows = [r for r in reader if r[1].startswith("2015")]
-    path = tmp_path / "cfpb_2015.csv"
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        csv.writer(fh).writerows([header, *rows])
+    header, rows = real_cfpb_rows(lambda row: row[1].startswith("2015"))
+    path = write_csv(tmp_path / "cfpb_2015.csv", rows, header)
 
     report = run(path, MAPPING, importer)
 
