@@ -18,8 +18,8 @@ class Rejection:
 
 @dataclass(frozen=True)
 class ForReview:
-    """A case whose text shows a critical trigger: kept on the case, raised to nobody
-    (a historical complaint owes no report today); listed for the complaints office."""
+    """A case whose text shows a critical trigger, raised to nobody (a historical
+    complaint owes no report today): listed for the complaints office to review."""
 
     row: int
     source_id: str
@@ -123,8 +123,8 @@ class Report:
             out.append("  by category: " + ", ".join(f"{k} {v:,}" for k, v in self.by_category.most_common()))
         if self.for_review:
             out.append(f"critical triggers found, for review ({len(self.for_review):,} "
-                       f"case{'s' if len(self.for_review) != 1 else ''}; kept on each case, reported to nobody: "
-                       "the register's critical filter lists them):")
+                       f"case{'s' if len(self.for_review) != 1 else ''}; reported to nobody: a closed case keeps "
+                       "them as critical flags, an open one's are raised when the complaints office assesses it):")
             out.extend(f"  row {r.row}: {self.source} {r.source_id}: {', '.join(r.triggers)}"
                        for r in sorted(self.for_review, key=lambda r: r.row)[:REVIEW_LINES])
             if len(self.for_review) > REVIEW_LINES:
