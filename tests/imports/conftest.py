@@ -1,6 +1,7 @@
 import pytest
 
 from redress.imports.system import system_account
+from tests.web.conftest import signed_in  # noqa: F401 (a fixture for the migration tests too)
 
 
 @pytest.fixture

@@ -22,6 +22,21 @@ def shared_data(relative: str) -> Path:
 
 
 REAL_CFPB = shared_data("cfpb/complaints_sample.csv")
+
+
+def real_cfpb_rows(keep=lambda row: True, *, first: int | None = None) -> tuple[list[str], list[list[str]]]:
+    """The header and the rows of the shared CFPB sample that `keep` takes (the first
+    `first` of them)."""
+    with REAL_CFPB.open(newline="", encoding="utf-8") as fh:
+        reader = csv.reader(fh)
+        header = next(reader)
+        rows = []
+        for row in reader:
+            if keep(row):
+                rows.append(row)
+                if first is not None and len(rows) == first:
+                    break
+    return header, rows
 COLUMNS = ["complaint_id", "date_received", "product", "sub_product", "issue", "sub_issue", "narrative", "company",
            "state", "zip_code", "submitted_via", "date_sent_to_company", "company_response", "timely_response",
            "consumer_disputed", "tags"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -21,7 +20,15 @@ from redress.imports.runner import run_import
 from redress.imports.system import system_account
 from redress.notify.models import OutboxMessage
 from tests.conftest import at
-from tests.imports.files import COLUMNS, MAPPING, REAL_CFPB, ROWS, write_csv, write_xlsx
+from tests.imports.files import (
+    COLUMNS,
+    MAPPING,
+    REAL_CFPB,
+    ROWS,
+    real_cfpb_rows,
+    write_csv,
+    write_xlsx,
+)
 
 SH, NY = ZoneInfo("Asia/Shanghai"), ZoneInfo("America/New_York")
 
@@ -216,10 +223,7 @@ def test_the_command_exits_2_with_the_reason_when_the_pack_differs(org, tmp_path
 @pytest.mark.django_db
 @pytest.mark.skipif(not REAL_CFPB.is_file(), reason=f"the CFPB sample is not at {REAL_CFPB} (CI has it)")
 def test_the_first_200_real_cfpb_complaints_import(importer, tmp_path):
-    with REAL_CFPB.open(newline="", encoding="utf-8") as fh:
-        reader = csv.reader(fh)
-        header = next(reader)
-        rows = [next(reader) for _ in range(200)]
+    header, rows = real_cfpb_rows(first=200)
     path = write_csv(tmp_path / "complaints_sample.csv", rows, header)
 
     report = run(path, importer)

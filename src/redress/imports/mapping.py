@@ -83,6 +83,41 @@ class Fields(Strict):
     amount_claimed: str | None = None
     product: str | None = None  # recorded as the product the complaint is about
     closed_at: Column | None = None
+    # What a bank's own system has besides (services.history): the registration date
+    # (else: registered when received), the resolution text, who handled the case and
+    # which unit answered for it (a username or display name, a unit code or name here;
+    # `handlers:` / `units:` translate the old system's names).
+    registered_at: Column | None = None
+    resolution: str | None = None
+    handler: str | None = None
+    unit: str | None = None
+
+
+class OutcomeLookup(Strict):
+    """The outcome from its own column (a value → an outcome code); an empty cell keeps
+    the outcome the state gives."""
+
+    column: str
+    values: dict[str, str] = Field(min_length=1)
+
+
+class Correspondence(Strict):
+    """One column of letters or notes to or from the customer: a message each (an empty
+    cell is none), dated by the `at` column (else the nearest known date, flagged)."""
+
+    column: str
+    direction: Literal["in", "out"]
+    kind: Literal["acknowledgment", "progress", "question", "result", "redirect", "inquiry_answer",
+                  "customer_message", "contact"]
+    at: str | None = None
+    channel: str = ""  # a channel code of the pack; "" : the complaint's
+
+
+class Attachments(Strict):
+    """The files of each case: `folder`/<source id>/<files>. A relative folder is taken
+    from the folder of the file being imported."""
+
+    folder: str = Field(min_length=1)
 
 
 class Mapping(Strict):
@@ -103,6 +138,11 @@ class Mapping(Strict):
     category: Lookup
     state: StateLookup
     satisfied: BoolLookup | None = None
+    outcome: OutcomeLookup | None = None
+    correspondence: list[Correspondence] = []
+    attachments: Attachments | None = None
+    handlers: dict[str, str] = {}  # the old system's handler name → a username here
+    units: dict[str, str] = {}  # the old system's unit name → a unit code here
     keep: list[str] = []  # source columns kept verbatim in the IMPORTED ledger event (no personal data!)
 
     @field_validator("encoding")
@@ -132,8 +172,11 @@ class Mapping(Strict):
         f = self.fields
         cols = {self.id, f.received_at, f.subject, f.cause, *self.keep}
         cols |= {c for c in (f.request, f.amount_claimed, f.product) if c}
-        if f.closed_at:
-            cols.add(f.closed_at.column)
+        cols |= {c.column for c in (f.closed_at, f.registered_at) if c}
+        cols |= {c for c in (f.resolution, f.handler, f.unit) if c}
+        cols |= {c for m in self.correspondence for c in (m.column, m.at) if c}
+        if self.outcome:
+            cols.add(self.outcome.column)
         for first in (self.channel, self.category):
             lookup: Lookup | None = first
             while lookup is not None:
@@ -199,5 +242,8 @@ def check_against(mapping: Mapping, pack: Pack, *, path: str | Path) -> None:
         problems.append(f"channel codes not in {pack.code}: {', '.join(unknown)}")
     if mapping.referral_source and pack.authority(mapping.referral_source) is None:
         problems.append(f"referral_source {mapping.referral_source!r} is not an authority of {pack.code}")
+    unknown = sorted({m.channel for m in mapping.correspondence if m.channel} - set(pack.channel_codes()))
+    if unknown:
+        problems.append(f"correspondence channel codes not in {pack.code}: {', '.join(unknown)}")
     if problems:
         raise MappingError(f"{path}: " + "; ".join(problems))

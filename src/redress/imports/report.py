@@ -6,12 +6,24 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+REVIEW_LINES = 200  # the cases for review the summary names one by one
+
 
 @dataclass(frozen=True)
 class Rejection:
     row: int
     field: str
     reason: str
+
+
+@dataclass(frozen=True)
+class ForReview:
+    """A case whose text shows a critical trigger, raised to nobody (a historical
+    complaint owes no report today): listed for the complaints office to review."""
+
+    row: int
+    source_id: str
+    triggers: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -23,6 +35,7 @@ class _Counts:
     by_state: Counter
     by_category: Counter
     unmapped: Counter
+    for_review: int
 
 
 @dataclass
@@ -41,6 +54,7 @@ class Report:
     unmapped: Counter = field(default_factory=Counter)
     by_state: Counter = field(default_factory=Counter)
     by_category: Counter = field(default_factory=Counter)
+    for_review: list[ForReview] = field(default_factory=list)
     seconds: float = 0.0
     run_id: int | None = None
     resumed_at: int | None = None  # the row a --resume run continued at
@@ -51,13 +65,14 @@ class Report:
 
     def counts(self) -> _Counts:
         return _Counts(self.ready, self.imported, self.skipped, len(self.rejected), self.by_state.copy(),
-                       self.by_category.copy(), self.unmapped.copy())
+                       self.by_category.copy(), self.unmapped.copy(), len(self.for_review))
 
     def restore(self, counts: _Counts, *, keep_rejected: bool = False) -> None:
         """Back to the figures of `counts`, after a transaction they went with was rolled
         back. The rows read since stay read; the rejections found stay, if asked."""
         self.ready, self.imported, self.skipped = counts.ready, counts.imported, counts.skipped
         self.by_state, self.by_category = counts.by_state, counts.by_category
+        del self.for_review[counts.for_review:]
         if not keep_rejected:
             del self.rejected[counts.rejected:]
             self.unmapped = counts.unmapped
@@ -106,6 +121,14 @@ class Report:
             out.append("  by state: " + ", ".join(f"{k} {v:,}" for k, v in self.by_state.most_common()))
         if self.by_category:
             out.append("  by category: " + ", ".join(f"{k} {v:,}" for k, v in self.by_category.most_common()))
+        if self.for_review:
+            out.append(f"critical triggers found, for review ({len(self.for_review):,} "
+                       f"case{'s' if len(self.for_review) != 1 else ''}; reported to nobody: a closed case keeps "
+                       "them as critical flags, an open one's are raised when the complaints office assesses it):")
+            out.extend(f"  row {r.row}: {self.source} {r.source_id}: {', '.join(r.triggers)}"
+                       for r in sorted(self.for_review, key=lambda r: r.row)[:REVIEW_LINES])
+            if len(self.for_review) > REVIEW_LINES:
+                out.append(f"  ... and {len(self.for_review) - REVIEW_LINES:,} more")
         if self.unmapped:
             out.append("unmapped values (add them to the mapping):")
             for (fld, column, value), count in self.unmapped.most_common():

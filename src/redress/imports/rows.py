@@ -9,9 +9,11 @@ from __future__ import annotations
 import string
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from pathlib import Path
 
 from redress.complaints.lifecycle import TERMINAL, State
 from redress.complaints.services import ComplaintInput, CustomerInput, PartyInput
+from redress.complaints.services.history import HistoricalFile, HistoricalMessage, History
 from redress.complaints.services.imports import ImportInput
 from redress.imports.mapping import Lookup, Mapping
 
@@ -117,7 +119,49 @@ def refuse_nul(row: dict) -> None:
                                           "stored; remove it from the file")
 
 
-def convert(number: int, row: dict, mapping: Mapping, *, file_name: str) -> ImportInput:
+def attachments(mapping: Mapping, source_id: str, folder: Path | None) -> list[HistoricalFile]:
+    """The files in the case's folder (`attachments.folder`/<source id>/), by name; a case
+    without a folder has none. Hidden files and sub-folders are not the case's files."""
+    if mapping.attachments is None:
+        return []
+    base = Path(mapping.attachments.folder)
+    if not base.is_absolute() and folder is not None:
+        base = folder / base
+    if not base.is_dir():
+        raise RowProblem("attachments", f"the attachments folder {str(base)!r} does not exist")
+    if source_id in (".", "..") or "/" in source_id or "\\" in source_id:
+        raise RowProblem("attachments", f"{source_id!r} cannot name a folder of attachments")
+    case = base / source_id
+    if not case.is_dir():
+        return []
+    return [HistoricalFile(name=p.name, path=p) for p in sorted(case.iterdir())
+            if p.is_file() and not p.name.startswith(".")]
+
+
+def history(row: dict, mapping: Mapping, source_id: str, folder: Path | None) -> History:
+    """What the old system knew besides the case (services.history)."""
+    f = mapping.fields
+    registered_at = None
+    if f.registered_at and text(row.get(f.registered_at.column)):
+        registered_at = parse_date(row.get(f.registered_at.column), mapping, "registered_at", f.registered_at.column)
+    messages = []
+    for m in mapping.correspondence:
+        body = text(row.get(m.column))
+        if not body:
+            continue
+        at = parse_date(row.get(m.at), mapping, m.column, m.at) if m.at and text(row.get(m.at)) else None
+        messages.append(HistoricalMessage(direction=m.direction, kind=m.kind, body=body, at=at, channel=m.channel))
+    handler = text(row.get(f.handler)) if f.handler else ""
+    unit = text(row.get(f.unit)) if f.unit else ""
+    return History(
+        registered_at=registered_at, registered_at_estimated=bool(f.registered_at and f.registered_at.estimated),
+        resolution=text(row.get(f.resolution)) if f.resolution else "",
+        handler=mapping.handlers.get(handler, handler), unit=mapping.units.get(unit, unit),
+        correspondence=messages, attachments=attachments(mapping, source_id, folder))
+
+
+def convert(number: int, row: dict, mapping: Mapping, *, file_name: str, folder: Path | None = None) -> ImportInput:
+    """`folder`: where the file is (a relative attachments folder is found from there)."""
     refuse_nul(row)
     f = mapping.fields
     source_id = text(row.get(mapping.id))
@@ -142,6 +186,12 @@ def convert(number: int, row: dict, mapping: Mapping, *, file_name: str) -> Impo
     closed_at = None
     if f.closed_at and State(state_rule.state) in TERMINAL:
         closed_at = parse_date(row.get(f.closed_at.column), mapping, "closed_at", f.closed_at.column)
+    outcome = state_rule.outcome
+    if mapping.outcome and (value := text(row.get(mapping.outcome.column))):
+        outcome = mapping.outcome.values.get(value)
+        if outcome is None:
+            raise RowProblem("outcome", f"no mapping for {value!r} ({mapping.outcome.column})",
+                             unmapped=[Unmapped("outcome", mapping.outcome.column, value)])
     satisfied = None
     if mapping.satisfied:
         satisfied = mapping.satisfied.values.get(text(row.get(mapping.satisfied.column)))
@@ -164,7 +214,8 @@ def convert(number: int, row: dict, mapping: Mapping, *, file_name: str) -> Impo
     )
     return ImportInput(
         complaint=data, state=state_rule.state, source=mapping.source, source_id=source_id, file_name=file_name,
-        row=number, category=category, outcome=state_rule.outcome, closed_at=closed_at,
+        row=number, category=category, outcome=outcome, closed_at=closed_at,
         closed_at_estimated=bool(f.closed_at and f.closed_at.estimated), satisfied=satisfied,
         original={col: text(row.get(col)) for col in mapping.keep},
+        history=history(row, mapping, source_id, folder),
     )

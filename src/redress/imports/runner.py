@@ -33,12 +33,13 @@ from redress.complaints.services.imports import (
     complaint_import,
     import_check,
     import_role,
+    import_triggers,
 )
 from redress.complaints.timesource import now
 from redress.imports.mapping import Mapping, MappingError, check_against, load_mapping
 from redress.imports.models import ImportedRecord, ImportRun
 from redress.imports.readers import FileProblem, Fingerprint, Rows, find_header, fingerprint
-from redress.imports.report import Rejection, Report
+from redress.imports.report import ForReview, Rejection, Report
 from redress.imports.rows import RowProblem, convert, text
 from redress.policy.loader import active_pack
 
@@ -113,7 +114,7 @@ class _Import:
         ready = []
         for number, row in chunk:
             try:
-                data = convert(number, row, self.mapping, file_name=self.path.name)
+                data = convert(number, row, self.mapping, file_name=self.path.name, folder=self.path.parent)
             except RowProblem as problem:
                 report.rejected.append(Rejection(number, problem.field, problem.reason))
                 report.unmapped.update((u.field, u.column, u.value) for u in problem.unmapped)
@@ -290,3 +291,6 @@ class _Import:
 def _count(report: Report, data: ImportInput) -> None:
     report.by_state[data.state] += 1
     report.by_category[data.category] += 1
+    flags = import_triggers(data, active_pack())
+    if flags:
+        report.for_review.append(ForReview(data.row, data.source_id, tuple(flags)))

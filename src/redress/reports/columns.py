@@ -213,6 +213,8 @@ COLUMNS: list[Column] = [
     Column("remedies_executed_at", pgettext_lazy("register column", "Remedies carried out"), "milestones", _milestone("remedies_executed")),
     Column("callback_at", pgettext_lazy("register column", "Callback"), "milestones", _milestone("callback")),
     Column("closed_at", pgettext_lazy("register column", "Closed"), "milestones", lambda r, x: r.c.closed_at),
+    Column("estimated_dates", pgettext_lazy("register column", "Estimated dates"), "milestones",
+           lambda r, x: words.estimated_dates(r.c.estimated_dates)),
     Column("result", pgettext_lazy("register column", "Result"), "result", _result),
     Column("compensation", pgettext_lazy("register column", "Compensation"), "result", lambda r, x: r.compensation),
     Column("remedies", pgettext_lazy("register column", "Remedies"), "result", _remedies),

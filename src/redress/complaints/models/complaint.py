@@ -148,6 +148,10 @@ class Complaint(models.Model):
     satisfied = models.BooleanField(null=True, blank=True)
     staff_fault_found = models.BooleanField(default=False)
     closed_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # Dates a migrated case came with that stand in for values its source did not have
+    # (ESTIMATED_DATES: "registered_at", "closed_at"): shown beside those dates on the case
+    # page and in the register, so nobody reads an estimate as a recorded fact.
+    estimated_dates = models.JSONField(default=list, blank=True)
     archived_at = models.DateTimeField(null=True, blank=True)
     follow_up_since = models.DateTimeField(null=True, blank=True)
     # The soonest due time of the complaint's running clocks (None when none runs), kept

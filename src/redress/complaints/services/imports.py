@@ -6,11 +6,22 @@ date, channel, category, outcome and closing date. It is written in its final st
 with a single IMPORTED ledger event naming the source file, row and source id, so an
 auditor can trace every imported case back to the line it came from.
 
+What the old system knew besides the case (registration date, resolution, handler
+and unit, correspondence, files) comes in through `services.history`, which also
+reconstructs the clocks of a closed case from its dates, so the on-time figures count
+it. Dates the source did not have are flagged on the complaint (`estimated_dates`).
+
 What it does *not* do, on purpose: it queues no notification (these customers were
 answered long ago, or are being answered by the old system), it does not walk the case
 through the lifecycle services (that would invent approvals and callbacks nobody
-made), and it raises critical triggers only for cases still open. Open cases get
-their clocks from the original dates, so a case that is already late shows as late.
+made), and it raises no critical trigger: a threat of court action in a complaint of
+2015 is not a report owed to the police today. The triggers found are listed in the
+import's summary for the complaints office to review and kept in the IMPORTED event; a
+closed case keeps them as its `critical_flags` (the register's critical filter), an
+open one does not, so that the office's assessment, which every open imported case
+needs, raises those it confirms (complaint_assess raises the flags it adds).
+Open cases get their clocks from the original dates, so a case that is already late
+shows as late.
 
 Idempotency is the caller's: `redress.imports` keys each row by (source, source id)
 in the same transaction.
@@ -25,12 +36,13 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from redress.complaints import ledger, rows, tally, triggers
+from redress.complaints import triggers
 from redress.complaints.errors import NotPermitted, ValidationFailed
 from redress.complaints.ledger import EventType
 from redress.complaints.lifecycle import TERMINAL, Action, State
 from redress.complaints.models import Complaint, ComplaintParty, Staff
 from redress.complaints.references import next_reference
+from redress.complaints.services import history as past
 from redress.complaints.services.base import Step
 from redress.complaints.services.intake import (
     CLOCK_SKEW,
@@ -38,13 +50,11 @@ from redress.complaints.services.intake import (
     ComplaintInput,
     clean_amount,
     customer_for,
-    raise_triggers,
     validate_complaint,
 )
-from redress.complaints.services.timing import reach_stage
 from redress.complaints.timesource import now as current_time
 from redress.policy.loader import active_pack
-from redress.policy.schema import Pack, Stage
+from redress.policy.schema import Pack
 
 # The states a historical case can be brought in at. Cases further along the way
 # (assessed, dispatched, ...) need a unit, a handler and approvals that a source file
@@ -68,10 +78,18 @@ class ImportInput:
     closed_at_estimated: bool = False  # the file has no closing date; the best known bound was used
     satisfied: bool | None = None
     original: dict = field(default_factory=dict)  # the source's own values, kept verbatim in the ledger
+    history: past.History = field(default_factory=past.History)  # what the old system knew besides
 
 
-def import_check(data: ImportInput, *, pack: Pack | None = None, now: datetime | None = None) -> None:
-    """Every rule complaint_import applies, without writing anything (for dry runs)."""
+def import_triggers(data: ImportInput, pack: Pack) -> list[str]:
+    """The critical triggers the case's text shows: kept and listed for review, not raised."""
+    d = data.complaint
+    return triggers.detect(pack, d.subject, d.cause, d.request)
+
+
+def import_check(data: ImportInput, *, pack: Pack | None = None, now: datetime | None = None) -> past.Found:
+    """Every rule complaint_import applies, without writing anything (for dry runs);
+    the handler and unit the history names."""
     pack = pack or active_pack()
     now = now or current_time()
     d = data.complaint
@@ -100,6 +118,8 @@ def import_check(data: ImportInput, *, pack: Pack | None = None, now: datetime |
             raise ValidationFailed("closed_at", _("is before the received date"))
         if data.closed_at > now + CLOCK_SKEW:
             raise ValidationFailed("closed_at", _("may not be in the future"))
+    return past.check(data.history, pack=pack, now=now + CLOCK_SKEW, received_at=d.received_at,
+                      closed_at=data.closed_at if State(data.state) in TERMINAL else None)
 
 
 def import_role(actor: Staff) -> str:
@@ -118,59 +138,74 @@ def complaint_import(*, actor: Staff, data: ImportInput, via: str = "import") ->
     """Create one historical complaint (and its customer) as it stands in the source."""
     pack = active_pack()
     now = current_time()
-    import_check(data, pack=pack, now=now)
+    found = import_check(data, pack=pack, now=now)
     role = import_role(actor)
     d = data.complaint
     state = State(data.state)
     closed = state in TERMINAL
     amount = clean_amount(d.amount_claimed)
     received_at = d.received_at
-    flags = triggers.detect(pack, d.subject, d.cause, d.request)
+    flags = import_triggers(data, pack)
+    kept = flags if closed else []  # an open case's are for its assessment to raise
+    registered_at = data.history.registered_at or received_at
     with transaction.atomic():
         complaint = Complaint.objects.create(
             # The year in the institution's time zone (no calendar needed, so no query for it).
             reference=next_reference(pack.reference_prefix, received_at.astimezone(ZoneInfo(pack.calendar.timezone)).year),
             kind=d.kind, state=state, policy_code=pack.code, language=d.customer.language or "zh-hans",
             customer=customer_for(d.customer, now), channel=d.channel, received_at=received_at,
-            registered_at=None if state == State.RECEIVED else received_at,
+            registered_at=None if state == State.RECEIVED else registered_at,
             referral_source=d.referral_source, external_reference=data.source_id,
             subject=d.subject.strip(), cause=d.cause.strip(), request=d.request.strip(),
             amount_claimed=amount, currency=d.currency,
-            is_economic_dispute=pack.is_economic_dispute(amount=amount, flags=flags),
-            category=data.category, critical_flags=flags, outcome=data.outcome, satisfied=data.satisfied,
-            closed_at=data.closed_at if closed else None,
+            is_economic_dispute=pack.is_economic_dispute(amount=amount, flags=kept),
+            category=data.category, critical_flags=kept, outcome=data.outcome, satisfied=data.satisfied,
+            closed_at=data.closed_at if closed else None, resolution=data.history.resolution,
+            estimated_dates=past.estimated(data.history, closed_at_estimated=data.closed_at_estimated, closed=closed),
+            responsible_unit=found.unit, handler=found.handler,
             intake_unit_id=actor.unit_id, branch=d.branch, owner=actor, first_responder=actor,
             created_at=now, updated_at=now,
         )
         for party in d.parties:
             ComplaintParty.objects.create(complaint=complaint, kind=party.kind, unit=party.unit, staff=party.staff,
                                           product=party.product, description=party.description)
-        ledger.append(complaint, EventType.IMPORTED, at=now, actor=actor, actor_role=role, channel=via, payload={
+        step = Step(complaint=complaint, action=Action.REGISTER, actor=actor, via=via, now=now, pack=pack,
+                    before=state, role=role, clocks=[])  # a new case has no clocks
+        clocks = past.reconstruct_clocks(step, data.history)
+        # The clocks' summary and the triggers for review are in the one event that says
+        # where the case came from; `historical` events follow it (services.history).
+        step.record(EventType.IMPORTED, **{
             "source": data.source, "source_id": data.source_id, "file": data.file_name, "row": data.row,
             "state": state.value, "channel": d.channel, "category": data.category, "outcome": data.outcome,
             "received_at": received_at, "closed_at": data.closed_at if closed else None,
             "closed_at_estimated": data.closed_at_estimated if closed else False, "satisfied": data.satisfied,
             "triggers": flags, "original": data.original,
-        })
-        if closed:  # in the dashboard's figures on the day it was received; it has no clocks
-            rows.insert(*tally.changes(complaint, None, [], ZoneInfo(pack.calendar.timezone)))
-        else:  # that step counts the receipt and any clock it stops
-            _start_clocks(complaint, actor=actor, role=role, via=via, pack=pack, flags=flags)
+            **_history_payload(complaint, data, found, clocks, flags)})
+        past.write(step, data.history)
+        step.count(None)  # the receipt, and every clock stopped or late
+        step.flush()
         # due_at: the soonest running clock, as the worklists sort and filter on it.
         complaint.save(update_fields=["ledger_head", "ledger_length", "due_at"])
     return complaint
 
 
-def _start_clocks(complaint: Complaint, *, actor: Staff, role: str, via: str, pack: Pack, flags: list[str]) -> None:
-    """Clocks of an open case run from its original dates, so the case shows as late
-    at once if it is; a live critical trigger is reported now."""
-    step = Step(complaint=complaint, action=Action.REGISTER, actor=actor, via=via, now=complaint.received_at,
-                pack=pack, before=State(complaint.state), role=role, clocks=[])  # a new case has no clocks
-    # As at intake: every clock counts from the original received date, a registered case
-    # passes through the received stage (its registration clock stopped on time).
-    reach_stage(step, Stage.RECEIVED, *([] if complaint.state == State.RECEIVED else [Stage.REGISTERED]))
+def _history_payload(c: Complaint, data: ImportInput, found: past.Found, clocks: list, flags: list[str]) -> dict:
+    """What the IMPORTED event adds when the source brought more than the case (older
+    events have none of these keys, and their hashes stay as they were)."""
+    h = data.history
+    out: dict = {}
+    if h.registered_at is not None:
+        out["registered_at"] = c.registered_at
+    if c.estimated_dates:
+        out["estimated_dates"] = c.estimated_dates
+    if found.handler is not None:
+        out["handler"] = found.handler.pk
+    if found.unit is not None:
+        out["unit"] = found.unit.pk
+    if h.resolution:
+        out["resolution"] = h.resolution
+    if clocks and c.closed_at is not None:
+        out["clocks_reconstructed"] = past.clock_summary(clocks)
     if flags:
-        step.now = current_time()
-        raise_triggers(step, flags, source="import")
-    step.count(None)
-    step.flush()
+        out["triggers_for_review"] = True  # found in the text, not raised (see the module's docstring)
+    return out

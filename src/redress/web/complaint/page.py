@@ -12,7 +12,7 @@ from redress.complaints.lifecycle import Action
 from redress.complaints.models import Complaint
 from redress.complaints.selectors.personal import may_reveal, shown
 from redress.complaints.timesource import now as current_time
-from redress.web.complaint import record, uploads
+from redress.web.complaint import record, uploads, words
 from redress.web.complaint.actions.registry import available_actions
 
 # How long a recorded reveal keeps the complainant's details in full for this person
@@ -52,6 +52,7 @@ def render_page(request: HttpRequest, complaint: Complaint, *, evidence_form=Non
         "nav": "cases",
         "complaint": complaint,
         "record": data,
+        "estimated_dates": words.estimated_dates(complaint.estimated_dates),
         "rows": data.rows,
         "customer": shown(complaint.customer, is_revealed),
         "revealed": is_revealed,

@@ -276,8 +276,13 @@ def timeline(events: list[Event]) -> list[Entry]:
         if event.type == E.EXTENSION_APPROVED and p.get("reported_to"):
             template = FURTHER_EXTENSION
         values = _values(event, p, names, pack)
+        sentence = str(template) % values
+        if p.get("historical") and p.get("effective_at"):  # a migrated letter: written now, dated then
+            told = (_("(from the old system, undated: taken as %(when)s)") if p.get("estimated")
+                    else _("(from the old system, dated %(when)s)"))
+            sentence += " " + told % {"when": _when(p["effective_at"])}
         entries.append(Entry(
-            event=event, at=event.at, sentence=str(template) % values, detail=_detail(p), who=values["who"],
+            event=event, at=event.at, sentence=sentence, detail=_detail(p), who=values["who"],
             role=words.role(event.actor_role), via=str(words.VIA.get(event.channel, event.channel)), states=_states(p),
         ))
     return entries

@@ -132,6 +132,16 @@ def joined(items: Iterable) -> str:
     return _(", ").join(str(i) for i in items) or "—"
 
 
+# Complaint.estimated_dates: the dates a migrated case came with as stand-ins.
+ESTIMATED_DATES = {"registered_at": gettext_lazy("registration date"), "closed_at": gettext_lazy("closing date"),
+                   "correspondence": gettext_lazy("dates of letters")}
+
+
+def estimated_dates(names: list[str]) -> str:
+    """"" when none is estimated."""
+    return _(", ").join(str(ESTIMATED_DATES.get(n, n)) for n in names or [])
+
+
 def file_size(size) -> str:
     try:
         n = int(size)
