@@ -42,6 +42,8 @@ from redress.sla.calendar import WorkCalendar
 REMEDY_MEASURES = (Measure.COMPENSATED, Measure.COMPENSATION_AMOUNT)
 CENT = Decimal("0.01")
 LISTED = 100  # complaints listed per unmapped value; the count says how many there are
+CLOSED_FIELD = "closed_at"
+RULE_CLOSED = "r_closed"  # the moment the return's `closed_when` clock stopped
 
 
 @dataclass
@@ -128,12 +130,20 @@ def measure_queryset(ctx: _Context, col: ReturnColumn) -> tuple[QuerySet, str]:
         prefix = "complaint__"
     else:
         qs, prefix = visible_complaints(ctx.staff).filter(_scope(ctx)), ""
+        closed = CLOSED_FIELD
+        if ctx.ret.closed_when:
+            # Closed when the regulator says (DISP: the final response sent), which may come
+            # before the complaint's own closing (the callback, the remedies done).
+            qs = qs.annotate(**{RULE_CLOSED: Subquery(
+                ComplaintClock.objects.filter(complaint=OuterRef("pk"), code=ctx.ret.closed_when,
+                                              status=ComplaintClock.Status.STOPPED).values("stopped_at")[:1])})
+            closed = RULE_CLOSED
         if measure == Measure.RECEIVED:
             qs = qs.filter(received_at__gte=t0, received_at__lt=t1)
         elif measure == Measure.OPEN_AT_END:
-            qs = qs.filter(Q(closed_at__isnull=True) | Q(closed_at__gte=t1), received_at__lt=t1)
+            qs = qs.filter(Q(**{f"{closed}__isnull": True}) | Q(**{f"{closed}__gte": t1}), received_at__lt=t1)
         else:
-            qs = qs.filter(closed_at__gte=t0, closed_at__lt=t1)
+            qs = qs.filter(**{f"{closed}__gte": t0, f"{closed}__lt": t1})
         if measure == Measure.CLOSED_ON_TIME:
             late = ComplaintClock.objects.filter(complaint=OuterRef("pk"), breached=True)
             if col.clock:
@@ -192,7 +202,8 @@ def column_cells(ctx: _Context, table: ReturnTable, col: ReturnColumn) -> dict[t
             names.append(key)
     if col.measure == Measure.CLOSED_WITHIN:
         tz = ctx.cal.tz
-        qs = qs.annotate(d_received=TruncDate("received_at", tzinfo=tz), d_closed=TruncDate("closed_at", tzinfo=tz))
+        closed = RULE_CLOSED if ctx.ret.closed_when else CLOSED_FIELD
+        qs = qs.annotate(d_received=TruncDate("received_at", tzinfo=tz), d_closed=TruncDate(closed, tzinfo=tz))
         names += ["d_received", "d_closed"]
     groups = qs.values(*names).annotate(n=_aggregate(col)).order_by() if names else [qs.aggregate(n=_aggregate(col))]
     cells: dict[tuple[str, str], object] = defaultdict(int)
