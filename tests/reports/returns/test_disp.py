@@ -242,3 +242,17 @@ def test_complaints_the_return_cannot_place_are_warned_about(org, half_year):
 def test_the_complete_return_matches_the_file_reviewed_by_hand(org, half_year):
     csv = bytes(produce(org).record.csv).decode("utf-8-sig").replace("\r\n", "\n")
     assert csv == (EXPECTED / "disp-complaints-return-2026-H1.csv").read_text(encoding="utf-8")
+
+
+def test_the_return_is_due_thirty_business_days_after_the_half_year():
+    from redress.policy.loader import load_pack
+    from redress.reports.returns.periods import due_date, parse
+    from redress.sla.calendar import WorkCalendar
+
+    pack = load_pack("uk-fca")
+    ret, cal = pack.regulator_return("disp-complaints-return"), WorkCalendar.from_policy(pack.calendar)
+    # July's 23 business days, then 3 to 11 August (no bank holiday in England before the 31st).
+    assert due_date(ret, parse(ret.period, "2026-H1"), cal) == date(2026, 8, 11)
+    # New Year's Day 2027 (a Friday) is not one: 4 January is the first, 12 February the 30th.
+    assert due_date(ret, parse(ret.period, "2026-H2"), cal) == date(2027, 2, 12)
+    assert _business_days_after(date(2026, 6, 30), 30) == date(2026, 8, 11)
