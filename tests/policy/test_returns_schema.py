@@ -170,6 +170,13 @@ returns:
     period: half_year
     due: { working_days: 30 }
 """
+GROUP_DIMENSION = """
+    dimensions:
+      - code: group
+        name: { zh-hans: 产品组, en: Product group }
+        source: product
+        codes: [{ code: B, name: { zh-hans: 银行, en: Banking }, values: [VALUE] }]
+"""
 UK_TABLE = """
     tables:
       - code: t
@@ -179,42 +186,26 @@ UK_TABLE = """
 """
 
 
-def uk_problem(tmp_path, middle: str) -> str:
+def uk_problem(tmp_path, *, product: str = "banking_credit_cards", more: str = "", table: str = UK_TABLE) -> str:
+    """The loader's message for a one-dimension DISP-like return (the group mapping `product`)."""
+    text = UK_HEAD + more + GROUP_DIMENSION.replace("VALUE", product) + table
     with pytest.raises(PolicyError) as err:
-        load_pack(str(write(tmp_path, "inst.yaml", UK_HEAD + middle + UK_TABLE)))
+        load_pack(str(write(tmp_path, "inst.yaml", text)))
     return str(err.value)
 
 
 def test_a_product_group_mapping_names_a_product_of_the_pack(tmp_path):
-    text = uk_problem(tmp_path, """
-    dimensions:
-      - code: group
-        name: { zh-hans: 产品组, en: Product group }
-        source: product
-        codes: [{ code: B, name: { zh-hans: 银行, en: Banking }, values: [banking_and_cards] }]
-""")
+    text = uk_problem(tmp_path, product="banking_and_cards")
     assert "inst.yaml:3: returns: return 'disp', dimension 'group': ['banking_and_cards'] are not product codes" in text
 
 
 def test_closed_when_names_a_clock_of_the_pack(tmp_path):
-    text = uk_problem(tmp_path, """
-    closed_when: final_reply
-    dimensions:
-      - code: group
-        name: { zh-hans: 产品组, en: Product group }
-        source: product
-        codes: [{ code: B, name: { zh-hans: 银行, en: Banking }, values: [banking_credit_cards] }]
-""")
+    text = uk_problem(tmp_path, more="    closed_when: final_reply\n")
     assert "closed_when 'final_reply' is not one of the clocks ['acknowledgement', 'final_response']" in text
 
 
 def test_upheld_narrows_by_a_finding_of_responsibility_the_handlers_can_record(tmp_path):
-    path = write(tmp_path, "inst.yaml", UK_HEAD + """
-    dimensions:
-      - code: group
-        name: { zh-hans: 产品组, en: Product group }
-        source: product
-        codes: [{ code: B, name: { zh-hans: 银行, en: Banking }, values: [banking_credit_cards] }]
+    text = uk_problem(tmp_path, table="""
     tables:
       - code: t
         name: { zh-hans: 表, en: Table }
@@ -222,6 +213,4 @@ def test_upheld_narrows_by_a_finding_of_responsibility_the_handlers_can_record(t
         columns:
           - { code: upheld, name: { zh-hans: 支持, en: Upheld }, measure: closed, where: { responsibility: [firm] } }
 """)
-    with pytest.raises(PolicyError) as err:
-        load_pack(str(path))
-    assert "where responsibility ['firm'] are not responsibility codes of this pack" in str(err.value)
+    assert "where responsibility ['firm'] are not responsibility codes of this pack" in text
