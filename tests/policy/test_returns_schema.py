@@ -159,3 +159,58 @@ def test_a_half_yearly_return_of_the_disp_shape_is_data(tmp_path):
                   - { code: redress, name: { zh-hans: 补偿, en: Redress paid }, measure: compensation_amount }
     """)))
     assert pack.regulator_return("complaints-return").tables[1].columns[1].within.amount == 3
+
+
+UK_HEAD = """
+extends: uk-fca
+code: example-uk
+returns:
+  - code: disp
+    name: { zh-hans: 投诉半年报, en: Complaints return }
+    period: half_year
+    due: { working_days: 30 }
+"""
+GROUP_DIMENSION = """
+    dimensions:
+      - code: group
+        name: { zh-hans: 产品组, en: Product group }
+        source: product
+        codes: [{ code: B, name: { zh-hans: 银行, en: Banking }, values: [VALUE] }]
+"""
+UK_TABLE = """
+    tables:
+      - code: t
+        name: { zh-hans: 表, en: Table }
+        rows: group
+        columns: [{ code: closed, name: { zh-hans: 结案, en: Closed }, measure: closed }]
+"""
+
+
+def uk_problem(tmp_path, *, product: str = "banking_credit_cards", more: str = "", table: str = UK_TABLE) -> str:
+    """The loader's message for a one-dimension DISP-like return (the group mapping `product`)."""
+    text = UK_HEAD + more + GROUP_DIMENSION.replace("VALUE", product) + table
+    with pytest.raises(PolicyError) as err:
+        load_pack(str(write(tmp_path, "inst.yaml", text)))
+    return str(err.value)
+
+
+def test_a_product_group_mapping_names_a_product_of_the_pack(tmp_path):
+    text = uk_problem(tmp_path, product="banking_and_cards")
+    assert "inst.yaml:3: returns: return 'disp', dimension 'group': ['banking_and_cards'] are not product codes" in text
+
+
+def test_closed_when_names_a_clock_of_the_pack(tmp_path):
+    text = uk_problem(tmp_path, more="    closed_when: final_reply\n")
+    assert "closed_when 'final_reply' is not one of the clocks ['acknowledgement', 'final_response']" in text
+
+
+def test_upheld_narrows_by_a_finding_of_responsibility_the_handlers_can_record(tmp_path):
+    text = uk_problem(tmp_path, table="""
+    tables:
+      - code: t
+        name: { zh-hans: 表, en: Table }
+        rows: group
+        columns:
+          - { code: upheld, name: { zh-hans: 支持, en: Upheld }, measure: closed, where: { responsibility: [firm] } }
+""")
+    assert "where responsibility ['firm'] are not responsibility codes of this pack" in text

@@ -126,3 +126,15 @@ def test_a_firm_in_scotland_changes_only_the_subdivision(tmp_path):
     assert (pack.calendar.country, pack.calendar.subdivision, pack.calendar.timezone) == (
         "GB", "SCT", "Europe/London")
     assert pack.clocks == PACK.clocks
+
+
+def test_the_disp_return_maps_every_product_group_and_cause_of_the_pack():
+    """Every product group and top-level cause of the pack is on the return, once."""
+    ret = PACK.regulator_return("disp-complaints-return")
+    assert ret.period == "half_year" and ret.due.working_days == 30 and ret.closed_when == "final_response"
+    groups = [v for c in ret.dimension("product_group").codes for v in c.values]
+    causes = [v for c in ret.dimension("cause").codes for v in c.values]
+    assert sorted(groups) == sorted(PRODUCT_GROUPS) and sorted(causes) == sorted(CAUSES)
+    assert [c.name.en for c in ret.dimension("product_group").codes] == [
+        "Banking and credit cards", "Decumulation & pensions", "Home finance", "Insurance & pure protection",
+        "Investments"]

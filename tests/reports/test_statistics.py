@@ -269,3 +269,22 @@ def test_periods_of_the_calendar_and_their_comparisons():
     assert custom.year_before().first == date(2023, 2, 28)
     assert not Period("custom", date(2016, 1, 1), date(2025, 12, 31)).too_long()
     assert Period("custom", date(2016, 1, 1), date(2026, 1, 1)).too_long()
+
+
+# ---- the fixed demo period against a file reviewed by hand ------------------------------------
+
+def test_the_complete_statistics_of_march_match_the_file_reviewed_by_hand(org, cases):
+    """tests/reports/expected/README.md derives every figure of the file from the cases."""
+    import json
+    from pathlib import Path
+
+    from redress.complaints.models import OrgUnit
+
+    expected = json.loads((Path(__file__).parent / "expected" / "statistics-2026-03.json").read_text("utf-8"))
+    found = compute(org.office)
+    units = {str(pk): code for pk, code in OrgUnit.objects.values_list("pk", "code")}
+    figures = {k: str(f.value) if isinstance(f.value, Decimal) else f.value for k, f in found.figures.items()}
+    breakdowns = {key: {(units.get(code, code) if key == "unit" else code): f.value for code, f in b.rows.items()}
+                  for key, b in found.breakdowns.items()}
+    assert figures == expected["figures"]
+    assert breakdowns == expected["breakdowns"]

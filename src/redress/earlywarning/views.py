@@ -8,12 +8,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from redress.complaints.errors import DomainError, NotFound, NotPermitted
 from redress.earlywarning import selectors
 from redress.earlywarning.models import EarlyWarning
 from redress.earlywarning.sentences import why
@@ -24,6 +23,7 @@ from redress.earlywarning.services import (
     warning_roles,
 )
 from redress.web.calendar import request_calendar
+from redress.web.decisions import run_decision
 from redress.web.labels import ROLES
 
 
@@ -63,14 +63,7 @@ def warning_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        warning_acknowledge(pk, actor=request.user, note=request.POST.get("note", "")[:NOTE_MAX + 1])
-    except NotPermitted as err:
-        raise PermissionDenied(err.message) from None
-    except NotFound:
-        raise Http404 from None
-    except DomainError as err:
-        messages.error(request, err.message)
-        return redirect("earlywarning:detail", pk=pk)
-    messages.success(request, _("Acknowledged; your note is recorded."))
+    done, _ack = run_decision(request, warning_acknowledge, pk, note=request.POST.get("note", "")[:NOTE_MAX + 1])
+    if done:
+        messages.success(request, _("Acknowledged; your note is recorded."))
     return redirect("earlywarning:detail", pk=pk)

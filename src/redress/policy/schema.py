@@ -458,7 +458,9 @@ class ReturnCode(Strict):
 
     code: str = Field(min_length=1, max_length=20)
     name: Text
-    values: list[str] = []  # pack values (category, channel, outcome ... codes) reported under this code
+    # Pack values (category, channel, outcome ... codes) reported under this code; for a
+    # product dimension, codes of the pack's `products` (a group takes its products).
+    values: list[str] = []
     # For a product dimension: words any of which in the product's name select this code
     # (case-insensitive); the first code whose words match wins.
     words: list[str] = []
@@ -506,6 +508,10 @@ class Measure(StrEnum):
     COMPENSATED = "compensated"  # complaints with a payment executed in the period
     COMPENSATION_AMOUNT = "compensation_amount"  # the payments executed in the period, added up
 
+
+# The findings of responsibility a proposal records (services.handling checks them); a
+# return narrows by them (DISP 1.10 "upheld": the institution's or a shared fault).
+RESPONSIBILITIES = ("institution", "customer", "shared", "third_party", "none")
 
 # Complaint fields a column may be narrowed by (`where`), and the value lists it takes.
 WHERE_FIELDS = ("channel", "referral_source", "severity", "responsibility", "outcome", "category")
@@ -582,6 +588,10 @@ class RegulatorReturn(Strict):
     include_inquiries: bool = False
     include_redirected: bool = False
     channels: list[Code] = []
+    # When the return counts a complaint closed: by default when it is closed; a clock's
+    # code: when that clock stopped (DISP: the final response or summary resolution sent,
+    # the final_response clock's stop, whether or not a callback or remedy is still due).
+    closed_when: Code | None = None
     # The language the file is written in (the regulator's); unset: the reader's.
     language: str | None = Field(None, pattern=r"^(en|zh-hans)$")
     dimensions: list[ReturnDimension] = []
@@ -728,14 +738,18 @@ class Pack(Strict):
         # Category and severity codes a return maps must exist. Channels are not checked: an
         # institution's pack may keep only the channels it uses (`extends` replaces the list),
         # and a shipped return's mapping of the others then simply maps nothing.
-        known = {"category": {c.code for c in self.iter_categories()}, "severity": {s.value for s in Severity}}
+        known = {"category": {c.code for c in self.iter_categories()}, "severity": {s.value for s in Severity},
+                 "responsibility": set(RESPONSIBILITIES), "product": {p.code for p in self.iter_products()}}
         authorities = {a.code for a in self.authorities}
         for ret in self.returns:
             if ret.regulator and ret.regulator not in authorities:
                 raise ValueError(f"return {ret.code!r}: regulator {ret.regulator!r} is not one of the authorities")
+            if ret.closed_when and self.clock(ret.closed_when) is None:
+                raise ValueError(f"return {ret.code!r}: closed_when {ret.closed_when!r} is not one of the clocks "
+                                 f"{[c.code for c in self.clocks]}")
             for dim in ret.dimensions:
                 allowed = known.get(dim.source.value)
-                stray = sorted({v for c in dim.codes for v in c.values} - allowed) if allowed else []
+                stray = sorted({v for c in dim.codes for v in c.values} - allowed) if allowed is not None else []
                 if stray:
                     raise ValueError(f"return {ret.code!r}, dimension {dim.code!r}: {stray} are not "
                                      f"{dim.source.value} codes of this pack")

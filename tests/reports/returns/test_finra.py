@@ -126,3 +126,11 @@ def test_the_file_is_in_english_the_regulators_language(org, written):
     csv = bytes(produce(org).record.csv).decode("utf-8-sig")
     assert "Written complaints by problem and product code" in csv and "18 No product" in csv
     assert csv.splitlines()[0] == "FINRA Rule 4530(d) quarterly statistics of written customer complaints"
+
+
+def test_the_complete_return_matches_the_file_reviewed_by_hand(org, written):
+    """expected/README.md says how each figure of the file was counted from the fixture."""
+    from pathlib import Path
+    expected = Path(__file__).parent / "expected" / "finra-4530d-2026-Q2.csv"
+    csv = bytes(produce(org).record.csv).decode("utf-8-sig").replace("\r\n", "\n")
+    assert csv == expected.read_text(encoding="utf-8")

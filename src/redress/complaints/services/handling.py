@@ -35,11 +35,11 @@ from redress.complaints.services.intake import clean_amount, raise_triggers
 from redress.complaints.services.pausing import end_on_answer
 from redress.complaints.services.reports import owe_report
 from redress.complaints.services.timing import reach_stage, step_calendar
-from redress.policy.schema import SEVERITY_ORDER, Severity, Stage
+from redress.policy.schema import RESPONSIBILITIES, SEVERITY_ORDER, Severity, Stage
 
 OFFICE = "complaints_office"
 HANDLING_ROLES = ("handler", "dept_head")
-RESPONSIBILITY = ("institution", "customer", "shared", "third_party", "none")
+RESPONSIBILITY = RESPONSIBILITIES
 
 
 def complaint_assess(complaint: Complaint | int, *, actor: Staff, category: str, severity: str,

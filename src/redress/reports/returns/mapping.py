@@ -2,7 +2,10 @@
 
 A category a code does not name maps like its parent (a pack's sub-category is reported
 under its parent's code unless given its own); a product maps by the longest of the
-codes' words found in its name, so "penny stock" beats "stock" whatever the list's order;
+codes' words found in its name, so "penny stock" beats "stock" whatever the list's order,
+unless a code names it among the pack's `products` (DISP 1.10's product groups): the product
+as the complaint names it (its code or its name) is looked up in the pack's tree, and its
+own code or else its group's takes it;
 a complaint naming no product takes the no-product code; what maps to nothing takes the
 dimension's `otherwise` code, or none, and is then listed in the return's warnings."""
 
@@ -25,12 +28,19 @@ class Mapper:
                             key=lambda t: (-len(t[0]), t[1]))
         self.no_product = next((c.code for c in dim.codes if c.no_product), None)
         self.labels = {c.code: c.name for c in dim.codes}
+        self.pack = pack
 
     def code(self, raw) -> str | None:
         """The regulator's code for a complaint's value (None: unmapped)."""
         if self.dim.source == ReturnSource.PRODUCT:
             if raw is None or not str(raw).strip():
                 return self.no_product or self.dim.otherwise
+            found = self.pack.product_group(str(raw)) if self.direct else None
+            if found is not None:
+                group, product = found
+                code = self.direct.get(product.code) or self.direct.get(group.code)
+                if code is not None:
+                    return code
             text = str(raw).casefold()
             return next((code for word, _, code in self.words if word in text), self.dim.otherwise)
         value = "" if raw is None else str(raw)

@@ -5,17 +5,16 @@ decisions are made by mailin/quarantine.py, which records them."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from redress.complaints.errors import DomainError, NotFound, NotPermitted
 from redress.mailin import quarantine
 from redress.mailin.models import QuarantinedMail
 from redress.web.access import staff_view
+from redress.web.decisions import run_decision
 from redress.web.quarantine.present import present
 
 OFFICE = "complaints_office"
@@ -49,18 +48,8 @@ def _note(request: HttpRequest) -> str:
 
 
 def _decide(request: HttpRequest, decision, pk: int) -> tuple[bool, object]:
-    """Run a release or a discard for the person asking: (False, None) when it was
-    refused for a reason they can act on (shown as a message); a role refused is 403 and
-    a message that is not there is 404."""
-    try:
-        return True, decision(pk, actor=request.user, note=_note(request))
-    except NotPermitted as err:
-        raise PermissionDenied(err.message) from None
-    except NotFound:
-        raise Http404 from None
-    except DomainError as err:
-        messages.error(request, err.message)
-        return False, None
+    """A release or a discard with the note given (web.decisions says how refusals show)."""
+    return run_decision(request, decision, pk, note=_note(request))
 
 
 @require_POST
