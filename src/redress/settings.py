@@ -197,6 +197,13 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = False
 if envbool("REDRESS_BEHIND_TLS_PROXY", "false"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# The Ed25519 key that signs the ledger's checkpoints (complaints/ledger_key.py). It must
+# live where the database's owner cannot read it: REDRESS_LEDGER_KEY holds the key itself
+# (PEM, or the 32-byte seed in base64), else REDRESS_LEDGER_KEY_FILE names its file;
+# `redress init` creates that file (mode 0600) when neither exists.
+REDRESS_LEDGER_KEY = env("REDRESS_LEDGER_KEY")
+REDRESS_LEDGER_KEY_FILE = Path(env("REDRESS_LEDGER_KEY_FILE", str(DATA_DIR / "ledger-signing-key.pem")))
+
 # Which policy pack the institution runs under: a shipped pack code
 # (cn-securities, cn-futures, general) or a path to the institution's own YAML file,
 # which may `extends:` a shipped pack and override any value.
