@@ -59,10 +59,13 @@ def cmd_serve(args) -> int:
     cmd_init(args)
     from waitress import serve
 
-    from redress.wsgi import application
+    from redress import proxy
+    from redress.wsgi import django_application
 
-    print(f"Redress on http://{args.host}:{args.port}/ (Ctrl-C stops it)")
-    serve(application, host=args.host, port=args.port, threads=args.threads)
+    behind = proxy.waitress_options()
+    print(f"Redress on http://{args.host}:{args.port}/ (Ctrl-C stops it)"
+          + (f"; client address and scheme from the proxy at {behind['trusted_proxy']}" if behind else ""))
+    serve(django_application, host=args.host, port=args.port, threads=args.threads, **behind)
     return 0
 
 
