@@ -95,6 +95,23 @@ def test_a_file_of_the_wrong_type_or_disguised_is_refused(org, customer, setting
     assert Complaint.objects.count() == 0 and Evidence.objects.count() == 0
 
 
+def test_a_windows_program_declared_a_recording_is_refused(org, customer, settings):
+    """Issue 14 item 4: `invoice.exe` with an executable header, declared audio/mpeg, was
+    accepted and later offered to staff under that name."""
+    exe = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 52 + b"PE\x00\x00" + b"\x00" * 100
+    with frozen(WHEN):
+        named = customer("en").post("/portal/", {**form_data(), "attachments": [
+            SimpleUploadedFile("invoice.exe", exe, content_type="audio/mpeg")]})
+        renamed = customer("en").post("/portal/", {**form_data(), "attachments": [
+            SimpleUploadedFile("invoice.mp3", exe, content_type="audio/mpeg")]})
+    assert named.status_code == renamed.status_code == 400
+    assert "“invoice.exe” does not look like the kind of file its name says" in named.content.decode()
+    assert "“invoice.mp3” does not look like the kind of file its name says" in renamed.content.decode()
+    assert Complaint.objects.count() == 0 and Evidence.objects.count() == 0
+    media = settings.MEDIA_ROOT
+    assert not media.exists() or not any(p.is_file() for p in media.rglob("*"))
+
+
 def test_a_submission_with_good_files_stores_them_with_the_complaint(org, customer, submit, settings):
     with frozen(WHEN):
         response = customer().post("/portal/", {**form_data(), "attachments": [
