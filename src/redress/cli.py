@@ -70,9 +70,14 @@ def cmd_serve(args) -> int:
 
 
 def cmd_sweep(args) -> int:
+    from redress.complaints.ledger_key import NoLedgerKey
     from redress.complaints.sweep import sweep
 
-    print(sweep())
+    try:
+        print(sweep())
+    except NoLedgerKey as exc:
+        print(f"redress sweep: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -284,3 +284,18 @@ def test_a_broken_ledger_from_before_signing_is_not_signed(org, walk):
     with pytest.raises(ledger_export.BadExport, match="the ledger is broken, nothing signed"):
         ledger_export.sign_existing()
     assert not CheckpointSignature.objects.exists()
+
+
+def test_the_sweep_without_the_key_still_sends_notifications_and_then_fails_loudly(org, walk, settings, tmp_path,
+                                                                                   capsys):
+    from redress.notify.models import OutboxMessage
+
+    walk()
+    assert OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING).exists()
+    settings.REDRESS_LEDGER_KEY, settings.REDRESS_LEDGER_KEY_FILE = "", tmp_path / "gone.pem"
+    with frozen(at(2026, 3, 2, 12)):
+        assert main(["sweep"]) == 2
+    err = capsys.readouterr().err
+    assert "NO CHECKPOINT" in err and "The ledger checkpoint was not taken: no ledger signing key" in err
+    assert not LedgerCheckpoint.objects.exists()
+    assert not OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING).exists()
