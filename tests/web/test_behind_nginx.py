@@ -74,6 +74,7 @@ error_log {d}/error.log warn;
 events {{ worker_connections 64; }}
 http {{
     access_log off;
+    proxy_buffering off;  # no temporary files for nginx's unprivileged worker to write
     client_body_temp_path {d}/body; proxy_temp_path {d}/proxy; fastcgi_temp_path {d}/fastcgi;
     uwsgi_temp_path {d}/uwsgi; scgi_temp_path {d}/scgi;
     upstream redress {{ server 127.0.0.1:{app}; }}
