@@ -41,6 +41,9 @@ def setup(reuse: bool) -> None:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
+    from redress.complaints import ledger_key
+
+    ledger_key.ensure()  # checkpoints are signed, as after `redress init`
     from redress.complaints.demo import build_demo
     from redress.complaints.models import Institution
 

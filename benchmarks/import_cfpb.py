@@ -71,6 +71,9 @@ def one_run(args) -> dict:
     from django.db import connection
 
     call_command("migrate", interactive=False, verbosity=0)
+    from redress.complaints import ledger_key
+
+    ledger_key.ensure()  # checkpoints are signed, as after `redress init`
     from redress.complaints import ledger
     from redress.complaints.models import Complaint, Institution, OrgUnit
     from redress.imports.runner import run_import

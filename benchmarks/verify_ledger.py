@@ -305,6 +305,9 @@ def run(args, tmp: str) -> int:
     from redress.complaints import ledger
 
     call_command("migrate", verbosity=0, interactive=False)
+    from redress.complaints import ledger_key
+
+    ledger_key.ensure()  # checkpoints are signed, as after `redress init`
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
             cur.execute("SHOW server_version")

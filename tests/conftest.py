@@ -21,6 +21,47 @@ def at(y, m, d, hh=10, mm=0) -> datetime:
     return datetime(y, m, d, hh, mm, tzinfo=SH)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _ledger_signing_key():
+    """Checkpoints are signed (complaints/ledger_key.py); the test run has a key in its
+    data directory, as `redress init` would create it."""
+    from redress.complaints import ledger_key
+
+    ledger_key.ensure()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _truncate_allowed_for_the_flush():
+    """A transactional test (transaction=True, a live server) ends with Django emptying
+    every table by TRUNCATE on PostgreSQL, which the ledger's tables refuse (ledger_guard);
+    that one statement runs with the refusal lifted and put straight back."""
+    from django.db import connection
+    from django.test import TransactionTestCase
+
+    from redress.complaints import ledger_guard
+
+    real = TransactionTestCase._fixture_teardown
+
+    def teardown(self):
+        if connection.vendor != "postgresql":
+            return real(self)
+        with connection.cursor() as cur:
+            for table in ledger_guard.ALL_TABLES:
+                cur.execute(f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}")
+        try:
+            return real(self)
+        finally:
+            with connection.cursor() as cur:
+                for table in ledger_guard.ALL_TABLES:
+                    cur.execute(f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}")
+                    cur.execute(f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+                                "FOR EACH STATEMENT EXECUTE FUNCTION redress_ledger_append_only()")
+
+    TransactionTestCase._fixture_teardown = teardown
+    yield
+    TransactionTestCase._fixture_teardown = real
+
+
 @pytest.fixture(autouse=True)
 def _english_outside_requests():
     """Service errors are translated into the active language. Outside a request the

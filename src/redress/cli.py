@@ -1,4 +1,4 @@
-"""`redress` — the command line: init, demo, serve, sweep, verify, mail-in, import, token.
+"""`redress` — the command line: init, demo, serve, sweep, verify, checkpoint, mail-in, import, token.
 
 Every command configures Django from the environment (REDRESS_* variables) first, so
 the same settings apply as in the web server.
@@ -31,7 +31,19 @@ def cmd_init(args) -> int:
 
     pack = active_pack()  # fail now, with the file and path, if the policy is broken
     print(f"database ready: {settings.DATABASES['default']['NAME']} (policy {pack.code})")
+    _ledger_key_ready()
     return 0
+
+
+def _ledger_key_ready() -> None:
+    from redress.complaints import ledger_key
+
+    key, created = ledger_key.ensure()
+    if created:
+        print(f"ledger signing key created: {key.source} (mode 0600; key {key.public.key_id}). Keep a copy "
+              "away from the database and its backups: without it no checkpoint can be checked or signed")
+    else:
+        print(f"ledger signing key: {key.source} (key {key.public.key_id})")
 
 
 def cmd_demo(args) -> int:
@@ -47,34 +59,77 @@ def cmd_serve(args) -> int:
     cmd_init(args)
     from waitress import serve
 
-    from redress.wsgi import application
+    from redress import proxy
+    from redress.wsgi import django_application
 
-    print(f"Redress on http://{args.host}:{args.port}/ (Ctrl-C stops it)")
-    serve(application, host=args.host, port=args.port, threads=args.threads)
+    behind = proxy.waitress_options()
+    print(f"Redress on http://{args.host}:{args.port}/ (Ctrl-C stops it)"
+          + (f"; client address and scheme from the proxy at {behind['trusted_proxy']}" if behind else ""))
+    serve(django_application, host=args.host, port=args.port, threads=args.threads, **behind)
     return 0
 
 
 def cmd_sweep(args) -> int:
+    from redress.complaints.ledger_key import NoLedgerKey
     from redress.complaints.sweep import sweep
 
-    print(sweep())
+    try:
+        print(sweep())
+    except NoLedgerKey as exc:
+        print(f"redress sweep: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 
 def cmd_verify(args) -> int:
-    from redress.complaints import ledger
+    from pathlib import Path
+
+    from redress.complaints import ledger, ledger_export, ledger_key
     from redress.complaints.timesource import now
 
-    if args.checkpoint:
-        cp = ledger.take_checkpoint(now=now())
-        if cp:
-            print(f"checkpoint {cp.pk}: {cp.entry_count} chain heads, {cp.hash}")
-    result = ledger.verify()
-    if not result.ok:
-        print(f"LEDGER BROKEN after {result.events} good events: {result.problem}", file=sys.stderr)
-        return 1
-    print(f"ledger intact: {result.events} events in {result.complaints} complaints, "
-          f"{result.checkpoints} checkpoints; head {result.head}")
+    try:
+        if args.checkpoint:
+            cp = ledger.take_checkpoint(now=now())
+            if cp:
+                print(f"checkpoint {cp.pk}: {cp.entry_count} chain heads, {cp.hash}")
+        result = ledger.verify()
+        if not result.ok:
+            print(f"LEDGER BROKEN after {result.events} good events: {result.problem}", file=sys.stderr)
+            return 1
+        print(f"ledger intact: {result.events} events in {result.complaints} complaints, "
+              f"{result.checkpoints} signed checkpoints; head {result.head}"
+              + (f"; {result.unanchored} events since the last checkpoint" if result.unanchored else ""))
+        if args.against:
+            extends = ledger_export.against(Path(args.against))
+            if not extends.ok:
+                print(f"LEDGER REWRITTEN since {args.against}: {extends.problem}", file=sys.stderr)
+                return 1
+            print(f"extends {args.against} (exported {extends.exported_at}): its {extends.exported} checkpoints "
+                  f"are all here unchanged; {extends.since} taken since")
+    except (ledger_key.NoLedgerKey, ledger_export.BadExport) as exc:
+        print(f"redress verify: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def cmd_checkpoint(args) -> int:
+    from redress.complaints import ledger_export, ledger_key
+    from redress.complaints.timesource import now
+
+    try:
+        if args.action == "sign-existing":
+            print(f"signed {ledger_export.sign_existing()} checkpoints taken before signing")
+            return 0
+        if args.output in (None, "-"):
+            count = ledger_export.export(sys.stdout, exported_at=now())
+        else:
+            with open(args.output, "x", encoding="utf-8") as out:  # never overwrite a kept export
+                count = ledger_export.export(out, exported_at=now())
+            print(f"{count} signed checkpoint heads written to {args.output}: keep it away from this "
+                  f"server; `redress verify --against {args.output}` later proves the ledger only grew")
+    except (ledger_key.NoLedgerKey, ledger_export.BadExport, FileExistsError) as exc:
+        print(f"redress checkpoint: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -219,9 +274,18 @@ def main(argv: list[str] | None = None) -> int:
                    "take a ledger checkpoint, send queued notifications, "
                    "merge day tallies, forget expired idempotency keys").set_defaults(
         func=cmd_sweep)
-    verify = sub.add_parser("verify", help="recompute the ledger; exit 1 naming the first broken link")
+    verify = sub.add_parser("verify", help="recompute the ledger and check the checkpoints' signatures; exit 1 "
+                            "naming the first broken link, 2 without the signing key")
     verify.add_argument("--checkpoint", action="store_true", help="take a checkpoint first")
+    verify.add_argument("--against", metavar="FILE", help="also prove the ledger extends an export written by "
+                        "`redress checkpoint export`: every exported checkpoint is still here, unchanged")
     verify.set_defaults(func=cmd_verify)
+    checkpoint = sub.add_parser("checkpoint", help="the ledger's signed checkpoints: export their heads for an "
+                                "auditor; sign those of a ledger from before signing (once)")
+    checkpoint.add_argument("action", choices=["export", "sign-existing"])
+    checkpoint.add_argument("--output", "-o", metavar="FILE", help="export: write here (a new file) instead of "
+                            "standard output")
+    checkpoint.set_defaults(func=cmd_checkpoint)
     mail_in = sub.add_parser("mail-in", help="take one email message from standard input (for the mail server)")
     mail_in.add_argument("--sender", default=None, help="the envelope sender as the mail server passes it (Postfix "
                          "pipe: --sender ${sender}; default: $SENDER, as Postfix local and Exim set it); empty for a "

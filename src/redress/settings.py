@@ -189,13 +189,41 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-# Behind a TLS-terminating proxy: REDRESS_SSL_REDIRECT, REDRESS_HSTS_SECONDS and
-# REDRESS_BEHIND_TLS_PROXY (trust X-Forwarded-Proto from it; only if the proxy sets it).
+# HTTPS redirect and HSTS. Behind a TLS-terminating proxy these work only when the
+# proxy is trusted (REDRESS_TRUSTED_PROXY, below): its X-Forwarded-Proto then tells the
+# application the request came over HTTPS, so it is not redirected again.
 SECURE_SSL_REDIRECT = envbool("REDRESS_SSL_REDIRECT", "false")
 SECURE_HSTS_SECONDS = envint("REDRESS_HSTS_SECONDS", "0")
 SECURE_HSTS_INCLUDE_SUBDOMAINS = False
-if envbool("REDRESS_BEHIND_TLS_PROXY", "false"):
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+
+def _trusted_proxy() -> str:
+    """The reverse proxy's address (redress/proxy.py): from that peer alone the client's
+    address and scheme in X-Forwarded-For / X-Forwarded-Proto are believed."""
+    for old in ("REDRESS_BEHIND_TLS_PROXY", "REDRESS_PORTAL_BEHIND_PROXY"):
+        if env(old):
+            raise ImproperlyConfigured(f"{old} is gone: set REDRESS_TRUSTED_PROXY to the proxy's address, and the "
+                                       "client's address and scheme are taken from that proxy alone")
+    value = env("REDRESS_TRUSTED_PROXY").strip()
+    if value:
+        import ipaddress
+
+        try:
+            ipaddress.ip_address(value)
+        except ValueError:
+            raise ImproperlyConfigured(f"REDRESS_TRUSTED_PROXY={value!r}: expected the proxy's IP address, "
+                                       "as the application sees it connect (e.g. 127.0.0.1)") from None
+    return value
+
+
+REDRESS_TRUSTED_PROXY = _trusted_proxy()
+
+# The Ed25519 key that signs the ledger's checkpoints (complaints/ledger_key.py). It must
+# live where the database's owner cannot read it: REDRESS_LEDGER_KEY holds the key itself
+# (PEM, or the 32-byte seed in base64), else REDRESS_LEDGER_KEY_FILE names its file;
+# `redress init` creates that file (mode 0600) when neither exists.
+REDRESS_LEDGER_KEY = env("REDRESS_LEDGER_KEY")
+REDRESS_LEDGER_KEY_FILE = Path(env("REDRESS_LEDGER_KEY_FILE", str(DATA_DIR / "ledger-signing-key.pem")))
 
 # Which policy pack the institution runs under: a shipped pack code
 # (cn-securities, cn-futures, general) or a path to the institution's own YAML file,
@@ -219,10 +247,6 @@ REDRESS_ACK_PERIOD_HOURS = envint("REDRESS_ACK_PERIOD_HOURS", "24")
 # that late is a new request). Channels retry within minutes; a week leaves room for a
 # system that queued its calls over a long weekend.
 REDRESS_IDEMPOTENCY_DAYS = envint("REDRESS_IDEMPOTENCY_DAYS", "7")
-
-# Behind a reverse proxy the portal rate-limits by the last X-Forwarded-For address
-# (the one the proxy added); otherwise every customer would share the proxy's address.
-REDRESS_PORTAL_BEHIND_PROXY = envbool("REDRESS_PORTAL_BEHIND_PROXY", "false")
 
 EMAIL_BACKEND = env("REDRESS_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 

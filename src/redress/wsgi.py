@@ -1,6 +1,14 @@
+"""The WSGI application. `redress serve` serves `django_application` with waitress and
+tells waitress which proxy to trust; any other WSGI server (gunicorn, uWSGI) serves
+`application`, which does the same translation itself (redress.proxy)."""
+
 import os
 
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "redress.settings")
-application = get_wsgi_application()
+django_application = get_wsgi_application()
+
+from redress import proxy  # noqa: E402 — needs the settings configured above
+
+application = proxy.trusting(django_application)

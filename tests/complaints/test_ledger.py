@@ -160,6 +160,7 @@ def test_verify_names_entries_left_behind_by_a_removed_checkpoint(org, walk):
     walk(), walk()
     second = ledger.take_checkpoint(now=at(2026, 3, 2, 13))
     assert second.entries.order_by("complaint_id_ref").first().complaint_id_ref != second.pk
+    _without_triggers("DELETE FROM complaints_checkpointsignature WHERE checkpoint_id = %s", [second.pk])
     _without_triggers("DELETE FROM complaints_ledgercheckpoint WHERE id = %s", [second.pk])
     problem = ledger.verify().problem
     # Leave no orphan behind: the foreign keys are checked when the test ends.
@@ -211,7 +212,7 @@ def test_the_canonical_payload_is_the_same_text_whatever_order_the_keys_came_in(
 def test_redress_verify_exits_nonzero_naming_the_broken_event(org, walk, capsys):
     w = walk()
     assert main(["verify"]) == 0
-    assert capsys.readouterr().out.startswith("ledger intact: 2 events in 1 complaints, 0 checkpoints; head ")
+    assert capsys.readouterr().out.startswith("ledger intact: 2 events in 1 complaints, 0 signed checkpoints; head ")
     target = w.c.events.get(seq=2)
     _without_triggers("UPDATE complaints_event SET actor_role = 'forged' WHERE id = %s", [target.pk])
     assert main(["verify"]) == 1

@@ -3,7 +3,9 @@
 `append` is called by the services inside their transaction, after they have locked
 the complaint row, so the chain of one complaint can never fork. `verify` recomputes
 every hash in two streaming passes (by complaint, then the checkpoints) and names the
-first broken link; it holds nothing but one complaint's state in memory.
+first broken link; it holds nothing but one complaint's state in memory. Every checkpoint
+is signed with the key outside the database (ledger_key.py) and verify checks each
+signature, so the database's owner cannot recompute the hashes unseen.
 """
 
 from __future__ import annotations
@@ -20,7 +22,14 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.db.models.expressions import RawSQL
 
-from redress.complaints.models import CheckpointEntry, Complaint, Event, LedgerCheckpoint
+from redress.complaints import ledger_key
+from redress.complaints.models import (
+    CheckpointEntry,
+    CheckpointSignature,
+    Complaint,
+    Event,
+    LedgerCheckpoint,
+)
 
 GENESIS = "0" * 64
 HASH_VERSION = "v1"
@@ -165,8 +174,11 @@ def _checkpoint_hash(prev_hash: str, created_at: datetime, max_event_id: int, en
 
 
 def take_checkpoint(*, now: datetime) -> LedgerCheckpoint | None:
-    """Record the heads of every chain that moved since the last checkpoint.
-    Run by the sweep and by `redress verify --checkpoint`; None when nothing moved."""
+    """Record the heads of every chain that moved since the last checkpoint, and sign it.
+    Run by the sweep and by `redress verify --checkpoint`; None when nothing moved.
+    Without the signing key it refuses (ledger_key.NoLedgerKey) before writing anything:
+    an unsigned checkpoint would fail every later verify."""
+    key = ledger_key.load()
     with transaction.atomic():
         last = LedgerCheckpoint.objects.order_by("-id").first()
         since = (last.max_event_id - LOOKBACK_IDS) if last else 0
@@ -186,6 +198,7 @@ def take_checkpoint(*, now: datetime) -> LedgerCheckpoint | None:
             [CheckpointEntry(checkpoint=cp, complaint_id_ref=c, length=n, head=h) for c, n, h in entries],
             batch_size=2000,
         )
+        CheckpointSignature.objects.create(checkpoint=cp, key_id=key.public.key_id, signature=key.sign(cp.pk, digest))
         return cp
 
 
@@ -199,6 +212,7 @@ class VerifyResult:
     checkpoints: int
     head: str  # hash of the newest checkpoint: publish it, and a rewrite is provable
     problem: str | None = None
+    unanchored: int = 0  # events after the newest checkpoint: no signature covers them yet
 
     @property
     def ok(self) -> bool:
@@ -209,8 +223,11 @@ def _stream(queryset, fields, chunk=20_000) -> Iterator[tuple]:
     return queryset.values_list(*fields).iterator(chunk_size=chunk)
 
 
-def verify() -> VerifyResult:
-    """Recompute every event hash and every checkpoint; stop at the first broken link."""
+def verify(*, signatures: bool = True) -> VerifyResult:
+    """Recompute every event hash and every checkpoint and check every checkpoint's
+    signature; stop at the first broken link. NoLedgerKey without the key.
+    `signatures=False` only for signing a ledger from before signing (ledger_export)."""
+    public = ledger_key.load().public if signatures else None
     # One read snapshot for the whole check on PostgreSQL, so concurrent intake does
     # not look like tampering.
     outermost = not connection.in_atomic_block
@@ -218,23 +235,23 @@ def verify() -> VerifyResult:
         if connection.vendor == "postgresql" and outermost:
             with connection.cursor() as cur:
                 cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        return _verify()
+        return _verify(public)
 
 
 class _Broken(Exception):
     pass
 
 
-def _verify() -> VerifyResult:
+def _verify(public: ledger_key.PublicKey | None) -> VerifyResult:
     counts = {"events": 0, "complaints": 0}
     try:
         _verify_chains(counts)
-        checkpoints, head = _verify_checkpoints()
+        checkpoints, head, max_event_id = _verify_checkpoints(public)
     except _Broken as broken:
         return VerifyResult(events=counts["events"], complaints=counts["complaints"], checkpoints=0, head="",
                             problem=str(broken))
     return VerifyResult(events=counts["events"], complaints=counts["complaints"], checkpoints=checkpoints,
-                        head=head)
+                        head=head, unanchored=Event.objects.filter(id__gt=max_event_id).count())
 
 
 def _where(event_id: int, complaint_id: int, seq: int) -> str:
@@ -311,10 +328,12 @@ class _Cursor:
         self.row = next(self._rows, None)
 
 
-def _verify_checkpoints() -> tuple[int, str]:
-    prev, count = GENESIS, 0
+def _verify_checkpoints(public: ledger_key.PublicKey | None) -> tuple[int, str, int]:
+    prev, count, max_id = GENESIS, 0, 0
     entries = _Cursor(_stream(CheckpointEntry.objects.order_by("checkpoint_id", "complaint_id_ref"),
                               ("checkpoint_id", "complaint_id_ref", "length", "head")))
+    signatures = _Cursor(_stream(CheckpointSignature.objects.order_by("checkpoint_id"),
+                                 ("checkpoint_id", "key_id", "signature")))
     for cp_id, created_at, max_id, entry_count, prev_hash, digest in _stream(
         LedgerCheckpoint.objects.order_by("id"), ("id", "created_at", "max_event_id", "entry_count", "prev_hash", "hash")
     ):
@@ -326,7 +345,29 @@ def _verify_checkpoints() -> tuple[int, str]:
             raise _Broken(f"checkpoint {cp_id}: does not follow checkpoint {count} — one was removed or inserted")
         if len(mine) != entry_count or _checkpoint_hash(prev, created_at, max_id, mine) != digest:
             raise _Broken(f"checkpoint {cp_id}: its entries do not match its hash")
+        if public is not None:
+            _check_signature(public, cp_id, digest, signatures)
         prev, count = digest, count + 1
     if entries.row:
         raise _Broken(f"checkpoint entry for checkpoint {entries.row[0]}, which does not exist")
-    return count, prev
+    if public is not None and signatures.row:
+        raise _Broken(f"a signature for checkpoint {signatures.row[0]}, which does not exist")
+    return count, prev, max_id
+
+
+def _check_signature(public: ledger_key.PublicKey, cp_id: int, digest: str, signatures: _Cursor) -> None:
+    """The hashes above prove the checkpoints agree with the events; only the signature
+    proves the checkpoint is the one the application took, not one recomputed after an
+    event was rewritten by someone holding the database but not the key."""
+    if signatures.row and signatures.row[0] < cp_id:
+        raise _Broken(f"a signature for checkpoint {signatures.row[0]}, which does not exist")
+    if not signatures.row or signatures.row[0] != cp_id:
+        raise _Broken(f"checkpoint {cp_id}: not signed — taken without the key, or its signature removed "
+                      "(a ledger from before signing: `redress checkpoint sign-existing`, once)")
+    _, key_id, signature = signatures.row
+    signatures.advance()
+    if key_id != public.key_id:
+        raise _Broken(f"checkpoint {cp_id}: signed by key {key_id}, not by this ledger's key {public.key_id}")
+    if not public.verifies(cp_id, digest, signature):
+        raise _Broken(f"checkpoint {cp_id}: its signature does not match its hash — the checkpoint was "
+                      "recomputed or the signature altered")

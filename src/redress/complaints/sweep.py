@@ -10,7 +10,7 @@ idempotency keys."""
 from __future__ import annotations
 
 from redress.api import idempotency
-from redress.complaints import ledger, tally
+from redress.complaints import ledger, ledger_key, tally
 from redress.complaints.services import (
     mark_breaches,
     mark_overdue_reports,
@@ -27,7 +27,10 @@ def sweep() -> str:
     settled = settle_pauses()  # before the breaches: a pause ended at its threshold may have made a clock late
     breached = mark_breaches()
     overdue = mark_overdue_reports()
-    checkpoint = ledger.take_checkpoint(now=now())
+    try:
+        checkpoint, no_key = ledger.take_checkpoint(now=now()), None
+    except ledger_key.NoLedgerKey as missing:  # the rest still runs: notifications must go out
+        checkpoint, no_key = None, missing
     warned = raise_warnings()  # before the outbox goes out, so the warnings leave in this run
     sent, failed = dispatch_outbox()
     merged = tally.compact()
@@ -35,5 +38,11 @@ def sweep() -> str:
     cp = f"checkpoint {checkpoint.pk} ({checkpoint.entry_count} heads)" if checkpoint else "no new events"
     calendar = "" if up_to_date and not moved else \
         f"calendar changed: {moved} cases' due times moved{'' if up_to_date else ', more next run'}; "
-    return (f"{calendar}{settled} paused cases settled; {breached} clocks newly late; {overdue} reports to authorities newly overdue; {cp}; {len(warned)} early warnings raised; {sent} notifications sent, {failed} failed; "
-            f"{merged} day-tally rows merged; {forgotten} idempotency keys forgotten")
+    if no_key:
+        cp = "NO CHECKPOINT"
+    summary = (f"{calendar}{settled} paused cases settled; {breached} clocks newly late; {overdue} reports to authorities newly overdue; {cp}; {len(warned)} early warnings raised; {sent} notifications sent, {failed} failed; "
+               f"{merged} day-tally rows merged; {forgotten} idempotency keys forgotten")
+    if no_key:
+        # Everything else is done and committed; the missing key is still a failure cron reports.
+        raise ledger_key.NoLedgerKey(f"{summary}. The ledger checkpoint was not taken: {no_key}")
+    return summary

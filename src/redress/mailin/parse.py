@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from html.parser import HTMLParser
 
+from redress.complaints import filetypes
+
 # Labels seen in Chinese mail, read as the superset that decodes all of them.
 CHARSET_ALIASES = {
     "gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030", "euc-cn": "gb18030",
@@ -263,7 +265,9 @@ def _safe_name(name: str, index: int, content_type: str) -> str:
     name = re.split(r"[/\\]", name)[-1]
     name = "".join(ch for ch in name if ch.isprintable()).strip().lstrip(".").strip()
     if not name:
-        name = f"attachment-{index}{mimetypes.guess_extension(content_type) or '.bin'}"
+        # The type's own extension (evidence refuses a name whose extension is not the type's).
+        known = filetypes.EXTENSIONS.get(content_type)
+        name = f"attachment-{index}{'.' + known[0] if known else mimetypes.guess_extension(content_type) or ''}"
     return name  # kept whole: evidence_add shortens a name past 255 characters, keeping its extension
 
 

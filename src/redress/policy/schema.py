@@ -663,6 +663,18 @@ class Pack(Strict):
     # Periodic returns to regulators (reports/returns): their tables are pack data.
     returns: list[RegulatorReturn] = []
 
+    @field_validator("attachment_types")
+    @classmethod
+    def _types_that_can_be_checked(cls, types: list[str]) -> list[str]:
+        # Every file is checked by its bytes (complaints/filetypes.py); a type with no
+        # check would let anything through under its name.
+        from redress.complaints import filetypes
+
+        unknown = [t for t in types if not filetypes.known(t)]
+        if unknown:
+            raise ValueError(f"no content check for {unknown}; allowed types are {sorted(filetypes.EXTENSIONS)}")
+        return types
+
     @model_validator(mode="after")
     def _references_resolve(self) -> Pack:
         codes = [c.code for c in self.clocks]

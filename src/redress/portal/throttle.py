@@ -1,5 +1,8 @@
 """Rate limits per client address: submissions, lookups and failed access codes.
 
+The client's address is the one the web server worked out (redress.proxy: behind the
+trusted reverse proxy, the address the proxy saw), so each customer has their own count.
+
 Counters live in the database (RateCounter), not in Django's cache: this project runs
 several web processes (gunicorn workers, more than one machine) and configures no shared
 cache, and the default local-memory cache would give every worker its own count. One
@@ -26,6 +29,7 @@ from django.http import HttpRequest
 
 from redress.complaints.timesource import now as current_time
 from redress.portal.models import RateCounter
+from redress.proxy import client_address
 
 
 @dataclass(frozen=True)
@@ -40,16 +44,6 @@ LIMITS = {
     "bad_code": Limit(5, 3600),  # wrong reference/access code pairs per hour
 }
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
-
-
-def client_address(request: HttpRequest) -> str:
-    """REMOTE_ADDR, unless the deployment says a proxy in front sets X-Forwarded-For;
-    then the address the proxy saw (the last entry — earlier ones the client can forge)."""
-    if getattr(settings, "REDRESS_PORTAL_BEHIND_PROXY", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded.strip():
-            return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def _key(action: str, request: HttpRequest) -> str:

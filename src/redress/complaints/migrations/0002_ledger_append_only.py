@@ -4,13 +4,16 @@ from django.db import migrations
 
 from redress.complaints import ledger_guard
 
+# The tables as they were then: the signatures' table comes in 0022, which guards it.
+TABLES = ("complaints_event", "complaints_ledgercheckpoint", "complaints_checkpointentry")
+
 
 def forwards(apps, schema_editor):
-    ledger_guard.install(schema_editor, schema_editor.connection.vendor)
+    ledger_guard.install(schema_editor, schema_editor.connection.vendor, TABLES)
 
 
 def backwards(apps, schema_editor):
-    ledger_guard.remove(schema_editor, schema_editor.connection.vendor)
+    ledger_guard.remove(schema_editor, schema_editor.connection.vendor, TABLES)
 
 
 class Migration(migrations.Migration):

@@ -12,7 +12,7 @@ from .handling import (
     Proposal,
     Remedy,
 )
-from .ledger import CheckpointEntry, Event, LedgerCheckpoint
+from .ledger import CheckpointEntry, CheckpointSignature, Event, LedgerCheckpoint
 from .org import Institution, OrgUnit, ReferenceCounter, Staff, StaffRole
 from .reports import AuthorityReport
 from .tally import DayTally
@@ -27,6 +27,7 @@ __all__ = [
     "Callback",
     "ClockPause",
     "CheckpointEntry",
+    "CheckpointSignature",
     "Communication",
     "Complaint",
     "ComplaintClock",

@@ -4,8 +4,10 @@ Each complaint has its own chain (an event stores the hash of the previous event
 that complaint), so appending needs only the complaint's own row lock, never a global
 one. Chains are tied together by checkpoints: each checkpoint records the heads of the
 chains that moved since the previous one and chains to it, so deleting a whole
-complaint, or rewriting the ledger, breaks a checkpoint. Database triggers refuse
-UPDATE and DELETE on these tables (migration 0002).
+complaint, or rewriting the ledger, breaks a checkpoint. Each checkpoint is signed with a key the
+database never sees (ledger_key.py), so its owner cannot recompute them. Database
+triggers refuse UPDATE and DELETE on these tables (migration 0002) and TRUNCATE on
+PostgreSQL (0022).
 """
 
 from __future__ import annotations
@@ -61,3 +63,17 @@ class CheckpointEntry(models.Model):
 
     def __str__(self) -> str:
         return f"checkpoint {self.checkpoint_id}: complaint {self.complaint_id_ref} #{self.length}"
+
+
+class CheckpointSignature(models.Model):
+    """The Ed25519 signature of one checkpoint's id and hash (ledger_key.message), made
+    when the checkpoint was taken with the key outside the database. A table of its own
+    so that a ledger from before signing keeps its checkpoints as they were
+    (`redress checkpoint sign-existing` vouches for them once)."""
+
+    checkpoint = models.OneToOneField(LedgerCheckpoint, on_delete=models.PROTECT, related_name="signature")
+    key_id = models.CharField(max_length=16)  # ledger_key.PublicKey.key_id of the key that signed
+    signature = models.CharField(max_length=88)  # base64 of the 64-byte signature
+
+    def __str__(self) -> str:
+        return f"signature of checkpoint {self.checkpoint_id} by key {self.key_id}"

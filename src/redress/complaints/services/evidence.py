@@ -4,13 +4,13 @@ in the ledger, stored through Django's storage API."""
 from __future__ import annotations
 
 import hashlib
-import re
 import unicodedata
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 
+from redress.complaints import filetypes
 from redress.complaints.errors import NotFound, ValidationFailed
 from redress.complaints.ledger import EventType
 from redress.complaints.lifecycle import Action
@@ -19,25 +19,8 @@ from redress.complaints.services.base import acting_on, require_role
 from redress.complaints.services.pausing import end_on_answer
 from redress.policy.loader import active_pack
 
-# A file's first bytes must agree with the type it claims, so an executable renamed to
-# .pdf is refused. Types without a signature here (text, OOXML zip) are checked loosely.
-SIGNATURES = {
-    "application/pdf": [b"%PDF"],
-    "image/png": [b"\x89PNG\r\n\x1a\n"],
-    "image/jpeg": [b"\xff\xd8\xff"],
-    "image/gif": [b"GIF87a", b"GIF89a"],
-    "image/webp": [b"RIFF"],
-    "audio/wav": [b"RIFF"],
-    "audio/x-wav": [b"RIFF"],
-    "audio/amr": [b"#!AMR"],
-}
-ZIP_TYPES = ("application/vnd.openxmlformats", "application/zip")
 SOURCES = ("staff", "customer", "call_recording", "email")
 NAME_MAX = 255  # Evidence.original_name
-# The file on disk is named by its digest and a plain extension, never by what the
-# sender called it: a 300-character or Chinese name does not fit the storage column
-# (100 characters) or every file system, and it is kept whole in original_name instead.
-EXTENSION = re.compile(r"\.([A-Za-z0-9]{1,10})$")
 
 
 def keep_name(name: str) -> tuple[str, bool]:
@@ -55,9 +38,11 @@ def keep_name(name: str) -> tuple[str, bool]:
     return stem[: NAME_MAX - len(ext) - 1] + "…" + ext, True
 
 
-def disk_name(reference: str, digest: str, name: str) -> str:
-    found = EXTENSION.search(name)
-    return f"evidence/{reference}/{digest[:16]}{'.' + found.group(1).lower() if found else ''}"
+# The file on disk is named by its digest and its type's extension, never by what the
+# sender called it: a 300-character or Chinese name does not fit the storage column
+# (100 characters) or every file system, and it is kept whole in original_name instead.
+def disk_name(reference: str, digest: str, content_type: str) -> str:
+    return f"evidence/{reference}/{digest[:16]}.{filetypes.stored_extension(content_type)}"
 
 
 def check_attachment(name: str, content_type: str, data: bytes, pack) -> None:
@@ -72,13 +57,15 @@ def check_attachment(name: str, content_type: str, data: bytes, pack) -> None:
         raise ValidationFailed("file", _("is %(data)s bytes; the limit is %(limit)s bytes") % {"data": format(len(data), ','), "limit": format(limit, ',')})
     if content_type not in pack.attachment_types:
         raise ValidationFailed("file.content_type", _("%(content_type)s is not allowed; allowed: %(attachment_types)s") % {"content_type": repr(content_type), "attachment_types": ', '.join(pack.attachment_types)})
-    signatures = SIGNATURES.get(content_type)
-    if signatures and not any(data.startswith(sig) for sig in signatures):
-        raise ValidationFailed("file", _("its content is not a %(content_type)s file") % {"content_type": content_type})
-    if content_type.startswith(ZIP_TYPES) and not data.startswith(b"PK"):
-        raise ValidationFailed("file", _("its content is not a %(content_type)s file") % {"content_type": content_type})
-    if content_type.startswith("text/") and b"\x00" in data[:4096]:
+    if not filetypes.name_fits(content_type, name):
+        raise ValidationFailed("file.name", _("ends in .%(ext)s, which is not a %(content_type)s file; it may end in "
+                                              "%(endings)s") % {
+            "ext": filetypes.extension(name), "content_type": content_type,
+            "endings": ", ".join("." + e for e in filetypes.EXTENSIONS[content_type])})
+    if content_type in ("text/plain", "message/rfc822") and b"\x00" in data:
         raise ValidationFailed("file", _("claims to be text but holds binary data"))
+    if not filetypes.matches(content_type, data):
+        raise ValidationFailed("file", _("its content is not a %(content_type)s file") % {"content_type": content_type})
 
 
 def evidence_add(complaint: Complaint | int, *, actor: Staff | None, name: str, content_type: str, data: bytes,
@@ -96,7 +83,7 @@ def evidence_add(complaint: Complaint | int, *, actor: Staff | None, name: str, 
                 require_role(step, ["intake", "handler", "dept_head", "complaints_office"], _("adding evidence"))
             else:
                 step.role = "customer"
-            stored = default_storage.save(disk_name(step.complaint.reference, digest, name), ContentFile(data))
+            stored = default_storage.save(disk_name(step.complaint.reference, digest, content_type), ContentFile(data))
             item = Evidence.objects.create(complaint=step.complaint, file=stored, original_name=name,
                                            content_type=content_type, size=len(data), sha256=digest,
                                            description=description, source=source, uploaded_by=actor,

@@ -40,7 +40,7 @@ from django.core.files.storage import default_storage
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from redress.complaints import rows
+from redress.complaints import filetypes, rows
 from redress.complaints.errors import ValidationFailed
 from redress.complaints.ledger import EventType
 from redress.complaints.lifecycle import State
@@ -53,7 +53,7 @@ from redress.complaints.models import (
     Staff,
 )
 from redress.complaints.services.base import Step, sync_due_at
-from redress.complaints.services.evidence import EXTENSION, check_attachment, keep_name
+from redress.complaints.services.evidence import check_attachment, keep_name
 from redress.complaints.services.timing import breach, step_calendar
 from redress.policy.schema import Pack, Stage
 
@@ -283,8 +283,8 @@ def write(step: Step, history: History) -> None:
         digest = hashlib.sha256(data).hexdigest()
         # Named by content, not by the case's reference: an import rolled back and run
         # again (the reference numbers are not given back) finds its files already there.
-        found = EXTENSION.search(name)
-        path = f"evidence/import/{digest[:2]}/{digest}{'.' + found.group(1).lower() if found else ''}"
+        # and by the type's own extension (checked against the bytes), never the sender's.
+        path = f"evidence/import/{digest[:2]}/{digest}.{filetypes.stored_extension(content_type)}"
         if not default_storage.exists(path):
             path = default_storage.save(path, ContentFile(data))
         item = Evidence.objects.create(complaint=c, file=path, original_name=name, content_type=content_type,

@@ -6,20 +6,13 @@ import logging
 
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from redress.complaints.timesource import now as current_time
+from redress.proxy import client_address
 from redress.web.auth import throttle
 
 log = logging.getLogger("redress.web.auth")
-
-
-def client_address(request: HttpRequest | None) -> str | None:
-    """REMOTE_ADDR only: a forwarded-for header is typed by the client and would let a
-    guesser pick a fresh address for every attempt. Behind a proxy, have the proxy
-    set REMOTE_ADDR (gunicorn --forwarded-allow-ips) rather than trusting headers here."""
-    return (request.META.get("REMOTE_ADDR") or None) if request is not None else None
 
 
 class SignInForm(AuthenticationForm):
