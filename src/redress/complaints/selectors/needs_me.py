@@ -24,7 +24,7 @@ from django.db.models import Q
 from redress.complaints import guards
 from redress.complaints.duties import ROLES, states_waiting_for
 from redress.complaints.lifecycle import OPEN, Action
-from redress.complaints.models import AuthorityReport, OwnershipTransfer, Staff
+from redress.complaints.models import AuthorityReport, Complaint, OwnershipTransfer, Staff
 from redress.complaints.selectors import closure
 from redress.complaints.selectors.decisions import awaiting_decision
 from redress.policy.schema import Pack
@@ -96,14 +96,18 @@ def _waiting_for_me(staff: Staff, pack: Pack) -> list[Q]:
 
 def needs_me_condition(staff: Staff, pack: Pack, *, now: datetime, cal: WorkCalendar) -> Q | None:
     """The cases (of those `staff` may see) that need an action of theirs now; None when
-    nothing can (marketing staff take no part, 001 第十四条)."""
+    nothing can (marketing staff take no part, 001 第十四条).
+
+    One id list per part, each read through its own index (a state, a unit's or a
+    handler's cases, the decisions' partial indexes), joined by UNION: as one OR of them
+    PostgreSQL could use no index and read every complaint (0.5 s at 200,000)."""
     recused = guards.recused_condition(staff)
     if recused is None:
         return None
-    either = Q()
-    for condition in [*_next_steps(staff, pack, now, cal), *_waiting_for_me(staff, pack)]:
-        either |= condition
-    return either & ~recused
+    parts = [Complaint.objects.filter(condition).values("pk").order_by()
+             for condition in [*_next_steps(staff, pack, now, cal), *_waiting_for_me(staff, pack)]]
+    first, *rest = parts
+    return Q(pk__in=first.union(*rest)) & ~recused
 
 
 def opened_by_me_condition(staff: Staff) -> Q:

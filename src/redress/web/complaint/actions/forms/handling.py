@@ -60,7 +60,7 @@ class AssessForm(ActionForm):
 
 class DispatchForm(ActionForm):
     unit = unit_field(_("Responsible unit"), required=False, empty_label=_("As the policy routes this category"))
-    handler = staff_field(_("Send to a person (optional)"), required=False)
+    handler = staff_field(_("Send to a person"), required=False)
     instructions = text(_("Instructions for the unit"), required=False, rows=3)
 
     def setup(self):
