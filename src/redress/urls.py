@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
+
+from redress.web.auth.views import admin_login
 
 urlpatterns = [
     # One sign-in page for everyone, so the failed-login throttle (web.auth) cannot be
     # bypassed through the admin's own login form.
-    path("admin/login/", RedirectView.as_view(url="/login/", query_string=True)),
+    path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("redress.api.urls")),

@@ -214,3 +214,16 @@ def test_pausing_through_the_api_takes_a_reason_the_policy_lists(registered, api
     assert decided["result"]["approval"] == "approved"
     assert events_of(reference)[-3:] == [EventType.CLOCK_PAUSED, EventType.PAUSE_APPROVAL_ASKED,
                                          EventType.PAUSE_APPROVED]
+
+
+def test_the_office_dispatches_to_a_person_through_the_api(registered, api_as, org):
+    reference, v = registered
+    office, handler = api_as("office"), api_as("handler")
+    v = step(office, reference, "assess", v, category="counter", severity="medium")["complaint"]["version"]
+    refused = office.act(reference, "dispatch", v, unit="branch_yuexiu", handler="handler2")
+    assert refused.status_code == 422 and refused.json()["field"] == "handler"
+    v = step(office, reference, "dispatch", v, handler="handler2")["complaint"]["version"]
+    # sent to handler2: their colleague may not take it
+    response = handler.act(reference, "accept_assignment", v)
+    assert response.status_code == 403 and "handler2" in response.json()["message"]
+    step(api_as("handler2"), reference, "accept_assignment", v)

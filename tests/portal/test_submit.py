@@ -6,7 +6,10 @@ import pytest
 
 from redress.complaints.ledger import EventType
 from redress.complaints.models import Communication, Complaint, Customer, Event, Staff
+from redress.complaints.selectors import worklists as wl
+from redress.complaints.services.timing import calendar_for
 from redress.complaints.timesource import frozen
+from redress.policy.loader import active_pack
 from redress.portal import codes
 from redress.portal.models import PortalAccess
 from tests.portal.conftest import WHEN, form_data
@@ -27,7 +30,12 @@ def test_customer_submits_and_gets_reference_and_access_code(org, customer, subm
     # by the portal's own system account, which nobody can sign in as
     portal = Staff.objects.get(username="portal")
     assert received.actor == portal and c.first_responder == portal and not portal.has_usable_password()
-    assert portal.role_set() == {"intake"} and portal.unit == org.customer_service
+    assert portal.role_set() == {"intake"}
+    # The complaint is the complaints office's: its intake unit, and first in the office's queues
+    assert portal.unit == org.brokerage and c.intake_unit == org.brokerage
+    moment = wl.Moment(now=WHEN, cal=calendar_for(active_pack()))
+    for view in (wl.NEEDS_ME, wl.TRIAGE):
+        assert wl.in_view(org.office, view, moment, active_pack()).filter(pk=c.pk).exists(), view
     # and the access code is stored only as its hash
     access = PortalAccess.objects.get(complaint=c)
     assert code not in access.code_hash and access.code_hash == codes.hash_code(code)

@@ -66,7 +66,7 @@ def _clear_economic(c, body, t):
 
 def _dispatch(c, body, t):
     order = _call(svc.complaint_dispatch, c, body, t, unit=lookups.unit(t, body.unit, "unit"),
-                  instructions=body.instructions)
+                  handler=lookups.staff(t, body.handler, "handler"), instructions=body.instructions)
     return {"assignment": order.pk}
 
 

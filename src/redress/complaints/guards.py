@@ -6,10 +6,18 @@ person refused learns why, and tests can name the rule they check.
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from redress.complaints.errors import NotPermitted
-from redress.complaints.models import Complaint, ComplaintParty, Finding, Proposal, Staff
+from redress.complaints.models import (
+    Assignment,
+    Complaint,
+    ComplaintParty,
+    Finding,
+    Proposal,
+    Staff,
+)
 
 
 def involved_staff_ids(complaint: Complaint) -> set[int]:
@@ -38,6 +46,15 @@ def ensure_not_recused(actor: Staff, complaint: Complaint) -> None:
     if is_named_in(actor, complaint):
         raise NotPermitted(_("%(username)s is named in this complaint and may take no part in it (001 第十四条)")
                            % {"username": actor.username})
+
+
+def recused_condition(staff: Staff) -> Q | None:
+    """ensure_not_recused as a condition on complaint rows, for the lists that offer a
+    person work (selectors/needs_me.py): the complaints it keeps `staff` out of. None:
+    all of them (marketing staff)."""
+    if staff.is_marketing:
+        return None
+    return Q(pk__in=ComplaintParty.objects.filter(staff=staff).values("complaint_id"))
 
 
 def ensure_may_accept_or_handle(actor: Staff, complaint: Complaint | None, involved: set[int] | None = None) -> None:
@@ -79,6 +96,24 @@ def ensure_may_callback(actor: Staff, complaint: Complaint, excluded_roles=()) -
     if barred:
         raise NotPermitted(_("%(username)s holds the role %(roles)s, which the policy excludes from callbacks "
                              "(001 第二十三条)") % {"username": actor.username, "roles": ", ".join(barred)})
+
+
+def callback_barred_condition(staff: Staff, excluded_roles=()) -> Q | None:
+    """ensure_may_callback as a condition on complaint rows: the cases `staff` may not
+    call back (handlers_of, the parties, the policy's excluded roles). None: all. The
+    cases a person worked on are a few id lists read from indexes, not probes per row."""
+    if staff.role_set() & {str(r) for r in excluded_roles}:
+        return None
+    worked = [
+        Assignment.objects.filter(handler=staff).values("complaint_id"),
+        Assignment.objects.filter(accepted_by=staff).values("complaint_id"),
+        Finding.objects.filter(author=staff).values("complaint_id"),
+        Proposal.objects.filter(proposed_by=staff).values("complaint_id"),
+        Proposal.objects.filter(decided_by=staff).values("complaint_id"),
+        ComplaintParty.objects.filter(staff=staff).values("complaint_id"),
+    ]
+    first, *rest = [qs.order_by() for qs in worked]
+    return Q(handler=staff) | Q(pk__in=first.union(*rest))
 
 
 def ensure_not_own_proposal(actor: Staff, proposal: Proposal) -> None:

@@ -21,9 +21,9 @@ class NoIntakeUnit(Exception):
     """No organisation unit exists yet, so a system account cannot be a first responder."""
 
 
-def intake_unit() -> OrgUnit:
+def intake_unit(preference=UNIT_PREFERENCE) -> OrgUnit:
     units = OrgUnit.objects.filter(active=True)
-    for kind in UNIT_PREFERENCE:
+    for kind in preference:
         unit = units.filter(kind=kind).order_by("id").first()
         if unit:
             return unit
@@ -33,12 +33,13 @@ def intake_unit() -> OrgUnit:
     return unit
 
 
-def system_account(username: str, display_name: str, role: str = "intake") -> Staff:
+def system_account(username: str, display_name: str, role: str = "intake", preference=UNIT_PREFERENCE) -> Staff:
     staff = Staff.objects.filter(username=username).first()
     if staff is None:
         try:
             with transaction.atomic():
-                staff = Staff(username=username, display_name=display_name, unit=intake_unit(), is_active=True)
+                staff = Staff(username=username, display_name=display_name, unit=intake_unit(preference),
+                              is_active=True)
                 staff.set_unusable_password()
                 staff.save()
         except IntegrityError:  # another process created it a moment ago

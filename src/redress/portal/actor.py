@@ -8,13 +8,16 @@ created on first use rather than by a data migration, because the unit it belong
 exists only once the institution is set up (`redress init` / `redress demo` / the
 admin) — a migration runs before that. An administrator may move it to another unit.
 
-The complaints office sees every complaint (selectors/scope.py), so portal complaints
-reach it at once and it assigns them on from there.
+Portal complaints are the complaints office's (issue 12): the account is created in the
+complaints office (else customer service, else headquarters), so the office is the case's
+intake unit, and the office's "to assess and dispatch" queue and "needs my action" list
+hold every portal complaint until it is dispatched; the office holds every right the
+owner has (result, withdrawal, hand-over), so nothing waits on the account itself.
 """
 
 from __future__ import annotations
 
-from redress.complaints.models import Staff
+from redress.complaints.models import OrgUnit, Staff
 from redress.imports.system import NoIntakeUnit, system_account
 
 USERNAME = "portal"
@@ -22,5 +25,8 @@ DISPLAY_NAME = "网上投诉平台 Online portal"
 PortalUnavailable = NoIntakeUnit  # no unit to take complaints in: the institution is not set up yet
 
 
+OFFICE_FIRST = (OrgUnit.Kind.COMPLAINTS_OFFICE, OrgUnit.Kind.CUSTOMER_SERVICE, OrgUnit.Kind.HEADQUARTERS)
+
+
 def portal_actor() -> Staff:
-    return system_account(USERNAME, DISPLAY_NAME)
+    return system_account(USERNAME, DISPLAY_NAME, preference=OFFICE_FIRST)

@@ -25,6 +25,15 @@ def roles_of(request: HttpRequest) -> frozenset[str]:
     return user.role_set() if user.is_authenticated else frozenset()
 
 
+def has_workbench(user) -> bool:
+    """Signed in with a role that has a workbench. Staff without one (marketing staff, who
+    may only guide a customer to the complaints channel, 001 第十四条; an account not yet
+    given a role) are told so on a plain page instead of a menu of refusals."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or bool(user.role_set() & set(ALL_ROLES))
+
+
 def staff_view(*roles: str) -> Callable:
     """A view for signed-in staff holding one of `roles` (any role when none given)."""
     allowed: Iterable[str] = roles or ALL_ROLES

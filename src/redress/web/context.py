@@ -8,7 +8,7 @@ from django.http import HttpRequest
 
 from redress.earlywarning.services import may_see_warnings
 from redress.policy.loader import active_pack
-from redress.web.access import roles_of
+from redress.web.access import has_workbench, roles_of
 from redress.web.labels import ROLES
 
 INTAKE_ROLES = frozenset({"intake", "complaints_office"})
@@ -38,4 +38,5 @@ def workbench(request: HttpRequest) -> dict:
         "is_approver": bool(roles & approver_roles()),
         "is_admin": signed_in and (user.is_staff or "admin" in roles),
         "sees_warnings": signed_in and may_see_warnings(user),
+        "has_workbench": signed_in and has_workbench(user),
     }

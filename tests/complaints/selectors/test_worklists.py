@@ -248,4 +248,4 @@ def test_default_views_by_role(org):
     pack = active_pack()
     assert [wl.default_view(getattr(org, who), pack) for who in
             ("intake", "handler", "dept_head", "office", "cro", "callback", "auditor")] == [
-        "mine", "mine", "unit", "overdue", "approvals", "callback", "open"]
+        "needs_me", "needs_me", "needs_me", "needs_me", "needs_me", "needs_me", "open"]

@@ -33,7 +33,7 @@ def test_a_department_head_named_in_the_complaint_sees_it_listed_but_may_not_ope
     with frozen(w.when):
         svc.party_add(w.c, actor=org.office, kind="employee", staff=org.dept_head, description="营业部负责人")
     head = signed_in("dept_head", language="en")
-    assert w.c.reference in head.get(reverse("web:worklists:list") + "?scope=unit").content.decode()
+    assert w.c.reference in head.get(reverse("web:worklists:list") + "?view=unit").content.decode()
     url = w.c.get_absolute_url()
     assert _refused(head.get(url))
     assert _refused(head.post(f"{url}reveal/", {"purpose": "回电"}))

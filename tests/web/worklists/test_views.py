@@ -141,8 +141,8 @@ def test_callback_agent_never_sees_the_cases_they_handled(org, walk, signed_in):
         assert refs(signed_in("callback").get("/cases/?view=callback")) == {theirs.c.reference, other.c.reference}
 
 
-@pytest.mark.parametrize("who,view", [("intake", "mine"), ("handler", "mine"), ("dept_head", "unit"),
-                                      ("office", "overdue"), ("callback", "callback"), ("auditor", "open")])
+@pytest.mark.parametrize("who,view", [("intake", "needs_me"), ("handler", "needs_me"), ("dept_head", "needs_me"),
+                                      ("office", "needs_me"), ("callback", "needs_me"), ("auditor", "open")])
 def test_each_role_starts_on_its_own_worklist(org, signed_in, who, view):
     response = signed_in(who, "en").get("/cases/")
     assert response.status_code == 200

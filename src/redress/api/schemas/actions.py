@@ -73,7 +73,9 @@ class Assess(ActionIn):
 
 
 class Dispatch(ActionIn):
-    unit: UnitCode = Field("", description="unit code; empty: the policy's routing")
+    unit: UnitCode = Field("", description="unit code; empty: the policy's routing (or the handler's unit)")
+    handler: Username | None = Field(None, description="username of a handler or department head to send the "
+                                                       "work order to in person; empty: the unit")
     instructions: Text = ""
 
 

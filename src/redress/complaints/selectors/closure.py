@@ -82,13 +82,19 @@ def obstacles(rule: DeemedClosure) -> list[tuple[str, Q, str]]:
 def deemable(pack: Pack, cal: WorkCalendar, now: datetime, qs: QuerySet | None = None) -> QuerySet:
     """The complaints (of `qs`, all by default) that may be deemed closed at `now`."""
     qs = Complaint.objects.all() if qs is None else qs
+    condition = deemable_condition(pack, cal, now)
+    return qs.none() if condition is None else qs.filter(condition)
+
+
+def deemable_condition(pack: Pack, cal: WorkCalendar, now: datetime) -> Q | None:
+    """`deemable` as a condition on complaint rows (None: the pack has no deemed closure)."""
     rule = pack.deemed_closure
     if rule is None:
-        return qs.none()
-    qs = qs.filter(state=State.FOLLOW_UP, follow_up_since__lte=latest_eligible_start(rule, cal, now))
-    for _field, condition, _message in obstacles(rule):
-        qs = qs.exclude(condition)
-    return qs
+        return None
+    condition = Q(state=State.FOLLOW_UP, follow_up_since__lte=latest_eligible_start(rule, cal, now))
+    for _field, obstacle_condition, _message in obstacles(rule):
+        condition &= ~obstacle_condition
+    return condition
 
 
 def obstacle(complaint: Complaint, rule: DeemedClosure) -> tuple[str, str] | None:

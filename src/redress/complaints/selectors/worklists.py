@@ -22,7 +22,7 @@ from django.contrib.postgres.fields.array import ArrayContains
 from django.db import connection
 from django.db.models import Exists, F, Func, OuterRef, Prefetch, Q, QuerySet, TextField
 
-from redress.complaints.lifecycle import OPEN, State
+from redress.complaints.lifecycle import OPEN, Action, State
 from redress.complaints.models import (
     ClockPause,
     Complaint,
@@ -30,7 +30,7 @@ from redress.complaints.models import (
     Customer,
     Staff,
 )
-from redress.complaints.selectors import closure, flags, pausing
+from redress.complaints.selectors import closure, flags, needs_me, pausing
 from redress.complaints.selectors.customers import customers_with_phone, phone_keys
 from redress.complaints.selectors.decisions import awaiting_decision
 from redress.complaints.selectors.keyset import Cursor, Order, seek
@@ -43,7 +43,11 @@ from redress.sla.calendar import WorkCalendar
 MINE, UNIT, UNASSIGNED, DUE_TODAY, DUE_SOON, OVERDUE, APPROVALS, CALLBACK, DEEMABLE, OPEN_VIEW, ALL = (
     "mine", "unit", "unassigned", "due_today", "due_soon", "overdue", "approvals", "callback", "deemable", "open",
     "all")
-VIEWS = (MINE, UNIT, UNASSIGNED, DUE_TODAY, DUE_SOON, OVERDUE, APPROVALS, CALLBACK, DEEMABLE, OPEN_VIEW, ALL)
+# Needs my action; the office's cases to register, assess and dispatch; the cases I opened
+# that wait on others (selectors/needs_me.py).
+NEEDS_ME, TRIAGE, OPENED = "needs_me", "triage", "opened"
+VIEWS = (NEEDS_ME, TRIAGE, MINE, OPENED, UNIT, UNASSIGNED, DUE_TODAY, DUE_SOON, OVERDUE, APPROVALS, CALLBACK,
+         DEEMABLE, OPEN_VIEW, ALL)
 # Views of open cases that a state filter widens to that state: "mine" in state closed
 # is my closed cases. (A closed state on "all open" is the "all" view: see view_for.)
 STATE_VIEWS = frozenset({MINE, UNIT, OPEN_VIEW})
@@ -79,6 +83,7 @@ OPEN_STATES = sorted(s.value for s in OPEN)
 OVERSIGHT_ROLES = frozenset({"complaints_office", "compliance", "audit", "cro", "senior_management",
                              "auditor", "admin"})
 OWNING_ROLES = frozenset({"intake", "handler", "dept_head", "complaints_office"})
+READ_ONLY_ROLES = frozenset({"auditor", "audit"})  # they inspect (SPEC §1); nothing waits on them
 
 
 @dataclass(frozen=True)
@@ -128,12 +133,16 @@ def views_for(staff: Staff, pack: Pack) -> list[str]:
     roles = staff.role_set()
     wide = staff.is_superuser or bool(roles & OVERSIGHT_ROLES)
     shown = []
+    if works_cases(staff):
+        shown.append(NEEDS_ME)
+    if needs_me.may(staff, Action.DISPATCH):
+        shown.append(TRIAGE)
     if roles & OWNING_ROLES:
-        shown.append(MINE)
+        shown += [MINE, OPENED]
     if staff.unit_id and roles & {"handler", "dept_head"}:
         shown.append(UNIT)
-    if wide or roles & {"dept_head"}:
-        shown.append(UNASSIGNED)
+    if wide or (staff.unit_id and roles & {"handler", "dept_head"}):
+        shown.append(UNASSIGNED)  # for a unit: the work orders sent to it, not yet accepted
     if roles & (OWNING_ROLES | OVERSIGHT_ROLES) or staff.is_superuser:
         shown += [DUE_TODAY, DUE_SOON, OVERDUE]
     if approver_roles(staff, pack):
@@ -169,19 +178,15 @@ def default_sort(view: str) -> str:
     return VIEW_SORTS.get(view, DEFAULT_SORT)
 
 
+def works_cases(staff: Staff) -> bool:
+    """Whether anything could ever need this person's action: a role that takes a step
+    or decides, and not marketing staff (001 第十四条). Auditors only read."""
+    return not staff.is_marketing and bool(staff.role_set() - READ_ONLY_ROLES)
+
+
 def default_view(staff: Staff, pack: Pack) -> str:
-    roles = staff.role_set()
-    if roles & {"intake", "handler"}:
-        return MINE
-    if "dept_head" in roles and staff.unit_id:
-        return UNIT
-    if "complaints_office" in roles:
-        return OVERDUE
-    if roles & {"cro", "senior_management"} and approver_roles(staff, pack):
-        return APPROVALS  # they come to decide what only they may decide
-    if "callback" in roles:
-        return CALLBACK
-    return OPEN_VIEW
+    """Everyone who works cases starts from what needs them; readers from all open."""
+    return NEEDS_ME if works_cases(staff) else OPEN_VIEW
 
 
 def approver_roles(staff: Staff, pack: Pack) -> set[str]:
@@ -205,6 +210,15 @@ def in_view(staff: Staff, view: str, at: Moment, pack: Pack, *, every_state: boo
     if view not in VIEWS:
         raise ValueError(f"unknown worklist view {view!r}; expected one of {', '.join(VIEWS)}")
     qs = visible_complaints(staff)
+    if view == NEEDS_ME:
+        condition = needs_me.needs_me_condition(staff, pack, now=at.now, cal=at.cal)
+        return qs.none() if condition is None else qs.filter(condition)
+    if view == TRIAGE:
+        return qs.filter(state__in=needs_me.waiting_states(*needs_me.TRIAGE_STEPS))
+    if view == OPENED:
+        qs = qs.filter(needs_me.opened_by_me_condition(staff))
+        condition = needs_me.needs_me_condition(staff, pack, now=at.now, cal=at.cal)
+        return qs if condition is None else qs.exclude(condition)
     if view == APPROVALS:
         return qs.filter(awaiting_decision(staff, pack))
     if view == CALLBACK:

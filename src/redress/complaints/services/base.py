@@ -63,6 +63,16 @@ class Step:
     stopped: list = field(default_factory=list)  # clocks this step stopped (timing.stop_clock)
     breached: list = field(default_factory=list)  # clocks this step found late (timing.breach)
     tallies: list = field(default_factory=list)  # dashboard figures not yet written (flush)
+    # The form or client saw an older version: refused once the actor's role is known to
+    # be right (confirm), so a 409 never tells someone without the role that the case moved.
+    stale: StaleComplaint | None = None
+
+    def confirm(self) -> None:
+        """Raise the stale version, if any: called once the role is checked (require_role),
+        and by acting_on before anything is written."""
+        stale, self.stale = self.stale, None
+        if stale is not None:
+            raise stale
 
     def move_to(self, state: State) -> None:
         self.target = state
@@ -162,20 +172,26 @@ def acting_on(complaint: Complaint | int, action: Action, *, actor: Staff | None
     complaint_id = complaint if isinstance(complaint, int) else complaint.pk
     with transaction.atomic() if within is None else nullcontext():
         row = within.complaint if within is not None else lock(complaint_id)
+        stale = None
         if expected_version is not None and row.version != expected_version:
-            raise StaleComplaint(expected=expected_version, actual=row.version)
-        check_allowed(row, action)
+            # Refused after the role check (Step.confirm): the service's require_role comes
+            # first, and whatever else the service does is rolled back by the refusal.
+            stale = StaleComplaint(expected=expected_version, actual=row.version)
         if actor is not None and within is None:
             # Inside another step (intake registering what it took down) the outer step checked.
             check_recusal(actor, row, action)
+        if stale is None:
+            check_allowed(row, action)  # a stale form is told it is stale, whatever the state now
         step = Step(complaint=row, action=action, actor=actor, via=via, now=current_time(),
                     pack=active_pack(), before=State(row.state))
         if within is not None:
             step.now, step.pack, step.calendar, step.clocks = within.now, within.pack, within.calendar, within.clocks
             step.events, step.outbox, step.stopped = within.events, within.outbox, within.stopped
             step.breached = within.breached
+        step.stale = stale
         counted = tally.mark(row)
         yield step
+        step.confirm()
         if step.target is not None:
             row.state = step.target.value
         if changes_case:
@@ -202,6 +218,7 @@ def require_role(step: Step, roles, what: str) -> str:
     for role in wanted:
         if actor.has_role(role):
             step.role = role
+            step.confirm()
             return role
     held = ", ".join(sorted(actor.role_set())) or _("no role")
     raise NotPermitted(_("%(what)s needs one of the roles %(wanted)s; %(username)s has %(held)s")

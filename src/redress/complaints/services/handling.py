@@ -9,6 +9,7 @@ from datetime import date
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from redress.complaints import duties
 from redress.complaints.errors import NotPermitted, ValidationFailed
 from redress.complaints.guards import (
     ensure_in_unit,
@@ -37,8 +38,8 @@ from redress.complaints.services.reports import owe_report
 from redress.complaints.services.timing import reach_stage, step_calendar
 from redress.policy.schema import RESPONSIBILITIES, SEVERITY_ORDER, Severity, Stage
 
-OFFICE = "complaints_office"
-HANDLING_ROLES = ("handler", "dept_head")
+OFFICE = duties.OFFICE
+HANDLING_ROLES = duties.HANDLING_ROLES
 RESPONSIBILITY = RESPONSIBILITIES
 
 
@@ -49,7 +50,7 @@ def complaint_assess(complaint: Complaint | int, *, actor: Staff, category: str,
     """Classify: category, severity, urgency, critical triggers, economic dispute
     (001 第十六条). New critical flags are reported at once."""
     with acting_on(complaint, Action.ASSESS, actor=actor, via=via, expected_version=expected_version) as step:
-        require_role(step, [OFFICE, "intake"], _("assessing a complaint"))
+        require_role(step, duties.ROLES[Action.ASSESS], _("assessing a complaint"))
         pack, c = step.pack, step.complaint
         definition = pack.category(category)
         if definition is None:
@@ -134,23 +135,50 @@ def _route(pack, complaint: Complaint, unit: OrgUnit | None) -> OrgUnit:
 
 
 def complaint_dispatch(complaint: Complaint | int, *, actor: Staff, unit: OrgUnit | None = None,
-                       instructions: str = "", via: str = "web", expected_version: int | None = None) -> Assignment:
-    """Send the work order (处理单) to the responsible unit (004 §7(二))."""
+                       handler: Staff | None = None, instructions: str = "", via: str = "web",
+                       expected_version: int | None = None) -> Assignment:
+    """Send the work order (处理单) to the responsible unit (004 §7(二)), or to a person in
+    it (`handler`: their unit unless `unit` says the same). A work order to a person waits
+    for them to accept it (or the head of their unit); they are told, not the whole unit."""
     with acting_on(complaint, Action.DISPATCH, actor=actor, via=via, expected_version=expected_version) as step:
-        require_role(step, [OFFICE], _("dispatching a complaint"))
+        require_role(step, duties.ROLES[Action.DISPATCH], _("dispatching a complaint"))
         c = step.complaint
-        target = _route(step.pack, c, unit)
+        if handler is not None:
+            _check_dispatch_handler(c, handler, unit)
+        target = _route(step.pack, c, unit if handler is None else handler.unit)
         if not target.active:
             raise ValidationFailed("unit", _("unit %(code)s is inactive") % {"code": target.code})
         order = Assignment.objects.create(complaint=c, unit=target, instructions=instructions, assigned_by=actor,
-                                          assigned_at=step.now)
-        c.responsible_unit, c.handler = target, None
+                                          assigned_at=step.now, handler=handler)
+        c.responsible_unit, c.handler = target, handler
         step.move_to(State.DISPATCHED)
         reach_stage(step, Stage.DISPATCHED)
-        step.record(EventType.DISPATCHED, unit=target.code, assignment=order.pk, instructions=instructions)
-        for role in HANDLING_ROLES:
-            step.notify("assignment_new", role=role, unit=target.code, assignment=order.pk)
+        named = {"handler": handler.pk} if handler is not None else {}
+        step.record(EventType.DISPATCHED, unit=target.code, assignment=order.pk, instructions=instructions, **named)
+        if handler is not None:
+            step.notify("assignment_new", staff=handler, unit=target.code, assignment=order.pk)
+        else:
+            for role in HANDLING_ROLES:
+                step.notify("assignment_new", role=role, unit=target.code, assignment=order.pk)
     return order
+
+
+def _check_dispatch_handler(c: Complaint, handler: Staff, unit: OrgUnit | None) -> None:
+    """The person a work order is sent to: active, a handler or department head, in the
+    unit named (if one is), and free to handle it (001 第十四条)."""
+    if not handler.is_active:
+        raise ValidationFailed("handler", _("%(username)s is deactivated") % {"username": handler.username})
+    if not handler.has_role(*HANDLING_ROLES):
+        raise ValidationFailed("handler", _("%(username)s has no handler role") % {"username": handler.username})
+    if handler.unit_id is None:
+        raise ValidationFailed("handler", _("%(username)s belongs to no unit") % {"username": handler.username})
+    if unit is not None and unit.pk != handler.unit_id:
+        raise ValidationFailed("handler", _("%(username)s is not in unit %(code)s") % {
+            "username": handler.username, "code": unit.code})
+    try:
+        ensure_may_accept_or_handle(handler, c)
+    except NotPermitted as err:
+        raise ValidationFailed("handler", err.message) from None
 
 
 def _open_assignment(c: Complaint) -> Assignment:
@@ -164,11 +192,15 @@ def assignment_accept(complaint: Complaint | int, *, actor: Staff, handler: Staf
                       expected_version: int | None = None) -> Complaint:
     """The responsible unit accepts the work order and names the handler (经办人)."""
     with acting_on(complaint, Action.ACCEPT_ASSIGNMENT, actor=actor, via=via, expected_version=expected_version) as step:
-        require_role(step, HANDLING_ROLES, _("accepting a work order"))
+        require_role(step, duties.ROLES[Action.ACCEPT_ASSIGNMENT], _("accepting a work order"))
         c = step.complaint
         order = _open_assignment(c)
         ensure_in_unit(actor, order.unit_id, "accepting a work order")
-        handler = handler or actor
+        if order.handler_id is not None and actor.pk != order.handler_id and not actor.has_role("dept_head"):
+            raise NotPermitted(_("the work order was sent to %(name)s: only they or the department head may accept "
+                                 "it") % {"name": order.handler.display_name or order.handler.username})
+        # The head accepting a work order sent to a person keeps that person unless they name another.
+        handler = handler or (order.handler if order.handler_id is not None else None) or actor
         if handler.pk != actor.pk and not actor.has_role("dept_head"):
             raise NotPermitted(_("only the department head may name someone else as handler"))
         ensure_in_unit(handler, order.unit_id, "handling the complaint")
@@ -219,6 +251,7 @@ def _ensure_handling(step: Step, what: str) -> None:
         step.role = "dept_head"
     else:
         raise NotPermitted(_("%(what)s is for the handler or the head of the responsible unit") % {"what": what})
+    step.confirm()  # a stale form is told so only now that the person is known to be theirs
     # Marketing staff and employees the complaint names were refused at the door (acting_on).
 
 

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from redress.complaints import rows, triggers
+from redress.complaints import duties, rows, triggers
 from redress.complaints.errors import NotPermitted, ValidationFailed
 from redress.complaints.guards import ensure_may_accept_or_handle
 from redress.complaints.ledger import EventType
@@ -44,7 +44,7 @@ from redress.notify import texts
 from redress.policy.loader import active_pack
 from redress.policy.schema import Stage
 
-INTAKE_ROLES = ("intake", "complaints_office")
+INTAKE_ROLES = duties.INTAKE_ROLES
 CLOCK_SKEW = timedelta(minutes=5)  # a phone's clock a little ahead is not "the future"
 EARLIEST = datetime(1990, 12, 1, tzinfo=UTC)  # Shanghai Stock Exchange opened; nothing is older
 
@@ -264,7 +264,7 @@ def complaint_register(complaint: Complaint | int, *, actor: Staff, via: str = "
     the complaint it is taking down (it has checked who may accept it)."""
     with acting_on(complaint, Action.REGISTER, actor=actor, via=via, expected_version=expected_version,
                    within=_within) as step:
-        require_role(step, INTAKE_ROLES, _("registering a complaint"))
+        require_role(step, duties.ROLES[Action.REGISTER], _("registering a complaint"))
         if _within is None:
             ensure_may_accept_or_handle(actor, step.complaint)
         c = step.complaint

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from redress.complaints import duties
 from redress.complaints.errors import NotPermitted, ValidationFailed
 from redress.complaints.guards import ensure_may_callback
 from redress.complaints.ledger import EventType
@@ -25,7 +26,7 @@ from redress.complaints.services.timing import reach_stage, step_calendar
 from redress.notify import texts
 from redress.policy.schema import Stage
 
-OFFICE = "complaints_office"
+OFFICE = duties.OFFICE
 REFERRAL_KINDS = ("mediation", "arbitration", "litigation")
 
 
@@ -38,7 +39,7 @@ def result_communicate(complaint: Complaint | int, *, actor: Staff, body: str, c
                    expected_version=expected_version) as step:
         c = step.complaint
         if actor.pk != c.handler_id and actor.pk != c.owner_id:
-            require_role(step, [OFFICE], _("telling the customer the result"))
+            require_role(step, duties.ROLES[Action.COMMUNICATE_RESULT], _("telling the customer the result"))
         else:
             step.role = "handler" if actor.pk == c.handler_id else "owner"
         if not body.strip():
@@ -65,7 +66,7 @@ def remedy_execute(complaint: Complaint | int, *, actor: Staff, remedy_id: int, 
         if actor.pk == c.handler_id:
             step.role = "handler"
         else:
-            require_role(step, [OFFICE, "dept_head"], _("recording a remedy as done"))
+            require_role(step, duties.ROLES[Action.EXECUTE_REMEDY], _("recording a remedy as done"))
         remedy = c.remedies.filter(pk=remedy_id, executed_at__isnull=True).first()
         if remedy is None:
             raise ValidationFailed("remedy_id", _("no such remedy is waiting to be carried out"))
@@ -84,7 +85,7 @@ def callback_record(complaint: Complaint | int, *, actor: Staff, satisfied: bool
     """The independent satisfaction callback (001 第二十三条). Satisfied: closed. Not
     satisfied: followed up (001 第二十二条), and the customer may re-complain."""
     with acting_on(complaint, Action.RECORD_CALLBACK, actor=actor, via=via, expected_version=expected_version) as step:
-        require_role(step, ["callback"], _("the callback"))
+        require_role(step, duties.ROLES[Action.RECORD_CALLBACK], _("the callback"))
         c = step.complaint
         ensure_may_callback(actor, c, step.pack.callback.excluded_roles)
         if not satisfied and not opinion.strip():
@@ -129,7 +130,7 @@ def deem_closed(complaint: Complaint | int, *, actor: Staff, note: str = "", via
     """001 第二十二条: not satisfied at callback, but no repeat or escalated complaint and
     no fault of staff found, after 6 months of follow-up: deemed closed."""
     with acting_on(complaint, Action.DEEM_CLOSED, actor=actor, via=via, expected_version=expected_version) as step:
-        require_role(step, [OFFICE], _("deeming a complaint closed"))
+        require_role(step, duties.ROLES[Action.DEEM_CLOSED], _("deeming a complaint closed"))
         rule = step.pack.deemed_closure
         if rule is None:
             raise NotPermitted(_("the policy %(code)s has no deemed closure") % {"code": step.pack.code})
@@ -183,7 +184,7 @@ def referral_outcome(complaint: Complaint | int, *, actor: Staff, outcome: str, 
         raise ValidationFailed("outcome", _("record the mediator's, tribunal's or court's outcome"))
     with acting_on(complaint, Action.RECORD_REFERRAL_OUTCOME, actor=actor, via=via,
                    expected_version=expected_version) as step:
-        require_role(step, [OFFICE, "compliance"], _("recording a referral's outcome"))
+        require_role(step, duties.ROLES[Action.RECORD_REFERRAL_OUTCOME], _("recording a referral's outcome"))
         c = step.complaint
         c.resolution = f"{c.resolution}\n{outcome}".strip()
         c.closed_at = step.now
@@ -232,7 +233,7 @@ def missing_for_archive(c: Complaint) -> list[str]:
 def complaint_archive(complaint: Complaint | int, *, actor: Staff, root_cause: str = "", via: str = "web",
                       expected_version: int | None = None) -> Complaint:
     with acting_on(complaint, Action.ARCHIVE, actor=actor, via=via, expected_version=expected_version) as step:
-        require_role(step, [OFFICE], _("archiving"))
+        require_role(step, duties.ROLES[Action.ARCHIVE], _("archiving"))
         c = step.complaint
         if root_cause:
             c.root_cause = root_cause

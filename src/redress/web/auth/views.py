@@ -7,6 +7,9 @@ import logging
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -60,3 +63,15 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(nav="password", **kwargs)
+
+
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """The admin sends whoever may not use it to its login page. Someone signed out signs
+    in on the one sign-in page (/login/, with its throttle); someone signed in without the
+    right is told so with a 403. Sending them to /login/ too would bounce them straight back
+    to /admin/ as already signed in, and round again (ERR_TOO_MANY_REDIRECTS)."""
+    if request.user.is_authenticated:
+        raise PermissionDenied(_("The administration is for administrators; %(username)s is not one.")
+                               % {"username": request.user.get_username()})
+    query = request.META.get("QUERY_STRING", "")
+    return redirect("/login/" + (f"?{query}" if query else ""))

@@ -91,6 +91,8 @@ SENTENCES = {
 # A further extension, granted with the customer's consent and reported (001 第二十二条).
 FURTHER_EXTENSION = gettext_lazy("%(who)s approved a further extension with the customer's consent; now due "
                                  "%(due)s; reported to %(reported_to)s")
+# A work order sent to a person rather than to the whole unit.
+DISPATCHED_TO_PERSON = gettext_lazy("%(who)s dispatched the case to %(handler)s of %(unit)s")
 # A message the customer sent themselves (portal, email): nobody on the staff to name.
 CUSTOMER_WROTE = gettext_lazy("The customer wrote in by %(channel)s")
 GENERIC = gettext_lazy("%(who)s: ledger event %(code)s")
@@ -273,6 +275,8 @@ def timeline(events: list[Event]) -> list[Entry]:
             template = GENERIC
         if event.type == E.MESSAGE_RECEIVED and event.actor_id is None:
             template = CUSTOMER_WROTE
+        if event.type == E.DISPATCHED and p.get("handler"):
+            template = DISPATCHED_TO_PERSON
         if event.type == E.EXTENSION_APPROVED and p.get("reported_to"):
             template = FURTHER_EXTENSION
         values = _values(event, p, names, pack)

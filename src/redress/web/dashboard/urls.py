@@ -3,5 +3,5 @@ from django.urls import path
 from redress.web.dashboard import views
 
 urlpatterns = [
-    path("", views.dashboard, name="home"),
+    path("", views.home, name="home"),
 ]

@@ -3,17 +3,19 @@ of the last 30 days. Numbers come from complaints.selectors.stats."""
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
 from django.db.models import F
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from redress.complaints.selectors import closure, reports, stats
+from redress.complaints.selectors import worklists as wl
 from redress.complaints.selectors.scope import sees_everything, visible_complaints
 from redress.complaints.selectors.worklists import may_deem_closed
 from redress.complaints.timesource import now as current_time
 from redress.policy.loader import active_pack
-from redress.web.access import staff_view
+from redress.web.access import has_workbench, staff_view
 from redress.web.calendar import request_calendar
 from redress.web.context import approver_roles
 from redress.web.dashboard.calendar_notice import missing_years
@@ -54,27 +56,58 @@ def _deemable(staff, pack, at, cal) -> dict:
 
 
 @require_safe
+@login_required
+def home(request):
+    """Where everyone lands after signing in: the dashboard, or for someone whose roles
+    give them no workbench a plain page that says so (not a 403 under a menu of 403s)."""
+    if not has_workbench(request.user):
+        return render(request, "web/dashboard/no_workbench.html", {"nav": "dashboard"})
+    return dashboard(request)
+
+
+@require_safe
 @staff_view()
 @charts_on_page
 def dashboard(request):
     staff = request.user
     at = current_time()
     roles = staff.role_set()
+    pack = active_pack()
+    cal = request_calendar(request)
+    moment = wl.Moment(now=at, cal=cal)
     work = stats.open_work(staff)
     groups = []
+
+    def view(v: str):
+        return wl.in_view(staff, v, moment, pack)
+
+    # What needs this person first, then the queue their role lives in, then what they
+    # answer for while others work on it (issue 12: each dashboard leads with its queue).
     for code, title, qs, link, relevant in [
-        ("owned", _("Complaints I own"), work.owned, "/cases/?view=mine", True),
-        ("assigned", _("Assigned to me"), work.assigned, "/cases/?view=mine", bool(roles & HANDLING_ROLES)),
-        ("approvals", _("Awaiting my approval"), work.approvals, "/cases/?view=approvals",
+        ("needs_me", _("Needs my action"), lambda: view(wl.NEEDS_ME), "/cases/?view=needs_me",
+         wl.works_cases(staff)),
+        ("triage", _("To assess and dispatch"), lambda: view(wl.TRIAGE), "/cases/?view=triage",
+         wl.TRIAGE in wl.views_for(staff, pack)),
+        ("unit_orders", _("Work orders for my unit"), lambda: view(wl.UNASSIGNED), "/cases/?view=unassigned",
+         bool(staff.unit_id and roles & HANDLING_ROLES)),
+        ("callback", _("Awaiting callback"), lambda: view(wl.CALLBACK), "/cases/?view=callback",
+         "callback" in roles),
+        ("approvals", _("Awaiting my approval"), lambda: work.approvals, "/cases/?view=approvals",
          bool(roles & approver_roles())),
+        ("assigned", _("Assigned to me"), lambda: work.assigned, "/cases/?view=mine", bool(roles & HANDLING_ROLES)),
+        ("opened", _("Opened by me, with others"), lambda: view(wl.OPENED), "/cases/?view=opened",
+         bool(roles & wl.OWNING_ROLES)),
     ]:
+        if not relevant:
+            continue
+        qs = qs()
         items = list(_most_urgent_first(qs)[:SHOWN_PER_GROUP])
-        count = qs.count() if len(items) == SHOWN_PER_GROUP else len(items)  # fewer shown: that is all
-        if relevant or count:
-            groups.append({"code": code, "title": title, "count": count, "link": link, "items": items})
-    pack = active_pack()
+        # Fewer shown: that is all. Counting stops at the worklists' cap (a badge, not a census).
+        count = wl.capped_count(qs) if len(items) == SHOWN_PER_GROUP else len(items)
+        groups.append({"code": code, "title": title, "count": count, "link": link, "items": items,
+                       "count_text": _("%(n)s+") % {"n": f"{wl.COUNT_CAP:,}"} if count > wl.COUNT_CAP else count})
     if may_deem_closed(staff, pack):
-        groups.append(_deemable(staff, pack, at, request_calendar(request)))
+        groups.append(_deemable(staff, pack, at, cal))
     charts = stats.chart_data(staff, at)
     # Reports owed to the police and regulators: for those who make them and oversee them.
     authority_reports = reports.counts(staff, at) if reports.looks_after_reports(staff, pack) else None

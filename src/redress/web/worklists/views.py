@@ -28,7 +28,10 @@ PER_PAGE = 25
 COUNTS_SECONDS = 60
 
 VIEW_LABELS = {
+    wl.NEEDS_ME: gettext_lazy("Needs my action"),
+    wl.TRIAGE: gettext_lazy("To assess and dispatch"),
     wl.MINE: gettext_lazy("Mine"),
+    wl.OPENED: gettext_lazy("Opened by me, with others"),
     wl.UNIT: gettext_lazy("My unit"),
     wl.UNASSIGNED: gettext_lazy("Unassigned"),
     wl.DUE_TODAY: gettext_lazy("Due today"),

@@ -20,8 +20,8 @@ def test_proposer_cannot_approve_own_proposal_in_the_form(org, walk, signed_in, 
     # When they open the approve form anyway and send it
     with frozen(at(2026, 3, 3)):
         r = send(signed_in("dept_head"), w.c, "approve", note="同意")
-    # Then it is refused with the maker–checker rule, and nothing changes
-    assert r.status_code == 200
+    # Then it is refused (403) with the maker–checker rule, and nothing changes
+    assert r.status_code == 403
     assert "任何人不得审批自己提出的处理方案" in r.content.decode()
     w.c.refresh_from_db()
     assert w.c.state == State.PROPOSED and E.APPROVED not in events(w.c)

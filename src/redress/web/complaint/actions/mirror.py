@@ -37,6 +37,10 @@ class Who:
         return (self.has(*HANDLING) and self.staff.unit_id is not None
                 and self.staff.unit_id == self.c.responsible_unit_id and not self.staff.is_marketing)
 
+    def may_accept(self) -> bool:
+        """services.handling.assignment_accept: a work order sent to a person is theirs (or the head's)."""
+        return self.in_responsible_unit() and (self.c.handler_id in (None, self.me) or self.has("dept_head"))
+
     def handles(self) -> bool:
         """services.handling._ensure_handling: the handler, or the head of the unit."""
         if self.staff.is_marketing:

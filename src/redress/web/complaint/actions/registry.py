@@ -7,11 +7,12 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
+from redress.complaints.duties import NEXT_STEP
 from redress.complaints.lifecycle import State, allowed_actions
 from redress.policy.loader import active_pack
 from redress.web.complaint.actions.labels import action_label
 from redress.web.complaint.actions.mirror import Who
-from redress.web.complaint.actions.table import NEXT_STEP, SPECS
+from redress.web.complaint.actions.table import SPECS
 
 
 @dataclass(frozen=True)

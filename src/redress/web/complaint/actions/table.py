@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from redress.complaints import services as svc
-from redress.complaints.lifecycle import Action, State
+from redress.complaints.lifecycle import Action
 from redress.web.complaint.actions import asides
 from redress.web.complaint.actions.forms import (
     handling,
@@ -55,8 +55,7 @@ SPECS: dict[Action, ActionSpec] = {
         handling.ReasonForm, svc.economic_dispute_clear,
         lambda w: w.c.is_economic_dispute and w.has(*[str(r) for r in w.pack.economic_dispute.decider_roles])),
     A.DISPATCH: ActionSpec(handling.DispatchForm, svc.complaint_dispatch, roles(OFFICE), aside=asides.routing),
-    A.ACCEPT_ASSIGNMENT: ActionSpec(handling.AcceptAssignmentForm, svc.assignment_accept,
-                                    Who.in_responsible_unit),
+    A.ACCEPT_ASSIGNMENT: ActionSpec(handling.AcceptAssignmentForm, svc.assignment_accept, Who.may_accept),
     A.RETURN_ASSIGNMENT: ActionSpec(handling.ReasonForm, svc.assignment_return, Who.in_responsible_unit,
                                     danger=True),
     A.ADD_FINDING: ActionSpec(handling.FindingForm, svc.finding_add, Who.handles),
@@ -103,25 +102,4 @@ SPECS: dict[Action, ActionSpec] = {
                                roles("intake", "handler", "dept_head", OFFICE)),
     A.RECORD_AUTHORITY_REPORT: ActionSpec(reports.RecordReportForm, svc.authority_report_record,
                                           Who.may_record_report),
-}
-
-# The next step of the normal path in each state: that button is the primary one.
-NEXT_STEP: dict[State, Action] = {
-    State.RECEIVED: A.REGISTER,
-    State.REGISTERED: A.ASSESS,
-    State.ASSESSED: A.DISPATCH,
-    State.DISPATCHED: A.ACCEPT_ASSIGNMENT,
-    State.INVESTIGATING: A.PROPOSE,
-    State.PROPOSED: A.APPROVE,
-    State.APPROVED: A.COMMUNICATE_RESULT,
-    State.REMEDY_PENDING: A.EXECUTE_REMEDY,
-    State.AWAITING_CALLBACK: A.RECORD_CALLBACK,
-    State.FOLLOW_UP: A.RECORD_CALLBACK,
-    State.REFERRED: A.RECORD_REFERRAL_OUTCOME,
-    State.CLOSED: A.ARCHIVE,
-    State.DEEMED_CLOSED: A.ARCHIVE,
-    State.CLOSED_INQUIRY: A.ARCHIVE,
-    State.RESOLVED_ON_SPOT: A.ARCHIVE,
-    State.REDIRECTED: A.ARCHIVE,
-    State.WITHDRAWN: A.ARCHIVE,
 }

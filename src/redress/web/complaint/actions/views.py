@@ -85,19 +85,22 @@ class ActionView(View):
         complaint, code, spec = self.case(request, reference, action)
         form = spec.form(request.POST, complaint=complaint, staff=request.user, pack=self.pack,
                          auto_id=f"{code}-%s")
-        refusal, stale = "", False
+        refusal, stale, status = "", False, 200
         if form.is_valid():
             try:
                 result = self.perform(request, complaint, spec, form)
             except StaleComplaint as err:
-                refusal, stale = explain(err), True
+                refusal, stale, status = explain(err), True, 409
             except InvalidTransition as err:
-                refusal = explain(err)
+                refusal, status = explain(err), 409
+            except NotPermitted as err:  # the person may not: 403, the rule beside the field or on top
+                form.place(err)
+                status = 403
             except DomainError as err:
                 form.place(err)
             else:
                 return self.done(request, complaint, code, result)
-        return self.draw(request, complaint, code, spec, form, refusal=refusal, stale=stale)
+        return self.draw(request, complaint, code, spec, form, refusal=refusal, stale=stale, status=status)
 
     def perform(self, request, complaint: Complaint, spec: ActionSpec, form):
         return spec.service(complaint, actor=request.user, via="web",
@@ -127,9 +130,9 @@ class ActionView(View):
         if form is not None and getattr(form, "checks_phrases", False) and form.warned is not None:
             context["warning"] = phrases.warning(self.pack, form.typed(), form.warned)
         if is_htmx(request):
-            # htmx swaps only 2xx answers: a refusal still comes back as 200, the form says why.
-            return render(request, TEMPLATE % "form", context)
-        return render(request, TEMPLATE % "page", context, status=409 if stale else status)
+            # htmx swaps the refusals (403, 409) too: base.html's htmx-config responseHandling.
+            return render(request, TEMPLATE % "form", context, status=status)
+        return render(request, TEMPLATE % "page", context, status=status)
 
 
 @staff_view()

@@ -60,7 +60,15 @@ class AssessForm(ActionForm):
 
 class DispatchForm(ActionForm):
     unit = unit_field(_("Responsible unit"), required=False, empty_label=_("As the policy routes this category"))
+    handler = staff_field(_("Send to a person"), required=False)
     instructions = text(_("Instructions for the unit"), required=False, rows=3)
+
+    def setup(self):
+        # Handlers and department heads who may take it (services.handling._check_dispatch_handler
+        # says why anyone else is refused); empty: the whole unit sees the work order.
+        self.fields["handler"].queryset = self.fields["handler"].queryset.filter(
+            roles__role__in=("handler", "dept_head"), is_marketing=False, unit__isnull=False).distinct()
+        self.fields["handler"].empty_label = _("Nobody in particular: the unit")
 
 
 class AcceptAssignmentForm(ActionForm):
