@@ -30,7 +30,7 @@ from redress.complaints.errors import NotPermitted, ValidationFailed
 from redress.complaints.ledger import EventType
 from redress.complaints.lifecycle import TERMINAL, Action, State
 from redress.complaints.models import Complaint, ComplaintParty, Staff
-from redress.complaints.references import next_reference
+from redress.complaints.references import allocate
 from redress.complaints.services.base import Step
 from redress.complaints.services.intake import (
     CLOCK_SKEW,
@@ -127,9 +127,16 @@ def complaint_import(*, actor: Staff, data: ImportInput, via: str = "import") ->
     received_at = d.received_at
     flags = triggers.detect(pack, d.subject, d.cause, d.request)
     with transaction.atomic():
-        complaint = Complaint.objects.create(
+        # Built whole, then written (as at intake): on PostgreSQL, and under bulk intake
+        # (complaints/held_rows.py) on both databases, the id comes with the reference, so
+        # the complaint row is one INSERT, last; on SQLite alone it is inserted first for
+        # its id and saved again at the end.
+        reference, complaint_id = allocate(
             # The year in the institution's time zone (no calendar needed, so no query for it).
-            reference=next_reference(pack.reference_prefix, received_at.astimezone(ZoneInfo(pack.calendar.timezone)).year),
+            pack.reference_prefix, received_at.astimezone(ZoneInfo(pack.calendar.timezone)).year,
+            row_id_for=Complaint)
+        complaint = Complaint(
+            pk=complaint_id, reference=reference,
             kind=d.kind, state=state, policy_code=pack.code, language=d.customer.language or "zh-hans",
             customer=customer_for(d.customer, now), channel=d.channel, received_at=received_at,
             registered_at=None if state == State.RECEIVED else received_at,
@@ -142,22 +149,27 @@ def complaint_import(*, actor: Staff, data: ImportInput, via: str = "import") ->
             intake_unit_id=actor.unit_id, branch=d.branch, owner=actor, first_responder=actor,
             created_at=now, updated_at=now,
         )
-        for party in d.parties:
-            ComplaintParty.objects.create(complaint=complaint, kind=party.kind, unit=party.unit, staff=party.staff,
-                                          product=party.product, description=party.description)
-        ledger.append(complaint, EventType.IMPORTED, at=now, actor=actor, actor_role=role, channel=via, payload={
+        if complaint_id is None:
+            rows.insert(complaint)
+        rows.insert(*[ComplaintParty(complaint=complaint, kind=party.kind, unit=party.unit, staff=party.staff,
+                                     product=party.product, description=party.description) for party in d.parties])
+        rows.insert(ledger.append(complaint, EventType.IMPORTED, at=now, actor=actor, actor_role=role, channel=via,
+                                  save=False, payload={
             "source": data.source, "source_id": data.source_id, "file": data.file_name, "row": data.row,
             "state": state.value, "channel": d.channel, "category": data.category, "outcome": data.outcome,
             "received_at": received_at, "closed_at": data.closed_at if closed else None,
             "closed_at_estimated": data.closed_at_estimated if closed else False, "satisfied": data.satisfied,
             "triggers": flags, "original": data.original,
-        })
+        }))
         if closed:  # in the dashboard's figures on the day it was received; it has no clocks
             rows.insert(*tally.changes(complaint, None, [], ZoneInfo(pack.calendar.timezone)))
         else:  # that step counts the receipt and any clock it stops
             _start_clocks(complaint, actor=actor, role=role, via=via, pack=pack, flags=flags)
-        # due_at: the soonest running clock, as the worklists sort and filter on it.
-        complaint.save(update_fields=["ledger_head", "ledger_length", "due_at"])
+        # due_at: the soonest running clock, as the worklists sort and filter on it (reach_stage).
+        if complaint_id is None:
+            complaint.save(update_fields=["ledger_head", "ledger_length", "due_at"])
+        else:
+            rows.insert(complaint)
     return complaint
 
 
