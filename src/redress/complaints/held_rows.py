@@ -20,8 +20,9 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 
-from django.db import connection
+from django.db import connection, models
 from django.db.models import Model
 
 from redress.complaints import references, rows
@@ -49,6 +50,13 @@ class Held:
                 obj.pk = self.next_id(model)
             obj._state.adding, obj._state.db = False, connection.alias
             kept.append(obj)
+
+    def number(self, objs) -> None:
+        """Paused, on PostgreSQL: give the instances written straight away their ids from
+        the blocks too, so ids follow the order the service calls came in."""
+        if connection.vendor == "postgresql" and objs[0].pk is None:
+            for obj in objs:
+                obj.pk = self.next_id(type(obj))
 
     def next_id(self, model: type[Model]) -> int:
         free = self._ids.setdefault(model, [])
@@ -84,13 +92,9 @@ class Held:
     # --- writing ---------------------------------------------------------------------
 
     def flush(self) -> None:
-        self.paused_now, was = True, self.paused_now  # rows.insert writes, not holds, meanwhile
-        try:
-            for model, kept in self.rows.items():
-                if kept:
-                    _write(model, kept)
-        finally:
-            self.paused_now = was
+        for model, kept in self.rows.items():
+            if kept:
+                _write(model, kept)
         self.rows = {}
 
     def replace(self, model: type[Model], objs: list[Model]) -> None:
@@ -146,9 +150,54 @@ def _write(model: type[Model], objs: list[Model]) -> None:
         sql = (f"COPY {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
                "FROM STDIN")
         connection.ensure_connection()
+        getters = _copy_values(model)
         with connection.connection.cursor() as cur, cur.copy(sql) as copy:
             for obj in objs:
-                copy.write_row(rows.values(obj, fields))
+                copy.write_row([get(obj) for get in getters])
         return
-    for i in range(0, len(objs), INSERT_ROWS):
-        rows.insert(*objs[i:i + INSERT_ROWS])
+    token = rows.HOLDING.set(None)  # rows.insert writes, not holds, meanwhile
+    try:
+        for i in range(0, len(objs), INSERT_ROWS):
+            rows.insert(*objs[i:i + INSERT_ROWS])
+    finally:
+        rows.HOLDING.reset(token)
+
+
+# Columns whose Python value psycopg writes as it is: the field's own preparation (most of
+# the Python time of a COPY, a few calls per column and row) would hand back the same value.
+PLAIN = (models.AutoField, models.BigAutoField, models.IntegerField, models.BooleanField, models.CharField,
+         models.TextField, models.DateField)  # DateTimeField is a DateField; values are aware datetimes
+
+
+@lru_cache(maxsize=64)
+def _copy_values(model: type[Model]) -> tuple:
+    """One function per column giving its value as save() would prepare it."""
+    def related(field):
+        attname = field.attname
+
+        def get(obj):
+            value = getattr(obj, attname)
+            if value is None:  # assigned before it had its id
+                target = field.get_cached_value(obj, None)
+                if target is not None:
+                    value = target.pk
+                    setattr(obj, attname, value)
+            return value
+        return get
+
+    def plain(field):
+        attname = field.attname
+        return lambda obj: getattr(obj, attname)
+
+    def prepared(field):
+        return lambda obj: field.get_db_prep_save(field.pre_save(obj, add=True), connection)
+
+    getters = []
+    for field in rows.columns(model):
+        if field.is_relation:
+            getters.append(related(field))
+        elif isinstance(field, PLAIN) and not (getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)):
+            getters.append(plain(field))
+        else:
+            getters.append(prepared(field))
+    return tuple(getters)

@@ -24,14 +24,22 @@ from django.db.models import Model
 HOLDING: ContextVar = ContextVar("redress_rows_held", default=None)
 
 
+def held() -> bool:
+    """Whether new rows are being held back (bulk intake) rather than written."""
+    held = HOLDING.get()
+    return held is not None and not held.paused_now
+
+
 def insert(*objs: Model) -> None:
     """INSERT unsaved instances of one model in one statement. Instances without a pk
     get theirs from the database (RETURNING); all or none of them may carry one."""
     if not objs:
         return
-    if (held := HOLDING.get()) is not None and not held.paused_now:
-        held.add(objs)
-        return
+    if (held := HOLDING.get()) is not None:
+        if not held.paused_now:
+            held.add(objs)
+            return
+        held.number(objs)  # written now, numbered from the same blocks (ids stay in the order of the calls)
     model = type(objs[0])
     given = [obj.pk is not None for obj in objs]
     if any(given) != all(given) or any(type(obj) is not model for obj in objs):

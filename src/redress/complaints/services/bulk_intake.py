@@ -33,7 +33,7 @@ from collections.abc import Callable
 from contextlib import nullcontext
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from redress.complaints import tally, triggers
 from redress.complaints.errors import DomainError
@@ -60,7 +60,7 @@ def import_many(*, actor: Staff, items: list[ImportInput], via: str = "import",
     with transaction.atomic(), holding() as held:
         # An item without a received date is refused by complaint_import; none is reserved for it.
         years = Counter(d.complaint.received_at.astimezone(tz).year for d in items if d.complaint.received_at)
-        for year, count in sorted(years.items()):
+        for year, count in years.items():  # in the order the years first appear, as one by one
             held.reserve_references(pack.reference_prefix, year, count)
         held.reserve(Complaint, len(items))
         seen: set[str] = set()
@@ -88,11 +88,33 @@ def receive_many(*, actor: Staff, items: list[tuple[ComplaintInput, bool]], via:
     DomainError that refused it (nothing of it is written). `then(results)` runs in the
     transaction before it commits (the API records the idempotency keys); if it raises,
     nothing is kept."""
+    refused_late: dict[int, DomainError] = {}
+    while True:
+        try:
+            return _receive(actor, items, via, then, refused_late)
+        except _Again as again:  # rolled back; run again with that item refused from the start
+            refused_late[again.index] = again.refused
+
+
+class _Again(Exception):
+    """An item was refused after it had begun to write (intake takes no savepoint for a
+    held item): the batch's transaction cannot go on. Every check of complaint_receive
+    comes before its first write today, so this is a guard, not a path."""
+
+    def __init__(self, index: int, refused: DomainError):
+        super().__init__(refused.message)
+        self.index, self.refused = index, refused
+
+
+def _receive(actor, items, via, then, refused_late) -> list[Complaint | DomainError]:
     pack = active_pack()
     results: list[Complaint | DomainError] = []
     with transaction.atomic(), holding() as held:
         seen: set[str] = set()
-        for data, register in items:
+        for i, (data, register) in enumerate(items):
+            if i in refused_late:
+                results.append(refused_late[i])
+                continue
             reads = (_known_account(data, seen, add=False) or bool(data.referral_source)
                      or bool(triggers.detect(pack, data.subject, data.cause, data.request)))
             mark = held.mark()
@@ -100,6 +122,8 @@ def receive_many(*, actor: Staff, items: list[tuple[ComplaintInput, bool]], via:
                 with held.paused() if reads else nullcontext():
                     complaint = complaint_receive(actor=actor, data=data, via=via, register=register)
             except DomainError as refused:
+                if connection.needs_rollback:
+                    raise _Again(i, refused) from refused
                 held.drop_to(mark)
                 results.append(refused)
                 continue

@@ -126,7 +126,8 @@ def complaint_import(*, actor: Staff, data: ImportInput, via: str = "import") ->
     amount = clean_amount(d.amount_claimed)
     received_at = d.received_at
     flags = triggers.detect(pack, d.subject, d.cause, d.request)
-    with transaction.atomic():
+    # Under bulk intake its rows are held, not written: no savepoint to take (held_rows).
+    with transaction.atomic(savepoint=not rows.held()):
         # Built whole, then written (as at intake): on PostgreSQL, and under bulk intake
         # (complaints/held_rows.py) on both databases, the id comes with the reference, so
         # the complaint row is one INSERT, last; on SQLite alone it is inserted first for
