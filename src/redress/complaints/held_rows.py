@@ -39,6 +39,7 @@ class Held:
         # (prefix, year) → reference numbers reserved in order (references.allocate takes them)
         self.references: dict[tuple[str, int], deque[str]] = {}
         self.paused_now = False
+        self._memo: dict = {}
 
     # --- what rows.insert hands over ---------------------------------------------------
 
@@ -79,6 +80,12 @@ class Held:
 
     def reserve_references(self, prefix: str, year: int, count: int) -> None:
         self.references.setdefault((prefix, year), deque()).extend(references.allocate_block(prefix, year, count))
+
+    def remember(self, key, compute):
+        """A read the batch needs once (the calendar: the batch is one transaction)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     # --- dropping a refused item's rows -------------------------------------------------
 
