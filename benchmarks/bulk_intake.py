@@ -16,7 +16,7 @@ The synthetic file is in the CFPB extract's columns and goes through the shipped
 `cfpb.yaml` mapping under the `general` pack: dates from 2012 to 2025, 98 % closed (the
 rest "In progress": open, registered, clocks from their received date), one complaint id
 per row, narratives of 60 to 400 characters. The API's complaints are registered at
-once (the single create's default): clocks, acknowledgment, three ledger events each.
+once (the single create's default): clocks, an acknowledgment, two ledger events each.
 
 The database named by REDRESS_DATABASE_URL is WIPED first (schema `public` dropped);
 the script refuses a name without `bench` in it. Each run prints its figures, the
@@ -220,7 +220,7 @@ def run_api(args) -> int:
                 break
             except OSError:
                 time.sleep(0.3)
-        return _send_batches(args, secret)
+        return _send_batches(args, secret, server.pid)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -245,7 +245,7 @@ def _post(args, secret: str, body: bytes) -> dict:
         return json.loads(response.read())
 
 
-def _send_batches(args, secret: str) -> int:
+def _send_batches(args, secret: str, server_pid: int) -> int:
     from redress.complaints.models import Complaint
 
     warm = _post(args, secret, _batch_body(10_000_000, 20))  # warm-up, checked with the rest
@@ -263,15 +263,17 @@ def _send_batches(args, secret: str) -> int:
 
     print(f"{args.complaints:,} complaints in batches of {args.batch}, {args.clients} clients; load average {load()}")
     threads = [threading.Thread(target=client, args=(starts[c::args.clients],)) for c in range(args.clients)]
-    started = time.perf_counter()
+    started, server_cpu = time.perf_counter(), cpu_of(server_pid)
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    seconds = time.perf_counter() - started
+    seconds, server_cpu = time.perf_counter() - started, cpu_of(server_pid) - server_cpu
     print(f"batch API: {created[0]:,} created in {seconds:.1f} s = **{created[0] / seconds:,.0f} complaints/s**; "
           f"a batch of {args.batch}: p50 {statistics.median(latencies):.2f} s, max {max(latencies):.2f} s; "
           f"load average {load()}")
+    print(f"  server CPU: {server_cpu / max(created[0], 1) * 1000:.3f} ms a complaint (PostgreSQL's not counted), "
+          f"i.e. {created[0] / max(server_cpu, 1e-9):,.0f} complaints per CPU second of the server process")
     again = _post(args, secret, bodies[starts[0]])  # the first batch sent again: every item replays
     problems = [] if again["replayed"] == min(args.batch, args.complaints) else ["the re-sent batch did not replay"]
     if created[0] != args.complaints:
