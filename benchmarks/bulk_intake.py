@@ -41,6 +41,8 @@ import urllib.request
 from datetime import date, timedelta
 from pathlib import Path
 
+from import_cfpb import _reset_postgres
+
 REPO = Path(__file__).resolve().parents[1]
 MAPPING = REPO / "src" / "redress" / "imports" / "mappings" / "cfpb.yaml"
 COLUMNS = ["complaint_id", "date_received", "product", "sub_product", "issue", "sub_issue", "narrative", "company",
@@ -93,19 +95,10 @@ def load() -> str:
 
 
 def reset_database(url: str, force: bool) -> None:
-    import psycopg
-
-    dsn = url.replace("postgres://", "postgresql://", 1)
-    name = dsn.rsplit("/", 1)[1].split("?")[0]
+    name = url.rsplit("/", 1)[1].split("?")[0]
     if "bench" not in name and not force:
         sys.exit(f"refusing to wipe {name}: pass --force-reset")
-    admin = dsn.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute("DROP SCHEMA public CASCADE")
-        conn.execute("CREATE SCHEMA public")
+    _reset_postgres(url)
 
 
 def django_setup():
