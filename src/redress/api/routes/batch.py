@@ -49,7 +49,8 @@ def create_batch(request: HttpRequest, payload: ComplaintBatchIn):
     `replayed` with the first answer to its key, or `refused` with the error a single
     create would have given. One transaction: the created items are all written, or —
     on a database failure — none (then send the same batch again: the keys make it
-    safe)."""
+    safe). The whole body is held to the API's size limit (413 above it): long letters
+    go in smaller batches."""
     token = request.auth
     for attempt in range(ATTEMPTS):
         try:
