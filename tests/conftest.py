@@ -75,12 +75,16 @@ def _due_at_from_memory_is_checked(monkeypatch):
     """A step works out Complaint.due_at from the clocks it holds, without a query
     (services.base.sync_due_at). Every time it does, in every test, check the answer
     against the clocks in the database: a clock changed behind the step's back shows."""
+    from redress.complaints import rows
     from redress.complaints.services import base, timing
 
     real = base.sync_due_at
 
     def checked(complaint, clocks=None):
         real(complaint, clocks)
+        held = rows.HOLDING.get()
+        if held is not None and not held.paused_now:
+            return  # bulk intake: the clocks are not written yet (the bulk tests compare the result)
         if clocks is not None:
             from_memory = complaint.due_at
             real(complaint)

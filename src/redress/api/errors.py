@@ -70,33 +70,43 @@ def _rule(error: dict) -> str:
     return str(error.get("msg", "is invalid"))
 
 
+def invalid(errors, param_names: set[str] = frozenset()) -> dict:
+    """The 422 body for schema errors (pydantic's list): every field, the first named."""
+    items = [{"field": field_name(e.get("loc", ()), param_names), "rule": _rule(e), "type": e.get("type", "")}
+             for e in errors]
+    first = items[0] if items else {"field": "body", "rule": "is invalid"}
+    return {"code": "invalid", "message": f"{first['field']}: {first['rule']}", "field": first["field"],
+            "rule": first["rule"], "errors": items}
+
+
+def refusal(exc: DomainError) -> tuple[int, dict]:
+    """The status and body a service's refusal is answered with."""
+    body = exc.as_dict()
+    status = 422
+    if isinstance(exc, InvalidTransition):
+        status = 409
+    elif isinstance(exc, StaleComplaint):
+        status = 409
+        body.update(expected=exc.expected, actual=exc.actual)
+    elif isinstance(exc, NotPermitted):
+        status = 403
+        body["rule"] = exc.rule
+    elif isinstance(exc, NotFound):
+        status = 404
+    elif getattr(exc, "status", None):
+        status = exc.status
+        body["rule"] = exc.rule
+    elif getattr(exc, "rule", None):
+        body["rule"] = exc.rule
+    return status, body
+
+
 def install(api: NinjaAPI, param_names: set[str]) -> None:
     def on_validation(request, exc: ValidationError):
-        items = [{"field": field_name(e.get("loc", ()), param_names), "rule": _rule(e), "type": e.get("type", "")}
-                 for e in exc.errors]
-        first = items[0] if items else {"field": "body", "rule": "is invalid"}
-        return _respond(api, request, 422, {"code": "invalid", "message": f"{first['field']}: {first['rule']}",
-                                            "field": first["field"], "rule": first["rule"], "errors": items})
+        return _respond(api, request, 422, invalid(exc.errors, param_names))
 
     def on_domain(request, exc: DomainError):
-        body = exc.as_dict()
-        status = 422
-        if isinstance(exc, InvalidTransition):
-            status = 409
-        elif isinstance(exc, StaleComplaint):
-            status = 409
-            body.update(expected=exc.expected, actual=exc.actual)
-        elif isinstance(exc, NotPermitted):
-            status = 403
-            body["rule"] = exc.rule
-        elif isinstance(exc, NotFound):
-            status = 404
-        elif getattr(exc, "status", None):
-            status = exc.status
-            body["rule"] = exc.rule
-        elif getattr(exc, "rule", None):
-            body["rule"] = exc.rule
-        return _respond(api, request, status, body)
+        return _respond(api, request, *refusal(exc))
 
     def on_scope(request, exc: MissingScope):
         return _respond(api, request, 403, {"code": "missing_scope", "message": str(exc), "rule": str(exc)})

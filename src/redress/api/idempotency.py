@@ -114,3 +114,23 @@ def purge(now: datetime | None = None, batch: int = 1000) -> int:
         return 0
     deleted, _ = IdempotencyRecord.objects.filter(pk__in=expired).delete()
     return deleted
+
+
+def record_many(token: ApiToken, answers: list[tuple[str, str, Complaint, dict]]) -> set[str]:
+    """Insert the key rows of a batch, (key, body hash, complaint, answer) each, in one
+    statement; the keys that were already taken (a concurrent request with one of them
+    committed first) are returned, and the caller rolls the batch back."""
+    if not answers:
+        return set()
+    table = IdempotencyRecord._meta.db_table
+    created_at = connection.ops.adapt_datetimefield_value(current_time())
+    values, params = [], []
+    for key, digest, complaint, body in answers:
+        values.append("(%s, %s, %s, %s, 201, %s, %s)")
+        params += [token.pk, key, digest, complaint.pk, json.dumps(body, ensure_ascii=False), created_at]
+    with connection.cursor() as cur:
+        cur.execute(f'INSERT INTO "{table}" (token_id, key, request_hash, complaint_id, response_status, '
+                    f"response_body, created_at) VALUES {', '.join(values)} "
+                    "ON CONFLICT (token_id, key) DO NOTHING RETURNING key", params)
+        written = {key for (key,) in cur.fetchall()}
+    return {key for key, *_ in answers} - written

@@ -8,7 +8,7 @@ from ninja.openapi.docs import Swagger
 
 from redress.api import errors, register
 from redress.api.parser import JsonOnly
-from redress.api.routes import actions, complaints, evidence, returns, statistics
+from redress.api.routes import actions, batch, complaints, evidence, returns, statistics
 
 DESCRIPTION = """REST API for integrations: call-centre systems, websites, apps, regulator referral imports.
 
@@ -19,6 +19,7 @@ to blame, `field` and `rule`."""
 
 api = NinjaAPI(title="Redress API", version="1", description=DESCRIPTION, urls_namespace="api",
                docs=Swagger(settings={"persistAuthorization": False}), parser=JsonOnly())
+api.add_router("", batch.router)  # before /complaints/{reference}, which would take "batch" for a reference
 api.add_router("", complaints.router)
 api.add_router("", actions.router)
 api.add_router("", evidence.router)

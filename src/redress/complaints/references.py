@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from django.db import connection
 
+from redress.complaints import rows
 from redress.complaints.models import ReferenceCounter
 
 
 def next_reference(prefix: str, year: int) -> str:
-    return allocate(prefix, year)[0]
+    return f"{prefix}-{year}-{_next_number(prefix, year)[0]:06d}"
 
 
 def allocate(prefix: str, year: int, *, row_id_for=None) -> tuple[str, int | None]:
@@ -24,8 +25,41 @@ def allocate(prefix: str, year: int, *, row_id_for=None) -> tuple[str, int | Non
     row will have (from its id sequence, in the same round trip), so the complaint can be
     built completely — ledger chain and all — and written with a single INSERT. None
     where ids only come from the INSERT (SQLite)."""
+    held = rows.HOLDING.get()
+    if held is not None:  # bulk intake: the id, and the reference if one was reserved, from their blocks
+        reference = held.references.get((prefix, year))
+        reference = reference.popleft() if reference else next_reference(prefix, year)
+        if row_id_for is None or (held.paused_now and connection.vendor != "postgresql"):
+            return reference, None  # SQLite, writing straight away: the id comes from the INSERT
+        return reference, held.next_id(row_id_for)
     number, row_id = _next_number(prefix, year, row_id_for)
     return f"{prefix}-{year}-{number:06d}", row_id
+
+
+def allocate_block(prefix: str, year: int, count: int) -> list[str]:
+    """The next `count` references of the year, in order, in one statement (bulk intake:
+    the same numbers `count` calls of next_reference would have given, barring other
+    intake at the same moment, which may take numbers in between on PostgreSQL)."""
+    if count < 1:
+        return []
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            name = f"redress_ref_{prefix.lower()}_{year}"
+            # The function once (it creates the year's sequence if need be; its exception
+            # block is a subtransaction), then plain nextval for the rest.
+            cur.execute("SELECT redress_next_reference(%s)", [name])
+            numbers = [cur.fetchone()[0]]
+            if count > 1:
+                cur.execute("SELECT nextval(%s::regclass) FROM generate_series(2, %s)", [name, count])
+                numbers += sorted(n for (n,) in cur.fetchall())
+        else:
+            table = ReferenceCounter._meta.db_table
+            cur.execute(f"INSERT INTO {table} (prefix, year, last) VALUES (%s, %s, %s) "
+                        f"ON CONFLICT (prefix, year) DO UPDATE SET last = last + %s RETURNING last",
+                        [prefix, year, count, count])
+            last = cur.fetchone()[0]
+            numbers = range(last - count + 1, last + 1)
+    return [f"{prefix}-{year}-{n:06d}" for n in numbers]
 
 
 def _next_number(prefix: str, year: int, row_id_for=None) -> tuple[int, int | None]:

@@ -11,6 +11,7 @@ connects none to these models) and `save()` overrides are not called (none exist
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from functools import lru_cache
 
 from django.conf import settings
@@ -18,25 +19,33 @@ from django.db import connection
 from django.db.backends.utils import CursorDebugWrapper
 from django.db.models import Model
 
+# Bulk intake (complaints/held_rows.py) holds the rows back to write them in sets: while
+# it is set, insert() hands the instances to it (they get their pk at once, from a block).
+HOLDING: ContextVar = ContextVar("redress_rows_held", default=None)
+
+
+def held() -> bool:
+    """Whether new rows are being held back (bulk intake) rather than written."""
+    held = HOLDING.get()
+    return held is not None and not held.paused_now
+
 
 def insert(*objs: Model) -> None:
     """INSERT unsaved instances of one model in one statement. Instances without a pk
     get theirs from the database (RETURNING); all or none of them may carry one."""
     if not objs:
         return
+    if (held := HOLDING.get()) is not None:
+        if not held.paused_now:
+            held.add(objs)
+            return
+        held.number(objs)  # written now, numbered from the same blocks (ids stay in the order of the calls)
     model = type(objs[0])
     given = [obj.pk is not None for obj in objs]
     if any(given) != all(given) or any(type(obj) is not model for obj in objs):
         raise ValueError("insert(): instances of one model, with pks on all or none of them")
     fields = _fields(model, with_pk=given[0])
-    params = []
-    for obj in objs:
-        for field in fields:
-            if field.is_relation and getattr(obj, field.attname) is None:
-                related = field.get_cached_value(obj, None)  # assigned before it had its id
-                if related is not None:
-                    setattr(obj, field.attname, related.pk)
-            params.append(field.get_db_prep_save(field.pre_save(obj, add=True), connection))
+    params = [value for obj in objs for value in values(obj, fields)]
     sql = _statement(model, given[0], len(objs), connection.vendor)
     with _cursor() as cur:
         cur.execute(sql, params)
@@ -45,6 +54,23 @@ def insert(*objs: Model) -> None:
                 obj.pk = pk
     for obj in objs:
         obj._state.adding, obj._state.db = False, connection.alias
+
+
+def values(obj: Model, fields) -> list:
+    """The column values of `obj` as save() prepares them."""
+    out = []
+    for field in fields:
+        if field.is_relation and getattr(obj, field.attname) is None:
+            related = field.get_cached_value(obj, None)  # assigned before it had its id
+            if related is not None:
+                setattr(obj, field.attname, related.pk)
+        out.append(field.get_db_prep_save(field.pre_save(obj, add=True), connection))
+    return out
+
+
+def columns(model: type[Model]) -> tuple:
+    """Every concrete field of `model`, primary key included (rows written with their ids)."""
+    return _fields(model, with_pk=True)
 
 
 class _LoggedAsWritten(CursorDebugWrapper):

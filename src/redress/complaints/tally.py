@@ -168,3 +168,19 @@ def compact(batch: int = 500) -> int:
         # a key whose rows sum to nothing (a case that moved away) leaves no row
         rows.insert(*[_row(key, figures) for key, figures in sums.items() if any(figures[f] for f in FIGURES)])
     return len(removed)
+
+
+def summed(objs: Iterable[DayTally]) -> list[DayTally]:
+    """Rows not yet written, added up to one per key (bulk intake writes a batch's
+    changes this way: the figures are the same sums in fewer rows). Each keeps the id
+    of the first row of its key."""
+    out: dict[Key, DayTally] = {}
+    for obj in objs:
+        key = (obj.day, obj.responsible_unit_id, obj.intake_unit_id, obj.category)
+        first = out.get(key)
+        if first is None:
+            out[key] = obj
+            continue
+        for f in FIGURES:
+            setattr(first, f, getattr(first, f) + getattr(obj, f))
+    return [obj for obj in out.values() if any(getattr(obj, f) for f in FIGURES)]

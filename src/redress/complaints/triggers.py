@@ -6,13 +6,20 @@ from __future__ import annotations
 
 from redress.policy.schema import Pack
 
+# The last pack seen and its triggers' keywords casefolded: detect runs for every complaint
+# taken in, and casefolding the pack's words each time was most of its cost (bulk intake).
+_last: tuple = (None, [])
+
+
+def _keywords(pack: Pack) -> list[tuple[str, tuple[str, ...]]]:
+    global _last
+    seen, words = _last  # one read: another thread may replace it meanwhile
+    if seen is not pack:
+        words = [(t.code, tuple(w.casefold() for ws in t.keywords.values() for w in ws if w)) for t in pack.triggers]
+        _last = (pack, words)
+    return words
+
 
 def detect(pack: Pack, *texts: str) -> list[str]:
     haystack = " ".join(t for t in texts if t).casefold()
-    found = []
-    for trigger in pack.triggers:
-        words = (w for words in trigger.keywords.values() for w in words)
-        if any(w.casefold() in haystack for w in words if w):
-            found.append(trigger.code)
-    return found
-
+    return [code for code, words in _keywords(pack) if any(w in haystack for w in words)]

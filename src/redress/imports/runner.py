@@ -26,11 +26,12 @@ from pathlib import Path
 from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F
 
+from redress.complaints import rows
 from redress.complaints.errors import DomainError, NotPermitted
 from redress.complaints.models import Staff
+from redress.complaints.services.bulk_intake import import_many
 from redress.complaints.services.imports import (
     ImportInput,
-    complaint_import,
     import_check,
     import_role,
     import_triggers,
@@ -150,12 +151,20 @@ class _Import:
     # --- writing ---------------------------------------------------------------------
 
     def write(self, todo: list[ImportInput], run: ImportRun) -> None:
-        for data in todo:
-            self.at_row = data.row
-            complaint = complaint_import(actor=self.actor, data=data)
-            ImportedRecord.objects.create(source=data.source, source_id=data.source_id, complaint=complaint, run=run,
-                                          file_name=data.file_name[:255], row=data.row,
-                                          imported_at=complaint.created_at)
+        """The batch's complaints and their ImportedRecord keys, written in sets
+        (services.import_many: the rows complaint_import writes, with fewer statements)."""
+        def keys(complaints):
+            rows.insert(*[ImportedRecord(source=data.source, source_id=data.source_id, complaint=complaint, run=run,
+                                         file_name=data.file_name[:255], row=data.row, imported_at=complaint.created_at)
+                          for data, complaint in zip(todo, complaints, strict=True)])
+
+        self.at_row = todo[0].row if todo else self.at_row
+        try:
+            import_many(actor=self.actor, items=todo, then=keys)
+        except Exception as err:  # the row it stopped at, for the message (why)
+            if (item := getattr(err, "item", None)) is not None:
+                self.at_row = item.row
+            raise
 
     def new_run(self, seen: Fingerprint, *, resumable: bool, replacing: ImportRun | None = None) -> ImportRun:
         at = now()

@@ -5,6 +5,7 @@ that checks the lifecycle table and the guards, writes the rows, appends the led
 event and queues the notifications.
 """
 
+from redress.complaints.services.bulk_intake import import_many, receive_many
 from redress.complaints.services.evidence import evidence_add, evidence_open
 from redress.complaints.services.handling import (
     RemedyInput,
@@ -79,8 +80,8 @@ __all__ = [
     "complaint_redirect", "complaint_refer", "complaint_register", "complaint_withdraw",
     "contact_record", "customer_message_receive", "deem_closed", "economic_dispute_clear",
     "evidence_add", "evidence_open", "extension_decide",
-    "extension_request", "finding_add", "inquiry_answer", "mark_breaches", "mark_overdue_reports", "message_send",
-    "party_add", "pause_clocks", "pause_decide", "personal_data_reveal", "recompute_round", "referral_outcome", "remedy_execute",
+    "extension_request", "finding_add", "import_many", "inquiry_answer", "mark_breaches", "mark_overdue_reports", "message_send",
+    "party_add", "pause_clocks", "pause_decide", "personal_data_reveal", "receive_many", "recompute_round", "referral_outcome", "remedy_execute",
     "resolution_decide", "resolution_propose",
     "resolve_on_spot", "result_communicate", "resume_clocks", "settle_pauses", "transfer_accept", "transfer_request",
 ]

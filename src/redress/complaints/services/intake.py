@@ -187,7 +187,8 @@ def complaint_receive(*, actor: Staff, data: ComplaintInput, via: str = "web", r
     cal = calendar_for(pack)
     role = next(r for r in INTAKE_ROLES if actor.has_role(r))
     flags = triggers.detect(pack, data.subject, data.cause, data.request)
-    with transaction.atomic():
+    # Under bulk intake its rows are held, not written: no savepoint to take (held_rows).
+    with transaction.atomic(savepoint=not rows.held()):
         # On PostgreSQL the id comes with the reference, so the whole case is built first
         # and the complaint row written once, last (its foreign keys are checked at
         # commit); on SQLite it is inserted first for its id and saved again at the end.

@@ -47,7 +47,15 @@ def _calendar(policy_json: str, days: tuple[tuple[date, bool], ...]) -> WorkCale
 
 def calendar_for(pack: Pack) -> WorkCalendar:
     """The pack's calendar with the administrator's closures and working days on top
-    (those win over the pack). One small query: every web process sees a change at once."""
+    (those win over the pack). One small query: every web process sees a change at once;
+    under bulk intake, once per batch (one transaction)."""
+    held = rows.HOLDING.get()
+    if held is not None:
+        return held.remember(("calendar", pack.code), lambda: _calendar_for(pack))
+    return _calendar_for(pack)
+
+
+def _calendar_for(pack: Pack) -> WorkCalendar:
     days = tuple(CalendarDay.objects.order_by("date").values_list("date", "working"))
     return _calendar(pack.calendar.model_dump_json(by_alias=True), days)
 

@@ -1,0 +1,288 @@
+"""Bulk intake (issue 13 item 10): `redress import` and `POST /api/complaints/batch`.
+
+    # N synthetic historical complaints through `redress import` (whole file: every row
+    # checked, then written in one transaction), then `redress verify` and a recount of
+    # the day tallies:
+    REDRESS_DATABASE_URL=postgres://postgres@127.0.0.1/redress_bench_bulk \\
+        .venv/bin/python benchmarks/bulk_intake.py import --rows 100000
+    ... import --rows 1000000 --resume        # a million, in --resume batches
+
+    # the batch API: a waitress server (one process, as many threads as --clients) on a
+    # loopback port, C clients each sending batches of B complaints with their own keys:
+    REDRESS_DATABASE_URL=postgres://postgres@127.0.0.1/redress_bench_bulk \\
+        .venv/bin/python benchmarks/bulk_intake.py api --complaints 20000 --batch 500 --clients 2
+
+The synthetic file is in the CFPB extract's columns and goes through the shipped
+`cfpb.yaml` mapping under the `general` pack: dates from 2012 to 2025, 98 % closed (the
+rest "In progress": open, registered, clocks from their received date), one complaint id
+per row, narratives of 60 to 400 characters. The API's complaints are registered at
+once (the single create's default): clocks, an acknowledgment, two ledger events each.
+
+The database named by REDRESS_DATABASE_URL is WIPED first (schema `public` dropped);
+the script refuses a name without `bench` in it. Each run prints its figures, the
+machine's load average before and after, and exits 1 when a check fails (complaints
+missing or twice, the ledger not verifying, the tallies not matching a recount).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from datetime import date, timedelta
+from pathlib import Path
+
+from import_cfpb import _reset_postgres
+
+REPO = Path(__file__).resolve().parents[1]
+MAPPING = REPO / "src" / "redress" / "imports" / "mappings" / "cfpb.yaml"
+COLUMNS = ["complaint_id", "date_received", "product", "sub_product", "issue", "sub_issue", "narrative", "company",
+           "state", "zip_code", "submitted_via", "date_sent_to_company", "company_response", "timely_response",
+           "consumer_disputed", "tags"]
+ISSUES = [("Debt collection", "Cont'd attempts collect debt not owed"),
+          ("Credit card", "Charged fees or interest you didn't expect"),
+          ("Mortgage", "Problem when making payments"),
+          ("Checking or savings account", "Account opening, closing, or management"),
+          ("Student loan", "Was approved for a loan, but didn't receive the money")]
+RESPONSES = ["Closed with explanation"] * 30 + ["Closed with monetary relief"] * 10 + \
+            ["Closed with non-monetary relief"] * 9 + ["In progress"]
+WORDS = ("the bank charged a fee I never agreed to and did not answer my letters about the account "
+         "statement payment card loan interest late notice branch phone call refund").split()
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="what", required=True)
+    imp = sub.add_parser("import")
+    imp.add_argument("--rows", type=int, default=100_000)
+    imp.add_argument("--batch", type=int, default=500, help="rows per batch (the import's --batch)")
+    imp.add_argument("--resume", action="store_true", help="import in committed batches (`--resume`)")
+    api = sub.add_parser("api")
+    api.add_argument("--complaints", type=int, default=20_000)
+    api.add_argument("--batch", type=int, default=500)
+    api.add_argument("--clients", type=int, default=2)
+    api.add_argument("--port", type=int, default=8131)
+    for q in (imp, api):
+        q.add_argument("--force-reset", action="store_true")
+    return p.parse_args(argv)
+
+
+def cpu_of(pid: int) -> float:
+    """User and system CPU seconds of a process so far (another user's too: /proc is readable)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def backend_pid() -> int:
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_backend_pid()")
+        return cur.fetchone()[0]
+
+
+def load() -> str:
+    return "/".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def reset_database(url: str, force: bool) -> None:
+    name = url.rsplit("/", 1)[1].split("?")[0]
+    if "bench" not in name and not force:
+        sys.exit(f"refusing to wipe {name}: pass --force-reset")
+    _reset_postgres(url)
+
+
+def django_setup():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "redress.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+def write_file(path: Path, rows: int, seed: int = 13) -> None:
+    rnd = random.Random(seed)
+    start, span = date(2012, 1, 1), (date(2025, 6, 30) - date(2012, 1, 1)).days
+    with path.open("w", newline="", encoding="utf-8") as f:
+        out = csv.writer(f)
+        out.writerow(COLUMNS)
+        for i in range(rows):
+            received = start + timedelta(days=rnd.randrange(span))
+            product, issue = ISSUES[i % len(ISSUES)]
+            narrative = " ".join(rnd.choice(WORDS) for _ in range(rnd.randrange(12, 80)))
+            out.writerow([10_000_000 + i, received.isoformat(), product, "", issue, "", narrative.capitalize() + ".",
+                          "EXAMPLE BANK", "NY", "100XX", "Web",
+                          (received + timedelta(days=rnd.randrange(0, 30))).isoformat(),
+                          RESPONSES[i % len(RESPONSES)], "Yes", "", ""])
+
+
+def check_after(expected: int) -> list[str]:
+    from redress.complaints import ledger, tally
+    from redress.complaints.models import Complaint
+
+    problems = []
+    n = Complaint.objects.count()
+    if n != expected:
+        problems.append(f"{n:,} complaints in the database, {expected:,} expected")
+    started = time.perf_counter()
+    result = ledger.verify()
+    print(f"  redress verify: {'intact' if result.ok else result.problem}, {result.events:,} events, "
+          f"{result.complaints:,} complaints, {time.perf_counter() - started:.1f} s")
+    if not result.ok:
+        problems.append(f"ledger: {result.problem}")
+    if tally.kept() != tally.recount():
+        problems.append("the day tallies differ from a recount")
+    else:
+        print("  day tallies: equal to a recount of the complaints and clocks")
+    return problems
+
+
+def run_import(args) -> int:
+    url = os.environ.get("REDRESS_DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        sys.exit("set REDRESS_DATABASE_URL to a PostgreSQL database (its name containing 'bench')")
+    reset_database(url, args.force_reset)
+    os.environ["REDRESS_POLICY"] = "general"
+    django_setup()
+    from redress.complaints.models import Institution, OrgUnit
+    from redress.imports.runner import run_import as import_file
+    from redress.imports.system import system_account
+
+    inst = Institution.objects.create(name="示例银行", name_en="Example Bank")
+    OrgUnit.objects.create(institution=inst, code="customer_service", name="客户服务中心",
+                           kind=OrgUnit.Kind.CUSTOMER_SERVICE)
+    actor = system_account("import", "批量导入 Import")
+    with tempfile.TemporaryDirectory(prefix="redress-bulk-") as tmp:
+        path = Path(tmp) / "history.csv"
+        started = time.perf_counter()
+        write_file(path, args.rows)
+        print(f"{args.rows:,} rows written to a {path.stat().st_size / 1e6:.0f} MB file in "
+              f"{time.perf_counter() - started:.0f} s; load average {load()}")
+        backend = backend_pid()
+        cpu, db_cpu = time.process_time(), cpu_of(backend)
+        report = import_file(path, MAPPING, actor=actor, batch=args.batch, resume=args.resume)
+        cpu, db_cpu = time.process_time() - cpu, cpu_of(backend) - db_cpu
+    if report.failure or report.rejected:
+        print(report.failure, report.rejected[:3])
+        return 1
+    print(f"import ({'--resume batches' if args.resume else 'whole file, checked first'}): {report.imported:,} "
+          f"complaints in {report.seconds:.1f} s = **{report.imported / report.seconds:,.0f} complaints/s** "
+          f"(Python CPU {cpu:.0f} s); load average {load()}")
+    per = (cpu + db_cpu) / report.imported * 1000
+    print(f"  CPU per complaint: Python {cpu / report.imported * 1000:.3f} ms + PostgreSQL backend "
+          f"{db_cpu / report.imported * 1000:.3f} ms = {per:.3f} ms, i.e. {1000 / per:,.0f} complaints per CPU "
+          "second (what one unshared core would do, the two processes taking turns)")
+    problems = check_after(args.rows)
+    for problem in problems:
+        print("FAILED:", problem)
+    return 1 if problems else 0
+
+
+def run_api(args) -> int:
+    url = os.environ.get("REDRESS_DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        sys.exit("set REDRESS_DATABASE_URL to a PostgreSQL database (its name containing 'bench')")
+    reset_database(url, args.force_reset)
+    django_setup()
+    from redress.api import tokens
+    from redress.complaints.demo.org import build_org
+
+    cast = build_org("bench-password-not-used")
+    secret = tokens.issue(name="bulk benchmark", staff=cast.staff["intake.li"], scopes=["complaints:create"]).secret
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "DJANGO_SETTINGS_MODULE": "redress.settings",
+           "REDRESS_DEBUG": "0"}
+    server = subprocess.Popen([str(Path(sys.executable).with_name("waitress-serve")), f"--port={args.port}",
+                               "--host=127.0.0.1", f"--threads={args.clients}", "--max-request-body-size=104857600",
+                               "redress.wsgi:application"], env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{args.port}/api/openapi.json", timeout=5).read()
+                break
+            except OSError:
+                time.sleep(0.3)
+        return _send_batches(args, secret, server.pid)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _batch_body(first: int, size: int) -> bytes:
+    rnd = random.Random(first)
+    items = []
+    for i in range(first, first + size):
+        narrative = " ".join(rnd.choice(WORDS) for _ in range(rnd.randrange(12, 80)))
+        items.append({"idempotency_key": f"bulk-{i}", "complaint": {
+            "customer": {"name": f"客户{i}", "phone": f"139{i:08d}"}, "channel": "phone",
+            "subject": narrative[:60], "cause": narrative, "request": "请核实", "external_reference": f"B{i}"}})
+    return json.dumps({"items": items}, ensure_ascii=False).encode()
+
+
+def _post(args, secret: str, body: bytes) -> dict:
+    request = urllib.request.Request(f"http://127.0.0.1:{args.port}/api/complaints/batch", data=body, method="POST",
+                                     headers={"Authorization": f"Bearer {secret}",
+                                              "Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=600) as response:
+        return json.loads(response.read())
+
+
+def _send_batches(args, secret: str, server_pid: int) -> int:
+    from redress.complaints.models import Complaint
+
+    warm = _post(args, secret, _batch_body(10_000_000, 20))  # warm-up, checked with the rest
+    starts = list(range(0, args.complaints, args.batch))
+    bodies = {s: _batch_body(s, min(args.batch, args.complaints - s)) for s in starts}
+    latencies, created, lock = [], [0], threading.Lock()
+
+    def client(mine):
+        for s in mine:
+            t = time.perf_counter()
+            answer = _post(args, secret, bodies[s])
+            with lock:
+                latencies.append(time.perf_counter() - t)
+                created[0] += answer["created"]
+
+    print(f"{args.complaints:,} complaints in batches of {args.batch}, {args.clients} clients; load average {load()}")
+    threads = [threading.Thread(target=client, args=(starts[c::args.clients],)) for c in range(args.clients)]
+    started, server_cpu = time.perf_counter(), cpu_of(server_pid)
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    seconds, server_cpu = time.perf_counter() - started, cpu_of(server_pid) - server_cpu
+    print(f"batch API: {created[0]:,} created in {seconds:.1f} s = **{created[0] / seconds:,.0f} complaints/s**; "
+          f"a batch of {args.batch}: p50 {statistics.median(latencies):.2f} s, max {max(latencies):.2f} s; "
+          f"load average {load()}")
+    print(f"  server CPU: {server_cpu / max(created[0], 1) * 1000:.3f} ms a complaint (PostgreSQL's not counted), "
+          f"i.e. {created[0] / max(server_cpu, 1e-9):,.0f} complaints per CPU second of the server process")
+    again = _post(args, secret, bodies[starts[0]])  # the first batch sent again: every item replays
+    problems = [] if again["replayed"] == min(args.batch, args.complaints) else ["the re-sent batch did not replay"]
+    if created[0] != args.complaints:
+        problems.append(f"{created[0]:,} created of {args.complaints:,}")
+    problems += check_after(args.complaints + warm["created"])
+    if Complaint.objects.values("external_reference").distinct().count() != Complaint.objects.count():
+        problems.append("a complaint is stored twice")
+    for problem in problems:
+        print("FAILED:", problem)
+    return 1 if problems else 0
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    return run_import(args) if args.what == "import" else run_api(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
