@@ -213,8 +213,8 @@ def main(argv=None) -> int:
     print("=" * 100)
 
     def selector():
-        for p in (quarter, quarter.previous(), quarter.year_before()):
-            stats.statistics(stats.Scope(office), p, now=now, cal=cal, charts=p is quarter)
+        stats.statistics_of(stats.Scope(office), [quarter, quarter.previous(), quarter.year_before()],
+                            now=now, cal=cal)
 
     with CaptureQueriesContext(connection) as queries:
         first = timed(selector, 1)[0]
