@@ -26,20 +26,12 @@ import platform
 import re
 import statistics
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from seeding import (
-    cpu_model,
-    load_average,
-    shown_url,
-    sqlite_path,
-    url_scheme,
-    wipe,
-)
+from seeding import bench_database, cpu_model, load_average, reuse_or_wipe, shown_url
 from web_pages_seed import seed
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -375,26 +367,8 @@ def explain(sql: str) -> str:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    sys.path.insert(0, str(ROOT / "src"))
-    data_dir = os.environ.get("REDRESS_DATA_DIR") or tempfile.mkdtemp(prefix="redress-web-bench-")
-    os.environ["REDRESS_DATA_DIR"] = data_dir
-    url = os.environ.get("REDRESS_DATABASE_URL") or f"sqlite:///{data_dir}/web-bench.sqlite3"
-    os.environ["REDRESS_DATABASE_URL"] = url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "redress.settings"
-    os.environ.setdefault("REDRESS_DEBUG", "false")
-    # A persistent connection, as a gunicorn worker keeps one (no reconnect mid-run).
-    os.environ.setdefault("REDRESS_DB_CONN_MAX_AGE", "3600")
-    scheme = url_scheme(url)
-    name = url.rsplit("/", 1)[-1] if scheme == "postgres" else sqlite_path(url).name
-    if "bench" not in name.lower() and not args.force_reset:
-        sys.exit(f"refusing to use database {name!r}: its name does not contain 'bench' "
-                 "(pass --force-reset if you really mean it)")
-
-    reuse = args.reuse and _seeded_count(url, scheme) == args.complaints
-    if args.reuse and not reuse:
-        print(f"--reuse: the database does not hold {args.complaints:,} seeded complaints; seeding afresh")
-    if not reuse:
-        wipe(url, args.force_reset)
+    url, scheme = bench_database("web", args.force_reset)
+    reuse = reuse_or_wipe(url, scheme, args.complaints, reuse=args.reuse, force=args.force_reset)
 
     import django
 
@@ -446,25 +420,6 @@ def main(argv=None) -> int:
     print(f"measuring {len(pages)} pages ...", flush=True)
     results = measure(pages, args)
     return report(results, args)
-
-
-def _seeded_count(url: str, scheme: str) -> int | None:
-    """Complaints in the database, without Django (before deciding whether to wipe)."""
-    try:
-        if scheme == "postgres":
-            import psycopg
-
-            with psycopg.connect(url.replace("postgres://", "postgresql://", 1)) as conn:
-                return conn.execute("SELECT count(*) FROM complaints_complaint").fetchone()[0]
-        import sqlite3
-
-        path = sqlite_path(url)
-        if not path.exists():
-            return None
-        with sqlite3.connect(path) as conn:
-            return conn.execute("SELECT count(*) FROM complaints_complaint").fetchone()[0]
-    except Exception:  # no database, no table: nothing to reuse
-        return None
 
 
 def _db_cpu(r: Result) -> str:
