@@ -147,7 +147,11 @@ def product_condition(text: str) -> Q:
     ids = set(parties.values_list("complaint_id", flat=True)[:PRODUCT_LIST_UP_TO + 1])
     if len(ids) <= PRODUCT_LIST_UP_TO:
         return Q(pk__in=sorted(ids))
-    return Q(Exists(parties.filter(complaint_id=OuterRef("pk"), complaint_id__gte=OuterRef("pk"))))
+    # Always true beside the equality, and ORed with what is never true (no complaint
+    # lacks an id): either way alone PostgreSQL still turned the probe into a hash of
+    # every match (100,000 parties read with their LIKE, 150 ms, twice a page).
+    probe = Exists(parties.filter(complaint_id=OuterRef("pk"), complaint_id__gte=OuterRef("pk")))
+    return Q(probe) | Q(pk__isnull=True)
 
 
 def extended_condition() -> Q:
