@@ -211,11 +211,12 @@ def day_start(day: date, tz) -> datetime:
     return datetime.combine(day, time.min, tzinfo=tz)
 
 
-def register(staff: Staff, filters: Filters = Filters(), *, now: datetime, tz) -> QuerySet:
+def register(staff: Staff, filters: Filters = Filters(), *, now: datetime, tz, many: bool = False) -> QuerySet:
     """The complaints `staff` may see that match the filters, unordered (pages order
     them by ORDERS[filters.period]). `tz`: the institution's time zone, which says
-    where a day of the period starts."""
-    qs = visible_complaints(staff)
+    where a day of the period starts. `many`: the list is counted whole, not paged (the
+    statistics), so the viewer's work orders may be hashed once (scope.visible_condition)."""
+    qs = visible_complaints(staff, many=many)
     column = "closed_at" if filters.period == CLOSED else "received_at"
     if filters.date_from:
         qs = qs.filter(**{f"{column}__gte": day_start(filters.date_from, tz)})

@@ -105,7 +105,7 @@ def closed_filters(scope: Scope, period: Period, **more) -> reg.Filters:
 
 
 def _qs(scope: Scope, filters: reg.Filters, now: datetime, cal: WorkCalendar) -> QuerySet:
-    return reg.register(scope.staff, filters, now=now, tz=cal.tz).order_by()
+    return reg.register(scope.staff, filters, now=now, tz=cal.tz, many=True).order_by()
 
 
 def _counts(qs: QuerySet, conditions: dict[str, Q]) -> dict[str, int]:
