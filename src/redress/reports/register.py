@@ -176,9 +176,10 @@ def callback_condition(value: str, *, many: bool = False) -> Q:
     # A probe of the callbacks' complaint index per row, not an IN list: most closed
     # complaints have a callback, and at a million complaints the 640,000 ids do not fit
     # PostgreSQL's hash (work_mem), which then rescanned the list for every row (minutes).
-    # `many`: the same complaints as an IN list, for a count over a period's hundreds of
-    # thousands, where hashing every callback's complaint id once (with the room the
-    # statistics give it: statistics.WORK_MEM) beats a probe per row.
+    # `many`: the same complaints as an IN (subquery), for the statistics' count over a
+    # period's hundreds of thousands, where PostgreSQL joins the callbacks once (a hash
+    # join) instead of probing per row; only as a filter of its own, since inside a
+    # conditional count an IN that does not fit work_mem is rescanned per row.
     if many:
         reached = Q(pk__in=Callback.objects.values("complaint_id"))
     else:
