@@ -30,13 +30,11 @@ import os
 import platform
 import statistics as st  # the standard library's: this file is not named statistics.py for that reason
 import sys
-import tempfile
 import time
 from datetime import date
 from pathlib import Path
 
-from seeding import cpu_model, load_average, shown_url, sqlite_path, url_scheme, wipe
-from web_pages import _seeded_count
+from seeding import bench_database, cpu_model, load_average, reuse_or_wipe, shown_url
 from web_pages_seed import seed
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -155,21 +153,8 @@ def pct(values: list[float], q: float) -> float:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    sys.path.insert(0, str(ROOT / "src"))
-    data_dir = os.environ.get("REDRESS_DATA_DIR") or tempfile.mkdtemp(prefix="redress-stats-bench-")
-    os.environ["REDRESS_DATA_DIR"] = data_dir
-    url = os.environ.get("REDRESS_DATABASE_URL") or f"sqlite:///{data_dir}/stats-bench.sqlite3"
-    os.environ["REDRESS_DATABASE_URL"] = url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "redress.settings"
-    os.environ.setdefault("REDRESS_DEBUG", "false")
-    os.environ.setdefault("REDRESS_DB_CONN_MAX_AGE", "3600")
-    scheme = url_scheme(url)
-    name = url.rsplit("/", 1)[-1] if scheme == "postgres" else sqlite_path(url).name
-    if "bench" not in name.lower() and not args.force_reset:
-        sys.exit(f"refusing to use database {name!r}: its name does not contain 'bench'")
-    reuse = args.reuse and _seeded_count(url, scheme) == args.complaints
-    if not reuse:
-        wipe(url, args.force_reset)
+    url, scheme = bench_database("stats", args.force_reset)
+    reuse = reuse_or_wipe(url, scheme, args.complaints, reuse=args.reuse, force=args.force_reset)
 
     import django
 
@@ -213,8 +198,8 @@ def main(argv=None) -> int:
     print("=" * 100)
 
     def selector():
-        for p in (quarter, quarter.previous(), quarter.year_before()):
-            stats.statistics(stats.Scope(office), p, now=now, cal=cal, charts=p is quarter)
+        stats.statistics_of(stats.Scope(office), [quarter, quarter.previous(), quarter.year_before()],
+                            now=now, cal=cal)
 
     with CaptureQueriesContext(connection) as queries:
         first = timed(selector, 1)[0]

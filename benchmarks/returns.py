@@ -34,11 +34,10 @@ import argparse
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from seeding import cpu_model, load_average, shown_url, sqlite_path, url_scheme, wipe
+from seeding import bench_database, cpu_model, load_average, reuse_or_wipe, shown_url
 from web_pages_seed import seed
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -123,19 +122,8 @@ def timed(fn, runs: int) -> list[float]:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    sys.path.insert(0, str(ROOT / "src"))
-    data_dir = os.environ.get("REDRESS_DATA_DIR") or tempfile.mkdtemp(prefix="redress-returns-bench-")
-    os.environ["REDRESS_DATA_DIR"] = data_dir
-    url = os.environ.get("REDRESS_DATABASE_URL") or f"sqlite:///{data_dir}/returns-bench.sqlite3"
-    os.environ["REDRESS_DATABASE_URL"] = url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "redress.settings"
-    os.environ.setdefault("REDRESS_DEBUG", "false")
-    scheme = url_scheme(url)
-    name = url.rsplit("/", 1)[-1] if scheme == "postgres" else sqlite_path(url).name
-    if "bench" not in name.lower() and not args.force_reset:
-        sys.exit(f"refusing to use database {name!r}: its name does not contain 'bench' (--force-reset)")
-    if not args.reuse:
-        wipe(url, args.force_reset)
+    url, scheme = bench_database("returns", args.force_reset)
+    reuse = reuse_or_wipe(url, scheme, args.complaints, reuse=args.reuse, force=args.force_reset)
 
     import django
 
@@ -151,7 +139,7 @@ def main(argv=None) -> int:
     from redress.reports.returns.periods import last_ended
     from redress.reports.returns.produce import return_produce
 
-    if not args.reuse:
+    if not reuse:
         call_command("migrate", verbosity=0, interactive=False)
         print(f"seeding {args.complaints:,} complaints ...", flush=True)
         s = seed(args.complaints, args.batch)

@@ -1,5 +1,5 @@
-"""What the benchmark scripts share: wiping a benchmark database (with a guard on its
-name), writing prepared rows fast on Django's own connection, and resetting id
+"""What the benchmark scripts share: pointing the process at a benchmark database and
+deciding whether to reuse or wipe it (with a guard on its name), writing prepared rows fast on Django's own connection, and resetting id
 sequences after ids were assigned by the script.
 
 Imported by the scripts beside it (`python benchmarks/<script>.py` puts this folder on
@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import platform
 import sys
+import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -72,6 +73,58 @@ def wipe(url: str, force: bool) -> None:
         guard(path.name, force)
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def bench_database(prefix: str, force: bool) -> tuple[str, str]:
+    """Set up this process for a benchmark on the database REDRESS_DATABASE_URL names (a
+    SQLite file in REDRESS_DATA_DIR, a temporary directory by default, when none):
+    the source on sys.path, Django's settings, DEBUG off, a persistent connection as a
+    gunicorn worker keeps one. Exits unless the database's name holds "bench" (or
+    `force`). Returns the URL and its scheme; Django is not set up yet."""
+    sys.path.insert(0, str(ROOT / "src"))
+    data_dir = os.environ.get("REDRESS_DATA_DIR") or tempfile.mkdtemp(prefix=f"redress-{prefix}-bench-")
+    os.environ["REDRESS_DATA_DIR"] = data_dir
+    url = os.environ.get("REDRESS_DATABASE_URL") or f"sqlite:///{data_dir}/{prefix}-bench.sqlite3"
+    os.environ["REDRESS_DATABASE_URL"] = url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "redress.settings"
+    os.environ.setdefault("REDRESS_DEBUG", "false")
+    os.environ.setdefault("REDRESS_DB_CONN_MAX_AGE", "3600")
+    scheme = url_scheme(url)
+    guard(url.rsplit("/", 1)[-1] if scheme == "postgres" else sqlite_path(url).name, force)
+    return url, scheme
+
+
+def reuse_or_wipe(url: str, scheme: str, complaints: int, *, reuse: bool, force: bool) -> bool:
+    """True when `reuse` was asked and the database holds exactly that many complaints
+    (a seed that was stopped does not); otherwise the database is wiped for a new seed."""
+    if reuse and seeded_count(url, scheme) == complaints:
+        return True
+    if reuse:
+        print(f"--reuse: the database does not hold {complaints:,} seeded complaints; seeding afresh")
+    wipe(url, force)
+    return False
+
+
+def seeded_count(url: str, scheme: str) -> int | None:
+    """Complaints in the database, without Django (before deciding whether to wipe)."""
+    try:
+        if scheme == "postgres":
+            import psycopg
+
+            with psycopg.connect(url.replace("postgres://", "postgresql://", 1)) as conn:
+                return conn.execute("SELECT count(*) FROM complaints_complaint").fetchone()[0]
+        import sqlite3
+
+        path = sqlite_path(url)
+        if not path.exists():
+            return None
+        with sqlite3.connect(path) as conn:
+            return conn.execute("SELECT count(*) FROM complaints_complaint").fetchone()[0]
+    except Exception:  # no database, no table: nothing to reuse
+        return None
 
 
 def shown_url(url: str) -> str:

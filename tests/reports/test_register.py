@@ -151,6 +151,17 @@ def test_each_filter_narrows_to_the_rows_it_names(org, book, name):
     assert set(got) == expected and len(got) == len(expected)
 
 
+@pytest.mark.parametrize("up_to", [0, 1, reg.PRODUCT_LIST_UP_TO])
+def test_a_product_filter_lists_the_same_rows_for_a_rare_product_and_a_common_one(org, book, monkeypatch, up_to):
+    """Few matching products become an id list, many a probe per row: the same rows."""
+    monkeypatch.setattr(reg, "PRODUCT_LIST_UP_TO", up_to)
+    for text in ("融资", "融资融券", "没有这个产品"):
+        expected = [r.c.reference for r in sorted(_all_rows(), key=lambda r: (r.c.received_at, r.c.pk), reverse=True)
+                    if any(text in p for p in r.products)]
+        assert listed(org.office, reg.Filters(product=text)) == expected, text
+    assert listed(org.office, reg.Filters(product="融资")), "the book has no product case: the test proves nothing"
+
+
 def test_the_unit_filter_takes_the_units_under_it(org, book):
     everything = _all_rows()
     assert set(listed(org.office, reg.Filters(unit=org.branch.pk))) == {

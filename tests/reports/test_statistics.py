@@ -257,6 +257,55 @@ def test_breakdowns_add_up_and_a_moved_complaint_moves_its_figures(org, cases, d
         Complaint.objects.filter(pk=moved.pk).update(responsible_unit_id=was)
 
 
+def test_the_three_periods_read_together_are_each_what_it_is_alone(org, cases):
+    cal = calendar_for(active_pack())
+    periods = [MARCH, MARCH.previous(), MARCH.year_before()]
+    together = stats.statistics_of(stats.Scope(org.office), periods, now=READ_AT, cal=cal)
+    for found, period in zip(together, periods, strict=True):
+        assert found.period == period
+        assert as_counts(found) == plain(period)
+        alone = stats.statistics(stats.Scope(org.office), period, now=READ_AT, cal=cal, charts=found is together[0])
+        assert found == alone
+    assert together[0].trend and together[0].heat
+    assert not together[1].trend and not together[2].heat
+
+
+days_of_2026 = st.integers(min_value=0, max_value=150).map(lambda n: date(2026, 1, 1) + timedelta(days=n))
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_any_periods_read_together_equal_the_plain_count_of_each(org, cases, data):
+    """Custom periods of any length, overlapping or not, in any order (a row of two
+    overlapping periods counts in both)."""
+    periods = []
+    for _ in range(data.draw(st.integers(min_value=1, max_value=3))):
+        first = data.draw(days_of_2026)
+        periods.append(Period("custom", first, first + timedelta(days=data.draw(st.integers(0, 120)))))
+    unit = data.draw(st.sampled_from([None, org.branch.pk]))
+    units = None if unit is None else set(reg.sub_units(unit))
+    together = stats.statistics_of(stats.Scope(org.office, unit), periods, now=READ_AT, cal=calendar_for(active_pack()))
+    for found, period in zip(together, periods, strict=True):
+        assert as_counts(found) == plain(period, units), period
+
+
+def test_a_long_custom_period_from_a_months_middle_counts_its_first_month_from_that_day(org, cases):
+    """Beyond three months the trend is by month: the first point is the part of its
+    month inside the period, and its number is its register list's count."""
+    period = Period("custom", date(2026, 2, 15), date(2026, 5, 31))
+    found = compute(org.office, period)
+    assert [label for label, _, _ in found.trend] == ["2026-02", "2026-03", "2026-04", "2026-05"]
+    first_got = found.trend[0][1]
+    assert first_got.filters.date_from == date(2026, 2, 15)
+    assert sum(1 for c in Complaint.objects.filter(kind="complaint")
+               if date(2026, 2, 15) <= local_day(c.received_at) <= date(2026, 2, 28)) == first_got.value > 0
+    for _label, got, done in found.trend:
+        assert counted(got.filters, org.office) == got.value
+        assert counted(done.filters, org.office) == done.value
+    assert sum(got.value for _, got, _ in found.trend) == found.figures["received"].value
+    assert sum(done.value for _, _, done in found.trend) == found.figures["closed"].value
+
+
 def test_periods_of_the_calendar_and_their_comparisons():
     q = Period.containing("quarter", date(2026, 5, 17))
     assert (q.first, q.last) == (date(2026, 4, 1), date(2026, 6, 30))

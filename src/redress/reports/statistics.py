@@ -5,9 +5,15 @@ and a scope (the institution, or a unit with the units under it), as the viewer 
 Every figure is a count of one register list (register.register with a Filters), so
 the page links each number to exactly the complaints it counts; a rate or a working-day
 figure links to the list it was computed over. Figures are aggregate queries over the
-period's rows (one pass with conditional counts for the received, one for the closed,
-one GROUP BY per breakdown), never one query per complaint, so a quarter costs the
-same whatever the number of complaints outside it.
+period's rows, never one query per complaint, so a quarter costs the same whatever the
+number of complaints outside it; the page's three periods are read together
+(statistics_of): one GROUP BY of the received complaints by period, category, channel,
+unit and severity with every received figure as a conditional count (the breakdowns and
+the heat map are sums of its groups), one of the closed by period and (received,
+closed) date with every closed figure (the working days and the closing trend come from
+its groups), one of the closed with a callback by period and satisfaction, the open at
+the ends in two parts, one GROUP BY each for products, root causes, accountability and
+payments, and the receiving trend: ten queries for the three periods.
 
 Two sets of complaints, as a regulator's return counts them:
 - received in the period: breakdowns, re-complaints, late (a clock stopped late or
@@ -20,12 +26,15 @@ Only complaints count (inquiries are answered, not complained of: kind=complaint
 from __future__ import annotations
 
 import math
+import operator
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from functools import reduce
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db import connection, transaction
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import TruncDate, TruncMonth
 
 from redress.complaints.models import Accountability, ComplaintParty, Staff
@@ -34,6 +43,7 @@ from redress.reports.periods import Period
 from redress.sla.calendar import WorkCalendar
 
 CENT = Decimal("0.01")
+WORK_MEM = "64MB"
 # How many rows the tables show of the breakdowns with free values (largest first).
 TOP = {"root_cause": 10, "product": 20}
 
@@ -95,7 +105,7 @@ def closed_filters(scope: Scope, period: Period, **more) -> reg.Filters:
 
 
 def _qs(scope: Scope, filters: reg.Filters, now: datetime, cal: WorkCalendar) -> QuerySet:
-    return reg.register(scope.staff, filters, now=now, tz=cal.tz).order_by()
+    return reg.register(scope.staff, filters, now=now, tz=cal.tz, many=True).order_by()
 
 
 def _counts(qs: QuerySet, conditions: dict[str, Q]) -> dict[str, int]:
@@ -104,76 +114,250 @@ def _counts(qs: QuerySet, conditions: dict[str, Q]) -> dict[str, int]:
 
 
 def statistics(scope: Scope, period: Period, *, now: datetime, cal: WorkCalendar, charts: bool = True) -> Statistics:
-    """`charts`: also the heat map and the trend (the comparison periods have no charts)."""
-    received_f, closed_f = received_filters(scope, period), closed_filters(scope, period)
-    received, closed = _qs(scope, received_f, now, cal), _qs(scope, closed_f, now, cal)
-    figures: dict[str, Figure] = {}
+    """One period's figures. `charts`: also the heat map and the trend."""
+    return statistics_of(scope, [period], now=now, cal=cal, charts=charts)[0]
 
-    referrals = {}
+
+def statistics_of(scope: Scope, periods: list[Period], *, now: datetime, cal: WorkCalendar,
+                  charts: bool = True) -> list[Statistics]:
+    """The figures of several periods (a period, the one before, the year before), each
+    exactly what `statistics` gives it alone, read in one pass per kind of row for all
+    of them: each query reads the rows of every period at once and tells them apart by a
+    bucket (the period's number), so three periods cost one scan of their rows, not three.
+    `charts`: the heat map and the trend of the first period (the comparisons have none).
+    Periods that overlap (a custom period longer than a year and its year before) are
+    computed one by one, since a row then belongs to two buckets."""
+    if _overlap(periods):
+        return [statistics_of(scope, [p], now=now, cal=cal, charts=charts and i == 0)[0]
+                for i, p in enumerate(periods)]
+    found = []
+    with transaction.atomic(), connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            # Room to group a quarter's rows in memory (the default 4 MB sorted the
+            # received complaints' groups on disk at a million). For this transaction only.
+            cur.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+        passes = _Passes(scope, periods, now, cal)
+        for i, period in enumerate(periods):
+            figures, breakdowns = passes.figures(i), passes.breakdowns(i)
+            if charts and i == 0:
+                found.append(Statistics(period=period, figures=figures, breakdowns=breakdowns,
+                                        heat=passes.heat(0), trend=passes.trend(0)))
+            else:
+                found.append(Statistics(period=period, figures=figures, breakdowns=breakdowns, heat={}, trend=[]))
+    return found
+
+
+def _overlap(periods: list[Period]) -> bool:
+    ordered = sorted(periods, key=lambda p: p.first)
+    return any(b.first <= a.last for a, b in zip(ordered, ordered[1:], strict=False))
+
+
+def _referrals() -> dict[str, tuple[Q, dict]]:
+    found = {}
     for kind in reg.REFERRAL_KINDS:
-        referrals[f"referred_{kind}"] = (reg.referral_condition(kind), {"referral": kind})
-        referrals[f"referred_{kind}_decided"] = (reg.referral_condition(kind) & Q(state="closed"),
-                                                 {"referral": kind, "state": "closed"})
-        referrals[f"referred_{kind}_pending"] = (reg.referral_condition(kind) & Q(state="referred"),
-                                                 {"referral": kind, "state": "referred"})
-    on_received = {
-        "received": (Q(), {}),
-        "late": (reg.late_condition(now), {"late": reg.YES}),
-        "extended": (reg.extended_condition(), {"extended": reg.YES}),
-        "recomplaints": (reg.recomplaint_condition(), {"recomplaint": reg.YES}),
-        **referrals,
-    }
-    counted = _counts(received, {k: cond for k, (cond, _) in on_received.items()})
-    for key, (_, more) in on_received.items():
-        figures[key] = Figure(counted[key], replace(received_f, **more))
-
-    on_closed = {
-        "closed": (Q(), {}),
-        "on_time": (~reg.late_condition(now), {"late": reg.NO}),
-        "callbacks_reached": (reg.callback_condition(reg.REACHED), {"callback": reg.REACHED}),
-        "callbacks_satisfied": (reg.callback_condition(reg.SATISFIED), {"callback": reg.SATISFIED}),
-        "compensated": (reg.compensated_condition(), {"compensated": reg.YES}),
-    }
-    counted = _counts(closed, {k: cond for k, (cond, _) in on_closed.items()})
-    for key, (_, more) in on_closed.items():
-        figures[key] = Figure(counted[key], replace(closed_f, **more))
-
-    paid = reg.paid_remedies().filter(complaint_id__in=closed.values("pk")).aggregate(total=Sum("amount"))["total"]
-    # Cents as the amounts are kept (SQLite's SUM drops them from a whole number).
-    figures["compensation_amount"] = Figure(Decimal(paid or 0).quantize(CENT), figures["compensated"].filters)
-
-    open_f = replace(_base(scope), open_at=period.last)
-    figures["open_at_end"] = Figure(_qs(scope, open_f, now, cal).count(), open_f)
-
-    days = working_days_to_close(closed, cal)
-    figures["median_days"] = Figure(percentile(days, 0.5), closed_f)
-    figures["p90_days"] = Figure(percentile(days, 0.9), closed_f)
-
-    breakdowns = {
-        "category": _by(received, "category", received_f, lambda v: {"category": v or reg.NONE}),
-        "channel": _by(received, "channel", received_f, lambda v: {"channel": v}),
-        "unit": _by(received, "responsible_unit_id", received_f,
-                    lambda v: {"unit": reg.NO_UNIT} if v is None else {"unit": v, "unit_alone": reg.YES}),
-        "severity": _by(received, "severity", received_f, lambda v: {"severity": v}),
-        "product": _products(received, received_f),
-        "root_cause": _by(closed.exclude(root_cause=""), "root_cause", closed_f, lambda v: {"root_cause": v},
-                          additive=False),
-        "accountability": _accountability(closed, closed_f),
-    }
-    if not charts:
-        return Statistics(period=period, figures=figures, breakdowns=breakdowns, heat={}, trend=[])
-    return Statistics(period=period, figures=figures, breakdowns=breakdowns,
-                      heat=_heat(received, received_f), trend=_trend(received, closed, period, received_f,
-                                                                     closed_f, cal))
+        found[f"referred_{kind}"] = (reg.referral_condition(kind), {"referral": kind})
+        found[f"referred_{kind}_decided"] = (reg.referral_condition(kind) & Q(state="closed"),
+                                             {"referral": kind, "state": "closed"})
+        found[f"referred_{kind}_pending"] = (reg.referral_condition(kind) & Q(state="referred"),
+                                             {"referral": kind, "state": "referred"})
+    return found
 
 
-def _by(qs: QuerySet, column: str, base: reg.Filters, narrow, *, additive: bool = True) -> Breakdown:
-    """Every value, so a value missing from a period is truly 0 there (the tables show
-    the top ones: TOP)."""
-    rows = qs.values(column).annotate(n=Count("pk")).order_by("-n", column)
+# The columns the received complaints are grouped by: every breakdown of them and the
+# heat map are sums over these groups (a few thousand for a quarter of a million rows).
+GRAIN = ("category", "channel", "responsible_unit_id", "severity")
+
+
+class _Passes:
+    """The queries behind the figures of several disjoint periods, run once each."""
+
+    def __init__(self, scope: Scope, periods: list[Period], now: datetime, cal: WorkCalendar):
+        self.scope, self.periods, self.now, self.cal = scope, periods, now, cal
+        self.starts = [(reg.day_start(p.first, cal.tz), reg.day_start(p.last + timedelta(days=1), cal.tz))
+                       for p in periods]
+        everything = _qs(scope, _base(scope), now, cal)
+        self.received = everything.filter(self._within("received_at"))
+        self.closed = everything.filter(closed_at__isnull=False).filter(self._within("closed_at"))
+        self.on_received = {
+            "received": (Q(), {}),
+            "late": (reg.late_condition(now), {"late": reg.YES}),
+            "extended": (reg.extended_condition(), {"extended": reg.YES}),
+            "recomplaints": (reg.recomplaint_condition(), {"recomplaint": reg.YES}),
+            **_referrals(),
+        }
+        self.on_closed = {
+            "closed": (Q(), {}),
+            "on_time": (~reg.late_condition(now), {"late": reg.NO}),
+            "compensated": (reg.compensated_condition(), {"compensated": reg.YES}),
+        }
+        # Reached and satisfied from one look at the callbacks (satisfied: reached, and
+        # the answer the complaint keeps is yes): each look costs a hash of them all.
+        self.callbacks = self._sums(self.closed.filter(reg.callback_condition(reg.REACHED, many=True)), "closed_at",
+                                    Count("pk"), "satisfied")
+        self.received_groups = self._received_groups()
+        self.closed_groups = self._closed_groups()
+        self.open_at_end = self._open_at_end(everything)
+        self.paid = self._sums(reg.paid_remedies().filter(complaint_id__in=self.closed.values("pk")),
+                               "complaint__closed_at", Sum("amount"))
+        self.products = self._sums(
+            ComplaintParty.objects.filter(kind=ComplaintParty.Kind.PRODUCT, complaint_id__in=self.received.values("pk"))
+            .exclude(product=""), "complaint__received_at", Count("complaint_id", distinct=True), "product")
+        self.root_causes = self._sums(self.closed.exclude(root_cause=""), "closed_at", Count("pk"), "root_cause")
+        self.actions = self._sums(Accountability.objects.filter(complaint_id__in=self.closed.values("pk")),
+                                  "complaint__closed_at", Count("complaint_id", distinct=True), "action")
+
+    def _within(self, column: str) -> Q:
+        return reduce(operator.or_, (Q(**{f"{column}__gte": start, f"{column}__lt": end})
+                                     for start, end in self.starts))
+
+    def _bucket(self, column: str) -> Case:
+        """Which period a row's date falls in (its index in self.periods)."""
+        return Case(*[When(Q(**{f"{column}__gte": start, f"{column}__lt": end}), then=Value(i))
+                      for i, (start, end) in enumerate(self.starts)], output_field=IntegerField())
+
+    def _received_groups(self) -> list[dict]:
+        """The received complaints by period and GRAIN, each group with every count
+        of the received figures (one pass)."""
+        counts = {k: Count("pk", filter=cond) for k, (cond, _) in self.on_received.items()}
+        return list(self.received.annotate(bucket=self._bucket("received_at")).values("bucket", *GRAIN)
+                    .annotate(**counts).order_by())
+
+    def _closed_groups(self) -> list[dict]:
+        """The closed complaints by period and their (received, closed) local dates,
+        each group with every count of the closed figures: the dates give the working
+        days to close (each pair counted on the calendar once) and the closing trend."""
+        tz = self.cal.tz
+        counts = {k: Count("pk", filter=cond) for k, (cond, _) in self.on_closed.items()}
+        return list(self.closed.annotate(bucket=self._bucket("closed_at"), got=TruncDate("received_at", tzinfo=tz),
+                                         done=TruncDate("closed_at", tzinfo=tz))
+                    .values("bucket", "got", "done").annotate(**counts).order_by())
+
+    def _open_at_end(self, everything: QuerySet) -> list[int]:
+        """Open at each period's end, counted over the complaints that were open at any
+        of the ends (received before the last end, not closed before the first), in two
+        parts that add up: those still open, and those closed since (a range of the
+        closing index, answered from the index alone for the whole institution)."""
+        ends = [end for _, end in self.starts]
+        counts = {f"open{i}": Count("pk", filter=reg.open_at_condition(end)) for i, end in enumerate(ends)}
+        before = everything.filter(received_at__lt=max(ends))
+        parts = [before.filter(closed_at__isnull=True).aggregate(**counts),
+                 before.filter(closed_at__gte=min(ends)).aggregate(**counts)]
+        return [sum(part[f"open{i}"] for part in parts) for i in range(len(ends))]
+
+    def _sums(self, qs: QuerySet, dated: str, total, *keys: str) -> list[dict]:
+        """qs summed by period (`dated` says which date places a row in one) and keys,
+        largest first."""
+        return list(qs.annotate(bucket=self._bucket(dated)).values("bucket", *keys).annotate(n=total)
+                    .order_by("bucket", "-n", *keys))
+
+    def figures(self, i: int) -> dict[str, Figure]:
+        period = self.periods[i]
+        received_f, closed_f = received_filters(self.scope, period), closed_filters(self.scope, period)
+        figures: dict[str, Figure] = {}
+        for groups, conditions, base in ((self.received_groups, self.on_received, received_f),
+                                         (self.closed_groups, self.on_closed, closed_f)):
+            mine = [g for g in groups if g["bucket"] == i]
+            for key, (_, more) in conditions.items():
+                figures[key] = Figure(sum(g[key] for g in mine), replace(base, **more))
+                if key == "on_time":  # the callbacks next, in the order a report lists them
+                    reached = [r for r in self.callbacks if r["bucket"] == i]
+                    figures["callbacks_reached"] = Figure(sum(r["n"] for r in reached),
+                                                          replace(closed_f, callback=reg.REACHED))
+                    figures["callbacks_satisfied"] = Figure(sum(r["n"] for r in reached if r["satisfied"] is True),
+                                                            replace(closed_f, callback=reg.SATISFIED))
+        paid = next((r["n"] for r in self.paid if r["bucket"] == i), None)
+        # Cents as the amounts are kept (SQLite's SUM drops them from a whole number).
+        figures["compensation_amount"] = Figure(Decimal(paid or 0).quantize(CENT), figures["compensated"].filters)
+        open_f = replace(_base(self.scope), open_at=period.last)
+        figures["open_at_end"] = Figure(self.open_at_end[i], open_f)
+        days = self.working_days(i)
+        figures["median_days"] = Figure(percentile(days, 0.5), closed_f)
+        figures["p90_days"] = Figure(percentile(days, 0.9), closed_f)
+        return figures
+
+    def working_days(self, i: int) -> Counter[int]:
+        """How many complaints closed in period i took how many working days from
+        receipt to closing (as the register's column counts them)."""
+        counts: Counter[int] = Counter()
+        for g in self.closed_groups:
+            if g["bucket"] == i:
+                counts[max(0, self.cal.working_days_between(_noon(g["got"], self.cal),
+                                                            _noon(g["done"], self.cal)))] += g["closed"]
+        return counts
+
+    def breakdowns(self, i: int) -> dict[str, Breakdown]:
+        period = self.periods[i]
+        received_f, closed_f = received_filters(self.scope, period), closed_filters(self.scope, period)
+        mine = [g for g in self.received_groups if g["bucket"] == i]
+        found = {
+            "category": _by(mine, "category", received_f, lambda v: {"category": v or reg.NONE}),
+            "channel": _by(mine, "channel", received_f, lambda v: {"channel": v}),
+            "unit": _by(mine, "responsible_unit_id", received_f, _unit_narrowed),
+            "severity": _by(mine, "severity", received_f, lambda v: {"severity": v}),
+        }
+        found["product"] = Breakdown("product", {r["product"]: Figure(r["n"], replace(received_f, product_is=r["product"]))
+                                                 for r in self.products if r["bucket"] == i}, additive=False)
+        found["root_cause"] = Breakdown("root_cause", {
+            r["root_cause"]: Figure(r["n"], replace(closed_f, root_cause=r["root_cause"]))
+            for r in self.root_causes if r["bucket"] == i}, additive=False)
+        found["accountability"] = Breakdown("accountability", {
+            r["action"]: Figure(r["n"], replace(closed_f, accountability=r["action"]))
+            for r in self.actions if r["bucket"] == i}, additive=False)
+        return found
+
+    def heat(self, i: int) -> dict[tuple[str, str], Figure]:
+        base = received_filters(self.scope, self.periods[i])
+        cells: Counter[tuple] = Counter()
+        for g in self.received_groups:
+            if g["bucket"] == i:
+                cells[(g["responsible_unit_id"], g["category"])] += g["received"]
+        return {(_code(unit), category): Figure(n, replace(base, category=category or reg.NONE, **_unit_narrowed(unit)))
+                for (unit, category), n in cells.items()}
+
+    def trend(self, i: int) -> list[tuple[str, Figure, Figure]]:
+        """Received and closed per day for up to three months, per month beyond."""
+        period, tz = self.periods[i], self.cal.tz
+        received_f, closed_f = received_filters(self.scope, period), closed_filters(self.scope, period)
+        by_month = period.days > 92
+        trunc = TruncMonth if by_month else TruncDate
+        start, end = self.starts[i]
+        rows = (self.received.filter(received_at__gte=start, received_at__lt=end)
+                .annotate(step=trunc("received_at", tzinfo=tz)).values("step").annotate(n=Count("pk")).order_by())
+        got = {(r["step"].date() if isinstance(r["step"], datetime) else r["step"]): r["n"] for r in rows}
+
+        def first(day: date) -> date:  # the key a point's day or month is counted under
+            return day.replace(day=1) if by_month else day
+
+        done: Counter[date] = Counter()  # the closed groups' closing dates, by day or by month
+        for g in self.closed_groups:
+            if g["bucket"] == i:
+                done[first(g["done"])] += g["closed"]
+        points, day = [], period.first
+        while day <= period.last:
+            last = Period.containing("month", day).last if by_month else day
+            last = min(last, period.last)
+            label = f"{day:%Y-%m}" if by_month else day.isoformat()
+            # A custom period may start in a month's middle: its first point counts from there.
+            points.append((label, Figure(got.get(first(day), 0), replace(received_f, date_from=day, date_to=last)),
+                           Figure(done.get(first(day), 0), replace(closed_f, date_from=day, date_to=last))))
+            day = last + timedelta(days=1)
+        return points
+
+
+def _unit_narrowed(unit: int | None) -> dict:
+    return {"unit": reg.NO_UNIT} if unit is None else {"unit": unit, "unit_alone": reg.YES}
+
+
+def _by(groups: list[dict], column: str, base: reg.Filters, narrow) -> Breakdown:
+    """Every value of the column among the groups, largest first: a value missing from a
+    period is truly 0 there (the tables show the top ones: TOP)."""
+    counts: Counter = Counter()
+    for g in groups:
+        counts[g[column]] += g["received"]
+    # Largest first, then by value (a unit id, no unit last), as an ORDER BY would.
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0] is None, item[0] if item[0] is not None else 0))
     key = column.removesuffix("_id").removeprefix("responsible_")
-    return Breakdown(key, {_code(r[column]): Figure(r["n"], replace(base, **narrow(r[column]))) for r in rows},
-                     additive=additive)
+    return Breakdown(key, {_code(value): Figure(n, replace(base, **narrow(value))) for value, n in ordered})
 
 
 def _code(value) -> str:
@@ -227,20 +411,6 @@ def _trend(received: QuerySet, closed: QuerySet, period: Period, received_f: reg
                        Figure(done.get(day, 0), replace(closed_f, date_from=day, date_to=last))))
         day = last + timedelta(days=1)
     return points
-
-
-def working_days_to_close(closed: QuerySet, cal: WorkCalendar) -> Counter[int]:
-    """How many complaints took how many working days from receipt to closing (as the
-    register's column counts them). The calendar counts whole local days
-    (WorkCalendar.working_days_between), so the database groups the complaints by their
-    two dates and each pair is counted on the calendar once: a quarter's tens of
-    thousands of closings are a few thousand pairs."""
-    pairs = (closed.annotate(got=TruncDate("received_at", tzinfo=cal.tz), done=TruncDate("closed_at", tzinfo=cal.tz))
-             .values("got", "done").annotate(n=Count("pk")))
-    counts: Counter[int] = Counter()
-    for r in pairs:
-        counts[max(0, cal.working_days_between(_noon(r["got"], cal), _noon(r["done"], cal)))] += r["n"]
-    return counts
 
 
 def _noon(day: date, cal: WorkCalendar) -> datetime:

@@ -28,8 +28,7 @@ def compute(request: HttpRequest, form: StatisticsForm) -> tuple[list[stats.Stat
     cal, now = request_calendar(request), current_time()
     scope = stats.Scope(request.user, form.chosen_unit(), form.cleaned_data.get("category") or "")
     period = form.chosen()
-    return [stats.statistics(scope, each, now=now, cal=cal, charts=each is period)
-            for each in (period, period.previous(), period.year_before())], scope
+    return stats.statistics_of(scope, [period, period.previous(), period.year_before()], now=now, cal=cal), scope
 
 
 def _form(request: HttpRequest) -> StatisticsForm:

@@ -90,6 +90,6 @@ def statistics(request: HttpRequest, query: Query[StatisticsQuery]):
         raise ValidationFailed(name, " ".join(errors))
     scope = stats.Scope(request.auth.staff, form.chosen_unit(), form.cleaned_data.get("category") or "")
     period = form.chosen()
-    periods = [stats.statistics(scope, p, now=now, cal=cal, charts=False)
-               for p in (period, period.previous(), period.year_before())]
+    periods = stats.statistics_of(scope, [period, period.previous(), period.year_before()], now=now, cal=cal,
+                                  charts=False)
     return as_json(periods, st.Names(pack, translation.get_language()))
