@@ -27,7 +27,10 @@ def field_errors(page: str, field: str) -> str:
     ({"received_at": "昨天下午"}, "received_at", "请输入日期和时间", "Enter a date and time"),
     ({"category": "no_such_category"}, "category", "未知的投诉类别", "Unknown category"),
     ({"email": "lisi-at-example"}, "email", "name@example.com", "Enter an email address"),
-    ({"phone": "无"}, "phone", "电话号码须包含数字", "must contain digits"),
+    ({"phone": "无"}, "phone", "不是电话号码", "Not a phone number"),
+    ({"phone": "abc-123"}, "phone", "不是电话号码", "Not a phone number"),
+    ({"phone": "1391234567"}, "phone", "不是电话号码", "Not a phone number"),  # a mobile a digit short
+    ({"cause": "我" * 20_001}, "cause", "最多 20,000 个字符", "At most 20,000 characters; this has 20,001"),
     ({"subject": ""}, "subject", "请填写简短的事由摘要", "short subject"),
     ({"path": "inquiry", "answer": ""}, "answer", "请记录给客户的答复", "Record the answer"),
     ({"path": "redirect", "authority": ""}, "authority", "请选择客户应转向的主管机构", "Choose the authority"),

@@ -13,6 +13,7 @@ from .handling import (
     Remedy,
 )
 from .ledger import CheckpointEntry, Event, LedgerCheckpoint
+from .matching import CustomerMatch
 from .org import Institution, OrgUnit, ReferenceCounter, Staff, StaffRole
 from .reports import AuthorityReport
 from .tally import DayTally
@@ -33,6 +34,7 @@ __all__ = [
     "ComplaintLink",
     "ComplaintParty",
     "Customer",
+    "CustomerMatch",
     "DayTally",
     "Event",
     "Evidence",
