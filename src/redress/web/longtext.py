@@ -4,9 +4,17 @@ workbench's forms and the portal's."""
 from __future__ import annotations
 
 from django import forms
-from django.utils.translation import gettext_lazy as _
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
 
 from redress.complaints import limits
+
+
+def _stated(limit: int, help_text: str) -> str:
+    """The form's help and the limit, in the language of the request (forms are made
+    once, at import)."""
+    said = _("At most %(limit)s characters.") % {"limit": f"{limit:,}"}
+    return f"{help_text} {said}" if help_text else said
 
 
 class LongText(forms.CharField):
@@ -17,9 +25,8 @@ class LongText(forms.CharField):
 
     def __init__(self, *, field: str, rows: int, limit: int | None = None, help_text: str = "", **kwargs):
         self.limit = min(limit or limits.limit_of(field), limits.limit_of(field))
-        stated = _("At most %(limit)s characters.") % {"limit": f"{self.limit:,}"}
         super().__init__(widget=forms.Textarea(attrs={"rows": rows}),
-                         help_text=f"{help_text} {stated}" if help_text else stated, **kwargs)
+                         help_text=lazy(_stated, str)(self.limit, help_text), **kwargs)
 
     def validate(self, value):
         super().validate(value)
