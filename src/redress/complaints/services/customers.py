@@ -9,8 +9,9 @@ re-complaint), and the decision a person takes when that is not certain.
   (phones.normalise, compared in E.164) is on an older record where it is verified
   (`Customer.email_verified_at` / `phone_verified_at`), and the names agree — or, for an
   email, the channel proves the address too (mail-in: the customer wrote from it), so
-  the mailbox is the person whatever display name their client sends. Exactly one such
-  record: the complaint goes on it (CUSTOMER_MATCHED); two or more: nothing is certain.
+  the mailbox is the person whatever display name their client sends — and no other
+  account number was given. Exactly one such record: the complaint goes on it
+  (CUSTOMER_MATCHED); two or more: nothing is certain.
 - Anything else that shares a contact (a name that differs, a contact nobody verified)
   is a *probable* match: the complaint gets its own new record and each candidate is
   offered (`CustomerMatch`, CUSTOMER_MATCH_OFFERED) to the intake agent on the
@@ -88,6 +89,9 @@ def sharing(data, phone: Phone | None) -> dict[int, tuple[Customer, list[str]]]:
 
 
 def _links_by_itself(customer: Customer, shared: list[str], data) -> bool:
+    account = data.account_number.strip()
+    if account and customer.account_number and account != customer.account_number:
+        return False  # another account of the institution's: maybe the same person, a person decides
     if EMAIL in shared and EMAIL in data.verified and customer.email_verified_at is not None:
         return True  # the same mailbox, proved on both sides
     verified = [c for c in shared if getattr(customer, f"{c}_verified_at") is not None]
@@ -211,14 +215,24 @@ def _move(step: Step, match: CustomerMatch) -> None:
     for key in FIELDS:
         if getattr(left, key) and not getattr(kept, key):
             setattr(kept, key, getattr(left, key))
-            if key in CONTACTS:
-                setattr(kept, f"{key}_verified_at", getattr(left, f"{key}_verified_at"))
+    for contact in CONTACTS:  # what the customer proved on the spare record holds for the same contact
+        proved = getattr(left, f"{contact}_verified_at")
+        if proved and _same_contact(contact, getattr(left, contact), getattr(kept, contact)):
+            setattr(kept, f"{contact}_verified_at", max(filter(None, [proved, getattr(kept, f"{contact}_verified_at")])))
     kept.save()
     c.customer = kept
     # The other offers were about the record the complaint had; with it gone they are moot.
     CustomerMatch.objects.filter(complaint=c, status=CustomerMatch.Status.OPEN).exclude(pk=match.pk).update(
         status=CustomerMatch.Status.DIFFERENT, decided_by=step.actor, decided_at=step.now)
     step.record(EventType.CUSTOMER_CONFIRMED, customer=kept.pk, previous=left.pk, at="case")
+
+
+def _same_contact(contact: str, a: str, b: str) -> bool:
+    if not (a and b):
+        return False
+    if contact == EMAIL:
+        return a.strip().lower() == b.strip().lower()
+    return e164_or_none(a) is not None and e164_or_none(a) == e164_or_none(b)
 
 
 def _forget_if_unused(customer: Customer) -> None:
