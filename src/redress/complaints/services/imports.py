@@ -31,13 +31,13 @@ from redress.complaints.ledger import EventType
 from redress.complaints.lifecycle import TERMINAL, Action, State
 from redress.complaints.models import Complaint, ComplaintParty, Staff
 from redress.complaints.references import next_reference
+from redress.complaints.services import customers
 from redress.complaints.services.base import Step
 from redress.complaints.services.intake import (
     CLOCK_SKEW,
     INTAKE_ROLES,
     ComplaintInput,
     clean_amount,
-    customer_for,
     raise_triggers,
     validate_complaint,
 )
@@ -127,11 +127,14 @@ def complaint_import(*, actor: Staff, data: ImportInput, via: str = "import") ->
     received_at = d.received_at
     flags = triggers.detect(pack, d.subject, d.cause, d.request)
     with transaction.atomic():
+        # The complainant's record as on every channel (services/customers.py): a file
+        # proves no contact, so a repeat complainant is offered, not merged.
+        found = customers.customer_record(d.customer, now)
         complaint = Complaint.objects.create(
             # The year in the institution's time zone (no calendar needed, so no query for it).
             reference=next_reference(pack.reference_prefix, received_at.astimezone(ZoneInfo(pack.calendar.timezone)).year),
             kind=d.kind, state=state, policy_code=pack.code, language=d.customer.language or "zh-hans",
-            customer=customer_for(d.customer, now), channel=d.channel, received_at=received_at,
+            customer=found.customer, channel=d.channel, received_at=received_at,
             registered_at=None if state == State.RECEIVED else received_at,
             referral_source=d.referral_source, external_reference=data.source_id,
             subject=d.subject.strip(), cause=d.cause.strip(), request=d.request.strip(),
@@ -152,6 +155,11 @@ def complaint_import(*, actor: Staff, data: ImportInput, via: str = "import") ->
             "closed_at_estimated": data.closed_at_estimated if closed else False, "satisfied": data.satisfied,
             "triggers": flags, "original": data.original,
         })
+        if found.offers:
+            customers.offers_insert(complaint, found, now)
+            ledger.append(complaint, EventType.CUSTOMER_MATCH_OFFERED, at=now, actor=actor, actor_role=role,
+                          channel=via, payload={"candidates": [{"customer": c.pk, "shared": shared}
+                                                               for c, shared in found.offers]})
         if closed:  # in the dashboard's figures on the day it was received; it has no clocks
             rows.insert(*tally.changes(complaint, None, [], ZoneInfo(pack.calendar.timezone)))
         else:  # that step counts the receipt and any clock it stops

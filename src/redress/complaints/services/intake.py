@@ -155,11 +155,6 @@ def validate_complaint(data: ComplaintInput, pack, now: datetime) -> None:
         raise ValidationFailed("referral_source", _("unknown authority %(referral_source)s") % {"referral_source": repr(data.referral_source)})
 
 
-def customer_for(data: CustomerInput, now: datetime) -> Customer:
-    """The record the complaint goes on (services/customers.py), written."""
-    return customers.customer_record(data, now).customer
-
-
 def complaint_receive(*, actor: Staff, data: ComplaintInput, via: str = "web", register: bool = False,
                       then: Callable[[Complaint], None] | None = None) -> Complaint:
     """Take a complaint (or inquiry) down. With `register=True` it is also registered
