@@ -8,7 +8,14 @@ import pytest
 
 from redress.complaints import services as svc
 from redress.complaints.ledger import EventType
-from redress.complaints.models import Communication, Complaint, Customer, CustomerMatch, Event, Staff
+from redress.complaints.models import (
+    Communication,
+    Complaint,
+    Customer,
+    CustomerMatch,
+    Event,
+    Staff,
+)
 from redress.complaints.timesource import frozen
 from redress.portal import codes
 from redress.portal.models import PortalAccess

@@ -13,7 +13,7 @@ from redress.complaints.ledger import EventType
 from redress.complaints.models import Complaint, Customer, CustomerMatch
 from redress.complaints.timesource import frozen, now
 from tests.conftest import at, complaint_input
-from tests.web.intake.conftest import latest, read_back, token_of, typed
+from tests.web.intake.conftest import latest, read_back, typed
 
 
 def known_customer(org, name="王小明", phone="13912345678") -> Complaint:
