@@ -186,3 +186,11 @@ def test_every_text_has_a_maximum_and_a_longer_one_is_refused_naming_it(org, fie
         svc.complaint_receive(actor=org.intake, data=data, register=True)
     assert refused.value.field == field and f"at most {limit} characters" in refused.value.rule
     assert not Complaint.objects.exists()
+
+
+def test_a_record_kept_before_phones_were_checked_can_still_take_a_complaint(org):
+    old = Customer.objects.create(name="老客户", phone="无", account_number="310000000001", created_at=at(2020, 1, 1))
+    data = complaint_input(customer=svc.CustomerInput(name="老客户", phone="无", known=old))
+    with frozen(at(2026, 3, 2)):
+        c = svc.complaint_receive(actor=org.intake, data=data, register=True)
+    assert c.customer_id == old.pk and Customer.objects.get().phone == "无"

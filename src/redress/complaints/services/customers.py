@@ -68,8 +68,11 @@ def same_name(a: str, b: str) -> bool:
 
 
 def typed_phone(data) -> Phone | None:
-    """The phone typed, normalised; None when none was typed (or a kept record's own)."""
-    return normalise(data.phone) if data.phone.strip() else None
+    """The phone typed, normalised; None when none was typed, or when it is the chosen
+    record's own (a record kept before numbers were checked keeps what it holds)."""
+    if not data.phone.strip() or (data.known is not None and data.phone == data.known.phone):
+        return None
+    return normalise(data.phone)
 
 
 def sharing(data, phone: Phone | None) -> dict[int, tuple[Customer, list[str]]]:
