@@ -18,12 +18,12 @@ W = {
     "zh-hans": {"name": "姓名", "phone": "电话", "subject": "事由摘要", "cause": "投诉事由", "count": "第 1–10 位,共 15 位客户",
                 "count2": "第 11–15 位,共 15 位客户", "next": "下一页", "no_number": "不是电话号码",
                 "offer": "这是已有档案的客户吗", "same_as": "与 王** 是同一人", "same": "同一客户:将本投诉归入该档案",
-                "confirmed": "确认为同一客户", "limit": "最多 20,000 个字符"},
+                "confirmed": "确认为同一客户", "limit": "最多 50,000 个字符"},
     "en": {"name": "Name", "phone": "Phone", "subject": "Subject", "cause": "What happened",
            "count": "1–10 of 15 customers", "count2": "11–15 of 15 customers", "next": "Next",
            "no_number": "Not a phone number", "offer": "Is this a customer we already know?",
            "same_as": "The same person as 王**", "same": "Same customer: move this complaint to that record",
-           "confirmed": "confirmed it is the same customer", "limit": "At most 20,000 characters."},
+           "confirmed": "confirmed it is the same customer", "limit": "At most 50,000 characters."},
 }
 
 

@@ -30,8 +30,8 @@ def field_errors(page: str, field: str) -> str:
     ({"phone": "无"}, "phone", "不是电话号码", "Not a phone number"),
     ({"phone": "abc-123"}, "phone", "不是电话号码", "Not a phone number"),
     ({"phone": "1391234567"}, "phone", "不是电话号码", "Not a phone number"),  # a mobile a digit short
-    ({"request": "我" * 20_001}, "request", "最多 20,000 个字符,现有 20,001 个",
-     "At most 20,000 characters; this has 20,001"),
+    ({"request": "我" * 50_001}, "request", "最多 50,000 个字符,现有 50,001 个",
+     "At most 50,000 characters; this has 50,001"),
     ({"subject": ""}, "subject", "请填写简短的事由摘要", "short subject"),
     ({"path": "inquiry", "answer": ""}, "answer", "请记录给客户的答复", "Record the answer"),
     ({"path": "redirect", "authority": ""}, "authority", "请选择客户应转向的主管机构", "Choose the authority"),
@@ -52,17 +52,17 @@ def test_bad_input_is_named_next_to_its_field_and_kept(org, signed_in, overrides
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_a_long_cause_is_refused_with_its_limit_and_the_limit_is_stated(org, signed_in, language):
-    """A 120,000-character cause used to be taken silently; the box says its maximum, the
+    """A 150,000-character cause used to be taken silently; the box says its maximum, the
     browser does not cut a paste short (no maxlength), and the refusal gives the count."""
     client = signed_in("intake", language)
     form = client.get("/intake/").content.decode()
-    assert ("最多 20,000 个字符" if language == "zh-hans" else "At most 20,000 characters.") in form
+    assert ("最多 50,000 个字符" if language == "zh-hans" else "At most 50,000 characters.") in form
     assert not re.search(r'<textarea[^>]*name="cause"[^>]*maxlength', form)
     with frozen(at(2026, 3, 2, 10, 0)):
         response = read_back(client, typed(cause="转托管" * 40_000))
     assert response.status_code == 422
     said = field_errors(response.content.decode(), "cause")
-    assert ("最多 20,000 个字符,现有 120,000 个" if language == "zh-hans" else "this has 120,000") in said
+    assert ("最多 50,000 个字符,现有 150,000 个" if language == "zh-hans" else "this has 150,000") in said
     assert not Complaint.objects.exists()
 
 

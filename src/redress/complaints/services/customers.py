@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
@@ -39,14 +39,14 @@ from redress.complaints.errors import NotFound, ValidationFailed
 from redress.complaints.ledger import EventType
 from redress.complaints.lifecycle import Action
 from redress.complaints.models import Complaint, Customer, CustomerMatch, Staff
-from redress.complaints.phones import Phone, e164_or_none, normalise
-from redress.complaints.selectors.customers import customers_with_phone
+from redress.complaints.models.complaint import phone_key_expression
+from redress.complaints.phones import Phone, e164_or_none, normalise, phone_keys
 from redress.complaints.services.base import Step, acting_on, require_role
 
 EMAIL, PHONE = "email", "phone"
 CONTACTS = (EMAIL, PHONE)
 DECIDER_ROLES = ("intake", "complaints_office")
-CANDIDATES_MAX = 20  # records looked at per contact: a shared office number is not one person
+CANDIDATES_MAX = 40  # records looked at: a number shared by more is an office's, not one person's
 FIELDS = ("name", "phone", "email", "address", "account_number", "id_type", "id_number", "preferred_channel")
 
 
@@ -75,19 +75,34 @@ def typed_phone(data) -> Phone | None:
     return normalise(data.phone)
 
 
-def sharing(data, phone: Phone | None) -> dict[int, tuple[Customer, list[str]]]:
-    """The records that share the new complaint's email or phone, with what they share."""
-    found: dict[int, tuple[Customer, list[str]]] = {}
-    email = data.email.strip().lower()
+def _candidates(data, phone: Phone | None) -> list[Customer]:
+    """The records with the account number typed, or sharing its email or phone (every
+    stored spelling of the number: the phone-key index), in one query."""
+    account, email = data.account_number.strip(), data.email.strip().lower()
+    keys = phone_keys(phone.stored) if phone is not None else []
+    condition = Q()
+    if account:
+        condition |= Q(account_number=account)
     if email:
-        for customer in (Customer.objects.alias(lower=Lower("email")).filter(lower=email)
-                         .order_by("id")[:CANDIDATES_MAX]):
-            found.setdefault(customer.pk, (customer, []))[1].append(EMAIL)
-    if phone is not None:
-        ids = customers_with_phone(phone.stored, CANDIDATES_MAX)  # an index lookup on every spelling
-        for customer in Customer.objects.filter(pk__in=ids).order_by("id"):
-            if e164_or_none(customer.phone) == phone.e164:
-                found.setdefault(customer.pk, (customer, []))[1].append(PHONE)
+        condition |= Q(lower_email=email)
+    if keys:
+        condition |= Q(phone_key__in=keys)
+    if not condition:
+        return []
+    return list(Customer.objects.alias(lower_email=Lower("email"), phone_key=phone_key_expression())
+                .filter(condition).order_by("id")[:CANDIDATES_MAX])
+
+
+def sharing(candidates: list[Customer], data, phone: Phone | None) -> list[tuple[Customer, list[str]]]:
+    """The records among `candidates` that share the email or phone, with what they share."""
+    email = data.email.strip().lower()
+    found = []
+    for customer in candidates:
+        shared = [EMAIL] if email and customer.email.lower() == email else []
+        if phone is not None and e164_or_none(customer.phone) == phone.e164:
+            shared.append(PHONE)
+        if shared:
+            found.append((customer, shared))
     return found
 
 
@@ -105,13 +120,13 @@ def find(data, phone: Phone | None) -> Found:
     """Which record the complaint goes on (see the module's rules); reads only."""
     if data.known is not None:
         return Found(customer=data.known, how="chosen")
+    candidates = _candidates(data, phone)
     account = data.account_number.strip()
-    if account:
-        existing = Customer.objects.filter(account_number=account).order_by("id").first()
-        if existing is not None:
-            return Found(customer=existing, how="account_number")
+    existing = next((c for c in candidates if account and c.account_number == account), None)
+    if existing is not None:
+        return Found(customer=existing, how="account_number")
     certain, probable = [], []
-    for customer, shared in sharing(data, phone).values():
+    for customer, shared in sharing(candidates, data, phone):
         if customer.pk in data.not_same:
             continue  # the agent said on the read-back: someone else
         (certain if _links_by_itself(customer, shared, data) else probable).append((customer, shared))
