@@ -52,7 +52,7 @@ def test_bad_input_is_named_next_to_its_field_and_kept(org, signed_in, overrides
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_a_long_cause_is_refused_with_its_limit_and_the_limit_is_stated(org, signed_in, language):
-    """A 150,000-character cause used to be taken silently; the box says its maximum, the
+    """A 120,000-character cause used to be taken silently; the box says its maximum, the
     browser does not cut a paste short (no maxlength), and the refusal gives the count."""
     client = signed_in("intake", language)
     form = client.get("/intake/").content.decode()
@@ -62,7 +62,7 @@ def test_a_long_cause_is_refused_with_its_limit_and_the_limit_is_stated(org, sig
         response = read_back(client, typed(cause="转托管" * 40_000))
     assert response.status_code == 422
     said = field_errors(response.content.decode(), "cause")
-    assert ("最多 50,000 个字符,现有 150,000 个" if language == "zh-hans" else "this has 150,000") in said
+    assert ("最多 50,000 个字符,现有 120,000 个" if language == "zh-hans" else "this has 120,000") in said
     assert not Complaint.objects.exists()
 
 
