@@ -177,8 +177,10 @@ def _tallies_match_a_recount() -> None:
 
 
 def complaint_input(**overrides) -> svc.ComplaintInput:
+    # The phone with its country code, so that it is a number under every pack (a mainland
+    # mobile in a London or New York firm needs its +86); at home it is kept as 13800138000.
     customer = overrides.pop("customer", None) or svc.CustomerInput(
-        name="张三", phone="13800138000", account_number="310000123456")
+        name="张三", phone="+86 138 0013 8000", account_number="310000123456")
     fields = dict(customer=customer, channel="phone", subject="委托未成交", cause="我昨天下午的委托一直未成交,系统显示已报。",
                   request="请核实并给出说明")
     fields.update(overrides)

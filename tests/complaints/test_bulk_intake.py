@@ -25,6 +25,7 @@ from redress.complaints.models import (
     ComplaintClock,
     ComplaintParty,
     Customer,
+    CustomerMatch,
     Event,
     ReferenceCounter,
 )
@@ -33,7 +34,7 @@ from redress.notify.models import OutboxMessage
 from tests.conftest import at, complaint_input
 
 WRITTEN = (Customer, ComplaintParty, ComplaintClock, Communication, OutboxMessage, AuthorityReport, Event, Complaint,
-           ReferenceCounter)
+           CustomerMatch, ReferenceCounter)
 NOW = at(2026, 3, 2, 11)
 
 
@@ -81,7 +82,7 @@ def _snapshot() -> dict:
     which bulk takes without a gap.)"""
     tables = {model.__name__: list(model.objects.order_by("pk").values()) for model in WRITTEN}
     place = {name: {row["id"]: i for i, row in enumerate(rows)} for name, rows in tables.items()}
-    refers = {"customer_id": "Customer", "complaint_id": "Complaint"}
+    refers = {"customer_id": "Customer", "candidate_id": "Customer", "complaint_id": "Complaint"}
     for name, rows in tables.items():
         for row in rows:
             row["id"] = place[name][row["id"]]
@@ -131,6 +132,10 @@ def _inputs(org) -> list[tuple[svc.ComplaintInput, bool]]:
         (complaint_input(customer=svc.CustomerInput(name="孙八", phone="13500000000"),
                          parties=[svc.PartyInput(kind="unit", unit=org.branch),
                                   svc.PartyInput(kind="product", product="融资融券")]), True),
+        # the phone of 王五 above, typed again: intake offers the record, as one at a time
+        (complaint_input(customer=svc.CustomerInput(name="王五", phone="139 0000 0000"), subject="还是那件事"), True),
+        # the email of 李四, in another case: the same
+        (complaint_input(customer=svc.CustomerInput(name="李四", email="LI@example.com"), channel="web"), True),
     ]
 
 
@@ -171,9 +176,9 @@ def test_receive_many_on_its_own_gives_the_references_in_order_and_a_verifying_l
 
 
 def test_a_refused_item_writes_nothing_and_its_neighbours_go_in(org):
-    items = [(complaint_input(customer=svc.CustomerInput(name="甲", phone="1")), True),
-             (complaint_input(customer=svc.CustomerInput(name="", phone="2")), True),
-             (complaint_input(customer=svc.CustomerInput(name="丙", phone="3")), True)]
+    items = [(complaint_input(customer=svc.CustomerInput(name="甲", phone="13800000011")), True),
+             (complaint_input(customer=svc.CustomerInput(name="", phone="13800000012")), True),
+             (complaint_input(customer=svc.CustomerInput(name="丙", phone="13800000013")), True)]
     with frozen(NOW):
         made = svc.receive_many(actor=org.intake, items=items)
     assert isinstance(made[1], ValidationFailed) and made[1].field == "customer.name"

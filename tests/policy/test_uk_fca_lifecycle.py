@@ -38,7 +38,7 @@ def clock(c, code) -> ComplaintClock:
 
 
 def customer(language="en"):
-    return svc.CustomerInput(name="Jane Smith", phone="07700900123", email="jane@example.co.uk", language=language)
+    return svc.CustomerInput(name="Jane Smith", phone="07911123456", email="jane@example.co.uk", language=language)
 
 
 def receive(org, when, *, register):

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
+from redress.complaints import services as svc
 from redress.complaints.ledger import EventType
-from redress.complaints.models import Communication, Complaint, Customer, Event, Staff
+from redress.complaints.models import (
+    Communication,
+    Complaint,
+    Customer,
+    CustomerMatch,
+    Event,
+    Staff,
+)
 from redress.complaints.selectors import worklists as wl
 from redress.complaints.services.timing import calendar_for
 from redress.complaints.timesource import frozen
 from redress.policy.loader import active_pack
 from redress.portal import codes
 from redress.portal.models import PortalAccess
+from tests.conftest import at
 from tests.portal.conftest import WHEN, form_data
 
 
@@ -153,3 +164,38 @@ def test_a_nul_character_in_english_says_what_to_do(org, customer):
         response = customer("en").post("/portal/", form_data(language="en", cause="My order\x00 failed"))
     assert response.status_code == 400
     assert "This text contains an invisible NUL character" in response.content.decode()
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize("phone", ["abc-123", "1391234567", "87654321"])
+def test_a_phone_that_is_no_number_is_refused_with_the_rule(org, customer, phone, language):
+    with frozen(WHEN):
+        response = customer(language).post("/portal/", form_data(phone=phone))
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert ("不是电话号码" if language == "zh-hans" else "Not a phone number") in html
+    assert Complaint.objects.count() == 0 and Customer.objects.count() == 0
+
+
+def test_the_phone_is_kept_the_one_way_every_channel_keeps_it(org, customer, submit):
+    submit(customer(), phone="+86 139-0013-9000")
+    assert Customer.objects.get().phone == "13900139000"
+
+
+def test_the_cause_says_its_limit_and_a_longer_one_is_refused_with_the_count(org, customer):
+    page = customer().get("/portal/").content.decode()
+    assert "最多 10,000 个字符" in page and not re.search(r'<textarea[^>]*name="cause"[^>]*maxlength', page)
+    with frozen(WHEN):
+        response = customer().post("/portal/", form_data(cause="我" * 10_001))
+    assert response.status_code == 400 and "现有 10,001 个" in response.content.decode()
+    assert Complaint.objects.count() == 0
+
+
+def test_a_portal_complaint_with_a_known_phone_is_offered_not_merged(org, customer, submit, walk):
+    walk(at(2026, 3, 1), customer=svc.CustomerInput(name="李四", phone="13900139000", verified=("phone",)))
+    submit(customer(), name="李 四", email="", preferred_channel="phone")  # same name and phone: on the record
+    submit(customer(address="203.0.113.8"), name="张三", email="", preferred_channel="phone")  # someone else
+    first, same, other = Complaint.objects.order_by("id")
+    assert same.customer_id == first.customer_id
+    assert other.customer_id != first.customer_id
+    assert CustomerMatch.objects.get().complaint == other

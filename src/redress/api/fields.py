@@ -16,7 +16,9 @@ from typing import Annotated
 from django.apps import apps
 from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints
 
-MAX_TEXT = 20_000  # free text (cause, findings, messages): a long letter fits, a 2 MB paste does not
+from redress.complaints.limits import TEXT_MAX
+
+MAX_TEXT = TEXT_MAX  # free text (cause, findings, messages): a long letter fits (the longest CFPB narrative is 21,928), a 2 MB paste does not
 EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
 LATEST = datetime(2200, 1, 1, tzinfo=UTC)
 MAX_ID = 2**31 - 1

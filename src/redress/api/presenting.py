@@ -15,9 +15,11 @@ from redress.policy.loader import active_pack
 
 # Actions that are not called through /actions/: evidence is added through its own
 # endpoint and downloaded (on the record) in the workbench, breaches are marked by the
-# sweep, and only the customer rates an outcome (through the portal).
+# sweep, and only the customer rates an outcome (through the portal). Whether two
+# customer records are one person is decided by intake or the complaints office on the
+# read-back or the complaint page, asking the customer (services/customers.py).
 NOT_ACTIONS = frozenset({"add_evidence", "download_evidence", "mark_breach", "mark_report_overdue", "rate_outcome",
-                         "recompute_clocks", "settle_pauses"})
+                         "recompute_clocks", "settle_pauses", "decide_customer_match"})
 
 
 def _unit(unit: OrgUnit | None) -> dict | None:

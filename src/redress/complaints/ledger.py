@@ -94,6 +94,10 @@ class EventType(IntEnum):
     AUTHORITY_REPORT_RECORDED = 131  # who made it, when, how, and the authority's receipt
     AUTHORITY_REPORT_OVERDUE = 132  # the sweep: past its due time and still not made
     AUTHORITY_REPORT_ESCALATED = 133  # the sweep: still not made, taken to the escalation roles
+    CUSTOMER_MATCHED = 140  # taken down on an existing record by a verified contact (services/customers.py)
+    CUSTOMER_MATCH_OFFERED = 141  # an older record shares a contact: offered to a person to decide
+    CUSTOMER_CONFIRMED = 142  # a person said it is the same customer: the complaint is on that record
+    CUSTOMER_MATCH_REJECTED = 143  # a person said it is someone else: the records stay apart
 
 
 def canonical(payload: dict) -> str:

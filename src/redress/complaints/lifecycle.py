@@ -96,6 +96,7 @@ class Action(StrEnum):
     RATE_OUTCOME = "rate_outcome"  # the complainant rates the result told (portal)
     RECORD_AUTHORITY_REPORT = "record_authority_report"  # services/reports.py
     MARK_REPORT_OVERDUE = "mark_report_overdue"  # the sweep: services/reports.py
+    DECIDE_CUSTOMER_MATCH = "decide_customer_match"  # same customer or not: services/customers.py
 
 
 S = State
@@ -158,6 +159,9 @@ TRANSITIONS: dict[Action, tuple[frozenset[State], State | None]] = {
     # or archiving it does not make the report (001 第三条, 第十六条(三)).
     Action.RECORD_AUTHORITY_REPORT: (frozenset(State), None),
     Action.MARK_REPORT_OVERDUE: (frozenset(State), None),
+    # Whose complaint it is can be settled whatever its state: a closed case's customer
+    # calls back, a re-complaint needs the history.
+    Action.DECIDE_CUSTOMER_MATCH: (frozenset(State), None),
 }
 
 

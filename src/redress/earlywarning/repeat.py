@@ -1,6 +1,6 @@
 """Repeat complainants: one customer with `repeat_min_complaints` complaints or more
 received within `repeat_within_days` (ending now). A customer is the complainant
-record intake keeps, found again by account number (services.intake.customer_for)."""
+record intake keeps, found again by account number (services.customers.customer_record)."""
 
 from __future__ import annotations
 

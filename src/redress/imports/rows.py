@@ -200,7 +200,7 @@ def convert(number: int, row: dict, mapping: Mapping, *, file_name: str, folder:
                for key in ("name", "phone", "email", "address", "account_number")}
     if len(contact["email"]) > EMAIL_MAX:  # the intake rules accept up to 320; the column holds 254
         raise RowProblem("customer.email", f"{contact['email'][:40]!r}… is longer than {EMAIL_MAX} characters")
-    customer = CustomerInput(name=contact["name"][:200], phone=contact["phone"][:40], email=contact["email"],
+    customer = CustomerInput(name=contact["name"][:200], phone=contact["phone"], email=contact["email"],
                              address=contact["address"][:300], account_number=contact["account_number"][:40],
                              language=mapping.language)
     product = text(row.get(f.product)) if f.product else ""

@@ -39,6 +39,7 @@ from django.db import IntegrityError, transaction
 from redress.complaints import services as svc
 from redress.complaints.errors import DomainError, ValidationFailed
 from redress.complaints.lifecycle import TRANSITIONS, Action, State
+from redress.complaints.limits import TEXT_MAX
 from redress.complaints.models import Complaint, ComplaintLink, Staff
 from redress.complaints.services.evidence import check_attachment
 from redress.complaints.timesource import now
@@ -153,7 +154,7 @@ def handle(raw: bytes, *, envelope_sender: str | None = None, take_automatic: bo
                 record = InboundMail.objects.create(key=mail.key, message_id=mail.message_id, received_at=now(),
                                                     size=mail.size, outcome=InboundMail.Outcome.IGNORED,
                                                     nul_stripped=mail.nul_stripped)
-            result = _set_aside(raw, mail, record) if automatic else _route(mail, record, stored)
+            result = _set_aside(raw, mail, record) if automatic else _route(mail, record, stored, raw)
     except IntegrityError:
         _forget(stored)
         if InboundMail.objects.filter(key=mail.key).exists():
@@ -181,7 +182,12 @@ def _forget(stored: list[str]) -> None:
         default_storage.delete(name)
 
 
-def _route(mail: ParsedMail, record: InboundMail, stored: list[str]) -> Handled:
+def _route(mail: ParsedMail, record: InboundMail, stored: list[str], raw: bytes) -> Handled:
+    if mail.recharset:
+        # The message byte for byte, as evidence (checked like any attachment), when its
+        # text was read in another charset than its label said: what was decided can be
+        # checked against what came.
+        mail.attachments.append(Attachment(name=ORIGINAL_NAME, content_type="message/rfc822", data=raw))
     referenced = _referenced(mail.subject)
     if referenced is None:
         return _open(mail, record, stored)
@@ -241,6 +247,35 @@ def _add_evidence(complaint: Complaint, kept: list[Attachment], actor: Staff | N
     return len(kept)
 
 
+def _within_limit(text: str) -> tuple[str, str]:
+    """A cause holds at most limits.TEXT_MAX characters; a longer letter is cut at a line
+    end there and goes on, whole, in a customer message on the same complaint, so no word
+    is lost and the handler is told where to read on."""
+    if len(text) <= TEXT_MAX:
+        return text, ""
+    note = (f"\n\n[正文较长,其余部分见客户来信 The message is longer than {TEXT_MAX:,} characters: "
+            "it continues in the customer's message on this complaint]")
+    room = TEXT_MAX - len(note)
+    cut = text.rfind("\n", room // 2, room)
+    cut = cut if cut > 0 else room
+    return text[:cut] + note, text[cut:].lstrip("\n")
+
+
+def _charset_note(mail: ParsedMail) -> str:
+    """Said in the text, so the handler knows the words were read otherwise than labelled
+    and where to find the message as it came."""
+    if not mail.recharset:
+        return ""
+    read = "; ".join(f"{label} → {charset}" for label, charset in mail.recharset)
+    return (f"\n\n[字符集已更正 {read} Charset corrected: the message's label did not fit its text; "
+            f"the original message is kept as evidence ({ORIGINAL_NAME})]")
+
+
+ORIGINAL_NAME = "original-message.eml"
+
+
+
+
 def _open(mail: ParsedMail, record: InboundMail, stored: list[str], link_to: Complaint | None = None) -> Handled:
     actor = mail_account()
     kept, refused = _sort_attachments(mail)
@@ -248,15 +283,20 @@ def _open(mail: ParsedMail, record: InboundMail, stored: list[str], link_to: Com
     subject = (mail.subject.strip() or "(无主题 no subject)")[:200]
     language = guess_language(mail.subject, mail.body)
     name = mail.sender_name.strip() or mail.sender_address.split("@")[0]
+    cause, rest = _within_limit(body + _refusal_note(refused) + _nul_note(mail) + _charset_note(mail))
     data = svc.ComplaintInput(
+        # The address they wrote from is theirs: a verified contact, so their next
+        # message finds this record (services/customers.py).
         customer=svc.CustomerInput(name=name[:200], email=mail.sender_address, preferred_channel="email",
-                                   language=language),
-        channel="email", subject=subject, cause=body + _refusal_note(refused) + _nul_note(mail),
+                                   language=language, verified=("email",)),
+        channel="email", subject=subject, cause=cause,
     )
     try:
         complaint = svc.complaint_receive(actor=actor, data=data, via="email", register=True)
     except ValidationFailed as exc:
         raise Refused(f"cannot take this message as a complaint: {exc.message}") from None
+    if rest:
+        svc.customer_message_receive(complaint, body=rest, channel="email", via="email", actor=None)
     evidence = _add_evidence(complaint, kept, actor, stored)
     if link_to is not None:
         svc.complaint_link(complaint, actor=actor, other=link_to, kind=ComplaintLink.Kind.RELATED, via="email")
@@ -268,7 +308,8 @@ def _open(mail: ParsedMail, record: InboundMail, stored: list[str], link_to: Com
 
 def _attach(mail: ParsedMail, record: InboundMail, complaint: Complaint, stored: list[str]) -> Handled:
     kept, refused = _sort_attachments(mail)
-    body = (mail.body.strip() or "(见附件 see attachments)") + _refusal_note(refused) + _nul_note(mail)
+    body = ((mail.body.strip() or "(见附件 see attachments)") + _refusal_note(refused) + _nul_note(mail)
+            + _charset_note(mail))
     try:
         svc.customer_message_receive(complaint, body=body, channel="email", via="email", actor=None)
         evidence = _add_evidence(complaint, kept, None, stored)

@@ -3,8 +3,9 @@
 Chinese mail is labelled carelessly: a body marked GB2312 often holds GBK or GB18030
 characters, a header may be raw 8-bit, a part may claim a charset Python does not know.
 So every piece of text is decoded here, not by the email package: GB2312/GBK are read
-as GB18030 (their superset), an undecodable body is tried as UTF-8 and GB18030, and
-the last resort replaces what cannot be read. Nothing here raises on bad input.
+as GB18030 (their superset), a label that lies is overruled by what the bytes are
+(`decode_bytes`: valid UTF-8 is UTF-8, GB18030 and Big5 weighed by charset_normalizer),
+and the last resort replaces what cannot be read. Nothing here raises on bad input.
 """
 
 from __future__ import annotations
@@ -19,9 +20,12 @@ import email.utils
 import hashlib
 import mimetypes
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from html.parser import HTMLParser
+
+import charset_normalizer
 
 from redress.complaints import filetypes
 
@@ -31,25 +35,76 @@ CHARSET_ALIASES = {
     "gb_2312-80": "gb18030", "csgb2312": "gb18030", "chinese": "gb18030", "hz-gb-2312": "hz",
     "unknown-8bit": "utf-8", "x-unknown": "utf-8", "us-ascii": "utf-8", "ascii": "utf-8", "default": "utf-8",
 }
-FALLBACKS = ("utf-8", "gb18030")
+# The encodings Chinese mail is really in, whatever its label says; weighed against each
+# other (charset_normalizer) when more than one of them reads the bytes without error.
+CHINESE = ("utf-8", "gb18030", "big5")
+# Where `decode_bytes` read text in another charset than its label: (label, charset).
+# Set by `parse` for the message it reads, so the complaint can say so.
+corrections: ContextVar[list[tuple[str, str]] | None] = ContextVar("corrections", default=None)
+
+
+def _codec(charset: str | None) -> str | None:
+    if not charset:
+        return None
+    name = charset.strip().strip('"').lower()
+    try:
+        return codecs.lookup(CHARSET_ALIASES.get(name, name)).name
+    except LookupError:
+        return None
+
+
+def _weighed(data: bytes, readable: list[str], declared: str | None) -> str:
+    """Of the charsets that read `data` without error, the one whose text is least
+    chaotic (charset_normalizer's measure: private-use and unprintable characters, rare
+    ideographs side by side, scripts mixed mid-word). The label stands unless another
+    reads cleaner: two ideographs are often clean in both GB18030 and Big5, and then
+    only the label can tell."""
+    chaos = {}
+    for match in charset_normalizer.from_bytes(data, cp_isolation=readable):
+        chaos.setdefault(codecs.lookup(match.encoding).name, match.chaos)
+    chaos = {name: value for name, value in chaos.items() if name in readable}
+    if not chaos:
+        return declared if declared in readable else readable[0]
+    cleanest = min(chaos, key=lambda name: (chaos[name], name != declared))
+    if declared in chaos and chaos[declared] <= chaos[cleanest]:
+        return declared
+    return cleanest
 
 
 def decode_bytes(data: bytes, charset: str | None = None) -> str:
-    """Declared charset first, then UTF-8 and GB18030 strictly, then the declared one
-    (or UTF-8) with replacement characters."""
-    declared = None
-    if charset:
-        name = CHARSET_ALIASES.get(charset.strip().strip('"').lower(), charset.strip().strip('"').lower())
+    """Text as its writer meant it, whatever the label says. Chinese mail is labelled
+    carelessly: UTF-8 text marked gb2312 reads as 「璐︽埛鍐荤粨」 in GB18030 without a
+    single error, Big5 marked gb2312 as private-use characters, GBK marked big5 as rare
+    ideographs. So: bytes that are valid UTF-8 (and not plain ASCII) are UTF-8, whatever
+    the label (random GBK or Big5 text almost never is); under a Chinese label or none,
+    when both GB18030 and Big5 read the bytes, the cleaner text wins; a label that reads
+    them is otherwise believed. A correction is noted in `corrections`. The last resort
+    replaces what cannot be read; nothing here raises."""
+    declared = _codec(charset)
+    if data.isascii():
+        return data.decode("ascii")
+    chinese = declared is None or declared in CHINESE
+    readable = []
+    for name in dict.fromkeys([declared, *CHINESE] if chinese else [declared, "utf-8"]):
+        if name is None:
+            continue
         try:
-            declared = codecs.lookup(name).name
-        except LookupError:
-            declared = None
-    for name in ([declared] if declared else []) + [f for f in FALLBACKS if f != declared]:
-        try:
-            return data.decode(name)
+            data.decode(name)
         except UnicodeDecodeError:
             continue
-    return data.decode(declared or "utf-8", errors="replace")
+        readable.append(name)
+    if not readable:
+        return data.decode(declared or "utf-8", errors="replace")
+    if "utf-8" in readable:
+        chosen = "utf-8"
+    elif len(readable) == 1 or not chinese:
+        chosen = readable[0]
+    else:
+        chosen = _weighed(data, readable, declared)
+    noted = corrections.get()
+    if noted is not None and declared is not None and chosen != declared:
+        noted.append((charset.strip().strip('"').lower()[:40], chosen))
+    return data.decode(chosen)
 
 
 def decode_header_value(raw: str) -> str:
@@ -131,6 +186,8 @@ class ParsedMail:
     automatic: str = ""  # why this looks like an auto-reply or a bounce ("" when it does not)
     size: int = 0
     nul_stripped: int = 0  # NUL characters removed from the body (headers drop them when decoded)
+    # Text read in another charset than its label said: [(label, charset read in)].
+    recharset: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _raw_header(msg: EmailMessage, name: str) -> str:
@@ -379,6 +436,15 @@ def message_from_bytes(raw: bytes) -> EmailMessage:
 def parse(raw: bytes, envelope_sender: str | None = None) -> ParsedMail:
     """`envelope_sender`: the envelope sender as the mail server passed it (None when it
     did not say; "" for the null sender of a delivery report)."""
+    noted: list[tuple[str, str]] = []
+    token = corrections.set(noted)
+    try:
+        return _parse(raw, envelope_sender, noted)
+    finally:
+        corrections.reset(token)
+
+
+def _parse(raw: bytes, envelope_sender: str | None, noted: list[tuple[str, str]]) -> ParsedMail:
     msg = message_from_bytes(raw)
     message_id = _raw_header(msg, "Message-ID").strip()
     found = re.search(r"<[^<>]+>", message_id)
@@ -399,6 +465,7 @@ def parse(raw: bytes, envelope_sender: str | None = None) -> ParsedMail:
         key=key, message_id=message_id, sender_name=decode_header_value(raw_name), sender_address=address,
         subject=subject, body=body.replace("\x00", "").replace("\r\n", "\n"), attachments=attachments,
         automatic=_automatic(msg, address, subject, envelope_sender), size=len(raw), nul_stripped=nuls,
+        recharset=list(dict.fromkeys(noted)),
     )
 
 

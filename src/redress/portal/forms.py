@@ -4,7 +4,6 @@ gets each error next to its field, in their language, with what they typed kept.
 from __future__ import annotations
 
 import mimetypes
-import re
 from decimal import Decimal
 
 from django import forms
@@ -14,12 +13,13 @@ from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from redress.complaints import phones
 from redress.complaints.errors import DomainError, ValidationFailed
 from redress.policy.loader import active_pack
 from redress.portal.services import Attachment, check_attachments
+from redress.web.longtext import LongText
 
 MAX_FILES = 5
-PHONE = re.compile(r"^\+?[\d\s\-()]{5,25}$")
 REPLY_CHANNELS = [("email", _("Email")), ("phone", _("Phone call or text message"))]
 FILE_LABELS = {
     "application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WebP",
@@ -146,10 +146,9 @@ class ComplaintForm(AttachmentsMixin, PortalForm):
     account_number = forms.CharField(label=_("Account number (if you have one)"), max_length=40, required=False)
     subject = forms.CharField(label=_("In a few words, what is it about? (optional)"), max_length=200,
                               required=False)
-    cause = forms.CharField(label=_("What happened?"), max_length=10000, widget=forms.Textarea(attrs={"rows": 6}),
-                            help_text=_("When and where it happened, who was involved, what went wrong."))
-    request = forms.CharField(label=_("What would you like us to do?"), max_length=5000,
-                              widget=forms.Textarea(attrs={"rows": 3}))
+    cause = LongText(label=_("What happened?"), field="cause", limit=10_000, rows=6,
+                     help_text=_("When and where it happened, who was involved, what went wrong."))
+    request = LongText(label=_("What would you like us to do?"), field="request", limit=5_000, rows=3)
     amount_claimed = forms.DecimalField(label=_("Amount you claim, in yuan (optional)"), required=False,
                                         min_value=Decimal("0"), max_value=Decimal("99999999999999.99"),
                                         decimal_places=2, max_digits=16,
@@ -174,10 +173,14 @@ class ComplaintForm(AttachmentsMixin, PortalForm):
         self.fields["language"].initial = "en" if (get_language() or "").startswith("en") else "zh-hans"
 
     def clean_phone(self):
+        """Checked as every channel checks it (complaints/phones.py)."""
         phone = self.cleaned_data["phone"].strip()
-        if phone and not PHONE.match(phone):
-            raise forms.ValidationError(_("Enter a phone number with digits only (spaces, + and - are fine)."))
-        return phone
+        if not phone:
+            return ""
+        try:
+            return phones.normalise(phone, field="phone").stored
+        except ValidationFailed as err:
+            raise forms.ValidationError(str(err.rule)[:1].upper() + str(err.rule)[1:] + ".") from None
 
     def clean(self):
         data = super().clean()

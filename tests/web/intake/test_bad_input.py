@@ -27,7 +27,11 @@ def field_errors(page: str, field: str) -> str:
     ({"received_at": "昨天下午"}, "received_at", "请输入日期和时间", "Enter a date and time"),
     ({"category": "no_such_category"}, "category", "未知的投诉类别", "Unknown category"),
     ({"email": "lisi-at-example"}, "email", "name@example.com", "Enter an email address"),
-    ({"phone": "无"}, "phone", "电话号码须包含数字", "must contain digits"),
+    ({"phone": "无"}, "phone", "不是电话号码", "Not a phone number"),
+    ({"phone": "abc-123"}, "phone", "不是电话号码", "Not a phone number"),
+    ({"phone": "1391234567"}, "phone", "不是电话号码", "Not a phone number"),  # a mobile a digit short
+    ({"request": "我" * 50_001}, "request", "最多 50,000 个字符,现有 50,001 个",
+     "At most 50,000 characters; this has 50,001"),
     ({"subject": ""}, "subject", "请填写简短的事由摘要", "short subject"),
     ({"path": "inquiry", "answer": ""}, "answer", "请记录给客户的答复", "Record the answer"),
     ({"path": "redirect", "authority": ""}, "authority", "请选择客户应转向的主管机构", "Choose the authority"),
@@ -44,6 +48,22 @@ def test_bad_input_is_named_next_to_its_field_and_kept(org, signed_in, overrides
     assert "我上周在天河营业部申请转托管" in page  # what was typed is kept
     assert field == "subject" or 'value="转托管办理超时"' in page
     assert not Complaint.objects.exists() and not Customer.objects.exists()
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_long_cause_is_refused_with_its_limit_and_the_limit_is_stated(org, signed_in, language):
+    """A 120,000-character cause used to be taken silently; the box says its maximum, the
+    browser does not cut a paste short (no maxlength), and the refusal gives the count."""
+    client = signed_in("intake", language)
+    form = client.get("/intake/").content.decode()
+    assert ("最多 50,000 个字符" if language == "zh-hans" else "At most 50,000 characters.") in form
+    assert not re.search(r'<textarea[^>]*name="cause"[^>]*maxlength', form)
+    with frozen(at(2026, 3, 2, 10, 0)):
+        response = read_back(client, typed(cause="转托管" * 40_000))
+    assert response.status_code == 422
+    said = field_errors(response.content.decode(), "cause")
+    assert ("最多 50,000 个字符,现有 120,000 个" if language == "zh-hans" else "this has 120,000") in said
+    assert not Complaint.objects.exists()
 
 
 def test_a_read_back_confirmed_later_is_checked_again(org, signed_in):

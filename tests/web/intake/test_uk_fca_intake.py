@@ -24,7 +24,7 @@ def uk_fca(settings):
 
 
 def english(**overrides) -> dict:
-    return typed(name="Jane Smith", phone="07700900123", language="en", currency="GBP", subject="Card charged twice",
+    return typed(name="Jane Smith", phone="07911123456", language="en", currency="GBP", subject="Card charged twice",
                  cause="My credit card was charged twice for one purchase.", request="Refund the second charge",
                  **overrides)
 

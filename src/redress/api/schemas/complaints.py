@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from redress.api.fields import CODE, Stored, Str, Text, Timestamp, UnitCode, Username
+from redress.api.fields import CODE, MAX_TEXT, Stored, Str, Text, Timestamp, UnitCode, Username
 from redress.api.schemas.base import In, Out
 from redress.complaints.lifecycle import State
 
@@ -40,7 +40,7 @@ class ComplaintIn(In):
     customer: CustomerIn
     channel: Stored("complaints.Complaint", "channel", pattern=CODE) = Field(description="a channel code of the policy, e.g. phone, web, app, regulator_referral")
     subject: Stored("complaints.Complaint", "subject", min_length=1)
-    cause: Str(20_000, min_length=1) = Field(description="事由: what happened")
+    cause: Str(MAX_TEXT, min_length=1) = Field(description="事由: what happened")
     request: Text = Field("", description="诉求: what the complainant asks for")
     amount_claimed: Amount | None = None
     currency: Stored("complaints.Complaint", "currency", pattern=r"^[A-Z]{3}$") | None = Field(None, description="ISO 4217; defaults to the policy's "

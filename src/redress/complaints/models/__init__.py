@@ -13,6 +13,7 @@ from .handling import (
     Remedy,
 )
 from .ledger import CheckpointEntry, CheckpointSignature, Event, LedgerCheckpoint
+from .matching import CustomerMatch
 from .org import Institution, OrgUnit, ReferenceCounter, Staff, StaffRole
 from .reports import AuthorityReport
 from .tally import DayTally
@@ -34,6 +35,7 @@ __all__ = [
     "ComplaintLink",
     "ComplaintParty",
     "Customer",
+    "CustomerMatch",
     "DayTally",
     "Event",
     "Evidence",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 
 from redress.complaints.lifecycle import OPEN, State
 from redress.policy.schema import Severity
@@ -54,12 +55,20 @@ class Customer(models.Model):
     preferred_channel = models.CharField(max_length=40, blank=True)  # a channel code of the pack (40)
     language = models.CharField(max_length=10, default="zh-hans")
     created_at = models.DateTimeField()
+    # When the customer confirmed this contact to us (docs/architecture.md, "One customer,
+    # one record"): they wrote from the address (mail-in), or the intake agent read the
+    # number back to them (002 §二(一)). Only a verified contact links a new complaint to
+    # this record without a person deciding; set again when the contact changes.
+    email_verified_at = models.DateTimeField(null=True, blank=True)
+    phone_verified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [
             models.Index(fields=["phone"]), models.Index(fields=["name"]),
             # A search finds "+86 139-1234-5678" by 13912345678 (phone_key_expression).
             models.Index(phone_key_expression(), name="customer_phone_key"),
+            # Matching a new complaint by its address, in any case (services/customers.py).
+            models.Index(Lower("email"), name="customer_email_lower"),
         ]
 
     def __str__(self) -> str:

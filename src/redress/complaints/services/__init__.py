@@ -6,6 +6,7 @@ event and queues the notifications.
 """
 
 from redress.complaints.services.bulk_intake import import_many, receive_many
+from redress.complaints.services.customers import customer_match_decide
 from redress.complaints.services.evidence import evidence_add, evidence_open
 from redress.complaints.services.handling import (
     RemedyInput,
@@ -77,6 +78,7 @@ __all__ = [
     "calendar_day_delete", "calendar_day_save", "callback_record",
     "close_without_callback", "complaint_archive", "complaint_assess", "complaint_dispatch",
     "complaint_escalate", "complaint_import", "complaint_link", "complaint_receive", "complaint_recomplain",
+    "customer_match_decide",
     "complaint_redirect", "complaint_refer", "complaint_register", "complaint_withdraw",
     "contact_record", "customer_message_receive", "deem_closed", "economic_dispute_clear",
     "evidence_add", "evidence_open", "extension_decide",

@@ -36,7 +36,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
 
-from redress.complaints import tally, triggers
+from redress.complaints import phones, tally, triggers
 from redress.complaints.errors import DomainError
 from redress.complaints.held_rows import Held, holding
 from redress.complaints.lifecycle import TERMINAL
@@ -163,13 +163,20 @@ def _reserve_references(held: Held, pack, items: list[ComplaintInput]) -> None:
 
 
 def _known_account(data: ComplaintInput, seen: set[str], *, add: bool = True) -> bool:
-    """Whether an earlier item of the batch named this customer's account number."""
-    account = data.customer.account_number.strip()
-    if not account:
-        return False
-    known = account in seen
+    """Whether an earlier item of the batch named this customer: the same account number,
+    email or phone. Such an item runs alone, after the held rows are written, because
+    intake looks the customer up by those (services/customers.find) and would not see a
+    record still held here."""
+    customer = data.customer
+    keys = set()
+    if customer.account_number.strip():
+        keys.add("account:" + customer.account_number.strip())
+    if customer.email.strip():
+        keys.add("email:" + customer.email.strip().lower())
+    keys |= {"phone:" + k for k in phones.phone_keys(customer.phone or "")}
+    known = bool(keys & seen)
     if add:
-        seen.add(account)
+        seen |= keys
     return known
 
 

@@ -42,6 +42,7 @@ from redress.complaints.ledger import EventType
 from redress.complaints.lifecycle import TERMINAL, Action, State
 from redress.complaints.models import Complaint, ComplaintParty, Staff
 from redress.complaints.references import allocate
+from redress.complaints.services import customers
 from redress.complaints.services import history as past
 from redress.complaints.services.base import Step
 from redress.complaints.services.intake import (
@@ -49,7 +50,6 @@ from redress.complaints.services.intake import (
     INTAKE_ROLES,
     ComplaintInput,
     clean_amount,
-    customer_for,
     validate_complaint,
 )
 from redress.complaints.timesource import now as current_time
@@ -154,6 +154,9 @@ def complaint_import(*, actor: Staff, data: ImportInput, via: str = "import") ->
         # (complaints/held_rows.py) on both databases, the id comes with the reference, so
         # the complaint row is one INSERT, last; on SQLite alone it is inserted first for
         # its id and saved again at the end.
+        # The complainant's record as on every channel (services/customers.py): a file
+        # proves no contact, so a repeat complainant is offered, not merged.
+        record = customers.customer_record(d.customer, now)
         reference, complaint_id = allocate(
             # The year in the institution's time zone (no calendar needed, so no query for it).
             pack.reference_prefix, received_at.astimezone(ZoneInfo(pack.calendar.timezone)).year,
@@ -161,7 +164,7 @@ def complaint_import(*, actor: Staff, data: ImportInput, via: str = "import") ->
         complaint = Complaint(
             pk=complaint_id, reference=reference,
             kind=d.kind, state=state, policy_code=pack.code, language=d.customer.language or "zh-hans",
-            customer=customer_for(d.customer, now), channel=d.channel, received_at=received_at,
+            customer=record.customer, channel=d.channel, received_at=received_at,
             registered_at=None if state == State.RECEIVED else registered_at,
             referral_source=d.referral_source, external_reference=data.source_id,
             subject=d.subject.strip(), cause=d.cause.strip(), request=d.request.strip(),
@@ -190,6 +193,7 @@ def complaint_import(*, actor: Staff, data: ImportInput, via: str = "import") ->
             "closed_at_estimated": data.closed_at_estimated if closed else False, "satisfied": data.satisfied,
             "triggers": flags, "original": data.original,
             **_history_payload(complaint, data, found, clocks, flags)})
+        customers.record_found(step, record, d.customer)
         past.write(step, data.history)
         step.count(None)  # the receipt, and every clock stopped or late
         step.flush()
@@ -198,6 +202,8 @@ def complaint_import(*, actor: Staff, data: ImportInput, via: str = "import") ->
             complaint.save(update_fields=["ledger_head", "ledger_length", "due_at"])
         else:
             rows.insert(complaint)
+        if record.offers:  # written once the complaint row is
+            customers.offers_insert(complaint, record, now)
     return complaint
 
 

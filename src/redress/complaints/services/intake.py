@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from redress.complaints import duties, rows, triggers
+from redress.complaints import duties, limits, phones, rows, triggers
 from redress.complaints.errors import NotPermitted, ValidationFailed
 from redress.complaints.guards import ensure_may_accept_or_handle
 from redress.complaints.ledger import EventType
@@ -29,6 +29,7 @@ from redress.complaints.models import (
     Staff,
 )
 from redress.complaints.references import allocate
+from redress.complaints.services import customers
 from redress.complaints.services.base import Step, acting_on, require_role
 from redress.complaints.services.messages import check_phrases, tell_customer
 from redress.complaints.services.reports import owe_report
@@ -60,6 +61,14 @@ class CustomerInput:
     id_number: str = ""
     preferred_channel: str = ""
     language: str = "zh-hans"
+    # Which record (services/customers.py): one a person chose (the lookup's pick, a
+    # re-complaint's original, a match the agent confirmed on the read-back) ...
+    known: Customer | None = None
+    confirmed: int | None = None  # ... the record the agent confirmed was the same person
+    not_same: frozenset[int] = frozenset()  # records the agent said were someone else
+    # Contacts this channel proves belong to the complainant: mail-in the address they
+    # wrote from, the intake screen the phone read back to them (002 §二(一)).
+    verified: tuple[str, ...] = ()
 
 
 @dataclass
@@ -115,14 +124,16 @@ def validate_complaint(data: ComplaintInput, pack, now: datetime) -> None:
             EmailValidator()(c.email)
         except DjangoValidationError:
             raise ValidationFailed("customer.email", _("%(email)s is not an email address") % {"email": repr(c.email[:60])}) from None
-    if c.phone and not any(ch.isdigit() for ch in c.phone):
-        raise ValidationFailed("customer.phone", _("must contain digits"))
+    if c.phone.strip() and not (c.known is not None and c.phone == c.known.phone):  # a kept record's own stands
+        phones.normalise(c.phone, field="customer.phone", region=pack.calendar.country)
+    limits.check_all({f"customer.{k}": getattr(c, k) for k in ("name", "email", "address", "account_number",
+                                                               "id_type", "id_number", "preferred_channel")})
+    limits.check_all({"cause": data.cause, "request": data.request, "external_reference": data.external_reference})
     if data.channel not in pack.channel_codes():
         raise ValidationFailed("channel", _("unknown channel %(channel)s; the policy allows %(channel_codes)s") % {"channel": repr(data.channel), "channel_codes": ', '.join(pack.channel_codes())})
     if not data.subject.strip():
         raise ValidationFailed("subject", _("a short subject is required"))
-    if len(data.subject) > 200:
-        raise ValidationFailed("subject", _("at most 200 characters"))
+    limits.check("subject", data.subject)
     if not data.cause.strip():
         raise ValidationFailed("cause", _("say what happened (事由)"))
     if data.kind not in Complaint.Kind.values:
@@ -142,25 +153,6 @@ def validate_complaint(data: ComplaintInput, pack, now: datetime) -> None:
             raise ValidationFailed(f"parties[{i}]", _("a %(kind)s party must name the %(kind)s") % {"kind": party.kind})
     if data.referral_source and pack.authority(data.referral_source) is None:
         raise ValidationFailed("referral_source", _("unknown authority %(referral_source)s") % {"referral_source": repr(data.referral_source)})
-
-
-def customer_for(data: CustomerInput, now: datetime) -> Customer:
-    """Reuse the customer record when the account number is known, updating the contact
-    details given now (the latest the customer told us)."""
-    fields = {k: getattr(data, k).strip() for k in ("name", "phone", "email", "address", "account_number",
-                                                    "id_type", "id_number", "preferred_channel")}
-    fields["language"] = data.language or "zh-hans"
-    if fields["account_number"]:
-        existing = Customer.objects.filter(account_number=fields["account_number"]).order_by("id").first()
-        if existing:
-            for key, value in fields.items():
-                if value:
-                    setattr(existing, key, value)
-            existing.save()
-            return existing
-    customer = Customer(created_at=now, **fields)
-    rows.insert(customer)
-    return customer
 
 
 def complaint_receive(*, actor: Staff, data: ComplaintInput, via: str = "web", register: bool = False,
@@ -192,12 +184,13 @@ def complaint_receive(*, actor: Staff, data: ComplaintInput, via: str = "web", r
         # On PostgreSQL the id comes with the reference, so the whole case is built first
         # and the complaint row written once, last (its foreign keys are checked at
         # commit); on SQLite it is inserted first for its id and saved again at the end.
+        found = customers.customer_record(data.customer, now)
         reference, complaint_id = allocate(pack.reference_prefix, received_at.astimezone(cal.tz).year,
                                            row_id_for=Complaint)
         complaint = Complaint(
             pk=complaint_id, reference=reference,
             kind=data.kind, state=State.RECEIVED, policy_code=pack.code, language=data.customer.language or "zh-hans",
-            customer=customer_for(data.customer, now), channel=data.channel, received_at=received_at,
+            customer=found.customer, channel=data.channel, received_at=received_at,
             referral_source=data.referral_source, external_reference=data.external_reference,
             subject=data.subject.strip(), cause=data.cause.strip(), request=data.request.strip(),
             amount_claimed=amount, currency=data.currency or pack.currency,
@@ -213,6 +206,7 @@ def complaint_receive(*, actor: Staff, data: ComplaintInput, via: str = "web", r
                     before=State.RECEIVED, role=role, calendar=cal, clocks=[])  # a new case has no clocks
         step.record(EventType.RECEIVED, kind=data.kind, channel=data.channel, received_at=received_at,
                     amount_claimed=amount, parties=len(data.parties), referral_source=data.referral_source)
+        customers.record_found(step, found, data.customer)
         if flags:
             raise_triggers(step, flags, source="keywords")
         if data.referral_source:
@@ -231,6 +225,8 @@ def complaint_receive(*, actor: Staff, data: ComplaintInput, via: str = "web", r
             complaint.save()
         else:
             rows.insert(complaint)
+        if found.offers:
+            customers.offers_insert(complaint, found, now)
         if then is not None:
             then(complaint)
     return complaint
@@ -295,6 +291,7 @@ def inquiry_answer(complaint: Complaint | int, *, actor: Staff, answer: str,
     (001 第十五条)."""
     if not answer.strip():
         raise ValidationFailed("answer", _("record the answer given to the customer"))
+    limits.check("answer", answer)
     with acting_on(complaint, Action.ANSWER_INQUIRY, actor=actor, via=via, expected_version=expected_version) as step:
         require_role(step, INTAKE_ROLES, _("answering an inquiry"))
         c = step.complaint
@@ -318,6 +315,7 @@ def resolve_on_spot(complaint: Complaint | int, *, actor: Staff, resolution: str
     in writing with the pack's referral notice."""
     if not resolution.strip():
         raise ValidationFailed("resolution", _("record how it was resolved"))
+    limits.check_all({"resolution": resolution, "customer_opinion": customer_opinion})
     with acting_on(complaint, Action.RESOLVE_ON_SPOT, actor=actor, via=via, expected_version=expected_version) as step:
         require_role(step, INTAKE_ROLES, _("resolving on the spot"))
         ensure_may_accept_or_handle(actor, step.complaint)

@@ -45,7 +45,7 @@ def complaint_recomplain(original: Complaint | int, *, actor: Staff, cause: str,
         data = ComplaintInput(
             customer=CustomerInput(name=cust.name, phone=cust.phone, email=cust.email, address=cust.address,
                                    account_number=cust.account_number, preferred_channel=cust.preferred_channel,
-                                   language=cust.language),
+                                   language=cust.language, known=cust),
             channel=channel or o.channel, subject=_recomplaint_subject(o)[:200],
             cause=cause, request=request or o.request, amount_claimed=o.amount_claimed, currency=o.currency,
             branch=o.branch,

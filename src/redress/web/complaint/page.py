@@ -12,7 +12,7 @@ from redress.complaints.lifecycle import Action
 from redress.complaints.models import Complaint
 from redress.complaints.selectors.personal import may_reveal, shown
 from redress.complaints.timesource import now as current_time
-from redress.web.complaint import record, uploads, words
+from redress.web.complaint import customer_panel, record, uploads, words
 from redress.web.complaint.actions.registry import available_actions
 
 # How long a recorded reveal keeps the complainant's details in full for this person
@@ -42,11 +42,13 @@ def revealed(request: HttpRequest, complaint: Complaint) -> bool:
         return False
 
 
-def render_page(request: HttpRequest, complaint: Complaint, *, evidence_form=None, status: int = 200) -> HttpResponse:
+def render_page(request: HttpRequest, complaint: Complaint, *, evidence_form=None, match_error: str = "",
+                status: int = 200) -> HttpResponse:
     data = record.load(complaint)
     staff = request.user
     actions = sorted(available_actions(staff, complaint), key=lambda a: not a.primary)
     is_revealed = revealed(request, complaint)
+    matches = customer_panel.offers(staff, complaint)
     can_upload = uploads.may_upload(staff, complaint)
     context = {
         "nav": "cases",
@@ -63,6 +65,9 @@ def render_page(request: HttpRequest, complaint: Complaint, *, evidence_form=Non
         "upload_limit": uploads.upload_limit(),
         "attachment_types": ",".join(uploads.active_pack().attachment_types),
         "shows_ledger": bool(staff.role_set() & LEDGER_ROLES),
+        "customer_offers": matches,
+        "match_error": match_error,
+        "other_open": customer_panel.other_open(staff, complaint),
         "record_report_url": next((a.url for a in actions if a.code == Action.RECORD_AUTHORITY_REPORT), ""),
     }
     return render(request, "web/complaint/detail.html", context, status=status)

@@ -87,7 +87,16 @@ SENTENCES = {
                                               "%(reported_at)s by %(how)s; receipt %(receipt)s"),
     E.AUTHORITY_REPORT_OVERDUE: gettext_lazy("The %(kind)s to %(authority)s is overdue (due %(due)s)"),
     E.AUTHORITY_REPORT_ESCALATED: gettext_lazy("The overdue %(kind)s to %(authority)s was taken to %(roles)s"),
+    E.CUSTOMER_MATCHED: gettext_lazy("Put on the existing customer record no. %(customer)s, found by its verified "
+                                     "%(contacts)s"),
+    E.CUSTOMER_MATCH_OFFERED: gettext_lazy("Another customer record may be the same person (same %(contacts)s): "
+                                           "left for intake or the complaints office to decide"),
+    E.CUSTOMER_CONFIRMED: gettext_lazy("%(who)s confirmed it is the same customer: the complaint is on record "
+                                       "no. %(customer)s"),
+    E.CUSTOMER_MATCH_REJECTED: gettext_lazy("%(who)s said a record sharing the phone or email is a different "
+                                            "person: the records stay apart"),
 }
+CONTACT_WORDS = {"email": gettext_lazy("email"), "phone": gettext_lazy("phone")}
 # A further extension, granted with the customer's consent and reported (001 第二十二条).
 FURTHER_EXTENSION = gettext_lazy("%(who)s approved a further extension with the customer's consent; now due "
                                  "%(due)s; reported to %(reported_to)s")
@@ -244,6 +253,12 @@ def _values(event: Event, p: dict, names: Names, pack) -> _Blanks:
     if event.type == E.CLOCKS_RECOMPUTED:
         v["moves"] = words.due_moves(p.get("changes") or [], pack, lang, _when)
         v["why"] = words.joined(words.calendar_reason(w) for w in p.get("why") or [] if isinstance(w, dict))
+    if event.type in (E.CUSTOMER_MATCHED, E.CUSTOMER_MATCH_OFFERED):
+        shared = p.get("by") or sorted({s for c in p.get("candidates") or [] if isinstance(c, dict)
+                                        for s in c.get("shared") or []})
+        v["contacts"] = words.joined(CONTACT_WORDS.get(s, s) for s in shared)
+    if "customer" in p:
+        v["customer"] = p["customer"]
     if event.type == E.PARTY_ADDED:
         v["party"] = (p.get("product") or (names.person(p["staff"]) if p.get("staff") else "")
                       or names.unit(p.get("unit")))

@@ -96,6 +96,28 @@ def _upload(request: HttpRequest, reference: str) -> HttpResponse:
     return render_page(request, complaint, evidence_form=form, status=400)
 
 
+@require_POST
+@staff_view()
+def customer_match(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    """Same customer or someone else, for a record offered on this complaint
+    (services.customer_match_decide, recorded in the ledger)."""
+    complaint = _visible(request, reference)
+    decision = request.POST.get("decision")
+    version = request.POST.get("version", "")
+    if decision not in ("same", "different") or not version.isdigit():
+        return render_page(request, complaint, status=400)
+    try:
+        services.customer_match_decide(complaint, actor=request.user, match_id=pk, same=decision == "same",
+                                       via="web", expected_version=int(version))
+    except NotPermitted as err:
+        raise PermissionDenied(err.message) from None
+    except NotFound:
+        raise Http404(_("No such offered customer on this complaint.")) from None
+    except DomainError as err:
+        return render_page(request, complaint, match_error=err.message, status=409 if err.code == "stale" else 422)
+    return redirect(complaint.get_absolute_url() + "#complainant")
+
+
 @require_GET
 @staff_view()
 def evidence_download(request: HttpRequest, reference: str, pk: int) -> FileResponse:

@@ -11,7 +11,8 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from redress.complaints import phrases
+from redress.complaints import phones, phrases
+from redress.complaints.errors import ValidationFailed
 from redress.complaints.models import OrgUnit, Staff
 from redress.complaints.services.intake import CLOCK_SKEW, EARLIEST
 from redress.complaints.services.messages import ForbiddenPhrases, check_phrases
@@ -19,6 +20,7 @@ from redress.complaints.timesource import now as current_time
 from redress.policy.loader import active_pack
 from redress.policy.schema import Severity
 from redress.web import labels
+from redress.web.longtext import LongText
 
 REFERRAL_CHANNEL = "regulator_referral"  # every shipped pack has it (001 第二十一条: 12386)
 MAX_AMOUNT = Decimal("1e14")
@@ -99,10 +101,9 @@ class IntakeForm(forms.Form):
     subject = forms.CharField(label=_("Subject"), max_length=200,
                               error_messages={"required": _("Give a short subject."),
                                               "max_length": _("At most 200 characters.")})
-    cause = forms.CharField(label=_("What happened"), widget=forms.Textarea(attrs={"rows": 4}),
-                            error_messages={"required": _("Say what happened, in the customer's words.")})
-    request = forms.CharField(label=_("What the customer asks for"), required=False,
-                              widget=forms.Textarea(attrs={"rows": 2}))
+    cause = LongText(label=_("What happened"), field="cause", rows=4,
+                     error_messages={"required": _("Say what happened, in the customer's words.")})
+    request = LongText(label=_("What the customer asks for"), field="request", rows=2, required=False)
     amount_claimed = forms.CharField(label=_("Amount claimed"), required=False, max_length=30,
                                      widget=forms.TextInput(attrs={"inputmode": "decimal"}))
     currency = forms.ChoiceField(label=_("Currency"), choices=CURRENCIES, initial="CNY")
@@ -118,9 +119,8 @@ class IntakeForm(forms.Form):
     # --- the path --------------------------------------------------------------
     path = forms.ChoiceField(label=_("Path chosen"), choices=PATHS, initial="complaint",
                              widget=forms.RadioSelect)
-    answer = forms.CharField(label=_("Answer given"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    resolution = forms.CharField(label=_("How it was resolved"), required=False,
-                                 widget=forms.Textarea(attrs={"rows": 3}))
+    answer = LongText(label=_("Answer given"), field="answer", rows=3, required=False)
+    resolution = LongText(label=_("How it was resolved"), field="resolution", rows=3, required=False)
     customer_opinion = forms.CharField(label=_("Customer's words"), required=False, max_length=500)
     authority = forms.ChoiceField(label=_("Competent authority"), required=False)
     redirect_note = forms.CharField(label=_("Note to the customer"), required=False, max_length=500)
@@ -133,6 +133,9 @@ class IntakeForm(forms.Form):
     link_to = forms.CharField(required=False, max_length=30, widget=forms.HiddenInput)
     link_kind = forms.ChoiceField(label=_("Link to the open complaint"), choices=LINK_KINDS, required=False,
                                   widget=forms.RadioSelect)
+    # --- a record that shares the phone or email (services/customers.py), decided on the
+    # read-back: a record's id (the same person), "new" (someone else), "" (decide later).
+    customer_match = forms.RegexField(regex=r"^(|new|[0-9]{1,12})$", required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -170,10 +173,15 @@ class IntakeForm(forms.Form):
     # --- field rules -------------------------------------------------------------
 
     def clean_phone(self) -> str:
+        """Checked and written the one way the record keeps it (complaints/phones.py), so
+        the read-back says the number as it will be stored."""
         phone = self.cleaned_data["phone"].strip()
-        if phone and not any(ch.isdigit() for ch in phone):
-            raise forms.ValidationError(_("A phone number must contain digits."))
-        return phone
+        if not phone:
+            return ""
+        try:
+            return phones.normalise(phone, field="phone", region=self.pack.calendar.country).stored
+        except ValidationFailed as err:
+            raise forms.ValidationError(str(err.rule)[:1].upper() + str(err.rule)[1:] + ".") from None
 
     def clean_amount_claimed(self) -> Decimal | None:
         text = self.cleaned_data["amount_claimed"].replace(",", "").replace("，", "").strip()

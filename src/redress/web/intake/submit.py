@@ -10,20 +10,42 @@ from django.db import transaction
 from redress.complaints import services as svc
 from redress.complaints.models import Complaint, ComplaintParty, Customer, OrgUnit, Staff
 from redress.complaints.selectors.customers import open_complaints_of
+from redress.complaints.services import customers
 
 CUSTOMER_FIELDS = ("name", "phone", "email", "address", "account_number", "id_type", "id_number")
 
 
-def customer_input(data: dict) -> svc.CustomerInput:
+def customer_input(data: dict, *, decide: bool = False) -> svc.CustomerInput:
     """What was typed; blanks filled from the customer chosen in the lookup, so the
-    agent need not retype (nor see in full) what the record already holds."""
+    agent need not retype (nor see in full) what the record already holds. A phone typed
+    here was read back to the customer: verified. `decide`: with the agent's answer on
+    the read-back about a record that shares the phone or email (customer_match)."""
     typed = {f: (data.get(f) or "").strip() for f in CUSTOMER_FIELDS}
     chosen = Customer.objects.filter(pk=data.get("customer_id")).first() if data.get("customer_id") else None
     if chosen is not None:
         for f in CUSTOMER_FIELDS:
             typed[f] = typed[f] or getattr(chosen, f)
-    return svc.CustomerInput(**typed, preferred_channel=data.get("preferred_channel") or "",
-                             language=data.get("language") or "zh-hans")
+    out = svc.CustomerInput(**typed, preferred_channel=data.get("preferred_channel") or "",
+                            language=data.get("language") or "zh-hans", known=chosen,
+                            verified=("phone",) if (data.get("phone") or "").strip() else ())
+    if decide and chosen is None:
+        _decided(out, data.get("customer_match") or "")
+    return out
+
+
+def _decided(out: svc.CustomerInput, answer: str) -> None:
+    """The agent's answer about the records offered on the read-back (found again now,
+    so only a record that was offered can be chosen)."""
+    if not answer:
+        return  # decide later: the offers go to the case page
+    offered = [customer for customer, _shared in customers.find(out, customers.typed_phone(out)).offers]
+    if answer == "new":
+        out.not_same = frozenset(c.pk for c in offered)
+        return
+    picked = next((c for c in offered if str(c.pk) == answer), None)
+    if picked is not None:
+        out.known, out.confirmed = picked, picked.pk
+        out.not_same = frozenset(c.pk for c in offered if c.pk != picked.pk)
 
 
 def parties(data: dict) -> list[svc.PartyInput]:
@@ -40,7 +62,7 @@ def parties(data: dict) -> list[svc.PartyInput]:
 def complaint_input(data: dict) -> svc.ComplaintInput:
     unit: OrgUnit | None = data.get("party_unit")
     return svc.ComplaintInput(
-        customer=customer_input(data), channel=data["channel"], subject=data["subject"], cause=data["cause"],
+        customer=customer_input(data, decide=True), channel=data["channel"], subject=data["subject"], cause=data["cause"],
         request=data.get("request") or "", amount_claimed=data.get("amount_claimed"),
         currency=data.get("currency") or "", received_at=data.get("received_at"),
         kind=Complaint.Kind.INQUIRY if data["path"] == "inquiry" else Complaint.Kind.COMPLAINT,

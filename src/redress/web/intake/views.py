@@ -14,19 +14,16 @@ from django.views.decorators.http import require_GET, require_POST
 
 from redress.complaints.errors import DomainError, NotFound, NotPermitted
 from redress.complaints.models import Customer
-from redress.complaints.selectors.customers import (
-    customer_like,
-    customer_search,
-    open_complaints_of,
-)
+from redress.complaints.selectors.customers import customer_search, open_complaints_of
 from redress.complaints.selectors.personal import masked
 from redress.complaints.selectors.scope import get_visible
+from redress.complaints.services import customers as matching
 from redress.complaints.services.base import check_recusal
 from redress.web.access import staff_view
 from redress.web.intake import receipt, summary
 from redress.web.intake.errors import place_error
 from redress.web.intake.forms import IntakeForm
-from redress.web.intake.submit import take_down
+from redress.web.intake.submit import customer_input, take_down
 
 INTAKE = ("intake", "complaints_office")
 DRAFTS = "intake_drafts"  # read-backs shown and not yet confirmed (one save each)
@@ -39,13 +36,18 @@ def _record(customer: Customer | None) -> dict | None:
     return {"customer": customer, "shown": masked(customer), "open": open_complaints_of(customer)}
 
 
-def _chosen(form: IntakeForm) -> dict | None:
-    """The customer picked in the lookup, or else the one the typed account number or
-    phone belongs to: masked, with their open complaints."""
+def _found(form: IntakeForm) -> tuple[dict | None, list[dict]]:
+    """The customer picked in the lookup, or else the record saving will put the
+    complaint on (the typed account number's, or a verified contact's with the same
+    name: services/customers.py), masked, with their open complaints; and the records
+    that only share the phone or email, offered to the agent to ask the customer."""
     data = form.cleaned_data
     if data.get("customer_id"):
-        return _record(Customer.objects.filter(pk=data["customer_id"]).first())
-    return _record(customer_like(account_number=data.get("account_number") or "", phone=data.get("phone") or ""))
+        return _record(Customer.objects.filter(pk=data["customer_id"]).first()), []
+    typed = customer_input(data)
+    found = matching.find(typed, matching.typed_phone(typed))
+    offers = [{**_record(customer), "shared": shared} for customer, shared in found.offers]
+    return _record(found.customer), offers
 
 
 def _form_page(request: HttpRequest, form: IntakeForm, status: int = 200) -> HttpResponse:
@@ -74,9 +76,9 @@ def readback(request: HttpRequest) -> HttpResponse:
         return _form_page(request, form, status=422)
     token = uuid.uuid4().hex
     request.session[DRAFTS] = [*request.session.get(DRAFTS, [])[-19:], token]
-    chosen = _chosen(form)
+    chosen, offers = _found(form)
     return render(request, "web/intake/readback.html", {
-        "form": form, "chosen": chosen, "sections": summary.sections(form, chosen),
+        "form": form, "chosen": chosen, "offers": offers, "sections": summary.sections(form, chosen),
         "what_happens": summary.what_happens(form.cleaned_data["path"]), "token": token, "nav": "intake",
     })
 
@@ -127,10 +129,13 @@ def done(request: HttpRequest, reference: str) -> HttpResponse:
 @staff_view(*INTAKE)
 @require_GET
 def customers(request: HttpRequest) -> HttpResponse:
-    """htmx: customers matching what is typed in the lookup box, masked."""
+    """htmx: a page of the customers matching what is typed in the lookup box, masked,
+    with how many match in all."""
     query = request.GET.get("q", "")
+    page = request.GET.get("page", "1")
+    found = customer_search(query, page=int(page) if page.isdigit() and len(page) < 6 else 1)
     return render(request, "web/intake/_customer_results.html",
-                  {"matches": customer_search(query), "query": query})
+                  {"found": found, "matches": found.matches, "query": query})
 
 
 @staff_view(*INTAKE)

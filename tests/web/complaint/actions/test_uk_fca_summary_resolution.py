@@ -21,7 +21,9 @@ LDN = ZoneInfo("Europe/London")
 def received(org, settings):
     settings.REDRESS_POLICY = "uk-fca"
     with frozen(datetime(2026, 6, 1, 9, tzinfo=LDN)):  # Monday: the window closes Thursday 17:30
-        return svc.complaint_receive(actor=org.intake, data=complaint_input(), register=False)
+        # A London firm's customer: a UK mobile (a mainland one would need its +86 there).
+        customer = svc.CustomerInput(name="Jane Smith", phone="07911 123456", account_number="310000123456")
+        return svc.complaint_receive(actor=org.intake, data=complaint_input(customer=customer), register=False)
 
 
 def test_the_page_offers_the_summary_resolution_by_the_packs_name(received, signed_in):

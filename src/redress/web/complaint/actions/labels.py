@@ -55,13 +55,14 @@ ACTIONS = {
     A.VIEW_PERSONAL_DATA: _("View personal data"),
     A.RECORD_AUTHORITY_REPORT: _("Record a report to an authority"),
     A.MARK_REPORT_OVERDUE: _("Mark a report overdue"),
+    A.DECIDE_CUSTOMER_MATCH: _("Decide whether two records are the same customer"),
 }
 
 # The page handles the reveal of personal data itself, the sweep marks breaches and
 # overdue reports and settles pauses, and a changed calendar recomputes due times: none
 # is a button the actions offer.
 SHOWN = frozenset(ACTIONS) - {A.VIEW_PERSONAL_DATA, A.MARK_BREACH, A.MARK_REPORT_OVERDUE, A.RECOMPUTE_CLOCKS,
-                              A.SETTLE_PAUSES}
+                              A.SETTLE_PAUSES, A.DECIDE_CUSTOMER_MATCH}
 
 URGENCY = {"normal": _("Normal"), "urgent": _("Urgent")}
 FINDING_KINDS = {"note": _("Investigation note"), "interview": _("Interview"), "fact": _("Fact found")}
