@@ -85,6 +85,9 @@ class EventType(IntEnum):
     AUTHORITY_REPORT_RECORDED = 131  # who made it, when, how, and the authority's receipt
     AUTHORITY_REPORT_OVERDUE = 132  # the sweep: past its due time and still not made
     AUTHORITY_REPORT_ESCALATED = 133  # the sweep: still not made, taken to the escalation roles
+    REMINDER_SENT = 140  # the sweep: a clock's reminder before its due time (services/alerts.py)
+    CLOCK_ESCALATED = 141  # the sweep: a step of a late clock's escalation ladder, and who heard
+    ESCALATION_ACKNOWLEDGED = 142  # someone told answered it: what will happen, by when
 
 
 def canonical(payload: dict) -> str:

@@ -96,6 +96,8 @@ class Action(StrEnum):
     RATE_OUTCOME = "rate_outcome"  # the complainant rates the result told (portal)
     RECORD_AUTHORITY_REPORT = "record_authority_report"  # services/reports.py
     MARK_REPORT_OVERDUE = "mark_report_overdue"  # the sweep: services/reports.py
+    SEND_ALERTS = "send_alerts"  # the sweep: reminders and escalations, services/alerts.py
+    ACKNOWLEDGE_ESCALATION = "acknowledge_escalation"  # services/alerts.py
 
 
 S = State
@@ -158,6 +160,9 @@ TRANSITIONS: dict[Action, tuple[frozenset[State], State | None]] = {
     # or archiving it does not make the report (001 第三条, 第十六条(三)).
     Action.RECORD_AUTHORITY_REPORT: (frozenset(State), None),
     Action.MARK_REPORT_OVERDUE: (frozenset(State), None),
+    # A clock runs only on an open case; an escalation told is answered whatever came next.
+    Action.SEND_ALERTS: (frozenset(OPEN), None),
+    Action.ACKNOWLEDGE_ESCALATION: (frozenset(State), None),
 }
 
 

@@ -16,7 +16,7 @@ from .ledger import CheckpointEntry, Event, LedgerCheckpoint
 from .org import Institution, OrgUnit, ReferenceCounter, Staff, StaffRole
 from .reports import AuthorityReport
 from .tally import DayTally
-from .timing import CalendarDay, CalendarState, ClockPause, ComplaintClock
+from .timing import CalendarDay, CalendarState, ClockAlert, ClockPause, ComplaintClock
 
 __all__ = [
     "Accountability",
@@ -27,6 +27,7 @@ __all__ = [
     "Callback",
     "ClockPause",
     "CheckpointEntry",
+    "ClockAlert",
     "Communication",
     "Complaint",
     "ComplaintClock",
