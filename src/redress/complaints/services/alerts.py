@@ -189,7 +189,8 @@ def _record(step: Step, clock: ComplaintClock, point: Point, *, skipped: bool) -
             "told": [s.pk for s in people], **_late_by(step, clock, step_calendar(step))}
     step.record(EventType.REMINDER_SENT if point.kind == REMINDER else EventType.CLOCK_ESCALATED,
                 alert=alert.pk, **what)
-    message = {**what, "due": clock.due_at.isoformat(), "alert": alert.pk, "subject": step.complaint.subject}
+    message = {**what, "due": clock.due_at.isoformat(), "alert": alert.pk, "reference": step.complaint.reference,
+               "subject": step.complaint.subject}
     notices = []
     for person in people:
         how = delivery(person)

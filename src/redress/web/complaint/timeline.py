@@ -87,6 +87,9 @@ SENTENCES = {
                                               "%(reported_at)s by %(how)s; receipt %(receipt)s"),
     E.AUTHORITY_REPORT_OVERDUE: gettext_lazy("The %(kind)s to %(authority)s is overdue (due %(due)s)"),
     E.AUTHORITY_REPORT_ESCALATED: gettext_lazy("The overdue %(kind)s to %(authority)s was taken to %(roles)s"),
+    E.REMINDER_SENT: gettext_lazy("Reminder sent: %(clock)s is due %(due)s; told %(told)s"),
+    E.CLOCK_ESCALATED: gettext_lazy("Escalated (step %(step)s): %(clock)s was due %(due)s; told %(told)s"),
+    E.ESCALATION_ACKNOWLEDGED: gettext_lazy("%(who)s answered escalation step %(step)s of %(clock)s: by %(by)s"),
 }
 # A further extension, granted with the customer's consent and reported (001 第二十二条).
 FURTHER_EXTENSION = gettext_lazy("%(who)s approved a further extension with the customer's consent; now due "
@@ -147,7 +150,10 @@ class Names:
     """Names for the ids and codes found in a set of payloads, fetched in bulk."""
 
     def __init__(self, payloads: list[dict], actors: dict[int, Staff]):
-        staff_ids = {p[k] for p in payloads for k in STAFF_KEYS if isinstance(p.get(k), int)} - set(actors)
+        staff_ids = {p[k] for p in payloads for k in STAFF_KEYS if isinstance(p.get(k), int)}
+        # The people a reminder or an escalation was sent to (services/alerts.py).
+        staff_ids |= {pk for p in payloads if isinstance(p.get("told"), list) for pk in p["told"] if isinstance(pk, int)}
+        staff_ids -= set(actors)
         self.staff = dict(actors)
         if staff_ids:
             self.staff.update({s.pk: s for s in Staff.objects.filter(pk__in=staff_ids)})
@@ -224,6 +230,11 @@ def _values(event: Event, p: dict, names: Names, pack) -> _Blanks:
         v["how"] = str(words.REPORT_HOW.get(p["how"], p["how"]))
     if "receipt" in p:
         v["receipt"] = p["receipt"] or _("none given")
+    if event.type in (E.REMINDER_SENT, E.CLOCK_ESCALATED, E.ESCALATION_ACKNOWLEDGED):
+        v["clock"] = words.clock_name(p.get("clock", ""), pack, lang)
+        v["step"] = int(p.get("step", 0)) + 1
+        v["by"] = p.get("by", "—")
+        v["told"] = words.joined(names.person(pk) for pk in p.get("told", [])) if p.get("told") else _("nobody was told")
     if isinstance(p.get("roles"), list):
         v["roles"] = words.joined(labels.ROLES.get(r, r) for r in p["roles"])
     if "action" in p:

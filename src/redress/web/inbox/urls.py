@@ -1,0 +1,10 @@
+from django.urls import path
+
+from redress.web.inbox import views
+
+urlpatterns = [
+    path("", views.inbox, name="list"),
+    path("read/", views.mark_read, name="read"),
+    path("delivery/", views.set_delivery, name="delivery"),
+    path("escalations/<int:pk>/answer/", views.answer, name="answer"),
+]
