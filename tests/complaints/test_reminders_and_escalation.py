@@ -231,3 +231,23 @@ def test_two_sweeps_at_once_send_each_step_once(request):
         assert len(events(w.c, EventType.CLOCK_ESCALATED)) == 4
         assert not events(w.c, EventType.REMINDER_SENT)
     assert ClockAlert.objects.filter(clock__code="resolution").count() == 6 * 6
+
+
+def test_the_email_is_written_in_the_readers_language_with_a_link_to_the_case(settings, org, case, mailoutbox):
+    from redress.notify.dispatch import dispatch_outbox
+
+    settings.REDRESS_SITE_URL = "https://complaints.example.com"
+    org.dept_head.language = "en"
+    org.dept_head.save(update_fields=["language"])
+    sweep_at(FIRST_REMINDER)
+    with frozen(FIRST_REMINDER):
+        dispatch_outbox()
+    by_address = {m.to[0]: m for m in mailoutbox}
+    chinese, english = by_address["handler@example.com"], by_address["dept_head@example.com"]
+    link = f"https://complaints.example.com/complaints/{case.c.reference}/"
+    assert english.subject == f"[Redress] Reminder: Resolved and result told of {case.c.reference} is due 2026-02-24 17:00"
+    assert f"Case {case.c.reference}: 委托未成交" in english.body and link in english.body
+    # From Tuesday 10 February: 11, 12, 13, Saturday 14 (调休) and, after the holiday, the 24th.
+    assert "Time left: 5 working days (due 2026-02-24 17:00)." in english.body
+    assert chinese.subject == f"[Redress] 提醒:{case.c.reference} 的“办结并告知结果”将于 2026-02-24 17:00 到期"
+    assert "剩余时间" in chinese.body and link in chinese.body

@@ -27,9 +27,9 @@ class Shown:
     reference: str
 
 
-def listed(staff: Staff, notices) -> list[Shown]:
-    """The notices, each written in the reader's language."""
-    language = staff.language
+def listed(staff: Staff, notices, language: str) -> list[Shown]:
+    """The notices, each written in the language the page is read in (an email is
+    written in the person's own, Staff.language)."""
     return [Shown(n, alert_texts.write(n.kind, n.payload, language), n.read_at is None, n.payload.get("reference", ""))
             for n in notices]
 
@@ -81,7 +81,10 @@ def case_escalations(staff: Staff, complaint: Complaint, pack, language: str) ->
         shown.append(CaseEscalation(
             alert=alert, clock_name=definition.name.get(language) if definition else alert.clock.code,
             to=[str(words.get(r) or ROLES.get(r, r)) for r in alert.recipients],
-            told=[people.get(p, "—") for p in alert.staff], may_answer=may_answer(staff, alert), at=alert.sent_at))
+            told=[people.get(p, "—") for p in alert.staff], at=alert.sent_at,
+            # A form where the reader was told (or, told to nobody, for the office): the
+            # service lets the office answer any step, but four forms on a page is noise.
+            may_answer=may_answer(staff, alert) and (staff.pk in alert.staff or not alert.staff)))
     return shown
 
 

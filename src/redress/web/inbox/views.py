@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -33,7 +34,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         rows = rows.filter(read_at__isnull=True)
     page = Paginator(rows, 30).get_page(request.GET.get("page"))
     return render(request, "web/inbox/list.html", {
-        "nav": "inbox", "page": page, "shown": notices.listed(request.user, page.object_list),
+        "nav": "inbox", "page": page, "shown": notices.listed(request.user, page.object_list, get_language() or ""),
         "only_unread": only_unread, "delivery": notices.delivery_of(request.user),
         "deliveries": [(Delivery.BOTH, _("Email and in the app")), (Delivery.EMAIL, _("Email only")),
                        (Delivery.IN_APP, _("In the app only"))]})
