@@ -17,13 +17,14 @@ after the deadline says nothing the escalation does not.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from redress.complaints.errors import NotPermitted, ValidationFailed
+from redress.complaints.errors import DomainError, NotPermitted, ValidationFailed
 from redress.complaints.ledger import EventType
 from redress.complaints.lifecycle import Action
 from redress.complaints.models import ClockAlert, Complaint, ComplaintClock, Staff
@@ -33,6 +34,7 @@ from redress.notify.models import Delivery, InboxNotice, NoticePreference
 from redress.policy.schema import HOLDER, UNIT_HEAD, Clock, Duration, Pack, Role, Unit
 from redress.sla.calendar import WorkCalendar
 
+log = logging.getLogger(__name__)
 REMINDER, ESCALATION = ClockAlert.Kind.REMINDER, ClockAlert.Kind.ESCALATION
 BATCH = 500
 
@@ -130,19 +132,24 @@ def delivery(staff: Staff) -> str:
 
 def send_due_alerts(*, via: str = "sweep", batch: int = BATCH) -> int:
     """Send every reminder and escalation step now due, each once. Clocks are found by
-    the (status, alert_at) index, a batch at a time, each clock in its complaint's own
-    transaction. Returns how many were sent (skipped reminders not counted)."""
-    sent = 0
-    seen: set[int] = set()
+    the (status, alert_at) index in keyset order, a batch at a time, each clock in its
+    complaint's own transaction (a clock handled moves its alert_at past now, out of
+    the range). Returns how many were sent (skipped reminders not counted)."""
+    sent, last = 0, None
+    now = current_time()
     while True:
-        now = current_time()
-        due = list(ComplaintClock.objects.filter(status=ComplaintClock.Status.RUNNING, alert_at__lte=now)
-                   .exclude(pk__in=seen).order_by("alert_at").values_list("pk", "complaint_id")[:batch])
-        if not due:
+        due = ComplaintClock.objects.filter(status=ComplaintClock.Status.RUNNING, alert_at__lte=now)
+        if last is not None:
+            due = due.filter(Q(alert_at__gt=last[0]) | Q(alert_at=last[0], pk__gt=last[1]))
+        rows = list(due.order_by("alert_at", "pk").values_list("alert_at", "pk", "complaint_id")[:batch])
+        if not rows:
             return sent
-        for clock_id, complaint_id in due:
-            seen.add(clock_id)  # a clock is visited once a run, whatever another sweep does to it
-            sent += _send_for_clock(complaint_id, clock_id, via=via)
+        for _at, clock_id, complaint_id in rows:
+            try:
+                sent += _send_for_clock(complaint_id, clock_id, via=via)
+            except DomainError as exc:  # a case in a state nothing is sent from: left, and said
+                log.warning("clock %s: reminders not sent: %s", clock_id, exc)
+        last = rows[-1][:2]
 
 
 def _send_for_clock(complaint_id: int, clock_id: int, *, via: str) -> int:
