@@ -11,11 +11,10 @@ by hand from the State Council's 2026 notice, not by the code under test.
 
 from __future__ import annotations
 
-import threading
 from datetime import date
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from redress.complaints import services as svc
 from redress.complaints.errors import NotPermitted, ValidationFailed
@@ -23,6 +22,7 @@ from redress.complaints.ledger import EventType
 from redress.complaints.models import ClockAlert, ComplaintClock, Event
 from redress.complaints.timesource import frozen
 from redress.notify.models import Delivery, InboxNotice, NoticePreference, OutboxMessage
+from tests.concurrency import at_once
 from tests.conftest import SH, at, complaint_input
 
 # Received Tuesday 20 January 2026. Working days after it: 21–23 Jan (3), 26–30 (8),
@@ -206,25 +206,7 @@ def test_two_sweeps_at_once_send_each_step_once(request):
 
     org = request.getfixturevalue("org")
     cases = [Walk(org, RECEIVED).assess().dispatch().accept() for _ in range(6)]
-    start = threading.Barrier(4)
-    sent: list[int] = []
-    errors: list[BaseException] = []
-
-    def worker():
-        try:
-            start.wait()
-            sent.append(sweep_at(SENIOR_STEP))
-        except BaseException as exc:  # surfaced below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors
+    sent = at_once(4, lambda: sweep_at(SENIOR_STEP))
     # Per case: four rungs; both reminders were overtaken by the due time (skipped).
     assert sum(sent) == 6 * 4
     for w in cases:
