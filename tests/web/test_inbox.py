@@ -37,6 +37,8 @@ def signed_in(client, staff, language="en"):
 
 def test_the_navigation_counts_unread_notices(client, org, late_case):
     page = signed_in(client, org.handler).get("/cases/").content.decode()
+    assert 'hx-get="/inbox/count/"' in page  # fetched after the page, so no page pays a query for it
+    page = client.get("/inbox/count/").content.decode()
     # The sweep first ran after the due time: both reminders were overtaken (recorded,
     # not sent), so the handler has the escalation at the breach alone.
     assert '<span class="badge unread-count" aria-label="1 unread">1</span>' in page

@@ -17,7 +17,7 @@ from redress.policy.loader import active_pack
 # endpoint and downloaded (on the record) in the workbench, breaches are marked by the
 # sweep, and only the customer rates an outcome (through the portal).
 NOT_ACTIONS = frozenset({"add_evidence", "download_evidence", "mark_breach", "mark_report_overdue", "rate_outcome",
-                         "recompute_clocks", "settle_pauses"})
+                         "recompute_clocks", "settle_pauses", "send_alerts", "acknowledge_escalation"})
 
 
 def _unit(unit: OrgUnit | None) -> dict | None:

@@ -160,9 +160,9 @@ TRANSITIONS: dict[Action, tuple[frozenset[State], State | None]] = {
     # or archiving it does not make the report (001 第三条, 第十六条(三)).
     Action.RECORD_AUTHORITY_REPORT: (frozenset(State), None),
     Action.MARK_REPORT_OVERDUE: (frozenset(State), None),
-    # A clock runs only on an open case; an escalation told is answered whatever came next.
+    # A clock runs only on an open case, and an escalation is answered while it is open.
     Action.SEND_ALERTS: (frozenset(OPEN), None),
-    Action.ACKNOWLEDGE_ESCALATION: (frozenset(State), None),
+    Action.ACKNOWLEDGE_ESCALATION: (frozenset(OPEN), None),
 }
 
 

@@ -40,6 +40,13 @@ def inbox(request: HttpRequest) -> HttpResponse:
                        (Delivery.IN_APP, _("In the app only"))]})
 
 
+@require_safe
+@staff_view()
+def unread_count(request: HttpRequest) -> HttpResponse:
+    """The badge beside Inbox in the navigation, fetched by htmx once the page is shown."""
+    return render(request, "web/inbox/_unread_count.html", {"unread": notices.unread_count(request.user)})
+
+
 @require_POST
 @staff_view()
 def mark_read(request: HttpRequest) -> HttpResponse:

@@ -14,10 +14,8 @@ register = template.Library()
 
 @register.inclusion_tag("web/inbox/_nav_link.html", takes_context=True)
 def inbox_link(context) -> dict:
-    request = context.get("request")
-    user = getattr(request, "user", None)
-    unread = notices.unread_count(user) if user is not None and user.is_authenticated else 0
-    return {"unread": unread, "nav": context.get("nav")}
+    # The count is fetched after the page (GET /inbox/count/), so no page pays a query for it.
+    return {"nav": context.get("nav")}
 
 
 @register.inclusion_tag("web/inbox/_case_escalations.html", takes_context=True)
