@@ -248,8 +248,3 @@ def escalation_acknowledge(complaint: Complaint | int, *, actor: Staff, alert_id
     alert.refresh_from_db()
     return alert
 
-
-def open_escalations(complaint: Complaint) -> list[ClockAlert]:
-    """The case's escalations (for its page), newest first."""
-    return list(ClockAlert.objects.filter(Q(complaint=complaint), kind=ESCALATION, skipped=False)
-                .select_related("clock", "acknowledged_by").order_by("-sent_at", "-step"))
