@@ -229,6 +229,8 @@ REDRESS_LEDGER_KEY_FILE = Path(env("REDRESS_LEDGER_KEY_FILE", str(DATA_DIR / "le
 # (cn-securities, cn-futures, general) or a path to the institution's own YAML file,
 # which may `extends:` a shipped pack and override any value.
 REDRESS_POLICY = env("REDRESS_POLICY", "cn-securities")
+# Where staff reach the workbench: the links to a case in reminders and escalations.
+REDRESS_SITE_URL = env("REDRESS_SITE_URL", "http://localhost:8000")
 
 # Evidence limits (bytes and MIME types); the policy may tighten them.
 REDRESS_MAX_ATTACHMENT_BYTES = envint("REDRESS_MAX_ATTACHMENT_BYTES", str(20 * 1024 * 1024))

@@ -19,7 +19,8 @@ from redress.policy.loader import active_pack
 # customer records are one person is decided by intake or the complaints office on the
 # read-back or the complaint page, asking the customer (services/customers.py).
 NOT_ACTIONS = frozenset({"add_evidence", "download_evidence", "mark_breach", "mark_report_overdue", "rate_outcome",
-                         "recompute_clocks", "settle_pauses", "decide_customer_match"})
+                         "recompute_clocks", "settle_pauses", "decide_customer_match", "send_alerts",
+                         "acknowledge_escalation"})
 
 
 def _unit(unit: OrgUnit | None) -> dict | None:

@@ -98,6 +98,9 @@ class EventType(IntEnum):
     CUSTOMER_MATCH_OFFERED = 141  # an older record shares a contact: offered to a person to decide
     CUSTOMER_CONFIRMED = 142  # a person said it is the same customer: the complaint is on that record
     CUSTOMER_MATCH_REJECTED = 143  # a person said it is someone else: the records stay apart
+    REMINDER_SENT = 144  # the sweep: a clock's reminder before its due time (services/alerts.py)
+    CLOCK_ESCALATED = 145  # the sweep: a step of a late clock's escalation ladder, and who heard
+    ESCALATION_ACKNOWLEDGED = 146  # someone told answered it: what will happen, by when
 
 
 def canonical(payload: dict) -> str:

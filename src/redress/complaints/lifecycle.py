@@ -97,6 +97,8 @@ class Action(StrEnum):
     RECORD_AUTHORITY_REPORT = "record_authority_report"  # services/reports.py
     MARK_REPORT_OVERDUE = "mark_report_overdue"  # the sweep: services/reports.py
     DECIDE_CUSTOMER_MATCH = "decide_customer_match"  # same customer or not: services/customers.py
+    SEND_ALERTS = "send_alerts"  # the sweep: reminders and escalations, services/alerts.py
+    ACKNOWLEDGE_ESCALATION = "acknowledge_escalation"  # services/alerts.py
 
 
 S = State
@@ -162,6 +164,9 @@ TRANSITIONS: dict[Action, tuple[frozenset[State], State | None]] = {
     # Whose complaint it is can be settled whatever its state: a closed case's customer
     # calls back, a re-complaint needs the history.
     Action.DECIDE_CUSTOMER_MATCH: (frozenset(State), None),
+    # A clock runs only on an open case, and an escalation is answered while it is open.
+    Action.SEND_ALERTS: (frozenset(OPEN), None),
+    Action.ACKNOWLEDGE_ESCALATION: (frozenset(OPEN), None),
 }
 
 

@@ -2,7 +2,8 @@
 workers at once. It recomputes open clocks when the calendar changed (a batch a run),
 settles pauses (asks approvers, ends unapproved long pauses at their threshold, flags
 cases paused too long: services/pausing.py), marks late clocks and overdue reports to
-authorities (and escalates them; it never closes one), takes a ledger checkpoint,
+authorities (and escalates them; it never closes one), sends the clocks' reminders
+and escalation steps (services/alerts.py), takes a ledger checkpoint,
 raises early warnings (earlywarning/: spikes, mass complaints, repeat complainants),
 dispatches the outbox, merges the dashboard's day tallies and forgets expired API
 idempotency keys."""
@@ -15,6 +16,7 @@ from redress.complaints.services import (
     mark_breaches,
     mark_overdue_reports,
     recompute_round,
+    send_due_alerts,
     settle_pauses,
 )
 from redress.complaints.timesource import now
@@ -26,6 +28,7 @@ def sweep() -> str:
     moved, up_to_date = recompute_round()  # first: the late clocks are then judged on the new dates
     settled = settle_pauses()  # before the breaches: a pause ended at its threshold may have made a clock late
     breached = mark_breaches()
+    alerted = send_due_alerts()  # after the breaches, before the outbox: its emails leave in this run
     overdue = mark_overdue_reports()
     try:
         checkpoint, no_key = ledger.take_checkpoint(now=now()), None
@@ -40,7 +43,7 @@ def sweep() -> str:
         f"calendar changed: {moved} cases' due times moved{'' if up_to_date else ', more next run'}; "
     if no_key:
         cp = "NO CHECKPOINT"
-    summary = (f"{calendar}{settled} paused cases settled; {breached} clocks newly late; {overdue} reports to authorities newly overdue; {cp}; {len(warned)} early warnings raised; {sent} notifications sent, {failed} failed; "
+    summary = (f"{calendar}{settled} paused cases settled; {breached} clocks newly late; {alerted} reminders and escalations sent; {overdue} reports to authorities newly overdue; {cp}; {len(warned)} early warnings raised; {sent} notifications sent, {failed} failed; "
                f"{merged} day-tally rows merged; {forgotten} idempotency keys forgotten")
     if no_key:
         # Everything else is done and committed; the missing key is still a failure cron reports.

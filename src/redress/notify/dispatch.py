@@ -29,9 +29,20 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 SENDER = "redress@localhost"
 ACKNOWLEDGMENT = "acknowledgment"  # Communication.Kind.ACKNOWLEDGMENT
+ALERT_KINDS = frozenset({"reminder", "escalation"})  # services/alerts.py
+
+
+def _alert_text(message: OutboxMessage):
+    """A reminder or an escalation, written in its reader's language."""
+    from redress.notify import alert_texts
+
+    language = message.to_staff.language if message.to_staff_id else ""
+    return alert_texts.write(message.kind, message.payload, language)
 
 
 def _subject(message: OutboxMessage) -> str:
+    if message.kind in ALERT_KINDS:
+        return _alert_text(message).subject
     if message.kind == "early_warning":
         from redress.earlywarning.mail import subject
 
@@ -43,6 +54,8 @@ def _body(message: OutboxMessage) -> str:
     if message.to_authority:
         return (f"A report to {message.to_authority} is owed for complaint {message.payload.get('reference', '')}"
                 f" ({message.kind}). Make it, then record when, how and the receipt on the case page.")
+    if message.kind in ALERT_KINDS:
+        return _alert_text(message).body
     if message.kind == "early_warning":
         from redress.earlywarning.mail import body
 

@@ -39,3 +39,41 @@ class OutboxMessage(models.Model):
     def __str__(self) -> str:
         to = self.to_role or self.to_authority or self.to_address or self.to_staff_id
         return f"{self.kind} to {to} ({self.status})"
+
+
+class InboxNotice(models.Model):
+    """One notification in one person's in-app inbox (the navigation counts the unread).
+    Written in the step that causes it, beside its outbox email, so the two agree."""
+
+    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notices")
+    complaint = models.ForeignKey("complaints.Complaint", null=True, on_delete=models.PROTECT, related_name="+")
+    alert = models.ForeignKey("complaints.ClockAlert", null=True, on_delete=models.PROTECT, related_name="notices")
+    kind = models.CharField(max_length=40)  # reminder, escalation
+    payload = models.JSONField(default=dict)  # the figures the message is written from at display time
+    created_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["staff", "created_at"], name="notice_staff"),
+            models.Index(fields=["staff"], name="notice_unread", condition=models.Q(read_at__isnull=True)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.staff_id}"
+
+
+class Delivery(models.TextChoices):
+    """How a member of staff wants to hear of reminders and escalations."""
+
+    BOTH = "both"
+    EMAIL = "email"
+    IN_APP = "in_app"
+
+
+class NoticePreference(models.Model):
+    staff = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notice_preference")
+    delivery = models.CharField(max_length=10, choices=Delivery.choices, default=Delivery.BOTH)
+
+    def __str__(self) -> str:
+        return f"{self.staff_id}: {self.delivery}"

@@ -13,7 +13,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 
 class Strict(BaseModel):
@@ -159,6 +159,77 @@ class Stage(StrEnum):
 RECEIPT_STAGES = frozenset({Stage.RECEIVED, Stage.REGISTERED})
 
 
+# Who hears of a reminder or an escalation: the person holding the case (its handler,
+# else its owner), the head of the unit responsible for it (a dept_head of that unit),
+# or every holder of a staff role.
+HOLDER, UNIT_HEAD = "holder", "unit_head"
+
+
+def _recipient(value: str) -> str:
+    if value in (HOLDER, UNIT_HEAD) or value in Role._value2member_map_:
+        return value
+    raise ValueError(f"unknown recipient {value!r}: nobody can hold it; use {HOLDER}, {UNIT_HEAD} "
+                     f"or a role ({', '.join(r.value for r in Role)})")
+
+
+Recipient = Annotated[str, AfterValidator(_recipient)]
+
+# The rough length of one unit, to put a ladder's steps in order (a ladder uses one unit).
+_ORDERED_UNITS = (Unit.MINUTES, Unit.HOURS, Unit.WORKING_MINUTES, Unit.WORKING_HOURS, Unit.WORKING_DAYS,
+                  Unit.CALENDAR_DAYS)
+
+
+class Reminder(Strict):
+    """A point before a clock's due time at which its people are reminded: `before` the
+    due time (working days: at the start of business of that working day; hours or
+    minutes: that much earlier), or `percent` of the clock's length gone (working time for
+    a working-time clock), for an hour-scale clock."""
+
+    before: Duration | None = None
+    percent: int | None = Field(None, ge=1)
+    to: list[Recipient] = Field(default_factory=lambda: [HOLDER, UNIT_HEAD], min_length=1)
+
+    @model_validator(mode="after")
+    def _one_way(self) -> Reminder:
+        if (self.before is None) == (self.percent is None):
+            raise ValueError("a reminder gives either before (a duration) or percent (of the limit)")
+        if self.percent is not None and self.percent >= 100:
+            raise ValueError(f"percent {self.percent}: a reminder at or past 100% of the limit is not before "
+                             "the due time; what happens after it is the escalation ladder")
+        if self.before is not None:
+            if self.before.amount < 1:
+                raise ValueError("before: a reminder 0 before the due time is the due time itself; "
+                                 "what happens then is the escalation ladder")
+            if self.before.unit not in (Unit.WORKING_DAYS, Unit.CALENDAR_DAYS, Unit.HOURS, Unit.MINUTES):
+                raise ValueError("before counts working_days, calendar_days, hours or minutes")
+        return self
+
+
+class EscalationStep(Strict):
+    """One rung of the ladder: who hears `after` the due time passed (amount 0: at once)."""
+
+    after: Duration
+    to: list[Recipient] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unit(self) -> EscalationStep:
+        if self.after.unit not in _ORDERED_UNITS:
+            raise ValueError(f"after counts one of {', '.join(u.value for u in _ORDERED_UNITS)}")
+        return self
+
+
+def check_ladder(ladder: list[EscalationStep]) -> None:
+    """A ladder climbs: each step after the one before it, all in one unit."""
+    for i, (a, b) in enumerate(zip(ladder, ladder[1:], strict=False), start=1):
+        if b.after.unit != a.after.unit and b.after.amount and a.after.amount:
+            raise ValueError(f"step {i}: a ladder counts in one unit; step {i - 1} counts "
+                             f"{a.after.unit.value}, step {i} {b.after.unit.value}")
+        if b.after.amount <= a.after.amount:
+            raise ValueError(f"step {i}: the ladder is out of order: step {i} "
+                             f"({b.after.amount} {b.after.unit.value}) must come after step {i - 1} "
+                             f"({a.after.amount} {a.after.unit.value})")
+
+
 class Clock(Strict):
     code: Code
     name: Text
@@ -175,6 +246,33 @@ class Clock(Strict):
     # receiving the futures work order (004 第七条(二)). Later stages always count from
     # the moment they are reached.
     from_receipt: bool | None = None
+    # Reminders before the due time and the escalation ladder after it (issue 15). The
+    # points are the institution's choice: no seed sets them. `escalation` unset: the
+    # pack's ladder; an empty list: none for this clock.
+    reminders: list[Reminder] = []
+    escalation: list[EscalationStep] | None = None
+
+    @field_validator("reminders")
+    @classmethod
+    def _reminders_before_due(cls, reminders: list[Reminder], info) -> list[Reminder]:
+        limit = info.data.get("limit")
+        if limit is None:
+            return reminders  # the limit itself is wrong, and said so
+        for i, reminder in enumerate(reminders):
+            before = reminder.before
+            if before is not None and before.unit == limit.unit and before.amount >= limit.amount:
+                raise ValueError(f"reminder {i}: {before.amount} {before.unit.value} before the due time is not "
+                                 f"inside the limit ({limit.amount} {limit.unit.value}): it would come before the "
+                                 "clock starts")
+            if reminder.percent is not None and limit.unit == Unit.SAME_WORKING_DAY:
+                raise ValueError(f"reminder {i}: percent needs a limit with a length, not same_working_day")
+        return reminders
+
+    @field_validator("escalation")
+    @classmethod
+    def _ladder_climbs(cls, ladder: list[EscalationStep] | None) -> list[EscalationStep] | None:
+        check_ladder(ladder or [])
+        return ladder
 
     @model_validator(mode="after")
     def _receipt_only_for_receipt_stages(self) -> Clock:
@@ -636,7 +734,16 @@ class Pack(Strict):
     channels: list[ChannelDef] = Field(min_length=1)
     categories: list[Category] = Field(min_length=1)
     clocks: list[Clock] = Field(min_length=1)
+    # The escalation ladder of every clock that names none of its own (issue 15).
+    escalation: list[EscalationStep] = []
     extension: ExtensionPolicy | None = None
+
+    @field_validator("escalation")
+    @classmethod
+    def _ladder_climbs(cls, ladder: list[EscalationStep]) -> list[EscalationStep]:
+        check_ladder(ladder)
+        return ladder
+
     pausing: PausingPolicy | None = None
     deemed_closure: DeemedClosure | None = None
     authority_matrix: list[AuthorityRule] = Field(min_length=1)
@@ -827,6 +934,10 @@ class Pack(Strict):
 
     def clock(self, code: str) -> Clock | None:
         return next((c for c in self.clocks if c.code == code), None)
+
+    def ladder(self, clock: Clock) -> list[EscalationStep]:
+        """The escalation ladder of a clock: its own, else the pack's."""
+        return clock.escalation if clock.escalation is not None else self.escalation
 
     def channel_codes(self) -> list[str]:
         return [c.code for c in self.channels]

@@ -244,6 +244,14 @@ class WorkCalendar:
         """The n-th working day strictly after d (d itself when n == 0)."""
         return self._nth_working_day_after(d, n)
 
+    def nth_working_day_before(self, d: date, n: int) -> date:
+        """The n-th working day strictly before d (n >= 1): where a reminder "n working
+        days before" a due date falls."""
+        while n:
+            d -= timedelta(days=1)
+            n -= self.is_working_day(d)
+        return d
+
     def next_working_day(self, d: date) -> date:
         return self._nth_working_day_after(d, 1)
 
@@ -270,6 +278,10 @@ class WorkCalendar:
         """
         naive = datetime.combine(d, time()) + offset
         return naive.replace(tzinfo=self.tz).astimezone(UTC).astimezone(self.tz)
+
+    def start_of_business(self, d: date) -> datetime:
+        """work_start local on d (whether or not d is a working day)."""
+        return self._at(d, self._open)
 
     def close_of_business(self, d: date) -> datetime:
         """work_end local on d (whether or not d is a working day)."""

@@ -28,6 +28,7 @@ PERSONAL_DATA_PATHS = (
     "/register/",  # the register, its CSV/xlsx exports and the record sheets
     "/intake/",  # what the intake desk typed, read back; the customer lookup
     "/mail-quarantine/",  # held mail: senders' addresses and messages
+    "/inbox/",  # reminders and escalations name cases by reference and subject
 )
 
 

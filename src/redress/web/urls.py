@@ -11,4 +11,5 @@ urlpatterns = [
     path("intake/", include(("redress.web.intake.urls", "intake"))),
     path("policy/", include(("redress.web.policyview.urls", "policyview"))),
     path("mail-quarantine/", include(("redress.web.quarantine.urls", "quarantine"))),
+    path("inbox/", include(("redress.web.inbox.urls", "inbox"))),
 ]

@@ -17,7 +17,7 @@ from .matching import CustomerMatch
 from .org import Institution, OrgUnit, ReferenceCounter, Staff, StaffRole
 from .reports import AuthorityReport
 from .tally import DayTally
-from .timing import CalendarDay, CalendarState, ClockPause, ComplaintClock
+from .timing import CalendarDay, CalendarState, ClockAlert, ClockPause, ComplaintClock
 
 __all__ = [
     "Accountability",
@@ -29,6 +29,7 @@ __all__ = [
     "ClockPause",
     "CheckpointEntry",
     "CheckpointSignature",
+    "ClockAlert",
     "Communication",
     "Complaint",
     "ComplaintClock",

@@ -35,10 +35,16 @@ class ComplaintClock(models.Model):
     # recompute the due time from the start (services/recompute.py) even if the pack's
     # limit has changed since. Null on clocks started before it was kept: the pack's.
     limit_amount = models.PositiveIntegerField(null=True, blank=True)
+    # When the next reminder or escalation step of this clock falls due (services/alerts.py),
+    # null when none is left: the sweep finds them by the index on (status, alert_at). It is
+    # a hint, never the record: the ClockAlert rows are; a hint found early is moved on.
+    alert_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["complaint", "code"], name="one_clock_per_code")]
         indexes = [
+            models.Index(fields=["status", "alert_at"], name="clock_alert_due",
+                         condition=models.Q(alert_at__isnull=False)),
             models.Index(fields=["status", "due_at"], name="clock_open_due"),
             # Clocks stopped in a period (the dashboard's on-time rate, reports), with
             # whether they were late, so the chart reads the index alone.
@@ -152,3 +158,36 @@ class ClockPause(models.Model):
 
     def __str__(self) -> str:
         return f"pause {self.pk} of complaint {self.complaint_id} ({self.reason})"
+
+
+class ClockAlert(models.Model):
+    """A reminder before a clock's due time or a step of its escalation ladder after it,
+    recorded once (services/alerts.py). The unique (clock, kind, step) row is the claim:
+    two sweeps cannot both send one. `skipped`: a reminder overtaken by a later one or by
+    the due time before it was sent (the sweep was not running), recorded but not sent."""
+
+    class Kind(models.TextChoices):
+        REMINDER = "reminder"
+        ESCALATION = "escalation"
+
+    complaint = models.ForeignKey("complaints.Complaint", on_delete=models.PROTECT, related_name="alerts")
+    clock = models.ForeignKey(ComplaintClock, on_delete=models.PROTECT, related_name="alerts")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    step = models.PositiveSmallIntegerField()  # its index in the pack's reminders or ladder
+    due_at = models.DateTimeField()  # when it fell due
+    sent_at = models.DateTimeField()
+    skipped = models.BooleanField(default=False)
+    recipients = models.JSONField(default=list)  # what the pack named: holder, unit_head, roles
+    staff = models.JSONField(default=list)  # the people told (ids)
+    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                        on_delete=models.PROTECT, related_name="+")
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    ack_plan = models.TextField(blank=True)  # what will happen
+    ack_by = models.DateField(null=True, blank=True)  # by when
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["clock", "kind", "step"], name="clock_alert_once")]
+        indexes = [models.Index(fields=["complaint", "sent_at"], name="clock_alert_case")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.step} of {self.clock_id}"

@@ -5,6 +5,7 @@ that checks the lifecycle table and the guards, writes the rows, appends the led
 event and queues the notifications.
 """
 
+from redress.complaints.services.alerts import escalation_acknowledge, send_due_alerts
 from redress.complaints.services.bulk_intake import import_many, receive_many
 from redress.complaints.services.customers import customer_match_decide
 from redress.complaints.services.evidence import evidence_add, evidence_open
@@ -73,6 +74,8 @@ from redress.complaints.services.timing import (
 )
 
 __all__ = [
+    "escalation_acknowledge",
+    "send_due_alerts",
     "ComplaintInput", "CustomerInput", "ImportInput", "ForbiddenPhrases", "PartyInput", "RemedyInput",
     "accountability_record", "assignment_accept", "assignment_return", "authority_report_record",
     "calendar_day_delete", "calendar_day_save", "callback_record",

@@ -34,6 +34,7 @@ from redress.complaints.guards import ensure_may_accept_or_handle
 from redress.complaints.ledger import EventType
 from redress.complaints.lifecycle import Action
 from redress.complaints.models import ClockPause, Communication, Complaint, ComplaintClock, Staff
+from redress.complaints.services import alerts
 from redress.complaints.services.base import Step, acting_on, require_role
 from redress.complaints.services.period_end import (
     approved_days,
@@ -215,7 +216,8 @@ def _resume_at(step: Step, at: datetime) -> list[str]:
         else:
             clock.due_at = cal.shift_for_pause(clock.due_at, *this_pause, Unit(clock.unit))
         clock.status, clock.paused_at, clock.pause_reason = ComplaintClock.Status.RUNNING, None, ""
-        clock.save(update_fields=["due_at", "status", "paused_at", "pause_reason"])
+        alerts.reschedule(step.pack, clock, cal)  # the reminders and the ladder move with the due time
+        clock.save(update_fields=["due_at", "status", "paused_at", "pause_reason", "alert_at"])
         resumed.append(clock.code)
     step.forget_clocks()
     return resumed

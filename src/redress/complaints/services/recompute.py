@@ -39,6 +39,7 @@ from django.utils.dateparse import parse_datetime
 from redress.complaints.ledger import EventType
 from redress.complaints.lifecycle import Action
 from redress.complaints.models import CalendarDay, CalendarState, ComplaintClock, Event, Extension
+from redress.complaints.services import alerts
 from redress.complaints.services.base import acting_on
 from redress.complaints.services.period_end import ends_on_working_day, extension_unit
 from redress.complaints.services.timing import OPEN_CLOCK, calendar_for, step_calendar
@@ -177,7 +178,8 @@ def recompute_complaint(complaint_id: int, *, why: list[dict], via: str = "sweep
                 change["computed"] = computed  # earlier than promised: the promise stands
             changes.append(change)
             clock.due_at = new
-            clock.save(update_fields=["due_at"])
+            alerts.reschedule(step.pack, clock, cal)  # a due time brought forward brings its reminders too
+            clock.save(update_fields=["due_at", "alert_at"])
         step.forget_clocks()
         if changes:
             step.record(EventType.CLOCKS_RECOMPUTED, clocks=[c["clock"] for c in changes], changes=changes, why=why)

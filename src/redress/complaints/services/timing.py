@@ -18,6 +18,7 @@ from redress.complaints.errors import NotPermitted, ValidationFailed
 from redress.complaints.ledger import EventType
 from redress.complaints.lifecycle import Action
 from redress.complaints.models import CalendarDay, Complaint, ComplaintClock, Extension
+from redress.complaints.services import alerts
 from redress.complaints.services.base import Step, acting_on, require_role, sync_due_at
 from redress.complaints.services.period_end import (
     approved_days,
@@ -100,6 +101,7 @@ def reach_stage(step: Step, *stages: Stage) -> None:
             # the clock is late from the start, and says so now rather than at the next sweep.
             if clock.due_at < step.now:
                 breach(step, clock)
+            clock.alert_at = alerts.next_alert(pack, clock, cal, done=set())
             new.append(clock)
             clocks.append(clock)
     rows.insert(*new)
@@ -259,7 +261,8 @@ def extension_decide(complaint: Complaint | int, *, actor, extension_id: int, ap
             else:
                 clock.due_at = cal.due(clock.due_at, Duration(amount=ext.working_days, unit=extension_unit(clock)))
             clock.extended = True
-            clock.save(update_fields=["due_at", "extended"])
+            alerts.reschedule(step.pack, clock, cal)
+            clock.save(update_fields=["due_at", "extended", "alert_at"])
             step.forget_clocks()
             ext.status, ext.due_after = Extension.Status.APPROVED, clock.due_at
             # 延长期内仍未办结…同时将处理情况向经纪业务主管部门、合规与法律事务部及审计总部报告:

@@ -95,6 +95,9 @@ SENTENCES = {
                                        "no. %(customer)s"),
     E.CUSTOMER_MATCH_REJECTED: gettext_lazy("%(who)s said a record sharing the phone or email is a different "
                                             "person: the records stay apart"),
+    E.REMINDER_SENT: gettext_lazy("Reminder sent: %(clock)s is due %(due)s; told %(told)s"),
+    E.CLOCK_ESCALATED: gettext_lazy("Escalated (step %(step)s): %(clock)s was due %(due)s; told %(told)s"),
+    E.ESCALATION_ACKNOWLEDGED: gettext_lazy("%(who)s answered escalation step %(step)s of %(clock)s: by %(by)s"),
 }
 CONTACT_WORDS = {"email": gettext_lazy("email"), "phone": gettext_lazy("phone")}
 # A further extension, granted with the customer's consent and reported (001 第二十二条).
@@ -158,7 +161,10 @@ class Names:
     """Names for the ids and codes found in a set of payloads, fetched in bulk."""
 
     def __init__(self, payloads: list[dict], actors: dict[int, Staff]):
-        staff_ids = {p[k] for p in payloads for k in STAFF_KEYS if isinstance(p.get(k), int)} - set(actors)
+        staff_ids = {p[k] for p in payloads for k in STAFF_KEYS if isinstance(p.get(k), int)}
+        # The people a reminder or an escalation was sent to (services/alerts.py).
+        staff_ids |= {pk for p in payloads if isinstance(p.get("told"), list) for pk in p["told"] if isinstance(pk, int)}
+        staff_ids -= set(actors)
         self.staff = dict(actors)
         if staff_ids:
             self.staff.update({s.pk: s for s in Staff.objects.filter(pk__in=staff_ids)})
@@ -235,6 +241,11 @@ def _values(event: Event, p: dict, names: Names, pack) -> _Blanks:
         v["how"] = str(words.REPORT_HOW.get(p["how"], p["how"]))
     if "receipt" in p:
         v["receipt"] = p["receipt"] or _("none given")
+    if event.type in (E.REMINDER_SENT, E.CLOCK_ESCALATED, E.ESCALATION_ACKNOWLEDGED):
+        v["clock"] = words.clock_name(p.get("clock", ""), pack, lang)
+        v["step"] = int(p.get("step", 0)) + 1
+        v["by"] = p.get("by", "—")
+        v["told"] = words.joined(names.person(pk) for pk in p.get("told", [])) if p.get("told") else _("nobody was told")
     if isinstance(p.get("roles"), list):
         v["roles"] = words.joined(labels.ROLES.get(r, r) for r in p["roles"])
     if "action" in p:

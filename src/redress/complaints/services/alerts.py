@@ -1,0 +1,250 @@
+"""Reminders before a clock's due time and the escalation ladder after it (issue 15).
+
+The pack names the points (`Clock.reminders`, `Clock.escalation` or the pack's
+`escalation`); they are the institution's choice, not a regulator's. Each clock keeps
+`alert_at`, when its next point falls due, so the sweep finds the due ones by an index
+range (`clock_alert_due`) instead of looking at every open clock. Each point is
+recorded once as a `ClockAlert` row (unique per clock, kind and step) in the step that
+sends it, with its ledger event, its emails (outbox) and its in-app notices — all in
+one transaction under the complaint's row lock, so two sweeps at once send it once.
+
+Points are computed from the clock's due time as it is now: a pause given back or an
+extension moves them with it (`reschedule`, called wherever a due time moves). A
+reminder whose moment was overtaken (the next reminder or the due time has also
+passed, say the sweep did not run) is recorded as skipped and not sent: a reminder
+after the deadline says nothing the escalation does not.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from redress.complaints.errors import DomainError, NotPermitted, ValidationFailed
+from redress.complaints.ledger import EventType
+from redress.complaints.lifecycle import Action
+from redress.complaints.models import ClockAlert, Complaint, ComplaintClock, Staff
+from redress.complaints.services.base import Step, acting_on
+from redress.complaints.timesource import now as current_time
+from redress.notify.models import Delivery, InboxNotice, NoticePreference
+from redress.policy.schema import HOLDER, UNIT_HEAD, Clock, Duration, Pack, Role, Unit
+from redress.sla.calendar import WorkCalendar
+
+log = logging.getLogger(__name__)
+REMINDER, ESCALATION = ClockAlert.Kind.REMINDER, ClockAlert.Kind.ESCALATION
+BATCH = 500
+
+
+@dataclass(frozen=True)
+class Point:
+    kind: str  # reminder | escalation
+    step: int  # index in the pack's list
+    at: datetime
+    to: tuple[str, ...]
+
+
+def _reminder_at(reminder, clock: ComplaintClock, cal: WorkCalendar) -> datetime:
+    due, start = clock.due_at, clock.started_at
+    before = reminder.before
+    if before is None:
+        if Unit(clock.unit) in (Unit.WORKING_MINUTES, Unit.WORKING_HOURS):
+            minutes = cal.working_minutes_between(start, due) * reminder.percent // 100
+            return cal.due(start, Duration(amount=minutes, unit=Unit.WORKING_MINUTES))
+        return start + (due - start) * reminder.percent / 100
+    if before.unit == Unit.WORKING_DAYS:
+        # The morning of the n-th working day before the due day: a whole day to act.
+        return cal.start_of_business(cal.nth_working_day_before(due.astimezone(cal.tz).date(), before.amount))
+    if before.unit == Unit.CALENDAR_DAYS:
+        return due - timedelta(days=before.amount)
+    per = {Unit.HOURS: timedelta(hours=1), Unit.MINUTES: timedelta(minutes=1)}[before.unit]
+    return due - per * before.amount
+
+
+def points(pack: Pack, definition: Clock, clock: ComplaintClock, cal: WorkCalendar) -> list[Point]:
+    """Every reminder and escalation step of the clock, in the order they fall due."""
+    reminders = sorted((Point(REMINDER, i, _reminder_at(r, clock, cal), tuple(r.to))
+                        for i, r in enumerate(definition.reminders)), key=lambda p: p.at)
+    ladder = [Point(ESCALATION, i, clock.due_at if not s.after.amount else cal.due(clock.due_at, s.after), tuple(s.to))
+              for i, s in enumerate(pack.ladder(definition))]
+    return reminders + ladder
+
+
+def _done(clock: ComplaintClock) -> set[tuple[str, int]]:
+    if clock.pk is None:
+        return set()
+    return set(ClockAlert.objects.filter(clock=clock).values_list("kind", "step"))
+
+
+def next_alert(pack: Pack, clock: ComplaintClock, cal: WorkCalendar, done=None) -> datetime | None:
+    definition = pack.clock(clock.code)
+    if definition is None or clock.status == ComplaintClock.Status.STOPPED:
+        return None
+    done = _done(clock) if done is None else done
+    return min((p.at for p in points(pack, definition, clock, cal) if (p.kind, p.step) not in done), default=None)
+
+
+def reschedule(pack: Pack, clock: ComplaintClock, cal: WorkCalendar) -> None:
+    """Set when the clock's next point falls due, after its due time moved (not saved
+    here: the caller adds "alert_at" to what it saves)."""
+    clock.alert_at = next_alert(pack, clock, cal)
+
+
+# ---- who hears ---------------------------------------------------------------------
+
+
+def holder(complaint: Complaint) -> Staff | None:
+    """The person holding the case: its handler once assigned, else its owner (首问负责人)."""
+    person = complaint.handler if complaint.handler_id else complaint.owner
+    return person if person.is_active else None
+
+
+def unit_heads(complaint: Complaint) -> list[Staff]:
+    unit_id = complaint.responsible_unit_id or complaint.intake_unit_id
+    if unit_id is None:
+        return []
+    return list(Staff.objects.filter(unit_id=unit_id, roles__role=Role.DEPT_HEAD, is_active=True).distinct())
+
+
+def recipients(complaint: Complaint, to) -> list[Staff]:
+    people: dict[int, Staff] = {}
+    for code in to:
+        if code == HOLDER:
+            found = [holder(complaint)]
+        elif code == UNIT_HEAD:
+            found = unit_heads(complaint)
+        else:
+            found = Staff.objects.filter(roles__role=code, is_active=True).distinct()
+        people.update({s.pk: s for s in found if s is not None})
+    return sorted(people.values(), key=lambda s: s.pk)
+
+
+def delivery(staff: Staff) -> str:
+    pref = NoticePreference.objects.filter(staff=staff).values_list("delivery", flat=True).first()
+    return pref or Delivery.BOTH
+
+
+# ---- the sweep ---------------------------------------------------------------------
+
+
+def send_due_alerts(*, via: str = "sweep", batch: int = BATCH) -> int:
+    """Send every reminder and escalation step now due, each once. Clocks are found by
+    the (status, alert_at) index in keyset order, a batch at a time, each clock in its
+    complaint's own transaction (a clock handled moves its alert_at past now, out of
+    the range). Returns how many were sent (skipped reminders not counted)."""
+    sent, last = 0, None
+    now = current_time()
+    while True:
+        due = ComplaintClock.objects.filter(status=ComplaintClock.Status.RUNNING, alert_at__lte=now)
+        if last is not None:
+            due = due.filter(Q(alert_at__gt=last[0]) | Q(alert_at=last[0], pk__gt=last[1]))
+        rows = list(due.order_by("alert_at", "pk").values_list("alert_at", "pk", "complaint_id")[:batch])
+        if not rows:
+            return sent
+        for _at, clock_id, complaint_id in rows:
+            try:
+                sent += _send_for_clock(complaint_id, clock_id, via=via)
+            except DomainError as exc:  # a case in a state nothing is sent from: left, and said
+                log.warning("clock %s: reminders not sent: %s", clock_id, exc)
+        last = rows[-1][:2]
+
+
+def _send_for_clock(complaint_id: int, clock_id: int, *, via: str) -> int:
+    with acting_on(complaint_id, Action.SEND_ALERTS, actor=None, via=via, changes_case=False) as step:
+        clock = ComplaintClock.objects.filter(pk=clock_id, status=ComplaintClock.Status.RUNNING).first()
+        if clock is None or clock.alert_at is None or clock.alert_at > step.now:
+            return 0  # another sweep got there first, or the clock moved on
+        from redress.complaints.services.timing import step_calendar
+
+        cal = step_calendar(step)
+        definition = step.pack.clock(clock.code)
+        done = _done(clock)
+        count = 0
+        if definition is not None:
+            pts = points(step.pack, definition, clock, cal)
+            for i, point in enumerate(pts):
+                if (point.kind, point.step) in done or point.at > step.now:
+                    continue
+                later = pts[i + 1].at if i + 1 < len(pts) and pts[i + 1].kind == REMINDER else clock.due_at
+                skip = point.kind == REMINDER and later <= step.now
+                _record(step, clock, point, skipped=skip)
+                done.add((point.kind, point.step))
+                count += not skip
+        clock.alert_at = next_alert(step.pack, clock, cal, done)
+        clock.save(update_fields=["alert_at"])
+    return count
+
+
+def _late_by(step: Step, clock: ComplaintClock, cal: WorkCalendar) -> dict:
+    amount, unit = cal.time_left(step.now, clock.due_at, Unit(clock.unit))
+    return {"left": amount, "left_unit": unit}
+
+
+def _record(step: Step, clock: ComplaintClock, point: Point, *, skipped: bool) -> None:
+    from redress.complaints.services.timing import step_calendar
+
+    people = [] if skipped else recipients(step.complaint, point.to)
+    alert = ClockAlert.objects.create(
+        complaint=step.complaint, clock=clock, kind=point.kind, step=point.step, due_at=point.at,
+        sent_at=step.now, skipped=skipped, recipients=list(point.to), staff=[s.pk for s in people])
+    if skipped:
+        return
+    what = {"clock": clock.code, "step": point.step, "due": clock.due_at, "to": list(point.to),
+            "told": [s.pk for s in people], **_late_by(step, clock, step_calendar(step))}
+    step.record(EventType.REMINDER_SENT if point.kind == REMINDER else EventType.CLOCK_ESCALATED,
+                alert=alert.pk, **what)
+    message = {**what, "due": clock.due_at.isoformat(), "alert": alert.pk, "reference": step.complaint.reference,
+               "subject": step.complaint.subject}
+    notices = []
+    for person in people:
+        how = delivery(person)
+        if how in (Delivery.BOTH, Delivery.EMAIL):
+            step.notify(point.kind, staff=person, **message)
+        if how in (Delivery.BOTH, Delivery.IN_APP):
+            notices.append(InboxNotice(staff=person, complaint=step.complaint, alert=alert, kind=point.kind,
+                                       payload=message, created_at=step.now))
+    InboxNotice.objects.bulk_create(notices)
+
+
+# ---- answering an escalation ----------------------------------------------------------
+
+
+def escalation_acknowledge(complaint: Complaint | int, *, actor: Staff, alert_id: int, plan: str,
+                           by: date | None, via: str = "web") -> ClockAlert:
+    """Someone told of an escalation answers it: what will happen, and by when. Recorded
+    on the escalation and in the ledger; the case itself does not change (no version)."""
+    with acting_on(complaint, Action.ACKNOWLEDGE_ESCALATION, actor=actor, via=via, changes_case=False) as step:
+        alert = ClockAlert.objects.filter(pk=alert_id, complaint=step.complaint, kind=ESCALATION,
+                                          skipped=False).first()
+        if alert is None:
+            raise ValidationFailed("alert", _("no such escalation on this case"))
+        roles = [r for r in alert.recipients if r not in (HOLDER, UNIT_HEAD)]
+        told = actor.pk in alert.staff or actor.has_role(*roles, Role.COMPLAINTS_OFFICE)
+        if not told:
+            raise NotPermitted(_("only someone the escalation was sent to, or the complaints office, may answer it"))
+        step.role = next((r for r in [*roles, Role.COMPLAINTS_OFFICE] if actor.has_role(r)), "")
+        if alert.acknowledged_at is not None:
+            raise ValidationFailed("alert", _("this escalation was already answered"))
+        if not plan.strip():
+            raise ValidationFailed("plan", _("say what will happen next, so the escalation can be answered"))
+        if by is None:
+            raise ValidationFailed("by", _("say by when it will happen"))
+        from redress.complaints.services.timing import step_calendar
+
+        today = step.now.astimezone(step_calendar(step).tz).date()
+        if by < today:
+            raise ValidationFailed("by", _("the date it will happen by cannot be in the past (today is %(today)s)")
+                                   % {"today": today.isoformat()})
+        updated = ClockAlert.objects.filter(pk=alert.pk, acknowledged_at__isnull=True).update(
+            acknowledged_by=actor, acknowledged_at=step.now, ack_plan=plan.strip(), ack_by=by)
+        if updated != 1:
+            raise ValidationFailed("alert", _("this escalation was already answered"))
+        step.record(EventType.ESCALATION_ACKNOWLEDGED, alert=alert.pk, clock=alert.clock.code, step=alert.step,
+                    plan=plan.strip(), by=by.isoformat())
+        InboxNotice.objects.filter(alert=alert, staff=actor, read_at__isnull=True).update(read_at=step.now)
+    alert.refresh_from_db()
+    return alert
+
