@@ -25,7 +25,7 @@ from redress.policy.loader import (
 )
 from redress.policy.schema import Pack, Role, Stage, Unit
 
-SHIPPED = ["cn-banking", "cn-futures", "cn-securities", "general", "uk-fca", "us-broker"]
+SHIPPED = ["cn-banking", "cn-futures", "cn-securities", "general", "sg-mas", "uk-fca", "us-broker", "us-cfpb"]
 SECURITIES_UNITS = {
     "retail_hq",
     "customer_service",

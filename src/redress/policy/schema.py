@@ -513,6 +513,18 @@ class SummaryResolution(Strict):
     name: Text
     within: Duration
 
+
+class ResultOutcomes(Strict):
+    """The outcome a complaint records when its result is told, named by the pack (a
+    regulator's response categories: CFPB's "Closed with monetary relief" ...) and chosen
+    by what the approved proposal gives, so nobody picks it by hand. Without it the
+    outcome is ``resolved``."""
+
+    monetary: Code  # money paid: a compensation amount or a payment remedy
+    non_monetary: Code  # a remedy that is not money (rectification, apology, other)
+    explanation: Code  # neither: the result explains
+
+
 class PeriodKind(StrEnum):
     """How often a regulator return is made."""
 
@@ -763,6 +775,7 @@ class Pack(Strict):
     # Financial Ombudsman Service, within six months). Added by the system, so no reply
     # can leave it out.
     referral_notice: Text | None = None
+    result_outcomes: ResultOutcomes | None = None
 
     early_warning: EarlyWarningPolicy = EarlyWarningPolicy()
     attachment_types: list[str] = Field(min_length=1)

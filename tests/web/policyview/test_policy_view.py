@@ -112,3 +112,24 @@ def test_the_uk_pack_shows_its_products_summary_route_and_referral_notice(org, s
     html = page(signed_in("handler", language))
     for word in words:
         assert word in html, word
+
+
+@pytest.mark.parametrize(("language", "words"), [
+    ("zh-hans", ["告知处理结果时记录的结果类别", "支付款项(赔偿或付款类补救措施)", "monetary_relief",
+                 "non_monetary_relief", "explained", "美国消费者金融保护局", "15 个自然日"]),
+    ("en", ["Outcome recorded when the result is told", "money paid (compensation or a payment remedy)",
+            "monetary_relief", "non_monetary_relief", "explained", "Consumer Financial Protection Bureau",
+            "15 calendar days"]),
+])
+def test_the_cfpb_pack_shows_the_outcomes_its_results_record(org, signed_in, settings, language, words):
+    settings.REDRESS_POLICY = "us-cfpb"
+    html = page(signed_in("handler", language))
+    for word in words:
+        assert word in html, word
+
+
+def test_a_pack_without_result_outcomes_shows_none(org, signed_in, settings):
+    settings.REDRESS_POLICY = "sg-mas"
+    html = page(signed_in("handler", "en"))
+    assert "Outcome recorded when the result is told" not in html
+    assert "FIDReC" in html and "20 working days" in html

@@ -48,7 +48,7 @@ def result_communicate(complaint: Complaint | int, *, actor: Staff, body: str, c
             raise ValidationFailed("channel", _("unknown channel %(channel)s") % {"channel": repr(channel)})
         body = texts.with_referral_notice(body, pack=step.pack, language=c.language)
         message = tell_customer(step, Communication.Kind.RESULT, body, channel=channel, confirmed=confirm_phrases)
-        c.outcome = "resolved"
+        c.outcome = result_outcome(step.pack, c)
         open_remedies = c.remedies.filter(executed_at__isnull=True,
                                           proposal__status="approved").exists()
         step.move_to(State.REMEDY_PENDING if open_remedies else State.AWAITING_CALLBACK)
@@ -56,6 +56,21 @@ def result_communicate(complaint: Complaint | int, *, actor: Staff, body: str, c
         step.record(EventType.RESULT_COMMUNICATED, message=message.pk, channel=channel,
                     forbidden_confirmed=message.forbidden_phrases_confirmed)
     return message
+
+
+def result_outcome(pack, c: Complaint) -> str:
+    """What the told result counts as: ``resolved``, or the pack's own outcome codes
+    (`result_outcomes`) by what the approved proposal gives."""
+    names = pack.result_outcomes
+    if names is None:
+        return "resolved"
+    proposal = c.proposals.filter(status="approved").order_by("-decided_at", "-pk").first()
+    if proposal is None:
+        return names.explanation
+    kinds = set(proposal.remedies.values_list("kind", flat=True))
+    if (proposal.compensation or 0) > 0 or "payment" in kinds:
+        return names.monetary
+    return names.non_monetary if kinds else names.explanation
 
 
 def remedy_execute(complaint: Complaint | int, *, actor: Staff, remedy_id: int, note: str = "", via: str = "web",

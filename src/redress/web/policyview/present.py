@@ -134,6 +134,10 @@ def present(pack: Pack) -> dict:
         "summary_resolution": pack.summary_resolution and {
             "name": names.text(pack.summary_resolution.name), "within": duration(pack.summary_resolution.within)},
         "referral_notice": names.text(pack.referral_notice),
+        "result_outcomes": pack.result_outcomes and [
+            (_("money paid (compensation or a payment remedy)"), pack.result_outcomes.monetary),
+            (_("another remedy (rectification, apology or other)"), pack.result_outcomes.non_monetary),
+            (_("no remedy: the result explains"), pack.result_outcomes.explanation)],
         "clocks": [{"name": names.text(c.name), "starts": str(STAGES.get(c.starts_on, c.starts_on)),
                     "stops": str(STAGES.get(c.stops_on, c.stops_on)), "limit": duration(c.limit),
                     "inquiries": c.applies_to_inquiries, "extendable": c.extendable,
