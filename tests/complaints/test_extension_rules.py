@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -375,3 +376,19 @@ def test_a_pack_may_let_a_further_extension_go_without_consent(org, accepted, se
         ext = request(accepted.c, org.handler, working_days=5)
         svc.extension_decide(accepted.c, actor=org.office, extension_id=ext.pk, approve=True)
     assert ext.sequence == 2 and resolution(accepted.c).due_at.astimezone(SH) == at(2026, 4, 21, 17)
+
+
+def test_the_refusals_show_the_due_time_on_the_institutions_clock_not_the_servers(org, walk, settings):
+    # A New York broker on a server set to Shanghai time: the due time in a refusal is
+    # the institution's wall-clock time, as its staff read the limit.
+    settings.REDRESS_POLICY = "us-broker"
+    w = walk(at(2026, 3, 2)).assess(category="unauthorized_trading").dispatch().accept()
+    due = resolution(w.c).due_at
+    shown = format(due.astimezone(ZoneInfo("America/New_York")), "%Y-%m-%d %H:%M")
+    assert shown != format(due.astimezone(SH), "%Y-%m-%d %H:%M")
+    with frozen(due - timedelta(hours=1)):
+        err = refused(ValidationFailed, request, w.c, org.handler, working_days=5)
+    assert err.field == "requested_at" and f"(due {shown}; 0 working days left)" in err.rule
+    with frozen(due + timedelta(minutes=1)):
+        err = refused(ValidationFailed, request, w.c, org.handler, working_days=5)
+    assert err.field == "due_at" and f"it passed on {shown} " in err.rule
