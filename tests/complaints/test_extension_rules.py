@@ -392,3 +392,19 @@ def test_the_refusals_show_the_due_time_on_the_institutions_clock_not_the_server
     with frozen(due + timedelta(minutes=1)):
         err = refused(ValidationFailed, request, w.c, org.handler, working_days=5)
     assert err.field == "due_at" and f"it passed on {shown} " in err.rule
+
+
+def test_a_notice_in_working_hours_is_counted_to_the_minute(org, walk, settings):
+    # The futures pack (004): the two working days of 第七条(三) may be extended if asked
+    # at least four working hours before they end, and by five working days at most.
+    settings.REDRESS_POLICY = "cn-futures"
+    w = walk(at(2026, 3, 2)).assess(category="other").dispatch().accept()
+    due = resolution(w.c).due_at
+    assert due.astimezone(SH) == at(2026, 3, 4, 17)
+    with frozen(at(2026, 3, 4, 13, 1)):
+        err = refused(ValidationFailed, request, w.c, org.handler, working_days=5)
+    assert (err.field, err.rule) == ("requested_at", "an extension must be requested 4 working_hours before the time limit")
+    with frozen(at(2026, 3, 4, 13)):
+        err = refused(ValidationFailed, request, w.c, org.handler, working_days=6)
+        assert (err.field, err.rule) == ("working_days", "an extension may be at most 5 working days")
+        assert request(w.c, org.handler, working_days=5).working_days == 5
