@@ -132,3 +132,22 @@ def test_overdue_is_an_indexed_query_on_the_stored_due_time(org, walk):
     assert overdue.count() == 1
     plan = str(overdue.explain())
     assert "clock_open_due" in plan or "INDEX" in plan.upper()
+
+
+def test_the_administrators_days_win_over_the_packs(org, walk, settings, tmp_path):
+    # The institution's pack closes Friday 27 March and works Saturday 7 March; the
+    # administrator then reopens the 27th and cancels the Saturday. The administrator's
+    # word is the later one: 20 working days after Monday 2 March end on Monday 30 March,
+    # as if the pack had said nothing. Without the administrator's days the pack's own
+    # apply: the closure alone moves it to Tuesday 31 March, the Saturday alone to Friday 27.
+    pack = tmp_path / "institution.yaml"
+    pack.write_text("extends: cn-securities\ncode: example-securities\ncalendar:\n"
+                    "  extra_closures: [2026-03-27]\n  extra_working_days: [2026-03-07]\n", encoding="utf-8")
+    settings.REDRESS_POLICY = str(pack)
+    assert resolution_due(walk(at(2026, 3, 2)).c).date().isoformat() == "2026-03-30"  # the two cancel out
+    CalendarDay.objects.create(date=date(2026, 3, 7), working=False, reason="取消补班")
+    assert resolution_due(walk(at(2026, 3, 2)).c).date().isoformat() == "2026-03-31"
+    CalendarDay.objects.create(date=date(2026, 3, 27), working=True, reason="恢复办公")
+    assert resolution_due(walk(at(2026, 3, 2)).c).date().isoformat() == "2026-03-30"
+    CalendarDay.objects.filter(date=date(2026, 3, 7)).delete()
+    assert resolution_due(walk(at(2026, 3, 2)).c).date().isoformat() == "2026-03-27"
