@@ -48,7 +48,7 @@ def uk_fca(settings):
 
 
 def _customer():
-    return svc.CustomerInput(name="Jane Smith", phone="07700900123", email="jane@example.co.uk", language="en")
+    return svc.CustomerInput(name="Jane Smith", phone="07911 123456", email="jane@example.co.uk", language="en")
 
 
 def _open(org, received, product, category=None, channel="email") -> Walk:
