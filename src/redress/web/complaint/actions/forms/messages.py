@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from redress.complaints import phrases
 from redress.complaints.services import ForbiddenPhrases
-from redress.web.complaint.actions import labels
+from redress.web.complaint.actions import drafts, labels
 from redress.web.complaint.actions.forms.base import ActionForm, channel_choices, choice, text
 
 
@@ -84,4 +84,12 @@ class SendMessageForm(CustomerMessageForm):
 
 class CommunicateForm(CustomerMessageForm):
     action = "communicate_result"
-    body = text(_("The result: the facts, the basis and the remedy; ask for the customer's opinion"), rows=9)
+    body = text(_("The result: the facts, the basis and the remedy; ask for the customer's opinion"), rows=12,
+                help_text=_("Drafted from the approved proposal: edit it before it is sent."))
+    customer_opinion = text(_("The customer's opinion of the result"), required=False, rows=3,
+                            help_text=_("What the customer said when told (a call, a visit); leave empty "
+                                        "when the result goes out in writing."))
+
+    def setup(self):
+        super().setup()
+        self.initial.setdefault("body", drafts.result(self.complaint))
