@@ -29,9 +29,13 @@ look first. The API keeps the strict version check; the client decides there.
 
 from __future__ import annotations
 
+import dataclasses
+import json
+
 from redress.complaints.ledger import EventType as E
 from redress.complaints.lifecycle import Action as A
-from redress.complaints.models import Complaint, Event
+from redress.complaints.models import Communication, Complaint, Event
+from redress.web.complaint.timeline import Entry, timeline
 
 LOOKS = frozenset({E.PERSONAL_DATA_VIEWED, E.EVIDENCE_DOWNLOADED})
 ADDITIONS = frozenset({E.FINDING_ADDED, E.EVIDENCE_ADDED, E.CUSTOMER_CONTACTED, E.LINKED, E.PARTY_ADDED,
@@ -62,3 +66,20 @@ def conflicting(action: A, events: list[Event], *, writes_to_customer: bool) -> 
             continue
         out.append(event)
     return out
+
+
+def shown(events: list[Event]) -> list[Entry]:
+    """The changes as the timeline words them, with the text of any message in or out:
+    the person has to read what the customer wrote, not only that they wrote."""
+    entries = timeline(events)
+    ids = {}
+    for entry in entries:
+        try:
+            message = json.loads(entry.event.payload or "{}").get("message")
+        except (ValueError, AttributeError):
+            message = None
+        if isinstance(message, int):
+            ids[entry.event.pk] = message
+    bodies = dict(Communication.objects.filter(pk__in=ids.values()).values_list("pk", "body"))
+    return [dataclasses.replace(e, detail="\n".join(filter(None, [e.detail, bodies.get(ids.get(e.event.pk), "")])))
+            for e in entries]

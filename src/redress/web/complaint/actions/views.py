@@ -35,7 +35,6 @@ from redress.web.complaint.actions.mirror import Who
 from redress.web.complaint.actions.refusals import explain, stale_message, transition_message
 from redress.web.complaint.actions.registry import available_actions
 from redress.web.complaint.actions.table import SPECS, ActionSpec
-from redress.web.complaint.timeline import timeline
 
 TEMPLATE = "web/complaint/actions/%s.html"
 # A form nothing recorded since conflicts with is sent again at the new version; if the
@@ -148,7 +147,7 @@ class ActionView(View):
             "complaint": complaint, "code": code.value, "label": action_label(code), "spec": spec, "form": form,
             "refusal": refusal, "stale": stale, "plausible": spec.may(who),
             "aside": spec.aside(complaint, self.pack) if spec.aside and form is not None else {},
-            "others": others, "changes": timeline(changes) if changes else [],
+            "others": others, "changes": conflicts.shown(changes) if changes else [],
         }
         if form is not None and getattr(form, "checks_phrases", False) and form.warned is not None:
             context["warning"] = phrases.warning(self.pack, form.typed(), form.warned)
