@@ -65,5 +65,6 @@ def render_page(request: HttpRequest, complaint: Complaint, *, evidence_form=Non
         "attachment_types": ",".join(uploads.active_pack().attachment_types),
         "shows_ledger": bool(staff.role_set() & LEDGER_ROLES),
         "record_report_url": next((a.url for a in actions if a.code == Action.RECORD_AUTHORITY_REPORT), ""),
+        "message_url": next((a.url for a in actions if a.code == Action.SEND_MESSAGE), ""),
     }
     return render(request, "web/complaint/detail.html", context, status=status)

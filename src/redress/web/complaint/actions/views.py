@@ -24,7 +24,7 @@ from redress.complaints.errors import (
     StaleComplaint,
 )
 from redress.complaints.lifecycle import TRANSITIONS, Action, State, allowed_actions
-from redress.complaints.models import Complaint
+from redress.complaints.models import Complaint, Extension
 from redress.complaints.selectors.scope import get_visible
 from redress.complaints.services.base import check_recusal
 from redress.policy.loader import active_pack
@@ -33,7 +33,7 @@ from redress.web.complaint.actions import conflicts, phrases
 from redress.web.complaint.actions.labels import action_label
 from redress.web.complaint.actions.mirror import Who
 from redress.web.complaint.actions.refusals import explain, stale_message, transition_message
-from redress.web.complaint.actions.registry import available_actions
+from redress.web.complaint.actions.registry import action_url, available_actions
 from redress.web.complaint.actions.table import SPECS, ActionSpec
 
 TEMPLATE = "web/complaint/actions/%s.html"
@@ -82,6 +82,7 @@ class ActionView(View):
             return self.draw(request, complaint, code, spec, None, status=409, others=others,
                              refusal=transition_message(refusal, name_allowed=not others))
         form = spec.form(complaint=complaint, staff=request.user, pack=self.pack, auto_id=f"{code}-%s")
+        form.from_query(request.GET)
         return self.draw(request, complaint, code, spec, form)
 
     def post(self, request, reference: str, action: str) -> HttpResponse:
@@ -133,6 +134,13 @@ class ActionView(View):
         messages.success(request, _("%(action)s: done for %(reference)s.") % {
             "action": action_label(code), "reference": target.reference})
         url = target.get_absolute_url()
+        if code == Action.DECIDE_EXTENSION and result.status == Extension.Status.APPROVED:
+            # 001 第二十二条: the customer is told the reason and the new date; the notice is
+            # drafted for whoever granted it, if they may write to the customer.
+            complaint.refresh_from_db()
+            if SPECS[Action.SEND_MESSAGE].may(Who(request.user, complaint, self.pack)):
+                messages.info(request, _("Now tell the customer the reason and the new date (001 第二十二条)."))
+                url = f"{action_url(complaint, Action.SEND_MESSAGE.value)}?extension={result.pk}"
         if is_htmx(request):
             response = HttpResponse()
             response["HX-Redirect"] = url

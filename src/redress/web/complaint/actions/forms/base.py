@@ -38,6 +38,9 @@ class ActionForm(forms.Form):
     def setup(self) -> None:
         """Choices and initial values that depend on the complaint or the policy."""
 
+    def from_query(self, query) -> None:
+        """Initial values from the link that opened the form (a new, unbound form)."""
+
     def service_kwargs(self) -> dict:
         data = dict(self.cleaned_data)
         data.pop("version", None)
