@@ -49,7 +49,7 @@ def role_message(err: NotPermitted) -> str:
         return "、".join(str(words.ROLES.get(c, c)) for c in codes)
     held = names(err.roles_held) if err.roles_held else _("no role")
     return _("%(what)s needs one of the roles %(wanted)s; %(name)s has the roles %(held)s.") % {
-        "what": err.what, "wanted": names(err.roles_wanted), "name": err.who, "held": held}
+        "what": err.what[:1].upper() + err.what[1:], "wanted": names(err.roles_wanted), "name": err.who, "held": held}
 
 
 def explain(err: DomainError) -> str:
