@@ -19,6 +19,7 @@ from redress.complaints.errors import (
 )
 from redress.web import labels as words
 from redress.web.complaint.actions import labels
+from redress.web.complaint.words import joined
 
 
 def stale_message(changes: int) -> str:
@@ -46,7 +47,7 @@ def transition_message(err: InvalidTransition, *, name_allowed: bool = True) -> 
 def role_message(err: NotPermitted) -> str:
     """A role refusal with the roles' names in the user's language, never their codes."""
     def names(codes):
-        return "、".join(str(words.ROLES.get(c, c)) for c in codes)
+        return joined(words.ROLES.get(c, c) for c in codes)
     held = names(err.roles_held) if err.roles_held else _("no role")
     return _("%(what)s needs one of the roles %(wanted)s; %(name)s has the roles %(held)s.") % {
         "what": err.what[:1].upper() + err.what[1:], "wanted": names(err.roles_wanted), "name": err.who, "held": held}
