@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from redress.complaints.ledger import EventType
-from redress.complaints.models import Event
+from redress.complaints.models import Complaint, Event
 from tests.api.conftest import events_of, new_complaint
 
 
@@ -36,8 +36,10 @@ def test_a_complaint_walks_from_registered_to_archived_through_the_api(registere
     assert proposed["complaint"]["state"] == "proposed" and proposed["result"]["approver_roles"]
     v = step(office, reference, "approve", proposed["complaint"]["version"])["complaint"]["version"]
     told = step(handler, reference, "communicate_result", v, channel="phone",
-                body="经核实,您的委托价格超出当日涨跌停限制,被交易所作废。依据交易规则第3.3条。")
+                body="经核实,您的委托价格超出当日涨跌停限制,被交易所作废。依据交易规则第3.3条。",
+                customer_opinion="客户表示理解")
     assert told["complaint"]["state"] == "awaiting_callback"
+    assert Complaint.objects.get(reference=reference).customer_opinion == "客户表示理解"
     closed = step(callback, reference, "record_callback", told["complaint"]["version"], satisfied=True)
     assert closed["complaint"]["state"] == "closed"
     archived = step(office, reference, "archive", closed["complaint"]["version"], root_cause="customer_misunderstanding")

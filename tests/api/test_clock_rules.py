@@ -31,6 +31,18 @@ def extendable(walk):
     return walk(at(2026, 3, 2)).assess().dispatch().accept().c
 
 
+def granted(c, org, working_days: int):
+    """An extension asked for and granted on 10 March; the complaint as it is after."""
+    from redress.complaints import services as svc
+
+    with frozen(at(2026, 3, 10)):
+        ext = svc.extension_request(c, actor=org.handler, working_days=working_days, reason="待回函",
+                                    plan="回函后答复")
+        svc.extension_decide(c, actor=org.office, extension_id=ext.pk, approve=True)
+    c.refresh_from_db()
+    return ext
+
+
 def test_an_extension_after_the_limit_is_422_naming_the_rule(walk, api_as):
     c = extendable(walk)
     with frozen(at(2026, 3, 31, 9)):
@@ -59,15 +71,22 @@ def test_granting_an_extension_after_the_limit_is_422(walk, api_as, org):
 
 
 def test_a_further_extension_with_consent_but_no_note_is_422(walk, api_as, org):
-    from redress.complaints import services as svc
-
     c = extendable(walk)
-    with frozen(at(2026, 3, 10)):
-        ext = svc.extension_request(c, actor=org.handler, working_days=10, reason="待回函", plan="回函后答复")
-        svc.extension_decide(c, actor=org.office, extension_id=ext.pk, approve=True)
-    c.refresh_from_db()
+    granted(c, org, 10)
     with frozen(at(2026, 4, 13)):
         response = api_as("handler").act(c.reference, "request_extension", c.version, working_days=5,
                                           reason="仍待回函", plan="p", customer_consent=True)
     assert response.status_code == 422
     assert response.json()["field"] == "customer_consent" and "001 第二十二条" in response.json()["message"]
+
+
+def test_the_customer_is_told_of_a_granted_extension_through_the_api(walk, api_as, org):
+    # 001 第二十二条: the message names the extension it tells of, and the extension records it
+    c = extendable(walk)
+    ext = granted(c, org, 5)
+    with frozen(at(2026, 3, 10, 11)):
+        response = api_as("office").act(c.reference, "send_message", c.version, kind="progress", channel="phone",
+                                         body="因待回函,您的投诉办结期限延至2026-04-02。", extension_id=ext.pk)
+    assert response.status_code == 200, response.json()
+    ext.refresh_from_db()
+    assert ext.customer_told_id == response.json()["result"]["communication"]

@@ -87,11 +87,13 @@ class Desk:
         """Open an action's form in place from the actions panel (htmx) and return it."""
         actions = self.page.locator("#actions")
         actions.get_by_role("link", name=self.w.actions[action], exact=True).click()
-        form = self.page.locator(f"#action-form #act-{action}")
+        # Long forms open in the main column (#action-form-main), the others beside it.
+        form = self.page.locator(f"#action-form #act-{action}, #action-form-main #act-{action}")
         self.expect(form.get_by_role("heading", name=self.w.actions[action])).to_be_visible()
         # htmx wires the new form's own hx- attributes when the swap settles, a moment after
         # the form appears; typing before that would go unheard by the phrase check.
-        self.expect(self.page.locator("#action-form")).not_to_have_class(re.compile(r"\bhtmx-settling\b"))
+        for box in ("#action-form", "#action-form-main"):
+            self.expect(self.page.locator(box)).not_to_have_class(re.compile(r"\bhtmx-settling\b"))
         return form
 
     def submit(self, form, *, state: str) -> None:

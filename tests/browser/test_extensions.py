@@ -45,6 +45,9 @@ def test_handler_asks_for_an_extension_and_the_office_approves_it(desk, org, lan
     form.locator("[name=approve][value=yes]").check()
     office.shot("02-decide-form")
     form.locator("button[type=submit]").click()
+    # Granted, the office goes on to the customer's notice (test_complaint_forms); the case shows the grant
+    office.expect(office.page.locator("#act-send_message")).to_be_visible()
+    office.open_complaint(c.reference)
     office.expect_event(E.EXTENSION_APPROVED)
 
     ext = Extension.objects.get(complaint=c)

@@ -67,7 +67,7 @@ def test_a_handler_is_offered_no_form_and_is_refused(stolen, signed_in):
         assert "Reports to authorities" in html  # they see the duty on their case
         assert action_url(stolen.c, "record_authority_report") not in html
         r = record(handler, stolen)
-    assert r.status_code == 403 and "needs one of the roles complaints_office, compliance" in r.content.decode()
+    assert r.status_code == 403 and "needs one of the roles Complaints office, Compliance" in r.content.decode()
     assert police_of(stolen).status == "open"
 
 

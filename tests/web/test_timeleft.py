@@ -25,11 +25,14 @@ def test_overdue_clock_is_marked_late_in_chinese(org, walk):
     assert 'class="late"' in html
 
 
-def test_last_day_counts_down_in_working_minutes(org, walk):
+def test_last_day_counts_down_in_working_hours(org, walk):
+    # the working minutes left on the last day, said as working hours (issue 12.4)
     w = walk(at(2026, 3, 2))
     clock = w.c.clocks.get(code="resolution")
     with frozen(at(2026, 3, 30, 15)), translation.override("en"):
-        assert "120 working minutes left" in time_left({}, clock)
+        assert "2 working hours left" in time_left({}, clock)
+    with frozen(at(2026, 3, 30, 16, 15)), translation.override("en"):
+        assert "45 working minutes left" in time_left({}, clock)
 
 
 def test_an_eight_week_final_response_counts_down_in_calendar_days(org, settings):

@@ -100,7 +100,7 @@ def _decide(approve: bool):
 
 def _communicate(c, body, t):
     message = _call(svc.result_communicate, c, body, t, body=body.body, channel=body.channel,
-                    confirm_phrases=body.confirm_phrases)
+                    confirm_phrases=body.confirm_phrases, customer_opinion=body.customer_opinion)
     return {"communication": message.pk}
 
 
@@ -152,7 +152,8 @@ def _recomplain(c, body, t):
 
 def _message(c, body, t):
     message = _call(svc.message_send, c, body, t, kind=body.kind, body=body.body, channel=body.channel,
-                    confirm_phrases=body.confirm_phrases, wait_for_reply=body.wait_for_reply)
+                    confirm_phrases=body.confirm_phrases, wait_for_reply=body.wait_for_reply,
+                    extension_id=body.extension_id)
     return {"communication": message.pk}
 
 

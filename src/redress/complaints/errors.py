@@ -53,6 +53,12 @@ class NotPermitted(DomainError):
     """The actor may not do this: a role rule or a separation-of-duties rule."""
 
     code = "not_permitted"
+    # Set by a role check (services/base.require_role): the role codes it wanted and the
+    # ones the actor holds, for a screen that names roles rather than codes.
+    roles_wanted: list[str] | None = None
+    roles_held: list[str] | None = None
+    what: str = ""
+    who = None
 
     def __init__(self, rule: str):
         super().__init__(rule)

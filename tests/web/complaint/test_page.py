@@ -22,7 +22,8 @@ def test_handler_sees_the_case_with_its_clocks_and_version(org, walk, signed_in)
     assert "委托未成交" in html and "我昨天下午的委托一直未成交" in html and "请核实并给出说明" in html
     assert f'data-version="{w.c.version}"' in html
     assert "天河营业部" in html  # responsible unit
-    assert "resolution" in html  # the clock's code next to its policy name
+    # the clock by its policy name, never its code, in the Chinese page
+    assert "办结并告知结果" in html and ">resolution<" not in html and "mono\">resolution" not in html
 
 
 def test_handler_of_another_branch_gets_404(org, walk, signed_in):

@@ -119,6 +119,7 @@ class Reject(ActionIn):
 class CommunicateResult(TellsCustomer):
     body: Text
     channel: Channel
+    customer_opinion: Text = Field("", description="what the customer said when told (a call, a visit)")
 
 
 class ExecuteRemedy(ActionIn):
@@ -166,6 +167,8 @@ class SendMessage(TellsCustomer):
     body: Text
     channel: Channel
     wait_for_reply: bool = Field(False, description="a question may pause the clocks until the customer answers")
+    extension_id: Id | None = Field(None, description="the granted extension this message tells the customer of "
+                                                      "(001 第二十二条: the reason and the new date)")
 
 
 class CustomerMessage(ActionIn):

@@ -188,6 +188,10 @@ class Extension(models.Model):
     # The roles a further extension was reported to when it was granted (001 第二十二条:
     # 向经纪业务主管部门、合规与法律事务部及审计总部报告); empty for a first extension.
     reported_to = models.JSONField(default=list, blank=True)
+    # The message that told the complainant the reason and the new date (001 第二十二条);
+    # empty until it is sent (services/messages.message_send with extension_id).
+    customer_told = models.ForeignKey("complaints.Communication", null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="+")
 
     class Meta:
         indexes = [models.Index(fields=["complaint"], name="extension_requested",

@@ -221,5 +221,9 @@ def require_role(step: Step, roles, what: str) -> str:
             step.confirm()
             return role
     held = ", ".join(sorted(actor.role_set())) or _("no role")
-    raise NotPermitted(_("%(what)s needs one of the roles %(wanted)s; %(username)s has %(held)s")
-                       % {"what": what, "wanted": ", ".join(wanted), "username": actor.username, "held": held})
+    refusal = NotPermitted(_("%(what)s needs one of the roles %(wanted)s; %(username)s has %(held)s")
+                           % {"what": what, "wanted": ", ".join(wanted), "username": actor.username, "held": held})
+    # The parts, so a screen can say it again with the roles' names (web/complaint/actions/refusals.py).
+    refusal.roles_wanted, refusal.roles_held = wanted, sorted(actor.role_set())
+    refusal.what, refusal.who = what, actor
+    raise refusal

@@ -9,7 +9,7 @@ from redress.complaints import phrases, rows
 from redress.complaints.errors import DomainError, ValidationFailed
 from redress.complaints.ledger import EventType
 from redress.complaints.lifecycle import Action
-from redress.complaints.models import Communication, Complaint, Staff
+from redress.complaints.models import Communication, Complaint, Extension, Staff
 from redress.complaints.phrases import Hit
 from redress.complaints.services.base import Step, acting_on, require_role
 from redress.complaints.services.pausing import end_on_answer, ensure_works_the_case, pause_in
@@ -68,10 +68,13 @@ def tell_customer(step: Step, kind: str, body: str, *, channel: str, confirmed: 
 
 
 def message_send(complaint: Complaint | int, *, actor: Staff, kind: str, body: str, channel: str,
-                 confirm_phrases: list[str] | None = None, wait_for_reply: bool = False, via: str = "web",
+                 confirm_phrases: list[str] | None = None, wait_for_reply: bool = False,
+                 extension_id: int | None = None, via: str = "web",
                  expected_version: int | None = None) -> Communication:
     """A progress update or a question to the customer (002 §二(四)). A question may
-    pause the clocks until the customer answers."""
+    pause the clocks until the customer answers. `extension_id`: the message tells the
+    customer of that granted extension, its reason and new date (001 第二十二条); the
+    extension then records that the customer was told, and by which message."""
     allowed = (Communication.Kind.PROGRESS, Communication.Kind.QUESTION)
     if kind not in allowed:
         raise ValidationFailed("kind", _("must be one of %(allowed)s") % {"allowed": ', '.join(allowed)})
@@ -81,9 +84,22 @@ def message_send(complaint: Complaint | int, *, actor: Staff, kind: str, body: s
         require_role(step, SENDER_ROLES, _("writing to the customer"))
         if channel not in step.pack.channel_codes():
             raise ValidationFailed("channel", _("unknown channel %(channel)s") % {"channel": repr(channel)})
+        extension = None
+        if extension_id is not None:
+            extension = step.complaint.extensions.filter(pk=extension_id, status=Extension.Status.APPROVED).first()
+            if extension is None:
+                raise ValidationFailed("extension_id", _("no granted extension %(id)s on this complaint") % {
+                    "id": extension_id})
+            if kind != Communication.Kind.PROGRESS:
+                raise ValidationFailed("kind", _("an extension notice is a progress message"))
         message = tell_customer(step, kind, body, channel=channel, confirmed=confirm_phrases)
+        told = {}
+        if extension is not None:
+            extension.customer_told = message
+            extension.save(update_fields=["customer_told"])
+            told = {"extension": extension.pk}
         step.record(EventType.MESSAGE_SENT, message=message.pk, kind=kind, channel=channel,
-                    forbidden_confirmed=message.forbidden_phrases_confirmed)
+                    forbidden_confirmed=message.forbidden_phrases_confirmed, **told)
         if wait_for_reply and kind == Communication.Kind.QUESTION:
             _pause_for_answer(step, message)
     return message

@@ -31,10 +31,11 @@ REFERRAL_KINDS = ("mediation", "arbitration", "litigation")
 
 
 def result_communicate(complaint: Complaint | int, *, actor: Staff, body: str, channel: str,
-                       confirm_phrases: list[str] | None = None, via: str = "web",
+                       confirm_phrases: list[str] | None = None, customer_opinion: str = "", via: str = "web",
                        expected_version: int | None = None) -> Communication:
     """Tell the customer the result with the facts, the basis and the remedy, and ask
-    their opinion (002 §二(四))."""
+    their opinion (002 §二(四)); `customer_opinion`: what they said when told, if they
+    were told in person or by phone."""
     with acting_on(complaint, Action.COMMUNICATE_RESULT, actor=actor, via=via,
                    expected_version=expected_version) as step:
         c = step.complaint
@@ -49,12 +50,15 @@ def result_communicate(complaint: Complaint | int, *, actor: Staff, body: str, c
         body = texts.with_referral_notice(body, pack=step.pack, language=c.language)
         message = tell_customer(step, Communication.Kind.RESULT, body, channel=channel, confirmed=confirm_phrases)
         c.outcome = result_outcome(step.pack, c)
+        if customer_opinion.strip():
+            c.customer_opinion = customer_opinion.strip()
         open_remedies = c.remedies.filter(executed_at__isnull=True,
                                           proposal__status="approved").exists()
         step.move_to(State.REMEDY_PENDING if open_remedies else State.AWAITING_CALLBACK)
         reach_stage(step, Stage.COMMUNICATED)
+        opinion = {"customer_opinion": customer_opinion.strip()} if customer_opinion.strip() else {}
         step.record(EventType.RESULT_COMMUNICATED, message=message.pk, channel=channel,
-                    forbidden_confirmed=message.forbidden_phrases_confirmed)
+                    forbidden_confirmed=message.forbidden_phrases_confirmed, **opinion)
     return message
 
 

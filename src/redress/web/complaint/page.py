@@ -63,11 +63,13 @@ def render_page(request: HttpRequest, complaint: Complaint, *, evidence_form=Non
         "can_upload": can_upload,
         "evidence_form": evidence_form or (uploads.EvidenceForm() if can_upload else None),
         "upload_limit": uploads.upload_limit(),
+        "upload_messages": uploads.browser_messages() if can_upload else {},
         "attachment_types": ",".join(uploads.active_pack().attachment_types),
         "shows_ledger": bool(staff.role_set() & LEDGER_ROLES),
         "customer_offers": matches,
         "match_error": match_error,
         "other_open": customer_panel.other_open(staff, complaint),
         "record_report_url": next((a.url for a in actions if a.code == Action.RECORD_AUTHORITY_REPORT), ""),
+        "message_url": next((a.url for a in actions if a.code == Action.SEND_MESSAGE), ""),
     }
     return render(request, "web/complaint/detail.html", context, status=status)

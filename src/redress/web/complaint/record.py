@@ -21,7 +21,7 @@ SECTIONS = {
     "parties": ("parties", ("unit", "staff")),
     "evidence": ("evidence", ("uploaded_by",)),
     "clocks": ("clocks", ()),
-    "extensions": ("extensions", ("requested_by", "decided_by")),
+    "extensions": ("extensions", ("requested_by", "decided_by", "customer_told")),
     "pauses": ("pauses", ("paused_by", "decided_by", "ended_by")),
     "links_out": ("links_out", ("target",)),
     "links_in": ("links_in", ("source",)),

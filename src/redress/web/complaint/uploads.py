@@ -89,3 +89,12 @@ def refusal_message(refused) -> str:
             "name": name, "type": value or "?", "allowed": ", ".join(active_pack().attachment_types)}
     return _("%(name)s is larger than the limit of %(limit)s; nothing was stored") % {
         "name": name, "limit": words.file_size(upload_limit())}
+
+
+def browser_messages() -> dict[str, str]:
+    """The refusals the page says at the upload before a file is sent (static/web/complaint.js
+    puts the file's name in place of %(name)s); the server says the same if one gets through."""
+    name = "%(name)s"
+    return {"type": _("%(name)s is of a type the policy does not allow; allowed: %(allowed)s") % {
+                "name": name, "allowed": ", ".join(active_pack().attachment_types)},
+            "size": refusal_message(("size", name, 0))}

@@ -21,6 +21,7 @@ from redress.complaints.services.base import check_recusal
 from redress.policy.loader import active_pack
 from redress.web.access import staff_view
 from redress.web.complaint import uploads
+from redress.web.complaint.actions.refusals import explain
 from redress.web.complaint.page import remember_reveal, render_page
 
 
@@ -57,7 +58,7 @@ def reveal(request: HttpRequest, reference: str) -> HttpResponse:
     try:
         services.personal_data_reveal(complaint, actor=request.user, purpose=purpose, via="web")
     except NotPermitted as err:
-        raise PermissionDenied(err.message) from None
+        raise PermissionDenied(explain(err)) from None
     remember_reveal(request, complaint)
     return redirect(complaint.get_absolute_url() + "#complainant")
 
@@ -88,7 +89,7 @@ def _upload(request: HttpRequest, reference: str) -> HttpResponse:
                                   data=upload.read(), description=form.cleaned_data["description"],
                                   source=form.cleaned_data["source"], via="web")
         except NotPermitted as err:
-            raise PermissionDenied(err.message) from None
+            raise PermissionDenied(explain(err)) from None
         except DomainError as err:
             form.add_error("file" if (err.field or "").startswith("file") else None, err.message)
         else:

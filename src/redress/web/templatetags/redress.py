@@ -75,7 +75,24 @@ def time_left(context, clock) -> str:
         return format_html('<span class="muted">{}</span>', _("stopped"))
     if clock.status == "paused":
         return format_html('<span class="muted">{}</span>', _("paused"))
-    amount, unit, css = clock_left(clock, calendar=request_calendar(context.get("request")))
-    words = labels.amount_in_unit(amount, unit)
+    calendar = request_calendar(context.get("request"))
+    amount, unit, css = clock_left(clock, calendar=calendar)
+    if unit == "minutes":
+        # No working time lies between now and the due time (it fell in a night, a weekend
+        # or a holiday): a count of elapsed minutes ("overdue by 1331 minutes") says
+        # nothing on a working-time clock, the due time does.
+        due = clock.due_at.astimezone(calendar.tz)
+        text = (_("overdue since %(due)s") if amount < 0 else _("due %(due)s")) % {"due": f"{due:%Y-%m-%d %H:%M}"}
+        return format_html('<span class="{}" title="{}">{}</span>', css, clock.due_at.isoformat(), text)
+    words = hours_and_minutes(amount) if unit == "working_minutes" else labels.amount_in_unit(amount, unit)
     text = _("overdue by %(t)s") % {"t": words} if amount < 0 else _("%(t)s left") % {"t": words}
     return format_html('<span class="{}" title="{}">{}</span>', css, clock.due_at.isoformat(), text)
+
+
+def hours_and_minutes(minutes: int) -> str:
+    """Working minutes as working hours and minutes: '3 working hours 20 working minutes'."""
+    hours, rest = divmod(abs(minutes), 60)
+    if not hours:
+        return labels.amount_in_unit(rest, "working_minutes")
+    words = labels.amount_in_unit(hours, "working_hours")
+    return f"{words} {labels.amount_in_unit(rest, 'working_minutes')}" if rest else words

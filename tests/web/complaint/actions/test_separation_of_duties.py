@@ -34,8 +34,10 @@ def test_handler_cannot_record_the_callback(org, walk, signed_in, send):
     # When the handler tries to record the callback
     with frozen(at(2026, 3, 4)):
         r = send(signed_in("handler"), w.c, "record_callback", satisfied="yes", channel="phone")
-    # Then the role rule refuses it
-    assert "需要以下角色之一" in r.content.decode()
+    # Then the role rule refuses it, naming the roles in words, never their codes
+    refusal = r.content.decode()
+    assert "回访需要以下角色之一:回访人员;" in refusal and "的角色为:经办人" in refusal
+    assert ":callback" not in refusal and ":handler" not in refusal
     # And even holding the callback role, the handler is refused by 001 第二十三条
     grant(org.handler, "callback")
     assert "record_callback" not in [a.code for a in available_actions(org.handler, w.c)]

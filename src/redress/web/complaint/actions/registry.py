@@ -22,6 +22,7 @@ class ActionLink:
     url: str  # GET: the form (htmx fragment or full page); POST: perform it
     primary: bool = False  # the next step of the normal path, shown first
     danger: bool = False  # turns the case back or ends it
+    wide: bool = False  # a long form: opens in the main column
 
 
 def action_url(complaint, code: str) -> str:
@@ -35,7 +36,8 @@ def available_actions(staff, complaint) -> list[ActionLink]:
     state = State(complaint.state)
     links = [
         ActionLink(code=action.value, label=action_label(action), url=action_url(complaint, action.value),
-                   primary=action == NEXT_STEP.get(state), danger=spec.danger)
+                   primary=action == NEXT_STEP.get(state), danger=spec.danger,
+                   wide=spec.wide)
         for action in allowed_actions(state)
         if (spec := SPECS.get(action)) is not None and spec.may(who)
     ]

@@ -32,6 +32,9 @@ class ActionSpec:
     may: Callable[[Who], bool]
     aside: Callable | None = None  # (complaint, pack) -> context for the aside partial
     danger: bool = False  # ends or turns the case back: the button says so
+    # A long form (several paragraphs to write): it opens in the page's main column,
+    # not in the narrow actions column beside it.
+    wide: bool = False
 
     @property
     def aside_template(self) -> str:
@@ -61,17 +64,18 @@ SPECS: dict[Action, ActionSpec] = {
     A.ADD_FINDING: ActionSpec(handling.FindingForm, svc.finding_add, Who.handles),
     A.ADD_PARTY: ActionSpec(handling.PartyForm, svc.party_add, roles(OFFICE, "intake", "handler", "dept_head")),
     A.RECORD_CONTACT: ActionSpec(handling.ContactForm, svc.contact_record, Who.handles),
-    A.PROPOSE: ActionSpec(handling.ProposeForm, svc.resolution_propose, Who.handles, aside=asides.approvers),
+    A.PROPOSE: ActionSpec(handling.ProposeForm, svc.resolution_propose, Who.handles, aside=asides.approvers,
+                          wide=True),
     A.APPROVE: ActionSpec(handling.ApproveForm, svc.resolution_decide, Who.may_decide_proposal,
-                          aside=asides.proposal),
+                          aside=asides.proposal, wide=True),
     A.REJECT: ActionSpec(handling.RejectForm, svc.resolution_decide, Who.may_decide_proposal,
-                         aside=asides.proposal, danger=True),
+                         aside=asides.proposal, danger=True, wide=True),
     A.COMMUNICATE_RESULT: ActionSpec(messages.CommunicateForm, svc.result_communicate,
-                                     lambda w: w.is_handler() or w.owns() or w.has(OFFICE)),
+                                     lambda w: w.is_handler() or w.owns() or w.has(OFFICE), wide=True),
     A.EXECUTE_REMEDY: ActionSpec(outcome.ExecuteRemedyForm, svc.remedy_execute,
                                  lambda w: w.is_handler() or w.has(OFFICE, "dept_head")),
     A.RECORD_CALLBACK: ActionSpec(outcome.CallbackForm, svc.callback_record,
-                                  lambda w: w.has("callback") and not w.is_handler()),
+                                  lambda w: w.has("callback") and not w.is_handler(), wide=True),
     A.CLOSE_WITHOUT_CALLBACK: ActionSpec(handling.ReasonForm, svc.close_without_callback,
                                          lambda w: w.has(OFFICE) and not w.pack.callback.required),
     A.DEEM_CLOSED: ActionSpec(outcome.NoteForm, svc.deem_closed,
@@ -97,9 +101,10 @@ SPECS: dict[Action, ActionSpec] = {
     A.ACCEPT_TRANSFER: ActionSpec(ActionForm, svc.transfer_accept, lambda w: w.transfer_waits_for_me,
                                   aside=asides.transfer),
     A.RECORD_ACCOUNTABILITY: ActionSpec(outcome.AccountabilityForm, svc.accountability_record,
-                                        roles(OFFICE, "compliance", "dept_head")),
+                                        roles(OFFICE, "compliance", "dept_head"), wide=True),
     A.SEND_MESSAGE: ActionSpec(messages.SendMessageForm, svc.message_send,
-                               roles("intake", "handler", "dept_head", OFFICE)),
+                               roles("intake", "handler", "dept_head", OFFICE),
+                               wide=True),
     A.RECORD_AUTHORITY_REPORT: ActionSpec(reports.RecordReportForm, svc.authority_report_record,
                                           Who.may_record_report),
 }

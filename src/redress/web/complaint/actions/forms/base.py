@@ -19,6 +19,10 @@ ROW = re.compile(r"^(?P<set>\w+)\[(?P<i>\d+)\]\.(?P<field>\w+)$")
 
 class ActionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    # How many events the complaint's ledger held when the form was drawn: if the
+    # version has moved on, what was recorded since is what the person has not seen
+    # (conflicts.py decides whether it matters to this form).
+    seen = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
     # A service names the field it refuses; where its name differs from the form's.
     field_aliases: dict[str, str] = {}
     # Fields the generic template does not draw in its loop (drawn by a partial).
@@ -28,14 +32,19 @@ class ActionForm(forms.Form):
         self.complaint, self.staff, self.pack = complaint, staff, pack
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = complaint.version
+        self.fields["seen"].initial = complaint.ledger_length
         self.setup()
 
     def setup(self) -> None:
         """Choices and initial values that depend on the complaint or the policy."""
 
+    def from_query(self, query) -> None:
+        """Initial values from the link that opened the form (a new, unbound form)."""
+
     def service_kwargs(self) -> dict:
         data = dict(self.cleaned_data)
         data.pop("version", None)
+        data.pop("seen", None)
         return data
 
     def looped_fields(self):

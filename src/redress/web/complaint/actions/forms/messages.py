@@ -14,8 +14,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from redress.complaints import phrases
+from redress.complaints.models import Extension
 from redress.complaints.services import ForbiddenPhrases
-from redress.web.complaint.actions import labels
+from redress.complaints.services.timing import calendar_for
+from redress.web.complaint.actions import drafts, labels
 from redress.web.complaint.actions.forms.base import ActionForm, channel_choices, choice, text
 
 
@@ -75,13 +77,43 @@ class SendMessageForm(CustomerMessageForm):
     wait_for_reply = forms.BooleanField(
         label=_("Pause the clocks until the customer answers"), required=False,
         help_text=_("Only for a question; the clocks start again when the customer replies."))
+    # Set when the message tells the customer of a granted extension (001 第二十二条).
+    extension_id = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, widget=forms.HiddenInput)
     field_order = ["kind", "channel", "body", "wait_for_reply"]
 
     def setup(self):
         super().setup()
         self.initial.setdefault("kind", "progress")
+        self.granted = {e.pk: e for e in self.complaint.extensions.filter(status=Extension.Status.APPROVED)}
+        self.fields["extension_id"].choices = [("", "")] + [(pk, pk) for pk in self.granted]
+
+    def from_query(self, query) -> None:
+        """Opened from a granted extension (?extension=<id>): the notice, drafted."""
+        try:
+            extension = self.granted.get(int(query.get("extension", "")))
+        except ValueError:
+            extension = None
+        if extension is not None:
+            self.initial.update(extension_id=extension.pk, kind="progress", body=drafts.extension_notice(
+                self.complaint, extension, calendar_for(self.pack).tz))
+
+    @property
+    def extension(self) -> Extension | None:
+        pk = self["extension_id"].value()
+        try:
+            return self.granted.get(int(pk)) if pk not in (None, "") else None
+        except (TypeError, ValueError):
+            return None
 
 
 class CommunicateForm(CustomerMessageForm):
     action = "communicate_result"
-    body = text(_("The result: the facts, the basis and the remedy; ask for the customer's opinion"), rows=9)
+    body = text(_("The result: the facts, the basis and the remedy; ask for the customer's opinion"), rows=12,
+                help_text=_("Drafted from the approved proposal: edit it before it is sent."))
+    customer_opinion = text(_("The customer's opinion of the result"), required=False, rows=3,
+                            help_text=_("What the customer said when told (a call, a visit); leave empty "
+                                        "when the result goes out in writing."))
+
+    def setup(self):
+        super().setup()
+        self.initial.setdefault("body", drafts.result(self.complaint))
