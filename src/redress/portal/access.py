@@ -16,11 +16,11 @@ from redress.portal.models import PortalAccess
 
 
 def access_issue(step) -> str:
-    """A new code for the complaint `step` is registering (a code issued before, if any,
-    stops working); returns it in clear. The caller's ledger event (REGISTERED) records
-    its last group, which lets staff confirm which code a caller holds."""
+    """A code for the complaint `step` is registering; returns it in clear. A complaint
+    is registered once, so it has no code yet (the one-to-one row refuses a second).
+    One INSERT, in the registration's transaction. The caller's ledger event
+    (REGISTERED) records its last group, which lets staff confirm which code a caller
+    holds."""
     code = codes.new_code()
-    digest = codes.hash_code(code)
-    if not PortalAccess.objects.filter(complaint_id=step.complaint.pk).update(code_hash=digest, created_at=step.now):
-        rows.insert(PortalAccess(complaint=step.complaint, code_hash=digest, created_at=step.now))
+    rows.insert(PortalAccess(complaint=step.complaint, code_hash=codes.hash_code(code), created_at=step.now))
     return code
