@@ -95,7 +95,8 @@ def test_checkpoint_exposes_a_whole_complaint_deleted(org, walk, which):
     with connection.cursor() as cur:
         # Remove every trace of one complaint, its row included.
         _without_triggers("DELETE FROM complaints_event WHERE complaint_id = %s", [gone.c.pk])
-        for table in ("complaints_complaintclock", "complaints_communication", "notify_outboxmessage"):
+        for table in ("complaints_complaintclock", "complaints_communication", "notify_outboxmessage",
+                      "portal_portalaccess"):
             cur.execute(f"DELETE FROM {table} WHERE complaint_id = %s", [gone.c.pk])
         cur.execute("DELETE FROM complaints_complaint WHERE id = %s", [gone.c.pk])
     assert Complaint.objects.count() == 1

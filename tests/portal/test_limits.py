@@ -126,10 +126,11 @@ def test_a_submission_with_good_files_stores_them_with_the_complaint(org, custom
 def test_a_failure_after_the_files_are_stored_removes_them_and_the_complaint(org, customer, settings, monkeypatch):
     from redress.portal import services
 
-    def broken(**kwargs):
+    def broken():
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services.PortalAccess.objects, "create", broken)
+    # The consent is recorded after the files are stored.
+    monkeypatch.setattr(services, "current_time", broken)
     with frozen(WHEN), pytest.raises(RuntimeError):
         customer().post("/portal/", {**form_data(), "attachments": [
             SimpleUploadedFile("对账单.pdf", PDF, content_type="application/pdf")]})

@@ -34,9 +34,9 @@ def phone(browser, live_server, _guard_lifted_for_flush):
     """phone("zh-CN") -> a new page on a fresh phone (its own cookies), at the portal."""
     contexts = []
 
-    def make(locale: str):
+    def make(locale: str, timezone_id: str | None = None):
         context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
-                                      locale=locale, base_url=live_server.url)
+                                      locale=locale, base_url=live_server.url, timezone_id=timezone_id)
         contexts.append(context)
         return context.new_page()
 
@@ -168,3 +168,38 @@ def test_customer_switches_to_english_answers_a_question_and_rates(org, phone):
     page.goto(f"/portal/status/{reference}/")
     assert "We could not find a complaint" in page.content()
     shot(page, "en-05-after-leaving")
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
+def test_caller_reads_their_complaint_with_the_code_from_the_acknowledgment(org, phone, locale):
+    # Given a complaint taken by phone, answered, with an addition from the customer
+    from tests.conftest import Walk, complaint_input
+
+    english = locale.startswith("en")
+    c = svc.complaint_receive(actor=org.intake, data=complaint_input(customer=svc.CustomerInput(
+        name="王小明", phone="13800138000", language="en" if english else "zh-hans")), register=True)
+    code = c.issued_access_code
+    assert f"****-****-****-{code[-4:]}" in c.communications.get(kind="acknowledgment").body  # kept masked
+    svc.customer_message_receive(c, body="补充:委托单号 20260301-0088", channel="phone", actor=org.intake,
+                                 via="web")
+    w = Walk.__new__(Walk)
+    w.org, w.when, w.c = org, now(), c
+    w.assess().dispatch().accept().propose().approve().communicate()
+    # When the customer, on a phone set to UTC, looks it up with the code
+    page = phone(locale, timezone_id="UTC")
+    page.goto("/portal/status/")  # in the browser's language
+    page.fill("#id_reference", c.reference)
+    page.fill("#id_access_code", code)
+    page.click("button.primary")
+    # Then the header names the institution and times are the institution's (as staff see)
+    header = page.locator("#institution").inner_text()
+    assert header == ("Example Securities Co., Ltd." if english else "示例证券股份有限公司")
+    from zoneinfo import ZoneInfo
+
+    received = c.received_at.astimezone(ZoneInfo("Asia/Shanghai"))
+    assert f"{received:%Y-%m-%d %H:%M}" in page.locator("main").inner_text() and "UTC" not in page.content()
+    assert "委托未成交" in page.locator("#submitted").inner_text()
+    assert "20260301-0088" in page.locator("#yours").inner_text()
+    assert page.locator("#result").count() == 1
+    page.locator("#result").scroll_into_view_if_needed()
+    shot(page, f"{'en' if english else 'zh'}-06-caller-with-result")

@@ -48,10 +48,12 @@ def test_a_status_page_not_unlocked_in_this_session_is_not_found(org, customer, 
     assert stranger.get("/portal/status/RS-2026-999999/").status_code == 404
 
 
-def test_complaint_taken_by_phone_has_no_code_and_cannot_be_looked_up(org, customer, walk):
+def test_complaint_taken_by_phone_needs_the_code_its_acknowledgment_gave(org, customer, walk):
     w = walk()
     assert look_up(customer(), w.c.reference, "").status_code == 400  # the code is required
     assert look_up(customer(), w.c.reference, "0000-0000-0000-0000").status_code == 404
+    code = w.c.issued_access_code
+    assert look_up(customer(), w.c.reference, code).status_code == 302
 
 
 def test_status_page_shows_no_staff_names_or_internal_notes(org, customer, submit, staff_walk):
@@ -67,8 +69,7 @@ def test_status_page_shows_no_staff_names_or_internal_notes(org, customer, submi
     # Then the customer sees the stage in plain words and our message to them
     assert "您的投诉正在调查处理中" in html and "我们正在核实您的委托记录。" in html
     # and nothing internal: no staff, units, notes, contact records or state names
-    for secret in ["网上投诉平台", "Online portal", "天河营业部", "branch_tianhe", "内部备注", "王五", "客户情绪激动",
-                   "示例证券"]:
+    for secret in ["网上投诉平台", "Online portal", "天河营业部", "branch_tianhe", "内部备注", "王五", "客户情绪激动"]:
         assert secret not in html, secret
     for word in ["handler", "intake", "office", "dept_head", "investigating", "dispatched", "assessed"]:
         assert not re.search(rf"\b{word}\b", html), word
@@ -78,14 +79,18 @@ def test_status_page_shows_no_staff_names_or_internal_notes(org, customer, submi
     assert phone.get(f"/portal/status/{other.c.reference}/").status_code == 404
 
 
-def test_expected_reply_date_is_the_running_clocks_due_time_in_the_customers_zone(org, customer, submit):
+def test_expected_reply_date_is_the_running_clocks_due_time_in_the_institutions_zone(org, customer, submit):
+    # A browser abroad (or one reporting UTC) sees the time staff see, not its own:
+    # the limits are counted on the institution's calendar.
     phone = customer()
     reference, code = submit(phone, time_zone="Europe/London")
     due = Complaint.objects.get(reference=reference).clocks.get(code="resolution").due_at
     html = phone.get(f"/portal/status/{reference}/").content.decode()
     from zoneinfo import ZoneInfo
 
-    assert f"{due.astimezone(ZoneInfo('Europe/London')):%Y-%m-%d %H:%M}" in html and "Europe/London" in html
+    assert f"{due.astimezone(ZoneInfo('Asia/Shanghai')):%Y-%m-%d %H:%M}" in html and "Asia/Shanghai" in html
+    assert f"{due.astimezone(ZoneInfo('Europe/London')):%Y-%m-%d %H:%M}" not in html
+    assert "Europe/London" not in html and "UTC" not in html
     # 20 working days from Monday 2 March 2026 (Qingming, 4-6 April, is after it)
     assert due.astimezone(ZoneInfo("Asia/Shanghai")).date().isoformat() == "2026-03-30"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -38,6 +39,7 @@ def test_customer_submits_and_gets_reference_and_access_code(org, customer, subm
     assert c.customer.email == "lisi@example.com" and c.customer.preferred_channel == "email"
     received, registered = Event.objects.filter(complaint=c).order_by("seq")[:2]
     assert (received.type, received.channel, registered.type) == (EventType.RECEIVED, "portal", EventType.REGISTERED)
+    assert json.loads(registered.payload)["access_code_ends"] == code[-4:]  # which code, never the code
     # by the portal's own system account, which nobody can sign in as
     portal = Staff.objects.get(username="portal")
     assert received.actor == portal and c.first_responder == portal and not portal.has_usable_password()

@@ -13,6 +13,7 @@ from redress.complaints import services as svc
 from redress.complaints.errors import StaleComplaint
 from redress.complaints.lifecycle import Action
 from redress.complaints.models import Complaint
+from redress.complaints.selectors.personal import shown
 
 VIA = "api"
 
@@ -228,7 +229,9 @@ def _link(c, body, t):
 def _reveal(c, body, t):
     _precheck_version(c, body)
     svc.personal_data_reveal(c, actor=t.staff, fields=body.fields, purpose=body.purpose, via=VIA)
-    return {"revealed": list(body.fields)}
+    # The fields asked for, and only those: the token may hold no read scope at all.
+    unmasked = shown(c.customer, True)
+    return {"revealed": list(body.fields), "customer": {f: unmasked[f] for f in body.fields}}
 
 
 A = Action
@@ -277,5 +280,6 @@ ACTIONS: dict[str, Spec] = {
 # A customer's reply relayed by a call-centre or app: not a lifecycle action of its own
 # (it is recorded under send_message), so it has its own name here.
 CUSTOMER_MESSAGE = "receive_customer_message"
+REVEAL = str(A.VIEW_PERSONAL_DATA)
 ACTIONS[CUSTOMER_MESSAGE] = Spec(b.CustomerMessage, _customer_message, "Record a message from the customer")
 ACTIONS = {str(name): spec for name, spec in ACTIONS.items()}

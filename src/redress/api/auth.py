@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from ninja.security import HttpBearer
 
 from redress.api import tokens
-from redress.api.models import ApiToken
+from redress.api.models import ApiToken, Scope
 from redress.policy.loader import active_pack
 
 MULTIPART_OVERHEAD = 1024 * 1024  # form boundaries and the description field around the file
@@ -67,3 +67,23 @@ class TokenAuth(HttpBearer):
 
 def actor(request: HttpRequest):
     return request.auth.staff
+
+
+# What each scope lets a token do and see, for the OpenAPI description and README.
+SCOPE_RULES = {
+    Scope.COMPLAINTS_CREATE: "create complaints (the answer is the new complaint, customer masked)",
+    Scope.COMPLAINTS_READ: "read complaints, their timeline and clocks (customer masked); with it an action's "
+                           "answer also carries the complaint as it now is",
+    Scope.COMPLAINTS_ACT: "perform lifecycle actions; on its own the answer carries only the action's result "
+                          "and the complaint's new state and version, never its body",
+    Scope.EVIDENCE_WRITE: "upload evidence files",
+    Scope.REPORTS_READ: "read the register, statistics and regulator returns",
+    Scope.PERSONAL_DATA_READ: "the only way to see a complainant's personal data unmasked: "
+                              "`view_personal_data`, recorded in the ledger as a reveal like the workbench's; "
+                              "the answer carries the fields asked for",
+}
+
+
+def scopes_doc() -> str:
+    return "Scopes:\n\n" + "\n".join(f"- `{scope.value}`: {rule}" for scope, rule in SCOPE_RULES.items())
+

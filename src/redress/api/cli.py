@@ -15,7 +15,7 @@ def add_parser(sub) -> None:
     create.add_argument("--staff", required=True, help="username of the service account it acts as")
     create.add_argument("--scope", action="append", required=True,
                         help="complaints:create, complaints:read, complaints:act, evidence:write, "
-                             "reports:read (repeat)")
+                             "reports:read, personal_data:read (repeat)")
     create.add_argument("--unit", default="", help="org unit code, if the token belongs to one unit")
     verbs.add_parser("list", help="every token: id, prefix, name, account, scopes, last used, status")
     revoke = verbs.add_parser("revoke", help="revoke a token by id or by the prefix a listing shows")

@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
 
 from redress.api import errors, register
+from redress.api.auth import scopes_doc
 from redress.api.parser import JsonOnly
 from redress.api.routes import actions, batch, complaints, evidence, returns, statistics
 
@@ -17,7 +18,7 @@ it sees what that person sees and may do what their roles allow; each operation 
 needs the token's scope. Errors are JSON with `code`, `message` and, where one field is
 to blame, `field` and `rule`."""
 
-api = NinjaAPI(title="Redress API", version="1", description=DESCRIPTION, urls_namespace="api",
+api = NinjaAPI(title="Redress API", version="1", description=f"{DESCRIPTION}\n\n{scopes_doc()}", urls_namespace="api",
                docs=Swagger(settings={"persistAuthorization": False}), parser=JsonOnly())
 api.add_router("", batch.router)  # before /complaints/{reference}, which would take "batch" for a reference
 api.add_router("", complaints.router)

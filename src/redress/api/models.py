@@ -13,6 +13,7 @@ class Scope(models.TextChoices):
     COMPLAINTS_ACT = "complaints:act", _("Perform lifecycle actions on complaints")
     EVIDENCE_WRITE = "evidence:write", _("Upload evidence files")
     REPORTS_READ = "reports:read", _("Read reports: the register, statistics and regulator returns")
+    PERSONAL_DATA_READ = "personal_data:read", _("Reveal a complainant's personal data unmasked (recorded)")
 
 
 class ApiToken(models.Model):

@@ -63,6 +63,9 @@ def _body(message: OutboxMessage) -> str:
     if message.kind == "customer_message":
         from redress.complaints.models import Communication
 
+        if message.payload.get("body"):  # the text as sent, with a secret the case keeps masked
+            return message.payload["body"]
+
         return Communication.objects.get(pk=message.payload["communication"]).body
     details = ", ".join(f"{k}={v}" for k, v in sorted(message.payload.items()))
     return f"{message.kind}: {details}"
@@ -155,6 +158,8 @@ def dispatch_outbox(limit: int = 200) -> tuple[int, int]:
                 last_error=f"{type(exc).__name__}: {exc}"[:300])
             failed += 1
             continue
-        OutboxMessage.objects.filter(pk=pk).update(status=OutboxMessage.Status.SENT, sent_at=now())
+        # The clear text (an access code) is not kept once it has gone.
+        payload = {k: v for k, v in message.payload.items() if k != "body"}
+        OutboxMessage.objects.filter(pk=pk).update(status=OutboxMessage.Status.SENT, sent_at=now(), payload=payload)
         sent += 1
     return sent, failed

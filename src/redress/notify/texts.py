@@ -9,7 +9,10 @@ from datetime import datetime
 from redress.policy.schema import Pack
 
 
-def acknowledgment(*, pack: Pack, reference: str, language: str, due: datetime | None, tz) -> str:
+def acknowledgment(*, pack: Pack, reference: str, language: str, due: datetime | None, tz,
+                   access_code: str = "") -> str:
+    """`access_code`: the complainant's portal code (or its masked form, for the copy
+    kept on the case), which the promise to answer "with your reference number" needs."""
     due_text = due.astimezone(tz).strftime("%Y-%m-%d") if due else ""
     mediation = [a.name.get(language) for a in pack.authorities if a.code.endswith("mediation")]
     if language.startswith("en"):
@@ -20,6 +23,9 @@ def acknowledgment(*, pack: Pack, reference: str, language: str, due: datetime |
         ]
         if due_text:
             lines.append(f"We will tell you the result by {due_text}. If we need longer we will tell you why.")
+        if access_code:
+            lines.append(f"Your access code: {access_code}. With it and your reference number you can follow "
+                         "your complaint and add information on our complaints portal. Keep it private.")
         if pack.referral_notice is not None:  # the body the pack names (the ombudsman), not ours
             lines.append("Your rights: you may add information at any time and ask about progress with "
                          "your reference number.")
@@ -38,6 +44,8 @@ def acknowledgment(*, pack: Pack, reference: str, language: str, due: datetime |
     ]
     if due_text:
         lines.append(f"我们将于{due_text}前告知处理结果;如需延长,将向您说明原因。")
+    if access_code:
+        lines.append(f"您的查询码:{access_code}。凭受理编号和查询码,可在我司投诉服务页面查询进度、补充材料;请妥善保管,勿告知他人。")
     if pack.referral_notice is not None:
         lines.append("您的权利:您可随时补充材料,凭受理编号查询进度。")
         lines.append(pack.referral_notice.zh_hans)

@@ -26,6 +26,11 @@ def new_code() -> str:
     return "-".join(raw[i:i + GROUP] for i in range(0, LENGTH, GROUP))
 
 
+def masked(code: str) -> str:
+    """The code as kept in the case's copy of the acknowledgment: only its last group."""
+    return "-".join(["****"] * (LENGTH // GROUP - 1) + [code[-GROUP:]])
+
+
 def normalise(code: str) -> str:
     """What the customer typed, as the code was issued: dashes and spaces dropped, case
     and the look-alike letters forgiven."""

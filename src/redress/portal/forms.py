@@ -200,7 +200,6 @@ class LookupForm(PortalForm):
     access_code = forms.CharField(label=_("Access code"), max_length=40,
                                   widget=forms.PasswordInput(attrs={"autocomplete": "off",
                                                                     "autocapitalize": "characters"}))
-    time_zone = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
 
 class InformationForm(AttachmentsMixin, PortalForm):

@@ -12,13 +12,15 @@ from django.db import models
 
 
 class PortalAccess(models.Model):
-    """The private access code given once to the complainant who submitted on the
-    portal, stored as a hash, and the consent they gave to the handling of their data."""
+    """The private access code given once to the complainant when the complaint was
+    registered (any channel), stored as a hash; for a complaint made on the portal, the
+    consent they gave there to the handling of their data."""
 
     complaint = models.OneToOneField("complaints.Complaint", on_delete=models.PROTECT, related_name="portal_access")
     code_hash = models.CharField(max_length=64)
-    consent_at = models.DateTimeField(help_text="when the complainant consented to the handling of personal data")
-    consent_text = models.CharField(max_length=40, help_text="which consent wording they agreed to")
+    consent_at = models.DateTimeField(null=True, blank=True,
+                                      help_text="when the complainant consented on the portal (empty: another channel)")
+    consent_text = models.CharField(max_length=40, blank=True, help_text="which consent wording they agreed to")
     time_zone = models.CharField(max_length=64, blank=True, help_text="the browser's time zone at submission")
     created_at = models.DateTimeField()
 

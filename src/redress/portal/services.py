@@ -23,7 +23,6 @@ from redress.complaints.services.base import acting_on
 from redress.complaints.services.evidence import check_attachment as check_evidence
 from redress.complaints.timesource import now as current_time
 from redress.policy.loader import active_pack
-from redress.portal import codes
 from redress.portal.actor import portal_actor
 from redress.portal.models import OutcomeRating, PortalAccess, PortalReply
 
@@ -72,19 +71,18 @@ def portal_submit(*, data: ComplaintInput, files: list[Attachment], time_zone: s
     access code, or nothing at all."""
     check_attachments(files)
     actor = portal_actor()
-    code = codes.new_code()
     stored: list[str] = []
     try:
         with transaction.atomic():
+            # Registering issues the access code (portal.access), as on every channel.
             complaint = complaint_receive(actor=actor, data=data, via="portal", register=True)
             _add_files(complaint, files, stored)
-            now = current_time()
-            PortalAccess.objects.create(complaint=complaint, code_hash=codes.hash_code(code), consent_at=now,
-                                        consent_text=CONSENT_TEXT, time_zone=time_zone[:64], created_at=now)
+            PortalAccess.objects.filter(complaint=complaint).update(
+                consent_at=current_time(), consent_text=CONSENT_TEXT, time_zone=time_zone[:64])
     except BaseException:
         _delete_files(stored)
         raise
-    return Submission(complaint=complaint, access_code=code)
+    return Submission(complaint=complaint, access_code=complaint.issued_access_code)
 
 
 def _question(complaint: Complaint, message_id: int) -> Communication:

@@ -1,16 +1,22 @@
 """What a complainant may see of their own complaint, in words for a customer.
 
 Everything the status page shows comes through here, and this module reads only the
-complaint's reference, state, dates, open clocks and the messages sent to the customer
-(outbound and marked visible). Staff, units, notes, findings, proposals and the ledger
-are never read, so the page cannot show them by mistake.
+complaint's reference, state, dates, open clocks, what the customer told us (the
+complaint as submitted, their own messages and the files they sent) and the messages
+sent to the customer (outbound and marked visible). Staff, units, notes, findings,
+proposals, staff-added evidence and the ledger are never read, so the page cannot show
+them by mistake.
+
+Times are the institution's: the time limits are counted on its calendar, and the
+customer who phones about "the reply due at 17:00" must hear the same time staff see.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext_lazy as _
 
@@ -51,6 +57,7 @@ MESSAGE_KINDS = {
     Communication.Kind.INQUIRY_ANSWER: _("Answer to your question"),
 }
 OPEN_CLOCK = (ComplaintClock.Status.RUNNING, ComplaintClock.Status.PAUSED)
+CUSTOMER_FILES = ("customer", "email")  # Evidence.source of what the complainant sent
 RATABLE = TRANSITIONS[Action.RATE_OUTCOME][0]
 
 
@@ -63,8 +70,29 @@ class Message:
 
 
 @dataclass(frozen=True)
+class Submitted:
+    """The complaint in the customer's words, as taken down."""
+    subject: str
+    cause: str
+    request: str
+    amount_claimed: Decimal | None
+    currency: str
+
+
+@dataclass(frozen=True)
+class SentFile:
+    name: str
+    size: int
+    at: datetime
+
+
+@dataclass(frozen=True)
 class CustomerView:
     reference: str
+    submitted: Submitted
+    files: list[SentFile]
+    additions: list[Message]
+    result: Message | None
     received_at: datetime
     step: str
     step_label: str
@@ -89,13 +117,7 @@ def find(reference: str, access_code: str) -> Complaint | None:
     return access.complaint if access is not None and ok else None
 
 
-def customer_zone(*candidates: str) -> ZoneInfo:
-    for name in candidates:
-        if name:
-            try:
-                return ZoneInfo(name)
-            except (ZoneInfoNotFoundError, ValueError):
-                continue
+def institution_zone() -> ZoneInfo:
     return calendar_for(active_pack()).tz
 
 
@@ -129,10 +151,22 @@ def customer_view(complaint: Complaint, *, tz: ZoneInfo) -> CustomerView:
         direction=Communication.Direction.INBOUND, id__gt=rows[-1][0]).exists()
     open_question = messages[-1] if asked and may_write else None
     due, paused = _reply_due(complaint)
-    result = latest_result(complaint) if state in RATABLE else None
+    told = latest_result(complaint)
+    result = told if state in RATABLE else None
     rated = OutcomeRating.objects.filter(result_message=result).first() if result else None
+    additions = [Message(id=i, kind=str(_("Your message")), at=at, body=body) for i, at, body in
+                 complaint.communications.filter(direction=Communication.Direction.INBOUND,
+                                                 kind=Communication.Kind.CUSTOMER_MESSAGE)
+                 .order_by("at", "id").values_list("id", "at", "body")]
+    files = [SentFile(name=n, size=size, at=at) for n, size, at in
+             complaint.evidence.filter(source__in=CUSTOMER_FILES).order_by("uploaded_at", "id")
+             .values_list("original_name", "size", "uploaded_at")]
+    submitted = Submitted(subject=complaint.subject, cause=complaint.cause, request=complaint.request,
+                          amount_claimed=complaint.amount_claimed, currency=complaint.currency)
     return CustomerView(
-        reference=complaint.reference, received_at=complaint.received_at, step=code, step_label=str(label),
+        reference=complaint.reference, submitted=submitted, files=files, additions=additions,
+        result=next((m for m in messages if told is not None and m.id == told.pk), None),
+        received_at=complaint.received_at, step=code, step_label=str(label),
         step_index=index, note=str(NOTES.get(state, "")), reply_due=due, waiting_for_customer=paused,
         messages=messages, open_question=open_question, may_add_information=may_write,
         rating_due=result is not None and rated is None, rated=rated, tz=tz,

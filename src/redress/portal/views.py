@@ -30,7 +30,6 @@ from redress.portal.forms import (
     megabytes,
     show_domain_error,
 )
-from redress.portal.models import PortalAccess
 from redress.portal.services import (
     PORTAL_CHANNEL,
     outcome_rate,
@@ -40,7 +39,6 @@ from redress.portal.services import (
 
 SESSION_KEY = "portal_complaints"
 NEW_KEY = "portal_new"  # reference and access code, shown once after a submission
-TZ_KEY = "portal_tz"
 MAX_REMEMBERED = 10
 
 
@@ -131,8 +129,6 @@ def lookup(request: HttpRequest) -> HttpResponse:
         return not_found(request, LookupForm(initial={"reference": form.cleaned_data["reference"]}))
     request.session.cycle_key()  # a new session id once access is granted
     _grant(request, complaint)
-    if form.cleaned_data["time_zone"]:
-        request.session[TZ_KEY] = form.cleaned_data["time_zone"]
     return redirect("portal:status", reference=complaint.reference)
 
 
@@ -142,8 +138,7 @@ def _unlocked(request: HttpRequest, reference: str) -> Complaint | None:
 
 def _status_page(request: HttpRequest, complaint: Complaint, *, info_form=None, rating_form=None,
                  status_code: int = 200) -> HttpResponse:
-    access = PortalAccess.objects.filter(complaint=complaint).first()
-    tz = status.customer_zone(request.session.get(TZ_KEY, ""), access.time_zone if access else "")
+    tz = status.institution_zone()
     view = status.customer_view(complaint, tz=tz)
     if info_form is None:
         initial = {"in_reply_to": view.open_question.id} if view.open_question else {}

@@ -44,6 +44,8 @@ from redress.complaints.timesource import now as current_time
 from redress.notify import texts
 from redress.policy.loader import active_pack
 from redress.policy.schema import Stage
+from redress.portal import codes
+from redress.portal.access import access_issue
 
 INTAKE_ROLES = duties.INTAKE_ROLES
 CLOCK_SKEW = timedelta(minutes=5)  # a phone's clock a little ahead is not "the future"
@@ -277,10 +279,18 @@ def complaint_register(complaint: Complaint | int, *, actor: Staff, via: str = "
         reach_stage(step, *([Stage.RECEIVED] if _within is not None else []), Stage.REGISTERED)
         promised = step.pack.reply_clock()
         clock = next((k for k in step.known_clocks() if promised and k.code == promised.code), None)
-        body = texts.acknowledgment(pack=step.pack, reference=c.reference, language=c.language,
-                                    due=clock.due_at if clock else None, tz=step_calendar(step).tz)
-        message = tell_customer(step, Communication.Kind.ACKNOWLEDGMENT, body, channel=_reply_channel(c))
-        step.record(EventType.REGISTERED, acknowledgment=message.pk, due=clock.due_at if clock else None)
+        # Every channel gets a portal access code (a caller, a visitor, a letter writer
+        # too). The case keeps the acknowledgment with the code masked; the clear text
+        # goes out once (tell_customer's `sent_body`) and back to the caller.
+        code = access_issue(step)
+        written = {"pack": step.pack, "reference": c.reference, "language": c.language,
+                   "due": clock.due_at if clock else None, "tz": step_calendar(step).tz}
+        message = tell_customer(step, Communication.Kind.ACKNOWLEDGMENT,
+                                texts.acknowledgment(**written, access_code=codes.masked(code)),
+                                channel=_reply_channel(c), sent_body=texts.acknowledgment(**written, access_code=code))
+        c.issued_access_code = code  # not a field: the only place the caller can read it
+        step.record(EventType.REGISTERED, acknowledgment=message.pk, due=clock.due_at if clock else None,
+                    access_code_ends=code[-codes.GROUP:])
     return step.complaint
 
 

@@ -49,10 +49,12 @@ def check_phrases(pack: Pack, text: str, confirmed: list[str] | None, *, field: 
 
 
 def tell_customer(step: Step, kind: str, body: str, *, channel: str, confirmed: list[str] | None = None,
-                  visible: bool = True, field: str = "body") -> Communication:
+                  visible: bool = True, field: str = "body", sent_body: str = "") -> Communication:
     """Every text to the customer goes out here, checked for forbidden phrases first
     (`field` names the input the person typed, for the refusal). The phrases the person
-    confirmed are kept on the message; the caller records them in its ledger event."""
+    confirmed are kept on the message; the caller records them in its ledger event.
+    `sent_body`: what is sent when it differs from what the case keeps (a secret shown
+    masked on the case); the outbox holds it until it is sent."""
     found = check_phrases(step.pack, body, confirmed, field=field)
     c = step.complaint
     message = Communication(complaint=c, direction=Communication.Direction.OUTBOUND, kind=kind, channel=channel,
@@ -63,7 +65,8 @@ def tell_customer(step: Step, kind: str, body: str, *, channel: str, confirmed: 
     address = customer.email if channel in ("email", "web", "app") and customer.email else customer.phone
     if address or customer.email:
         # `about`: the dispatcher rate-limits acknowledgments and marks them auto-replied
-        step.notify("customer_message", address=address or customer.email, communication=message.pk, about=kind)
+        step.notify("customer_message", address=address or customer.email, communication=message.pk, about=kind,
+                    **({"body": sent_body} if sent_body and sent_body != body else {}))
     return message
 
 

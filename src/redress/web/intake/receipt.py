@@ -10,6 +10,7 @@ from redress.complaints.lifecycle import State
 from redress.complaints.models import Communication, Complaint
 from redress.complaints.services.timing import calendar_for
 from redress.policy.loader import active_pack
+from redress.portal import codes
 from redress.web.complaint import words
 
 # The message each way out of intake leaves for the customer.
@@ -20,7 +21,13 @@ MESSAGE_OF = {
 FINISHED_AT_INTAKE = {State.CLOSED_INQUIRY, State.RESOLVED_ON_SPOT, State.REDIRECTED}
 
 
-def facts(complaint: Complaint) -> dict:
+def _as_sent(body: str, access_code: str) -> str:
+    return body.replace(codes.masked(access_code), access_code) if access_code else body
+
+
+def facts(complaint: Complaint, *, access_code: str = "") -> dict:
+    """`access_code`: the portal code issued a moment ago, put back in place of its
+    masked form in the acknowledgment (only the intake officer's first showing has it)."""
     pack = active_pack()
     tz = calendar_for(pack).tz
     language = "en" if complaint.language.startswith("en") else "zh-hans"
@@ -41,7 +48,7 @@ def facts(complaint: Complaint) -> dict:
         "received_local": complaint.received_at.astimezone(tz),
         "registered_local": complaint.registered_at.astimezone(tz) if complaint.registered_at else None,
         "message": message,
-        "paragraphs": message.body.splitlines() if message else [],
+        "paragraphs": _as_sent(message.body, access_code).splitlines() if message else [],
         "finished": state in FINISHED_AT_INTAKE,
         "clock": clock if state not in FINISHED_AT_INTAKE else None,
         "clock_name": clock_name,

@@ -28,6 +28,7 @@ from redress.web.intake.submit import customer_input, take_down
 INTAKE = ("intake", "complaints_office")
 DRAFTS = "intake_drafts"  # read-backs shown and not yet confirmed (one save each)
 SAVED = "intake_saved"  # draft token -> reference, so a second click shows the first save
+ISSUED = "intake_access_code"  # reference -> the portal access code, for the receipt shown once
 
 
 def _record(customer: Customer | None) -> dict | None:
@@ -107,6 +108,8 @@ def confirm(request: HttpRequest) -> HttpResponse:
         return _form_page(request, form, status=422)
     request.session[DRAFTS] = [t for t in request.session.get(DRAFTS, []) if t != token]
     request.session[SAVED] = {**dict(list(saved.items())[-19:]), token: complaint.reference}
+    if getattr(complaint, "issued_access_code", ""):
+        request.session[ISSUED] = {"reference": complaint.reference, "code": complaint.issued_access_code}
     return redirect("web:intake:done", reference=complaint.reference)
 
 
@@ -123,7 +126,11 @@ def done(request: HttpRequest, reference: str) -> HttpResponse:
         check_recusal(request.user, complaint)  # 001 第十四条: named since, the receipt is closed to them
     except NotPermitted as err:
         raise PermissionDenied(err.message) from None
-    return render(request, "web/intake/done.html", {**receipt.facts(complaint), "nav": "intake"})
+    # The access code in clear on the first showing only (print it or read it out then);
+    # the case keeps it masked.
+    issued = request.session.get(ISSUED) or {}
+    code = request.session.pop(ISSUED)["code"] if issued.get("reference") == complaint.reference else ""
+    return render(request, "web/intake/done.html", {**receipt.facts(complaint, access_code=code), "nav": "intake"})
 
 
 @staff_view(*INTAKE)

@@ -1,4 +1,5 @@
-// Tell the server the browser's time zone, so dates are shown in the customer's own time.
+// Tell the server the browser's time zone at submission (kept with the access record;
+// pages show the institution's time, which the time limits are counted in).
 document.addEventListener("DOMContentLoaded", function () {
   var zone = "";
   try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { zone = ""; }
