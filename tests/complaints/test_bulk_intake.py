@@ -31,10 +31,11 @@ from redress.complaints.models import (
 )
 from redress.complaints.timesource import frozen
 from redress.notify.models import OutboxMessage
+from redress.portal.models import PortalAccess
 from tests.conftest import at, complaint_input
 
 WRITTEN = (Customer, ComplaintParty, ComplaintClock, Communication, OutboxMessage, AuthorityReport, Event, Complaint,
-           CustomerMatch, ReferenceCounter)
+           CustomerMatch, PortalAccess, ReferenceCounter)
 NOW = at(2026, 3, 2, 11)
 
 
@@ -95,10 +96,23 @@ def _snapshot() -> dict:
     return {"tables": tables, "tallies": tally.kept()}
 
 
+# Access codes are random (portal/codes.py); both paths draw the same ones here.
+_CODES = {"n": 0}
+
+
+@pytest.fixture(autouse=True)
+def _same_access_codes(monkeypatch):
+    def new_code() -> str:
+        _CODES["n"] += 1
+        return f"TEST-CODE-{_CODES['n']:04d}-AAAA"
+    monkeypatch.setattr("redress.portal.codes.new_code", new_code)
+
+
 def _both_ways(one_by_one, all_at_once) -> tuple[dict, dict, object, object]:
     """(single path's rows, bulk path's rows, single result, bulk result) from one start."""
     sequences = _sequences()
     single: dict = {}
+    _CODES["n"] = 0
     try:
         with transaction.atomic():
             single["result"] = one_by_one()
@@ -108,6 +122,7 @@ def _both_ways(one_by_one, all_at_once) -> tuple[dict, dict, object, object]:
         pass
     if connection.vendor == "postgresql":
         _set_back(sequences)
+    _CODES["n"] = 0
     bulk_result = all_at_once()
     return single["rows"], _snapshot(), single["result"], bulk_result
 
