@@ -16,8 +16,8 @@ from redress.policy.loader import active_pack
 # Actions that are not called through /actions/: evidence is added through its own
 # endpoint and downloaded (on the record) in the workbench, breaches are marked by the
 # sweep, and only the customer rates an outcome (through the portal).
-NOT_ACTIONS = frozenset({"add_evidence", "download_evidence", "mark_breach", "mark_report_overdue", "rate_outcome",
-                         "recompute_clocks", "settle_pauses"})
+NOT_ACTIONS = frozenset({"add_evidence", "download_evidence", "mark_breach", "mark_remedy_late", "mark_report_overdue",
+                         "rate_outcome", "recompute_clocks", "settle_pauses"})
 
 
 def _unit(unit: OrgUnit | None) -> dict | None:

@@ -1,8 +1,8 @@
 """The periodic sweep: idempotent, safe to run from cron, a scheduler or several
 workers at once. It recomputes open clocks when the calendar changed (a batch a run),
 settles pauses (asks approvers, ends unapproved long pauses at their threshold, flags
-cases paused too long: services/pausing.py), marks late clocks and overdue reports to
-authorities (and escalates them; it never closes one), takes a ledger checkpoint,
+cases paused too long: services/pausing.py), marks late clocks, overdue reports to
+authorities (and escalates them; it never closes one) and late remedies, takes a ledger checkpoint,
 raises early warnings (earlywarning/: spikes, mass complaints, repeat complainants),
 dispatches the outbox, merges the dashboard's day tallies and forgets expired API
 idempotency keys."""
@@ -13,6 +13,7 @@ from redress.api import idempotency
 from redress.complaints import ledger, ledger_key, tally
 from redress.complaints.services import (
     mark_breaches,
+    mark_late_remedies,
     mark_overdue_reports,
     recompute_round,
     settle_pauses,
@@ -27,6 +28,7 @@ def sweep() -> str:
     settled = settle_pauses()  # before the breaches: a pause ended at its threshold may have made a clock late
     breached = mark_breaches()
     overdue = mark_overdue_reports()
+    late_remedies = mark_late_remedies()
     try:
         checkpoint, no_key = ledger.take_checkpoint(now=now()), None
     except ledger_key.NoLedgerKey as missing:  # the rest still runs: notifications must go out
@@ -40,7 +42,7 @@ def sweep() -> str:
         f"calendar changed: {moved} cases' due times moved{'' if up_to_date else ', more next run'}; "
     if no_key:
         cp = "NO CHECKPOINT"
-    summary = (f"{calendar}{settled} paused cases settled; {breached} clocks newly late; {overdue} reports to authorities newly overdue; {cp}; {len(warned)} early warnings raised; {sent} notifications sent, {failed} failed; "
+    summary = (f"{calendar}{settled} paused cases settled; {breached} clocks newly late; {overdue} reports to authorities newly overdue; {late_remedies} remedies newly late; {cp}; {len(warned)} early warnings raised; {sent} notifications sent, {failed} failed; "
                f"{merged} day-tally rows merged; {forgotten} idempotency keys forgotten")
     if no_key:
         # Everything else is done and committed; the missing key is still a failure cron reports.

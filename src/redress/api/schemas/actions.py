@@ -126,6 +126,11 @@ class ExecuteRemedy(ActionIn):
     note: Text = ""
 
 
+class WaiveRemedy(ActionIn):
+    remedy_id: Id
+    reason: Text
+
+
 class RecordCallback(ActionIn):
     satisfied: bool
     opinion: Text = ""
