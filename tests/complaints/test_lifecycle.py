@@ -111,12 +111,14 @@ def test_every_state_is_reachable_or_terminal_in_the_table():
     targets = {t for _, t in TRANSITIONS.values() if t} | {State.RECEIVED}
     reachable = targets | {State.REMEDY_PENDING, State.FOLLOW_UP}  # reached by branching actions
     assert set(State) == reachable
-    # A report owed to an authority outlives the case (services/reports.py), and the sweep
-    # closes a pause the case left open whatever state it reached (services/pausing.py);
-    # whose complaint it is can be settled whatever its state (services/customers.py).
+    # A report owed to an authority outlives the case (services/reports.py), the sweep
+    # closes a pause the case left open whatever state it reached (services/pausing.py)
+    # and judges a promised remedy in any state (services/remedies.py); whose complaint it
+    # is can be settled whatever its state (services/customers.py).
     assert allowed_actions(State.ARCHIVED) == [Action.SETTLE_PAUSES, Action.LINK, Action.VIEW_PERSONAL_DATA,
                                                Action.DOWNLOAD_EVIDENCE, Action.RECORD_AUTHORITY_REPORT,
-                                               Action.MARK_REPORT_OVERDUE, Action.DECIDE_CUSTOMER_MATCH]
+                                               Action.MARK_REPORT_OVERDUE, Action.DECIDE_CUSTOMER_MATCH,
+                                               Action.MARK_REMEDY_LATE]
 
 
 def test_the_table_says_where_an_action_leads_and_which_actions_stay_put():

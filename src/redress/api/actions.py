@@ -109,6 +109,10 @@ def _remedy(c, body, t):
     _call(svc.remedy_execute, c, body, t, remedy_id=body.remedy_id, note=body.note)
 
 
+def _waive_remedy(c, body, t):
+    _call(svc.remedy_waive, c, body, t, remedy_id=body.remedy_id, reason=body.reason)
+
+
 def _callback(c, body, t):
     cb = _call(svc.callback_record, c, body, t, satisfied=body.satisfied, opinion=body.opinion, channel=body.channel)
     return {"callback": cb.pk}
@@ -252,6 +256,7 @@ ACTIONS: dict[str, Spec] = {
     A.REJECT: Spec(b.Reject, _decide(False), "Reject the pending proposal"),
     A.COMMUNICATE_RESULT: Spec(b.CommunicateResult, _communicate, "Tell the customer the result"),
     A.EXECUTE_REMEDY: Spec(b.ExecuteRemedy, _remedy, "Record a remedy as carried out"),
+    A.WAIVE_REMEDY: Spec(b.WaiveRemedy, _waive_remedy, "Waive a remedy that will not be carried out, with the reason"),
     A.RECORD_CALLBACK: Spec(b.RecordCallback, _callback, "Record the satisfaction callback"),
     A.CLOSE_WITHOUT_CALLBACK: Spec(b.Reason, _close_without_callback, "Close without a callback"),
     A.DEEM_CLOSED: Spec(b.Note, _deem_closed, "Deem closed after six months of follow-up"),

@@ -18,8 +18,8 @@ from redress.policy.loader import active_pack
 # sweep, and only the customer rates an outcome (through the portal). Whether two
 # customer records are one person is decided by intake or the complaints office on the
 # read-back or the complaint page, asking the customer (services/customers.py).
-NOT_ACTIONS = frozenset({"add_evidence", "download_evidence", "mark_breach", "mark_report_overdue", "rate_outcome",
-                         "recompute_clocks", "settle_pauses", "decide_customer_match", "send_alerts",
+NOT_ACTIONS = frozenset({"add_evidence", "download_evidence", "mark_breach", "mark_remedy_late", "mark_report_overdue",
+                         "rate_outcome", "recompute_clocks", "settle_pauses", "decide_customer_match", "send_alerts",
                          "acknowledge_escalation"})
 
 

@@ -58,6 +58,7 @@ class RegisterFilters(In):
     critical: YesNo | None = None
     economic_dispute: YesNo | None = None
     late: YesNo | None = None
+    late_remedies: YesNo | None = Field(None, description="a remedy past its due date, neither done nor waived")
     recomplaint: YesNo | None = None
     product: Str(100) | None = Field(None, description="text in a product the complaint names")  # type: ignore[valid-type]
     personal: bool = Field(False, description="complainants' details in full: needs a role that may see them; "
@@ -112,7 +113,7 @@ def _form(token, f: RegisterFilters) -> RegisterForm:
         "date_to": f.date_to.isoformat() if f.date_to else "", "unit": str(unit.pk) if unit else "",
         "category": f.category, "channel": f.channel, "state": f.state.value if f.state else "",
         "severity": f.severity, "critical": f.critical, "economic_dispute": f.economic_dispute, "late": f.late,
-        "recomplaint": f.recomplaint, "product": f.product, "after": f.cursor,
+        "late_remedies": f.late_remedies, "recomplaint": f.recomplaint, "product": f.product, "after": f.cursor,
     }.items() if value}
     form = RegisterForm(data, pack=active_pack())
     if not form.is_valid():

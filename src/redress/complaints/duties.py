@@ -49,6 +49,7 @@ ROLES: dict[Action, tuple[str, ...]] = {
     Action.ACCEPT_ASSIGNMENT: HANDLING_ROLES,
     Action.COMMUNICATE_RESULT: (OFFICE,),  # besides the handler and the owner
     Action.EXECUTE_REMEDY: (OFFICE, "dept_head"),  # besides the handler
+    Action.WAIVE_REMEDY: (OFFICE,),  # a promise to the customer is let go only by the office
     Action.RECORD_CALLBACK: ("callback",),
     Action.DEEM_CLOSED: (OFFICE,),
     Action.RECORD_REFERRAL_OUTCOME: (OFFICE, "compliance"),

@@ -66,6 +66,8 @@ class EventType(IntEnum):
     RESULT_COMMUNICATED = 52
     CUSTOMER_RATED = 53  # the complainant rated the outcome on the portal
     REMEDY_EXECUTED = 60
+    REMEDY_WAIVED = 61  # not to be carried out, with the reason and who decided
+    REMEDY_LATE = 62  # the sweep: past its due date, neither done nor waived (recorded once)
     CALLBACK_RECORDED = 70
     CLOSED_WITHOUT_CALLBACK = 71
     DEEMED_CLOSED = 72

@@ -65,6 +65,7 @@ class Action(StrEnum):
     REJECT = "reject"
     COMMUNICATE_RESULT = "communicate_result"
     EXECUTE_REMEDY = "execute_remedy"
+    WAIVE_REMEDY = "waive_remedy"  # services/remedies.py
     RECORD_CALLBACK = "record_callback"
     CLOSE_WITHOUT_CALLBACK = "close_without_callback"
     DEEM_CLOSED = "deem_closed"
@@ -99,6 +100,7 @@ class Action(StrEnum):
     DECIDE_CUSTOMER_MATCH = "decide_customer_match"  # same customer or not: services/customers.py
     SEND_ALERTS = "send_alerts"  # the sweep: reminders and escalations, services/alerts.py
     ACKNOWLEDGE_ESCALATION = "acknowledge_escalation"  # services/alerts.py
+    MARK_REMEDY_LATE = "mark_remedy_late"  # the sweep: services/remedies.py
 
 
 S = State
@@ -124,6 +126,9 @@ TRANSITIONS: dict[Action, tuple[frozenset[State], State | None]] = {
     # Leads to REMEDY_PENDING or AWAITING_CALLBACK depending on open remedies.
     Action.COMMUNICATE_RESULT: (frozenset({S.APPROVED}), S.AWAITING_CALLBACK),  # 002 §二(四)
     Action.EXECUTE_REMEDY: (frozenset({S.REMEDY_PENDING}), S.AWAITING_CALLBACK),  # 002 §二(五)
+    # Leads to AWAITING_CALLBACK from REMEDY_PENDING once none is left; a closed or referred
+    # case stays where it is (a remedy still open there blocks the archive).
+    Action.WAIVE_REMEDY: (frozenset({S.REMEDY_PENDING, S.REFERRED} | _CLOSED_ANY), None),
     # Leads to CLOSED when satisfied, FOLLOW_UP when not.
     Action.RECORD_CALLBACK: (frozenset({S.AWAITING_CALLBACK, S.FOLLOW_UP}), S.CLOSED),  # 001 第二十三条
     Action.CLOSE_WITHOUT_CALLBACK: (frozenset({S.AWAITING_CALLBACK}), S.CLOSED),
@@ -167,6 +172,8 @@ TRANSITIONS: dict[Action, tuple[frozenset[State], State | None]] = {
     # A clock runs only on an open case, and an escalation is answered while it is open.
     Action.SEND_ALERTS: (frozenset(OPEN), None),
     Action.ACKNOWLEDGE_ESCALATION: (frozenset(OPEN), None),
+    # A remedy promised is owed until done or waived, whatever the case's state (002 执行跟踪).
+    Action.MARK_REMEDY_LATE: (frozenset(State), None),
 }
 
 

@@ -95,8 +95,15 @@ def _remedies(row: Row, ctx: Context) -> str:
         text = str(words.REMEDY_KINDS.get(r.kind, r.kind))
         if r.amount:
             text += f" {r.amount:.2f}"
-        parts.append(text + ("" if r.executed_at else _(" (not yet done)")))
+        parts.append(text + ("" if r.executed_at else _(" (waived)") if r.waived_at else _(" (not yet done)")))
     return words.joined(parts) if parts else ""
+
+
+def _late_remedies(row: Row, ctx: Context) -> str:
+    """Each remedy past its due date, neither done nor waived (002 执行跟踪), with that date."""
+    late = row.late_remedies(ctx.now.astimezone(ctx.cal.tz).date())
+    return words.joined([_("%(kind)s due %(due)s") % {"kind": words.REMEDY_KINDS.get(r.kind, r.kind),
+                                                        "due": r.due_date.isoformat()} for r in late]) if late else ""
 
 
 def _responsibility(row: Row, ctx: Context) -> str:
@@ -218,6 +225,7 @@ COLUMNS: list[Column] = [
     Column("result", pgettext_lazy("register column", "Result"), "result", _result),
     Column("compensation", pgettext_lazy("register column", "Compensation"), "result", lambda r, x: r.compensation),
     Column("remedies", pgettext_lazy("register column", "Remedies"), "result", _remedies),
+    Column("late_remedies", pgettext_lazy("register column", "Late remedies"), "result", _late_remedies),
     Column("responsibility", pgettext_lazy("register column", "Responsibility found"), "accountability", _responsibility),
     Column("accountability", pgettext_lazy("register column", "Accountability"), "accountability", _accountability),
     Column("callback_result", pgettext_lazy("register column", "Callback result"), "callback", _callback),

@@ -18,11 +18,11 @@ from redress.web import labels
 from redress.web.complaint import words
 
 FILTER_FIELDS = ("period", "date_from", "date_to", "unit", "unit_alone", "kind", "open_at", "category", "channel",
-                 "state", "severity", "critical", "economic_dispute", "late", "recomplaint", "product", "product_is",
-                 "extended", "callback", "compensated", "referral", "root_cause", "accountability")
-YES_NO_FIELDS = ("critical", "economic_dispute", "late", "recomplaint", "extended", "compensated")
-TEXT_FIELDS = ("category", "channel", "state", "severity", "critical", "economic_dispute", "late", "recomplaint",
-               "product", "product_is", "kind", "unit_alone", "extended", "callback", "compensated", "referral",
+                 "state", "severity", "critical", "economic_dispute", "late", "late_remedies", "recomplaint", "product",
+                 "product_is", "extended", "callback", "compensated", "referral", "root_cause", "accountability")
+YES_NO_FIELDS = ("critical", "economic_dispute", "late", "late_remedies", "recomplaint", "extended", "compensated")
+TEXT_FIELDS = ("category", "channel", "state", "severity", "critical", "economic_dispute", "late", "late_remedies",
+               "recomplaint", "product", "product_is", "kind", "unit_alone", "extended", "callback", "compensated", "referral",
                "root_cause", "accountability")
 EARLIEST, LATEST = date(1990, 1, 1), date(2199, 12, 31)  # the dates the API's fields accept too
 MAX_YEARS = 10
@@ -49,6 +49,7 @@ class RegisterForm(forms.Form):
     critical = forms.ChoiceField(label=_("Critical"), required=False)
     economic_dispute = forms.ChoiceField(label=_("Economic dispute"), required=False)
     late = forms.ChoiceField(label=_("Late"), required=False)
+    late_remedies = forms.ChoiceField(label=_("Late remedies"), required=False)
     recomplaint = forms.ChoiceField(label=_("Re-complaint"), required=False)
     product = forms.CharField(label=_("Product"), required=False, max_length=100, strip=True)
     product_is = forms.CharField(label=_("Product (exactly)"), required=False, max_length=200, strip=True)

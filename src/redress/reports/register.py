@@ -32,7 +32,7 @@ from redress.complaints.models import (
     Remedy,
     Staff,
 )
-from redress.complaints.selectors import flags
+from redress.complaints.selectors import flags, remedies
 from redress.complaints.selectors.flags import NO, YES
 from redress.complaints.selectors.keyset import Cursor, Order, seek
 from redress.complaints.selectors.scope import visible_complaints
@@ -83,6 +83,7 @@ class Filters:
     critical: str = ""
     economic_dispute: str = ""
     late: str = ""
+    late_remedies: str = ""  # a remedy past its due date, neither done nor waived (002 执行跟踪)
     recomplaint: str = ""
     product: str = ""  # a product named in the parties holds this text
     product_is: str = ""  # a product named exactly so
@@ -242,6 +243,7 @@ def register(staff: Staff, filters: Filters = Filters(), *, now: datetime, tz, m
             qs = qs.filter(**{name: getattr(filters, name)})
     qs = flags.filtered(qs, critical=filters.critical, economic_dispute=filters.economic_dispute)
     qs = flags.yes_no(qs, filters.late, late_condition(now))
+    qs = flags.yes_no(qs, filters.late_remedies, remedies.late_condition(remedies.local_today(now, tz)))
     qs = flags.yes_no(qs, filters.recomplaint, recomplaint_condition())
     if filters.product.strip():
         qs = qs.filter(product_condition(filters.product.strip()))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from redress.complaints.models import (
@@ -68,6 +68,13 @@ class Row:
             return self.proposal.compensation
         paid = [r.amount for r in self.remedies if r.amount]
         return sum(paid, Decimal(0)) if paid else None
+
+    def late_remedies(self, today: date) -> list[Remedy]:
+        """The approved proposal's remedies past their due date, neither done nor waived
+        (selectors/remedies.late, on the rows already read)."""
+        approved = self.proposal.pk if self.proposal is not None and self.proposal.status == "approved" else None
+        return [r for r in self.remedies if r.proposal_id == approved and r.executed_at is None
+                and r.waived_at is None and r.due_date < today]
 
     def late(self, now: datetime) -> bool:
         """Any clock late: stopped or marked late, or still running past due."""

@@ -127,6 +127,11 @@ class ExecuteRemedy(ActionIn):
     note: Text = ""
 
 
+class WaiveRemedy(ActionIn):
+    remedy_id: Id
+    reason: Text
+
+
 class RecordCallback(ActionIn):
     satisfied: bool
     opinion: Text = ""

@@ -128,6 +128,20 @@ class Remedy(models.Model):
     executed_at = models.DateTimeField(null=True, blank=True)
     executed_by = models.ForeignKey(STAFF, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     execution_note = models.TextField(blank=True)
+    # Not to be carried out after all (the customer declined the payment, the account
+    # was closed): who decided, when and why (services/remedies.py).
+    waived_at = models.DateTimeField(null=True, blank=True)
+    waived_by = models.ForeignKey(STAFF, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    waive_reason = models.TextField(blank=True)
+    # When the sweep recorded it late (002 执行跟踪): set once, by a claiming update.
+    late_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            # The sweep and the late-remedies lists read only the remedies still to be done.
+            models.Index(fields=["due_date"], name="remedy_outstanding",
+                         condition=models.Q(executed_at__isnull=True, waived_at__isnull=True)),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for complaint {self.complaint_id}"

@@ -1,5 +1,5 @@
 """The worklists a member of staff lives in (mine, my unit's, unassigned, due today,
-due soon, overdue, awaiting my approval, awaiting callback, eligible for deemed
+due soon, overdue, late remedies, awaiting my approval, awaiting callback, eligible for deemed
 closure, all open, and all cases in every state), with filters, search and
 sorting. Read-only; every list starts from `visible_complaints(staff)`.
 
@@ -30,7 +30,7 @@ from redress.complaints.models import (
     Customer,
     Staff,
 )
-from redress.complaints.selectors import closure, flags, needs_me, pausing
+from redress.complaints.selectors import closure, flags, needs_me, pausing, remedies
 from redress.complaints.selectors.customers import customers_with_phone, phone_keys
 from redress.complaints.selectors.decisions import awaiting_decision
 from redress.complaints.selectors.keyset import Cursor, Order, seek
@@ -46,8 +46,10 @@ MINE, UNIT, UNASSIGNED, DUE_TODAY, DUE_SOON, OVERDUE, APPROVALS, CALLBACK, DEEMA
 # Needs my action; the office's cases to register, assess and dispatch; the cases I opened
 # that wait on others (selectors/needs_me.py).
 NEEDS_ME, TRIAGE, OPENED = "needs_me", "triage", "opened"
-VIEWS = (NEEDS_ME, TRIAGE, MINE, OPENED, UNIT, UNASSIGNED, DUE_TODAY, DUE_SOON, OVERDUE, APPROVALS, CALLBACK,
-         DEEMABLE, OPEN_VIEW, ALL)
+# Cases with a remedy past its due date, neither done nor waived, in any state (002 执行跟踪).
+LATE_REMEDIES = "late_remedies"
+VIEWS = (NEEDS_ME, TRIAGE, MINE, OPENED, UNIT, UNASSIGNED, DUE_TODAY, DUE_SOON, OVERDUE, LATE_REMEDIES, APPROVALS,
+         CALLBACK, DEEMABLE, OPEN_VIEW, ALL)
 # Views of open cases that a state filter widens to that state: "mine" in state closed
 # is my closed cases. (A closed state on "all open" is the "all" view: see view_for.)
 STATE_VIEWS = frozenset({MINE, UNIT, OPEN_VIEW})
@@ -121,6 +123,10 @@ class Moment:
         return datetime.combine(local, time.min, tzinfo=self.cal.tz)
 
     @property
+    def today(self) -> date:
+        return self.now.astimezone(self.cal.tz).date()
+
+    @property
     def soon(self) -> datetime:
         return self.cal.due(self.now, Duration(amount=DUE_SOON_DAYS, unit=Unit.WORKING_DAYS))
 
@@ -145,6 +151,8 @@ def views_for(staff: Staff, pack: Pack) -> list[str]:
         shown.append(UNASSIGNED)  # for a unit: the work orders sent to it, not yet accepted
     if roles & (OWNING_ROLES | OVERSIGHT_ROLES) or staff.is_superuser:
         shown += [DUE_TODAY, DUE_SOON, OVERDUE]
+    if wide or "complaints_office" in roles:
+        shown.append(LATE_REMEDIES)
     if approver_roles(staff, pack):
         shown.append(APPROVALS)
     if "callback" in roles:
@@ -229,6 +237,8 @@ def in_view(staff: Staff, view: str, at: Moment, pack: Pack, *, every_state: boo
         return closure.deemable(pack, at.cal, at.now, qs) if may_deem_closed(staff, pack) else qs.none()
     if view == ALL:
         return qs
+    if view == LATE_REMEDIES:
+        return qs.filter(remedies.late_condition(at.today))
     if not (every_state and view in STATE_VIEWS):
         qs = qs.filter(state__in=OPEN_STATES)
     if view == MINE:

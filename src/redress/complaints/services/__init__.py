@@ -66,6 +66,7 @@ from redress.complaints.services.recompute import (
     calendar_day_save,
     recompute_round,
 )
+from redress.complaints.services.remedies import mark_late_remedies, remedy_waive
 from redress.complaints.services.reports import authority_report_record, mark_overdue_reports
 from redress.complaints.services.timing import (
     extension_decide,
@@ -85,8 +86,8 @@ __all__ = [
     "complaint_redirect", "complaint_refer", "complaint_register", "complaint_withdraw",
     "contact_record", "customer_message_receive", "deem_closed", "economic_dispute_clear",
     "evidence_add", "evidence_open", "extension_decide",
-    "extension_request", "finding_add", "import_many", "inquiry_answer", "mark_breaches", "mark_overdue_reports", "message_send",
-    "party_add", "pause_clocks", "pause_decide", "personal_data_reveal", "receive_many", "recompute_round", "referral_outcome", "remedy_execute",
+    "extension_request", "finding_add", "import_many", "inquiry_answer", "mark_breaches", "mark_late_remedies", "mark_overdue_reports", "message_send",
+    "party_add", "pause_clocks", "pause_decide", "personal_data_reveal", "receive_many", "recompute_round", "referral_outcome", "remedy_execute", "remedy_waive",
     "resolution_decide", "resolution_propose",
     "resolve_on_spot", "result_communicate", "resume_clocks", "settle_pauses", "transfer_accept", "transfer_request",
 ]

@@ -20,6 +20,7 @@ from redress.complaints.models import (
     Staff,
 )
 from redress.complaints.selectors import closure
+from redress.complaints.selectors import remedies as owed
 from redress.complaints.services.base import acting_on, require_role
 from redress.complaints.services.messages import tell_customer
 from redress.complaints.services.timing import reach_stage, step_calendar
@@ -52,8 +53,7 @@ def result_communicate(complaint: Complaint | int, *, actor: Staff, body: str, c
         c.outcome = result_outcome(step.pack, c)
         if customer_opinion.strip():
             c.customer_opinion = customer_opinion.strip()
-        open_remedies = c.remedies.filter(executed_at__isnull=True,
-                                          proposal__status="approved").exists()
+        open_remedies = owed.outstanding(c.remedies.all()).exists()
         step.move_to(State.REMEDY_PENDING if open_remedies else State.AWAITING_CALLBACK)
         reach_stage(step, Stage.COMMUNICATED)
         opinion = {"customer_opinion": customer_opinion.strip()} if customer_opinion.strip() else {}
@@ -86,12 +86,12 @@ def remedy_execute(complaint: Complaint | int, *, actor: Staff, remedy_id: int, 
             step.role = "handler"
         else:
             require_role(step, duties.ROLES[Action.EXECUTE_REMEDY], _("recording a remedy as done"))
-        remedy = c.remedies.filter(pk=remedy_id, executed_at__isnull=True).first()
+        remedy = owed.outstanding(c.remedies.all()).filter(pk=remedy_id).first()
         if remedy is None:
             raise ValidationFailed("remedy_id", _("no such remedy is waiting to be carried out"))
         remedy.executed_at, remedy.executed_by, remedy.execution_note = step.now, actor, note
         remedy.save()
-        if not c.remedies.filter(executed_at__isnull=True, proposal__status="approved").exists():
+        if not owed.outstanding(c.remedies.all()).exists():
             step.move_to(State.AWAITING_CALLBACK)
         else:
             step.move_to(State.REMEDY_PENDING)
@@ -233,8 +233,11 @@ def complaint_withdraw(complaint: Complaint | int, *, actor: Staff, reason: str,
 
 def missing_for_archive(c: Complaint) -> list[str]:
     """What the record still lacks (004 §7(六): check the work order is complete)."""
+    # A remedy promised is owed in every state (a withdrawn case's payment too): each is
+    # carried out, or waived with its reason (002 执行跟踪).
+    owing = ["remedies"] if owed.outstanding(c.remedies.all()).exists() else []
     if c.state != State.CLOSED and c.state != State.DEEMED_CLOSED:
-        return []  # inquiries, on-the-spot, redirected and withdrawn cases are complete as they are
+        return owing  # inquiries, on-the-spot, redirected and withdrawn cases are otherwise complete
     missing = []
     if not c.category:
         missing.append("category")
@@ -242,8 +245,7 @@ def missing_for_archive(c: Complaint) -> list[str]:
         missing.append("facts")
     if not c.resolution:
         missing.append("resolution")
-    if c.remedies.filter(executed_at__isnull=True, proposal__status="approved").exists():
-        missing.append("remedies")
+    missing += owing
     if not c.root_cause:
         missing.append("root_cause")
     return missing

@@ -58,6 +58,8 @@ SENTENCES = {
     E.CUSTOMER_RATED: gettext_lazy("The customer rated the outcome: %(satisfied)s"),
     E.RESULT_COMMUNICATED: gettext_lazy("%(who)s told the customer the result by %(channel)s"),
     E.REMEDY_EXECUTED: gettext_lazy("%(who)s carried out a remedy (%(amount)s)"),
+    E.REMEDY_WAIVED: gettext_lazy("%(who)s waived a remedy due %(due_date)s"),
+    E.REMEDY_LATE: gettext_lazy("A %(kind)s remedy is late (due %(due_date)s)"),
     E.CALLBACK_RECORDED: gettext_lazy("%(who)s made the callback: the customer is %(satisfied)s"),
     E.CLOSED_WITHOUT_CALLBACK: gettext_lazy("%(who)s closed the case without a callback"),
     E.DEEMED_CLOSED: gettext_lazy("%(who)s deemed the case closed after follow-up"),
@@ -189,7 +191,7 @@ def _values(event: Event, p: dict, names: Names, pack) -> _Blanks:
     v = _Blanks()
     v["who"] = words.actor(event.actor, event.actor_role, event.channel)
     v["code"] = event.type
-    for key in ("name", "new_reference", "other", "working_days", "file", "row"):
+    for key in ("name", "new_reference", "other", "working_days", "file", "row", "due_date"):
         if p.get(key) not in (None, ""):
             v[key] = p[key]
     if "channel" in p:

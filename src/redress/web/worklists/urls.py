@@ -1,5 +1,5 @@
 """worklists pages of the staff workbench: /cases/?view=mine|unit|unassigned|due_today|
-due_soon|overdue|approvals|callback|deemable|open|all, and /cases/reports/: reports owed to authorities."""
+due_soon|overdue|late_remedies|approvals|callback|deemable|open|all, and /cases/reports/: reports owed to authorities."""
 
 from django.urls import path
 

@@ -1,5 +1,5 @@
 """/cases/: the worklists (mine, my unit's, unassigned, due today, due soon, overdue,
-awaiting my approval, awaiting callback, eligible for deemed closure, all open, all
+late remedies, awaiting my approval, awaiting callback, eligible for deemed closure, all open, all
 cases; a search looks through all cases). Thin: the form checks the query
 string, `selectors.worklists` reads, the templates show. htmx asks every minute for
 the table body alone, with the same query string, so filters survive the refresh."""
@@ -12,10 +12,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from redress.complaints.models import Remedy
 from redress.complaints.selectors import closure, reports
 from redress.complaints.selectors import worklists as wl
 from redress.complaints.selectors.pausing import measure as paused_measure
 from redress.complaints.selectors.personal import mask_name
+from redress.complaints.selectors.remedies import late as late_remedies
 from redress.complaints.timesource import now as current_time
 from redress.policy.loader import active_pack
 from redress.web.access import staff_view
@@ -37,6 +39,7 @@ VIEW_LABELS = {
     wl.DUE_TODAY: gettext_lazy("Due today"),
     wl.DUE_SOON: gettext_lazy("Due soon"),
     wl.OVERDUE: gettext_lazy("Overdue"),
+    wl.LATE_REMEDIES: gettext_lazy("Late remedies"),
     wl.APPROVALS: gettext_lazy("Awaiting my approval"),
     wl.CALLBACK: gettext_lazy("Awaiting callback"),
     wl.DEEMABLE: gettext_lazy("Eligible for deemed closure"),
@@ -78,6 +81,13 @@ def _rows(page: wl.Page, view: str, at: wl.Moment, pack) -> list[dict]:
     if view == wl.DEEMABLE:  # the day each became eligible (001 第二十二条), as the service counts it
         for r in rows:
             r["eligible_from"] = closure.eligible_from(r["c"].follow_up_since, pack.deemed_closure, at.cal)
+    if view == wl.LATE_REMEDIES:  # which remedies, due when (002 执行跟踪)
+        late = late_remedies(at.today, Remedy.objects.filter(complaint_id__in=[r["c"].pk for r in rows]))
+        by_case = {}
+        for remedy in late.order_by("due_date", "id"):
+            by_case.setdefault(remedy.complaint_id, []).append(remedy)
+        for r in rows:
+            r["late_remedies"] = by_case.get(r["c"].pk, [])
     return rows
 
 

@@ -29,6 +29,7 @@ ACTIONS = {
     A.REJECT: _("Reject the proposal"),
     A.COMMUNICATE_RESULT: _("Tell the customer the result"),
     A.EXECUTE_REMEDY: _("Record a remedy as done"),
+    A.WAIVE_REMEDY: _("Waive a remedy"),
     A.RECORD_CALLBACK: _("Record the callback"),
     A.CLOSE_WITHOUT_CALLBACK: _("Close without a callback"),
     A.DEEM_CLOSED: _("Deem closed"),
@@ -56,13 +57,14 @@ ACTIONS = {
     A.RECORD_AUTHORITY_REPORT: _("Record a report to an authority"),
     A.MARK_REPORT_OVERDUE: _("Mark a report overdue"),
     A.DECIDE_CUSTOMER_MATCH: _("Decide whether two records are the same customer"),
+    A.MARK_REMEDY_LATE: _("Mark a remedy late"),
 }
 
 # The page handles the reveal of personal data itself, the sweep marks breaches and
-# overdue reports and settles pauses, and a changed calendar recomputes due times: none
+# overdue reports and late remedies and settles pauses, and a changed calendar recomputes due times: none
 # is a button the actions offer.
-SHOWN = frozenset(ACTIONS) - {A.VIEW_PERSONAL_DATA, A.MARK_BREACH, A.MARK_REPORT_OVERDUE, A.RECOMPUTE_CLOCKS,
-                              A.SETTLE_PAUSES, A.DECIDE_CUSTOMER_MATCH}
+SHOWN = frozenset(ACTIONS) - {A.VIEW_PERSONAL_DATA, A.MARK_BREACH, A.MARK_REPORT_OVERDUE, A.MARK_REMEDY_LATE,
+                              A.RECOMPUTE_CLOCKS, A.SETTLE_PAUSES, A.DECIDE_CUSTOMER_MATCH}
 
 URGENCY = {"normal": _("Normal"), "urgent": _("Urgent")}
 FINDING_KINDS = {"note": _("Investigation note"), "interview": _("Interview"), "fact": _("Fact found")}

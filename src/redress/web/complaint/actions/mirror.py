@@ -3,8 +3,9 @@ page offers only buttons that can work. This is never the permission check — t
 service checks everything again, inside its transaction — so a rule mirrored a little
 too generously costs a refusal with its reason, never a wrong change.
 
-At most four small queries, each only when the state makes it relevant: the pending
-proposal, the waiting extension request, the clocks, a hand-over waiting for this person.
+At most five small queries, each only when the state makes it relevant: the pending
+proposal, the waiting extension request, the clocks, a hand-over waiting for this person,
+a remedy still owed (the office, in the states a remedy can be waived in).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from functools import cached_property
 
 from redress.complaints.models import Complaint, Staff
+from redress.complaints.selectors import remedies as owed
 from redress.complaints.services.pausing import working_roles
 from redress.policy.schema import Pack
 
@@ -47,6 +49,10 @@ class Who:
             return False
         return self.c.handler_id == self.me or (self.has("dept_head")
                                                  and self.staff.unit_id == self.c.responsible_unit_id)
+
+    def may_waive_remedy(self) -> bool:
+        """services.remedies.remedy_waive: the office, while a remedy is still owed."""
+        return self.has(OFFICE) and owed.outstanding(self.c.remedies.all()).exists()
 
     def works_on(self) -> bool:
         return bool(self.roles - READ_ONLY)

@@ -74,6 +74,7 @@ SPECS: dict[Action, ActionSpec] = {
                                      lambda w: w.is_handler() or w.owns() or w.has(OFFICE), wide=True),
     A.EXECUTE_REMEDY: ActionSpec(outcome.ExecuteRemedyForm, svc.remedy_execute,
                                  lambda w: w.is_handler() or w.has(OFFICE, "dept_head")),
+    A.WAIVE_REMEDY: ActionSpec(outcome.WaiveRemedyForm, svc.remedy_waive, Who.may_waive_remedy, danger=True),
     A.RECORD_CALLBACK: ActionSpec(outcome.CallbackForm, svc.callback_record,
                                   lambda w: w.has("callback") and not w.is_handler(), wide=True),
     A.CLOSE_WITHOUT_CALLBACK: ActionSpec(handling.ReasonForm, svc.close_without_callback,

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from redress.complaints.errors import NotFound
 from redress.complaints.models import Remedy
+from redress.complaints.selectors import remedies as owed
 from redress.complaints.selectors.scope import get_visible
 from redress.web.complaint.actions import labels
 from redress.web.complaint.actions.forms.base import (
@@ -28,13 +29,19 @@ class ExecuteRemedyForm(ActionForm):
     note = text(_("What was done (payment reference, rectification)"), required=False, rows=3)
 
     def setup(self):
-        waiting = Remedy.objects.filter(complaint=self.complaint, executed_at__isnull=True,
-                                        proposal__status="approved").order_by("due_date", "id")
+        waiting = owed.outstanding(Remedy.objects.filter(complaint=self.complaint)).order_by("due_date", "id")
         kinds = labels.REMEDY_KINDS
         self.fields["remedy_id"].choices = [
             (r.pk, f"{kinds.get(r.kind, r.kind)} · {r.description}"
                    f"{f' · ¥{r.amount}' if r.amount is not None else ''} · {r.due_date:%Y-%m-%d}")
             for r in waiting]
+
+
+class WaiveRemedyForm(ExecuteRemedyForm):
+    """The same choice of remedies; the reason is required (services/remedies.py)."""
+
+    note = None
+    reason = text(_("Why it will not be carried out"), rows=3)
 
 
 class CallbackForm(ActionForm):
