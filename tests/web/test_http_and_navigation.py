@@ -30,7 +30,7 @@ def test_a_refused_action_is_403_with_its_message(org, walk, signed_in):
     for htmx in (False, True):
         r = post(signed_in("intake", "en"), c, "dispatch", htmx=htmx)
         assert r.status_code == 403, htmx
-        assert "dispatching a complaint needs one of the roles" in r.content.decode()
+        assert "Dispatching a complaint needs one of the roles Complaints office" in r.content.decode()
     assert not Assignment.objects.filter(complaint=c).exists()
 
 
