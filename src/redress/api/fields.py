@@ -62,6 +62,9 @@ def Stored(model: str, field: str, *, min_length: int = 0, pattern: str | None =
 
 CODE = r"^[A-Za-z0-9_.-]*$"  # policy codes, unit codes: category, channel, authority
 Text = Str(MAX_TEXT)
+# Text the service refuses when blank (a reason, an answer, a message): the schema says so,
+# so that a client generated from it does not send "" or spaces and meet a 422.
+Said = Str(MAX_TEXT, min_length=1, pattern=r"\S")
 Code = Str(40, pattern=CODE)  # a policy code that is validated against the pack and not stored as such
 UnitCode = Annotated[Code, Column("complaints.OrgUnit", "code")]
 Channel = Stored("complaints.Communication", "channel", pattern=CODE)

@@ -15,6 +15,8 @@ from redress.complaints.lifecycle import TRANSITIONS, Action, State
 OFFICE = "complaints_office"
 HANDLING_ROLES = ("handler", "dept_head")
 INTAKE_ROLES = ("intake", OFFICE)
+# Read-only by SPEC §1: they inspect the ledger and the cases, they do not work them.
+INSPECTING_ROLES = frozenset({"auditor"})
 
 # The next step of the normal path in each state (the step that moves the case on).
 NEXT_STEP: dict[State, Action] = {

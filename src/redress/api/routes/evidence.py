@@ -50,7 +50,7 @@ def list_evidence(request: HttpRequest, reference: str):
 
 
 @router.get("/complaints/{reference}/evidence/{evidence_id}/file", auth=TokenAuth(Scope.COMPLAINTS_READ),
-            response={200: None, **error_responses(401, 403, 404)},
+            response={200: None, **error_responses(401, 403, 404, 422)},
             summary="Download an evidence file, under the name it was sent with")
 def download_evidence(request: HttpRequest, reference: str, evidence_id: Id):
     """The file's bytes; Content-Disposition carries the original name (RFC 5987

@@ -97,7 +97,7 @@ def list_returns(request: HttpRequest):
 
 
 @router.post("/returns/{code}/productions", auth=READ,
-             response={201: ProductionOut, **error_responses(401, 403, 404, 422)},
+             response={201: ProductionOut, **error_responses(400, 401, 403, 404, 422)},
              summary="Produce a return for an ended period (recorded with its files' SHA-256)")
 def produce(request: HttpRequest, code: str, payload: ProduceIn):
     """A period not ended, one before the institution's first complaint or written
@@ -109,7 +109,7 @@ def produce(request: HttpRequest, code: str, payload: ProduceIn):
     return Status(201, _production(done.record))
 
 
-@router.get("/returns/files/{production_id}.{fmt}", auth=READ, response={200: None, **error_responses(401, 403, 404)},
+@router.get("/returns/files/{production_id}.{fmt}", auth=READ, response={200: None, **error_responses(401, 403, 404, 422)},
             summary="Download a produced return's file (xlsx or csv), byte for byte as recorded")
 def download(request: HttpRequest, production_id: int, fmt: str):
     _check(request.auth)

@@ -18,6 +18,7 @@ from redress.api.fields import (
     Code,
     Id,
     Reference,
+    Said,
     Stored,
     Str,
     Text,
@@ -49,11 +50,11 @@ class TellsCustomer(ActionIn):
 
 
 class AnswerInquiry(TellsCustomer):
-    answer: Text
+    answer: Said
 
 
 class ResolveOnSpot(TellsCustomer):
-    resolution: Text
+    resolution: Said
     customer_opinion: Text = ""
 
 
@@ -84,24 +85,24 @@ class AcceptAssignment(ActionIn):
 
 
 class Reason(ActionIn):
-    reason: Text
+    reason: Said
 
 
 class AddFinding(ActionIn):
     kind: Literal["note", "interview", "fact"]
-    text: Text
+    text: Said
 
 
 class RemedyIn(In):
     kind: Literal["payment", "rectification", "apology", "other"]
-    description: Text
+    description: Said
     due_date: date
     amount: Amount | None = None
 
 
 class Propose(ActionIn):
-    summary: Text
-    facts: Text
+    summary: Said
+    facts: Said
     responsibility: Literal["institution", "customer", "shared", "third_party", "none"]
     legal_basis: Text = ""
     compensation: Amount | None = None
@@ -113,11 +114,11 @@ class Note(ActionIn):
 
 
 class Reject(ActionIn):
-    note: Text = Field(description="why the proposal is rejected (required)")
+    note: Said = Field(description="why the proposal is rejected (required)")
 
 
 class CommunicateResult(TellsCustomer):
-    body: Text
+    body: Said
     channel: Channel
     customer_opinion: Text = Field("", description="what the customer said when told (a call, a visit)")
 
@@ -145,7 +146,7 @@ class Refer(TellsCustomer):
 
 
 class ReferralOutcome(ActionIn):
-    outcome: Text
+    outcome: Said
 
 
 class RecordAuthorityReport(ActionIn):
@@ -162,14 +163,14 @@ class Archive(ActionIn):
 
 
 class Recomplain(ActionIn):
-    cause: Text
+    cause: Said
     request: Text = ""
     channel: Stored("complaints.Complaint", "channel", pattern=CODE) = ""
 
 
 class SendMessage(TellsCustomer):
     kind: Literal["progress", "question"]
-    body: Text
+    body: Said
     channel: Channel
     wait_for_reply: bool = Field(False, description="a question may pause the clocks until the customer answers")
     extension_id: Id | None = Field(None, description="the granted extension this message tells the customer of "
@@ -177,13 +178,13 @@ class SendMessage(TellsCustomer):
 
 
 class CustomerMessage(ActionIn):
-    body: Text
+    body: Said
     channel: Channel
 
 
 class RecordContact(ActionIn):
     channel: Channel
-    note: Text
+    note: Said
 
 
 class AddParty(ActionIn):
@@ -195,14 +196,14 @@ class AddParty(ActionIn):
 
 
 class Escalate(ActionIn):
-    reason: Text
+    reason: Said
     severity: Severity | None = None
 
 
 class RequestExtension(ActionIn):
     working_days: int = Field(ge=1, le=365)
-    reason: Text
-    plan: Text
+    reason: Said
+    plan: Said
     customer_consent: bool = False
     consent_note: Text = ""
 
@@ -228,12 +229,12 @@ class DecidePause(ActionIn):
 
 class RequestTransfer(ActionIn):
     to_staff: Username
-    reason: Text
+    reason: Said
 
 
 class RecordAccountability(ActionIn):
     action: Stored("complaints.Accountability", "action", min_length=1)
-    description: Text
+    description: Said
     staff: Username | None = None
     unit: UnitCode = ""
     reported_to_regulator: bool = False

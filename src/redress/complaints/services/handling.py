@@ -104,6 +104,8 @@ def complaint_escalate(complaint: Complaint | int, *, actor: Staff, reason: str,
     with acting_on(complaint, Action.ESCALATE, actor=actor, via=via, expected_version=expected_version) as step:
         if step.actor is None or not step.actor.role_set():
             raise NotPermitted(_("escalating needs a member of staff with a role"))
+        if not step.actor.role_set() - duties.INSPECTING_ROLES:
+            raise NotPermitted(_("an auditor inspects cases and does not escalate them (SPEC §1: read-only)"))
         step.role = sorted(step.actor.role_set())[0]
         c = step.complaint
         if severity is not None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from redress.complaints import phrases, rows
-from redress.complaints.errors import DomainError, ValidationFailed
+from redress.complaints import duties, phrases, rows
+from redress.complaints.errors import DomainError, NotPermitted, ValidationFailed
 from redress.complaints.ledger import EventType
 from redress.complaints.lifecycle import Action
 from redress.complaints.models import Communication, Complaint, Extension, Staff
@@ -131,6 +131,9 @@ def customer_message_receive(complaint: Complaint | int, *, body: str, channel: 
     if not body.strip():
         raise ValidationFailed("body", _("may not be empty"))
     with acting_on(complaint, Action.SEND_MESSAGE, actor=actor, via=via, expected_version=expected_version) as step:
+        if actor is not None and not actor.role_set() - duties.INSPECTING_ROLES:
+            raise NotPermitted(_("typing in a customer's message needs a role that works cases "
+                                 "(an auditor only inspects, SPEC §1)"))
         step.role = "customer" if actor is None else (sorted(actor.role_set()) or ["staff"])[0]
         message = Communication.objects.create(complaint=step.complaint, direction=Communication.Direction.INBOUND,
                                                kind=Communication.Kind.CUSTOMER_MESSAGE, channel=channel, body=body,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from redress.complaints.duties import INSPECTING_ROLES
 from redress.complaints.models import Complaint, Staff
 from redress.complaints.selectors import remedies as owed
 from redress.complaints.services.pausing import working_roles
@@ -19,8 +20,7 @@ from redress.policy.schema import Pack
 
 OFFICE = "complaints_office"
 HANDLING = ("handler", "dept_head")
-# Read-only by SPEC §1: they inspect, they do not work cases.
-READ_ONLY = frozenset({"auditor"})
+READ_ONLY = INSPECTING_ROLES  # SPEC §1: they inspect, they do not work cases
 
 
 class Who:

@@ -19,6 +19,11 @@ class EscalateForm(ActionForm):
         self.fields["severity"].choices = [("", _("Keep as it is"))] + [
             (s.value, words.SEVERITIES[s.value]) for s in Severity if SEVERITY_ORDER[s] >= current]
 
+    def service_kwargs(self) -> dict:
+        data = super().service_kwargs()
+        data["severity"] = data["severity"] or None  # "Keep as it is": the service keeps it only for None
+        return data
+
 
 class TransferRequestForm(ActionForm):
     to_staff = staff_field(_("Hand over to"))
