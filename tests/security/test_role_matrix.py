@@ -232,6 +232,7 @@ TRIES: dict[str, Try] = {
     "record_accountability": Try(closed, {"action": "书面警告", "description": TEXT, "unit": "branch_tianhe"},
                                  web=lambda org: {"action": "书面警告", "description": TEXT, "unit": org.branch.pk}),
     "execute_remedy": Try(remedy_pending, lambda org: {"remedy_id": org.remedy_id, "note": "已整改"}),
+    "waive_remedy": Try(remedy_pending, lambda org: {"remedy_id": org.remedy_id, "reason": "客户书面放弃整改要求"}),
     "close_without_callback": Try(awaiting_callback, {"reason": "客户明确拒绝回访"}),
     "decide_extension": Try(extension_requested, lambda org: {"extension_id": org.extension_id, "approve": True},
                             web=lambda org: {"extension_id": org.extension_id, "approve": "yes"}),
@@ -265,6 +266,7 @@ API_READS = {  # operation id -> (case, path with {reference} and {evidence})
 
 NOT_YET_TRIED = {  # rows whose cells say what the services' rules give, not yet performed here
     ("api", "redress_api_routes_returns_produce"), ("api", "redress_api_routes_returns_download"),
+    ("api", "redress_api_routes_batch_create_batch"),
 }
 
 
