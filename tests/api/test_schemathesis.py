@@ -13,7 +13,7 @@ from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from schemathesis.checks import positive_data_acceptance
+from schemathesis.checks import negative_data_rejection, positive_data_acceptance
 
 from redress.api import tokens
 from tests.api.conftest import ALL_SCOPES
@@ -59,4 +59,11 @@ def test_no_input_makes_the_api_fail_or_answer_off_its_document(case, bearer, re
     # Every check but one: a well-formed request may still name someone or something that
     # is not there (a username, a pending proposal, a complaint to link), and the API
     # rightly answers 422 naming the field; the generator cannot know the organisation.
-    case.call_and_validate(headers=bearer, excluded_checks=[positive_data_acceptance])
+    excluded = [positive_data_acceptance]
+    if case.path == "/api/complaints/batch":
+        # By design each item of a batch is checked on its own: a malformed item is
+        # refused in its own result (status 422 with the error), the others go on, and the
+        # request answers 200 (api/routes/batch.py). The answer still has to match the
+        # document, and no 500 is allowed; that is what is checked here.
+        excluded.append(negative_data_rejection)
+    case.call_and_validate(headers=bearer, excluded_checks=excluded)
