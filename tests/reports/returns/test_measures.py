@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from redress.complaints.models import Complaint, ComplaintParty, Remedy
 from redress.complaints.services.timing import calendar_for
 from redress.policy.loader import active_pack
-from redress.policy.schema import RegulatorReturn
+from redress.policy.returns_schema import RegulatorReturn
 from redress.reports.returns.compute import compute
 from redress.reports.returns.periods import Period
 from tests.reports.returns.conftest import Q1

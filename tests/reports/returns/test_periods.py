@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from redress.policy.loader import load_pack
-from redress.policy.schema import PeriodKind, ReturnDue
+from redress.policy.returns_schema import PeriodKind, ReturnDue
 from redress.reports.returns import periods
 from redress.sla.calendar import WorkCalendar
 

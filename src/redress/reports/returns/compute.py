@@ -26,15 +26,14 @@ from django.utils.translation import gettext as _
 from redress.complaints.lifecycle import State
 from redress.complaints.models import Complaint, ComplaintClock, ComplaintParty, Remedy, Staff
 from redress.complaints.selectors.scope import sees_everything, visible_complaints
-from redress.policy.schema import (
+from redress.policy.returns_schema import (
     Measure,
-    Pack,
     RegulatorReturn,
     ReturnColumn,
     ReturnSource,
     ReturnTable,
-    Unit,
 )
+from redress.policy.schema import Pack, Unit
 from redress.reports.returns.mapping import Mapper
 from redress.reports.returns.periods import Period
 from redress.sla.calendar import WorkCalendar

@@ -11,7 +11,8 @@ dimension's `otherwise` code, or none, and is then listed in the return's warnin
 
 from __future__ import annotations
 
-from redress.policy.schema import Pack, ReturnDimension, ReturnSource
+from redress.policy.returns_schema import ReturnDimension, ReturnSource
+from redress.policy.schema import Pack
 
 
 class Mapper:

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from redress.policy.schema import PeriodKind, RegulatorReturn
+from redress.policy.returns_schema import PeriodKind, RegulatorReturn
 from redress.sla.calendar import WorkCalendar
 
 MONTHS = {PeriodKind.MONTH: 1, PeriodKind.QUARTER: 3, PeriodKind.HALF_YEAR: 6, PeriodKind.YEAR: 12}

@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 
 from redress.complaints.errors import NotPermitted, ValidationFailed
 from redress.complaints.models import Complaint, Institution, Staff
-from redress.policy.schema import Pack, RegulatorReturn
+from redress.policy.returns_schema import RegulatorReturn
+from redress.policy.schema import Pack
 from redress.reports.models import ReturnProduction
 from redress.reports.returns import files
 from redress.reports.returns.compute import Result, compute

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from redress.complaints.errors import NotPermitted, ValidationFailed
 from redress.complaints.timesource import now as current_time
 from redress.policy.loader import active_pack
-from redress.policy.schema import PeriodKind
+from redress.policy.returns_schema import PeriodKind
 from redress.reports.models import ReturnProduction
 from redress.reports.returns import periods
 from redress.reports.returns.files import XLSX_TYPE
