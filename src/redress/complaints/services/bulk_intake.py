@@ -73,7 +73,7 @@ def import_many(*, actor: Staff, items: list[ImportInput], via: str = "import",
         seen: set[str] = set()
         for data in items:
             d = data.complaint
-            reads = _known_account(d, seen) or (
+            reads = _known_customer(d, seen) or (
                 data.state not in {s.value for s in TERMINAL}
                 and bool(triggers.detect(pack, d.subject, d.cause, d.request)))
             try:
@@ -123,7 +123,7 @@ def _receive(actor, items, via, then, refused_late) -> list[Complaint | DomainEr
             if i in refused_late:
                 results.append(refused_late[i])
                 continue
-            reads = (_known_account(data, seen, add=False) or bool(data.referral_source)
+            reads = (_known_customer(data, seen, add=False) or bool(data.referral_source)
                      or bool(triggers.detect(pack, data.subject, data.cause, data.request)))
             mark = held.mark()
             try:
@@ -135,7 +135,7 @@ def _receive(actor, items, via, then, refused_late) -> list[Complaint | DomainEr
                 held.drop_to(mark)
                 results.append(refused)
                 continue
-            _known_account(data, seen)
+            _known_customer(data, seen)
             results.append(complaint)
         if then is not None:
             then(results)
@@ -162,7 +162,7 @@ def _reserve_references(held: Held, pack, items: list[ComplaintInput]) -> None:
         held.reserve_references(pack.reference_prefix, year, count)
 
 
-def _known_account(data: ComplaintInput, seen: set[str], *, add: bool = True) -> bool:
+def _known_customer(data: ComplaintInput, seen: set[str], *, add: bool = True) -> bool:
     """Whether an earlier item of the batch named this customer: the same account number,
     email or phone. Such an item runs alone, after the held rows are written, because
     intake looks the customer up by those (services/customers.find) and would not see a
