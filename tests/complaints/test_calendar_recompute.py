@@ -20,6 +20,7 @@ from redress.complaints.models import CalendarDay, CalendarState, ComplaintClock
 from redress.complaints.services import recompute, timing
 from redress.complaints.sweep import sweep
 from redress.complaints.timesource import frozen
+from redress.policy.loader import load_pack
 from tests.conftest import SH, at
 
 REGISTERED = at(2026, 12, 10, 10)  # Thursday
@@ -305,3 +306,36 @@ def test_a_lapsed_pause_is_replayed_up_to_its_threshold_only(org, walk, admin_us
     with frozen(at(2027, 1, 6, 11)):
         assert recompute.recompute_complaint(w.c.pk, why=[]) is False
     assert due(w) == before
+
+
+def test_a_holidays_release_that_moves_an_exchange_holiday_is_a_calendar_change(db, monkeypatch):
+    """A broker on the NYSE calendar takes its days off from the `holidays` package, not
+    from chinesecalendar: a release that adds a closure (say a national day of mourning,
+    as for President Carter on 9 January 2025) must start a round like any other change."""
+    pack = load_pack("us-broker")
+    with frozen(at(2027, 1, 4, 15)):
+        before, official = recompute.fingerprint(pack)
+        assert official == {}  # chinesecalendar plays no part for this pack
+        real = holidays.financial_holidays
+
+        def with_mourning(market, **kwargs):
+            days = real(market, **kwargs)
+            if 2027 in days.years:
+                days[date(2027, 1, 8)] = "National Day of Mourning"
+            return days
+
+        monkeypatch.setattr(holidays, "financial_holidays", with_mourning)
+        after, _ = recompute.fingerprint(pack)
+    assert after != before and after.split(":")[:4] == before.split(":")[:4]
+    state = CalendarState(applied=before)
+    assert recompute._reasons_between(state, after, {}) == [{"holidays": holidays.__version__}]
+
+
+def test_the_first_look_after_an_upgrade_gives_no_reason_of_its_own(db):
+    """A database whose fingerprint predates the holidays part sees a longer fingerprint
+    once: a round checks every open clock, and only moved clocks would say why."""
+    pack = load_pack("cn-securities")
+    with frozen(at(2026, 12, 20, 2)):
+        now, official = recompute.fingerprint(pack)
+    old = ":".join(now.split(":")[:4])
+    assert recompute._reasons_between(CalendarState(applied=old), now, official) == []

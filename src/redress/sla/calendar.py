@@ -195,20 +195,38 @@ class WorkCalendar:
                 return d.weekday() < 5 and d not in (public_holidays or ())
         return d.weekday() < 5 and d not in public_holidays
 
+    def package_holidays(self, year: int):
+        """The `holidays` package's days off for year, where the calendar takes them from
+        it: an exchange's trading holidays, another country's public holidays, or China's
+        statutory holidays for a year chinese_calendar does not know yet (the State Council
+        publishes next year's schedule late in the year; until the package knows it the
+        调休 swaps are unknown and administrators enter them as calendar days). None when
+        chinese_calendar decides the year."""
+        if self.market is not None:
+            return holidays.financial_holidays(self.market, years=year)
+        if self.country != "CN":
+            return holidays.country_holidays(self.country, subdiv=self.subdivision, years=year)
+        if not self.holiday_data_covers(date(year, 1, 1)):
+            return holidays.country_holidays("CN", years=year)
+        return None
+
+    def package_source(self, years: Iterable[int]) -> str:
+        """The `holidays` package's version and a digest of the days this calendar takes
+        from it in years: a newer release that moves a holiday (a one-off closure, a
+        corrected date) changes it even when nothing else in the calendar did."""
+        material = []
+        for year in years:
+            public = self.package_holidays(year)
+            material += sorted(d.isoformat() for d in public or ())
+        digest = hashlib.sha256(";".join(material).encode()).hexdigest()[:16]
+        return f"{holidays.__version__}/{digest}"
+
     def _working_ordinals(self, year: int) -> list[int]:
         cached = self._years.get(year)
         if cached is not None:
             return cached
-        public = None
-        if self.market is not None:
-            public = holidays.financial_holidays(self.market, years=year)
-        elif self.country != "CN":
-            public = holidays.country_holidays(self.country, subdiv=self.subdivision, years=year)
-        elif not self.holiday_data_covers(date(year, 1, 1)):
-            # The State Council publishes next year's schedule late in the year. Until the
-            # package knows it, the statutory holidays are off (from `holidays`), but the
-            # 调休 swaps are unknown: administrators enter them as calendar days.
-            public = holidays.country_holidays("CN", years=year)
+        public = self.package_holidays(year)
+        if public is not None and self.country == "CN" and self.market is None:
             log.warning("chinese_calendar has no data for %s; using statutory holidays without 调休", year)
         days = []
         d = date(year, 1, 1)

@@ -190,10 +190,14 @@ def recompute_complaint(complaint_id: int, *, why: list[dict], via: str = "sweep
 
 
 def fingerprint(pack: Pack) -> tuple[str, dict]:
-    """(fingerprint of the calendar in force, the official data's description). Three
+    """(fingerprint of the calendar in force, the official data's description). Four
     parts: chinesecalendar's data (CN packs only), the administrators' days, the pack's
-    calendar."""
+    calendar, and the `holidays` package's days the calendar uses (every non-CN pack,
+    and CN years chinesecalendar does not cover) from this year to two years on — the
+    span an open clock can reach. That window moves on 1 January, so a round then
+    recomputes and finds nothing to move unless the data did change."""
     official = official_source() if pack.calendar.country == "CN" else {}
+    this_year = current_time().year
     days = list(CalendarDay.objects.order_by("date").values_list("date", "working"))
 
     def digest(text: str) -> str:
@@ -201,7 +205,8 @@ def fingerprint(pack: Pack) -> tuple[str, dict]:
 
     parts = [official.get("version", "-"), official.get("digest", "-"),
              digest(";".join(f"{d.isoformat()}{int(w)}" for d, w in days)),
-             digest(pack.calendar.model_dump_json(by_alias=True))]
+             digest(pack.calendar.model_dump_json(by_alias=True)),
+             WorkCalendar.from_policy(pack.calendar).package_source(range(this_year, this_year + 3))]
     return ":".join(parts), official
 
 
@@ -223,6 +228,11 @@ def _reasons_between(state: CalendarState, fp: str, official: dict) -> list[dict
         reasons.append({"days": True})
     if before[3:4] != after[3:4]:
         reasons.append({"policy": True})
+    # The holidays part also changes when chinesecalendar learns a year (that year's days
+    # no longer come from `holidays`): the official reason says it then. Nor is the first
+    # look after an upgrade (no such part before) a change of its own.
+    if before[4:5] != after[4:5] and len(before) > 4 and before[:2] == after[:2]:
+        reasons.append({"holidays": after[4].split("/")[0]})
     return reasons
 
 

@@ -120,10 +120,9 @@ def _words_on_rows(rows: dict[str, list]) -> None:
         for row in rows[section]:
             code = getattr(row, attribute)
             setattr(row, f"{attribute}_word", str(vocabulary.get(code, code)))
-    unit = words.extension_unit(active_pack())
+    words.word_extension_days(rows["extensions"], active_pack())
     for row in rows["extensions"]:  # a further extension says whom it was reported to
         row.reported_to_words = words.joined(ROLES.get(r, r) for r in row.reported_to or [])
-        row.days_words = words.duration(row.working_days, unit)
 
 
 def _words_on_reports(reports: list, pack, lang: str) -> None:

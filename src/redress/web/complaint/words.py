@@ -89,6 +89,14 @@ def extension_unit(pack) -> str:
     return pack.extension.unit.value if pack.extension else "working_days"
 
 
+def word_extension_days(extensions, pack) -> None:
+    """Give each extension its length in words ('3 working days', '4 calendar days'):
+    the pack decides the unit of every extension, asked or granted."""
+    unit = extension_unit(pack)
+    for e in extensions:
+        e.days_words = duration(e.working_days, unit)
+
+
 def duration(amount: int, unit: str) -> str:
     """'3 working days', '4 calendar days', '5 hours' in the active language."""
     if unit in LIMIT_UNITS:
@@ -208,6 +216,8 @@ def calendar_reason(why: dict) -> str:
         first, last = why["official"]
         return _("the official holiday calendar (chinesecalendar %(version)s) now covers %(first)s–%(last)s") % {
             "version": why.get("version", "?"), "first": first, "last": last}
+    if "holidays" in why:
+        return _("the holiday data (holidays %(version)s) changed") % {"version": why["holidays"]}
     if "days" in why:
         return _("the institution's calendar days changed")
     if "policy" in why:

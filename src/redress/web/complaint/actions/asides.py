@@ -48,9 +48,8 @@ def extension(c: Complaint, pack: Pack) -> dict:
     left = cal.working_days_between(current_time(), clock.due_at) if clock else None
     further = c.extensions.filter(status=Extension.Status.APPROVED).exists()
     waiting = list(c.extensions.filter(status=Extension.Status.REQUESTED).select_related("requested_by"))
+    words.word_extension_days(waiting, pack)
     unit = words.extension_unit(pack)
-    for e in waiting:
-        e.days_words = words.duration(e.working_days, unit)
     return {"clock": clock, "days_left": left, "further": further, "policy": policy,
             "in_calendar_days": unit == "calendar_days",
             "further_deciders": words.joined(ROLES.get(str(r), str(r)) for r in policy.deciders(2)),
