@@ -250,6 +250,20 @@ REDRESS_ACK_PERIOD_HOURS = envint("REDRESS_ACK_PERIOD_HOURS", "24")
 # system that queued its calls over a long weekend.
 REDRESS_IDEMPOTENCY_DAYS = envint("REDRESS_IDEMPOTENCY_DAYS", "7")
 
+# Text messages to customers who gave only a phone (notify/sms.py): "" for none,
+# "console" (the log, for development) or "http" (a JSON POST to the provider's URL).
+REDRESS_SMS_GATEWAY = env("REDRESS_SMS_GATEWAY", "")
+if REDRESS_SMS_GATEWAY not in ("", "console", "http"):
+    raise ImproperlyConfigured(f"REDRESS_SMS_GATEWAY: one of console, http (or unset), not {REDRESS_SMS_GATEWAY!r}")
+REDRESS_SMS_URL = env("REDRESS_SMS_URL", "")
+if REDRESS_SMS_GATEWAY == "http" and not REDRESS_SMS_URL:
+    raise ImproperlyConfigured("REDRESS_SMS_URL: required when REDRESS_SMS_GATEWAY is http")
+REDRESS_SMS_SENDER = env("REDRESS_SMS_SENDER", "")
+REDRESS_SMS_TOKEN = env("REDRESS_SMS_TOKEN", "")
+REDRESS_SMS_USERNAME = env("REDRESS_SMS_USERNAME", "")
+REDRESS_SMS_PASSWORD = env("REDRESS_SMS_PASSWORD", "")
+REDRESS_SMS_TIMEOUT = float(env("REDRESS_SMS_TIMEOUT", "10"))
+
 EMAIL_BACKEND = env("REDRESS_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
 LOGGING = {

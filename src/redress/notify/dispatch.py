@@ -14,6 +14,7 @@ back stays in the outbox as held_back, with why.
 from __future__ import annotations
 
 import logging
+import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -22,7 +23,8 @@ from django.db.models import F
 
 from redress.complaints.models import Staff
 from redress.complaints.timesource import now
-from redress.notify.models import OutboxMessage
+from redress.notify import sms
+from redress.notify.models import DeliveryAttempt, OutboxMessage
 from redress.policy.loader import active_pack
 
 log = logging.getLogger(__name__)
@@ -122,16 +124,34 @@ def held_back_because(message: OutboxMessage) -> str:
     return f"rate limit: {sent} acknowledgments to this address within {hours} h (REDRESS_ACK_LIMIT {limit})"
 
 
-def send_one(message: OutboxMessage) -> None:
-    recipients = _recipients(message)
+def send_one(message: OutboxMessage) -> tuple[str, str]:
+    """Deliver one message; (channel, the provider's reference or why nothing was sent).
+    Raises whatever the mail server or the SMS gateway raised."""
     if message.to_authority:
         log.info("reminder of a report owed to %s: %s", message.to_authority, message.kind)
-    if recipients:
-        headers = {"Auto-Submitted": "auto-replied" if is_acknowledgment(message) else "auto-generated",
-                   "X-Auto-Response-Suppress": "All"}
-        EmailMessage(_subject(message), _body(message), SENDER, recipients, headers=headers).send()
-    # A phone number with no SMS gateway configured, or a role nobody holds an email
-    # for, is shown in the in-app inbox only; the row still counts as delivered.
+    if sms.is_phone(message.to_address):
+        gateway = sms.gateway()
+        if gateway is None:
+            # No SMS gateway configured: the case keeps the message (the customer sees
+            # it in the portal); the row counts as delivered, and the attempt says why.
+            return DeliveryAttempt.Channel.NONE, "no SMS gateway configured (REDRESS_SMS_GATEWAY)"
+        return DeliveryAttempt.Channel.SMS, gateway.send(message.to_address, _body(message))
+    recipients = _recipients(message)
+    if not recipients:  # a role nobody holds an email for: the in-app inbox only
+        return DeliveryAttempt.Channel.NONE, "no email address for the addressee"
+    headers = {"Auto-Submitted": "auto-replied" if is_acknowledgment(message) else "auto-generated",
+               "X-Auto-Response-Suppress": "All"}
+    EmailMessage(_subject(message), _body(message), SENDER, recipients, headers=headers).send()
+    return DeliveryAttempt.Channel.EMAIL, f"{len(recipients)} recipient(s)"
+
+
+def _attempted(message: OutboxMessage, started: float, channel: str, outcome: str, detail: str) -> None:
+    DeliveryAttempt.objects.create(message=message, at=now(), channel=channel, outcome=outcome, detail=detail[:300],
+                                   elapsed_ms=int((time.monotonic() - started) * 1000))
+
+
+def _channel_of(message: OutboxMessage) -> str:
+    return DeliveryAttempt.Channel.SMS if sms.is_phone(message.to_address) else DeliveryAttempt.Channel.EMAIL
 
 
 def dispatch_outbox(limit: int = 200) -> tuple[int, int]:
@@ -149,15 +169,20 @@ def dispatch_outbox(limit: int = 200) -> tuple[int, int]:
             OutboxMessage.objects.filter(pk=pk).update(status=OutboxMessage.Status.HELD_BACK, last_error=reason)
             log.warning("acknowledgment %s held back: %s", pk, reason)
             continue
+        started = time.monotonic()
         try:
-            send_one(message)
+            channel, detail = send_one(message)
         except Exception as exc:  # noqa: BLE001 — any delivery failure is recorded and retried
             retry = message.attempts < MAX_ATTEMPTS
+            error = f"{type(exc).__name__}: {exc}"[:300]
+            _attempted(message, started, _channel_of(message), DeliveryAttempt.Outcome.FAILED, error)
             OutboxMessage.objects.filter(pk=pk).update(
-                status=OutboxMessage.Status.PENDING if retry else OutboxMessage.Status.FAILED,
-                last_error=f"{type(exc).__name__}: {exc}"[:300])
+                status=OutboxMessage.Status.PENDING if retry else OutboxMessage.Status.FAILED, last_error=error)
             failed += 1
             continue
+        outcome = DeliveryAttempt.Outcome.NOT_SENT if channel == DeliveryAttempt.Channel.NONE else \
+            DeliveryAttempt.Outcome.ACCEPTED
+        _attempted(message, started, channel, outcome, detail)
         # The clear text (an access code) is not kept once it has gone.
         payload = {k: v for k, v in message.payload.items() if k != "body"}
         OutboxMessage.objects.filter(pk=pk).update(status=OutboxMessage.Status.SENT, sent_at=now(), payload=payload)

@@ -37,7 +37,8 @@ class OutboxMessage(models.Model):
         indexes = [models.Index(fields=["status", "created_at"])]
 
     def __str__(self) -> str:
-        to = self.to_role or self.to_authority or self.to_address or self.to_staff_id
+        # Never the customer's address: this string is shown in the admin's titles and logs.
+        to = self.to_role or self.to_authority or (f"staff {self.to_staff_id}" if self.to_staff_id else "the customer")
         return f"{self.kind} to {to} ({self.status})"
 
 
@@ -77,3 +78,33 @@ class NoticePreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.staff_id}: {self.delivery}"
+
+
+class DeliveryAttempt(models.Model):
+    """One try at delivering one outbox message: by which channel, whether the mail
+    server or the SMS gateway took it, and what it said (the provider's reference, or
+    the error). A message retried five times has five rows; the outbox row keeps only
+    the last error."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email"
+        SMS = "sms"
+        NONE = "none"  # nowhere to send it (no address, no SMS gateway): in-app only
+
+    class Outcome(models.TextChoices):
+        ACCEPTED = "accepted"
+        FAILED = "failed"
+        NOT_SENT = "not_sent"
+
+    message = models.ForeignKey(OutboxMessage, on_delete=models.CASCADE, related_name="attempts_made")
+    at = models.DateTimeField()
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    detail = models.CharField(max_length=300, blank=True)  # the provider's reference or the error
+    elapsed_ms = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["message", "at"], name="attempt_message")]
+
+    def __str__(self) -> str:
+        return f"{self.message_id} by {self.channel}: {self.outcome}"
