@@ -3,6 +3,7 @@ rows are written by the services and the dispatcher, never by hand)."""
 
 from django.contrib import admin
 
+from redress.complaints.admin import ReadOnlyAdmin
 from redress.notify.models import DeliveryAttempt, OutboxMessage
 
 
@@ -18,7 +19,7 @@ class AttemptInline(admin.TabularInline):
 
 
 @admin.register(OutboxMessage)
-class OutboxAdmin(admin.ModelAdmin):
+class OutboxAdmin(ReadOnlyAdmin):
     list_display = ("id", "kind", "complaint", "status", "attempts", "created_at", "sent_at")
     list_filter = ("status", "kind")
     search_fields = ("complaint__reference",)
@@ -28,12 +29,3 @@ class OutboxAdmin(admin.ModelAdmin):
               "sent_at", "last_error")
     readonly_fields = fields
     inlines = [AttemptInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
