@@ -250,6 +250,11 @@ REDRESS_ACK_PERIOD_HOURS = envint("REDRESS_ACK_PERIOD_HOURS", "24")
 # system that queued its calls over a long weekend.
 REDRESS_IDEMPOTENCY_DAYS = envint("REDRESS_IDEMPOTENCY_DAYS", "7")
 
+# The intake customer lookup, per member of staff (issue 14): enough for a busy desk (a
+# call every two minutes for a whole day is 240), far too few to search customers out.
+REDRESS_LOOKUPS_PER_MINUTE = envint("REDRESS_LOOKUPS_PER_MINUTE", "30")
+REDRESS_LOOKUPS_PER_DAY = envint("REDRESS_LOOKUPS_PER_DAY", "300")
+
 EMAIL_BACKEND = env("REDRESS_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
 LOGGING = {
