@@ -264,6 +264,11 @@ REDRESS_SMS_USERNAME = env("REDRESS_SMS_USERNAME", "")
 REDRESS_SMS_PASSWORD = env("REDRESS_SMS_PASSWORD", "")
 REDRESS_SMS_TIMEOUT = float(env("REDRESS_SMS_TIMEOUT", "10"))
 
+# The intake customer lookup, per member of staff (issue 14): enough for a busy desk (a
+# call every two minutes for a whole day is 240), far too few to search customers out.
+REDRESS_LOOKUPS_PER_MINUTE = envint("REDRESS_LOOKUPS_PER_MINUTE", "30")
+REDRESS_LOOKUPS_PER_DAY = envint("REDRESS_LOOKUPS_PER_DAY", "300")
+
 EMAIL_BACKEND = env("REDRESS_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
 LOGGING = {

@@ -9,12 +9,21 @@ PostgreSQL cannot store NUL in text and would raise a DataError (a 500) instead 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Annotated
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Annotated, Any
 
 from django.apps import apps
-from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BeforeValidator,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+)
 
 from redress.complaints.limits import TEXT_MAX
 
@@ -31,8 +40,44 @@ def no_nul(value: str) -> str:
 
 
 def _in_range(value: datetime) -> datetime:
-    if not EARLIEST <= value <= LATEST:
+    """The year as written, as the document's pattern states it (1990-2199; a far offset
+    moves it by hours at most, which the database holds)."""
+    if not EARLIEST.year <= value.year < LATEST.year:
         raise ValueError(f"must be between {EARLIEST:%Y-%m-%d} and {LATEST:%Y-%m-%d}")
+    return value
+
+
+# What the OpenAPI document states is what is checked (issue 14 item 5): the forms a
+# timestamp, a day and an amount may be written in are patterns, checked by the same
+# regular expression here before pydantic parses (which alone would also take unix
+# seconds, a space for the T, "1e3"), so a client generated from the document is never
+# refused for the form and nothing the document calls invalid is taken.
+YEAR = r"(199[0-9]|2[01][0-9][0-9])"  # 1990-2199: the years EARLIEST..LATEST hold
+TIMESTAMP_FORM = rf"^{YEAR}-[0-9]{{2}}-[0-9]{{2}}T[0-9]{{2}}:[0-9]{{2}}:[0-9]{{2}}(\.[0-9]{{1,6}})?(Z|[+-][0-9]{{2}}:[0-9]{{2}})$"
+DAY_FORM = rf"^{YEAR}-[0-9]{{2}}-[0-9]{{2}}$"
+AMOUNT_FORM = r"^[0-9]{1,14}(\.[0-9]{1,2})?$"
+AMOUNT_BELOW = Decimal("1e14")
+
+
+def _written_as(pattern: str, what: str):
+    form = re.compile(pattern)
+
+    def check(value: Any) -> Any:
+        if isinstance(value, str) and not form.match(value):
+            raise ValueError(f"must be {what}")
+        if not isinstance(value, str | datetime | date):
+            raise ValueError(f"must be {what}, as a string")
+        return value
+
+    return check
+
+
+def _amount_form(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
+        raise ValueError("must be a number or a decimal string such as \"1234.50\"")
+    if isinstance(value, str) and not re.match(AMOUNT_FORM, value):
+        raise ValueError("must be digits with at most two decimals, such as \"1234.50\" (no sign, exponent or "
+                         "thousands separator)")
     return value
 
 
@@ -70,7 +115,21 @@ UnitCode = Annotated[Code, Column("complaints.OrgUnit", "code")]
 Channel = Stored("complaints.Communication", "channel", pattern=CODE)
 Username = Annotated[Str(150, min_length=1, pattern=r"^[\w.@+-]+$"), Column("complaints.Staff", "username")]
 Reference = Annotated[Str(30, min_length=1, pattern=r"^[A-Za-z0-9-]+$"), Column("complaints.Complaint", "reference")]
-Timestamp = Annotated[AwareDatetime, AfterValidator(_in_range)]
+Timestamp = Annotated[AwareDatetime, BeforeValidator(_written_as(TIMESTAMP_FORM, "an ISO 8601 time with its time "
+                                                                                "zone, years 1990-2199")),
+                      AfterValidator(_in_range),
+                      WithJsonSchema({"type": "string", "format": "date-time", "pattern": TIMESTAMP_FORM,
+                                      "description": "ISO 8601 with a time zone (Z or +08:00), in the years "
+                                                     f"{EARLIEST.year}-{LATEST.year - 1}"})]
+Day = Annotated[date, BeforeValidator(_written_as(DAY_FORM, "a day written YYYY-MM-DD, years 1990-2199")),
+                WithJsonSchema({"type": "string", "format": "date", "pattern": DAY_FORM})]
+# A sum of money: at most 14 digits before the point and 2 after (the columns' 16,2), not
+# negative; as a JSON number or a decimal string.
+Amount = Annotated[Decimal, BeforeValidator(_amount_form), Field(ge=0, lt=AMOUNT_BELOW, max_digits=16, decimal_places=2),
+                   WithJsonSchema({"anyOf": [
+                       {"type": "number", "minimum": 0, "exclusiveMaximum": float(AMOUNT_BELOW), "multipleOf": 0.01},
+                       {"type": "string", "pattern": AMOUNT_FORM}],
+                       "description": "not negative, below 10^14, at most two decimals"})]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Version = Annotated[int, Field(ge=1, le=MAX_ID, description="the complaint's `version` you last read; "
                                                            "a changed complaint is refused with 409 stale")]

@@ -12,7 +12,7 @@ format "json"): who, which filter, how many rows (DESIGN rule 6).
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
@@ -23,7 +23,7 @@ from pydantic import Field, create_model
 
 from redress.api import lookups
 from redress.api.auth import TokenAuth
-from redress.api.fields import CODE, Stored, Str, UnitCode
+from redress.api.fields import CODE, Day, Stored, Str, UnitCode
 from redress.api.models import Scope
 from redress.api.routes.common import error_responses
 from redress.api.schemas.base import In, Out
@@ -34,7 +34,7 @@ from redress.complaints.timesource import now as current_time
 from redress.policy.loader import active_pack
 from redress.reports import columns, export
 from redress.reports import register as reg
-from redress.reports.forms import RegisterForm
+from redress.reports.forms import MAX_YEARS, RegisterForm
 from redress.reports.models import ExportRecord
 from redress.reports.rows import build
 
@@ -43,13 +43,15 @@ READ = TokenAuth(Scope.REPORTS_READ)
 YesNo = Literal["yes", "no"]
 # The form's names where the API's differ: the page link's position is the API's cursor.
 FORM_TO_API = {"after": "cursor"}
+CURSOR_FORM = r"^[^~]*~[0-9]{1,18}$"  # selectors/keyset.Cursor.token: the sort value, ~, the id
 
 
 class RegisterFilters(In):
     period: Literal["received", "closed"] = Field("received", description="which dates date_from/date_to are "
                                                   "about, and the order (newest first)")
-    date_from: date | None = Field(None, description="first day, in the institution's time zone")
-    date_to: date | None = Field(None, description="last day (inclusive); not before date_from")
+    date_from: Day | None = Field(None, description="first day, in the institution's time zone")
+    date_to: Day | None = Field(None, description="last day (inclusive); not before date_from, and less than "
+                                                 f"{MAX_YEARS} years after it")
     unit: UnitCode | None = Field(None, description="responsible unit's code; its sub-units are included")
     category: Stored("complaints.Complaint", "category", pattern=CODE) | None = None
     channel: Stored("complaints.Complaint", "channel", pattern=CODE) | None = None
@@ -63,7 +65,8 @@ class RegisterFilters(In):
     product: Str(100) | None = Field(None, description="text in a product the complaint names")  # type: ignore[valid-type]
     personal: bool = Field(False, description="complainants' details in full: needs a role that may see them; "
                                               "recorded")
-    cursor: Str(80) | None = Field(None, description="next_cursor of the previous page")  # type: ignore[valid-type]
+    cursor: Str(80, pattern=CURSOR_FORM) | None = Field(  # type: ignore[valid-type]
+        None, description="next_cursor of the previous page, as it was given (a sort value, ~, the complaint's id)")  # type: ignore[valid-type]
     limit: int = Field(25, ge=1, le=100)
 
 

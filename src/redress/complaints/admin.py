@@ -12,6 +12,7 @@ from redress.complaints.models import (
     CalendarDay,
     Complaint,
     ComplaintClock,
+    CustomerLookup,
     Event,
     Institution,
     OrgUnit,
@@ -117,6 +118,12 @@ class ComplaintAdmin(ReadOnlyAdmin):
 class EventAdmin(ReadOnlyAdmin):
     list_display = ("complaint", "seq", "type", "at", "actor", "actor_role", "channel")
     list_filter = ("type", "channel")
+
+
+@admin.register(CustomerLookup)
+class CustomerLookupAdmin(ReadOnlyAdmin):
+    list_display = ("at", "staff", "kind", "outcome", "matches", "via")
+    list_filter = ("kind", "outcome", "via")
 
 
 @admin.register(ComplaintClock)

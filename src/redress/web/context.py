@@ -36,6 +36,8 @@ def workbench(request: HttpRequest) -> dict:
         # The roles that make regulator returns (reports.returns.produce.PRODUCER_ROLES).
         "may_make_returns": bool(roles & {"complaints_office", "compliance"}),
         "is_approver": bool(roles & approver_roles()),
+        # Who reviews the customer lookup log (web.intake.views.REVIEWERS).
+        "reviews_lookups": bool(roles & {"complaints_office", "compliance", "audit", "auditor"}),
         "is_admin": signed_in and (user.is_staff or "admin" in roles),
         "sees_warnings": signed_in and may_see_warnings(user),
         "has_workbench": signed_in and has_workbench(user),

@@ -6,16 +6,16 @@ so a change made meanwhile by someone else is refused (409 stale), not overwritt
 
 from __future__ import annotations
 
-from datetime import date
-from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Literal
 
 from pydantic import Field
 
 from redress.api.fields import (
     CODE,
+    Amount,
     Channel,
     Code,
+    Day,
     Id,
     Reference,
     Said,
@@ -29,7 +29,6 @@ from redress.api.fields import (
 )
 from redress.api.schemas.base import In
 
-Amount = Annotated[Decimal, Field(ge=0, max_digits=16, decimal_places=2)]
 Severity = Literal["low", "medium", "high", "major"]
 
 
@@ -96,7 +95,7 @@ class AddFinding(ActionIn):
 class RemedyIn(In):
     kind: Literal["payment", "rectification", "apology", "other"]
     description: Said
-    due_date: date
+    due_date: Day
     amount: Amount | None = None
 
 

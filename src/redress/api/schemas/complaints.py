@@ -4,19 +4,37 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
-from redress.api.fields import CODE, MAX_TEXT, Stored, Str, Text, Timestamp, UnitCode, Username
+from redress.api.fields import (
+    CODE,
+    MAX_TEXT,
+    Amount,
+    Stored,
+    Str,
+    Text,
+    Timestamp,
+    UnitCode,
+    Username,
+)
 from redress.api.schemas.base import In, Out
 from redress.complaints.lifecycle import State
 
-Amount = Annotated[Decimal, Field(ge=0, max_digits=16, decimal_places=2)]
+NOT_BLANK = r"\S"  # what the services mean by "required": something besides spaces
+# At least one way to reach the complainant (services/intake.validate_complaint), stated so
+# that a client generated from the document sends one.
+ONE_CONTACT = {"anyOf": [{"required": [name], "properties": {name: {"pattern": NOT_BLANK}}}
+                         for name in ("phone", "email", "address")]}
 
 
 class CustomerIn(In):
-    name: Stored("complaints.Customer", "name", min_length=1)
+    """At least one of phone, email and address is needed (not blank)."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra=ONE_CONTACT)
+
+    name: Stored("complaints.Customer", "name", min_length=1, pattern=NOT_BLANK)
     phone: Stored("complaints.Customer", "phone") = ""
     email: Stored("complaints.Customer", "email") = Field("", description="checked as an email address by the "
                                                                          "intake rules")
@@ -39,8 +57,8 @@ class PartyIn(In):
 class ComplaintIn(In):
     customer: CustomerIn
     channel: Stored("complaints.Complaint", "channel", pattern=CODE) = Field(description="a channel code of the policy, e.g. phone, web, app, regulator_referral")
-    subject: Stored("complaints.Complaint", "subject", min_length=1)
-    cause: Str(MAX_TEXT, min_length=1) = Field(description="事由: what happened")
+    subject: Stored("complaints.Complaint", "subject", min_length=1, pattern=NOT_BLANK)
+    cause: Str(MAX_TEXT, min_length=1, pattern=NOT_BLANK) = Field(description="事由: what happened")
     request: Text = Field("", description="诉求: what the complainant asks for")
     amount_claimed: Amount | None = None
     currency: Stored("complaints.Complaint", "currency", pattern=r"^[A-Z]{3}$") | None = Field(None, description="ISO 4217; defaults to the policy's "

@@ -13,6 +13,7 @@ from .handling import (
     Remedy,
 )
 from .ledger import CheckpointEntry, CheckpointSignature, Event, LedgerCheckpoint
+from .lookups import CustomerLookup
 from .matching import CustomerMatch
 from .org import Institution, OrgUnit, ReferenceCounter, Staff, StaffRole
 from .reports import AuthorityReport
@@ -36,6 +37,7 @@ __all__ = [
     "ComplaintLink",
     "ComplaintParty",
     "Customer",
+    "CustomerLookup",
     "CustomerMatch",
     "DayTally",
     "Event",

@@ -5,6 +5,8 @@ Rows here are written only by the services (DESIGN rule 1); admin shows them rea
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
@@ -45,6 +47,9 @@ class Customer(models.Model):
     """The complainant. Contact and identity fields are personal data: masked for roles
     that do not need them, never written to logs (DESIGN rule 6)."""
 
+    # What pages and forms name the record by (issue 14): 122 random bits, so a customer
+    # page cannot be reached by counting (the sequential id walked every customer).
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(max_length=200)
     phone = models.CharField(max_length=40, blank=True)
     email = models.EmailField(blank=True)

@@ -1,32 +1,36 @@
-"""Finding a complainant at intake: by account number, phone or name, with the
-complaints they still have open (so a repeat call is linked, not counted twice).
-Read-only; what leaves here for a page is masked (selectors/personal.py)."""
+"""Finding a complainant at intake: by a whole phone or account number, or a name with
+the last four digits (selectors/lookup_keys.py), with the complaints they still have
+open (so a repeat call is linked, not counted twice). Read-only; what leaves here for a
+page is masked (selectors/personal.py) and scoped to the viewer like complaints are.
+The lookup itself, rate limited and logged, is services/lookups.py."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Q
 
 from redress.complaints.lifecycle import OPEN
-from redress.complaints.models import Complaint, Customer
+from redress.complaints.models import Complaint, Customer, Staff
 from redress.complaints.models.complaint import phone_key_expression
 from redress.complaints.phones import phone_keys
 from redress.complaints.selectors.personal import masked
+from redress.complaints.selectors.scope import sees_everything, visible_complaints
 
-MIN_QUERY = 2  # one character matches half the customer base
 PAGE_SIZE = 10
 COUNT_CAP = 1000  # past this the lookup says "more than 1,000": narrow the query
 OPEN_STATES = [s.value for s in OPEN]
 
-__all__ = ["phone_keys", "customers_with_phone", "customer_search", "open_complaints_of"]
+__all__ = ["phone_keys", "customers_with_phone", "customer_search", "open_complaints_of", "open_elsewhere", "reachable"]
 
 
 @dataclass
 class CustomerMatch:
     customer: Customer
     shown: dict[str, str]  # masked personal fields
-    open_complaints: list[Complaint] = field(default_factory=list)
+    open_complaints: list[Complaint] = field(default_factory=list)  # those the viewer may see
+    open_elsewhere: int = 0  # open complaints the viewer may not see (counted, not shown)
 
 
 @dataclass
@@ -60,42 +64,46 @@ class CustomerPage:
         return self.page > 1
 
 
-def open_complaints_of(customer: Customer | int) -> list[Complaint]:
-    """Every open complaint of the customer, newest first, whichever unit took it in:
-    the first responder must know of a case in progress before opening another."""
+def open_complaints_of(customer: Customer | int, staff: Staff | None = None) -> list[Complaint]:
+    """The customer's open complaints, newest first: with `staff`, only those they may
+    see (a branch's intake desk does not read another unit's references, issue 14);
+    without, all of them (the services' own checks)."""
     customer_id = customer if isinstance(customer, int) else customer.pk
-    return list(Complaint.objects.filter(customer_id=customer_id, state__in=OPEN_STATES)
-                .order_by("-received_at"))
+    found = Complaint.objects.filter(customer_id=customer_id, state__in=OPEN_STATES)
+    if staff is not None:
+        found = visible_complaints(staff, found)
+    return list(found.order_by("-received_at"))
 
 
-def _lookup_condition(q: str) -> Q:
-    """Customers whose account number or phone starts with the digits typed, whose
-    whole phone is the number typed however either was written, or whose name contains
-    the text typed."""
-    digits = q.replace(" ", "").replace("-", "")
-    condition = Q(name__icontains=q)
-    if digits.isdigit() or digits.startswith("+"):
-        condition |= Q(account_number__startswith=digits) | Q(phone__startswith=digits)
-    else:
-        condition |= Q(account_number__iexact=q)
-    keys = phone_keys(q)
-    if keys:
-        condition |= Q(pk__in=Customer.objects.alias(key=phone_key_expression()).filter(key__in=keys).values("pk"))
-    return condition
+def open_elsewhere(customer: Customer, staff: Staff) -> int:
+    """How many of the customer's open complaints `staff` may not see: the first
+    responder must know a case is in progress (001 首问负责制) without reading it."""
+    every = Complaint.objects.filter(customer_id=customer.pk, state__in=OPEN_STATES)
+    return every.count() - visible_complaints(staff, every).count()
 
 
-def customer_search(query: str, *, page: int = 1, size: int = PAGE_SIZE) -> CustomerPage:
-    """A page of the customers matching what was typed in the lookup, masked, and how
-    many match in all."""
-    q = (query or "").strip()
+def reachable(staff: Staff, public_id, found_here: Iterable[str] = ()) -> Customer | None:
+    """The customer named by `public_id`, if `staff` may open their record: those who see
+    every complaint; a customer with a complaint `staff` may see; or one their own logged
+    lookup found in this session (`found_here`: the public ids it returned). Anyone
+    else's customer is None, as a customer that does not exist."""
+    customer = Customer.objects.filter(public_id=public_id).first() if public_id else None
+    if customer is None or sees_everything(staff) or str(customer.public_id) in set(found_here):
+        return customer
+    mine = visible_complaints(staff, Complaint.objects.filter(customer_id=customer.pk))
+    return customer if mine.exists() else None
+
+
+def customer_search(condition: Q, staff: Staff, *, page: int = 1, size: int = PAGE_SIZE) -> CustomerPage:
+    """A page of the customers a lookup key selects (selectors/lookup_keys.py), masked,
+    with the open complaints `staff` may see and how many match in all."""
     page = max(1, page)
-    if len(q) < MIN_QUERY:
-        return CustomerPage(matches=[], total=0, page=1, size=size)
-    found = Customer.objects.filter(_lookup_condition(q))
+    found = Customer.objects.filter(condition)
     total = found.values("pk")[:COUNT_CAP + 1].count()
     start = (page - 1) * size
     customers = list(found.order_by("name", "id")[start:start + size])
-    return CustomerPage(matches=[CustomerMatch(customer=c, shown=masked(c), open_complaints=open_complaints_of(c))
+    return CustomerPage(matches=[CustomerMatch(customer=c, shown=masked(c), open_complaints=open_complaints_of(c, staff),
+                                               open_elsewhere=open_elsewhere(c, staff))
                                  for c in customers], total=total, page=page, size=size)
 
 

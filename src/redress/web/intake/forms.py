@@ -76,7 +76,9 @@ def _categories(pack) -> list[tuple[str, str]]:
 
 class IntakeForm(forms.Form):
     # --- the complainant -------------------------------------------------------
-    customer_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # The record picked in the lookup, by its public id (never the sequential pk, issue 14);
+    # the view checks that this member of staff may use it (views._resolve_chosen).
+    customer_public_id = forms.UUIDField(required=False, widget=forms.HiddenInput)
     name = forms.CharField(label=_("Name"), max_length=200, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
     email = forms.EmailField(label=_("Email"), max_length=254, required=False,
@@ -221,7 +223,7 @@ class IntakeForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        chosen = data.get("customer_id")
+        chosen = data.get("customer_public_id")
         if not chosen:
             if not (data.get("name") or "").strip() and "name" not in self.errors:
                 self.add_error("name", _("The complainant's name is needed."))

@@ -21,7 +21,7 @@ def customer_input(data: dict, *, decide: bool = False) -> svc.CustomerInput:
     here was read back to the customer: verified. `decide`: with the agent's answer on
     the read-back about a record that shares the phone or email (customer_match)."""
     typed = {f: (data.get(f) or "").strip() for f in CUSTOMER_FIELDS}
-    chosen = Customer.objects.filter(pk=data.get("customer_id")).first() if data.get("customer_id") else None
+    chosen = data.get("customer")  # resolved and checked by the view (views._resolve_chosen)
     if chosen is not None:
         for f in CUSTOMER_FIELDS:
             typed[f] = typed[f] or getattr(chosen, f)
@@ -72,12 +72,13 @@ def complaint_input(data: dict) -> svc.ComplaintInput:
     )
 
 
-def link_target(data: dict, customer: Customer) -> Complaint | None:
-    """The open complaint chosen on the read-back; only one of this customer's."""
+def link_target(data: dict, customer: Customer, actor: Staff) -> Complaint | None:
+    """The open complaint chosen on the read-back; only one of this customer's that the
+    agent may see."""
     reference = data.get("link_to")
     if not (reference and data.get("link_kind")):
         return None
-    return next((c for c in open_complaints_of(customer) if c.reference == reference), None)
+    return next((c for c in open_complaints_of(customer, actor) if c.reference == reference), None)
 
 
 def take_down(data: dict, *, actor: Staff, via: str = "web") -> Complaint:
@@ -100,7 +101,7 @@ def take_down(data: dict, *, actor: Staff, via: str = "web") -> Complaint:
         elif path == "redirect":
             svc.complaint_redirect(complaint, actor=actor, authority=data["authority"],
                                    note=data.get("redirect_note") or "", confirm_phrases=confirmed, via=via)
-        other = link_target(data, complaint.customer)
+        other = link_target(data, complaint.customer, actor)
         if other is not None and other.pk != complaint.pk:
             svc.complaint_link(complaint, actor=actor, other=other, kind=data["link_kind"], via=via)
     complaint.refresh_from_db()

@@ -9,5 +9,6 @@ urlpatterns = [
     path("confirm/", views.confirm, name="confirm"),
     path("done/<str:reference>/", views.done, name="done"),
     path("customers/", views.customers, name="customers"),
-    path("customers/<int:pk>/", views.customer_pick, name="customer_pick"),
+    path("lookups/", views.lookups, name="lookups"),
+    path("customers/<uuid:public_id>/", views.customer_pick, name="customer_pick"),
 ]
