@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 from functools import lru_cache
 
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from redress.complaints import rows
@@ -20,6 +21,7 @@ from redress.complaints.lifecycle import Action
 from redress.complaints.models import CalendarDay, Complaint, ComplaintClock, Extension
 from redress.complaints.services import alerts
 from redress.complaints.services.base import Step, acting_on, require_role, sync_due_at
+from redress.complaints.services.batches import BATCH, acting_on_each, clocks_of, each_batch
 from redress.complaints.services.period_end import (
     approved_days,
     ends_on_working_day,
@@ -283,23 +285,33 @@ def extension_decide(complaint: Complaint | int, *, actor, extension_id: int, ap
     return ext
 
 
-def mark_breaches(*, via: str = "sweep", limit: int = 500) -> int:
+def mark_breaches(*, via: str = "sweep", batch: int = BATCH) -> int:
     """Record once, in the ledger, each running clock that has passed its due time, and
-    tell the complaints office. Indexed on (status, due_at); safe to run repeatedly."""
-    due = (ComplaintClock.objects.filter(status=ComplaintClock.Status.RUNNING, due_at__lt=current_time(),
-                                         breached=False)
-           .values_list("complaint_id", flat=True).distinct()[:limit])
-    count = 0
-    for complaint_id in list(due):
-        with acting_on(complaint_id, Action.MARK_BREACH, actor=None, via=via) as step:
-            late = list(step.complaint.clocks.filter(status=ComplaintClock.Status.RUNNING, due_at__lt=step.now,
-                                                     breached=False))
+    tell the complaints office; every such clock, however many, `batch` complaints per
+    transaction (services/batches.py). Found by the partial index of running clocks not
+    yet marked (clock_due_unmarked); safe to run repeatedly and two at once."""
+    now = current_time()
+
+    def candidates(after: int):
+        return (ComplaintClock.objects.filter(status=ComplaintClock.Status.RUNNING, breached=False, due_at__lt=now,
+                                              complaint_id__gt=after).values_list("complaint_id", flat=True))
+
+    return each_batch(candidates, lambda ids: _mark_late(ids, via=via), batch=batch)
+
+
+def _mark_late(ids: list[int], *, via: str) -> int:
+    marked = []
+    with acting_on_each(ids, Action.MARK_BREACH, via=via) as steps:
+        clocks_of(steps)  # read again under the locks: another sweep may have marked them since
+        for step in steps:
+            late = [c for c in step.clocks if c.status == ComplaintClock.Status.RUNNING and c.due_at < step.now
+                    and not c.breached]
             for clock in late:
                 breach(step, clock)
-                clock.save(update_fields=["breached", "breached_at"])
-            step.forget_clocks()
             if late:
                 step.record(EventType.CLOCK_BREACHED, clocks=[c.code for c in late])
                 step.notify("clock_breached", role="complaints_office", clocks=[c.code for c in late])
-                count += len(late)
-    return count
+                marked += late
+        # breach() keeps the due time passed as breached_at: one UPDATE for the batch.
+        ComplaintClock.objects.filter(pk__in=[c.pk for c in marked]).update(breached=True, breached_at=F("due_at"))
+    return len(marked)
