@@ -14,6 +14,9 @@ class ComplaintClock(models.Model):
         RUNNING = "running"
         PAUSED = "paused"
         STOPPED = "stopped"
+        # Its policy condition stopped holding (a re-assessment: services/timing.py). Not
+        # counted as stopped on time or late; a lateness it had while it applied stays.
+        VOID = "void", "not applicable"
 
     complaint = models.ForeignKey("complaints.Complaint", on_delete=models.PROTECT, related_name="clocks")
     code = models.CharField(max_length=40)
