@@ -46,6 +46,7 @@ def parse_args(argv):
     p.add_argument("--reminders", type=int, default=20_000, help="clocks given a reminder due")
     p.add_argument("--runs", type=int, default=5, help="sweeps with nothing due")
     p.add_argument("--batch", type=int, default=5000, help="complaints per COPY while seeding")
+    p.add_argument("--nothing-due-only", action="store_true", help="measure the sweep with nothing due, and stop")
     p.add_argument("--reuse", action="store_true", help="keep a database already seeded with --complaints")
     p.add_argument("--force-reset", action="store_true")
     return p.parse_args(argv)
@@ -207,6 +208,12 @@ def main(argv=None) -> int:
         first = sweep()
     print(f"settling sweep (what the seed left due): {m}\n  {first}")
 
+    # The outbox as a deployment that keeps up has it: what the settling sweep queued (one
+    # message per late case) counted as sent, so the runs below measure finding nothing
+    # rather than sending a backlog 200 at a time.
+    drained = OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING).update(
+        status=OutboxMessage.Status.SENT)
+    print(f"outbox backlog marked sent (not measured): {drained:,} messages")
     nothing = []
     for _ in range(args.runs):
         with Meter() as m:
@@ -221,6 +228,8 @@ def main(argv=None) -> int:
             part()
         print(f"  {name:<22} {m}")
 
+    if args.nothing_due_only:
+        return 0
     late, reminded = arm(args.late, args.reminders)
     since = Event.objects.order_by("-id").values_list("id", flat=True).first()
     out_since = OutboxMessage.objects.order_by("-id").values_list("id", flat=True).first() or 0

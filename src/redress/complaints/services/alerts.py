@@ -162,12 +162,8 @@ def send_due_alerts(*, via: str = "sweep", batch: int = BATCH) -> int:
     complaints with a clock due are found by the (status, alert_at) index, `batch` per
     transaction (services/batches.py); a clock handled moves its alert_at past now, out
     of the range. Returns how many were sent (skipped reminders not counted)."""
-    now = current_time()
-
-    def candidates(after: int):
-        return (ComplaintClock.objects.filter(status=ComplaintClock.Status.RUNNING, alert_at__lte=now,
-                                              complaint_id__gt=after).values_list("complaint_id", flat=True))
-
+    candidates = ComplaintClock.objects.filter(status=ComplaintClock.Status.RUNNING,
+                                               alert_at__lte=current_time()).values_list("complaint_id", flat=True)
     return each_batch(candidates, lambda ids: _send_for_batch(ids, via=via), batch=batch)
 
 

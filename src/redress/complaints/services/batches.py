@@ -1,10 +1,9 @@
 """The sweep's work a batch at a time (issue 15 item 6): no cap per run, safe with two
 sweeps at once, and cheap per case.
 
-`each_batch` finds the complaints that have something due by an index on the clocks, in
-complaint-id order, `batch` of them at a time after the last one seen (keyset: a case
-skipped is not asked again in the same run, so a run always ends). Each batch is one
-transaction, and `acting_on_each` is `acting_on` for all of its complaints together:
+`each_batch` finds the complaints that have something due by an index on the clocks,
+once per run, and takes them `batch` at a time in complaint-id order (a case skipped is
+not asked again in the same run, so a run always ends). Each batch is one transaction, and `acting_on_each` is `acting_on` for all of its complaints together:
 it locks them with `SELECT … FOR UPDATE SKIP LOCKED` on PostgreSQL — a case another
 sweep (or a person) holds is left to them, and a second sweep takes the next ones
 instead of waiting — and hands the service one `Step` per case locked. The service
@@ -41,19 +40,18 @@ log = logging.getLogger(__name__)
 BATCH = 500  # complaints per transaction: a second or two of work, a short hold on their rows
 
 
-def each_batch(candidates: Callable[[int], QuerySet], handle: Callable[[list[int]], int], *,
-               batch: int = BATCH) -> int:
+def each_batch(candidates: QuerySet, handle: Callable[[list[int]], int], *, batch: int = BATCH) -> int:
     """Call `handle(complaint_ids)` in a transaction for each batch of the complaints
-    `candidates(after_id)` finds (a queryset of complaint ids above `after_id`); the sum
-    of what it returns."""
-    total, last = 0, 0
-    while True:
+    `candidates` finds (a queryset of complaint ids, read once: one range of the clocks'
+    partial index, no ORDER BY, so the planner cannot prefer walking the whole clock
+    table in complaint order); the sum of what it returns. What falls due meanwhile is
+    the next run's."""
+    ids = sorted(set(candidates))
+    total = 0
+    for i in range(0, len(ids), batch):
         with transaction.atomic():
-            ids = list(candidates(last).order_by("complaint_id").distinct()[:batch])
-            if not ids:
-                return total
-            total += handle(ids)
-        last = ids[-1]
+            total += handle(ids[i:i + batch])
+    return total
 
 
 @contextmanager

@@ -345,12 +345,8 @@ def mark_breaches(*, via: str = "sweep", batch: int = BATCH) -> int:
     tell the complaints office; every such clock, however many, `batch` complaints per
     transaction (services/batches.py). Found by the partial index of running clocks not
     yet marked (clock_due_unmarked); safe to run repeatedly and two at once."""
-    now = current_time()
-
-    def candidates(after: int):
-        return (ComplaintClock.objects.filter(status=ComplaintClock.Status.RUNNING, breached=False, due_at__lt=now,
-                                              complaint_id__gt=after).values_list("complaint_id", flat=True))
-
+    candidates = ComplaintClock.objects.filter(status=ComplaintClock.Status.RUNNING, breached=False,
+                                               due_at__lt=current_time()).values_list("complaint_id", flat=True)
     return each_batch(candidates, lambda ids: _mark_late(ids, via=via), batch=batch)
 
 
