@@ -154,9 +154,9 @@ def test_a_condition_with_a_value_the_pack_does_not_know_is_refused(tmp_path, wh
 
 
 @pytest.mark.parametrize(("language", "words"), [
-    ("en", ["Complaint answered within 24 hours no longer applies to this case (urgency: urgent)",
+    ("en", ["Complaint answered within 24 hours no longer applies to this case (urgency: urgent)", "not applicable",
             "Urgent complaint answered within 1 hour now applies to this case: counted from 2026-02-13 16:00"]),
-    ("zh-hans", ["“一般投诉24小时内回复”不再适用于本案(urgency: urgent)",
+    ("zh-hans", ["“一般投诉24小时内回复”不再适用于本案(urgency: urgent)", "不适用",
                  "“紧急投诉1小时内回复”现适用于本案:自 2026-02-13 16:00 起算"]),
 ])
 def test_the_case_history_says_which_clock_stopped_applying_and_why(general, org, language, words):
