@@ -73,6 +73,10 @@ def cmd_sweep(args) -> int:
     from redress.complaints.ledger_key import NoLedgerKey
     from redress.complaints.sweep import sweep
 
+    if args.loop:
+        from redress.complaints.sweep import sweep_forever
+
+        return sweep_forever(every=args.every)
     try:
         print(sweep())
     except NoLedgerKey as exc:
@@ -270,10 +274,14 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--port", type=int, default=int(os.environ.get("REDRESS_PORT", "8000")))
     serve.add_argument("--threads", type=int, default=8)
     serve.set_defaults(func=cmd_serve)
-    sub.add_parser("sweep", help="recompute due times if the calendar changed, mark late clocks, "
-                   "take a ledger checkpoint, send queued notifications, "
-                   "merge day tallies, forget expired idempotency keys").set_defaults(
-        func=cmd_sweep)
+    sweep = sub.add_parser("sweep", help="recompute due times if the calendar changed, mark late clocks, "
+                           "send reminders and escalations, take a ledger checkpoint, send queued "
+                           "notifications, merge day tallies, forget expired idempotency keys")
+    sweep.add_argument("--loop", action="store_true", help="run it every minute until stopped "
+                       "(for deployments without cron)")
+    sweep.add_argument("--every", type=int, default=60, metavar="SECONDS",
+                       help="with --loop: seconds from the start of one run to the start of the next")
+    sweep.set_defaults(func=cmd_sweep)
     verify = sub.add_parser("verify", help="recompute the ledger and check the checkpoints' signatures; exit 1 "
                             "naming the first broken link, 2 without the signing key")
     verify.add_argument("--checkpoint", action="store_true", help="take a checkpoint first")

@@ -8,11 +8,15 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+import pytest
+from django.db import connection
+
 from redress.complaints import services as svc
 from redress.complaints.ledger import EventType
 from redress.complaints.models import ComplaintClock
 from redress.complaints.timesource import frozen
 from redress.notify.models import OutboxMessage
+from tests.concurrency import at_once
 from tests.conftest import SH, at, complaint_input
 
 
@@ -62,14 +66,15 @@ def test_the_sweep_marks_a_clock_once_its_due_minute_has_passed(org, walk):
     assert told.payload == {"reference": w.c.reference, "clocks": ["resolution"]}
 
 
-def test_the_sweep_takes_a_batch_of_complaints_at_a_time_and_counts_clocks(org, walk):
-    cases = [walk(at(2026, 3, 2)).assess() for _ in range(3)]
+def test_one_sweep_marks_every_late_clock_a_batch_at_a_time_each_once(org, walk):
+    # Five late cases in batches of two: three transactions in one run, no cap per run.
+    cases = [walk(at(2026, 3, 2)).assess() for _ in range(5)]
     with frozen(at(2026, 4, 1)):
-        assert svc.mark_breaches(limit=2) == 2
-        assert svc.mark_breaches(limit=2) == 1
-        assert svc.mark_breaches(limit=2) == 0
+        assert svc.mark_breaches(batch=2) == 5
+        assert svc.mark_breaches(batch=2) == 0
     assert all(clock(w.c).breached for w in cases)
     assert all(w.c.events.filter(type=EventType.CLOCK_BREACHED).count() == 1 for w in cases)
+    assert OutboxMessage.objects.filter(kind="clock_breached").count() == 5
 
 
 def test_the_sweep_leaves_paused_and_stopped_clocks_alone(org, walk):
@@ -142,3 +147,97 @@ def test_a_letter_registered_after_its_limits_names_only_the_clock_still_running
     assert registration.breached_at == registration.due_at == at(2026, 1, 5, 17)
     assert json.loads(c.events.get(type=EventType.CLOCK_BREACHED).payload)["clocks"] == ["resolution"]
     assert ComplaintClock.objects.filter(complaint=c).count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_sweeps_at_once_mark_each_late_clock_once(request):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no row locks: each transaction takes the database's write lock at BEGIN "
+                    "(IMMEDIATE), so two sweeps run their batches one after the other; the race is PostgreSQL's")
+    from tests.conftest import Walk
+
+    org = request.getfixturevalue("org")
+    cases = [Walk(org, at(2026, 3, 2)).assess() for _ in range(12)]
+
+    def sweep():
+        with frozen(at(2026, 4, 1)):
+            return svc.mark_breaches(batch=2)
+
+    # Three sweeps, batches of two: they take turns over the twelve, each skipping
+    # the cases another holds, and between them mark all twelve once.
+    assert sum(at_once(3, sweep)) == 12
+    for w in cases:
+        assert clock(w.c).breached
+        assert w.c.events.filter(type=EventType.CLOCK_BREACHED).count() == 1
+        assert OutboxMessage.objects.filter(kind="clock_breached", complaint=w.c).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sweep_skips_the_cases_another_sweep_holds_and_takes_the_rest(request, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no row locks (SKIP LOCKED): its writers run one after the other")
+    import threading
+
+    from django.db import connections
+
+    from redress.complaints.services import timing
+    from tests.conftest import Walk
+
+    org = request.getfixturevalue("org")
+    cases = [Walk(org, at(2026, 3, 2)).assess() for _ in range(6)]
+    holding, go_on = threading.Event(), threading.Event()
+    clocks_of = timing.clocks_of
+
+    def first_sweep_stops_in_its_first_batch(steps):
+        if threading.current_thread().name == "first" and not holding.is_set():
+            holding.set()  # its first batch of two is locked; the second sweep runs now
+            if not go_on.wait(15):  # (had the second waited for these rows, it would never come)
+                raise AssertionError("the second sweep waited for the cases the first holds")
+        return clocks_of(steps)
+
+    monkeypatch.setattr(timing, "clocks_of", first_sweep_stops_in_its_first_batch)
+    counts = {}
+
+    def sweep(name):
+        with frozen(at(2026, 4, 1)):
+            counts[name] = svc.mark_breaches(batch=2)
+        if name == "first":
+            connections.close_all()
+
+    first = threading.Thread(target=sweep, args=("first",), name="first")
+    first.start()
+    assert holding.wait(30)
+    sweep("second")  # meanwhile: the two held cases skipped, the other four marked
+    go_on.set()
+    first.join(30)
+    assert counts == {"second": 4, "first": 2}
+    for w in cases:
+        assert w.c.events.filter(type=EventType.CLOCK_BREACHED).count() == 1
+
+
+def test_the_sweep_in_a_loop_marks_what_fell_late_between_runs_and_survives_a_failed_run(org, walk, monkeypatch,
+                                                                                     capsys):
+    # `redress sweep --loop` for deployments without cron: a run a minute, start to start.
+    from redress.complaints import sweep as sweeping
+
+    w = walk(at(2026, 3, 2)).assess()
+    due = clock(w.c).due_at
+    moments = iter([due - timedelta(minutes=1), due, due + timedelta(minutes=1)])
+    waits = []
+    real = sweeping.sweep
+
+    def one_run():
+        moment = next(moments)
+        if moment == due:
+            raise RuntimeError("the database went away")
+        with frozen(moment):
+            return real()
+
+    monkeypatch.setattr(sweeping, "sweep", one_run)
+    with frozen(due):
+        assert sweeping.sweep_forever(every=60, runs=3, sleep=waits.append) == 0
+    assert len(waits) == 2 and all(0 < s <= 60 for s in waits)
+    out, err = capsys.readouterr()
+    assert out.count("0 clocks newly late") == 1 and out.count("1 clocks newly late") == 1
+    assert "redress sweep failed" in err and "the database went away" in err
+    assert clock(w.c).breached

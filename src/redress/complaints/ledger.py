@@ -103,6 +103,8 @@ class EventType(IntEnum):
     REMINDER_SENT = 144  # the sweep: a clock's reminder before its due time (services/alerts.py)
     CLOCK_ESCALATED = 145  # the sweep: a step of a late clock's escalation ladder, and who heard
     ESCALATION_ACKNOWLEDGED = 146  # someone told answered it: what will happen, by when
+    CLOCK_NOT_APPLICABLE = 147  # assessed: a clock's policy condition no longer holds; stopped, and why
+    CLOCK_APPLIES = 148  # assessed: a clock's policy condition now holds; started from receipt (or its stage)
 
 
 def canonical(payload: dict) -> str:

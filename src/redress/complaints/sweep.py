@@ -51,3 +51,41 @@ def sweep() -> str:
         # Everything else is done and committed; the missing key is still a failure cron reports.
         raise ledger_key.NoLedgerKey(f"{summary}. The ledger checkpoint was not taken: {no_key}")
     return summary
+
+
+def sweep_forever(*, every: int = 60, runs: int | None = None, sleep=None) -> int:
+    """`redress sweep --loop`: the sweep every `every` seconds (start to start), for a
+    deployment without cron. A run that fails is reported on stderr and the next one
+    comes anyway: a database that was briefly away must not stop the reminders for
+    good. A run longer than `every` is followed at once by the next. `runs` and
+    `sleep`: for the tests. Ends on Ctrl-C or SIGTERM (exit 0)."""
+    import signal
+    import sys
+    import time
+    import traceback
+
+    from django.db import close_old_connections, connection
+
+    def stopped(*_):
+        raise KeyboardInterrupt  # a run cut short rolls back its open batch; what was committed stays
+
+    sleep = sleep or time.sleep
+    if runs is None:
+        signal.signal(signal.SIGTERM, stopped)
+    done = 0
+    try:
+        while runs is None or done < runs:
+            started = time.monotonic()
+            if not connection.in_atomic_block:  # (a test's transaction is not to be closed)
+                close_old_connections()  # a connection the database dropped between runs is opened again
+            try:
+                print(f"{now().isoformat(timespec='seconds')} {sweep()}", flush=True)
+            except Exception:  # noqa: BLE001 — reported, and the loop goes on
+                print(f"{now().isoformat(timespec='seconds')} redress sweep failed:", file=sys.stderr)
+                traceback.print_exc()
+            done += 1
+            if runs is None or done < runs:
+                sleep(max(0.0, every - (time.monotonic() - started)))
+    except KeyboardInterrupt:
+        pass
+    return 0

@@ -185,6 +185,63 @@ def check_ladder(ladder: list[EscalationStep]) -> None:
                              f"({a.after.amount} {a.after.unit.value})")
 
 
+URGENCIES = ("normal", "urgent")  # Complaint.Urgency's values (the policy does not import the models)
+
+
+class ClockCondition(Strict):
+    """When a clock applies (issue 15 item 4): every field given must hold — one of its
+    values — and a field not given holds for every case. `trigger`: one of the
+    complaint's critical triggers is among them. Judged when the clock's start stage is
+    reached, and again when the case is assessed or re-assessed (services/timing.py)."""
+
+    urgency: list[str] | None = None
+    severity: list[Severity] | None = None
+    channel: list[Code] | None = None
+    category: list[Code] | None = None
+    trigger: list[Code] | None = None
+    referral_source: list[str] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _known_fields(cls, data):
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(cls.model_fields))
+            if unknown:
+                raise ValueError(f"unknown condition field(s) {', '.join(map(repr, unknown))}: a clock's condition "
+                                 f"may name {', '.join(cls.model_fields)}")
+            empty = sorted(k for k, v in data.items() if v is not None and not v)
+            if empty:
+                raise ValueError(f"condition field(s) {', '.join(map(repr, empty))} list no value: leave the field "
+                                 "out for every case")
+        return data
+
+    @field_validator("urgency")
+    @classmethod
+    def _urgencies(cls, values: list[str] | None) -> list[str] | None:
+        wrong = [v for v in values or [] if v not in URGENCIES]
+        if wrong:
+            raise ValueError(f"urgency {', '.join(map(repr, wrong))} is not one of {', '.join(URGENCIES)}")
+        return values
+
+    def fields(self) -> dict[str, list]:
+        """The fields given, with their values."""
+        return {k: list(v) for k in type(self).model_fields if (v := getattr(self, k)) is not None}
+
+    def failing(self, complaint) -> dict[str, object]:
+        """The fields `complaint` does not meet, with its value of each ({}: it holds)."""
+        out = {}
+        for name, wanted in self.fields().items():
+            if name == "trigger":
+                have = list(complaint.critical_flags or [])
+                if not set(have) & set(wanted):
+                    out[name] = have
+                continue
+            have = getattr(complaint, name) or ""
+            if have not in wanted:
+                out[name] = have
+        return out
+
+
 class Clock(Strict):
     code: Code
     name: Text
@@ -206,6 +263,8 @@ class Clock(Strict):
     # pack's ladder; an empty list: none for this clock.
     reminders: list[Reminder] = []
     escalation: list[EscalationStep] | None = None
+    # Only for the cases this holds for (issue 15 item 4); unset: every case.
+    when: ClockCondition | None = None
 
     @field_validator("reminders")
     @classmethod
@@ -579,6 +638,7 @@ class Pack(Strict):
                 raise ValueError(f"callback.within ({self.callback.within.amount} {self.callback.within.unit.value}) "
                                  f"is timed by the clock {CALLBACK_CLOCK!r}, which must have that limit; {found}")
         trigger_codes = {t.code for t in self.triggers}
+        self._check_clock_conditions(trigger_codes)
         for code in self.economic_dispute.triggers:
             if code not in trigger_codes:
                 raise ValueError(f"economic_dispute.triggers: {code!r} is not one of the triggers")
@@ -591,6 +651,19 @@ class Pack(Strict):
         if last.max_amount is not None or last.max_severity is not None:
             raise ValueError("the last authority_matrix rule must have no limits, so every case has an approver")
         return self
+
+    def _check_clock_conditions(self, trigger_codes: set[str]) -> None:
+        """A condition names only what this pack knows: its channels, categories and triggers."""
+        known = {"channel": set(self.channel_codes()), "category": {c.code for c in self.iter_categories()},
+                 "trigger": trigger_codes}
+        for i, clock in enumerate(self.clocks):
+            if clock.when is None:
+                continue
+            for name, codes in known.items():
+                wrong = [v for v in getattr(clock.when, name) or [] if v not in codes]
+                if wrong:
+                    raise ValueError(f"clocks[{i}].when.{name}: {', '.join(map(repr, wrong))} is not one of the "
+                                     f"pack's {name} codes")
 
     def _check_phrase_variants(self) -> None:
         phrases = [p.casefold() for plist in self.forbidden_phrases.values() for p in plist]

@@ -133,3 +133,15 @@ def test_a_pack_without_result_outcomes_shows_none(org, signed_in, settings):
     html = page(signed_in("handler", "en"))
     assert "Outcome recorded when the result is told" not in html
     assert "FIDReC" in html and "20 working days" in html
+
+
+@pytest.mark.parametrize(("language", "words"), [
+    ("en", ["Urgent complaint answered within 1 hour", "Only for cases where", "urgency: urgent",
+            "urgency: ordinary", "judged when the complaint comes in and again each time it is assessed"]),
+    ("zh-hans", ["紧急投诉1小时内回复", "仅适用于", "紧急程度: 紧急", "紧急程度: 一般", "每次评估(含重新评估)时再判断一次"]),
+])
+def test_the_general_pack_shows_which_cases_each_answer_clock_is_for(org, signed_in, settings, language, words):
+    settings.REDRESS_POLICY = "general"
+    html = page(signed_in("handler", language))
+    for word in words:
+        assert word in html, word

@@ -39,7 +39,7 @@ def build_demo(*, complaints: int = 300, seed: int = 2026, reset: bool = False) 
             _wipe()
         cast = build_org(password)
         made = walk_all(cast, complaints, random.Random(seed), current_time())
-        late = mark_breaches(limit=10_000)
+        late = mark_breaches()
         checkpoint = ledger.take_checkpoint(now=current_time())
     spread = ", ".join(f"{k} {v}" for k, v in sorted(made.items()))
     return "\n".join([

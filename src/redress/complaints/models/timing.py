@@ -14,6 +14,9 @@ class ComplaintClock(models.Model):
         RUNNING = "running"
         PAUSED = "paused"
         STOPPED = "stopped"
+        # Its policy condition stopped holding (a re-assessment: services/timing.py). Not
+        # counted as stopped on time or late; a lateness it had while it applied stays.
+        VOID = "void", "not applicable"
 
     complaint = models.ForeignKey("complaints.Complaint", on_delete=models.PROTECT, related_name="clocks")
     code = models.CharField(max_length=40)
@@ -46,6 +49,10 @@ class ComplaintClock(models.Model):
             models.Index(fields=["status", "alert_at"], name="clock_alert_due",
                          condition=models.Q(alert_at__isnull=False)),
             models.Index(fields=["status", "due_at"], name="clock_open_due"),
+            # The running clocks not yet marked late, by due time: the sweep's range
+            # (timing.mark_breaches), without stepping over the late ones already marked.
+            models.Index(fields=["due_at"], name="clock_due_unmarked",
+                         condition=models.Q(status="running", breached=False)),
             # Clocks stopped in a period (the dashboard's on-time rate, reports), with
             # whether they were late, so the chart reads the index alone.
             models.Index(fields=["status", "stopped_at", "breached"], name="clock_stopped_at"),

@@ -17,26 +17,24 @@ after the deadline says nothing the escalation does not.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from redress.complaints.errors import DomainError, NotPermitted, ValidationFailed
+from redress.complaints import rows
+from redress.complaints.errors import NotPermitted, ValidationFailed
 from redress.complaints.ledger import EventType
 from redress.complaints.lifecycle import Action
 from redress.complaints.models import ClockAlert, Complaint, ComplaintClock, Staff
 from redress.complaints.services.base import Step, acting_on
+from redress.complaints.services.batches import BATCH, acting_on_each, each_batch, update_rows
 from redress.complaints.timesource import now as current_time
 from redress.notify.models import Delivery, InboxNotice, NoticePreference
 from redress.policy.schema import HOLDER, UNIT_HEAD, Clock, Duration, Pack, Role, Unit
 from redress.sla.calendar import WorkCalendar
 
-log = logging.getLogger(__name__)
 REMINDER, ESCALATION = ClockAlert.Kind.REMINDER, ClockAlert.Kind.ESCALATION
-BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -102,79 +100,112 @@ def holder(complaint: Complaint) -> Staff | None:
     return person if person.is_active else None
 
 
+class Audience:
+    """Who hears and how, each read once per batch of the sweep (the unit heads of a
+    unit, the holders of a role, everyone's delivery preference) instead of once per
+    message."""
+
+    def __init__(self):
+        self._heads: dict[int, list[Staff]] = {}
+        self._roles: dict[str, list[Staff]] = {}
+        self._delivery: dict[int, str] | None = None
+
+    def unit_heads(self, complaint: Complaint) -> list[Staff]:
+        unit_id = complaint.responsible_unit_id or complaint.intake_unit_id
+        if unit_id is None:
+            return []
+        if unit_id not in self._heads:
+            self._heads[unit_id] = list(Staff.objects.filter(unit_id=unit_id, roles__role=Role.DEPT_HEAD,
+                                                             is_active=True).distinct())
+        return self._heads[unit_id]
+
+    def role(self, code: str) -> list[Staff]:
+        if code not in self._roles:
+            self._roles[code] = list(Staff.objects.filter(roles__role=code, is_active=True).distinct())
+        return self._roles[code]
+
+    def recipients(self, complaint: Complaint, to) -> list[Staff]:
+        people: dict[int, Staff] = {}
+        for code in to:
+            if code == HOLDER:
+                found = [holder(complaint)]
+            elif code == UNIT_HEAD:
+                found = self.unit_heads(complaint)
+            else:
+                found = self.role(code)
+            people.update({s.pk: s for s in found if s is not None})
+        return sorted(people.values(), key=lambda s: s.pk)
+
+    def delivery(self, staff: Staff) -> str:
+        if self._delivery is None:
+            self._delivery = dict(NoticePreference.objects.values_list("staff_id", "delivery"))
+        return self._delivery.get(staff.pk) or Delivery.BOTH
+
+
 def unit_heads(complaint: Complaint) -> list[Staff]:
-    unit_id = complaint.responsible_unit_id or complaint.intake_unit_id
-    if unit_id is None:
-        return []
-    return list(Staff.objects.filter(unit_id=unit_id, roles__role=Role.DEPT_HEAD, is_active=True).distinct())
+    return Audience().unit_heads(complaint)
 
 
 def recipients(complaint: Complaint, to) -> list[Staff]:
-    people: dict[int, Staff] = {}
-    for code in to:
-        if code == HOLDER:
-            found = [holder(complaint)]
-        elif code == UNIT_HEAD:
-            found = unit_heads(complaint)
-        else:
-            found = Staff.objects.filter(roles__role=code, is_active=True).distinct()
-        people.update({s.pk: s for s in found if s is not None})
-    return sorted(people.values(), key=lambda s: s.pk)
+    return Audience().recipients(complaint, to)
 
 
 def delivery(staff: Staff) -> str:
-    pref = NoticePreference.objects.filter(staff=staff).values_list("delivery", flat=True).first()
-    return pref or Delivery.BOTH
+    return Audience().delivery(staff)
 
 
 # ---- the sweep ---------------------------------------------------------------------
 
 
 def send_due_alerts(*, via: str = "sweep", batch: int = BATCH) -> int:
-    """Send every reminder and escalation step now due, each once. Clocks are found by
-    the (status, alert_at) index in keyset order, a batch at a time, each clock in its
-    complaint's own transaction (a clock handled moves its alert_at past now, out of
-    the range). Returns how many were sent (skipped reminders not counted)."""
-    sent, last = 0, None
-    now = current_time()
-    while True:
-        due = ComplaintClock.objects.filter(status=ComplaintClock.Status.RUNNING, alert_at__lte=now)
-        if last is not None:
-            due = due.filter(Q(alert_at__gt=last[0]) | Q(alert_at=last[0], pk__gt=last[1]))
-        rows = list(due.order_by("alert_at", "pk").values_list("alert_at", "pk", "complaint_id")[:batch])
-        if not rows:
-            return sent
-        for _at, clock_id, complaint_id in rows:
-            try:
-                sent += _send_for_clock(complaint_id, clock_id, via=via)
-            except DomainError as exc:  # a case in a state nothing is sent from: left, and said
-                log.warning("clock %s: reminders not sent: %s", clock_id, exc)
-        last = rows[-1][:2]
+    """Send every reminder and escalation step now due, each once, however many. The
+    complaints with a clock due are found by the (status, alert_at) index, `batch` per
+    transaction (services/batches.py); a clock handled moves its alert_at past now, out
+    of the range. Returns how many were sent (skipped reminders not counted)."""
+    candidates = ComplaintClock.objects.filter(status=ComplaintClock.Status.RUNNING,
+                                               alert_at__lte=current_time()).values_list("complaint_id", flat=True)
+    return each_batch(candidates, lambda ids: _send_for_batch(ids, via=via), batch=batch)
 
 
-def _send_for_clock(complaint_id: int, clock_id: int, *, via: str) -> int:
-    with acting_on(complaint_id, Action.SEND_ALERTS, actor=None, via=via, changes_case=False) as step:
-        clock = ComplaintClock.objects.filter(pk=clock_id, status=ComplaintClock.Status.RUNNING).first()
-        if clock is None or clock.alert_at is None or clock.alert_at > step.now:
-            return 0  # another sweep got there first, or the clock moved on
-        from redress.complaints.services.timing import step_calendar
+def _send_for_batch(ids: list[int], *, via: str) -> int:
+    count = 0
+    with acting_on_each(ids, Action.SEND_ALERTS, via=via, changes_case=False, related=("handler", "owner")) as steps:
+        if not steps:
+            return 0
+        by_case = {s.complaint.pk: s for s in steps}
+        # Read again under the locks: another sweep may have sent them, or the clock moved on.
+        due = list(ComplaintClock.objects.filter(complaint_id__in=list(by_case), status=ComplaintClock.Status.RUNNING,
+                                                 alert_at__lte=steps[0].now).order_by("pk"))
+        done: dict[int, set] = {c.pk: set() for c in due}
+        for clock_id, kind, step_no in ClockAlert.objects.filter(clock__in=due).values_list("clock_id", "kind", "step"):
+            done[clock_id].add((kind, step_no))
+        audience = Audience()
+        for clock in due:
+            step = by_case[clock.complaint_id]
+            clock.complaint = step.complaint
+            count += _send_for_clock(step, clock, done[clock.pk], audience)
+        update_rows(due, ["alert_at"])
+    return count
 
-        cal = step_calendar(step)
-        definition = step.pack.clock(clock.code)
-        done = _done(clock)
-        count = 0
-        if definition is not None:
-            pts = points(step.pack, definition, clock, cal)
-            for i, point in enumerate(pts):
-                if (point.kind, point.step) in done or point.at > step.now:
-                    continue
-                later = pts[i + 1].at if i + 1 < len(pts) and pts[i + 1].kind == REMINDER else clock.due_at
-                skip = point.kind == REMINDER and later <= step.now
-                _record(step, clock, point, skipped=skip)
-                done.add((point.kind, point.step))
-                count += not skip
-        clock.alert_at = next_alert(step.pack, clock, cal, done)
-        clock.save(update_fields=["alert_at"])
+
+def _send_for_clock(step: Step, clock: ComplaintClock, done: set, audience: Audience) -> int:
+    """Record the clock's points now due (not saved here: its alert_at, moved on)."""
+    from redress.complaints.services.timing import step_calendar
+
+    cal = step_calendar(step)
+    definition = step.pack.clock(clock.code)
+    count = 0
+    if definition is not None:
+        pts = points(step.pack, definition, clock, cal)
+        for i, point in enumerate(pts):
+            if (point.kind, point.step) in done or point.at > step.now:
+                continue
+            later = pts[i + 1].at if i + 1 < len(pts) and pts[i + 1].kind == REMINDER else clock.due_at
+            skip = point.kind == REMINDER and later <= step.now
+            _record(step, clock, point, audience, skipped=skip)
+            done.add((point.kind, point.step))
+            count += not skip
+    clock.alert_at = next_alert(step.pack, clock, cal, done)
     return count
 
 
@@ -183,13 +214,13 @@ def _late_by(step: Step, clock: ComplaintClock, cal: WorkCalendar) -> dict:
     return {"left": amount, "left_unit": unit}
 
 
-def _record(step: Step, clock: ComplaintClock, point: Point, *, skipped: bool) -> None:
+def _record(step: Step, clock: ComplaintClock, point: Point, audience: Audience, *, skipped: bool) -> None:
     from redress.complaints.services.timing import step_calendar
 
-    people = [] if skipped else recipients(step.complaint, point.to)
-    alert = ClockAlert.objects.create(
-        complaint=step.complaint, clock=clock, kind=point.kind, step=point.step, due_at=point.at,
-        sent_at=step.now, skipped=skipped, recipients=list(point.to), staff=[s.pk for s in people])
+    people = [] if skipped else audience.recipients(step.complaint, point.to)
+    alert = ClockAlert(complaint=step.complaint, clock=clock, kind=point.kind, step=point.step, due_at=point.at,
+                       sent_at=step.now, skipped=skipped, recipients=list(point.to), staff=[s.pk for s in people])
+    rows.insert(alert)  # its id at once (held with the batch's rows): the event and the notices name it
     if skipped:
         return
     what = {"clock": clock.code, "step": point.step, "due": clock.due_at, "to": list(point.to),
@@ -200,13 +231,13 @@ def _record(step: Step, clock: ComplaintClock, point: Point, *, skipped: bool) -
                "subject": step.complaint.subject}
     notices = []
     for person in people:
-        how = delivery(person)
+        how = audience.delivery(person)
         if how in (Delivery.BOTH, Delivery.EMAIL):
             step.notify(point.kind, staff=person, **message)
         if how in (Delivery.BOTH, Delivery.IN_APP):
             notices.append(InboxNotice(staff=person, complaint=step.complaint, alert=alert, kind=point.kind,
                                        payload=message, created_at=step.now))
-    InboxNotice.objects.bulk_create(notices)
+    rows.insert(*notices)
 
 
 # ---- answering an escalation ----------------------------------------------------------

@@ -35,7 +35,7 @@ from redress.complaints.services.base import Step, acting_on, require_role
 from redress.complaints.services.intake import clean_amount, raise_triggers
 from redress.complaints.services.pausing import end_on_answer
 from redress.complaints.services.reports import owe_report
-from redress.complaints.services.timing import reach_stage, step_calendar
+from redress.complaints.services.timing import reach_stage, reconsider_clocks, step_calendar
 from redress.policy.schema import RESPONSIBILITIES, SEVERITY_ORDER, Severity, Stage
 
 OFFICE = duties.OFFICE
@@ -92,6 +92,7 @@ def complaint_assess(complaint: Complaint | int, *, actor: Staff, category: str,
                 owe_report(step, authority, source="category_step", code=special.code)
         if new_flags:
             raise_triggers(step, new_flags, source="manual")
+        reconsider_clocks(step)  # a clock for urgent cases, say, starts or stops with the assessment
     return step.complaint
 
 

@@ -232,6 +232,8 @@ def reconstruct_clocks(step: Step, history: History) -> list[ComplaintClock]:
     for definition in pack.clocks:
         if definition.applies_to_inquiries != is_inquiry:
             continue
+        if definition.when is not None and definition.when.failing(c):
+            continue  # a clock for other cases (issue 15 item 4), judged on the case as imported
         begun = dates.get(definition.starts_on)
         if begun is None:
             continue  # the source does not say when this clock's stage was reached

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 from functools import lru_cache
 
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from redress.complaints import rows
@@ -20,6 +21,7 @@ from redress.complaints.lifecycle import Action
 from redress.complaints.models import CalendarDay, Complaint, ComplaintClock, Extension
 from redress.complaints.services import alerts
 from redress.complaints.services.base import Step, acting_on, require_role, sync_due_at
+from redress.complaints.services.batches import BATCH, acting_on_each, clocks_of, each_batch
 from redress.complaints.services.period_end import (
     approved_days,
     ends_on_working_day,
@@ -28,7 +30,7 @@ from redress.complaints.services.period_end import (
     period_due,
 )
 from redress.complaints.timesource import now as current_time
-from redress.policy.schema import CalendarPolicy, Duration, Pack, Stage, Unit
+from redress.policy.schema import RECEIPT_STAGES, CalendarPolicy, Duration, Pack, Stage, Unit
 from redress.sla.calendar import WorkCalendar
 
 OPEN_CLOCK = (ComplaintClock.Status.RUNNING, ComplaintClock.Status.PAUSED)
@@ -91,6 +93,8 @@ def reach_stage(step: Step, *stages: Stage) -> None:
                 continue
             if definition.applies_to_inquiries != is_inquiry:
                 continue
+            if definition.when is not None and definition.when.failing(complaint):
+                continue  # not for this case, as it stands now (judged again when assessed)
             # 自受理投诉之日起: the limit runs from when the complaint was taken down, however
             # late it is typed in or registered; a later stage counts from when it is reached.
             start = complaint.received_at if definition.counts_from_receipt() else step.now
@@ -110,6 +114,59 @@ def reach_stage(step: Step, *stages: Stage) -> None:
         step.record(EventType.CLOCK_BREACHED, clocks=late)
         step.notify("clock_breached", role="complaints_office", clocks=late)
     sync_due_at(complaint, clocks)  # complaint_receive saves the new row without acting_on
+
+
+def reconsider_clocks(step: Step) -> None:
+    """Judge the clocks' conditions (`Clock.when`) again for the case as now assessed
+    (complaint_assess, first time or again). A running or paused clock whose condition
+    no longer holds is stopped as not applicable (VOID: in no on-time figure; a lateness
+    it had while it applied stays), with a CLOCK_NOT_APPLICABLE event naming the fields
+    that fail and the case's values. A clock whose condition now holds and that the case
+    has not got is started as if it had held all along: from the receipt (issue 10: the
+    clocks run from received_at), or its stage; late at once if that time has passed.
+    Assessment comes after registration and before dispatch (lifecycle: ASSESS from
+    registered or assessed), so the stages reached are the receipt and the registration:
+    a clock starting later is judged when its stage is reached (reach_stage), and one
+    that stops on either is over and is not started."""
+    complaint, pack = step.complaint, step.pack
+    clocks = {c.code: c for c in step.known_clocks()}
+    is_inquiry = complaint.kind == Complaint.Kind.INQUIRY
+    cal = step_calendar(step)
+    for definition in pack.clocks:
+        if definition.when is None or definition.applies_to_inquiries != is_inquiry:
+            continue
+        failing = definition.when.failing(complaint)
+        clock = clocks.get(definition.code)
+        if failing and clock is not None and clock.status in OPEN_CLOCK:
+            clock.status, clock.stopped_at, clock.alert_at = ComplaintClock.Status.VOID, step.now, None
+            clock.save(update_fields=["status", "stopped_at", "alert_at"])
+            step.record(EventType.CLOCK_NOT_APPLICABLE, clock=clock.code, because=failing,
+                        condition=definition.when.fields(), due=clock.due_at)
+        elif not failing and (clock is None or clock.status == ComplaintClock.Status.VOID):
+            if definition.starts_on not in RECEIPT_STAGES or definition.stops_on in RECEIPT_STAGES:
+                continue
+            _start_applying(step, definition, clock, cal)
+
+
+def _start_applying(step: Step, definition, clock: ComplaintClock | None, cal: WorkCalendar) -> None:
+    complaint = step.complaint
+    start = complaint.received_at if definition.counts_from_receipt() else (complaint.registered_at or step.now)
+    if clock is None:
+        clock = ComplaintClock(complaint=complaint, code=definition.code)
+        step.known_clocks().append(clock)
+    clock.unit, clock.limit_amount = definition.limit.unit.value, definition.limit.amount
+    clock.status, clock.started_at, clock.stopped_at, clock.paused_at = ComplaintClock.Status.RUNNING, start, None, None
+    clock.due_at = cal.due(start, definition.limit)
+    late = clock.due_at < step.now and not clock.breached
+    if clock.due_at < step.now:
+        breach(step, clock)  # its time passed before it was known to apply: late from the start
+    clock.alert_at = alerts.next_alert(step.pack, clock, cal, done=None)
+    clock.save()
+    step.record(EventType.CLOCK_APPLIES, clock=clock.code, condition=definition.when.fields(), started=start,
+                due=clock.due_at, late=clock.breached)
+    if late:
+        step.record(EventType.CLOCK_BREACHED, clocks=[clock.code])
+        step.notify("clock_breached", role="complaints_office", clocks=[clock.code])
 
 
 def stop_clock(step: Step, clock: ComplaintClock, *, save: bool = True) -> None:
@@ -283,23 +340,29 @@ def extension_decide(complaint: Complaint | int, *, actor, extension_id: int, ap
     return ext
 
 
-def mark_breaches(*, via: str = "sweep", limit: int = 500) -> int:
+def mark_breaches(*, via: str = "sweep", batch: int = BATCH) -> int:
     """Record once, in the ledger, each running clock that has passed its due time, and
-    tell the complaints office. Indexed on (status, due_at); safe to run repeatedly."""
-    due = (ComplaintClock.objects.filter(status=ComplaintClock.Status.RUNNING, due_at__lt=current_time(),
-                                         breached=False)
-           .values_list("complaint_id", flat=True).distinct()[:limit])
-    count = 0
-    for complaint_id in list(due):
-        with acting_on(complaint_id, Action.MARK_BREACH, actor=None, via=via) as step:
-            late = list(step.complaint.clocks.filter(status=ComplaintClock.Status.RUNNING, due_at__lt=step.now,
-                                                     breached=False))
+    tell the complaints office; every such clock, however many, `batch` complaints per
+    transaction (services/batches.py). Found by the partial index of running clocks not
+    yet marked (clock_due_unmarked); safe to run repeatedly and two at once."""
+    candidates = ComplaintClock.objects.filter(status=ComplaintClock.Status.RUNNING, breached=False,
+                                               due_at__lt=current_time()).values_list("complaint_id", flat=True)
+    return each_batch(candidates, lambda ids: _mark_late(ids, via=via), batch=batch)
+
+
+def _mark_late(ids: list[int], *, via: str) -> int:
+    marked = []
+    with acting_on_each(ids, Action.MARK_BREACH, via=via) as steps:
+        clocks_of(steps)  # read again under the locks: another sweep may have marked them since
+        for step in steps:
+            late = [c for c in step.clocks if c.status == ComplaintClock.Status.RUNNING and c.due_at < step.now
+                    and not c.breached]
             for clock in late:
                 breach(step, clock)
-                clock.save(update_fields=["breached", "breached_at"])
-            step.forget_clocks()
             if late:
                 step.record(EventType.CLOCK_BREACHED, clocks=[c.code for c in late])
                 step.notify("clock_breached", role="complaints_office", clocks=[c.code for c in late])
-                count += len(late)
-    return count
+                marked += late
+        # breach() keeps the due time passed as breached_at: one UPDATE for the batch.
+        ComplaintClock.objects.filter(pk__in=[c.pk for c in marked]).update(breached=True, breached_at=F("due_at"))
+    return len(marked)

@@ -100,6 +100,9 @@ SENTENCES = {
     E.REMINDER_SENT: gettext_lazy("Reminder sent: %(clock)s is due %(due)s; told %(told)s"),
     E.CLOCK_ESCALATED: gettext_lazy("Escalated (step %(step)s): %(clock)s was due %(due)s; told %(told)s"),
     E.ESCALATION_ACKNOWLEDGED: gettext_lazy("%(who)s answered escalation step %(step)s of %(clock)s: by %(by)s"),
+    E.CLOCK_NOT_APPLICABLE: gettext_lazy("%(clock)s no longer applies to this case (%(because)s): stopped, "
+                                         "in no on-time figure"),
+    E.CLOCK_APPLIES: gettext_lazy("%(clock)s now applies to this case: counted from %(started)s, due %(due)s"),
 }
 CONTACT_WORDS = {"email": gettext_lazy("email"), "phone": gettext_lazy("phone")}
 # A further extension, granted with the customer's consent and reported (001 第二十二条).
@@ -243,6 +246,12 @@ def _values(event: Event, p: dict, names: Names, pack) -> _Blanks:
         v["how"] = str(words.REPORT_HOW.get(p["how"], p["how"]))
     if "receipt" in p:
         v["receipt"] = p["receipt"] or _("none given")
+    if event.type in (E.CLOCK_NOT_APPLICABLE, E.CLOCK_APPLIES):
+        v["clock"] = words.clock_name(p.get("clock", ""), pack, lang)
+        v["started"] = _when(p["started"]) if p.get("started") else "—"
+        because = p.get("because") or {}
+        v["because"] = "; ".join(f"{k}: {', '.join(map(str, val)) if isinstance(val, list) else val or '—'}"
+                                 for k, val in because.items()) or "—"
     if event.type in (E.REMINDER_SENT, E.CLOCK_ESCALATED, E.ESCALATION_ACKNOWLEDGED):
         v["clock"] = words.clock_name(p.get("clock", ""), pack, lang)
         v["step"] = int(p.get("step", 0)) + 1

@@ -59,7 +59,7 @@ STATUSES = {
     "open": gettext_lazy("open"), "accepted": gettext_lazy("accepted"), "returned": gettext_lazy("returned"), "pending": gettext_lazy("pending"),
     "cancelled": gettext_lazy("cancelled"), "approved": gettext_lazy("approved"), "rejected": gettext_lazy("rejected"),
     "requested": gettext_lazy("requested"), "refused": gettext_lazy("refused"), "running": gettext_lazy("running"),
-    "paused": gettext_lazy("paused"), "stopped": gettext_lazy("stopped"),
+    "paused": gettext_lazy("paused"), "stopped": gettext_lazy("stopped"), "void": gettext_lazy("not applicable"),
 }
 
 # Reports owed to authorities (complaints.models.AuthorityReport).

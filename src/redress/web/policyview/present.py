@@ -40,6 +40,39 @@ def duration(d: Duration | None) -> str:
     return labels.amount_in_unit(n, d.unit)
 
 
+CONDITION_FIELDS = {
+    "urgency": gettext_lazy("urgency"), "severity": gettext_lazy("severity"), "channel": gettext_lazy("channel"),
+    "category": gettext_lazy("category"), "trigger": gettext_lazy("critical trigger"),
+    "referral_source": gettext_lazy("referred by"),
+}
+URGENCIES = {"urgent": gettext_lazy("urgent"), "normal": gettext_lazy("ordinary")}
+
+
+def condition(pack: Pack, names, when) -> list[str]:
+    """A clock's condition (issue 15 item 4) as "field: value or value", one a field."""
+    if when is None:
+        return []
+    channels = {c.code: c.name for c in pack.channels}
+    triggers = {t.code: t.name for t in pack.triggers}
+
+    def name(field: str, code: str) -> str:
+        if field == "urgency":
+            return str(URGENCIES.get(code, code))
+        if field == "severity":
+            return severity(code)
+        if field == "channel" and code in channels:
+            return names.text(channels[code])
+        if field == "category" and pack.category(code):
+            return names.text(pack.category(code).name)
+        if field == "trigger" and code in triggers:
+            return names.text(triggers[code])
+        return code
+
+    sep = _(" or ")
+    return [f"{CONDITION_FIELDS[field]}: {sep.join(name(field, str(v)) for v in values)}"
+            for field, values in when.fields().items()]
+
+
 def roles(codes) -> list[str]:
     return [str(labels.ROLES.get(str(c), c)) for c in codes]
 
@@ -142,7 +175,8 @@ def present(pack: Pack) -> dict:
                     "stops": str(STAGES.get(c.stops_on, c.stops_on)), "limit": duration(c.limit),
                     "inquiries": c.applies_to_inquiries, "extendable": c.extendable,
                     # registered, but counted from the receipt (自受理投诉之日起)
-                    "from_receipt": c.starts_on != "received" and c.counts_from_receipt()} for c in pack.clocks],
+                    "from_receipt": c.starts_on != "received" and c.counts_from_receipt(),
+                    "only_when": condition(pack, names, c.when)} for c in pack.clocks],
         "extension": ext and {
             "clock": names.clock(ext.clock), "min_notice": duration(ext.min_notice),
             "max_extension": duration(ext.max_extension), "approvers": roles(ext.approver_roles),

@@ -73,6 +73,8 @@ def time_left(context, clock) -> str:
         return ""
     if clock.status == "stopped":
         return format_html('<span class="muted">{}</span>', _("stopped"))
+    if clock.status == "void":  # its policy condition stopped holding (issue 15 item 4)
+        return format_html('<span class="muted">{}</span>', _("not applicable"))
     if clock.status == "paused":
         return format_html('<span class="muted">{}</span>', _("paused"))
     calendar = request_calendar(context.get("request"))

@@ -1,0 +1,271 @@
+"""The sweep at scale (issue 15 item 6): PostgreSQL, many complaints of which some open.
+
+1. Seeds `--complaints` complaints with benchmarks/web_pages_seed.py (the workbench
+   pages' data: states by age, running clocks, hash-chained ledger events), with more of
+   the older ones still open (`--open-share` of those received 60–200 days ago) so the
+   open cases are about a fifth of the whole; each running clock's `alert_at` set as the
+   services would have left it (its next point, or none once the ladder is done). Then
+   one untimed sweep marks what the seed left late and unmarked.
+2. Nothing due: `redress sweep` as cron runs it (`sweep()`), `--runs` times.
+3. Due: `--late` running clocks of open cases are made newly late (due a minute ago,
+   not marked) and `--reminders` other running resolution clocks get a reminder due
+   (due three working days on: the 5-working-day reminder has passed, the 1-day one
+   not), as if the sweep had not run for a while; then `mark_breaches` and
+   `send_due_alerts` are timed, and the records counted: every late clock one
+   CLOCK_BREACHED event and one outbox message, every reminder one REMINDER_SENT event
+   and one `ClockAlert`. The late clocks also get their first escalation step (the
+   holder, at the breach) and their two reminders recorded as skipped (overtaken).
+
+Figures: wall time, this process's CPU and the PostgreSQL backend's CPU (read from
+/proc; the machine is shared, so CPU is the figure the load does not inflate), and
+the load average.
+
+    REDRESS_DATABASE_URL=postgres://postgres@127.0.0.1/redress_bench_sweep \\
+        .venv/bin/python benchmarks/sweep.py --complaints 200000 [--reuse]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from seeding import bench_database, load_average, reuse_or_wipe, shown_url
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--complaints", type=int, default=200_000)
+    p.add_argument("--open-share", type=float, default=0.95,
+                   help="share of the complaints received 60-200 days ago still open (seed only)")
+    p.add_argument("--late", type=int, default=10_000, help="clocks made newly late")
+    p.add_argument("--reminders", type=int, default=20_000, help="clocks given a reminder due")
+    p.add_argument("--runs", type=int, default=5, help="sweeps with nothing due")
+    p.add_argument("--batch", type=int, default=5000, help="complaints per COPY while seeding")
+    p.add_argument("--nothing-due-only", action="store_true", help="measure the sweep with nothing due, and stop")
+    p.add_argument("--reuse", action="store_true", help="keep a database already seeded with --complaints")
+    p.add_argument("--force-reset", action="store_true")
+    return p.parse_args(argv)
+
+
+def cpu_of(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class Meter:
+    """Wall, process CPU and database backend CPU of what runs inside it."""
+
+    def __enter__(self):
+        from django.db import connection
+
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_backend_pid()")
+            self.pid = cur.fetchone()[0]
+        self.t, self.cpu, self.db = time.perf_counter(), time.process_time(), cpu_of(self.pid)
+        return self
+
+    def __exit__(self, *exc):
+        self.wall = time.perf_counter() - self.t
+        self.py = time.process_time() - self.cpu
+        self.db_cpu = cpu_of(self.pid) - self.db
+
+    def __str__(self):
+        return f"wall {self.wall:7.2f} s, CPU {self.py:6.2f} s + database {self.db_cpu:6.2f} s (load {load_average()})"
+
+
+def seed_more_open(n: int, batch: int, open_share: float) -> dict:
+    import web_pages_seed
+
+    buckets = list(web_pages_seed.AGE_BUCKETS)
+    # Complaints 60-200 days old: mostly still investigating (a backlog) instead of 5 %.
+    buckets[-2] = (200, open_share, {"investigating": 8, "proposed": 1, "awaiting_callback": 1})
+    web_pages_seed.AGE_BUCKETS = tuple(buckets)
+    return web_pages_seed.seed(n, batch)
+
+
+def set_alert_hints() -> int:
+    """What reach_stage and the sweep would have left on each running clock: its next
+    point — a reminder or a rung of the ladder — or none once all are past (the seed
+    writes none). Set from the points as the services compute them, for the clocks with
+    a point still ahead; the rest are as a sweep leaves them: nothing left."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        # Running, not late: the next point is a reminder before the due time (at most 5
+        # working days before: a week of calendar time), never earlier than now.
+        cur.execute("""UPDATE complaints_complaintclock SET alert_at = GREATEST(due_at - interval '7 days',
+                           now() + interval '1 hour')
+                       WHERE status = 'running' AND due_at > now()""")
+        ahead = cur.rowcount
+        # Late and running: the ladder's last rung is 5 working days after the due time.
+        cur.execute("""UPDATE complaints_complaintclock SET alert_at = due_at + interval '8 days'
+                       WHERE status = 'running' AND due_at <= now() AND due_at > now() - interval '8 days'""")
+        ahead += cur.rowcount
+        cur.execute("ANALYZE complaints_complaintclock")
+    return ahead
+
+
+def arm(late: int, reminders: int) -> tuple[list[int], list[int]]:
+    """Make `late` running clocks newly late and give `reminders` resolution clocks a
+    reminder due (distinct complaints), as a sweep that has not run for a while finds
+    them. Earlier runs' alerts on them are removed first (the benchmark re-arms)."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from redress.complaints.models import ClockAlert, ComplaintClock
+    from redress.complaints.services.timing import calendar_for
+    from redress.notify.models import InboxNotice
+    from redress.policy.loader import active_pack
+    from redress.policy.schema import Duration, Unit
+
+    now = timezone.now()
+    cal = calendar_for(active_pack())
+    due_soon = cal.due(now, Duration(amount=3, unit=Unit.WORKING_DAYS))
+    running = ComplaintClock.objects.filter(status="running").order_by("complaint_id")
+    resolution = list(running.filter(code="resolution").values_list("pk", "complaint_id")[:reminders])
+    taken = {c for _, c in resolution}
+    others = [pk for pk, c in running.values_list("pk", "complaint_id") if c not in taken][:late]
+    if len(resolution) < reminders or len(others) < late:
+        sys.exit(f"only {len(resolution)} resolution clocks and {len(others)} others running: seed more")
+    reminded = [pk for pk, _ in resolution]
+    with transaction.atomic():
+        every = reminded + others
+        InboxNotice.objects.filter(alert__clock_id__in=every).delete()
+        ClockAlert.objects.filter(clock_id__in=every).delete()
+        ComplaintClock.objects.filter(pk__in=others).update(
+            due_at=now - timedelta(minutes=1), breached=False, breached_at=None, alert_at=now - timedelta(minutes=1))
+        ComplaintClock.objects.filter(pk__in=reminded).update(
+            due_at=due_soon, breached=False, breached_at=None, alert_at=now - timedelta(minutes=1))
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE complaints_complaintclock")
+    return others, reminded
+
+
+def sweep_parts():
+    """sweep()'s parts, in its order, to see where a sweep with nothing due spends."""
+    from redress.api import idempotency
+    from redress.complaints import ledger, tally
+    from redress.complaints.services import (
+        mark_breaches,
+        mark_late_remedies,
+        mark_overdue_reports,
+        recompute_round,
+        send_due_alerts,
+        settle_pauses,
+    )
+    from redress.complaints.timesource import now
+    from redress.earlywarning.services import raise_warnings
+    from redress.notify.dispatch import dispatch_outbox
+
+    return [("recompute_round", recompute_round), ("settle_pauses", settle_pauses),
+            ("mark_breaches", mark_breaches), ("send_due_alerts", send_due_alerts),
+            ("mark_overdue_reports", mark_overdue_reports), ("mark_late_remedies", mark_late_remedies),
+            ("take_checkpoint", lambda: ledger.take_checkpoint(now=now())), ("raise_warnings", raise_warnings),
+            ("dispatch_outbox", dispatch_outbox), ("tally.compact", tally.compact),
+            ("idempotency.purge", idempotency.purge)]
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    os.environ.setdefault("REDRESS_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+    url, scheme = bench_database("sweep", args.force_reset)
+    if scheme != "postgres":
+        sys.exit("the sweep benchmark is for PostgreSQL (REDRESS_DATABASE_URL=postgres://...)")
+    reuse = reuse_or_wipe(url, scheme, args.complaints, reuse=args.reuse, force=args.force_reset)
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from redress.complaints import ledger_key
+    from redress.complaints.ledger import EventType
+    from redress.complaints.models import ClockAlert, Complaint, ComplaintClock, Event
+    from redress.complaints.services import mark_breaches, send_due_alerts
+    from redress.complaints.sweep import sweep
+    from redress.notify.models import OutboxMessage
+
+    print(f"sweep benchmark on {shown_url(url)}; {os.cpu_count()} cores, load {load_average()}")
+    if not reuse:
+        call_command("migrate", verbosity=0, interactive=False)
+        print("seeding ...", flush=True)
+        s = seed_more_open(args.complaints, args.batch, args.open_share)
+        print(f"seeded {args.complaints:,} complaints in {s['seconds']:.0f} s")
+        print(f"alert hints set on {set_alert_hints():,} running clocks")
+    ledger_key.ensure()  # checkpoints are signed, as after `redress init`
+    open_cases = Complaint.objects.filter(closed_at__isnull=True).count()
+    running = ComplaintClock.objects.filter(status="running").count()
+    print(f"data: {Complaint.objects.count():,} complaints, {open_cases:,} open, {running:,} running clocks, "
+          f"{Event.objects.count():,} ledger events")
+
+    with Meter() as m:
+        first = sweep()
+    print(f"settling sweep (what the seed left due): {m}\n  {first}")
+
+    # The outbox as a deployment that keeps up has it: what the settling sweep queued (one
+    # message per late case) counted as sent, so the runs below measure finding nothing
+    # rather than sending a backlog 200 at a time.
+    drained = OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING).update(
+        status=OutboxMessage.Status.SENT)
+    print(f"outbox backlog marked sent (not measured): {drained:,} messages")
+    nothing = []
+    for _ in range(args.runs):
+        with Meter() as m:
+            summary = sweep()
+        nothing.append(m)
+    print(f"nothing due, `redress sweep` x{args.runs}: median wall {statistics.median(x.wall for x in nothing):.3f} s, "
+          f"CPU {statistics.median(x.py for x in nothing):.3f} s + database "
+          f"{statistics.median(x.db_cpu for x in nothing):.3f} s (load {load_average()})\n  {summary}")
+    print("nothing due, each part of the sweep once:")
+    for name, part in sweep_parts():
+        with Meter() as m:
+            part()
+        print(f"  {name:<22} {m}")
+
+    if args.nothing_due_only:
+        return 0
+    late, reminded = arm(args.late, args.reminders)
+    since = Event.objects.order_by("-id").values_list("id", flat=True).first()
+    out_since = OutboxMessage.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    with Meter() as m1:
+        marked = mark_breaches()
+    print(f"mark_breaches, {args.late:,} newly late: {m1}; {marked:,} marked "
+          f"({(m1.py + m1.db_cpu) / max(marked, 1) * 1000:.2f} ms CPU a clock)")
+    with Meter() as m2:
+        sent = send_due_alerts()
+    alerts = ClockAlert.objects.filter(clock_id__in=late + reminded)
+    print(f"send_due_alerts, {args.reminders:,} reminders + {args.late:,} first escalations: {m2}; {sent:,} sent "
+          f"({(m2.py + m2.db_cpu) / max(sent, 1) * 1000:.2f} ms CPU a point sent)")
+    total = m1.wall + m2.wall
+    print(f"the due sweep's finding and recording: wall {total:.1f} s, CPU {m1.py + m2.py:.1f} s + database "
+          f"{m1.db_cpu + m2.db_cpu:.1f} s: {'MET' if total < 60 else 'NOT MET'} (< 60 s)")
+
+    new = Event.objects.filter(id__gt=since)
+    breached_events = new.filter(type=EventType.CLOCK_BREACHED)
+    checks = {
+        "late clocks marked": ComplaintClock.objects.filter(pk__in=late, breached=True).count() == len(late),
+        "one CLOCK_BREACHED event per late clock": breached_events.count() == len(late)
+        and breached_events.values("complaint_id").distinct().count() == len(late),
+        "one clock_breached message per late clock": OutboxMessage.objects.filter(
+            id__gt=out_since, kind="clock_breached").count() == len(late),
+        "one reminder per reminded clock": alerts.filter(clock_id__in=reminded, kind="reminder", skipped=False)
+        .count() == len(reminded) and new.filter(type=EventType.REMINDER_SENT).count() == len(reminded),
+        "one first escalation per late clock": alerts.filter(clock_id__in=late, kind="escalation", step=0)
+        .count() == len(late) and new.filter(type=EventType.CLOCK_ESCALATED).count() == len(late),
+        "a second sweep finds nothing": (mark_breaches(), send_due_alerts()) == (0, 0),
+    }
+    for name, ok in checks.items():
+        print(f"  {'ok ' if ok else 'BAD'} {name}")
+    print(f"load average at the end: {load_average()}")
+    connection.close()
+    return 0 if all(checks.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
