@@ -14,6 +14,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.db import connections
+from django.db.models import QuerySet
+
 from redress.complaints.models import (
     Accountability,
     Assignment,
@@ -89,11 +92,22 @@ def _by_complaint(rows) -> dict[int, list]:
     return grouped
 
 
-def _read(record, qs, names=None, make=None) -> dict[int, list]:
-    """The rows of `qs` as `record` tuples (records.py), grouped by complaint: no model
-    instance is built, which was most of the time an export took."""
+def _of(qs: QuerySet, ids: list[int], column: str = "complaint_id") -> QuerySet:
+    """The rows of these complaints. On PostgreSQL one array parameter (= ANY): an IN
+    list of an export chunk's 2,000 ids made Django and psycopg build and parse 2,000
+    placeholders per table per chunk, a fifth of the export's time."""
+    if connections[qs.db].vendor == "postgresql":
+        table = connections[qs.db].ops.quote_name(qs.model._meta.db_table)
+        return qs.extra(where=[f'{table}."{column}" = ANY(%s)'], params=[ids])
+    return qs.filter(**{f"{column}__in": ids})
+
+
+def _read(record, qs, ids, names=None, make=None) -> dict[int, list]:
+    """The rows of `qs` for the complaints `ids` as `record` tuples (records.py),
+    grouped by complaint: no model instance is built, which was most of the time an
+    export took."""
     make = make or record._make
-    return _by_complaint(make(values) for values in qs.values_list(*(names or record._fields)))
+    return _by_complaint(make(values) for values in _of(qs, ids).values_list(*(names or record._fields)))
 
 
 def build(complaints: list) -> list[Row]:
@@ -103,30 +117,28 @@ def build(complaints: list) -> list[Row]:
     ids = [c.pk for c in complaints]
     if not ids:
         return []
-    assignments = _read(records.Assignment, Assignment.objects.filter(complaint_id__in=ids)
-                        .order_by("assigned_at", "pk"))
-    proposals = _read(records.Proposal, Proposal.objects.filter(complaint_id__in=ids).order_by("proposed_at", "pk"))
-    results = _read(records.Result, Communication.objects.filter(complaint_id__in=ids, kind=Communication.Kind.RESULT)
-                    .order_by("at", "pk"))
-    remedies = _read(records.Remedy, Remedy.objects.filter(complaint_id__in=ids).order_by("due_date", "pk"))
-    callbacks = _read(records.Callback, Callback.objects.filter(complaint_id__in=ids).order_by("at", "pk"))
-    accountability = _read(records.Accountability, Accountability.objects.filter(complaint_id__in=ids)
-                           .order_by("at", "pk"), records.ACCOUNTABILITY_FIELDS, records.accountability)
-    clocks = _read(records.Clock, ComplaintClock.objects.filter(complaint_id__in=ids).order_by("started_at", "pk"))
-    extensions = _read(records.Extension, Extension.objects.filter(complaint_id__in=ids,
-                                                                   status=Extension.Status.APPROVED)
-                       .order_by("decided_at", "pk"))
-    pauses = _read(records.Pause, ClockPause.objects.filter(complaint_id__in=ids).order_by("id"))
-    reports = _read(records.Report, AuthorityReport.objects.filter(complaint_id__in=ids).order_by("due_at", "pk"))
-    products = _read(records.Product, ComplaintParty.objects.filter(complaint_id__in=ids,
-                                                                    kind=ComplaintParty.Kind.PRODUCT).order_by("pk"))
+    assignments = _read(records.Assignment, Assignment.objects.order_by("assigned_at", "pk"), ids)
+    proposals = _read(records.Proposal, Proposal.objects.order_by("proposed_at", "pk"), ids)
+    results = _read(records.Result, Communication.objects.filter(kind=Communication.Kind.RESULT).order_by("at", "pk"),
+                    ids)
+    remedies = _read(records.Remedy, Remedy.objects.order_by("due_date", "pk"), ids)
+    callbacks = _read(records.Callback, Callback.objects.order_by("at", "pk"), ids)
+    accountability = _read(records.Accountability, Accountability.objects.order_by("at", "pk"), ids,
+                           records.ACCOUNTABILITY_FIELDS, records.accountability)
+    clocks = _read(records.Clock, ComplaintClock.objects.order_by("started_at", "pk"), ids)
+    extensions = _read(records.Extension, Extension.objects.filter(status=Extension.Status.APPROVED)
+                       .order_by("decided_at", "pk"), ids)
+    pauses = _read(records.Pause, ClockPause.objects.order_by("id"), ids)
+    reports = _read(records.Report, AuthorityReport.objects.order_by("due_at", "pk"), ids)
+    products = _read(records.Product, ComplaintParty.objects.filter(kind=ComplaintParty.Kind.PRODUCT).order_by("pk"),
+                     ids)
     links = (ComplaintLink.objects.filter(kind=ComplaintLink.Kind.RECOMPLAINT)
              .values_list("source_id", "source__reference", "target_id", "target__reference").order_by("created_at", "pk"))
     wanted = set(ids)
     of: dict[int, list[str]] = defaultdict(list)
     again: dict[int, list[str]] = defaultdict(list)
-    for source, source_ref, target, target_ref in (list(links.filter(source_id__in=ids))
-                                                   + list(links.filter(target_id__in=ids))):
+    for source, source_ref, target, target_ref in (list(_of(links, ids, "source_id"))
+                                                   + list(_of(links, ids, "target_id"))):
         if source in wanted and target_ref not in of[source]:
             of[source].append(target_ref)
         if target in wanted and source_ref not in again[target]:
