@@ -55,7 +55,8 @@ def test_every_exported_row_equals_the_pages_row_when_a_chunk_ends_on_a_case_wit
 
 
 @pytest.mark.parametrize("size", [1, 2, 7])
-def test_the_stream_gives_every_case_once_in_the_pages_order_whatever_the_chunk(org, book, size):
+def test_the_stream_gives_every_case_once_in_the_pages_order_whatever_the_chunk(org, book, size, monkeypatch):
+    monkeypatch.setattr(reg, "FIRST_CHUNK", 10_000)  # every chunk of the same size here
     chunks = list(reg.stream(org.office, now=READ_AT, tz=calendar_for(active_pack()).tz, size=size))
     assert all(len(chunk) == size for chunk in chunks[:-1]) and 0 < len(chunks[-1]) <= size
     streamed = [c.reference for chunk in chunks for c in chunk]
@@ -149,3 +150,9 @@ def test_rows_past_excels_limit_go_on_in_another_sheet_with_the_header(monkeypat
 
 def test_an_empty_register_is_a_workbook_with_its_header():
     assert read(b"".join(xlsx_stream.workbook("register", ["a", "b"], []))) == {"register": [["a", "b"]]}
+
+
+def test_the_first_chunk_is_small_so_the_first_bytes_leave_soon(org, book, monkeypatch):
+    monkeypatch.setattr(reg, "FIRST_CHUNK", 2)
+    sizes = [len(chunk) for chunk in reg.stream(org.office, now=READ_AT, tz=calendar_for(active_pack()).tz, size=4)]
+    assert sizes[:3] == [2, 4, 4] and sum(sizes) == len(book)

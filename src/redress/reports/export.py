@@ -126,8 +126,8 @@ def _xlsx_bytes(req: Request, counted: list[int]) -> Iterator[bytes]:
 
 
 def _cell(value: columns.Value, ctx: columns.Context):
-    if isinstance(value, datetime):  # Excel has no time zones: the institution's local time
-        return value.astimezone(ctx.cal.tz).replace(tzinfo=None)
+    if type(value) is datetime:  # Excel has no time zones: the institution's local time
+        return value.astimezone(ctx.cal.tz)  # xlsx_stream.serial reads its local fields
     return value
 
 

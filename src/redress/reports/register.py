@@ -304,6 +304,9 @@ def batches(staff: Staff, filters: Filters = Filters(), *, now: datetime, tz, si
         after = Cursor.of(rows[-1], order)
 
 
+FIRST_CHUNK = 200
+
+
 def stream(staff: Staff, filters: Filters = Filters(), *, now: datetime, tz, size: int = 2000) -> Iterator[list]:
     """The whole register in the page's order as records.Complaint tuples, `size` at a
     time, from one query read through a server-side cursor (PostgreSQL; SQLite reads
@@ -320,10 +323,12 @@ def stream(staff: Staff, filters: Filters = Filters(), *, now: datetime, tz, siz
           .values_list(*records.COMPLAINT_FIELDS))
     with transaction.atomic(using=qs.db):
         chunk: list = []
+        # The first chunk is small, so the first bytes leave soon (issue 11: within 2 s).
+        limit = min(size, FIRST_CHUNK)
         for values in qs.iterator(chunk_size=size):
             chunk.append(records.complaint(values))
-            if len(chunk) == size:
+            if len(chunk) == limit:
                 yield chunk
-                chunk = []
+                chunk, limit = [], size
         if chunk:
             yield chunk

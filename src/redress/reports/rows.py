@@ -98,7 +98,8 @@ def _of(qs: QuerySet, ids: list[int], column: str = "complaint_id") -> QuerySet:
     placeholders per table per chunk, a fifth of the export's time."""
     if connections[qs.db].vendor == "postgresql":
         table = connections[qs.db].ops.quote_name(qs.model._meta.db_table)
-        return qs.extra(where=[f'{table}."{column}" = ANY(%s)'], params=[ids])
+        # The array as one text ('{1,2,3}'): psycopg dumps a list of ints one by one in Python.
+        return qs.extra(where=[f'{table}."{column}" = ANY(%s::bigint[])'], params=["{" + ",".join(map(str, ids)) + "}"])
     return qs.filter(**{f"{column}__in": ids})
 
 

@@ -69,32 +69,50 @@ def column_letters(n: int) -> list[str]:
     return out
 
 
+_EPOCH_DAY = EPOCH.toordinal()
+
+
 def serial(moment: datetime | date) -> float:
     """Excel's number for a (naive, local) time: days since 30 December 1899."""
     if not isinstance(moment, datetime):
-        moment = datetime.combine(moment, datetime.min.time())
-    delta = moment - EPOCH
-    return delta.days + (delta.seconds + delta.microseconds / 1e6) / 86400
+        return float(moment.toordinal() - _EPOCH_DAY)
+    seconds = moment.hour * 3600 + moment.minute * 60 + moment.second + moment.microsecond / 1e6
+    return moment.toordinal() - _EPOCH_DAY + seconds / 86400
+
+
+def _text(value: str) -> str:
+    """Text as XML may hold it: control characters dropped, &, < and > escaped (each
+    looked for first: most cells have none, and this runs some 40 million times)."""
+    if not value.isprintable():  # also true of line breaks and tabs, which XML keeps
+        value = _ILLEGAL.sub("", value)
+    if "&" in value or "<" in value or ">" in value:
+        value = escape(value)
+    return value
 
 
 def cell(ref: str, value, style: int = 0) -> str:
     """One <c> element; "" for an empty cell (left out)."""
-    if value is None or value == "":
+    kind = type(value)
+    if kind is str:
+        if not value:
+            return ""
+        text = _text(value)
+        if not text:
+            return ""
+        s = f' s="{style}"' if style else ""
+        t = "<t>" if text[0] not in _SPACE and text[-1] not in _SPACE else '<t xml:space="preserve">'
+        return f'<c r="{ref}"{s} t="inlineStr"><is>{t}{text}</t></is></c>'
+    if value is None:
         return ""
-    if isinstance(value, bool):
-        return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
-    if isinstance(value, (datetime, date)):
+    if kind is datetime or kind is date:
         return f'<c r="{ref}" s="{DATE}"><v>{serial(value)!r}</v></c>'
-    if isinstance(value, Decimal):
+    if kind is Decimal:
         return f'<c r="{ref}" s="{AMOUNT}"><v>{value}</v></c>'
-    if isinstance(value, (int, float)):
+    if kind is bool:
+        return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
+    if kind is int or kind is float:
         return f'<c r="{ref}"><v>{value!r}</v></c>'
-    text = escape(_ILLEGAL.sub("", str(value)))
-    if not text:
-        return ""
-    s = f' s="{style}"' if style else ""
-    t = "<t>" if text[0] not in _SPACE and text[-1] not in _SPACE else '<t xml:space="preserve">'
-    return f'<c r="{ref}"{s} t="inlineStr"><is>{t}{text}</t></is></c>'
+    return cell(ref, str(value), style)  # a lazy text, a subclass of str or int
 
 
 class _Pipe:
