@@ -12,6 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from openpyxl import load_workbook
 
 from redress.complaints.lifecycle import State
@@ -94,7 +95,10 @@ def test_the_record_of_an_export_has_the_rows_written_and_the_hash_of_the_file(o
 
 # Committed for real: a reader who goes ends the request, and the end of a request may
 # close the database connection, which a test inside one transaction cannot survive.
+# PostgreSQL only, as the other committed tests (the SQLite ledger refuses their flush);
+# it is there that the stream holds a server-side cursor to give back.
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="committed tests need PostgreSQL")
 def test_an_export_the_reader_leaves_half_way_keeps_its_count_and_no_hash(org, book, signed_in, monkeypatch):
     monkeypatch.setattr(export, "LINES", 1)  # a piece of the response per line
     response = get(signed_in("office"), "/register/export/", format="csv")
