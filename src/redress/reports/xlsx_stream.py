@@ -161,6 +161,8 @@ def workbook(title: str, header: list[str], rows: Iterable[list], *, level: int 
             member = book.open(f"xl/worksheets/sheet{sheets}.xml", "w", force_zip64=True)
             pending = [f'{_XML}<worksheet {_NS}><sheetData><row r="1">{head}</row>']
             number = 1
+            if sheets == 1:  # the zip's first header: the download starts now, not 64 KiB later
+                yield pipe.take()
         number += 1
         n = str(number)
         line = "".join([cell(c + n, v) for c, v in zip(letters, values, strict=True)])
