@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 
 class Person(NamedTuple):
@@ -172,11 +172,3 @@ class Product(NamedTuple):  # a ComplaintParty of kind "product"
     complaint_id: int
     product: str
 
-
-def fields(record: type[NamedTuple]) -> tuple[str, ...]:
-    """The values_list fields of a record read straight from its table."""
-    return tuple(record._fields)
-
-
-def make(record: type[Any], rows) -> list:
-    return [record._make(r) for r in rows]

@@ -290,8 +290,9 @@ def page(staff: Staff, filters: Filters = Filters(), *, now: datetime, tz, after
 
 
 def batches(staff: Staff, filters: Filters = Filters(), *, now: datetime, tz, size: int = 500) -> Iterator[list]:
-    """The whole register in the page's order, `size` complaints at a time, each batch
-    read by cursor like a page: an export holds one batch in memory, whatever the total."""
+    """The whole register in the page's order, `size` Complaint instances at a time, each
+    batch read by keyset like a page (the export reads `stream` instead: one cursor, no
+    model instances)."""
     qs, order = register(staff, filters, now=now, tz=tz), order_of(filters)
     after = None
     while True:
