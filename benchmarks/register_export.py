@@ -9,14 +9,17 @@ Then, for each format (CSV, xlsx), a fresh Python process downloads
 /register/export/?format=... as the complaints office (every complaint, masked) through
 Django's test Client, reading the response to its end as a browser would, and reports:
 
-- start: from the request until the first bytes of the body are in hand (a CSV streams:
-  its header row; an xlsx is written whole to a temporary file before it is sent);
+- start: from the request until the first bytes of the body are in hand (both stream:
+  a CSV's header row, an xlsx's first compressed bytes);
 - total: until the last byte, the bytes and the rows (CSV lines less the header; the
   export record's count for xlsx);
 - rows a second; a CSV still being written after --give-up seconds is left there (the
   rows it reached are reported);
 - peak memory: the process's high-water resident set (VmHWM of /proc/self/status, which
-  a new process starts afresh, unlike getrusage's, which inherits its parent's peak).
+  a new process starts afresh, unlike getrusage's, which inherits its parent's peak);
+- CPU per 1,000 rows: this process's CPU time and its PostgreSQL backend's (from
+  /proc/<pid>/stat of pg_backend_pid(), the server being on this machine), which the
+  load of a shared machine does not inflate as it does wall time.
 
     REDRESS_DATABASE_URL=postgres://postgres@127.0.0.1/redress_bench_stats \\
         .venv/bin/python benchmarks/register_export.py --reuse [--formats csv]
@@ -59,6 +62,23 @@ def peak_mb() -> float:
     return float("nan")
 
 
+def backend_cpu_s() -> float:
+    """CPU seconds (user + system) of this process's PostgreSQL backend so far, read from
+    /proc (the server runs on this machine); nan if it cannot be read."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return float("nan")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
+
 def child(fmt: str, give_up: float) -> dict:
     """One export, measured in this (fresh) process."""
     import django
@@ -75,6 +95,7 @@ def child(fmt: str, give_up: float) -> dict:
     # A server's worker has imported its views and loaded its pack before: so has this one.
     assert client.get("/register/").status_code == 200
     before = peak_mb()
+    db_before, cpu_before = backend_cpu_s(), time.process_time()
     started = time.perf_counter()
     response = client.get("/register/export/", {"format": fmt})
     assert response.status_code == 200, response.status_code
@@ -90,11 +111,15 @@ def child(fmt: str, give_up: float) -> dict:
             stopped = True  # the reader leaves, as a browser's user would
             break
     total = time.perf_counter() - started
+    cpu = time.process_time() - cpu_before
+    db_cpu = backend_cpu_s() - db_before
     response.close()
     recorded = ExportRecord.objects.filter(staff=office, format=fmt).order_by("-pk").values_list("rows", flat=True)[0]
     return {"format": fmt, "start": start, "total": total, "bytes": size, "stopped": stopped,
-            "rows": lines - 1 if fmt == "csv" else recorded, "recorded": recorded,
-            "peak_mb": peak_mb(), "after_setup_mb": before}
+            # The record has the rows written once the last byte is made; a CSV left
+            # half-way: its lines (a text with a line break in it would count twice).
+            "rows": lines - 1 if stopped else recorded, "recorded": recorded,
+            "peak_mb": peak_mb(), "after_setup_mb": before, "cpu": cpu, "db_cpu": db_cpu}
 
 
 def seed_here(args) -> int:
@@ -141,6 +166,10 @@ def main(argv=None) -> int:
         print(f"{fmt:5} start {r['start']:7.2f} s  total {r['total']:7.1f} s {gave_up} {r['recorded']:>9,} rows "
               f"({r['rows'] / r['total']:,.0f} rows/s)  {r['bytes'] / 2**20:7.1f} MiB  peak RSS {r['peak_mb']:6.0f} MiB "
               f"(after Django's setup {r['after_setup_mb']:.0f})  load avg {load_average()}", flush=True)
+        per = 1000 / max(r["rows"], 1)
+        print(f"      CPU per 1,000 rows: process {r['cpu'] * per * 1000:.0f} ms + PostgreSQL backend "
+              f"{r['db_cpu'] * per * 1000:.0f} ms = {(r['cpu'] + r['db_cpu']) * per * 1000:.0f} ms "
+              f"(whole run: {r['cpu']:.1f} + {r['db_cpu']:.1f} s)", flush=True)
         if r["stopped"] or r["start"] >= START_S or r["total"] >= TOTAL_S or r["peak_mb"] >= MEMORY_MB:
             failed.append(fmt)
     print("targets: " + ("met" if not failed else "NOT met for " + ", ".join(failed)))

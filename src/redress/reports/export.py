@@ -2,9 +2,11 @@
 the same order and the same columns as the page (columns.COLUMNS), read batch by batch
 (register.batches) so memory stays flat whatever the number of rows.
 
-CSV streams out as it is read (UTF-8 with a byte-order mark, so Excel opens Chinese
-as Chinese). xlsx is written by openpyxl's write-only workbook, which keeps no rows in
-memory, to a temporary file that is then sent and deleted.
+Both forms stream out as they are written: CSV (UTF-8 with a byte-order mark, so
+Excel opens Chinese as Chinese) and xlsx (xlsx_stream.py: the sheet's XML deflated
+straight into a zip that is sent as it grows; no temporary file). The rows come from
+one cursor over the register's query in chunks (register.stream), each chunk's
+related rows read once (rows.build), each value made by the page's columns.
 
 Every export is recorded (models.ExportRecord: who, when, which filter, how many rows,
 whether with personal data) before the data leaves; with complainants' details in full
@@ -15,24 +17,27 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from redress.complaints.errors import NotPermitted
 from redress.complaints.models import Staff
 from redress.complaints.selectors.personal import CONTACT_ROLES, may_reveal
-from redress.reports import columns, register
+from redress.reports import columns, register, xlsx_stream
 from redress.reports.models import ExportRecord
 from redress.reports.rows import build
 from redress.sla.calendar import WorkCalendar
 
-BATCH = 500
+# Complaints per chunk: the related rows of a chunk are read in one query per table,
+# and 2,000 ids keep each query's IN list and the chunk's memory small.
+BATCH = 2000
+# CSV lines joined into one piece of the response: fewer, larger writes to the socket.
+LINES = 200
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -76,10 +81,12 @@ def record(req: Request, rows: int, sha256: str = "") -> ExportRecord:
 
 
 def rows(req: Request) -> Iterator[list[columns.Value]]:
-    """Every row of the export as typed values, in the register's order."""
+    """Every row of the export as typed values, in the register's order: a chunk of
+    complaints from the register's cursor, their related rows read once per chunk
+    (rows.build), each row's values by the page's own columns."""
     ctx = req.context
-    for batch in register.batches(req.staff, req.filters, now=req.now, tz=req.cal.tz, size=BATCH):
-        for row in build(batch):
+    for chunk in register.stream(req.staff, req.filters, now=req.now, tz=req.cal.tz, size=BATCH):
+        for row in build(chunk):
             yield columns.values(row, ctx)
 
 
@@ -94,59 +101,65 @@ class _Echo:
         return value
 
 
-def csv_response(req: Request) -> StreamingHttpResponse:
-    check(req)
-    # The record comes first, with the rows counted by the same query: once streaming
-    # starts nothing can be written if the reader stops half-way.
-    record(req, register.register(req.staff, req.filters, now=req.now, tz=req.cal.tz).count())
+def _csv_bytes(req: Request, counted: list[int]) -> Iterator[bytes]:
+    writer, ctx = csv.writer(_Echo()), req.context
+    yield ("\ufeff" + writer.writerow(columns.headers())).encode()
+    lines: list[str] = []
+    for values in rows(req):
+        lines.append(writer.writerow([columns.text(v, ctx) for v in values]))
+        counted[0] += 1
+        if len(lines) == LINES:
+            yield "".join(lines).encode()
+            lines = []
+    yield "".join(lines).encode()
 
-    def lines() -> Iterator[str]:
-        with translation.override(req.language):  # the response is read after the view returns
-            writer, ctx = csv.writer(_Echo()), req.context
-            yield "\ufeff" + writer.writerow(columns.headers())
-            for values in rows(req):
-                yield writer.writerow([columns.text(v, ctx) for v in values])
 
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename(req)}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+def _xlsx_bytes(req: Request, counted: list[int]) -> Iterator[bytes]:
+    ctx = req.context
+
+    def cells() -> Iterator[list]:
+        for values in rows(req):
+            counted[0] += 1
+            yield [_cell(v, ctx) for v in values]
+
+    yield from xlsx_stream.workbook(_("Complaint register")[:31], columns.headers(), cells())
 
 
 def _cell(value: columns.Value, ctx: columns.Context):
-    if isinstance(value, datetime):  # Excel has no time zones: the institution's local time
-        return value.astimezone(ctx.cal.tz).replace(tzinfo=None)
-    return "" if value is None else value
+    if type(value) is datetime:  # Excel has no time zones: the institution's local time
+        return value.astimezone(ctx.cal.tz)  # xlsx_stream.serial reads its local fields
+    return value
 
 
-def xlsx_response(req: Request) -> FileResponse:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
+def response(req: Request) -> StreamingHttpResponse:
+    """The export as it is written, CSV or xlsx: the first bytes leave once the first
+    chunk of rows is read, and memory holds one chunk whatever the total.
 
+    The record is written before (counted by the same filter): once streaming starts,
+    nothing can be refused if the reader stops half-way. When the last byte is made,
+    the record gets the file's SHA-256 and the rows actually written (a complaint
+    received in between may change the count); an export the reader abandoned keeps
+    the count it was started with and no hash."""
     check(req)
-    ctx = req.context
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_("Complaint register")[:31])
-    bold = Font(bold=True)
-    header = []
-    for title in columns.headers():
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    count = 0
-    for values in rows(req):
-        sheet.append([_cell(v, ctx) for v in values])
-        count += 1
-    file = tempfile.TemporaryFile(suffix=".xlsx")  # gone once the response closes it
-    workbook.save(file)
-    file.seek(0)
-    digest = hashlib.sha256()
-    for chunk in iter(lambda: file.read(1 << 16), b""):
-        digest.update(chunk)
-    file.seek(0)
-    record(req, count, digest.hexdigest())
-    response = FileResponse(file, as_attachment=True, filename=filename(req), content_type=XLSX_TYPE)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    entry = record(req, register.register(req.staff, req.filters, now=req.now, tz=req.cal.tz).count())
+    make = _csv_bytes if req.format == ExportRecord.Format.CSV else _xlsx_bytes
+
+    def body() -> Iterator[bytes]:
+        with translation.override(req.language):  # the response is read after the view returns
+            digest, counted, held = hashlib.sha256(), [0], b""
+            for data in make(req, counted):
+                # One piece is held back, so the record is complete before the last leaves.
+                if held:
+                    digest.update(held)
+                    yield held
+                held = data
+            digest.update(held)
+            ExportRecord.objects.filter(pk=entry.pk).update(sha256=digest.hexdigest(), rows=counted[0])
+            yield held
+
+    kind = "text/csv; charset=utf-8" if req.format == ExportRecord.Format.CSV else XLSX_TYPE
+    out = StreamingHttpResponse(body(), content_type=kind)
+    out["Content-Disposition"] = f'attachment; filename="{filename(req)}"'
+    out["Cache-Control"] = "private, no-store"
+    return out
+

@@ -1,7 +1,9 @@
 """Who exported what from the register (DESIGN rule 6: every export of personal data is
 logged). The ledger's events each belong to one complaint's chain (models.ledger), and
 an export is about a filter over many complaints, so it gets a table of its own:
-written once per export by `export.record`, never updated (admin shows it read-only).
+written by `export.record` before the first byte leaves; when the last byte is made,
+export.response fills in the file's hash and the rows written, once (admin shows it
+read-only).
 The lead may fold it into the ledger once the ledger has institution-level events."""
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ class ExportRecord(models.Model):
     language = models.CharField(max_length=10)
     rows = models.PositiveIntegerField()
     personal_data = models.BooleanField()
-    # SHA-256 of the file as sent; empty for CSV, which streams out before it is whole.
+    # SHA-256 of the file as sent, CSV or xlsx; empty while it is being written and
+    # for an export whose reader stopped before the end.
     sha256 = models.CharField(max_length=64, blank=True)
 
     class Meta:

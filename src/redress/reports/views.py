@@ -84,7 +84,7 @@ def register_export(request: HttpRequest) -> HttpResponse:
                          personal=request.GET.get("personal") == "1", language=ctx.language, now=ctx.now,
                          cal=ctx.cal, pack=ctx.pack)
     try:
-        return export.csv_response(req) if fmt == ExportRecord.Format.CSV else export.xlsx_response(req)
+        return export.response(req)
     except NotPermitted as err:
         raise PermissionDenied(err.message) from None
 
