@@ -1,7 +1,7 @@
 """intake pages of the staff workbench (namespace web:intake)."""
 from django.urls import path
 
-from redress.web.intake import views
+from redress.web.intake import recomplaint, views
 
 urlpatterns = [
     path("", views.new, name="new"),
@@ -10,4 +10,5 @@ urlpatterns = [
     path("done/<str:reference>/", views.done, name="done"),
     path("customers/", views.customers, name="customers"),
     path("customers/<int:pk>/", views.customer_pick, name="customer_pick"),
+    path("recomplaint/<str:reference>/", recomplaint.recomplaint, name="recomplaint"),
 ]

@@ -14,7 +14,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from redress.complaints.errors import DomainError, NotFound, NotPermitted
 from redress.complaints.models import Customer
-from redress.complaints.selectors.customers import customer_search, open_complaints_of
+from redress.complaints.selectors.customers import (
+    customer_search,
+    finished_complaints_of,
+    open_complaints_of,
+)
 from redress.complaints.selectors.personal import masked
 from redress.complaints.selectors.scope import get_visible
 from redress.complaints.services import customers as matching
@@ -34,7 +38,8 @@ ISSUED = "intake_access_code"  # reference -> the portal access code, for the re
 def _record(customer: Customer | None) -> dict | None:
     if customer is None:
         return None
-    return {"customer": customer, "shown": masked(customer), "open": open_complaints_of(customer)}
+    return {"customer": customer, "shown": masked(customer), "open": open_complaints_of(customer),
+            "finished": finished_complaints_of(customer)}
 
 
 def _found(form: IntakeForm) -> tuple[dict | None, list[dict]]:

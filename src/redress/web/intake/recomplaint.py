@@ -1,0 +1,78 @@
+"""Starting a re-complaint from the customer's history in the intake lookup (004 第七条(七)).
+
+The lookup lists every finished complaint of the customer, whichever unit took it in,
+by reference, state and dates only; this page shows no more of the original unless the
+agent may open it anyway. The form and the service are the complaint page's own
+(RecomplainForm, services.complaint_recomplain): one rule, two doors."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from redress.complaints import services as svc
+from redress.complaints.errors import (
+    DomainError,
+    InvalidTransition,
+    NotFound,
+    NotPermitted,
+    StaleComplaint,
+)
+from redress.complaints.models import Complaint
+from redress.complaints.selectors.personal import masked
+from redress.complaints.selectors.scope import get_visible
+from redress.policy.loader import active_pack
+from redress.web.access import staff_view
+from redress.web.complaint.actions.forms.outcome import RecomplainForm
+from redress.web.complaint.actions.refusals import explain
+
+INTAKE = ("intake", "complaints_office")
+ISSUED = "intake_access_code"  # as views.ISSUED: the receipt shows the access code once
+
+
+def _original(request: HttpRequest, reference: str) -> tuple[Complaint, bool]:
+    """The original and whether this person may open its page (and so see its subject)."""
+    original = Complaint.objects.select_related("customer").filter(reference=reference.strip().upper()).first()
+    if original is None:
+        raise Http404("no such complaint")
+    try:
+        get_visible(request.user, reference=original.reference)
+    except NotFound:
+        return original, False
+    return original, True
+
+
+@staff_view(*INTAKE)
+@require_http_methods(["GET", "POST"])
+def recomplaint(request: HttpRequest, reference: str) -> HttpResponse:
+    original, visible = _original(request, reference)
+    pack = active_pack()
+    form = RecomplainForm(request.POST or None, complaint=original, staff=request.user, pack=pack,
+                          auto_id="recomplain-%s")
+    refusal, status = "", 200
+    if request.method == "POST" and form.is_valid():
+        data = form.service_kwargs()
+        try:
+            new = svc.complaint_recomplain(original, actor=request.user, via="web",
+                                           expected_version=form.cleaned_data["version"], **data)
+        except (StaleComplaint, InvalidTransition) as err:
+            refusal, status = explain(err), 409
+            form = RecomplainForm({**request.POST.dict(), "version": original.version}, complaint=original,
+                                  staff=request.user, pack=pack, auto_id="recomplain-%s")
+            original.refresh_from_db()
+        except NotPermitted as err:
+            form.place(err)
+            status = 403
+        except DomainError as err:
+            form.place(err)
+            status = 422
+        else:
+            if getattr(new, "issued_access_code", ""):
+                request.session[ISSUED] = {"reference": new.reference, "code": new.issued_access_code}
+            return redirect("web:intake:done", reference=new.reference)
+    elif request.method == "POST":
+        status = 422
+    return render(request, "web/intake/recomplaint.html", {
+        "form": form, "original": original, "visible": visible, "shown": masked(original.customer),
+        "refusal": refusal, "nav": "intake"}, status=status)
