@@ -35,7 +35,7 @@ def _recomplaint_subject(original: Complaint) -> str:
 RECOMPLAINABLE = TRANSITIONS[Action.RECOMPLAIN][0]
 
 
-def _refuse_open(original: Complaint | int) -> None:
+def refuse_open(original: Complaint | int) -> None:
     """Said before the generic state check, which names codes: the first responder needs
     to hear what to do instead."""
     o = original if isinstance(original, Complaint) else Complaint.objects.filter(pk=original).first()
@@ -62,7 +62,7 @@ def complaint_recomplain(original: Complaint | int, *, actor: Staff, cause: str,
     if not channel.strip():
         # Not the original's: the customer is calling, writing or visiting today.
         raise ValidationFailed("channel", _("say how the customer complained again today"))
-    _refuse_open(original)
+    refuse_open(original)
     with acting_on(original, Action.RECOMPLAIN, actor=actor, via=via, expected_version=expected_version) as step:
         # The new complaint is taken down like any other (首问负责制), so by an intake role;
         # a callback agent who hears the customer is not satisfied records that instead.

@@ -22,6 +22,7 @@ from redress.complaints.errors import (
 from redress.complaints.models import Complaint
 from redress.complaints.selectors.personal import masked
 from redress.complaints.selectors.scope import get_visible
+from redress.complaints.services import links
 from redress.policy.loader import active_pack
 from redress.web.access import staff_view
 from redress.web.complaint.actions.forms.outcome import RecomplainForm
@@ -50,13 +51,19 @@ def recomplaint(request: HttpRequest, reference: str) -> HttpResponse:
     pack = active_pack()
     form = RecomplainForm(request.POST or None, complaint=original, staff=request.user, pack=pack,
                           auto_id="recomplain-%s")
-    refusal, status = "", 200
-    if request.method == "POST" and form.is_valid():
+    refusal, status, still_open = "", 200, False
+    try:
+        links.refuse_open(original)  # said at once: the agent is talking to the customer
+    except InvalidTransition as err:
+        refusal, status, still_open = err.message, 409, True
+    if request.method == "POST" and form.is_valid() and not refusal:
         data = form.service_kwargs()
         try:
             new = svc.complaint_recomplain(original, actor=request.user, via="web",
                                            expected_version=form.cleaned_data["version"], **data)
-        except (StaleComplaint, InvalidTransition) as err:
+        except InvalidTransition as err:  # the service's words say what to do instead
+            refusal, status = err.message, 409
+        except StaleComplaint as err:
             refusal, status = explain(err), 409
             form = RecomplainForm({**request.POST.dict(), "version": original.version}, complaint=original,
                                   staff=request.user, pack=pack, auto_id="recomplain-%s")
@@ -71,8 +78,8 @@ def recomplaint(request: HttpRequest, reference: str) -> HttpResponse:
             if getattr(new, "issued_access_code", ""):
                 request.session[ISSUED] = {"reference": new.reference, "code": new.issued_access_code}
             return redirect("web:intake:done", reference=new.reference)
-    elif request.method == "POST":
+    elif request.method == "POST" and not refusal:
         status = 422
     return render(request, "web/intake/recomplaint.html", {
         "form": form, "original": original, "visible": visible, "shown": masked(original.customer),
-        "refusal": refusal, "nav": "intake"}, status=status)
+        "refusal": refusal, "still_open": still_open, "nav": "intake"}, status=status)
