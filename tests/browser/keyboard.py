@@ -15,7 +15,10 @@ _FOCUS_SEEN = """() => {
 
 _DESCRIBE = """() => {
   const el = document.activeElement;
-  return el ? `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''} “${(el.innerText || el.name || '').trim().slice(0, 30)}”` : '';
+  if (!el) return '';
+  const s = getComputedStyle(el);
+  return `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''} “${(el.innerText || el.name || '').trim().slice(0, 30)}”`
+    + ` (outline ${s.outlineStyle} ${s.outlineWidth}, shadow ${s.boxShadow}, :focus ${el.matches(':focus')})`;
 }"""
 
 
