@@ -44,7 +44,7 @@ def test_a_complaint_walks_from_registered_to_archived_through_the_api(registere
     assert closed["complaint"]["state"] == "closed"
     archived = step(office, reference, "archive", closed["complaint"]["version"], root_cause="customer_misunderstanding")
     assert archived["complaint"]["state"] == "archived" and archived["complaint"]["allowed_actions"] == \
-        ["link", "view_personal_data"]
+        ["recomplain", "link", "view_personal_data"]
     assert events_of(reference)[-1] == EventType.ARCHIVED
     assert set(Event.objects.filter(complaint__reference=reference).values_list("channel", flat=True)) == {"api"}
 
@@ -229,3 +229,14 @@ def test_the_office_dispatches_to_a_person_through_the_api(registered, api_as, o
     response = handler.act(reference, "accept_assignment", v)
     assert response.status_code == 403 and "handler2" in response.json()["message"]
     step(api_as("handler2"), reference, "accept_assignment", v)
+
+
+def test_a_re_complaint_through_the_api_needs_todays_channel_and_takes_the_sum_claimed(api_as, org, walk):
+    w = walk().to_awaiting_callback().callback(satisfied=True)
+    intake = api_as("intake")
+    missing = intake.act(w.c.reference, "recomplain", w.c.version, cause="仍不认可处理结果")
+    assert missing.status_code == 422 and missing.json()["field"] == "channel"
+    done = step(intake, w.c.reference, "recomplain", w.c.version, cause="仍不认可处理结果", channel="email",
+                amount_claimed="650.00")
+    new = Complaint.objects.get(reference=done["result"]["new_reference"])
+    assert new.channel == "email" and str(new.amount_claimed) == "650.00"

@@ -115,10 +115,11 @@ def desk(browser, live_server, org, lang, request, _guard_lifted_for_flush):
     contexts = []
     test = re.sub(r"^test_", "", request.node.originalname)
 
-    def sign_in(who: str, *, language: str | None = None) -> Desk:
+    def sign_in(who: str, *, language: str | None = None, width: int = 1280) -> Desk:
+        """`width`: the window's; 1024 is a tablet held landscape (issue 12 item 10)."""
         language = language or lang
         context = browser.new_context(locale=BROWSER_LOCALE, base_url=live_server.url,
-                                      viewport={"width": 1280, "height": 900})
+                                      viewport={"width": width, "height": 900})
         context.set_default_timeout(10_000)
         contexts.append(context)
         page = context.new_page()

@@ -114,8 +114,9 @@ def test_every_state_is_reachable_or_terminal_in_the_table():
     # A report owed to an authority outlives the case (services/reports.py), the sweep
     # closes a pause the case left open whatever state it reached (services/pausing.py)
     # and judges a promised remedy in any state (services/remedies.py); whose complaint it
-    # is can be settled whatever its state (services/customers.py).
-    assert allowed_actions(State.ARCHIVED) == [Action.SETTLE_PAUSES, Action.LINK, Action.VIEW_PERSONAL_DATA,
+    # is can be settled whatever its state (services/customers.py). A customer who does
+    # not accept how an archived case ended re-complains from it (004 第七条(七)).
+    assert allowed_actions(State.ARCHIVED) == [Action.RECOMPLAIN, Action.SETTLE_PAUSES, Action.LINK, Action.VIEW_PERSONAL_DATA,
                                                Action.DOWNLOAD_EVIDENCE, Action.RECORD_AUTHORITY_REPORT,
                                                Action.MARK_REPORT_OVERDUE, Action.DECIDE_CUSTOMER_MATCH,
                                                Action.MARK_REMEDY_LATE]
@@ -151,7 +152,7 @@ def test_dissatisfied_callback_leads_to_follow_up_and_a_linked_recomplaint(org, 
     w = walk().to_awaiting_callback().callback(satisfied=False)
     assert w.c.state == State.FOLLOW_UP
     with frozen(at(2026, 3, 5)):
-        new = svc.complaint_recomplain(w.c, actor=org.intake, cause="不认可处理结果,要求上级部门复核")
+        new = svc.complaint_recomplain(w.c, actor=org.intake, cause="不认可处理结果,要求上级部门复核", channel="phone")
     w.c.refresh_from_db()
     assert w.c.state == State.CLOSED and w.c.satisfied is False
     assert new.state == State.REGISTERED and new.reference != w.c.reference

@@ -162,7 +162,7 @@ def test_a_re_complaint_stays_on_the_customers_record(org, walk):
     w.approve()
     w.communicate()
     with frozen(at(2026, 3, 20)):
-        new = svc.complaint_recomplain(original, actor=org.intake, cause="结果不能接受")
+        new = svc.complaint_recomplain(original, actor=org.intake, cause="结果不能接受", channel="phone")
     assert new.customer_id == original.customer_id and Customer.objects.count() == 1
 
 

@@ -74,7 +74,7 @@ def _actions(org):
         "pause": lambda c, a, d: svc.pause_clocks(c, actor=a, reason_code="external_appraisal",
                                                     note="等待第三方鉴定意见"),
         "resume": lambda c, a, d: svc.resume_clocks(c, actor=a),
-        "recomplain": lambda c, a, d: svc.complaint_recomplain(c, actor=a, cause="不认可"),
+        "recomplain": lambda c, a, d: svc.complaint_recomplain(c, actor=a, cause="不认可", channel="phone"),
         "accountability": lambda c, a, d: svc.accountability_record(
             c, actor=a, staff=d.draw(st.sampled_from(org["staff"])), action="warning", description="未尽职"),
     }

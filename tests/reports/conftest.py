@@ -85,7 +85,7 @@ def fill_book(org, walk) -> dict[str, Complaint]:
     # satisfied, a new case linked to it.
     again = walk(at(2026, 3, 6, 14)).to_awaiting_callback().callback(satisfied=False)
     with frozen(at(2026, 3, 12, 15)):
-        b["recomplaint"] = svc.complaint_recomplain(again.c, actor=org.intake, cause="不认可处理结果")
+        b["recomplaint"] = svc.complaint_recomplain(again.c, actor=org.intake, cause="不认可处理结果", channel="phone")
     b["recomplained"] = again.c
     # A case of the other branch, which the first branch's people do not see.
     w = walk(at(2026, 3, 13), customer=svc.CustomerInput(name="John Smith", phone="13900139000",

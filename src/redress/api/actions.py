@@ -151,7 +151,7 @@ def _archive(c, body, t):
 
 def _recomplain(c, body, t):
     new = _call(svc.complaint_recomplain, c, body, t, cause=body.cause, request=body.request,
-                channel=body.channel or None)
+                channel=body.channel, amount_claimed=body.amount_claimed)
     return {"new_reference": new.reference}
 
 

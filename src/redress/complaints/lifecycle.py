@@ -137,8 +137,10 @@ TRANSITIONS: dict[Action, tuple[frozenset[State], State | None]] = {
     Action.RECORD_REFERRAL_OUTCOME: (frozenset({S.REFERRED}), S.CLOSED),
     Action.WITHDRAW: (frozenset(OPEN - {S.RECEIVED}), S.WITHDRAWN),
     Action.ARCHIVE: (frozenset(_CLOSED_ANY), S.ARCHIVED),  # 004 §7(六)
-    # A new linked complaint; the original (if still in follow-up) is closed.
-    Action.RECOMPLAIN: (frozenset({S.FOLLOW_UP, S.AWAITING_CALLBACK, S.CLOSED, S.DEEMED_CLOSED}), None),  # 004 §7(七)
+    # A new linked complaint; the original (if still in follow-up) is closed. From any case
+    # whose outcome the customer heard: archived and resolved-on-the-spot ones too.
+    Action.RECOMPLAIN: (frozenset({S.FOLLOW_UP, S.AWAITING_CALLBACK, S.CLOSED, S.DEEMED_CLOSED, S.ARCHIVED,
+                                   S.RESOLVED_ON_SPOT}), None),  # 004 §7(七)
     Action.SEND_MESSAGE: (frozenset(IN_PROGRESS | {S.RECEIVED}), None),  # 002 §二(四)
     Action.RECORD_CONTACT: (frozenset({S.INVESTIGATING, S.PROPOSED, S.APPROVED}), None),  # 004 §7(三)
     Action.ADD_EVIDENCE: (frozenset(OPEN), None),

@@ -397,6 +397,19 @@ class DeemedClosure(Strict):
     requires_no_staff_fault: bool = True
 
 
+class RecomplaintRoute(StrEnum):
+    SAME_UNIT = "same_unit"  # the department that handled the original
+    HIGHER_UNIT = "higher_unit"  # the unit above it in the organisation chart
+
+
+class RecomplaintPolicy(Strict):
+    """Where a re-complaint's work order goes when the complaints office names no unit
+    (004 第七条(七): 转交相关责任部门或上级部门处理). `higher_unit` is the parent of the
+    unit that handled the original; with no active parent, the same unit."""
+
+    route: RecomplaintRoute = RecomplaintRoute.SAME_UNIT
+
+
 class AuthorityRule(Strict):
     """Who approves a resolution: the first rule that matches wins."""
 
@@ -568,6 +581,7 @@ class Pack(Strict):
 
     pausing: PausingPolicy | None = None
     deemed_closure: DeemedClosure | None = None
+    recomplaint: RecomplaintPolicy = RecomplaintPolicy()
     authority_matrix: list[AuthorityRule] = Field(min_length=1)
     economic_dispute: EconomicDispute
     triggers: list[Trigger] = []

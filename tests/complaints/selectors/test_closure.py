@@ -51,7 +51,7 @@ def test_month_ends_clamp_as_the_service_counts_them(org, walk):
 def test_a_repeat_complaint_removes_it(org, walk):
     w = followed_up(walk, at(2026, 3, 2))
     with frozen(at(2026, 5, 6)):
-        svc.complaint_recomplain(w.c, actor=org.intake, cause="仍不认可处理结果")
+        svc.complaint_recomplain(w.c, actor=org.intake, cause="仍不认可处理结果", channel="phone")
     assert listed(at(2026, 9, 10)) == {}
 
 

@@ -70,7 +70,7 @@ def test_page_query_count_stays_bounded(org, walk, signed_in, django_assert_max_
 def test_linked_complaints_link_both_ways(org, walk, signed_in):
     w = walk().to_awaiting_callback()
     with frozen(at(2026, 3, 20)):
-        new = svc.complaint_recomplain(w.c, actor=org.intake, cause="仍不认可处理结果")
+        new = svc.complaint_recomplain(w.c, actor=org.intake, cause="仍不认可处理结果", channel="phone")
     office = signed_in("office")
     old_html = page(office, w.c).content.decode()
     new_html = page(office, new).content.decode()

@@ -164,7 +164,9 @@ class Archive(ActionIn):
 class Recomplain(ActionIn):
     cause: Said
     request: Text = ""
+    # Today's channel, not the original's (004 第七条(七): a new 处理单); required by the service.
     channel: Stored("complaints.Complaint", "channel", pattern=CODE) = ""
+    amount_claimed: Amount | None = Field(None, description="what the customer claims now")
 
 
 class SendMessage(TellsCustomer):

@@ -1,8 +1,10 @@
 """Finding a complainant at intake: by a whole phone or account number, or a name with
 the last four digits (selectors/lookup_keys.py), with the complaints they still have
-open (so a repeat call is linked, not counted twice). Read-only; what leaves here for a
-page is masked (selectors/personal.py) and scoped to the viewer like complaints are.
-The lookup itself, rate limited and logged, is services/lookups.py."""
+open (so a repeat call is linked, not counted twice) and their finished ones (a
+re-complaint starts from one: 004 第七条(七)). Read-only; what leaves here for a page is
+masked (selectors/personal.py) and scoped to the viewer like complaints are: another
+unit's cases are counted, not shown. The lookup itself, rate limited and logged, is
+services/lookups.py."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
-from redress.complaints.lifecycle import OPEN
+from redress.complaints.lifecycle import OPEN, TERMINAL, TRANSITIONS, Action
 from redress.complaints.models import Complaint, Customer, Staff
 from redress.complaints.models.complaint import phone_key_expression
 from redress.complaints.phones import phone_keys
@@ -21,8 +23,12 @@ from redress.complaints.selectors.scope import sees_everything, visible_complain
 PAGE_SIZE = 10
 COUNT_CAP = 1000  # past this the lookup says "more than 1,000": narrow the query
 OPEN_STATES = [s.value for s in OPEN]
+FINISHED_STATES = [s.value for s in TERMINAL]
+RECOMPLAINABLE = frozenset(s.value for s in TRANSITIONS[Action.RECOMPLAIN][0])
+FINISHED_SHOWN = 5  # the latest few: a customer calling about an old case names it
 
-__all__ = ["phone_keys", "customers_with_phone", "customer_search", "open_complaints_of", "open_elsewhere", "reachable"]
+__all__ = ["phone_keys", "customers_with_phone", "customer_search", "open_complaints_of", "open_elsewhere", "reachable",
+           "finished_complaints_of"]
 
 
 @dataclass
@@ -31,6 +37,21 @@ class CustomerMatch:
     shown: dict[str, str]  # masked personal fields
     open_complaints: list[Complaint] = field(default_factory=list)  # those the viewer may see
     open_elsewhere: int = 0  # open complaints the viewer may not see (counted, not shown)
+    finished: FinishedComplaints | None = None
+
+
+@dataclass
+class FinishedComplaints:
+    """The customer's latest finished complaints the viewer may see, how many of those
+    there are in all, and how many more other units hold (counted, not shown)."""
+
+    latest: list[Complaint]
+    total: int
+    elsewhere: int = 0
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.latest)
 
 
 @dataclass
@@ -72,7 +93,27 @@ def open_complaints_of(customer: Customer | int, staff: Staff | None = None) -> 
     found = Complaint.objects.filter(customer_id=customer_id, state__in=OPEN_STATES)
     if staff is not None:
         found = visible_complaints(staff, found)
-    return list(found.order_by("-received_at"))
+    found = list(found.order_by("-received_at"))
+    for c in found:  # told the result and awaiting callback: a re-complaint may start here too
+        c.recomplainable = c.state in RECOMPLAINABLE
+    return found
+
+
+def finished_complaints_of(customer: Customer | int, staff: Staff | None = None, *,
+                           shown: int = FINISHED_SHOWN) -> FinishedComplaints:
+    """The customer's finished complaints (closed, archived, deemed closed, resolved on
+    the spot, withdrawn, redirected, answered), newest first; each says whether a
+    re-complaint may start from it (`recomplainable`). With `staff`, only those they may
+    see, the others counted (issue 14: a branch does not read another unit's references)."""
+    customer_id = customer if isinstance(customer, int) else customer.pk
+    every = Complaint.objects.filter(customer_id=customer_id, state__in=FINISHED_STATES)
+    finished = visible_complaints(staff, every) if staff is not None else every
+    latest = list(finished.order_by("-received_at", "-id")[:shown])
+    for c in latest:
+        c.recomplainable = c.state in RECOMPLAINABLE
+    total = len(latest) if len(latest) < shown else finished.count()
+    elsewhere = every.count() - total if staff is not None else 0
+    return FinishedComplaints(latest=latest, total=total, elsewhere=elsewhere)
 
 
 def open_elsewhere(customer: Customer, staff: Staff) -> int:
@@ -103,7 +144,8 @@ def customer_search(condition: Q, staff: Staff, *, page: int = 1, size: int = PA
     start = (page - 1) * size
     customers = list(found.order_by("name", "id")[start:start + size])
     return CustomerPage(matches=[CustomerMatch(customer=c, shown=masked(c), open_complaints=open_complaints_of(c, staff),
-                                               open_elsewhere=open_elsewhere(c, staff))
+                                               open_elsewhere=open_elsewhere(c, staff),
+                                               finished=finished_complaints_of(c, staff))
                                  for c in customers], total=total, page=page, size=size)
 
 

@@ -31,6 +31,7 @@ from redress.complaints.models import (
     Remedy,
     Staff,
 )
+from redress.complaints.services import recomplaint_route
 from redress.complaints.services.base import Step, acting_on, require_role
 from redress.complaints.services.intake import clean_amount, raise_triggers
 from redress.complaints.services.pausing import end_on_answer
@@ -126,6 +127,10 @@ def complaint_escalate(complaint: Complaint | int, *, actor: Staff, reason: str,
 def _route(pack, complaint: Complaint, unit: OrgUnit | None) -> OrgUnit:
     if unit is not None:
         return unit
+    # A re-complaint goes where the pack sends re-complaints, whatever its category.
+    rerouted = recomplaint_route.route(pack, complaint)
+    if rerouted is not None:
+        return rerouted
     definition = pack.category(complaint.category)
     code = definition.default_unit if definition else None
     if code:

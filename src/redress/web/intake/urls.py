@@ -1,7 +1,7 @@
 """intake pages of the staff workbench (namespace web:intake)."""
 from django.urls import path
 
-from redress.web.intake import views
+from redress.web.intake import recomplaint, views
 
 urlpatterns = [
     path("", views.new, name="new"),
@@ -11,4 +11,5 @@ urlpatterns = [
     path("customers/", views.customers, name="customers"),
     path("lookups/", views.lookups, name="lookups"),
     path("customers/<uuid:public_id>/", views.customer_pick, name="customer_pick"),
+    path("recomplaint/<str:reference>/", recomplaint.recomplaint, name="recomplaint"),
 ]

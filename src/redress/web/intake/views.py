@@ -15,7 +15,12 @@ from django.views.decorators.http import require_GET, require_POST
 from redress.complaints.errors import DomainError, NotFound, NotPermitted
 from redress.complaints.models import Customer, CustomerLookup, Staff
 from redress.complaints.selectors import lookup_keys
-from redress.complaints.selectors.customers import open_complaints_of, open_elsewhere, reachable
+from redress.complaints.selectors.customers import (
+    finished_complaints_of,
+    open_complaints_of,
+    open_elsewhere,
+    reachable,
+)
 from redress.complaints.selectors.personal import masked
 from redress.complaints.selectors.scope import get_visible
 from redress.complaints.services import customers as matching
@@ -41,7 +46,7 @@ def _record(customer: Customer | None, staff: Staff) -> dict | None:
     if customer is None:
         return None
     return {"customer": customer, "shown": masked(customer), "open": open_complaints_of(customer, staff),
-            "elsewhere": open_elsewhere(customer, staff)}
+            "elsewhere": open_elsewhere(customer, staff), "finished": finished_complaints_of(customer, staff)}
 
 
 def _chosen(request: HttpRequest, public_id) -> Customer | None:

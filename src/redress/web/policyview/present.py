@@ -196,6 +196,7 @@ def present(pack: Pack) -> dict:
             "no_repeat": pack.deemed_closure.requires_no_repeat_complaint,
             "no_fault": pack.deemed_closure.requires_no_staff_fault,
         },
+        "recomplaint_higher": pack.recomplaint.route == "higher_unit",
         "authority": [{"amount": amount(r.max_amount),
                        "severity": severity(r.max_severity) if r.max_severity else _("any severity"),
                        "approvers": roles(r.approver_roles)} for r in pack.authority_matrix],

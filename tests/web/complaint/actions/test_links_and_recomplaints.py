@@ -8,7 +8,7 @@ from redress.complaints.lifecycle import State
 from redress.complaints.models import Complaint, ComplaintLink
 from redress.complaints.timesource import frozen
 from tests.conftest import at
-from tests.web.complaint.actions.conftest import events
+from tests.web.complaint.actions.conftest import action_url, events
 
 
 def test_recomplaint_opens_a_new_linked_complaint_and_lands_on_it(org, walk, signed_in, send):
@@ -41,3 +41,22 @@ def test_link_form_refuses_a_stale_version_and_an_invisible_reference(org, walk,
     assert r.status_code == 302
     assert ComplaintLink.objects.filter(source=first.c, target=second.c, kind="duplicate").exists()
     assert events(first.c)[-1] == E.LINKED
+
+
+def test_the_dispatch_form_of_a_re_complaint_names_where_the_policy_sends_it(org, walk, signed_in, send):
+    # Given a re-complaint about a case the Tianhe branch handled, assessed by the office
+    w = walk().to_awaiting_callback().callback(satisfied=True)
+    with frozen(at(2026, 3, 5)):
+        send(signed_in("intake"), w.c, "recomplain", cause="仍不认可处理结果", channel="letter")
+    new = Complaint.objects.exclude(pk=w.c.pk).get()
+    office = signed_in("office")
+    with frozen(at(2026, 3, 5, 11)):
+        r = send(office, new, "assess", category="counter", severity="medium", urgency="normal")
+        assert r.status_code == 302
+        # When the office opens the dispatch form, the empty choice names the unit above
+        page = office.get(action_url(new, "dispatch")).content.decode()
+        assert "按制度的再投诉流转:零售客户总部" in page
+        # and sending it without choosing one sends the work order there
+        assert send(office, new, "dispatch", unit="", handler="", instructions="").status_code == 302
+    new.refresh_from_db()
+    assert new.state == State.DISPATCHED and new.responsible_unit == org.hq

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from redress.complaints.services import RemedyInput
+from redress.complaints.services import RemedyInput, recomplaint_route
 from redress.policy.schema import Severity
 from redress.web import labels as words
 from redress.web.complaint.actions import labels
@@ -69,6 +69,10 @@ class DispatchForm(ActionForm):
         self.fields["handler"].queryset = self.fields["handler"].queryset.filter(
             roles__role__in=("handler", "dept_head"), is_marketing=False, unit__isnull=False).distinct()
         self.fields["handler"].empty_label = _("Nobody in particular: the unit")
+        rerouted = recomplaint_route.route(self.pack, self.complaint)
+        if rerouted is not None:  # 004 第七条(七): the pack says where re-complaints go
+            self.fields["unit"].empty_label = _("As the policy routes re-complaints: %(unit)s") % {
+                "unit": rerouted.local_name}
 
 
 class AcceptAssignmentForm(ActionForm):

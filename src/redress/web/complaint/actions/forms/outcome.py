@@ -91,13 +91,20 @@ class ArchiveForm(ActionForm):
 
 
 class RecomplainForm(ActionForm):
+    # Today's contact, in the order the agent hears it: how the customer came, what they
+    # do not accept, what they want and how much (004 第七条(七): a new 处理单).
+    channel = choice(_("How the customer complained again today"), [])
     cause = text(_("What the customer does not accept"))
     request = text(_("What the customer asks for now"), required=False, rows=3)
-    channel = choice(_("Channel"), [])
+    amount_claimed = forms.CharField(label=_("Amount claimed now"), required=False, max_length=30,
+                                     widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+                                     help_text=_("Leave empty if the customer claims no sum."))
 
     def setup(self):
-        self.fields["channel"].choices = channel_choices(self.pack, get_language())
-        self.initial.setdefault("channel", self.complaint.channel)
+        # No channel chosen for the agent: the original's is not today's (issue 12 item 6).
+        self.fields["channel"].choices = [("", _("— choose —")), *channel_choices(self.pack, get_language())]
+        self.fields["channel"].error_messages["required"] = _("Choose how the customer complained again today.")
+        self.fields["cause"].error_messages["required"] = _("Say what the customer does not accept.")
 
 
 class LinkForm(ActionForm):
