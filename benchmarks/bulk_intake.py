@@ -73,6 +73,10 @@ def parse_args(argv=None):
     api.add_argument("--port", type=int, default=8131)
     for q in (imp, api):
         q.add_argument("--force-reset", action="store_true")
+    imp.add_argument("--profile", metavar="FILE", help="run the import under cProfile and dump its stats to FILE")
+    api.add_argument("--profile", metavar="FILE",
+                     help="no server: post the batches in this process (Django's test client, one after another) "
+                          "under cProfile and dump its stats to FILE")
     return p.parse_args(argv)
 
 
@@ -171,7 +175,14 @@ def run_import(args) -> int:
               f"{time.perf_counter() - started:.0f} s; load average {load()}")
         backend = backend_pid()
         cpu, db_cpu = time.process_time(), cpu_of(backend)
-        report = import_file(path, MAPPING, actor=actor, batch=args.batch, resume=args.resume)
+        if args.profile:
+            import cProfile
+
+            with cProfile.Profile() as profile:
+                report = import_file(path, MAPPING, actor=actor, batch=args.batch, resume=args.resume)
+            profile.dump_stats(args.profile)
+        else:
+            report = import_file(path, MAPPING, actor=actor, batch=args.batch, resume=args.resume)
         cpu, db_cpu = time.process_time() - cpu, cpu_of(backend) - db_cpu
     if report.failure or report.rejected:
         print(report.failure, report.rejected[:3])
@@ -200,6 +211,8 @@ def run_api(args) -> int:
 
     cast = build_org("bench-password-not-used")
     secret = tokens.issue(name="bulk benchmark", staff=cast.staff["intake.li"], scopes=["complaints:create"]).secret
+    if args.profile:
+        return _profile_batches(args, secret)
     env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "DJANGO_SETTINGS_MODULE": "redress.settings",
            "REDRESS_DEBUG": "0"}
     server = subprocess.Popen([str(Path(sys.executable).with_name("waitress-serve")), f"--port={args.port}",
@@ -217,6 +230,28 @@ def run_api(args) -> int:
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def _profile_batches(args, secret: str) -> int:
+    """The batches posted in this process, under cProfile: where the server's time goes."""
+    import cProfile
+
+    from django.test import Client
+
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}", HTTP_HOST="127.0.0.1")
+    bodies = [_batch_body(s, min(args.batch, args.complaints - s)) for s in range(0, args.complaints, args.batch)]
+    client.post("/api/complaints/batch", _batch_body(10_000_000, 20), content_type="application/json")  # warm-up
+    backend = backend_pid()
+    cpu, db_cpu, started = time.process_time(), cpu_of(backend), time.perf_counter()
+    with cProfile.Profile() as profile:
+        created = sum(client.post("/api/complaints/batch", body, content_type="application/json").json()["created"]
+                      for body in bodies)
+    cpu, db_cpu, seconds = time.process_time() - cpu, cpu_of(backend) - db_cpu, time.perf_counter() - started
+    profile.dump_stats(args.profile)
+    print(f"batch API in-process under cProfile: {created:,} created in {seconds:.1f} s; CPU a complaint: Python "
+          f"{cpu / created * 1000:.3f} ms + PostgreSQL backend {db_cpu / created * 1000:.3f} ms; "
+          f"load average {load()}")
+    return 0 if created == args.complaints else 1
 
 
 def _batch_body(first: int, size: int) -> bytes:

@@ -40,6 +40,7 @@ class Held:
         self.references: dict[tuple[str, int], deque[str]] = {}
         self.paused_now = False
         self._memo: dict = {}
+        self.customers = None  # services.customers.Prefetched: the batch's records, read once
 
     # --- what rows.insert hands over ---------------------------------------------------
 

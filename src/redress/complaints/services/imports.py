@@ -134,11 +134,15 @@ def import_role(actor: Staff) -> str:
     return role
 
 
-def complaint_import(*, actor: Staff, data: ImportInput, via: str = "import") -> Complaint:
-    """Create one historical complaint (and its customer) as it stands in the source."""
+def complaint_import(*, actor: Staff, data: ImportInput, via: str = "import",
+                     checked: past.Found | None = None) -> Complaint:
+    """Create one historical complaint (and its customer) as it stands in the source.
+    `checked`: what import_check gave for `data`, run by the caller in this transaction
+    (bulk intake under `redress import`, which checks each batch before writing it); the
+    check is not run a second time."""
     pack = active_pack()
     now = current_time()
-    found = import_check(data, pack=pack, now=now)
+    found = checked if checked is not None else import_check(data, pack=pack, now=now)
     role = import_role(actor)
     d = data.complaint
     state = State(data.state)

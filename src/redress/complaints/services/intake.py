@@ -50,6 +50,8 @@ from redress.portal.access import access_issue
 INTAKE_ROLES = duties.INTAKE_ROLES
 CLOCK_SKEW = timedelta(minutes=5)  # a phone's clock a little ahead is not "the future"
 EARLIEST = datetime(1990, 12, 1, tzinfo=UTC)  # Shanghai Stock Exchange opened; nothing is older
+# Django builds `.values` afresh at each call; the checks ask for every complaint
+KINDS, PARTY_KINDS = frozenset(Complaint.Kind.values), frozenset(ComplaintParty.Kind.values)
 
 
 @dataclass
@@ -138,7 +140,7 @@ def validate_complaint(data: ComplaintInput, pack, now: datetime) -> None:
     limits.check("subject", data.subject)
     if not data.cause.strip():
         raise ValidationFailed("cause", _("say what happened (事由)"))
-    if data.kind not in Complaint.Kind.values:
+    if data.kind not in KINDS:
         raise ValidationFailed("kind", _("must be one of %(values)s") % {"values": ', '.join(Complaint.Kind.values)})
     if data.received_at is not None:
         if data.received_at.tzinfo is None:
@@ -148,7 +150,7 @@ def validate_complaint(data: ComplaintInput, pack, now: datetime) -> None:
         if data.received_at < EARLIEST:
             raise ValidationFailed("received_at", _("is before any date this system records (1990-12)"))
     for i, party in enumerate(data.parties):
-        if party.kind not in ComplaintParty.Kind.values:
+        if party.kind not in PARTY_KINDS:
             raise ValidationFailed(f"parties[{i}].kind", _("must be one of %(values)s") % {"values": ', '.join(ComplaintParty.Kind.values)})
         needed = {"unit": party.unit, "employee": party.staff, "product": party.product.strip()}[party.kind]
         if not needed:
