@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.backends.utils import CursorDebugWrapper
 from django.db.models import Model
+from django.db.models.base import ModelState
 
 # Bulk intake (complaints/held_rows.py) holds the rows back to write them in sets: while
 # it is set, insert() hands the instances to it (they get their pk at once, from a block).
@@ -54,6 +55,35 @@ def insert(*objs: Model) -> None:
                 obj.pk = pk
     for obj in objs:
         obj._state.adding, obj._state.db = False, connection.alias
+
+
+def build(model: type[Model], *, related: dict[str, Model] | None = None, **values) -> Model:
+    """`model(**values)`, made the way Django makes a row it has read: every column
+    handed over in order, none through a descriptor (a few times faster; intake makes
+    several rows a complaint, bulk intake thousands a second). `values` by column
+    attribute (`unit_id`, not `unit`); a column not given gets its default. `related`:
+    instances for foreign keys (`{"complaint": c}`), kept on the row as assigning them
+    would keep them, their id taken now or, if they have none yet, when written."""
+    related = related or {}
+    for name, target in related.items():
+        values[_field(model, name).attname] = target.pk
+    obj = model.__new__(model)
+    # What Model.__init__ leaves: its state, and each column's value under its attname
+    # (no model here has init signals, a descriptor that computes, or a deferred field).
+    obj._state = ModelState()
+    given = obj.__dict__
+    for f in _fields(model, with_pk=True):
+        given[f.attname] = values.pop(f.attname) if f.attname in values else f.get_default()
+    if values:
+        raise TypeError(f"build({model.__name__}): no such columns {sorted(values)}")
+    for name, target in related.items():
+        _field(model, name).set_cached_value(obj, target)
+    return obj
+
+
+@lru_cache(maxsize=64)
+def _field(model: type[Model], name: str):
+    return model._meta.get_field(name)
 
 
 def values(obj: Model, fields) -> list:

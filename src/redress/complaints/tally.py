@@ -43,7 +43,7 @@ FIGURES = ("received", "stopped", "on_time", "late")
 
 
 def _row(key: Key, figures) -> DayTally:
-    return DayTally(**dict(zip(KEY, key, strict=True)), **{f: figures[f] for f in FIGURES})
+    return rows.build(DayTally, **dict(zip(KEY, key, strict=True)), **{f: figures[f] for f in FIGURES})
 
 
 def _zone(tz: ZoneInfo | None) -> ZoneInfo:
