@@ -7,9 +7,9 @@ while its new rows are held (`complaints/held_rows.py`) and written together at 
 end: one COPY per table on PostgreSQL, multi-row INSERTs on SQLite, ids taken from the
 sequences in blocks, reference numbers reserved in one statement per year (imports),
 the batch's day-tally changes added up to one row per key. What changes is the number
-of statements: about 13 per complaint alone; here a few per batch, plus per item the
-customer look-up by account number (when it has one) and, for `receive_many`, its
-reference number, the calendar read and the savepoint around it.
+of statements: about 13 per complaint alone; here a few per batch, the customer look-up
+included (`customers.Prefetched`: the records every item could be matched to, read once
+a batch, and again after an item that ran alone).
 
 Holding cannot answer a read of a row it holds, so an item is written with holding
 paused — what is held is written first, then the item straight to the database — when
