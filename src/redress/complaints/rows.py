@@ -62,11 +62,12 @@ def build(model: type[Model], *, related: dict[str, Model] | None = None, **valu
     handed over in order, none through a descriptor (a few times faster; intake makes
     several rows a complaint, bulk intake thousands a second). `values` by column
     attribute (`unit_id`, not `unit`); a column not given gets its default. `related`:
-    instances for foreign keys (`{"complaint": c}`), kept on the row as assigning them
-    would keep them, their id taken now or, if they have none yet, when written."""
+    instances (or None) for foreign keys (`{"complaint": c}`), kept on the row as
+    assigning them would keep them, their id taken now or, if they have none yet, when
+    written."""
     related = related or {}
     for name, target in related.items():
-        values[_field(model, name).attname] = target.pk
+        values[_field(model, name).attname] = target.pk if target is not None else None
     obj = model.__new__(model)
     # What Model.__init__ leaves: its state, and each column's value under its attname
     # (no model here has init signals, a descriptor that computes, or a deferred field).

@@ -191,16 +191,17 @@ def complaint_receive(*, actor: Staff, data: ComplaintInput, via: str = "web", r
         found = customers.customer_record(data.customer, now)
         reference, complaint_id = allocate(pack.reference_prefix, received_at.astimezone(cal.tz).year,
                                            row_id_for=Complaint)
-        complaint = Complaint(
-            pk=complaint_id, reference=reference,
+        complaint = rows.build(
+            Complaint, id=complaint_id, reference=reference,
             kind=data.kind, state=State.RECEIVED, policy_code=pack.code, language=data.customer.language or "zh-hans",
-            customer=found.customer, channel=data.channel, received_at=received_at,
+            channel=data.channel, received_at=received_at,
             referral_source=data.referral_source, external_reference=data.external_reference,
             subject=data.subject.strip(), cause=data.cause.strip(), request=data.request.strip(),
             amount_claimed=amount, currency=data.currency or pack.currency,
             is_economic_dispute=pack.is_economic_dispute(amount=amount, flags=flags),
-            intake_unit=actor.unit, branch=data.branch, owner=actor, first_responder=actor,
             critical_flags=flags, created_at=now, updated_at=now,
+            related={"customer": found.customer, "intake_unit": actor.unit, "branch": data.branch, "owner": actor,
+                     "first_responder": actor},
         )
         if complaint_id is None:
             rows.insert(complaint)
