@@ -4,8 +4,6 @@ a suggestion recorded as such; staff can add flags by hand at assessment."""
 
 from __future__ import annotations
 
-import re
-
 from redress.policy.schema import Pack
 
 # The last pack seen and its triggers' keywords casefolded: detect runs for every complaint
@@ -13,20 +11,15 @@ from redress.policy.schema import Pack
 _last: tuple = (None, [])
 
 
-def _keywords(pack: Pack) -> list[tuple[str, re.Pattern | None]]:
-    """Each trigger's code and one pattern of its keywords, casefolded: a keyword found
-    anywhere in the text, as `in` finds it (one search a trigger, not one a word)."""
+def _keywords(pack: Pack) -> list[tuple[str, tuple[str, ...]]]:
     global _last
     seen, words = _last  # one read: another thread may replace it meanwhile
     if seen is not pack:
-        words = []
-        for t in pack.triggers:
-            folded = sorted({w.casefold() for ws in t.keywords.values() for w in ws if w})
-            words.append((t.code, re.compile("|".join(map(re.escape, folded))) if folded else None))
+        words = [(t.code, tuple(w.casefold() for ws in t.keywords.values() for w in ws if w)) for t in pack.triggers]
         _last = (pack, words)
     return words
 
 
 def detect(pack: Pack, *texts: str) -> list[str]:
     haystack = " ".join(t for t in texts if t).casefold()
-    return [code for code, pattern in _keywords(pack) if pattern is not None and pattern.search(haystack)]
+    return [code for code, words in _keywords(pack) if any(w in haystack for w in words)]
