@@ -68,18 +68,36 @@ def build(model: type[Model], *, related: dict[str, Model] | None = None, **valu
     related = related or {}
     for name, target in related.items():
         values[_field(model, name).attname] = target.pk if target is not None else None
+    fixed, made, names = _defaults(model)
+    if not names.issuperset(values):
+        raise TypeError(f"build({model.__name__}): no such columns {sorted(set(values) - names)}")
     obj = model.__new__(model)
     # What Model.__init__ leaves: its state, and each column's value under its attname
     # (no model here has init signals, a descriptor that computes, or a deferred field).
     obj._state = ModelState()
     given = obj.__dict__
-    for f in _fields(model, with_pk=True):
-        given[f.attname] = values.pop(f.attname) if f.attname in values else f.get_default()
-    if values:
-        raise TypeError(f"build({model.__name__}): no such columns {sorted(values)}")
+    given.update(fixed)
+    for attname, default in made:
+        if attname not in values:
+            given[attname] = default()
+    given.update(values)
     for name, target in related.items():
         _field(model, name).set_cached_value(obj, target)
     return obj
+
+
+@lru_cache(maxsize=64)
+def _defaults(model: type[Model]) -> tuple[dict, tuple, frozenset]:
+    """The columns' defaults as Model.__init__ gives them: a value that is not callable
+    is the same object every time there too; a callable (list, dict, now) is called for
+    each row. And every column's attname."""
+    fixed, made = {}, []
+    for f in _fields(model, with_pk=True):
+        if f.has_default() and callable(f.default):
+            made.append((f.attname, f.default))
+        else:
+            fixed[f.attname] = f.get_default()
+    return fixed, tuple(made), frozenset(fixed) | {a for a, _ in made}
 
 
 @lru_cache(maxsize=64)
