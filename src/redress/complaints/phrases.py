@@ -48,6 +48,8 @@ def _dropped(ch: str) -> bool:
 # (tests/complaints/test_forbidden_phrases.py reads them), so no conversion spans one:
 # the runs between ASCII characters are converted alone, the short ones once each (a
 # reference number or a date between template words leaves the words' runs as they were).
+# A conversion that changes the length falls back to character by character for its run
+# only (for the whole text before): the other runs keep their phrase conversions.
 _ASCII = re.compile(r"[\x00-\x7f]+")
 CACHED_RUN = 64
 

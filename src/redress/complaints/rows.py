@@ -58,9 +58,10 @@ def insert(*objs: Model) -> None:
 
 
 def build(model: type[Model], *, related: dict[str, Model] | None = None, **values) -> Model:
-    """`model(**values)`, made the way Django makes a row it has read: every column
-    handed over in order, none through a descriptor (a few times faster; intake makes
-    several rows a complaint, bulk intake thousands a second). `values` by column
+    """`model(**values)`, made without Model.__init__: each column's value set on the
+    instance directly, none through a descriptor, as Django leaves a row it has read (a
+    few times faster, the complaint row twelve; intake makes several rows a complaint,
+    bulk intake thousands a second). `values` by column
     attribute (`unit_id`, not `unit`); a column not given gets its default. `related`:
     instances (or None) for foreign keys (`{"complaint": c}`), kept on the row as
     assigning them would keep them, their id taken now or, if they have none yet, when
