@@ -71,8 +71,16 @@ def parse_args(argv=None):
     api.add_argument("--batch", type=int, default=500)
     api.add_argument("--clients", type=int, default=2)
     api.add_argument("--port", type=int, default=8131)
-    for q in (imp, api):
+    one = sub.add_parser("single", help="the single create, POST /api/complaints one at a time, in this process "
+                                        "(Django's test client): its CPU a request, for a before/after")
+    one.add_argument("--complaints", type=int, default=1000)
+    for q in (imp, api, one):
         q.add_argument("--force-reset", action="store_true")
+    imp.add_argument("--profile", metavar="FILE", help="run the import under cProfile and dump its stats to FILE")
+    api.add_argument("--in-process", action="store_true",
+                     help="no server: post the batches in this process (Django's test client, one after another) "
+                          "and count the CPU of this process and its PostgreSQL backend")
+    api.add_argument("--profile", metavar="FILE", help="--in-process under cProfile, its stats dumped to FILE")
     return p.parse_args(argv)
 
 
@@ -171,7 +179,14 @@ def run_import(args) -> int:
               f"{time.perf_counter() - started:.0f} s; load average {load()}")
         backend = backend_pid()
         cpu, db_cpu = time.process_time(), cpu_of(backend)
-        report = import_file(path, MAPPING, actor=actor, batch=args.batch, resume=args.resume)
+        if args.profile:
+            import cProfile
+
+            with cProfile.Profile() as profile:
+                report = import_file(path, MAPPING, actor=actor, batch=args.batch, resume=args.resume)
+            profile.dump_stats(args.profile)
+        else:
+            report = import_file(path, MAPPING, actor=actor, batch=args.batch, resume=args.resume)
         cpu, db_cpu = time.process_time() - cpu, cpu_of(backend) - db_cpu
     if report.failure or report.rejected:
         print(report.failure, report.rejected[:3])
@@ -200,6 +215,10 @@ def run_api(args) -> int:
 
     cast = build_org("bench-password-not-used")
     secret = tokens.issue(name="bulk benchmark", staff=cast.staff["intake.li"], scopes=["complaints:create"]).secret
+    if args.what == "single":
+        return _single_creates(args, secret)
+    if args.profile or args.in_process:
+        return _batches_in_process(args, secret)
     env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "DJANGO_SETTINGS_MODULE": "redress.settings",
            "REDRESS_DEBUG": "0"}
     server = subprocess.Popen([str(Path(sys.executable).with_name("waitress-serve")), f"--port={args.port}",
@@ -217,6 +236,58 @@ def run_api(args) -> int:
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def _single_creates(args, secret: str) -> int:
+    """The single create's CPU per request (this process and its PostgreSQL backend): the
+    figure that must not grow when bulk intake changes what both paths share."""
+    from django.test import Client
+
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}", HTTP_HOST="127.0.0.1")
+    bodies = [json.dumps(item["complaint"], ensure_ascii=False)
+              for item in json.loads(_batch_body(0, args.complaints + 20))["items"]]
+
+    def create(i):
+        answer = client.post("/api/complaints", bodies[i], content_type="application/json",
+                             headers={"Idempotency-Key": f"single-{i}"})
+        return answer.status_code == 201
+
+    ok = sum(create(i) for i in range(args.complaints, args.complaints + 20))  # warm-up
+    backend = backend_pid()
+    cpu, db_cpu, started = time.process_time(), cpu_of(backend), time.perf_counter()
+    ok += sum(create(i) for i in range(args.complaints))
+    cpu, db_cpu, seconds = time.process_time() - cpu, cpu_of(backend) - db_cpu, time.perf_counter() - started
+    n = args.complaints
+    print(f"single create, in process: {n:,} in {seconds:.1f} s; CPU a request: Python {cpu / n * 1000:.3f} ms + "
+          f"PostgreSQL backend {db_cpu / n * 1000:.3f} ms = {(cpu + db_cpu) / n * 1000:.3f} ms; "
+          f"load average {load()}")
+    return 0 if ok == n + 20 else 1
+
+
+def _batches_in_process(args, secret: str) -> int:
+    """The batches posted in this process: the CPU a complaint costs the server and its
+    PostgreSQL backend; under cProfile with --profile (where the time goes)."""
+    import cProfile
+    from contextlib import nullcontext
+
+    from django.test import Client
+
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}", HTTP_HOST="127.0.0.1")
+    bodies = [_batch_body(s, min(args.batch, args.complaints - s)) for s in range(0, args.complaints, args.batch)]
+    client.post("/api/complaints/batch", _batch_body(10_000_000, 20), content_type="application/json")  # warm-up
+    backend = backend_pid()
+    cpu, db_cpu, started = time.process_time(), cpu_of(backend), time.perf_counter()
+    with cProfile.Profile() if args.profile else nullcontext() as profile:
+        created = sum(client.post("/api/complaints/batch", body, content_type="application/json").json()["created"]
+                      for body in bodies)
+    cpu, db_cpu, seconds = time.process_time() - cpu, cpu_of(backend) - db_cpu, time.perf_counter() - started
+    if args.profile:
+        profile.dump_stats(args.profile)
+    print(f"batch API in process{' under cProfile' if args.profile else ''}: {created:,} created in {seconds:.1f} s "
+          f"= {created / seconds:,.0f}/s; CPU a complaint: Python "
+          f"{cpu / created * 1000:.3f} ms + PostgreSQL backend {db_cpu / created * 1000:.3f} ms; "
+          f"load average {load()}")
+    return 0 if created == args.complaints else 1
 
 
 def _batch_body(first: int, size: int) -> bytes:
@@ -281,7 +352,7 @@ def _send_batches(args, secret: str, server_pid: int) -> int:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    return run_import(args) if args.what == "import" else run_api(args)
+    return run_import(args) if args.what == "import" else run_api(args)  # api and single
 
 
 if __name__ == "__main__":

@@ -251,3 +251,35 @@ def test_import_many_refusing_one_row_writes_none(org):
         svc.import_many(actor=org.intake, items=items)
     assert refused.value.field == "closed_at" and refused.value.item is items[5]
     assert not Complaint.objects.exists() and not Event.objects.exists() and not Customer.objects.exists()
+
+
+def test_a_batch_matches_known_customers_as_one_at_a_time_does(org):
+    # The batch reads the records its items could be matched to in one query
+    # (customers.Prefetched); each item must still find what a query of its own would.
+    with frozen(NOW - timedelta(days=30)):
+        for customer in [svc.CustomerInput(name="周九", phone="13311112222", verified=("phone",)),
+                         svc.CustomerInput(name="吴十", email="wu@example.com", account_number="6222-0001"),
+                         svc.CustomerInput(name="郑一", phone="13344445555")]:
+            svc.complaint_receive(actor=org.intake, data=complaint_input(customer=customer), register=True)
+    items = [
+        # a verified phone and the same name: goes on 周九's record by itself
+        (complaint_input(customer=svc.CustomerInput(name="周 九", phone="133-1111-2222"), subject="第二件"), True),
+        # 吴十's account with a new email: the record is found by the account and takes the email
+        (complaint_input(customer=svc.CustomerInput(name="吴十", email="wu.new@example.com",
+                                                    account_number="6222-0001"), subject="换了邮箱"), True),
+        # 吴十's old email, by someone else: the record no longer has it, so nothing is offered
+        (complaint_input(customer=svc.CustomerInput(name="另一人", email="wu@example.com"), channel="web"), True),
+        # 郑一's phone, never verified: offered, not linked
+        (complaint_input(customer=svc.CustomerInput(name="郑一", phone="13344445555"), subject="再次"), True),
+        (complaint_input(customer=svc.CustomerInput(name="新客户", phone="13399990000")), True),
+    ]
+    with frozen(NOW):
+        single, bulk, one, many = _both_ways(lambda: _receive_one_by_one(org, items),
+                                             lambda: svc.receive_many(actor=org.intake, items=items))
+    _same_rows(single, bulk)
+    names = [c.customer.name for c in many]
+    assert names[:2] == ["周九", "吴十"] and names[2] == "另一人"
+    assert Customer.objects.get(account_number="6222-0001").email == "wu.new@example.com"
+    assert not CustomerMatch.objects.filter(complaint=many[2]).exists()
+    assert CustomerMatch.objects.filter(complaint=many[3], candidate__name="郑一").exists()
+    assert ledger.verify().ok

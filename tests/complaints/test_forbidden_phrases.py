@@ -5,6 +5,7 @@ person may still confirm one, and that is recorded."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -154,3 +155,51 @@ def test_a_confirmed_result_records_the_phrase_as_before(org, walk):
                                confirm_phrases=["这事情的责任不在我公司"])
     assert [e.type for e in w.c.events.order_by("seq")][-1] == E.RESULT_COMMUNICATED
     assert payload(w.c)["forbidden_confirmed"] == ["这事情的责任不在我公司"]
+
+
+# Texts written from a template (an acknowledgment, a redirect: thousands in a bulk
+# batch) differ from one another in a line or two, so each line's comparable form is
+# kept (phrases._line). What varies must still be searched, with its neighbours.
+
+def test_a_phrase_in_the_value_put_into_a_template_is_caught_after_the_template_was_seen(pack):
+    clean = texts.redirect(authority_name="中国证监会", contact="12386", language="zh-hans", note="请保留凭证。")
+    assert phrases.found(pack, clean) == []  # its lines are now kept
+    told = texts.redirect(authority_name="中国证监会", contact="12386", language="zh-hans",
+                          note="此事責任不在本公司。")  # what the sender typed into the letter
+    hits = phrases.found(pack, told)
+    assert [(h.phrase, h.text) for h in hits] == [("责任不在我公司", "責任不在本公司")]
+    assert told[hits[0].start:hits[0].end] == "責任不在本公司"  # where the customer reads it
+
+
+def test_a_phrase_across_a_line_break_is_caught_whichever_line_was_seen_before(pack):
+    first = "我们已核实您反映的情况,这\n事情的责任不在我公司"
+    assert phrases.found(pack, first.split("\n")[0]) == []  # the first line alone is clean, and kept
+    hits = phrases.found(pack, first)
+    assert [(h.phrase, h.text) for h in hits] == [("这事情的责任不在我公司", "这\n事情的责任不在我公司")]
+
+
+def test_line_by_line_gives_the_form_and_positions_of_the_whole_text(pack):
+    long_line = "账户冻结" * (phrases.CACHED_LINE // 4 + 1)  # longer than a kept line
+    for text in ["這事情的責任\n不在我公司", "ＮＯＴ\n our\r\nfault", "\n\n不 可能\n", long_line + "\n不可能",
+                 texts.acknowledgment(pack=pack, reference="X-2026-000001", language="zh-hans", due=NOW,
+                                      tz=NOW.tzinfo, access_code="AB12-CD34")]:
+        flat, where = phrases.normalise_with_positions(text)
+        flat_whole, where_whole = phrases._normalise(text)
+        assert (flat, list(where)) == (flat_whole, where_whole)
+
+
+def test_no_traditional_to_simplified_conversion_holds_an_ascii_character():
+    # Why the text is converted run by run between ASCII characters (phrases._simplified).
+    import opencc
+
+    folder = Path(opencc.__file__).parent
+    for name in json.loads((folder / "config" / "t2s.json").read_text())["conversion_chain"][0]["dict"]["dicts"]:
+        for line in (folder / "dictionary" / name["file"]).read_text(encoding="utf-8").splitlines():
+            key = line.split("\t")[0]
+            assert not any(ch.isascii() for ch in key), (name["file"], line)
+
+
+def test_a_run_converted_alone_reads_as_in_the_whole_text(pack):
+    # 「這事情」 between ASCII: each run is converted as OpenCC converts the whole.
+    for text in ["REF-2026-000001 這事情的責任不在我公司 2026-03-02", "a這b事c情", "投訴編號:X-1。這"]:
+        assert phrases._simplified(text) == phrases._T2S.convert(text)

@@ -34,12 +34,13 @@ INSERT_ROWS = 100  # rows per INSERT on SQLite (one compiled statement, reused)
 class Held:
     def __init__(self):
         self.rows: dict[type[Model], list[Model]] = {}
-        self._ids: dict[type[Model], list[int]] = {}  # ready to give
+        self._ids: dict[type[Model], deque[int]] = {}  # ready to give
         self._given: dict[type[Model], int] = {}  # SQLite: the highest id handed out or ready
         # (prefix, year) → reference numbers reserved in order (references.allocate takes them)
         self.references: dict[tuple[str, int], deque[str]] = {}
         self.paused_now = False
         self._memo: dict = {}
+        self.customers = None  # services.customers.Prefetched: the batch's records, read once
 
     # --- what rows.insert hands over ---------------------------------------------------
 
@@ -60,15 +61,16 @@ class Held:
                 obj.pk = self.next_id(type(obj))
 
     def next_id(self, model: type[Model]) -> int:
-        free = self._ids.setdefault(model, [])
+        free = self._ids.get(model)
         if not free:
             self.reserve(model, BLOCK)
-        return free.pop(0)
+            free = self._ids[model]
+        return free.popleft()
 
     def reserve(self, model: type[Model], count: int) -> None:
         """Have `count` ids of `model` ready, taken in one statement (a caller that knows
         how many it needs asks for exactly that many, so no id is wasted)."""
-        have = self._ids.setdefault(model, [])
+        have = self._ids.setdefault(model, deque())
         if len(have) >= count:
             return
         if connection.vendor == "postgresql":

@@ -22,7 +22,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.db.models.expressions import RawSQL
 
-from redress.complaints import ledger_key
+from redress.complaints import ledger_key, rows
 from redress.complaints.models import (
     CheckpointEntry,
     CheckpointSignature,
@@ -160,8 +160,8 @@ def append(complaint: Complaint, type_: EventType, *, at: datetime, actor=None, 
     digest = event_hash(complaint_id=complaint.pk, seq=seq, type_code=int(type_), at=at,
                         actor_id=actor.pk if actor else None, actor_role=actor_role, channel=channel,
                         payload=text, prev_hash=prev)
-    event = Event(complaint=complaint, seq=seq, type=int(type_), at=at, actor=actor,
-                  actor_role=actor_role, channel=channel, payload=text, prev_hash=prev, hash=digest)
+    event = rows.build(Event, related={"complaint": complaint, "actor": actor}, seq=seq, type=int(type_), at=at,
+                       actor_role=actor_role, channel=channel, payload=text, prev_hash=prev, hash=digest)
     if save:
         event.save(force_insert=True)
     complaint.ledger_length = seq

@@ -9,6 +9,8 @@ API, portal, import, mail-in), with a message naming the field and the limit.
 
 from __future__ import annotations
 
+import functools
+
 from django.apps import apps
 from django.utils.translation import gettext as _
 
@@ -37,6 +39,7 @@ COLUMNS = {
 }
 
 
+@functools.cache  # the models do not change while the process runs; asked per field and complaint
 def limit_of(field: str) -> int:
     model, name = COLUMNS[field]
     return apps.get_model(model)._meta.get_field(name).max_length or TEXT_MAX

@@ -11,6 +11,7 @@ written.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -88,15 +89,22 @@ def normalise(text: str, *, field: str = "customer.phone", region: str | None = 
     (ValidationFailed naming `field`) when it is not a valid number: 「abc-123」, a
     mobile a digit short, a landline without its area code."""
     region = region or home_region()
-    number = _parsed(text or "", region)
-    if number is None:
+    phone = _read(text or "", region)
+    if phone is None:
         raise ValidationFailed(field, rule(region))
-    stored = _stored(number, region)
-    if len(stored) > MAX_STORED:
+    if len(phone.stored) > MAX_STORED:
         raise ValidationFailed(field, _("at most %(n)d characters") % {"n": MAX_STORED})
+    return phone
+
+
+@functools.lru_cache(maxsize=4096)  # a number is read several times per complaint (check, match, keys)
+def _read(text: str, region: str) -> Phone | None:
+    number = _parsed(text, region)
+    if number is None:
+        return None
     return Phone(e164=phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
                  + (f";ext={number.extension}" if number.extension else ""),
-                 stored=stored, region=phonenumbers.region_code_for_number(number) or region)
+                 stored=_stored(number, region), region=phonenumbers.region_code_for_number(number) or region)
 
 
 def e164_or_none(text: str, region: str | None = None) -> str | None:

@@ -44,7 +44,38 @@ def _dropped(ch: str) -> bool:
     return unicodedata.category(ch)[0] in "PZSC"
 
 
+# No entry of OpenCC's traditional→simplified dictionaries holds an ASCII character
+# (tests/complaints/test_forbidden_phrases.py reads them), so no conversion spans one:
+# the runs between ASCII characters are converted alone, the short ones once each (a
+# reference number or a date between template words leaves the words' runs as they were).
+# A conversion that changes the length falls back to character by character for its run
+# only (for the whole text before): the other runs keep their phrase conversions.
+_ASCII = re.compile(r"[\x00-\x7f]+")
+CACHED_RUN = 64
+
+
 def _simplified(chars: str) -> str:
+    out, last = [], 0
+    for ascii_run in _ASCII.finditer(chars):
+        if ascii_run.start() > last:
+            out.append(_run(chars[last:ascii_run.start()]))
+        out.append(ascii_run.group())
+        last = ascii_run.end()
+    if last < len(chars):
+        out.append(_run(chars[last:]))
+    return "".join(out)
+
+
+def _run(chars: str) -> str:
+    return _kept_run(chars) if len(chars) <= CACHED_RUN else _convert(chars)
+
+
+@functools.lru_cache(maxsize=8192)
+def _kept_run(chars: str) -> str:
+    return _convert(chars)
+
+
+def _convert(chars: str) -> str:
     converted = _T2S.convert(chars)
     if len(converted) == len(chars):
         return converted
@@ -52,22 +83,61 @@ def _simplified(chars: str) -> str:
     return "".join(c if len(c := _T2S.convert(ch)) == 1 else ch for ch in chars)
 
 
+CACHED_LINE = 400  # a line up to this long has its comparable form kept (_line)
+
+
 def normalise_with_positions(text: str) -> tuple[str, list[int]]:
     """The comparable form of `text`, and for each of its characters the index of the
-    original character it came from."""
+    original character it came from.
+
+    Line by line: every step is per character except OpenCC's phrase conversion, and no
+    phrase of its dictionaries holds a line break, so the lines' forms joined are the
+    text's. The short lines' forms are kept (`_line`): a text written from a template (an
+    acknowledgment, thousands a batch) differs from the last one in a line or two. The
+    whole of the joined form is still searched, so a phrase in a substituted value, or
+    across two lines, is found as before."""
+    if "\n" not in text:
+        return _line(text) if len(text) <= CACHED_LINE else _normalise(text)
+    out, where, at = [], [], 0
+    for line in text.split("\n"):
+        flat, positions = _line(line) if len(line) <= CACHED_LINE else _normalise(line)
+        out.append(flat)
+        where += [at + i for i in positions] if at else positions
+        at += len(line) + 1  # and the line break, dropped as any control character
+    return "".join(out), where
+
+
+@functools.lru_cache(maxsize=4096)
+def _line(line: str) -> tuple[str, tuple[int, ...]]:
+    flat, where = _normalise(line)
+    return flat, tuple(where)
+
+
+def _normalise(text: str) -> tuple[str, list[int]]:
     chars, origin = [], []
     for i, ch in enumerate(text):
-        for n in unicodedata.normalize("NFKC", ch):
+        for n in _width(ch):
             chars.append(n)
             origin.append(i)
     simplified = _simplified("".join(chars))
     out, where = [], []
     for n, i in zip(simplified, origin, strict=True):
-        for f in n.casefold():
-            if not _dropped(f):
-                out.append(f)
-                where.append(i)
+        for f in _folded(n):
+            out.append(f)
+            where.append(i)
     return "".join(out), where
+
+
+# Per character, so kept per character: a text has a few hundred different ones at most.
+@functools.lru_cache(maxsize=65536)
+def _width(ch: str) -> str:
+    return unicodedata.normalize("NFKC", ch)
+
+
+@functools.lru_cache(maxsize=65536)
+def _folded(ch: str) -> str:
+    """The character case folded, without what does not change what a phrase says."""
+    return "".join(f for f in ch.casefold() if not _dropped(f))
 
 
 def normalise(text: str) -> str:

@@ -6,6 +6,7 @@ fix the file (or the mapping) and run the import again.
 
 from __future__ import annotations
 
+import functools
 import string
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -79,17 +80,25 @@ def parse_date(value, mapping: Mapping, field: str, column: str) -> datetime:
     raw = text(value)
     if not raw:
         raise RowProblem(field, f"column {column!r} is empty")
-    for fmt in mapping.date_formats:
+    parsed = _parsed(raw, tuple(mapping.date_formats), mapping.time_of_day, tz)
+    if parsed is not None:
+        return parsed
+    raise RowProblem(field, f"{raw[:40]!r} in column {column!r} is not a date "
+                            f"(expected {' or '.join(mapping.date_formats)})")
+
+
+@functools.lru_cache(maxsize=8192)  # a file of ten years has a few thousand dates, each on many rows
+def _parsed(raw: str, formats: tuple[str, ...], time_of_day: time, tz) -> datetime | None:
+    for fmt in formats:
         try:
             parsed = datetime.strptime(raw, fmt)
         except ValueError:
             continue
         has_time = any(code in fmt for code in ("%H", "%I", "%M"))
         if not has_time:
-            parsed = datetime.combine(parsed.date(), mapping.time_of_day)
+            parsed = datetime.combine(parsed.date(), time_of_day)
         return parsed.replace(tzinfo=tz) if parsed.tzinfo is None else parsed
-    raise RowProblem(field, f"{raw[:40]!r} in column {column!r} is not a date "
-                            f"(expected {' or '.join(mapping.date_formats)})")
+    return None
 
 
 def look_up(lookup: Lookup, row: dict, field: str) -> str:

@@ -88,6 +88,7 @@ class _Import:
         self.header_row, self.batch, self.report = header_row, batch, report
         self.first_row: dict[str, int] = {}  # source id → the first row it is on in this file
         self.at_row = 0  # the row being written
+        self.checked: list = []  # import_check's results for the rows check_chunk last passed
 
     def rows(self) -> Rows:
         rows = Rows(self.path, encoding=self.mapping.encoding, header_row=self.header_row)
@@ -130,14 +131,15 @@ class _Import:
                     .values_list("source_id", flat=True))
         report.skipped += len(ready) - len(todo := [d for d in ready if d.source_id not in known])
         at = now()
-        passed = []
+        passed, self.checked = [], []
         for data in todo:
             try:
-                import_check(data, now=at)
+                found = import_check(data, now=at)
             except DomainError as err:
                 report.rejected.append(Rejection(data.row, err.field or "row", getattr(err, "rule", err.message)))
                 continue
             passed.append(data)
+            self.checked.append(found)  # handed to the write in the same transaction: not checked twice
         report.ready += len(passed)
         return passed
 
@@ -160,7 +162,7 @@ class _Import:
 
         self.at_row = todo[0].row if todo else self.at_row
         try:
-            import_many(actor=self.actor, items=todo, then=keys)
+            import_many(actor=self.actor, items=todo, then=keys, checked=self.checked)
         except Exception as err:  # the row it stopped at, for the message (why)
             if (item := getattr(err, "item", None)) is not None:
                 self.at_row = item.row

@@ -108,6 +108,8 @@ def official_source() -> dict:
     return {"version": getattr(chinese_calendar, "__version__", "?"), "years": [first, last],
             "digest": hashlib.sha256(material.encode()).hexdigest()[:16]}
 
+DUE_KEPT = 50_000  # due times a calendar keeps (WorkCalendar.due)
+
 
 class WorkCalendar:
     """An institution's calendar: which days are worked, and the hours of a working day."""
@@ -172,6 +174,7 @@ class WorkCalendar:
             except NotImplementedError as exc:
                 raise ValueError(f"country/subdivision: {exc}") from None
         self._years: dict[int, list[int]] = {}  # year -> sorted ordinals of its working days
+        self._due: dict[tuple, datetime] = {}  # due(): (start, unit, amount, ends on a working day) -> due time
 
     # ---- which days are worked -------------------------------------------------------
 
@@ -336,6 +339,17 @@ class WorkCalendar:
     # ---- the clock ----------------------------------------------------------------
 
     def due(self, start: datetime, limit: Duration) -> datetime:
+        # Kept per calendar (its days do not change once built): an import of ten years
+        # asks for the same few thousand dates' due times on every row.
+        key = (start, limit.unit, limit.amount, getattr(limit, "ends_on_working_day", False))
+        found = self._due.get(key)
+        if found is None:
+            if len(self._due) >= DUE_KEPT:
+                self._due.clear()
+            found = self._due[key] = self._due_time(start, limit)
+        return found
+
+    def _due_time(self, start: datetime, limit: Duration) -> datetime:
         local = self._local("start", start)
         unit, amount = Unit(limit.unit), limit.amount
         if isinstance(amount, bool) or not isinstance(amount, int):

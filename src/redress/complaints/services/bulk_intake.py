@@ -7,9 +7,9 @@ while its new rows are held (`complaints/held_rows.py`) and written together at 
 end: one COPY per table on PostgreSQL, multi-row INSERTs on SQLite, ids taken from the
 sequences in blocks, reference numbers reserved in one statement per year (imports),
 the batch's day-tally changes added up to one row per key. What changes is the number
-of statements: about 13 per complaint alone; here a few per batch, plus per item the
-customer look-up by account number (when it has one) and, for `receive_many`, its
-reference number, the calendar read and the savepoint around it.
+of statements: about 13 per complaint alone; here a few per batch, the customer look-up
+included (`customers.Prefetched`: the records every item could be matched to, read once
+a batch, and again after an item that ran alone).
 
 Holding cannot answer a read of a row it holds, so an item is written with holding
 paused — what is held is written first, then the item straight to the database — when
@@ -41,6 +41,8 @@ from redress.complaints.errors import DomainError
 from redress.complaints.held_rows import Held, holding
 from redress.complaints.lifecycle import TERMINAL
 from redress.complaints.models import Complaint, DayTally, Staff
+from redress.complaints.services.customers import Prefetched
+from redress.complaints.services.history import Found
 from redress.complaints.services.imports import ImportInput, complaint_import, import_role
 from redress.complaints.services.intake import (
     ComplaintInput,
@@ -53,11 +55,16 @@ from redress.policy.loader import active_pack
 
 
 def import_many(*, actor: Staff, items: list[ImportInput], via: str = "import",
-                then: Callable[[list[Complaint]], None] | None = None) -> list[Complaint]:
+                then: Callable[[list[Complaint]], None] | None = None,
+                checked: list[Found] | None = None) -> list[Complaint]:
     """Create the historical complaints of `items`, in order, in one transaction; a
     refusal (DomainError) or a database error raises, its `item` the ImportInput it
     met, and leaves none of them. `then(complaints)` runs before the rows are written; what it inserts through
-    rows.insert is written with them (the import's keys)."""
+    rows.insert is written with them (the import's keys). `checked`: import_check's
+    result for each item, when the caller ran it in this transaction (complaint_import's
+    `checked`)."""
+    if checked is not None and len(checked) != len(items):
+        raise ValueError("checked: one result per item")
     if not items:
         return []
     pack = active_pack()
@@ -71,17 +78,21 @@ def import_many(*, actor: Staff, items: list[ImportInput], via: str = "import",
             held.reserve_references(pack.reference_prefix, year, count)
         held.reserve(Complaint, len(items))
         seen: set[str] = set()
-        for data in items:
+        held.customers = Prefetched([data.complaint.customer for data in items])
+        for i, data in enumerate(items):
             d = data.complaint
             reads = _known_customer(d, seen) or (
                 data.state not in {s.value for s in TERMINAL}
                 and bool(triggers.detect(pack, d.subject, d.cause, d.request)))
             try:
                 with held.paused() if reads else nullcontext():
-                    out.append(complaint_import(actor=actor, data=data, via=via))
+                    out.append(complaint_import(actor=actor, data=data, via=via,
+                                                checked=checked[i] if checked is not None else None))
             except Exception as failed:  # a refusal or a database error: the caller names the row
                 failed.item = data
                 raise
+            if reads:  # it may have changed a record the batch read: read the rest's again
+                held.customers = Prefetched([later.complaint.customer for later in items[i + 1:]])
         if then is not None:
             then(out)
         _write(held)
@@ -119,6 +130,7 @@ def _receive(actor, items, via, then, refused_late) -> list[Complaint | DomainEr
     with transaction.atomic(), holding() as held:
         _reserve_references(held, pack, [data for i, (data, _r) in enumerate(items) if i not in refused_late])
         seen: set[str] = set()
+        held.customers = Prefetched([data.customer for data, _register in items])
         for i, (data, register) in enumerate(items):
             if i in refused_late:
                 results.append(refused_late[i])
@@ -135,6 +147,9 @@ def _receive(actor, items, via, then, refused_late) -> list[Complaint | DomainEr
                 held.drop_to(mark)
                 results.append(refused)
                 continue
+            finally:
+                if reads:  # it may have changed a record the batch read: read the rest's again
+                    held.customers = Prefetched([later.customer for later, _register in items[i + 1:]])
             _known_customer(data, seen)
             results.append(complaint)
         if then is not None:

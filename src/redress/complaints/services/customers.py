@@ -40,7 +40,7 @@ from redress.complaints.ledger import EventType
 from redress.complaints.lifecycle import Action
 from redress.complaints.models import Complaint, Customer, CustomerMatch, Staff
 from redress.complaints.models.complaint import phone_key_expression
-from redress.complaints.phones import Phone, e164_or_none, normalise, phone_keys
+from redress.complaints.phones import Phone, e164_or_none, key_of, normalise, phone_keys
 from redress.complaints.services.base import Step, acting_on, require_role
 
 EMAIL, PHONE = "email", "phone"
@@ -77,20 +77,72 @@ def typed_phone(data) -> Phone | None:
 
 def _candidates(data, phone: Phone | None) -> list[Customer]:
     """The records with the account number typed, or sharing its email or phone (every
-    stored spelling of the number: the phone-key index), in one query."""
+    stored spelling of the number: the phone-key index), in one query — or none, from
+    the records bulk intake read for its whole batch (`Prefetched`)."""
     account, email = data.account_number.strip(), data.email.strip().lower()
     keys = phone_keys(phone.stored) if phone is not None else []
-    condition = Q()
-    if account:
-        condition |= Q(account_number=account)
-    if email:
-        condition |= Q(lower_email=email)
-    if keys:
-        condition |= Q(phone_key__in=keys)
+    held = rows.HOLDING.get()
+    if held is not None and not held.paused_now and held.customers is not None:
+        return held.customers.candidates(account, email, keys)
+    condition = _condition({account} - {""}, {email} - {""}, keys)
     if not condition:
         return []
     return list(Customer.objects.alias(lower_email=Lower("email"), phone_key=phone_key_expression())
                 .filter(condition).order_by("id")[:CANDIDATES_MAX])
+
+
+def _condition(accounts: set[str], emails: set[str], keys) -> Q:
+    condition = Q()
+    if accounts:
+        condition |= Q(account_number__in=sorted(accounts))
+    if emails:
+        condition |= Q(lower_email__in=sorted(emails))
+    if keys:
+        condition |= Q(phone_key__in=keys)
+    return condition
+
+
+class Prefetched:
+    """Bulk intake: the records every item of a batch could be matched to, read in one
+    query instead of one per item. An item is matched against them as `_candidates`
+    would match it in the database: by the records' values as they are *now* (an
+    earlier item may have changed one: the same instance was changed and saved), the
+    first CANDIDATES_MAX by id. What the batch itself creates is not here: an item that
+    shares a contact or account with an earlier one runs with holding paused and reads
+    the database (services/bulk_intake.py), after which the batch reads again."""
+
+    def __init__(self, inputs):
+        accounts, emails, keys = set(), set(), set()
+        for data in inputs:
+            if data.known is not None:
+                continue
+            accounts.add(data.account_number.strip())
+            emails.add(data.email.strip().lower())
+            try:
+                phone = typed_phone(data)
+            except ValidationFailed:  # refused at intake's own check, before any look-up
+                phone = None
+            if phone is not None:
+                keys.update(phone_keys(phone.stored))
+        condition = _condition(accounts - {""}, emails - {""}, sorted(keys))
+        self.records = [] if not condition else list(
+            Customer.objects.alias(lower_email=Lower("email"), phone_key=phone_key_expression())
+            .filter(condition).order_by("id"))
+        self.by: dict[tuple[str, str], list[Customer]] = {}  # (kind, value read) → records
+        for customer in self.records:
+            for index in {("account", customer.account_number), ("email", customer.email.lower()),
+                          ("phone", key_of(customer.phone))}:
+                self.by.setdefault(index, []).append(customer)
+
+    def candidates(self, account: str, email: str, keys: list[str]) -> list[Customer]:
+        wanted = ([("account", account)] if account else []) + ([("email", email)] if email else []) + \
+                 [("phone", k) for k in keys]
+        found = {c.pk: c for index in wanted for c in self.by.get(index, ())}
+        keys_set = set(keys)
+        now_matching = [c for c in found.values()  # the values as they are now, as the query would read them
+                        if (account and c.account_number == account) or (email and c.email.lower() == email)
+                        or (keys_set and key_of(c.phone) in keys_set)]
+        return sorted(now_matching, key=lambda c: c.pk)[:CANDIDATES_MAX]
 
 
 def sharing(candidates: list[Customer], data, phone: Phone | None) -> list[tuple[Customer, list[str]]]:

@@ -238,9 +238,9 @@ def reconstruct_clocks(step: Step, history: History) -> list[ComplaintClock]:
         if begun is None:
             continue  # the source does not say when this clock's stage was reached
         start = c.received_at if definition.counts_from_receipt() else begun
-        clock = ComplaintClock(complaint=c, code=definition.code, unit=definition.limit.unit.value,
-                               limit_amount=definition.limit.amount, started_at=start,
-                               due_at=cal.due(start, definition.limit))
+        clock = rows.build(ComplaintClock, related={"complaint": c}, code=definition.code,
+                           unit=definition.limit.unit.value, limit_amount=definition.limit.amount, started_at=start,
+                           due_at=cal.due(start, definition.limit))
         end = dates.get(definition.stops_on)
         if end is None and c.closed_at is not None:
             if c.state == State.CLOSED:

@@ -134,11 +134,15 @@ def import_role(actor: Staff) -> str:
     return role
 
 
-def complaint_import(*, actor: Staff, data: ImportInput, via: str = "import") -> Complaint:
-    """Create one historical complaint (and its customer) as it stands in the source."""
+def complaint_import(*, actor: Staff, data: ImportInput, via: str = "import",
+                     checked: past.Found | None = None) -> Complaint:
+    """Create one historical complaint (and its customer) as it stands in the source.
+    `checked`: what import_check gave for `data`, run by the caller in this transaction
+    (bulk intake under `redress import`, which checks each batch before writing it); the
+    check is not run a second time."""
     pack = active_pack()
     now = current_time()
-    found = import_check(data, pack=pack, now=now)
+    found = checked if checked is not None else import_check(data, pack=pack, now=now)
     role = import_role(actor)
     d = data.complaint
     state = State(data.state)
@@ -161,10 +165,10 @@ def complaint_import(*, actor: Staff, data: ImportInput, via: str = "import") ->
             # The year in the institution's time zone (no calendar needed, so no query for it).
             pack.reference_prefix, received_at.astimezone(ZoneInfo(pack.calendar.timezone)).year,
             row_id_for=Complaint)
-        complaint = Complaint(
-            pk=complaint_id, reference=reference,
+        complaint = rows.build(
+            Complaint, id=complaint_id, reference=reference,
             kind=d.kind, state=state, policy_code=pack.code, language=d.customer.language or "zh-hans",
-            customer=record.customer, channel=d.channel, received_at=received_at,
+            channel=d.channel, received_at=received_at,
             registered_at=None if state == State.RECEIVED else registered_at,
             referral_source=d.referral_source, external_reference=data.source_id,
             subject=d.subject.strip(), cause=d.cause.strip(), request=d.request.strip(),
@@ -173,9 +177,9 @@ def complaint_import(*, actor: Staff, data: ImportInput, via: str = "import") ->
             category=data.category, critical_flags=kept, outcome=data.outcome, satisfied=data.satisfied,
             closed_at=data.closed_at if closed else None, resolution=data.history.resolution,
             estimated_dates=past.estimated(data.history, closed_at_estimated=data.closed_at_estimated, closed=closed),
-            responsible_unit=found.unit, handler=found.handler,
-            intake_unit_id=actor.unit_id, branch=d.branch, owner=actor, first_responder=actor,
-            created_at=now, updated_at=now,
+            intake_unit_id=actor.unit_id, created_at=now, updated_at=now,
+            related={"customer": record.customer, "responsible_unit": found.unit, "handler": found.handler,
+                     "branch": d.branch, "owner": actor, "first_responder": actor},
         )
         if complaint_id is None:
             rows.insert(complaint)

@@ -50,6 +50,8 @@ from redress.portal.access import access_issue
 INTAKE_ROLES = duties.INTAKE_ROLES
 CLOCK_SKEW = timedelta(minutes=5)  # a phone's clock a little ahead is not "the future"
 EARLIEST = datetime(1990, 12, 1, tzinfo=UTC)  # Shanghai Stock Exchange opened; nothing is older
+# Django builds `.values` afresh at each call; the checks ask for every complaint
+KINDS, PARTY_KINDS = frozenset(Complaint.Kind.values), frozenset(ComplaintParty.Kind.values)
 
 
 @dataclass
@@ -138,7 +140,7 @@ def validate_complaint(data: ComplaintInput, pack, now: datetime) -> None:
     limits.check("subject", data.subject)
     if not data.cause.strip():
         raise ValidationFailed("cause", _("say what happened (事由)"))
-    if data.kind not in Complaint.Kind.values:
+    if data.kind not in KINDS:
         raise ValidationFailed("kind", _("must be one of %(values)s") % {"values": ', '.join(Complaint.Kind.values)})
     if data.received_at is not None:
         if data.received_at.tzinfo is None:
@@ -148,7 +150,7 @@ def validate_complaint(data: ComplaintInput, pack, now: datetime) -> None:
         if data.received_at < EARLIEST:
             raise ValidationFailed("received_at", _("is before any date this system records (1990-12)"))
     for i, party in enumerate(data.parties):
-        if party.kind not in ComplaintParty.Kind.values:
+        if party.kind not in PARTY_KINDS:
             raise ValidationFailed(f"parties[{i}].kind", _("must be one of %(values)s") % {"values": ', '.join(ComplaintParty.Kind.values)})
         needed = {"unit": party.unit, "employee": party.staff, "product": party.product.strip()}[party.kind]
         if not needed:
@@ -189,16 +191,17 @@ def complaint_receive(*, actor: Staff, data: ComplaintInput, via: str = "web", r
         found = customers.customer_record(data.customer, now)
         reference, complaint_id = allocate(pack.reference_prefix, received_at.astimezone(cal.tz).year,
                                            row_id_for=Complaint)
-        complaint = Complaint(
-            pk=complaint_id, reference=reference,
+        complaint = rows.build(
+            Complaint, id=complaint_id, reference=reference,
             kind=data.kind, state=State.RECEIVED, policy_code=pack.code, language=data.customer.language or "zh-hans",
-            customer=found.customer, channel=data.channel, received_at=received_at,
+            channel=data.channel, received_at=received_at,
             referral_source=data.referral_source, external_reference=data.external_reference,
             subject=data.subject.strip(), cause=data.cause.strip(), request=data.request.strip(),
             amount_claimed=amount, currency=data.currency or pack.currency,
             is_economic_dispute=pack.is_economic_dispute(amount=amount, flags=flags),
-            intake_unit=actor.unit, branch=data.branch, owner=actor, first_responder=actor,
             critical_flags=flags, created_at=now, updated_at=now,
+            related={"customer": found.customer, "intake_unit": actor.unit, "branch": data.branch, "owner": actor,
+                     "first_responder": actor},
         )
         if complaint_id is None:
             rows.insert(complaint)

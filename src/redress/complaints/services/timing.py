@@ -98,9 +98,9 @@ def reach_stage(step: Step, *stages: Stage) -> None:
             # 自受理投诉之日起: the limit runs from when the complaint was taken down, however
             # late it is typed in or registered; a later stage counts from when it is reached.
             start = complaint.received_at if definition.counts_from_receipt() else step.now
-            clock = ComplaintClock(complaint=complaint, code=definition.code, unit=definition.limit.unit.value,
-                                   limit_amount=definition.limit.amount, started_at=start,
-                                   due_at=cal.due(start, definition.limit))
+            clock = rows.build(ComplaintClock, related={"complaint": complaint}, code=definition.code,
+                               unit=definition.limit.unit.value, limit_amount=definition.limit.amount,
+                               started_at=start, due_at=cal.due(start, definition.limit))
             # A letter or a regulator's referral can arrive after its limit has passed:
             # the clock is late from the start, and says so now rather than at the next sweep.
             if clock.due_at < step.now:
