@@ -40,6 +40,7 @@ class Held:
         self.references: dict[tuple[str, int], deque[str]] = {}
         self.paused_now = False
         self._memo: dict = {}
+        self.counted_later: list[int] = []  # new complaints whose period tallies follow the write
 
     # --- what rows.insert hands over ---------------------------------------------------
 

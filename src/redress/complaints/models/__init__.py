@@ -15,6 +15,7 @@ from .handling import (
 from .ledger import CheckpointEntry, CheckpointSignature, Event, LedgerCheckpoint
 from .matching import CustomerMatch
 from .org import Institution, OrgUnit, ReferenceCounter, Staff, StaffRole
+from .period_tally import PeriodTally, PeriodTallyState
 from .reports import AuthorityReport
 from .tally import DayTally
 from .timing import CalendarDay, CalendarState, ClockAlert, ClockPause, ComplaintClock
@@ -38,6 +39,8 @@ __all__ = [
     "Customer",
     "CustomerMatch",
     "DayTally",
+    "PeriodTally",
+    "PeriodTallyState",
     "Event",
     "Evidence",
     "Extension",

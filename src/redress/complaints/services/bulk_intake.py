@@ -36,7 +36,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
 
-from redress.complaints import phones, tally, triggers
+from redress.complaints import period_tally, phones, tally, triggers
 from redress.complaints.errors import DomainError
 from redress.complaints.held_rows import Held, holding
 from redress.complaints.lifecycle import TERMINAL
@@ -48,6 +48,7 @@ from redress.complaints.services.intake import (
     complaint_receive,
     validate_complaint,
 )
+from redress.complaints.services.timing import calendar_for
 from redress.complaints.timesource import now as current_time
 from redress.policy.loader import active_pack
 
@@ -184,3 +185,6 @@ def _write(held: Held) -> None:
     if DayTally in held.rows:
         held.replace(DayTally, tally.summed(held.rows[DayTally]))
     held.flush()
+    if held.counted_later:  # the statistics' figures of the batch's new complaints, now written
+        period_tally.count_batch(held.counted_later, calendar_for(active_pack()))
+        held.counted_later = []

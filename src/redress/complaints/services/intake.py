@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from redress.complaints import duties, limits, phones, rows, triggers
+from redress.complaints import duties, limits, period_tally, phones, rows, triggers
 from redress.complaints.errors import NotPermitted, ValidationFailed
 from redress.complaints.guards import ensure_may_accept_or_handle
 from redress.complaints.ledger import EventType
@@ -227,6 +227,7 @@ def complaint_receive(*, actor: Staff, data: ComplaintInput, via: str = "web", r
             complaint.save()
         else:
             rows.insert(complaint)
+        period_tally.count_new(complaint.pk, cal)  # the statistics' figures, from the rows just written
         if found.offers:
             customers.offers_insert(complaint, found, now)
         if then is not None:
