@@ -166,7 +166,8 @@ def main(argv=None) -> int:
 
     from redress.api import tokens
     from redress.api.models import Scope
-    from redress.complaints.models import Staff
+    from redress.complaints import period_tally
+    from redress.complaints.models import PeriodTally, Staff
     from redress.complaints.services.timing import calendar_for
     from redress.complaints.timesource import now as current_time
     from redress.policy.loader import active_pack
@@ -179,6 +180,13 @@ def main(argv=None) -> int:
         print(f"seeding      : {s['seconds']:.1f} s for {args.complaints:,} complaints")
     extra = supplement()
     print(f"supplement   : {extra:.1f} s" if extra else "supplement   : already there")
+    if extra or not period_tally.built():
+        # The supplement wrote rows behind the services: the tallies are recounted, by
+        # the code `redress tallies --rebuild` runs.
+        started = time.perf_counter()
+        written = period_tally.rebuild(calendar_for(active_pack()))
+        print(f"period tallies: {written:,} rows rebuilt in {time.perf_counter() - started:.1f} s")
+    print(f"period tallies: {PeriodTally.objects.count():,} rows")
     with connection.cursor() as cur:
         cur.execute("SHOW server_version" if connection.vendor == "postgresql" else "SELECT sqlite_version()")
         version = cur.fetchone()[0]

@@ -19,7 +19,7 @@ it into tally rows. Everything else is built on those two:
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -89,28 +89,38 @@ def _flags(qs):
                   "f_callback"))
 
 
-def facts(ids: Iterable[int] | None, cal) -> dict[int, Facts]:
-    """The facts of the complaints `ids` as the database holds them (None: of every
-    complaint, read in chunks). Inquiries have none."""
-    qs = Complaint.objects.all() if ids is None else Complaint.objects.filter(pk__in=list(ids))
-    products: dict[int, set[str]] = {}
+def facts(ids: Iterable[int], cal) -> dict[int, Facts]:
+    """The facts of the complaints `ids` as the database holds them. Inquiries have none."""
+    ids = list(ids)
+    return dict(_read(Complaint.objects.filter(pk__in=ids), _products(ids), cal))
+
+
+def every_fact(cal) -> Iterator[Facts]:
+    """The facts of every complaint, read in chunks (a million fit no list)."""
+    return (f for _, f in _read(Complaint.objects.all(), _products(None), cal))
+
+
+def _products(ids: list[int] | None) -> dict[int, set[str]]:
     parties = ComplaintParty.objects.filter(kind=ComplaintParty.Kind.PRODUCT).exclude(product="")
     if ids is not None:
-        parties = parties.filter(complaint_id__in=list(ids))
+        parties = parties.filter(complaint_id__in=ids)
+    products: dict[int, set[str]] = {}
     for complaint_id, product in parties.values_list("complaint_id", "product").iterator(chunk_size=20000):
         products.setdefault(complaint_id, set()).add(product)
+    return products
+
+
+def _read(qs, products: dict[int, set[str]], cal) -> Iterator[tuple[int, Facts]]:
     tz, days = cal.tz, {}
-    found = {}
     for (pk, received_at, closed_at, unit, category, channel, severity, state, outcome, satisfied, late, extended,
          source, target, paid, callback) in _flags(qs).iterator(chunk_size=20000):
         got = received_at.astimezone(tz).date()
         done = closed_at.astimezone(tz).date() if closed_at else None
-        if done is not None and (got, done) not in days:
+        if done is not None and (got, done) not in days:  # each pair counted on the calendar once
             days[(got, done)] = max(0, cal.working_days_between(_noon(got, tz), _noon(done, tz)))
-        found[pk] = Facts(got, done, unit, category or "", channel, severity, state, outcome, satisfied, late,
-                          extended, source or target, paid is not None, Decimal(paid or 0), callback,
-                          frozenset(products.get(pk, ())), days.get((got, done)))
-    return found
+        yield pk, Facts(got, done, unit, category or "", channel, severity, state, outcome, satisfied, late,
+                        extended, source or target, paid is not None, Decimal(paid or 0), callback,
+                        frozenset(products.get(pk, ())), days.get((got, done)))
 
 
 def _noon(day: date, tz) -> datetime:
@@ -187,7 +197,7 @@ def count_batch(ids: list[int], cal) -> None:
 
 def recount(cal) -> dict[Key, dict]:
     """The figures from every complaint as it stands."""
-    return _clean(_summed(facts(None, cal).values()))
+    return _clean(_summed(every_fact(cal)))
 
 
 def kept() -> dict[Key, dict]:
@@ -213,7 +223,7 @@ def rebuild(cal) -> int:
             with connection.cursor() as cur:
                 cur.execute(f"LOCK TABLE {PeriodTally._meta.db_table} IN EXCLUSIVE MODE")
         PeriodTally.objects.all().delete()
-        objs = _tallied(_summed(facts(None, cal).values()))
+        objs = _tallied(_summed(every_fact(cal)))
         for i in range(0, len(objs), 5000):
             rows.insert(*objs[i:i + 5000])
         PeriodTallyState.objects.all().delete()

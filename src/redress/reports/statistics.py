@@ -14,6 +14,8 @@ closed) date with every closed figure (the working days and the closing trend co
 its groups), one of the closed with a callback by period and satisfaction, the open at
 the ends in two parts, one GROUP BY each for products, root causes, accountability and
 payments, and the receiving trend: ten queries for the three periods.
+Viewers who see every complaint, for periods of whole months, read the same figures
+from the period tallies the services keep (statistics_tallied.TalliedPasses).
 
 Two sets of complaints, as a regulator's return counts them:
 - received in the period: breakdowns, re-complaints, late (a clock stopped late or
