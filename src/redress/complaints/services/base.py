@@ -215,7 +215,7 @@ def acting_on(complaint: Complaint | int, action: Action, *, actor: Staff | None
             step.breached = within.breached
         step.stale = stale
         counted = tally.mark(row)
-        if within is None:
+        if within is None and changes_case:  # a recorded look changes no figure
             # An inquiry counts nowhere in the statistics (no query for it); one that
             # becomes a complaint in this step is counted from nothing.
             if row.kind == Complaint.Kind.COMPLAINT:

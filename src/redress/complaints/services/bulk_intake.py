@@ -186,5 +186,6 @@ def _write(held: Held) -> None:
         held.replace(DayTally, tally.summed(held.rows[DayTally]))
     held.flush()
     if held.counted_later:  # the statistics' figures of the batch's new complaints, now written
-        period_tally.count_batch(held.counted_later, calendar_for(active_pack()))
-        held.counted_later = []
+        ids, held.counted_later = held.counted_later, []
+        period_tally.count_batch(ids, calendar_for(active_pack()))  # their rows held in turn
+        held.flush()
