@@ -69,6 +69,7 @@ class Step:
     # The statistics' facts of the complaints this step may change, as they were when it
     # began (period_tally): its own, and any other it touches (watch).
     watched: dict = field(default_factory=dict)
+    period_tallies: list = field(default_factory=list)  # statistics' rows not yet written (flush)
 
     def confirm(self) -> None:
         """Raise the stale version, if any: called once the role is checked (require_role),
@@ -115,7 +116,8 @@ class Step:
         rows.insert(*self.events)
         rows.insert(*self.outbox)
         rows.insert(*self.tallies)
-        self.events, self.outbox, self.tallies = [], [], []
+        rows.insert(*self.period_tallies)
+        self.events, self.outbox, self.tallies, self.period_tallies = [], [], [], []
 
     def watch(self, complaint: Complaint) -> None:
         """Another complaint this step changes the statistics of (a re-complaint's new

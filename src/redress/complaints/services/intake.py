@@ -222,12 +222,13 @@ def complaint_receive(*, actor: Staff, data: ComplaintInput, via: str = "web", r
         else:
             reach_stage(step, Stage.RECEIVED)
         step.count(None)
+        step.period_tallies += period_tally.received_now(  # the statistics' figures, written with the step's rows
+            complaint, step.clocks or [], [p.product for p in data.parties if p.kind == ComplaintParty.Kind.PRODUCT], cal)
         step.flush()
         if complaint_id is None:
             complaint.save()
         else:
             rows.insert(complaint)
-        period_tally.count_new(complaint.pk, cal)  # the statistics' figures, from the rows just written
         if found.offers:
             customers.offers_insert(complaint, found, now)
         if then is not None:
