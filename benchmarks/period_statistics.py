@@ -50,6 +50,8 @@ def parse_args(argv=None):
     p.add_argument("--reuse", action="store_true", help="keep a database already holding N complaints")
     p.add_argument("--target", type=float, default=TARGET_MS, help="warm p95 target in ms (1,000)")
     p.add_argument("--batch", type=int, default=20_000, help="complaints per insert round when seeding")
+    p.add_argument("--rows", action="store_true",
+                   help="count from the complaint rows as before the period tallies (for comparison)")
     p.add_argument("--force-reset", action="store_true", help="allow wiping a database without 'bench' in its name")
     return p.parse_args(argv)
 
@@ -73,9 +75,9 @@ SUPPLEMENT_SQL = [
        closed_at - interval '3 days', 'approved', %(staff)s, closed_at - interval '2 days', ''
        FROM complaints_complaint WHERE state IN ('closed', 'archived') AND id %% 31 = 0""",
     """INSERT INTO complaints_remedy (complaint_id, proposal_id, kind, description, amount, due_date, executed_at,
-       executed_by_id, execution_note)
+       executed_by_id, execution_note, waive_reason)
        SELECT p.complaint_id, p.id, 'payment', '补偿', p.compensation, (p.decided_at + interval '5 days')::date,
-       p.decided_at + interval '1 day', %(staff)s, '' FROM complaints_proposal p
+       p.decided_at + interval '1 day', %(staff)s, '', '' FROM complaints_proposal p
        WHERE p.status = 'approved' AND p.summary = '补偿'""",
     """INSERT INTO complaints_complaintlink (source_id, target_id, kind, created_at)
        SELECT c.id, c.id - 1000, 'recomplaint', c.received_at FROM complaints_complaint c
@@ -166,7 +168,8 @@ def main(argv=None) -> int:
 
     from redress.api import tokens
     from redress.api.models import Scope
-    from redress.complaints.models import Staff
+    from redress.complaints import period_tally
+    from redress.complaints.models import PeriodTally, Staff
     from redress.complaints.services.timing import calendar_for
     from redress.complaints.timesource import now as current_time
     from redress.policy.loader import active_pack
@@ -179,6 +182,18 @@ def main(argv=None) -> int:
         print(f"seeding      : {s['seconds']:.1f} s for {args.complaints:,} complaints")
     extra = supplement()
     print(f"supplement   : {extra:.1f} s" if extra else "supplement   : already there")
+    if extra or not period_tally.built():
+        # The supplement wrote rows behind the services: the tallies are recounted, by
+        # the code `redress tallies --rebuild` runs.
+        started = time.perf_counter()
+        written = period_tally.rebuild(calendar_for(active_pack()))
+        print(f"period tallies: {written:,} rows rebuilt in {time.perf_counter() - started:.1f} s")
+    print(f"period tallies: {PeriodTally.objects.count():,} rows")
+    if args.rows:  # the row path, as every viewer had it before the tallies (same figures)
+        from redress.reports import statistics_tallied
+
+        statistics_tallied.usable = lambda scope, periods: False
+        print("period tallies: NOT read (--rows): the statistics count the complaint rows")
     with connection.cursor() as cur:
         cur.execute("SHOW server_version" if connection.vendor == "postgresql" else "SELECT sqlite_version()")
         version = cur.fetchone()[0]

@@ -416,7 +416,8 @@ def main(argv=None) -> int:
         print(f"seeding      : {s['seconds']:8.1f} s total ({args.complaints / s['seconds']:,.0f} complaints/s): "
               f"rows {s['rows_s']:.1f} s (python {s['gen_s']:.1f} s, writing {s['copy_s']:.1f} s), "
               f"{s['indexes']} indexes and {s['fks']} foreign keys rebuilt {s['index_s']:.1f} s, "
-              f"{s['tallies']:,} day tallies recounted {s['tally_s']:.1f} s, VACUUM ANALYZE {s['analyze_s']:.1f} s")
+              f"{s['tallies']:,} day tallies recounted {s['tally_s']:.1f} s, "
+              f"{s['period_tallies']:,} period tallies {s['period_tally_s']:.1f} s, VACUUM ANALYZE {s['analyze_s']:.1f} s")
         print(f"  rows       : {args.complaints:,} complaints ({s['open']:,} open = {s['open'] / args.complaints:.1%}; "
               f"{s['overdue']:,} overdue, {s['due_today']:,} due later today), {s['customers']:,} customers, "
               f"{s['events']:,} events, {s['clocks']:,} clocks, {s['assignments']:,} work orders, "

@@ -169,11 +169,16 @@ def org(db, request):
 
 
 def _tallies_match_a_recount() -> None:
-    """The dashboard's day tallies are kept step by step by the services (complaints.tally);
-    after every test with the cast, they must equal a recount of the complaints and clocks."""
-    from redress.complaints import tally
+    """The dashboard's day tallies and the statistics' period tallies are kept step by
+    step by the services (complaints.tally, complaints.period_tally); after every test
+    with the cast, they must equal a recount of the complaints and the rows around them."""
+    from redress.complaints import period_tally, tally
+    from redress.complaints.services.timing import calendar_for
+    from redress.policy.loader import active_pack
 
     assert tally.kept() == tally.recount(), "the day tallies drifted from the complaints and clocks"
+    assert period_tally.kept() == period_tally.recount(calendar_for(active_pack())), \
+        "the statistics' period tallies drifted from the complaints"
 
 
 def complaint_input(**overrides) -> svc.ComplaintInput:

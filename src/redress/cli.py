@@ -1,4 +1,4 @@
-"""`redress` — the command line: init, demo, serve, sweep, verify, checkpoint, mail-in, import, token.
+"""`redress` — the command line: init, demo, serve, sweep, verify, checkpoint, mail-in, import, tallies, token.
 
 Every command configures Django from the environment (REDRESS_* variables) first, so
 the same settings apply as in the web server.
@@ -83,6 +83,28 @@ def cmd_sweep(args) -> int:
         print(f"redress sweep: {exc}", file=sys.stderr)
         return 2
     return 0
+
+
+def cmd_tallies(args) -> int:
+    """Check the statistics' period tallies against a recount of the complaints, or
+    rebuild them (a database that had complaints before they existed, or whose
+    calendar's past working days changed): exit 1 when a check finds a difference."""
+    from redress.complaints import period_tally
+    from redress.complaints.services.timing import calendar_for
+    from redress.policy.loader import active_pack
+
+    cal = calendar_for(active_pack())
+    if args.rebuild:
+        written = period_tally.rebuild(cal)
+        print(f"period tallies rebuilt: {written:,} rows")
+        return 0
+    kept, counted = period_tally.kept(), period_tally.recount(cal)
+    differ = sorted((k for k in kept.keys() | counted.keys() if kept.get(k) != counted.get(k)), key=str)
+    state = "complete" if period_tally.built() else "NOT BUILT (the statistics count the rows; run --rebuild)"
+    print(f"period tallies: {len(kept):,} keys, {state}; {len(differ):,} differ from a recount")
+    for key in differ[:20]:
+        print(f"  {key}: kept {kept.get(key)}, recount {counted.get(key)}")
+    return 1 if differ else 0
 
 
 def cmd_verify(args) -> int:
@@ -276,12 +298,16 @@ def main(argv: list[str] | None = None) -> int:
     serve.set_defaults(func=cmd_serve)
     sweep = sub.add_parser("sweep", help="recompute due times if the calendar changed, mark late clocks, "
                            "send reminders and escalations, take a ledger checkpoint, send queued "
-                           "notifications, merge day tallies, forget expired idempotency keys")
+                           "notifications, merge day and period tallies, forget expired idempotency keys")
     sweep.add_argument("--loop", action="store_true", help="run it every minute until stopped "
                        "(for deployments without cron)")
     sweep.add_argument("--every", type=int, default=60, metavar="SECONDS",
                        help="with --loop: seconds from the start of one run to the start of the next")
     sweep.set_defaults(func=cmd_sweep)
+    tallies = sub.add_parser("tallies", help="check the statistics' period tallies against a recount of the "
+                             "complaints (exit 1 on a difference), or --rebuild them")
+    tallies.add_argument("--rebuild", action="store_true", help="replace them by a recount and mark them complete")
+    tallies.set_defaults(func=cmd_tallies)
     verify = sub.add_parser("verify", help="recompute the ledger and check the checkpoints' signatures; exit 1 "
                             "naming the first broken link, 2 without the signing key")
     verify.add_argument("--checkpoint", action="store_true", help="take a checkpoint first")

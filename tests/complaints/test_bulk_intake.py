@@ -71,7 +71,8 @@ def _same_rows(single: dict, bulk: dict) -> None:
             assert got == rows
             continue
         for one, many in zip(rows, got, strict=True):
-            differ = {k: (v, many[k]) for k, v in one.items() if many[k] != v}
+            # A customer's public id is random by design (issue 14): each path draws its own.
+            differ = {k: (v, many[k]) for k, v in one.items() if many[k] != v and k != "public_id"}
             assert not differ, f"{table} row {one['id']}: (one by one, bulk) {differ}"
     assert bulk["tallies"] == single["tallies"] == tally.recount()
 

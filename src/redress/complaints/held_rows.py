@@ -41,6 +41,7 @@ class Held:
         self.paused_now = False
         self._memo: dict = {}
         self.customers = None  # services.customers.Prefetched: the batch's records, read once
+        self.counted_later: list[int] = []  # new complaints whose period tallies follow the write
 
     # --- what rows.insert hands over ---------------------------------------------------
 

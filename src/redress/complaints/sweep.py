@@ -11,7 +11,7 @@ idempotency keys."""
 from __future__ import annotations
 
 from redress.api import idempotency
-from redress.complaints import ledger, ledger_key, tally
+from redress.complaints import ledger, ledger_key, period_tally, tally
 from redress.complaints.services import (
     mark_breaches,
     mark_late_remedies,
@@ -39,6 +39,7 @@ def sweep() -> str:
     warned = raise_warnings()  # before the outbox goes out, so the warnings leave in this run
     sent, failed = dispatch_outbox()
     merged = tally.compact()
+    merged_periods = period_tally.compact()
     forgotten = idempotency.purge()
     cp = f"checkpoint {checkpoint.pk} ({checkpoint.entry_count} heads)" if checkpoint else "no new events"
     calendar = "" if up_to_date and not moved else \
@@ -46,7 +47,7 @@ def sweep() -> str:
     if no_key:
         cp = "NO CHECKPOINT"
     summary = (f"{calendar}{settled} paused cases settled; {breached} clocks newly late; {alerted} reminders and escalations sent; {overdue} reports to authorities newly overdue; {late_remedies} remedies newly late; {cp}; {len(warned)} early warnings raised; {sent} notifications sent, {failed} failed; "
-               f"{merged} day-tally rows merged; {forgotten} idempotency keys forgotten")
+               f"{merged} day-tally rows merged; {merged_periods} period-tally rows merged; {forgotten} idempotency keys forgotten")
     if no_key:
         # Everything else is done and committed; the missing key is still a failure cron reports.
         raise ledger_key.NoLedgerKey(f"{summary}. The ledger checkpoint was not taken: {no_key}")

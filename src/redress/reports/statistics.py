@@ -14,6 +14,8 @@ closed) date with every closed figure (the working days and the closing trend co
 its groups), one of the closed with a callback by period and satisfaction, the open at
 the ends in two parts, one GROUP BY each for products, root causes, accountability and
 payments, and the receiving trend: ten queries for the three periods.
+Viewers who see every complaint, for periods of whole months, read the same figures
+from the period tallies the services keep (statistics_tallied.TalliedPasses).
 
 Two sets of complaints, as a regulator's return counts them:
 - received in the period: breakdowns, re-complaints, late (a clock stopped late or
@@ -136,7 +138,10 @@ def statistics_of(scope: Scope, periods: list[Period], *, now: datetime, cal: Wo
             # Room to group a quarter's rows in memory (the default 4 MB sorted the
             # received complaints' groups on disk at a million). For this transaction only.
             cur.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
-        passes = _Passes(scope, periods, now, cal)
+        from redress.reports import statistics_tallied  # it builds on this module
+
+        tallied = statistics_tallied.usable(scope, periods)
+        passes = (statistics_tallied.TalliedPasses if tallied else _Passes)(scope, periods, now, cal)
         for i, period in enumerate(periods):
             figures, breakdowns = passes.figures(i), passes.breakdowns(i)
             if charts and i == 0:
@@ -172,6 +177,32 @@ class _Passes:
     """The queries behind the figures of several disjoint periods, run once each."""
 
     def __init__(self, scope: Scope, periods: list[Period], now: datetime, cal: WorkCalendar):
+        everything = self._setup(scope, periods, now, cal)
+        # Reached and satisfied from one look at the callbacks (satisfied: reached, and
+        # the answer the complaint keeps is yes): each look costs a hash of them all.
+        self.callbacks = self._sums(self.closed.filter(reg.callback_condition(reg.REACHED, many=True)), "closed_at",
+                                    Count("pk"), "satisfied")
+        self.received_groups = self._received_groups()
+        self.closed_groups = self._closed_groups()
+        self.open_at_end = self._open_at_end(everything)
+        self.paid = self._sums(reg.paid_remedies().filter(complaint_id__in=self.closed.values("pk")),
+                               "complaint__closed_at", Sum("amount"))
+        self.products = self._sums(
+            ComplaintParty.objects.filter(kind=ComplaintParty.Kind.PRODUCT, complaint_id__in=self.received.values("pk"))
+            .exclude(product=""), "complaint__received_at", Count("complaint_id", distinct=True), "product")
+        self._closed_breakdowns()
+
+    def _closed_breakdowns(self) -> None:
+        """Root causes (an index of the closed) and accountability (a few rows): counted
+        from the rows by both ways of reading."""
+        self.root_causes = self._sums(self.closed.exclude(root_cause=""), "closed_at", Count("pk"), "root_cause")
+        self.actions = self._sums(Accountability.objects.filter(complaint_id__in=self.closed.values("pk")),
+                                  "complaint__closed_at", Count("complaint_id", distinct=True), "action")
+
+    def _setup(self, scope: Scope, periods: list[Period], now: datetime, cal: WorkCalendar) -> QuerySet:
+        """What both ways of reading share (no query): the periods' bounds, their
+        received and closed complaints as querysets, each figure's register filters.
+        Returns every complaint of the scope."""
         self.scope, self.periods, self.now, self.cal = scope, periods, now, cal
         self.starts = [(reg.day_start(p.first, cal.tz), reg.day_start(p.last + timedelta(days=1), cal.tz))
                        for p in periods]
@@ -190,21 +221,7 @@ class _Passes:
             "on_time": (~reg.late_condition(now), {"late": reg.NO}),
             "compensated": (reg.compensated_condition(), {"compensated": reg.YES}),
         }
-        # Reached and satisfied from one look at the callbacks (satisfied: reached, and
-        # the answer the complaint keeps is yes): each look costs a hash of them all.
-        self.callbacks = self._sums(self.closed.filter(reg.callback_condition(reg.REACHED, many=True)), "closed_at",
-                                    Count("pk"), "satisfied")
-        self.received_groups = self._received_groups()
-        self.closed_groups = self._closed_groups()
-        self.open_at_end = self._open_at_end(everything)
-        self.paid = self._sums(reg.paid_remedies().filter(complaint_id__in=self.closed.values("pk")),
-                               "complaint__closed_at", Sum("amount"))
-        self.products = self._sums(
-            ComplaintParty.objects.filter(kind=ComplaintParty.Kind.PRODUCT, complaint_id__in=self.received.values("pk"))
-            .exclude(product=""), "complaint__received_at", Count("complaint_id", distinct=True), "product")
-        self.root_causes = self._sums(self.closed.exclude(root_cause=""), "closed_at", Count("pk"), "root_cause")
-        self.actions = self._sums(Accountability.objects.filter(complaint_id__in=self.closed.values("pk")),
-                                  "complaint__closed_at", Count("complaint_id", distinct=True), "action")
+        return everything
 
     def _within(self, column: str) -> Q:
         return reduce(operator.or_, (Q(**{f"{column}__gte": start, f"{column}__lt": end})

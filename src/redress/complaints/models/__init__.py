@@ -16,6 +16,7 @@ from .ledger import CheckpointEntry, CheckpointSignature, Event, LedgerCheckpoin
 from .lookups import CustomerLookup
 from .matching import CustomerMatch
 from .org import Institution, OrgUnit, ReferenceCounter, Staff, StaffRole
+from .period_tally import PeriodTally, PeriodTallyState
 from .reports import AuthorityReport
 from .tally import DayTally
 from .timing import CalendarDay, CalendarState, ClockAlert, ClockPause, ComplaintClock
@@ -40,6 +41,8 @@ __all__ = [
     "CustomerLookup",
     "CustomerMatch",
     "DayTally",
+    "PeriodTally",
+    "PeriodTallyState",
     "Event",
     "Evidence",
     "Extension",

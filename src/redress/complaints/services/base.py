@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import Min
 from django.utils.translation import gettext as _
 
-from redress.complaints import ledger, rows, tally
+from redress.complaints import ledger, period_tally, rows, tally
 from redress.complaints.errors import InvalidTransition, NotFound, NotPermitted, StaleComplaint
 from redress.complaints.guards import ensure_not_recused
 from redress.complaints.lifecycle import TRANSITIONS, Action, State, allowed_actions
@@ -66,6 +66,10 @@ class Step:
     # The form or client saw an older version: refused once the actor's role is known to
     # be right (confirm), so a 409 never tells someone without the role that the case moved.
     stale: StaleComplaint | None = None
+    # The statistics' facts of the complaints this step may change, as they were when it
+    # began (period_tally): its own, and any other it touches (watch).
+    watched: dict = field(default_factory=dict)
+    period_tallies: list = field(default_factory=list)  # statistics' rows not yet written (flush)
 
     def confirm(self) -> None:
         """Raise the stale version, if any: called once the role is checked (require_role),
@@ -112,7 +116,30 @@ class Step:
         rows.insert(*self.events)
         rows.insert(*self.outbox)
         rows.insert(*self.tallies)
-        self.events, self.outbox, self.tallies = [], [], []
+        rows.insert(*self.period_tallies)
+        self.events, self.outbox, self.tallies, self.period_tallies = [], [], [], []
+
+    def watch(self, complaint: Complaint) -> None:
+        """Another complaint this step changes the statistics of (a re-complaint's new
+        case gains its link): its period tallies move with this step's."""
+        self.watched.update(period_tally.facts([complaint.pk], self.work_calendar()))
+        self.watched.setdefault(complaint.pk, None)
+
+    def work_calendar(self):
+        from redress.complaints.services.timing import step_calendar  # timing imports this module
+
+        return step_calendar(self)
+
+    def count_statistics(self) -> None:
+        """Add the period tallies' change for the watched complaints, once their rows are
+        written: their facts now less their facts when the step began."""
+        if self.watched.get(self.complaint.pk, 0) is None and self.complaint.kind != Complaint.Kind.COMPLAINT:
+            del self.watched[self.complaint.pk]  # an inquiry before and after: nothing to count
+        if not self.watched:
+            return
+        cal = self.work_calendar()
+        before = {pk: f for pk, f in self.watched.items() if f is not None}
+        rows.insert(*period_tally.changes(before, period_tally.facts(list(self.watched), cal)))
 
     def count(self, before: tally.Mark | None) -> None:
         """Add the dashboard figures' changes for what the step did to the complaint
@@ -190,6 +217,12 @@ def acting_on(complaint: Complaint | int, action: Action, *, actor: Staff | None
             step.breached = within.breached
         step.stale = stale
         counted = tally.mark(row)
+        if within is None and changes_case:  # a recorded look changes no figure
+            # An inquiry counts nowhere in the statistics (no query for it); one that
+            # becomes a complaint in this step is counted from nothing.
+            if row.kind == Complaint.Kind.COMPLAINT:
+                step.watched.update(period_tally.facts([row.pk], step.work_calendar()))
+            step.watched.setdefault(row.pk, None)
         yield step
         step.confirm()
         if step.target is not None:
@@ -204,6 +237,7 @@ def acting_on(complaint: Complaint | int, action: Action, *, actor: Staff | None
         step.count(counted)
         step.flush()
         row.save()
+        step.count_statistics()
     if isinstance(complaint, Complaint):
         # Hand the caller the fresh row so it can keep working with the same object.
         complaint.refresh_from_db()

@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from django.db import connection, transaction
 from django.db.models import QuerySet
 
-from redress.complaints import tally
+from redress.complaints import period_tally, tally
 from redress.complaints.held_rows import holding
 from redress.complaints.lifecycle import TRANSITIONS, Action, State
 from redress.complaints.models import Complaint
@@ -75,6 +75,12 @@ def acting_on_each(ids: list[int], action: Action, *, via: str, changes_case: bo
         steps.append(Step(complaint=row, action=action, actor=None, via=via, now=now, pack=pack,
                           before=State(row.state)))
         marks.append(tally.mark(row))
+    # The statistics' period tallies move as acting_on moves them (its count_statistics):
+    # the batch's complaints' facts now less their facts before, read once for the batch.
+    in_statistics = [s.complaint.pk for s in steps
+                     if s.complaint.kind == Complaint.Kind.COMPLAINT] if changes_case else []
+    cal = steps[0].work_calendar() if in_statistics else None
+    before = period_tally.facts(in_statistics, cal) if in_statistics else {}
     with holding() as held:
         yield steps
         for step, counted in zip(steps, marks, strict=True):
@@ -90,6 +96,8 @@ def acting_on_each(ids: list[int], action: Action, *, via: str, changes_case: bo
         held.flush()
     fields = ["state", "ledger_head", "ledger_length"] + (["version", "updated_at", "due_at"] if changes_case else [])
     update_rows([s.complaint for s in steps], fields)
+    if in_statistics:
+        period_tally.insert(period_tally.changes(before, period_tally.facts(in_statistics, cal)))
 
 
 def update_rows(objs: list, fields: list[str]) -> None:

@@ -36,7 +36,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
 
-from redress.complaints import phones, tally, triggers
+from redress.complaints import period_tally, phones, tally, triggers
 from redress.complaints.errors import DomainError
 from redress.complaints.held_rows import Held, holding
 from redress.complaints.lifecycle import TERMINAL
@@ -50,6 +50,7 @@ from redress.complaints.services.intake import (
     complaint_receive,
     validate_complaint,
 )
+from redress.complaints.services.timing import calendar_for
 from redress.complaints.timesource import now as current_time
 from redress.policy.loader import active_pack
 
@@ -199,3 +200,7 @@ def _write(held: Held) -> None:
     if DayTally in held.rows:
         held.replace(DayTally, tally.summed(held.rows[DayTally]))
     held.flush()
+    if held.counted_later:  # the statistics' figures of the batch's new complaints, now written
+        ids, held.counted_later = held.counted_later, []
+        period_tally.count_batch(ids, calendar_for(active_pack()))  # their rows held in turn
+        held.flush()

@@ -36,7 +36,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from redress.complaints import rows, triggers
+from redress.complaints import period_tally, rows, triggers
 from redress.complaints.errors import NotPermitted, ValidationFailed
 from redress.complaints.ledger import EventType
 from redress.complaints.lifecycle import TERMINAL, Action, State
@@ -206,6 +206,7 @@ def complaint_import(*, actor: Staff, data: ImportInput, via: str = "import",
             complaint.save(update_fields=["ledger_head", "ledger_length", "due_at"])
         else:
             rows.insert(complaint)
+        period_tally.count_new(complaint.pk, step.work_calendar())  # the statistics' figures, from the rows written
         if record.offers:  # written once the complaint row is
             customers.offers_insert(complaint, record, now)
     return complaint

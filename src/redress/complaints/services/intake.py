@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from redress.complaints import duties, limits, phones, rows, triggers
+from redress.complaints import duties, limits, period_tally, phones, rows, triggers
 from redress.complaints.errors import NotPermitted, ValidationFailed
 from redress.complaints.guards import ensure_may_accept_or_handle
 from redress.complaints.ledger import EventType
@@ -225,6 +225,8 @@ def complaint_receive(*, actor: Staff, data: ComplaintInput, via: str = "web", r
         else:
             reach_stage(step, Stage.RECEIVED)
         step.count(None)
+        step.period_tallies += period_tally.received_now(  # the statistics' figures, written with the step's rows
+            complaint, step.clocks or [], [p.product for p in data.parties if p.kind == ComplaintParty.Kind.PRODUCT], cal)
         step.flush()
         if complaint_id is None:
             complaint.save()

@@ -81,6 +81,7 @@ def complaint_recomplain(original: Complaint | int, *, actor: Staff, cause: str,
                                 description=p.description) for p in o.parties.all()],
         )
         new = complaint_receive(actor=actor, data=data, via=via, register=True)
+        step.watch(new)  # the link makes the new case a re-complaint in the statistics too
         ComplaintLink.objects.create(source=new, target=o, kind=ComplaintLink.Kind.RECOMPLAINT, created_at=step.now)
         if o.state in (State.FOLLOW_UP, State.AWAITING_CALLBACK):
             o.satisfied, o.closed_at = False, step.now

@@ -1,0 +1,283 @@
+"""Keeping the statistics' period tallies (models.PeriodTally) as complaints change.
+
+One function says what a complaint counts for, `facts`, read from its row and the rows
+around it with the register's own conditions (a breached clock, an approved extension,
+a re-complaint link either way, a payment carried out, a callback), and `rows_of` turns
+it into tally rows. Everything else is built on those two:
+- a service step (services/base.acting_on) reads its complaint's facts when it begins and
+  again once its rows are written, and adds the difference (`changes`), in the step's
+  transaction: whatever the step changed (dispatch, reassessment, closing, callback,
+  remedy, extension decision, link, breach), the tallies move with it;
+- a new complaint adds its rows with the intake's other rows (`received_now`, from
+  memory), an import once written (`count_new`; bulk intake for its whole batch after
+  the batch is written);
+- `recount` is the same over every complaint (the tests hold the table to it), and
+  `rebuild` replaces the table by it (a database that had complaints before the tallies,
+  the benchmark's seed, or after the calendar's past working days were changed: the
+  working days to close are counted on the calendar of the day they were tallied).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
+from django.utils import timezone
+
+from redress.complaints import rows
+from redress.complaints.models import (
+    Callback,
+    Complaint,
+    ComplaintClock,
+    ComplaintLink,
+    ComplaintParty,
+    Extension,
+    PeriodTally,
+    PeriodTallyState,
+    Remedy,
+)
+from redress.complaints.models.period_tally import REFERRALS
+
+KEY = ("basis", "span", "day", "responsible_unit_id", "category", "channel", "severity", "days", "product")
+FIGURES = ("received", "late", "extended", "recomplaints", *REFERRALS, "closed", "compensated", "compensation",
+           "callbacks_reached", "callbacks_satisfied")
+Key = tuple
+B, S = PeriodTally.Basis, PeriodTally.Span
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What one complaint counts for in the statistics."""
+
+    received: date  # local calendar days
+    closed: date | None
+    unit: int | None
+    category: str
+    channel: str
+    severity: str
+    state: str
+    outcome: str
+    satisfied: bool | None
+    late: bool  # a clock marked breached (register.late_condition's lasting part)
+    extended: bool
+    recomplaint: bool
+    compensated: bool
+    amount: Decimal
+    callback: bool
+    products: frozenset[str]
+    days: int | None  # working days from receipt to closing
+
+
+def _flags(qs):
+    """The complaint rows with the conditions the register filters on, as probes of the
+    related tables' complaint indexes (one complaint at a step costs a few index reads)."""
+    pk = OuterRef("pk")
+    links = ComplaintLink.objects.filter(kind=ComplaintLink.Kind.RECOMPLAINT)
+    paid = Remedy.objects.filter(amount__gt=0, executed_at__isnull=False, complaint_id=pk)  # register.paid_remedies
+    return (qs.filter(kind=Complaint.Kind.COMPLAINT).annotate(
+        f_late=Exists(ComplaintClock.objects.filter(complaint_id=pk, breached=True)),
+        f_extended=Exists(Extension.objects.filter(complaint_id=pk, status=Extension.Status.APPROVED)),
+        f_source=Exists(links.filter(source_id=pk)), f_target=Exists(links.filter(target_id=pk)),
+        f_paid=Subquery(paid.values("complaint_id").annotate(s=Sum("amount")).values("s")),
+        f_callback=Exists(Callback.objects.filter(complaint_id=pk)),
+    ).values_list("pk", "received_at", "closed_at", "responsible_unit_id", "category", "channel", "severity",
+                  "state", "outcome", "satisfied", "f_late", "f_extended", "f_source", "f_target", "f_paid",
+                  "f_callback"))
+
+
+def facts(ids: Iterable[int], cal) -> dict[int, Facts]:
+    """The facts of the complaints `ids` as the database holds them. Inquiries have none."""
+    ids = list(ids)
+    return dict(_read(Complaint.objects.filter(pk__in=ids), _products(ids), cal))
+
+
+def every_fact(cal) -> Iterator[Facts]:
+    """The facts of every complaint, read in chunks (a million fit no list)."""
+    return (f for _, f in _read(Complaint.objects.all(), _products(None), cal))
+
+
+def _products(ids: list[int] | None) -> dict[int, set[str]]:
+    parties = ComplaintParty.objects.filter(kind=ComplaintParty.Kind.PRODUCT).exclude(product="")
+    if ids is not None:
+        parties = parties.filter(complaint_id__in=ids)
+    products: dict[int, set[str]] = {}
+    for complaint_id, product in parties.values_list("complaint_id", "product").iterator(chunk_size=20000):
+        products.setdefault(complaint_id, set()).add(product)
+    return products
+
+
+def _read(qs, products: dict[int, set[str]], cal) -> Iterator[tuple[int, Facts]]:
+    days: dict = {}  # each (received, closed) pair counted on the calendar once
+    for (pk, received_at, closed_at, unit, category, channel, severity, state, outcome, satisfied, late, extended,
+         source, target, paid, callback) in _flags(qs).iterator(chunk_size=20000):
+        yield pk, _fact(received_at, closed_at, unit, category, channel, severity, state, outcome, satisfied, late,
+                        extended, source or target, paid, callback, products.get(pk, ()), cal, days)
+
+
+def _fact(received_at, closed_at, unit, category, channel, severity, state, outcome, satisfied, late, extended,
+          recomplaint, paid, callback, products, cal, days: dict) -> Facts:
+    tz = cal.tz
+    got = received_at.astimezone(tz).date()
+    done = closed_at.astimezone(tz).date() if closed_at else None
+    if done is not None and (got, done) not in days:
+        days[(got, done)] = max(0, cal.working_days_between(_noon(got, tz), _noon(done, tz)))
+    return Facts(got, done, unit, category or "", channel, severity, state, outcome, satisfied, late, extended,
+                 recomplaint, paid is not None, Decimal(paid or 0), callback, frozenset(products),
+                 days.get((got, done)))
+
+
+def received_now(c: Complaint, clocks, products: Iterable[str], cal) -> list[PeriodTally]:
+    """The rows of a complaint being taken in (intake), from memory: nothing refers to it
+    yet but its clocks and parties (no extension, link, payment or callback), so they
+    are written with the step's other rows, without a read (an API create stays a few
+    single-row INSERTs). The tests' recount holds this to `facts`."""
+    if c.kind != Complaint.Kind.COMPLAINT:
+        return []
+    f = _fact(c.received_at, c.closed_at, c.responsible_unit_id, c.category, c.channel, c.severity, c.state,
+              c.outcome, c.satisfied, any(k.breached for k in clocks), False, False, None, False,
+              {p for p in products if p}, cal, {})
+    return changes({}, {c.pk: f})
+
+
+def _noon(day: date, tz) -> datetime:
+    return datetime.combine(day, time(12), tzinfo=tz)
+
+
+def rows_of(f: Facts) -> dict[Key, Counter]:
+    """The tally rows one complaint's facts make (each figure +1, the amount paid)."""
+    month = f.received.replace(day=1)
+    out: dict[Key, Counter] = {}
+
+    def add(key, **figures):
+        out.setdefault(key, Counter()).update(figures)
+
+    referral = {}
+    for kind in ("mediation", "arbitration", "litigation"):
+        if f.outcome == f"referred_{kind}":  # register.referral_condition
+            referral[f"referred_{kind}"] = 1
+            if f.state == "closed":
+                referral[f"referred_{kind}_decided"] = 1
+            elif f.state == "referred":
+                referral[f"referred_{kind}_pending"] = 1
+    add((B.RECEIVED, S.MONTH, month, f.unit, f.category, f.channel, f.severity, None, ""), received=1,
+        late=int(f.late), extended=int(f.extended), recomplaints=int(f.recomplaint), **referral)
+    add((B.RECEIVED, S.DAY, f.received, f.unit, f.category, "", "", None, ""), received=1)
+    for product in f.products:
+        add((B.PRODUCT, S.MONTH, month, f.unit, f.category, "", "", None, product), received=1)
+    if f.closed is not None:
+        add((B.CLOSED, S.MONTH, f.closed.replace(day=1), f.unit, f.category, "", "", f.days, ""), closed=1,
+            late=int(f.late), compensated=int(f.compensated), compensation=f.amount,
+            callbacks_reached=int(f.callback), callbacks_satisfied=int(f.callback and f.satisfied is True))
+        add((B.CLOSED, S.DAY, f.closed, f.unit, f.category, "", "", None, ""), closed=1)
+    return out
+
+
+def _summed(all_facts: Iterable[Facts], sign: int = 1, into: dict[Key, Counter] | None = None) -> dict[Key, Counter]:
+    into = {} if into is None else into
+    for f in all_facts:
+        for key, figures in rows_of(f).items():
+            counts = into.setdefault(key, Counter())
+            for name, value in figures.items():
+                counts[name] += sign * value
+    return into
+
+
+def _row(key: Key, figures: Counter) -> PeriodTally:
+    return PeriodTally(**dict(zip(KEY, key, strict=True)), **{f: figures[f] for f in FIGURES if figures[f]})
+
+
+def _tallied(sums: dict[Key, Counter]) -> list[PeriodTally]:
+    return [_row(key, figures) for key, figures in sums.items() if any(figures[f] for f in FIGURES)]
+
+
+def changes(before: dict[int, Facts], after: dict[int, Facts]) -> list[PeriodTally]:
+    """The rows to add when complaints' facts went from `before` to `after`."""
+    sums = _summed([f for pk, f in before.items() if after.get(pk) != f], -1)
+    return _tallied(_summed([f for pk, f in after.items() if before.get(pk) != f], +1, sums))
+
+
+def count_new(complaint_id: int, cal) -> None:
+    """A complaint just written (an import: its history may have callbacks, payments,
+    extensions): add its figures, read back. Under bulk intake the
+    complaint is not written yet: the batch counts it after writing (held.counted_later)."""
+    held = rows.HOLDING.get()
+    if rows.held():
+        held.counted_later.append(complaint_id)
+        return
+    rows.insert(*changes({}, facts([complaint_id], cal)))
+
+
+def count_batch(ids: list[int], cal) -> None:
+    for i in range(0, len(ids), 2000):
+        insert(changes({}, facts(ids[i:i + 2000], cal)))
+
+
+def insert(objs: list[PeriodTally]) -> None:
+    """In INSERTs of 1,000 rows (30 columns: PostgreSQL takes at most 65,535 parameters)."""
+    for i in range(0, len(objs), 1000):
+        rows.insert(*objs[i:i + 1000])
+
+
+def recount(cal) -> dict[Key, dict]:
+    """The figures from every complaint as it stands."""
+    return _clean(_summed(every_fact(cal)))
+
+
+def kept() -> dict[Key, dict]:
+    """The figures as the table holds them (the sums of its rows)."""
+    sums = PeriodTally.objects.values(*KEY).annotate(**{f"sum_{f}": Sum(f) for f in FIGURES}).order_by()
+    return _clean({tuple(r[k] for k in KEY): Counter({f: r[f"sum_{f}"] for f in FIGURES}) for r in sums})
+
+
+def _clean(sums: dict[Key, Counter]) -> dict[Key, dict]:
+    return {key: {f: v[f] for f in FIGURES if v[f]} for key, v in sums.items() if any(v[f] for f in FIGURES)}
+
+
+def built() -> bool:
+    return PeriodTallyState.objects.exists()
+
+
+def rebuild(cal) -> int:
+    """Replace the table by a recount and mark it complete. The table is locked against
+    the services' additions meanwhile (PostgreSQL): a step that began before waits, and
+    adds its change on top of a recount that did not see it. Returns the rows written."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cur:
+                cur.execute(f"LOCK TABLE {PeriodTally._meta.db_table} IN EXCLUSIVE MODE")
+        PeriodTally.objects.all().delete()
+        objs = _tallied(_summed(every_fact(cal)))
+        insert(objs)
+        PeriodTallyState.objects.all().delete()
+        PeriodTallyState.objects.create(built_at=timezone.now())
+    return len(objs)
+
+
+def compact(batch: int = 500) -> int:
+    """Merge the rows of up to `batch` keys that have more than one into one row each
+    (none where they sum to nothing); returns the rows taken away. As tally.compact:
+    the rows are deleted with RETURNING, so each is summed by the one statement that
+    removed it, and rows added meanwhile stay for the next sweep."""
+    keys = list(PeriodTally.objects.values(*KEY).annotate(n=Count("id")).filter(n__gt=1).order_by()[:batch])
+    if not keys:
+        return 0
+    which = Q()
+    for k in keys:
+        which |= Q(**{f: k[f] for f in KEY if k[f] is not None}, **{f"{f}__isnull": True for f in KEY if k[f] is None})
+    ids = list(PeriodTally.objects.filter(which).values_list("pk", flat=True))
+    with transaction.atomic():
+        # Locked as read: a second sweep waits, then finds the rows gone.
+        removed = list(PeriodTally.objects.select_for_update().filter(pk__in=ids).values("pk", *KEY, *FIGURES))
+        PeriodTally.objects.filter(pk__in=[r["pk"] for r in removed]).delete()
+        sums: dict[Key, Counter] = {}
+        for r in removed:
+            counts = sums.setdefault(tuple(r[k] for k in KEY), Counter())
+            for f in FIGURES:
+                counts[f] += r[f]
+        insert(_tallied(sums))
+    return len(removed)
