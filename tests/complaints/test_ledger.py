@@ -3,6 +3,11 @@ application's back is detected and named; the database refuses UPDATE and DELETE
 
 from __future__ import annotations
 
+import hashlib
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
 import pytest
 from django.db import DatabaseError, connection, transaction
 
@@ -256,3 +261,60 @@ def test_verify_names_a_broken_link(org, walk):
     _without_triggers("UPDATE complaints_event SET prev_hash = %s WHERE id = %s", ["f" * 64, target.pk])
     result = ledger.verify()
     assert result.problem == f"event id {target.pk} (complaint {w.c.pk}, #3): prev_hash does not match the previous event's hash"
+
+
+def _documented_hash(*fields) -> str:
+    """The hash rule as docs/architecture.md states it, written out again here so that an
+    auditor with only the export and the documentation gets the stored hashes."""
+    return hashlib.sha256("|".join(["v1", *fields]).encode()).hexdigest()
+
+
+def test_an_auditor_recomputes_every_stored_hash_from_the_documented_rule(org, walk):
+    w = walk().assess().dispatch()
+    chain = list(w.c.events.order_by("seq"))
+    assert [e.actor_id for e in chain] == [org.intake.pk, org.intake.pk, org.office.pk, org.office.pk]
+    for event in chain:
+        when = event.at.astimezone(UTC).isoformat(timespec="microseconds")
+        assert event.hash == _documented_hash(
+            str(w.c.pk), str(event.seq), str(event.type), when, str(event.actor_id), event.actor_role,
+            event.channel, event.payload, event.prev_hash)
+
+
+def test_an_event_nobody_did_hashes_an_empty_actor_and_its_time_in_utc():
+    shanghai = ZoneInfo("Asia/Shanghai")
+    digest = ledger.event_hash(complaint_id=7, seq=3, type_code=92, at=datetime(2026, 3, 2, 10, tzinfo=shanghai),
+                               actor_id=None, actor_role="", channel="system", payload='{"clock":"resolution"}',
+                               prev_hash="a" * 64)
+    assert digest == _documented_hash("7", "3", "92", "2026-03-02T02:00:00.000000+00:00", "", "", "system",
+                                      '{"clock":"resolution"}', "a" * 64)
+
+
+def test_amounts_dates_and_times_in_a_payload_are_written_as_plain_text():
+    shanghai = ZoneInfo("Asia/Shanghai")
+    payload = {"amount": Decimal("100000.50"), "until": date(2026, 3, 30),
+               "at": datetime(2026, 3, 2, 10, 0, 0, 5, tzinfo=shanghai)}
+    assert ledger.canonical(payload) == (
+        '{"amount":"100000.50","at":"2026-03-02T02:00:00.000005+00:00","until":"2026-03-30"}')
+
+
+def test_a_payload_holding_anything_but_plain_data_is_refused_naming_its_type():
+    with pytest.raises(TypeError, match=r"^ledger payloads hold plain data; got object$"):
+        ledger.canonical({"who": object()})
+
+
+def test_an_event_appended_on_its_own_is_written_at_once_with_no_actor_or_role(org, walk):
+    """The services write a step's events together (save=False); called on its own,
+    append writes the event and moves the chain's head, and an event nobody did (a
+    sweep's) carries no actor and an empty role."""
+    w = walk()
+    complaint = Complaint.objects.get(pk=w.c.pk)
+    head = complaint.ledger_head
+    with transaction.atomic():
+        event = ledger.append(complaint, ledger.EventType.CLOCK_BREACHED, at=at(2026, 3, 3, 9),
+                              channel="system", payload={"clock": "resolution"})
+        Complaint.objects.filter(pk=complaint.pk).update(ledger_length=complaint.ledger_length,
+                                                         ledger_head=complaint.ledger_head)
+    stored = Event.objects.get(complaint=complaint, seq=3)
+    assert (stored.pk, stored.actor_id, stored.actor_role, stored.prev_hash) == (event.pk, None, "", head)
+    assert complaint.ledger_head == stored.hash
+    assert ledger.verify().ok

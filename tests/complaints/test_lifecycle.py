@@ -10,7 +10,8 @@ from redress.complaints import services as svc
 from redress.complaints.errors import InvalidTransition, ValidationFailed
 from redress.complaints.ledger import EventType, verify
 from redress.complaints.lifecycle import TRANSITIONS, Action, State, allowed_actions, target_state
-from redress.complaints.models import Communication, ComplaintLink
+from redress.complaints.models import Communication, Complaint, ComplaintLink
+from redress.complaints.services.outcome import missing_for_archive
 from redress.complaints.timesource import frozen
 from redress.notify.models import OutboxMessage
 from tests.conftest import at, complaint_input
@@ -205,6 +206,32 @@ def test_archive_refuses_an_incomplete_record_and_lists_what_is_missing(org, wal
     with frozen(w.when), pytest.raises(ValidationFailed) as err:
         svc.complaint_archive(w.c, actor=org.office)
     assert "root_cause" in str(err.value)
+
+
+@pytest.mark.behind_the_services
+def test_a_closed_record_lacking_its_category_facts_and_resolution_names_each_first_to_last(org, walk):
+    # 004 §7(六): the work order is checked complete before it is archived. The fields are
+    # emptied behind the services' back: no step leaves a closed case without them.
+    w = walk().to_awaiting_callback().callback()
+    Complaint.objects.filter(pk=w.c.pk).update(category="", facts="", resolution="")
+    w.c.refresh_from_db()
+    assert missing_for_archive(w.c) == ["category", "facts", "resolution", "root_cause"]
+    with frozen(w.when), pytest.raises(ValidationFailed) as err:
+        svc.complaint_archive(w.c, actor=org.office, root_cause="process")
+    assert err.value.field == "category"
+    assert err.value.message.endswith("still missing: category, facts, resolution")
+
+
+def test_a_withdrawn_case_is_complete_as_it_stands(org, walk):
+    # Withdrawn before anything was found: no category, facts, resolution or root cause
+    # is owed (004 §7(六) checks the work order of a case that was handled).
+    w = walk()
+    with frozen(w.when):
+        svc.complaint_withdraw(w.c, actor=org.office, reason="客户撤回")
+    assert missing_for_archive(w.c) == []
+    with frozen(w.when):
+        svc.complaint_archive(w.c, actor=org.office)
+    assert w.c.state == State.ARCHIVED
 
 
 def test_returned_work_order_goes_back_to_the_complaints_office(org, walk):

@@ -179,3 +179,13 @@ def test_two_sweeps_claim_a_late_remedy_once(org, walk):
         assert claimed == 1
         assert svc.mark_late_remedies() == 0
     assert len(late_events(w.c)) == 1
+
+
+def test_a_remedy_owed_on_another_case_does_not_hold_this_one_back(org, walk):
+    owing = walk(at(2026, 9, 25), amount_claimed="200").assess().dispatch().accept()
+    owing.propose(compensation="200", remedies=[payment()]).approve(by=org.cro)
+    assert "remedies" in missing_for_archive(owing.c)
+    done = walk().to_awaiting_callback().callback()
+    done.c.root_cause = "规则解释不清"
+    done.c.save(update_fields=["root_cause"])
+    assert missing_for_archive(done.c) == []

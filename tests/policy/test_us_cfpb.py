@@ -195,6 +195,19 @@ def test_a_response_with_money_back_is_closed_with_monetary_relief(org):
     assert not clock(w.c, "response").breached
 
 
+def test_a_single_dollar_back_is_monetary_relief(org):
+    w = walk_in(org, ny(2026, 3, 2)).assess(category="fees").dispatch().accept()
+    w.propose(compensation="1").approve(by=org.cro).communicate()
+    assert Complaint.objects.get(pk=w.c.pk).outcome == "monetary_relief"
+
+
+def test_a_refund_promised_as_a_remedy_is_monetary_relief_without_a_compensation_figure(org):
+    w = walk_in(org, ny(2026, 3, 2)).assess(category="fees").dispatch().accept()
+    w.propose(remedies=[svc.RemedyInput(kind="payment", description="Refund the wire fee", amount="25",
+                                        due_date=date(2026, 3, 20))]).approve(by=org.cro).communicate()
+    assert Complaint.objects.get(pk=w.c.pk).outcome == "monetary_relief"
+
+
 def test_a_response_with_a_correction_is_closed_with_non_monetary_relief(org):
     w = walk_in(org, ny(2026, 3, 2)).assess(category="fees").dispatch().accept()
     w.propose(remedies=[svc.RemedyInput(kind="rectification", description="Correct the credit report",

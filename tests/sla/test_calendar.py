@@ -195,10 +195,12 @@ def test_from_policy_carries_hours_and_overrides():
         work_start=time(8, 30),
         work_end=time(17, 30),
         extra_closures=[date(2025, 9, 26)],
+        extra_working_days=[date(2025, 10, 8)],
     )
     cal = WorkCalendar.from_policy(policy)
     assert cal.tz == SH
     assert not cal.is_working_day(date(2025, 9, 26))
+    assert cal.is_working_day(date(2025, 10, 8))  # the last day of the National Day holiday, worked here
     assert cal.close_of_business(date(2025, 9, 29)) == sh(2025, 9, 29, 17, 30)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, tzinfo
 from zoneinfo import ZoneInfo
 
+import chinese_calendar
 import pytest
 
 from redress.policy.schema import CalendarPolicy, Duration, Unit
@@ -146,6 +147,7 @@ def test_the_official_source_fingerprint_changes_when_a_day_changes(monkeypatch)
     from chinese_calendar import constants
 
     before = official_source()
+    assert before["version"] == chinese_calendar.__version__  # shown with the recomputation's reason
     assert before["years"] == list(official_years())
     assert len(before["digest"]) == 16 and int(before["digest"], 16) >= 0
     # A day moved from the holidays to the working days (a corrected release) is noticed.
@@ -273,3 +275,15 @@ def test_only_a_year_without_the_official_schedule_is_warned_about(caplog):
     assert caplog.messages == [
         f"chinese_calendar has no data for {last + 1}; using statutory holidays without 调休"
     ]
+
+
+# ---- a period of calendar days whose last day is a rest day -------------------------------
+
+
+def test_a_period_ending_on_a_holiday_ends_when_business_closes_on_the_next_working_day():
+    # 民法典 第二百零三条: 15 days from Tuesday 09-16 end on 10-01, National Day; the
+    # holiday runs to 10-08, so the period ends at close of business on Thursday 10-09.
+    limit = Duration(amount=15, unit=Unit.CALENDAR_DAYS, ends_on_working_day=True)
+    assert cn().due(sh(9, 16), limit) == sh(10, 9, 17)
+    # Without the rule the same period ends on the holiday, at the hour it started.
+    assert cn().due(sh(9, 16), Duration(amount=15, unit=Unit.CALENDAR_DAYS)) == sh(10, 1)
