@@ -41,7 +41,8 @@ def test_a_record_sharing_only_the_phone_is_offered_and_the_answer_recorded(org,
         page = read_back(client, data).content.decode()
         assert "这是已有档案的客户吗" in page and "与 王** 是同一人" in page and "电话相同 139****5678" in page
         assert "13912345678" not in page.split('id="customer-match"')[1].split("</section>")[0]
-        save(client, data, customer_match=str(first.customer_id))
+        assert f'value="{first.customer.public_id}"' in page and f'value="{first.customer_id}"' not in page
+        save(client, data, customer_match=str(first.customer.public_id))
 
     new = latest()
     assert new.customer_id == first.customer_id and Customer.objects.count() == 1
@@ -73,7 +74,7 @@ def test_the_answer_cannot_name_a_record_that_was_not_offered(org, signed_in, sa
     stranger = Customer.objects.create(name="赵六", phone="13700000000", created_at=now())
     client = signed_in("intake")
     with frozen(at(2026, 3, 2, 10, 0)):
-        save(client, typed(name="王晓明", phone="13912345678", account_number=""), customer_match=str(stranger.pk))
+        save(client, typed(name="王晓明", phone="13912345678", account_number=""), customer_match=str(stranger.public_id))
     assert latest().customer_id != stranger.pk
 
 

@@ -137,7 +137,10 @@ class IntakeForm(forms.Form):
                                   widget=forms.RadioSelect)
     # --- a record that shares the phone or email (services/customers.py), decided on the
     # read-back: a record's id (the same person), "new" (someone else), "" (decide later).
-    customer_match = forms.RegexField(regex=r"^(|new|[0-9]{1,12})$", required=False, widget=forms.HiddenInput)
+    # The record offered is named by its public id, like every customer page (issue 14):
+    # a sequential key on the page would tell how many customers there are.
+    customer_match = forms.RegexField(regex=r"^(|new|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$",
+                                      required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

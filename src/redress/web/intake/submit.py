@@ -42,7 +42,7 @@ def _decided(out: svc.CustomerInput, answer: str) -> None:
     if answer == "new":
         out.not_same = frozenset(c.pk for c in offered)
         return
-    picked = next((c for c in offered if str(c.pk) == answer), None)
+    picked = next((c for c in offered if str(c.public_id) == answer), None)
     if picked is not None:
         out.known, out.confirmed = picked, picked.pk
         out.not_same = frozenset(c.pk for c in offered if c.pk != picked.pk)
