@@ -87,3 +87,18 @@ def test_the_message_names_the_remedy_the_case_and_the_due_date_in_both_language
     assert chinese.lines[0] == f"提醒:{ref} 的赔偿/补偿补救措施应于 2026-09-18 前完成"
     assert "承诺事项:退还手续费" in chinese.lines
     assert english.link.endswith(f"/complaints/{ref}/")
+
+
+def test_the_sweep_sends_it_by_email_in_the_readers_language(org, walk, mailoutbox):
+    from redress.complaints.sweep import sweep
+
+    w = owing(walk)
+    org.handler.language = "zh-hans"
+    org.handler.save(update_fields=["language"])
+    with frozen(REMINDER_DAY):
+        assert "1 remedy reminders sent" in sweep()
+    with frozen(at(2026, 9, 16, 9, 5)):
+        assert "0 remedy reminders sent" in sweep()
+    to_handler = [m for m in mailoutbox if org.handler.email in m.to and "补救措施" in m.subject]
+    assert [m.subject for m in to_handler] == [f"[Redress] 提醒:{w.c.reference} 的赔偿/补偿补救措施应于 2026-09-18 前完成"]
+    assert "承诺事项:退还手续费" in to_handler[0].body
