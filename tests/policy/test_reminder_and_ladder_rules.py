@@ -93,3 +93,14 @@ def test_a_clock_ladder_out_of_order_names_the_clock(tmp_path):
     found = problem(path)
     assert found.path == "clocks[0].escalation"
     assert "out of order" in found.message
+
+
+def test_a_remedy_reminder_counts_working_days_before_the_due_date(tmp_path):
+    assert [(r.before.amount, r.to) for r in load_pack("general").remedy_reminders] == [(2, ["holder", "unit_head"])]
+    path = institution_file(tmp_path, """
+        remedy_reminders:
+          - { before: { amount: 4, unit: hours } }
+    """)
+    found = problem(path)
+    assert found.path == "remedy_reminders"
+    assert "a remedy is due on a day; give before in working_days" in found.message

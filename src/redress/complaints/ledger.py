@@ -105,6 +105,7 @@ class EventType(IntEnum):
     ESCALATION_ACKNOWLEDGED = 146  # someone told answered it: what will happen, by when
     CLOCK_NOT_APPLICABLE = 147  # assessed: a clock's policy condition no longer holds; stopped, and why
     CLOCK_APPLIES = 148  # assessed: a clock's policy condition now holds; started from receipt (or its stage)
+    REMEDY_REMINDED = 149  # the sweep: a remedy's reminder before its due date, and who heard
 
 
 def canonical(payload: dict) -> str:

@@ -3,7 +3,7 @@ workers at once. It recomputes open clocks when the calendar changed (a batch a 
 settles pauses (asks approvers, ends unapproved long pauses at their threshold, flags
 cases paused too long: services/pausing.py), marks late clocks, overdue reports to
 authorities (and escalates them; it never closes one) and late remedies, sends the
-clocks' reminders and escalation steps (services/alerts.py), takes a ledger checkpoint,
+remedies' reminders (services/remedy_reminders.py) and the clocks' reminders and escalation steps (services/alerts.py), takes a ledger checkpoint,
 raises early warnings (earlywarning/: spikes, mass complaints, repeat complainants),
 dispatches the outbox, merges the dashboard's day tallies and forgets expired API
 idempotency keys."""
@@ -18,6 +18,7 @@ from redress.complaints.services import (
     mark_overdue_reports,
     recompute_round,
     send_due_alerts,
+    send_remedy_reminders,
     settle_pauses,
 )
 from redress.complaints.timesource import now
@@ -32,6 +33,7 @@ def sweep() -> str:
     alerted = send_due_alerts()  # after the breaches, before the outbox: its emails leave in this run
     overdue = mark_overdue_reports()
     late_remedies = mark_late_remedies()
+    remedy_reminders = send_remedy_reminders()  # before the outbox: its emails leave in this run
     try:
         checkpoint, no_key = ledger.take_checkpoint(now=now()), None
     except ledger_key.NoLedgerKey as missing:  # the rest still runs: notifications must go out
@@ -46,7 +48,7 @@ def sweep() -> str:
         f"calendar changed: {moved} cases' due times moved{'' if up_to_date else ', more next run'}; "
     if no_key:
         cp = "NO CHECKPOINT"
-    summary = (f"{calendar}{settled} paused cases settled; {breached} clocks newly late; {alerted} reminders and escalations sent; {overdue} reports to authorities newly overdue; {late_remedies} remedies newly late; {cp}; {len(warned)} early warnings raised; {sent} notifications sent, {failed} failed; "
+    summary = (f"{calendar}{settled} paused cases settled; {breached} clocks newly late; {alerted} reminders and escalations sent; {overdue} reports to authorities newly overdue; {late_remedies} remedies newly late; {remedy_reminders} remedy reminders sent; {cp}; {len(warned)} early warnings raised; {sent} notifications sent, {failed} failed; "
                f"{merged} day-tally rows merged; {merged_periods} period-tally rows merged; {forgotten} idempotency keys forgotten")
     if no_key:
         # Everything else is done and committed; the missing key is still a failure cron reports.

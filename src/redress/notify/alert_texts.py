@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from redress.policy.loader import active_pack
 
-KINDS = frozenset({"reminder", "escalation"})
+KINDS = frozenset({"reminder", "escalation", "remedy_reminder"})
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,8 @@ def _amount(amount: int, unit: str) -> str:
 
 def write(kind: str, payload: dict, language: str) -> Text:
     """The message for `payload` (written by services/alerts.py) in `language`."""
+    if kind == "remedy_reminder":
+        return _remedy(payload, language)
     with translation.override(language or settings.LANGUAGE_CODE):
         pack = active_pack()
         clock = pack.clock(payload.get("clock", ""))
@@ -65,6 +67,23 @@ def write(kind: str, payload: dict, language: str) -> Text:
                      "with what will happen and by when.")
         case = _("Case %(reference)s: %(subject)s") % {"reference": reference, "subject": subject}
         return Text(subject=f"[Redress] {title}", lines=[title, case, status, todo], link=case_link(reference))
+
+
+def _remedy(payload: dict, language: str) -> Text:
+    """A remedy's reminder before its due date (services/remedy_reminders.py): which
+    remedy, of which case, due which day."""
+    from redress.web.complaint.words import REMEDY_KINDS
+
+    with translation.override(language or settings.LANGUAGE_CODE):
+        reference, kind = payload.get("reference", ""), payload.get("remedy_kind", "")
+        what = {"remedy": str(REMEDY_KINDS.get(kind, kind)), "reference": reference,
+                "due": payload.get("due_date", "") or "—"}
+        title = _("Reminder: the %(remedy)s remedy of %(reference)s is due %(due)s") % what
+        promised = _("Promised: %(description)s") % {"description": payload.get("description", "")}
+        todo = _("What to do: carry it out and record it on the case page by %(due)s, or record why it will "
+                 "not be carried out.") % what
+        case = _("Case %(reference)s: %(subject)s") % {"reference": reference, "subject": payload.get("subject", "")}
+        return Text(subject=f"[Redress] {title}", lines=[title, case, promised, todo], link=case_link(reference))
 
 
 def _zone(name: str):

@@ -571,7 +571,18 @@ class Pack(Strict):
     clocks: list[Clock] = Field(min_length=1)
     # The escalation ladder of every clock that names none of its own (issue 15).
     escalation: list[EscalationStep] = []
+    # Reminders before each remedy's due date to whoever must carry it out (issue 15
+    # item 5; services/remedy_reminders.py). Working days only: a due date is a day.
+    remedy_reminders: list[Reminder] = []
     extension: ExtensionPolicy | None = None
+
+    @field_validator("remedy_reminders")
+    @classmethod
+    def _remedy_reminders_in_days(cls, reminders: list[Reminder]) -> list[Reminder]:
+        for i, reminder in enumerate(reminders):
+            if reminder.before is None or reminder.before.unit != Unit.WORKING_DAYS:
+                raise ValueError(f"remedy_reminders[{i}]: a remedy is due on a day; give before in working_days")
+        return reminders
 
     @field_validator("escalation")
     @classmethod

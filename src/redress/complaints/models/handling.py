@@ -135,6 +135,9 @@ class Remedy(models.Model):
     waive_reason = models.TextField(blank=True)
     # When the sweep recorded it late (002 执行跟踪): set once, by a claiming update.
     late_at = models.DateTimeField(null=True, blank=True)
+    # Its reminders sent (services/remedy_reminders.py): the indexes of the pack's
+    # `remedy_reminders`, each added once under the complaint's row lock.
+    reminded = models.JSONField(default=list, blank=True)
 
     class Meta:
         indexes = [
