@@ -429,3 +429,19 @@ def test_a_pack_may_cap_all_extensions_together_counting_only_those_granted(org,
         err = refused(ValidationFailed, request, accepted.c, org.handler, working_days=1, customer_consent=True,
                       consent_note=CONSENT)
     assert err.rule == "extensions may add up to at most 15 days in all; 15 are already granted"
+
+
+def test_a_request_or_decision_made_on_a_stale_page_is_refused_and_writes_nothing(org, accepted):
+    from redress.complaints.errors import StaleComplaint
+
+    accepted.c.refresh_from_db()
+    seen = accepted.c.version
+    with frozen(at(2026, 3, 10)):
+        ext = request(accepted.c, org.handler)
+        err = refused(StaleComplaint, request, accepted.c, org.dept_head, expected_version=seen)
+        assert (err.expected, err.actual) == (seen, seen + 1)
+        err = refused(StaleComplaint, svc.extension_decide, accepted.c, actor=org.office, extension_id=ext.pk,
+                      approve=True, expected_version=seen)
+        assert (err.expected, err.actual) == (seen, seen + 1)
+    assert Extension.objects.get().status == Extension.Status.REQUESTED
+    assert resolution(accepted.c).due_at.astimezone(SH) == at(2026, 3, 30, 17)
