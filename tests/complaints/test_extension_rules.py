@@ -408,3 +408,40 @@ def test_a_notice_in_working_hours_is_counted_to_the_minute(org, walk, settings)
         err = refused(ValidationFailed, request, w.c, org.handler, working_days=6)
         assert (err.field, err.rule) == ("working_days", "an extension may be at most 5 working days")
         assert request(w.c, org.handler, working_days=5).working_days == 5
+
+
+def test_a_pack_may_cap_all_extensions_together_counting_only_those_granted(org, accepted, settings, tmp_path):
+    # The institution allows fifteen working days in all; ten are granted first.
+    pack_file(settings, tmp_path, "extension:\n  max_total: { amount: 15, unit: working_days }\n")
+    extended_once(org, accepted)
+    with frozen(at(2026, 4, 1)):
+        err = refused(ValidationFailed, request, accepted.c, org.handler, working_days=6, customer_consent=True,
+                      consent_note=CONSENT)
+        assert (err.field, err.rule) == ("working_days",
+                                         "extensions may add up to at most 15 days in all; 10 are already granted")
+        # A request refused by the office adds nothing to the total.
+        five = request(accepted.c, org.handler, working_days=5, customer_consent=True, consent_note=CONSENT)
+        svc.extension_decide(accepted.c, actor=org.office, extension_id=five.pk, approve=False, note="先补材料")
+        five = request(accepted.c, org.handler, working_days=5, customer_consent=True, consent_note=CONSENT)
+        svc.extension_decide(accepted.c, actor=org.office, extension_id=five.pk, approve=True)
+    assert resolution(accepted.c).due_at.astimezone(SH) == at(2026, 4, 21, 17)
+    with frozen(at(2026, 4, 15)):
+        err = refused(ValidationFailed, request, accepted.c, org.handler, working_days=1, customer_consent=True,
+                      consent_note=CONSENT)
+    assert err.rule == "extensions may add up to at most 15 days in all; 15 are already granted"
+
+
+def test_a_request_or_decision_made_on_a_stale_page_is_refused_and_writes_nothing(org, accepted):
+    from redress.complaints.errors import StaleComplaint
+
+    accepted.c.refresh_from_db()
+    seen = accepted.c.version
+    with frozen(at(2026, 3, 10)):
+        ext = request(accepted.c, org.handler)
+        err = refused(StaleComplaint, request, accepted.c, org.dept_head, expected_version=seen)
+        assert (err.expected, err.actual) == (seen, seen + 1)
+        err = refused(StaleComplaint, svc.extension_decide, accepted.c, actor=org.office, extension_id=ext.pk,
+                      approve=True, expected_version=seen)
+        assert (err.expected, err.actual) == (seen, seen + 1)
+    assert Extension.objects.get().status == Extension.Status.REQUESTED
+    assert resolution(accepted.c).due_at.astimezone(SH) == at(2026, 3, 30, 17)
