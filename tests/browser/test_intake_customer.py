@@ -78,7 +78,7 @@ def test_the_read_back_says_what_was_typed_and_offers_the_record_sharing_the_pho
     intake.expect(offer).to_contain_text(w["same_as"])
     intake.expect(offer).not_to_contain_text("13912345678")  # the other record stays masked
     intake.shot("04-read-back-offer")
-    offer.locator(f'input[value="{known.customer_id}"]').check()
+    offer.locator(f'input[value="{known.customer.public_id}"]').check()
     readback.locator("button.primary").click()
     intake.expect(page.locator("article.receipt")).to_be_visible()
     new = Complaint.objects.order_by("-id").first()
