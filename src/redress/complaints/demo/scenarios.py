@@ -143,7 +143,7 @@ class Walker:
                         opinion="客户认为赔偿金额偏低,对处理结果不认可")
                 if scenario == "recomplaint":
                     self.later(24, 24 * 10)
-                    new = self.do(svc.complaint_recomplain, c, actor=self.pick("intake"),
+                    new = self.do(svc.complaint_recomplain, c, actor=self.pick("intake"), channel="phone",
                                   cause="客户不认可原处理结果,要求上级部门重新调查并给出书面答复")
                     self.later(1, 8)
                     self.do(svc.complaint_assess, new, actor=office, category=story.category,
