@@ -57,3 +57,28 @@ class Duration(Strict):
             raise ValueError("ends_on_working_day applies to calendar_days or months only")
         return self
 
+
+class Role(StrEnum):
+    """Staff roles (SPEC §1). Stable codes; labels are rendered at display time."""
+
+    INTAKE = "intake"
+    HANDLER = "handler"
+    DEPT_HEAD = "dept_head"
+    COMPLAINTS_OFFICE = "complaints_office"
+    COMPLIANCE = "compliance"
+    AUDIT = "audit"
+    CRO = "cro"
+    SENIOR_MANAGEMENT = "senior_management"
+    CALLBACK = "callback"
+    AUDITOR = "auditor"
+    ADMIN = "admin"
+
+
+class Severity(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    MAJOR = "major"
+
+
+SEVERITY_ORDER = {s: i for i, s in enumerate(Severity)}
