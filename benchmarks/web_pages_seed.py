@@ -10,6 +10,7 @@ import random
 import re
 import sys
 import time
+import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -242,7 +243,7 @@ def seed(n: int, batch: int) -> dict:
     # Customers: about 0.7 per complaint (some complain more than once).
     n_customers = max(1, int(n * 0.7))
     cust_fields = ["id", "name", "phone", "email", "address", "account_number", "id_type", "id_number",
-                   "preferred_channel", "language", "created_at"]
+                   "preferred_channel", "language", "created_at", "public_id"]
     cust_columns = [Customer._meta.get_field(f).column for f in cust_fields]
     customers_out = {"phone": {}, "account": {}, "name": {}}
 
@@ -254,7 +255,8 @@ def seed(n: int, batch: int) -> dict:
             phone = rng.choice(PHONE_PREFIXES) + f"{rng.randrange(10**8):08d}"
             account = f"{rng.choice((3101, 4403, 1101, 4401))}{cid:08d}"
             yield (cid, name, phone, "", "", account, "id_card", f"{rng.randrange(10**17, 10**18)}",
-                   "phone", "zh-hans", adapt(start - timedelta(days=rng.randrange(1, 2000))))
+                   "phone", "zh-hans", adapt(start - timedelta(days=rng.randrange(1, 2000))),
+                   str(uuid.UUID(int=cid)))  # unique, and no draw from rng: the rest stays as it was
 
     # Complaint rows: one prepared by the model fields, copied and changed per complaint.
     proto = Complaint(id=0, reference="", state="closed", policy_code=pack.code, customer_id=1, channel="phone",
