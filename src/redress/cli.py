@@ -100,7 +100,10 @@ def cmd_tallies(args) -> int:
         return 0
     kept, counted = period_tally.kept(), period_tally.recount(cal)
     differ = sorted((k for k in kept.keys() | counted.keys() if kept.get(k) != counted.get(k)), key=str)
-    state = "complete" if period_tally.built() else "NOT BUILT (the statistics count the rows; run --rebuild)"
+    state = ("NOT BUILT (the statistics count the rows; run --rebuild)" if not period_tally.built()
+             else "complete" if period_tally.built_for_viewers()
+             else "complete for the institution, NOT for the units (a branch head's statistics count the rows; "
+                  "run --rebuild)")
     print(f"period tallies: {len(kept):,} keys, {state}; {len(differ):,} differ from a recount")
     for key in differ[:20]:
         print(f"  {key}: kept {kept.get(key)}, recount {counted.get(key)}")

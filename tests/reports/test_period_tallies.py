@@ -12,7 +12,7 @@ import pytest
 from redress.cli import main as redress
 from redress.complaints import period_tally
 from redress.complaints import services as svc
-from redress.complaints.models import Callback, Complaint, PeriodTally, PeriodTallyState
+from redress.complaints.models import Callback, Complaint, OrgUnit, PeriodTally, PeriodTallyState
 from redress.complaints.services.timing import calendar_for, mark_breaches
 from redress.complaints.timesource import frozen
 from redress.policy.loader import active_pack
@@ -88,11 +88,77 @@ def test_the_office_reads_the_tallies_and_gets_what_the_rows_count(org, walk):
     assert figures["late"].value > 0 and figures["compensated"].value == 1 and figures["recomplaints"].value == 2
 
 
-def test_a_branch_and_a_part_of_a_month_are_counted_from_the_rows(org):
+def same_both_ways(scope, periods, cal):
+    """The statistics read from the tallies equal those counted from the rows, figure by
+    figure, breakdown by breakdown, with the same register links."""
+    with stats.transaction.atomic():
+        tallied = statistics_tallied.TalliedPasses(scope, periods, READ_AT, cal)
+        counted = stats._Passes(scope, periods, READ_AT, cal)
+        for i in range(len(periods)):
+            assert tallied.figures(i) == counted.figures(i), (scope, periods[i])
+            assert ({k: asdict(b) for k, b in tallied.breakdowns(i).items()}
+                    == {k: asdict(b) for k, b in counted.breakdowns(i).items()})
+            assert tallied.heat(i) == counted.heat(i)
+            assert tallied.trend(i) == counted.trend(i)
+        return tallied
+
+
+def test_a_branch_head_reads_the_units_tallies_and_gets_what_the_rows_count(org, walk):
+    """A branch head sees what their unit is responsible for, what concerns their branch,
+    every work order sent to it (returned or not) and complaints of their own: each of
+    those moves their statistics, and the tallies give what a count of the rows gives."""
+    book = walk_the_lifecycle(org, walk)
+    cal = calendar_for(active_pack())
+    desk = OrgUnit.objects.create(institution=org.branch.institution, code="branch_tianhe_desk", name="天河柜台",
+                                  name_en="desk", kind=OrgUnit.Kind.DEPARTMENT, parent=org.branch)
+    # Sent to the branch, returned, sent to the other branch: the head still sees it (the
+    # returned work order), and so its figures count for both branches.
+    moved = walk(at(2026, 3, 3, 15)).assess().dispatch()
+    with frozen(at(2026, 3, 4, 9)):
+        svc.assignment_return(moved.c, actor=org.dept_head, reason="非本营业部客户")
+        svc.complaint_dispatch(moved.c, actor=org.office, unit=org.branch2)
+    # A sub-unit of the branch: the head sees it when it concerns the branch (assessed so).
+    with frozen(at(2026, 3, 5, 9)):
+        desk_case = walk(at(2026, 3, 5, 9)).assess(branch=org.branch).c
+        svc.complaint_dispatch(desk_case, actor=org.office, unit=desk)
+    elsewhere = walk(at(2026, 3, 5, 10)).assess()  # concerns no branch: the head never sees it
+    with frozen(at(2026, 3, 5, 10)):
+        svc.complaint_dispatch(elsewhere.c, actor=org.office, unit=desk)
+    # The other branch's case, handed over to the head as a person: theirs, not their unit's.
+    with frozen(at(2026, 3, 16)):
+        svc.transfer_request(book["other_branch"], actor=org.office, to_staff=org.dept_head, reason="总部指定督办")
+    # Received in February and closed in March, for the comparisons and the working days.
+    walk(at(2026, 2, 20)).to_awaiting_callback().callback(satisfied=True)
+
+    head = stats.Scope(org.dept_head)
+    assert statistics_tallied.own_only(org.dept_head, org.branch.pk) == [book["other_branch"].pk]
+    march = stats._Passes(head, [MARCH], READ_AT, cal)
+    assert march.figures(0)["received"].value > 10  # the branch's walk, the moved case, the desk's, the handed-over one
+    for period in (MARCH, Q1):
+        periods = [period, period.previous(), period.year_before()]
+        assert statistics_tallied.usable(head, periods)
+        for unit, category in ((None, ""), (org.branch.pk, ""), (desk.pk, ""), (org.branch2.pk, ""),
+                               (None, "counter"), (None, "none")):
+            same_both_ways(stats.Scope(org.dept_head, unit, category), periods, cal)
+    # Nothing of their own: the unit's tallies alone.
+    svc.transfer_accept(book["other_branch"], actor=org.dept_head)
+    with frozen(at(2026, 3, 17)):
+        svc.transfer_request(book["other_branch"], actor=org.dept_head, to_staff=org.office, reason="交回")
+        svc.transfer_accept(book["other_branch"], actor=org.office)
+    assert statistics_tallied.own_only(org.dept_head, org.branch.pk) == []
+    assert same_both_ways(head, [Q1, Q1.previous(), Q1.year_before()], cal).more is None
+
+
+def test_other_scopes_and_a_part_of_a_month_are_counted_from_the_rows(org):
     march = [MARCH]
-    assert not statistics_tallied.usable(stats.Scope(org.dept_head), march)  # sees the branch's, work orders too
+    assert statistics_tallied.usable(stats.Scope(org.dept_head), march)  # their unit's tallies
+    for staff in (org.handler, org.intake2, org.callback):  # not kept per unit
+        assert not statistics_tallied.usable(stats.Scope(staff), march)
     weeks = Period("custom", date(2026, 3, 2), date(2026, 3, 15))
     assert not statistics_tallied.usable(stats.Scope(org.office), [weeks])
+    PeriodTallyState.objects.update(viewers=False)  # tallied before the units' rows existed
+    assert statistics_tallied.usable(stats.Scope(org.office), march)
+    assert not statistics_tallied.usable(stats.Scope(org.dept_head), march)
     PeriodTallyState.objects.all().delete()
     assert not statistics_tallied.usable(stats.Scope(org.office), march)  # never built: the rows count
 
@@ -105,10 +171,10 @@ def test_redress_tallies_finds_a_difference_and_rebuild_mends_it(org, walk, caps
     assert redress(["tallies"]) == 0
     Callback.objects.filter(complaint=w.c).delete()
     assert redress(["tallies"]) == 1
-    assert "1 differ from a recount" in capsys.readouterr().out
+    assert "2 differ from a recount" in capsys.readouterr().out  # the institution's row and its branch's
     PeriodTallyState.objects.all().delete()
     assert redress(["tallies", "--rebuild"]) == 0
     assert "period tallies rebuilt" in capsys.readouterr().out
-    assert period_tally.kept() == recount() and period_tally.built()
+    assert period_tally.kept() == recount() and period_tally.built() and period_tally.built_for_viewers()
     assert redress(["tallies"]) == 0
     assert Complaint.objects.filter(pk=w.c.pk).exists()

@@ -15,6 +15,10 @@ it into tally rows. Everything else is built on those two:
   `rebuild` replaces the table by it (a database that had complaints before the tallies,
   the benchmark's seed, or after the calendar's past working days were changed: the
   working days to close are counted on the calendar of the day they were tallied).
+Every row is kept for the institution (viewer None) and again for each unit whose head
+sees the complaint (`Facts.seen_by`: its responsible unit, its branch, every unit it was
+dispatched to; scope.visible_condition's unit rules), so a branch head's figures are
+sums of rows too.
 """
 
 from __future__ import annotations
@@ -26,11 +30,24 @@ from datetime import date, datetime, time
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.utils import timezone
 
 from redress.complaints import rows
 from redress.complaints.models import (
+    Assignment,
     Callback,
     Complaint,
     ComplaintClock,
@@ -43,7 +60,8 @@ from redress.complaints.models import (
 )
 from redress.complaints.models.period_tally import REFERRALS
 
-KEY = ("basis", "span", "day", "responsible_unit_id", "category", "channel", "severity", "days", "product")
+KEY = ("basis", "span", "day", "responsible_unit_id", "category", "channel", "severity", "days", "product",
+       "viewer_id")
 FIGURES = ("received", "late", "extended", "recomplaints", *REFERRALS, "closed", "compensated", "compensation",
            "callbacks_reached", "callbacks_satisfied")
 Key = tuple
@@ -71,6 +89,9 @@ class Facts:
     callback: bool
     products: frozenset[str]
     days: int | None  # working days from receipt to closing
+    # The units whose head sees it (scope.visible_condition's unit rules for a department
+    # head): the responsible unit, the branch, every unit a work order went to.
+    seen_by: frozenset[int] = frozenset()
 
 
 def _flags(qs):
@@ -87,40 +108,61 @@ def _flags(qs):
         f_callback=Exists(Callback.objects.filter(complaint_id=pk)),
     ).values_list("pk", "received_at", "closed_at", "responsible_unit_id", "category", "channel", "severity",
                   "state", "outcome", "satisfied", "f_late", "f_extended", "f_source", "f_target", "f_paid",
-                  "f_callback"))
+                  "f_callback", "branch_id"))
 
 
 def facts(ids: Iterable[int], cal) -> dict[int, Facts]:
     """The facts of the complaints `ids` as the database holds them. Inquiries have none."""
     ids = list(ids)
-    return dict(_read(Complaint.objects.filter(pk__in=ids), _products(ids), cal))
+    products, units = _related(Q(complaint_id__in=ids))
+    return dict(_read(Complaint.objects.filter(pk__in=ids), products, units, cal, {}))
+
+
+CHUNK = 50000
 
 
 def every_fact(cal) -> Iterator[Facts]:
-    """The facts of every complaint, read in chunks (a million fit no list)."""
-    return (f for _, f in _read(Complaint.objects.all(), _products(None), cal))
+    """The facts of every complaint, read a range of ids at a time (a million, with their
+    products and work orders, fit no dict)."""
+    bounds = Complaint.objects.aggregate(lo=Min("pk"), hi=Max("pk"))
+    if bounds["lo"] is None:
+        return
+    days: dict = {}
+    for lo in range(bounds["lo"], bounds["hi"] + 1, CHUNK):
+        products, units = _related(Q(complaint_id__gte=lo, complaint_id__lt=lo + CHUNK))
+        qs = Complaint.objects.filter(pk__gte=lo, pk__lt=lo + CHUNK)
+        yield from (f for _, f in _read(qs, products, units, cal, days))
 
 
-def _products(ids: list[int] | None) -> dict[int, set[str]]:
-    parties = ComplaintParty.objects.filter(kind=ComplaintParty.Kind.PRODUCT).exclude(product="")
-    if ids is not None:
-        parties = parties.filter(complaint_id__in=ids)
+def _related(which: Q) -> tuple[dict[int, set[str]], dict[int, set[int]]]:
+    """The products the complaints name and the units their work orders went to, in one
+    query (a step reads its complaint's facts twice: one query each time, not two)."""
+    parties = (ComplaintParty.objects.filter(which, kind=ComplaintParty.Kind.PRODUCT).exclude(product="")
+               .annotate(u=Value(None, output_field=IntegerField())).values_list("complaint_id", "product", "u"))
+    orders = (Assignment.objects.filter(which).annotate(p=Value("", output_field=CharField()))
+              .values_list("complaint_id", "p", "unit_id"))
     products: dict[int, set[str]] = {}
-    for complaint_id, product in parties.values_list("complaint_id", "product").iterator(chunk_size=20000):
-        products.setdefault(complaint_id, set()).add(product)
-    return products
+    units: dict[int, set[int]] = {}
+    for complaint_id, product, unit in parties.union(orders, all=True).iterator(chunk_size=20000):
+        if unit is None:
+            products.setdefault(complaint_id, set()).add(product)
+        else:
+            units.setdefault(complaint_id, set()).add(unit)
+    return products, units
 
 
-def _read(qs, products: dict[int, set[str]], cal) -> Iterator[tuple[int, Facts]]:
-    days: dict = {}  # each (received, closed) pair counted on the calendar once
+def _read(qs, products: dict[int, set[str]], units: dict[int, set[int]], cal, days: dict
+          ) -> Iterator[tuple[int, Facts]]:
+    # days: each (received, closed) pair counted on the calendar once
     for (pk, received_at, closed_at, unit, category, channel, severity, state, outcome, satisfied, late, extended,
-         source, target, paid, callback) in _flags(qs).iterator(chunk_size=20000):
+         source, target, paid, callback, branch) in _flags(qs).iterator(chunk_size=20000):
         yield pk, _fact(received_at, closed_at, unit, category, channel, severity, state, outcome, satisfied, late,
-                        extended, source or target, paid, callback, products.get(pk, ()), cal, days)
+                        extended, source or target, paid, callback, products.get(pk, ()), cal, days,
+                        {unit, branch, *units.get(pk, ())})
 
 
 def _fact(received_at, closed_at, unit, category, channel, severity, state, outcome, satisfied, late, extended,
-          recomplaint, paid, callback, products, cal, days: dict) -> Facts:
+          recomplaint, paid, callback, products, cal, days: dict, seen_by) -> Facts:
     tz = cal.tz
     got = received_at.astimezone(tz).date()
     done = closed_at.astimezone(tz).date() if closed_at else None
@@ -128,19 +170,19 @@ def _fact(received_at, closed_at, unit, category, channel, severity, state, outc
         days[(got, done)] = max(0, cal.working_days_between(_noon(got, tz), _noon(done, tz)))
     return Facts(got, done, unit, category or "", channel, severity, state, outcome, satisfied, late, extended,
                  recomplaint, paid is not None, Decimal(paid or 0), callback, frozenset(products),
-                 days.get((got, done)))
+                 days.get((got, done)), frozenset(seen_by) - {None})
 
 
 def received_now(c: Complaint, clocks, products: Iterable[str], cal) -> list[PeriodTally]:
     """The rows of a complaint being taken in (intake), from memory: nothing refers to it
-    yet but its clocks and parties (no extension, link, payment or callback), so they
+    yet but its clocks and parties (no extension, link, payment, callback or work order), so they
     are written with the step's other rows, without a read (an API create stays a few
     single-row INSERTs). The tests' recount holds this to `facts`."""
     if c.kind != Complaint.Kind.COMPLAINT:
         return []
     f = _fact(c.received_at, c.closed_at, c.responsible_unit_id, c.category, c.channel, c.severity, c.state,
               c.outcome, c.satisfied, any(k.breached for k in clocks), False, False, None, False,
-              {p for p in products if p}, cal, {})
+              {p for p in products if p}, cal, {}, {c.responsible_unit_id, c.branch_id})
     return changes({}, {c.pk: f})
 
 
@@ -149,12 +191,15 @@ def _noon(day: date, tz) -> datetime:
 
 
 def rows_of(f: Facts) -> dict[Key, Counter]:
-    """The tally rows one complaint's facts make (each figure +1, the amount paid)."""
+    """The tally rows one complaint's facts make (each figure +1, the amount paid): the
+    institution's, and the same again for each unit that sees it."""
     month = f.received.replace(day=1)
     out: dict[Key, Counter] = {}
+    viewers = (None, *sorted(f.seen_by))
 
     def add(key, **figures):
-        out.setdefault(key, Counter()).update(figures)
+        for viewer in viewers:
+            out.setdefault((*key, viewer), Counter()).update(figures)
 
     referral = {}
     for kind in ("mediation", "arbitration", "litigation"):
@@ -240,6 +285,11 @@ def _clean(sums: dict[Key, Counter]) -> dict[Key, dict]:
 
 def built() -> bool:
     return PeriodTallyState.objects.exists()
+
+
+def built_for_viewers() -> bool:
+    """The units' rows too (a database tallied before they existed has not, until rebuilt)."""
+    return PeriodTallyState.objects.filter(viewers=True).exists()
 
 
 def rebuild(cal) -> int:

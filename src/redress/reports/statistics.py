@@ -176,8 +176,9 @@ GRAIN = ("category", "channel", "responsible_unit_id", "severity")
 class _Passes:
     """The queries behind the figures of several disjoint periods, run once each."""
 
-    def __init__(self, scope: Scope, periods: list[Period], now: datetime, cal: WorkCalendar):
-        everything = self._setup(scope, periods, now, cal)
+    def __init__(self, scope: Scope, periods: list[Period], now: datetime, cal: WorkCalendar,
+                 only: list[int] | None = None):
+        everything = self._setup(scope, periods, now, cal, only)
         # Reached and satisfied from one look at the callbacks (satisfied: reached, and
         # the answer the complaint keeps is yes): each look costs a hash of them all.
         self.callbacks = self._sums(self.closed.filter(reg.callback_condition(reg.REACHED, many=True)), "closed_at",
@@ -199,14 +200,17 @@ class _Passes:
         self.actions = self._sums(Accountability.objects.filter(complaint_id__in=self.closed.values("pk")),
                                   "complaint__closed_at", Count("complaint_id", distinct=True), "action")
 
-    def _setup(self, scope: Scope, periods: list[Period], now: datetime, cal: WorkCalendar) -> QuerySet:
+    def _setup(self, scope: Scope, periods: list[Period], now: datetime, cal: WorkCalendar,
+               only: list[int] | None = None) -> QuerySet:
         """What both ways of reading share (no query): the periods' bounds, their
         received and closed complaints as querysets, each figure's register filters.
-        Returns every complaint of the scope."""
+        Returns every complaint of the scope (`only`: those of them with these ids)."""
         self.scope, self.periods, self.now, self.cal = scope, periods, now, cal
         self.starts = [(reg.day_start(p.first, cal.tz), reg.day_start(p.last + timedelta(days=1), cal.tz))
                        for p in periods]
         everything = _qs(scope, _base(scope), now, cal)
+        if only is not None:
+            everything = everything.filter(pk__in=only)
         self.received = everything.filter(self._within("received_at"))
         self.closed = everything.filter(closed_at__isnull=False).filter(self._within("closed_at"))
         self.on_received = {

@@ -14,9 +14,15 @@ is read from the rows, each part small or answered from an index:
   and taken from "on time";
 - open at each period's end, root causes and accountability, as before (indexes, few
   rows).
-Other viewers (a branch's scope is not a set of units: work orders and transfers count),
-other periods, and a database whose tallies were never built (`redress tallies
---rebuild`) are counted from the rows (statistics._Passes).
+A department head's scope (scope.unit_viewer) is read from their unit's rows (the
+tallies keep a row set per unit that sees a complaint: responsible, branch, work orders,
+PeriodTally.viewer), plus, counted from the rows, the few complaints they see as a
+person and not through the unit (scope.own_complaints: owned, first responded, a
+transfer to them pending, handled): the two sets are apart, so every figure is the sum
+of its two parts, and the register's link is the same one.
+Other viewers (intake desks, handlers alone, callback agents), other periods, and a
+database whose tallies were never built (`redress tallies --rebuild`) are counted from
+the rows (statistics._Passes).
 """
 
 from __future__ import annotations
@@ -31,9 +37,14 @@ from functools import reduce
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Sum, Value, When
 
 from redress.complaints import period_tally
-from redress.complaints.models import ComplaintClock, PeriodTally
+from redress.complaints.models import Complaint, ComplaintClock, PeriodTally
 from redress.complaints.models.period_tally import REFERRALS
-from redress.complaints.selectors.scope import sees_everything
+from redress.complaints.selectors.scope import (
+    own_complaints,
+    sees_everything,
+    unit_view_condition,
+    unit_viewer,
+)
 from redress.reports import register as reg
 from redress.reports.periods import Period
 from redress.reports.statistics import (
@@ -55,9 +66,23 @@ def whole_months(period: Period) -> bool:
 
 
 def usable(scope: Scope, periods: list[Period]) -> bool:
-    """Whether the tallies can answer: every complaint visible, whole months, built."""
-    return (sees_everything(scope.staff) and all(whole_months(p) for p in periods)
-            and period_tally.built())
+    """Whether the tallies can answer: every complaint visible, or a department head's
+    unit (with their own complaints); whole months; built."""
+    if not all(whole_months(p) for p in periods):
+        return False
+    if sees_everything(scope.staff):
+        return period_tally.built()
+    return unit_viewer(scope.staff) is not None and period_tally.built_for_viewers()
+
+
+def own_only(staff, viewer: int) -> list[int]:
+    """The complaints a head sees as a person and not through their unit: counted from
+    the rows beside their unit's tallies (usually none)."""
+    mine = {pk for (pk,) in own_complaints(staff)}
+    if not mine:
+        return []
+    return sorted(Complaint.objects.filter(pk__in=mine, kind=Complaint.Kind.COMPLAINT)
+                  .exclude(unit_view_condition(viewer)).values_list("pk", flat=True))
 
 
 def _sums(qs, names: tuple[str, ...]) -> dict:
@@ -70,6 +95,8 @@ class TalliedPasses(_Passes):
 
     def __init__(self, scope: Scope, periods: list[Period], now, cal):
         everything = self._setup(scope, periods, now, cal)
+        self.viewer = None if sees_everything(scope.staff) else unit_viewer(scope.staff)
+        self.own = own_only(scope.staff, self.viewer) if self.viewer else []
         self.bucket_by_day = Case(*[When(day__gte=p.first, day__lte=p.last, then=Value(i))
                                     for i, p in enumerate(periods)], output_field=IntegerField())
         months = self._scoped(PeriodTally.objects.filter(span=S.MONTH)).filter(
@@ -102,14 +129,37 @@ class TalliedPasses(_Passes):
         # Late now and not marked: open, past due, no breached clock (few: the sweep marks them).
         unmarked = everything.filter(state__in=reg.OPEN_STATES, due_at__lt=now).filter(
             ~Exists(ComplaintClock.objects.filter(complaint_id=OuterRef("pk"), breached=True)))
+        if self.own:  # counted whole by their own passes
+            unmarked = unmarked.exclude(pk__in=self.own)
         self.late_now = self._per_period(unmarked.filter(self._within("received_at")), "received_at")
         self.late_now_closed = self._per_period(unmarked.filter(closed_at__isnull=False)
                                                 .filter(self._within("closed_at")), "closed_at")
         self.open_at_end = self._open_at_end(everything)
         self._closed_breakdowns()
+        self.more = _Passes(scope, periods, now, cal, only=self.own) if self.own else None
+        if self.more:
+            self._add(self.more)
+
+    def _add(self, more: _Passes) -> None:
+        """Add the figures of a set of complaints apart from the tallied ones (a head's
+        own), counted from the rows: groups are listed beside the tallies' groups (every
+        figure sums its groups), the sums added."""
+        self.received_groups += more.received_groups
+        self.closed_groups += more.closed_groups
+        for i in range(len(self.periods)):
+            self.days[i].update(more.working_days(i))
+        self.callbacks += more.callbacks
+        for r in more.paid:
+            self.paid[r["bucket"]]["n"] += Decimal(r["n"] or 0)
+        products = Counter({(r["bucket"], r["product"]): r["n"] for r in self.products})
+        products.update({(r["bucket"], r["product"]): r["n"] for r in more.products})
+        self.products = [{"bucket": b, "product": p, "n": n}
+                         for (b, p), n in sorted(products.items(), key=lambda item: (item[0][0], -item[1], item[0][1]))]
 
     def _scoped(self, qs):
-        """The tallies of the scope's unit (with the units under it) and category."""
+        """The tallies of the viewer (the institution, or a head's unit), of the scope's
+        unit (with the units under it) and category."""
+        qs = qs.filter(viewer=self.viewer) if self.viewer else qs.filter(viewer__isnull=True)
         if self.scope.unit:
             qs = qs.filter(responsible_unit_id__in=reg.sub_units(self.scope.unit))
         if self.scope.category == reg.NONE:
@@ -157,4 +207,8 @@ class TalliedPasses(_Passes):
             points.append((label, Figure(got.get(first(day), 0), replace(received_f, date_from=day, date_to=last)),
                            Figure(done.get(first(day), 0), replace(closed_f, date_from=day, date_to=last))))
             day = last + timedelta(days=1)
+        if self.more:
+            points = [(label, replace(got_f, value=got_f.value + more_got.value),
+                       replace(done_f, value=done_f.value + more_done.value))
+                      for (label, got_f, done_f), (_, more_got, more_done) in zip(points, self.more.trend(i), strict=True)]
         return points

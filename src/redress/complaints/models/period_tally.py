@@ -13,6 +13,12 @@ A complaint (kind=complaint; inquiries count nowhere) is counted:
 - `basis` "p": once per product it names, in the month it was received.
 All under the complaint's *current* unit, category, channel, severity, products, links,
 callbacks and payments: what `complaints.period_tally.facts` reads from the rows.
+
+Each complaint's rows are kept once for the institution (`viewer` empty) and once more for
+every unit whose head sees it (`viewer`: selectors.scope.visible_condition's unit rules for
+a department head: the responsible unit, the branch, every unit it was ever dispatched to,
+a work order returned or not), so a branch head's statistics are sums of the rows
+of their unit as the institution's are of the rows without one.
 Rows are only added (a step adds its complaint's figures after the step less those
 before), never updated, so two intakes never wait on one counter row; the sweep merges
 each key's rows (`period_tally.compact`).
@@ -45,6 +51,9 @@ class PeriodTally(models.Model):
     channel = models.CharField(max_length=40, blank=True)  # received, by month only
     severity = models.CharField(max_length=10, blank=True)  # received, by month only
     days = models.IntegerField(null=True, blank=True)  # closed, by month only: working days to close
+    # None: the institution's rows; a unit: the rows of the complaints that unit's head sees.
+    viewer = models.ForeignKey("complaints.OrgUnit", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+", db_index=False)
     product = models.CharField(max_length=200, blank=True)  # basis "p" only
     received = models.IntegerField(default=0)  # basis "p": complaints naming the product
     late = models.IntegerField(default=0)  # a clock marked breached (the rest of "late" is read live)
@@ -66,7 +75,7 @@ class PeriodTally(models.Model):
     callbacks_satisfied = models.IntegerField(default=0)
 
     class Meta:
-        indexes = [models.Index(fields=["span", "basis", "day"], name="period_tally_span_day")]
+        indexes = [models.Index(fields=["viewer", "span", "basis", "day"], name="period_tally_viewer_day")]
 
     def __str__(self) -> str:
         return f"{self.basis}{self.span} {self.day} {self.responsible_unit_id} {self.category}"
@@ -77,6 +86,9 @@ class PeriodTallyState(models.Model):
     `redress tallies --rebuild`): until then the statistics count the rows."""
 
     built_at = models.DateTimeField()
+    # The viewers' rows (PeriodTally.viewer) are complete too: False on a database that
+    # had tallies before they existed, until `redress tallies --rebuild`.
+    viewers = models.BooleanField(default=True)
 
     def __str__(self) -> str:
         return f"period tallies complete since {self.built_at:%Y-%m-%d %H:%M}"

@@ -80,6 +80,45 @@ def visible_condition(staff: Staff, via: str = "", *, many: bool = False) -> Q |
     return q
 
 
+# Roles that see complaints by rules of their own, beside a department head's unit rules.
+OTHER_RULES = frozenset({"intake", "callback"})
+
+
+def unit_viewer(staff: Staff) -> int | None:
+    """The unit whose view `staff` has, when what they see (visible_condition) is that
+    unit's view (`unit_view_condition`) and complaints of their own (`own_complaints`):
+    a department head (a handler too, or not) without a role that sees by other rules.
+    None otherwise (everyone else's scope is not kept per unit: the statistics count the
+    rows for them)."""
+    roles = staff.role_set()
+    if sees_everything(staff) or not staff.unit_id or "dept_head" not in roles or roles & OTHER_RULES:
+        return None
+    return staff.unit_id
+
+
+def unit_view_condition(unit_id: int) -> Q:
+    """What a department head of the unit sees by its unit (visible_condition's unit rules
+    for dept_head: the unit responsible, the branch concerned, a work order to the unit,
+    whatever became of it). The period tallies keep a row set per unit by the same
+    rules (period_tally.Facts.seen_by)."""
+    orders = Assignment.objects.filter(unit_id=unit_id).values("complaint_id")
+    return Q(responsible_unit_id=unit_id) | Q(branch_id=unit_id) | Q(pk__in=orders)
+
+
+def own_complaints(staff: Staff) -> QuerySet:
+    """The ids of the complaints `staff` sees as a person (visible_condition's rules that
+    name them, not their unit): owned, first responded, handled, a transfer to them
+    pending, a work order they handle. Each part from an index; few for a head."""
+    roles = staff.role_set()
+    parts = [Complaint.objects.filter(owner=staff).values_list("pk"),
+             Complaint.objects.filter(first_responder=staff).values_list("pk"),
+             OwnershipTransfer.objects.filter(to_staff=staff, status="pending").values_list("complaint_id")]
+    if "handler" in roles:
+        parts += [Complaint.objects.filter(handler=staff).values_list("pk"),
+                  Assignment.objects.filter(handler=staff).values_list("complaint_id")]
+    return parts[0].union(*parts[1:])
+
+
 def visible_complaints(staff: Staff, base: QuerySet | None = None, *, many: bool = False) -> QuerySet:
     """The complaints `staff` may see, as a queryset to filter further (`many`: see
     visible_condition)."""
