@@ -16,29 +16,37 @@ def viewers_incomplete_if_complaints(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('complaints', '0033_remedy_reminded'),
+        ("complaints", "0033_remedy_reminded"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='periodtally',
-            name='period_tally_span_day',
+            model_name="periodtally",
+            name="period_tally_span_day",
         ),
         migrations.AddField(
-            model_name='periodtally',
-            name='viewer',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='complaints.orgunit'),
+            model_name="periodtally",
+            name="viewer",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="complaints.orgunit",
+            ),
         ),
         migrations.AddField(
-            model_name='periodtallystate',
-            name='viewers',
+            model_name="periodtallystate",
+            name="viewers",
             field=models.BooleanField(default=True),
         ),
         migrations.RunPython(viewers_incomplete_if_complaints, migrations.RunPython.noop),
         migrations.AddIndex(
-            model_name='periodtally',
-            index=models.Index(fields=['viewer', 'span', 'basis', 'day'], name='period_tally_viewer_day'),
+            model_name="periodtally",
+            index=models.Index(
+                fields=["viewer", "span", "basis", "day"], name="period_tally_viewer_day"
+            ),
         ),
     ]
