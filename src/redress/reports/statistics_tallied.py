@@ -212,7 +212,8 @@ class TalliedPasses(_Passes):
 
         got: Counter[date] = Counter()
         done: Counter[date] = Counter()
-        days = self._scoped(PeriodTally.objects.filter(span=S.DAY, day__gte=period.first, day__lte=period.last))
+        days = self._scoped(PeriodTally.objects.filter(span=S.DAY, basis__in=[B.RECEIVED, B.CLOSED],
+                                                       day__gte=period.first, day__lte=period.last))
         for r in days.values("day").annotate(r=Sum("received"), c=Sum("closed")).order_by():
             got[first(r["day"])] += r["r"]
             done[first(r["day"])] += r["c"]
