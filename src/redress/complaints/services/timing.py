@@ -8,6 +8,7 @@ Pausing, a policy rule of its own, is in services/pausing.py.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from functools import lru_cache
 
@@ -396,9 +397,14 @@ def mark_breaches(*, via: str = "sweep", batch: int = BATCH) -> int:
     return each_batch(candidates, lambda ids: _mark_late(ids, via=via), batch=batch)
 
 
+def _now_late(step: Step, facts):
+    """Marking a clock late changes one of a case's statistical facts: it is late."""
+    return dataclasses.replace(facts, late=True) if step.breached else facts
+
+
 def _mark_late(ids: list[int], *, via: str) -> int:
     marked = []
-    with acting_on_each(ids, Action.MARK_BREACH, via=via) as steps:
+    with acting_on_each(ids, Action.MARK_BREACH, via=via, moves_facts=_now_late) as steps:
         clocks_of(steps)  # read again under the locks: another sweep may have marked them since
         for step in steps:
             late = [c for c in step.clocks if c.status == ComplaintClock.Status.RUNNING and c.due_at < step.now
