@@ -286,7 +286,7 @@ def main(argv=None) -> int:
 
     # The outbox as a deployment that keeps up has it: what the settling sweep queued (one
     # message per late case) counted as sent, so the runs below measure finding nothing
-    # rather than sending a backlog 200 at a time.
+    # rather than sending a backlog (timed after the due part: --drain-seconds).
     drained = OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING).update(
         status=OutboxMessage.Status.SENT)
     print(f"outbox backlog marked sent (not measured): {drained:,} messages")
