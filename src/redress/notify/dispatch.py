@@ -198,9 +198,13 @@ def dispatch_outbox(*, batch: int = BATCH, budget: float | None = None) -> tuple
         if not messages:
             break
         last = messages[-1].pk
-        for message in messages:
-            s, f = _deliver(message)
-            sent, failed = sent + s, failed + f
+        # The batch's outcomes in one transaction (one commit, not two a message). The
+        # rows are this sender's (claimed and committed above), so it holds no lock
+        # another needs; were it to fail, they stay `sending`: not sent twice.
+        with transaction.atomic():
+            for message in messages:
+                s, f = _deliver(message)
+                sent, failed = sent + s, failed + f
     return sent, failed
 
 
