@@ -250,6 +250,10 @@ REDRESS_MAIL_MAX_BYTES = envint("REDRESS_MAIL_MAX_BYTES",
 REDRESS_ACK_LIMIT = envint("REDRESS_ACK_LIMIT", "5")
 REDRESS_ACK_PERIOD_HOURS = envint("REDRESS_ACK_PERIOD_HOURS", "24")
 
+# The sweep sends the outbox in batches until it is empty or this many seconds have gone
+# (notify/dispatch.py); what is left goes at the next run. Under the minute between runs.
+REDRESS_OUTBOX_BUDGET_SECONDS = envint("REDRESS_OUTBOX_BUDGET_SECONDS", "45")
+
 # An Idempotency-Key is honoured this many days; the sweep forgets older ones (a retry
 # that late is a new request). Channels retry within minutes; a week leaves room for a
 # system that queued its calls over a long weekend.

@@ -1,6 +1,7 @@
-"""Sending what the outbox holds. Each row is claimed with a compare-and-set update
-(pending → sending) so two sweeps never send the same message; a failure is recorded
-and retried up to MAX_ATTEMPTS.
+"""Sending what the outbox holds, in batches until it is empty or the run's time budget
+is spent. Each batch is claimed under row locks that skip what another sender holds
+(pending → sending, committed before anything is sent), so two sweeps never send the
+same message; a failure is recorded and retried at the next run, up to MAX_ATTEMPTS.
 
 Every message says it was sent automatically (RFC 3834 Auto-Submitted: auto-replied
 for the acknowledgment of a complaint, auto-generated for the rest) and asks Exchange
@@ -19,6 +20,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.db import transaction
 from django.db.models import F
 
 from redress.complaints.models import Staff
@@ -154,37 +156,81 @@ def _channel_of(message: OutboxMessage) -> str:
     return DeliveryAttempt.Channel.SMS if sms.is_phone(message.to_address) else DeliveryAttempt.Channel.EMAIL
 
 
-def dispatch_outbox(limit: int = 200) -> tuple[int, int]:
-    sent = failed = 0
-    ids = list(OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING).order_by("id")
-               .values_list("id", flat=True)[:limit])
-    for pk in ids:
-        claimed = OutboxMessage.objects.filter(pk=pk, status=OutboxMessage.Status.PENDING).update(
+BATCH = 200  # messages claimed at a time
+
+
+def _claim(after: int, batch: int) -> list[OutboxMessage]:
+    """Claim the next pending messages (ids above `after`) for this sender: on
+    PostgreSQL `SELECT … FOR UPDATE SKIP LOCKED`, so a second sender claiming at the
+    same moment takes other rows instead of waiting; then pending → sending with the
+    attempt counted, in the same transaction, so once committed no other sender sees
+    them pending. SQLite has no row locks (its writers take turns); the compare-and-set
+    on the status keeps a row from being claimed twice there too."""
+    with transaction.atomic():
+        ids = list(OutboxMessage.objects.select_for_update(skip_locked=True)
+                   .filter(status=OutboxMessage.Status.PENDING, id__gt=after).order_by("id")
+                   .values_list("id", flat=True)[:batch])
+        if not ids:
+            return []
+        mine = list(OutboxMessage.objects.filter(id__in=ids, status=OutboxMessage.Status.PENDING)
+                    .values_list("id", flat=True))
+        OutboxMessage.objects.filter(id__in=mine, status=OutboxMessage.Status.PENDING).update(
             status=OutboxMessage.Status.SENDING, attempts=F("attempts") + 1)
-        if claimed != 1:
-            continue  # another worker got there first
-        message = OutboxMessage.objects.get(pk=pk)
-        reason = held_back_because(message)
-        if reason:
-            OutboxMessage.objects.filter(pk=pk).update(status=OutboxMessage.Status.HELD_BACK, last_error=reason)
-            log.warning("acknowledgment %s held back: %s", pk, reason)
-            continue
-        started = time.monotonic()
-        try:
-            channel, detail = send_one(message)
-        except Exception as exc:  # noqa: BLE001 — any delivery failure is recorded and retried
-            retry = message.attempts < MAX_ATTEMPTS
-            error = f"{type(exc).__name__}: {exc}"[:300]
-            _attempted(message, started, _channel_of(message), DeliveryAttempt.Outcome.FAILED, error)
-            OutboxMessage.objects.filter(pk=pk).update(
-                status=OutboxMessage.Status.PENDING if retry else OutboxMessage.Status.FAILED, last_error=error)
-            failed += 1
-            continue
-        outcome = DeliveryAttempt.Outcome.NOT_SENT if channel == DeliveryAttempt.Channel.NONE else \
-            DeliveryAttempt.Outcome.ACCEPTED
-        _attempted(message, started, channel, outcome, detail)
-        # The clear text (an access code) is not kept once it has gone.
-        payload = {k: v for k, v in message.payload.items() if k != "body"}
-        OutboxMessage.objects.filter(pk=pk).update(status=OutboxMessage.Status.SENT, sent_at=now(), payload=payload)
-        sent += 1
+        claimed = list(OutboxMessage.objects.filter(id__in=mine).select_related("to_staff").order_by("id"))
+    if len(claimed) < len(ids):
+        log.info("outbox: %d of %d messages claimed by another sender first", len(ids) - len(claimed), len(ids))
+    return claimed or _claim(ids[-1], batch)
+
+
+def dispatch_outbox(*, batch: int = BATCH, budget: float | None = None) -> tuple[int, int]:
+    """Send what the outbox holds, `batch` messages claimed at a time, until it is empty
+    or `budget` seconds have gone (REDRESS_OUTBOX_BUDGET_SECONDS: the sweep runs every
+    minute, so a backlog of a morning's 30,000 alerts drains over a few runs, each ending
+    in time for the next). Each message is tried once a run: one that fails goes back to
+    pending for the next run (up to MAX_ATTEMPTS), not to the end of this one. Returns
+    (sent, failed)."""
+    budget = settings.REDRESS_OUTBOX_BUDGET_SECONDS if budget is None else budget
+    started = time.monotonic()
+    sent = failed = 0
+    last = 0
+    while time.monotonic() - started < budget:
+        messages = _claim(last, batch)
+        if not messages:
+            break
+        last = messages[-1].pk
+        # The batch's outcomes in one transaction (one commit, not two a message). The
+        # rows are this sender's (claimed and committed above), so it holds no lock
+        # another needs; were it to fail, they stay `sending`: not sent twice.
+        with transaction.atomic():
+            for message in messages:
+                s, f = _deliver(message)
+                sent, failed = sent + s, failed + f
     return sent, failed
+
+
+def _deliver(message: OutboxMessage) -> tuple[int, int]:
+    """Send one claimed message and record the attempt: (1, 0) sent, (0, 1) failed,
+    (0, 0) held back."""
+    pk = message.pk
+    reason = held_back_because(message)
+    if reason:
+        OutboxMessage.objects.filter(pk=pk).update(status=OutboxMessage.Status.HELD_BACK, last_error=reason)
+        log.warning("acknowledgment %s held back: %s", pk, reason)
+        return 0, 0
+    started = time.monotonic()
+    try:
+        channel, detail = send_one(message)
+    except Exception as exc:  # noqa: BLE001 — any delivery failure is recorded and retried
+        retry = message.attempts < MAX_ATTEMPTS
+        error = f"{type(exc).__name__}: {exc}"[:300]
+        _attempted(message, started, _channel_of(message), DeliveryAttempt.Outcome.FAILED, error)
+        OutboxMessage.objects.filter(pk=pk).update(
+            status=OutboxMessage.Status.PENDING if retry else OutboxMessage.Status.FAILED, last_error=error)
+        return 0, 1
+    outcome = DeliveryAttempt.Outcome.NOT_SENT if channel == DeliveryAttempt.Channel.NONE else \
+        DeliveryAttempt.Outcome.ACCEPTED
+    _attempted(message, started, channel, outcome, detail)
+    # The clear text (an access code) is not kept once it has gone.
+    payload = {k: v for k, v in message.payload.items() if k != "body"}
+    OutboxMessage.objects.filter(pk=pk).update(status=OutboxMessage.Status.SENT, sent_at=now(), payload=payload)
+    return 1, 0

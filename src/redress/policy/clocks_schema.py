@@ -19,6 +19,7 @@ class Stage(StrEnum):
     DISPATCHED = "dispatched"
     ASSIGNED = "assigned"  # accepted by the responsible department
     CONTACTED = "contacted"  # department first contacted the customer
+    PROPOSED = "proposed"  # a resolution proposed: the investigation is done (003 §2 调查)
     COMMUNICATED = "communicated"  # result told to the customer
     CALLED_BACK = "called_back"  # the satisfaction callback was made, whatever the customer said
     CLOSED = "closed"  # any terminal state

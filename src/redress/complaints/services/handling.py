@@ -110,6 +110,7 @@ def complaint_escalate(complaint: Complaint | int, *, actor: Staff, reason: str,
             raise NotPermitted(_("an auditor inspects cases and does not escalate them (SPEC §1: read-only)"))
         step.role = sorted(step.actor.role_set())[0]
         c = step.complaint
+        raised = severity is not None and severity != c.severity
         if severity is not None:
             if severity not in Severity.__members__.values():
                 raise ValidationFailed("severity", _("must be one of %(Severity)s") % {"Severity": ', '.join(s.value for s in Severity)})
@@ -121,6 +122,8 @@ def complaint_escalate(complaint: Complaint | int, *, actor: Staff, reason: str,
         step.notify("escalated", role=OFFICE, reason=reason)
         if c.severity == Severity.MAJOR:
             step.notify("escalated", role="senior_management", reason=reason)
+        if raised:
+            reconsider_clocks(step)  # a clock for major cases, say, starts (or one for the rest stops)
     return step.complaint
 
 
@@ -346,6 +349,7 @@ def resolution_propose(complaint: Complaint | int, *, actor: Staff, summary: str
             Remedy.objects.create(complaint=c, proposal=proposal, kind=r.kind, description=r.description,
                                   amount=remedy_amount, due_date=r.due_date)
         step.move_to(State.PROPOSED)
+        reach_stage(step, Stage.PROPOSED)  # the investigation is done (003 §2: 调查 3个工作日内)
         step.record(EventType.PROPOSED, proposal=proposal.pk, compensation=amount, approver_roles=proposal.approver_roles,
                     responsibility=responsibility, remedies=len(remedies or []), economic=c.is_economic_dispute)
         for role in proposal.approver_roles:

@@ -201,7 +201,8 @@ def message_time(message: HistoricalMessage, c: Complaint) -> datetime:
 
 def stage_dates(c: Complaint, history: History) -> dict[Stage, datetime]:
     """The stages of a case the source dates: received, registered, the result told (its
-    first result letter, if the correspondence has one) and closed. A case closed with a
+    first result letter, if the correspondence has one; the resolution was proposed by
+    then) and closed. A case closed with a
     result was told it and called back by its closing date at the latest: without a
     letter, the closing date stands for both."""
     dates = {Stage.RECEIVED: c.received_at}
@@ -215,6 +216,9 @@ def stage_dates(c: Complaint, history: History) -> dict[Stage, datetime]:
         if c.state == State.CLOSED:
             dates.setdefault(Stage.COMMUNICATED, c.closed_at)
             dates.setdefault(Stage.CALLED_BACK, c.closed_at)
+    if Stage.COMMUNICATED in dates:
+        # A result told was proposed by then at the latest: the investigation was over.
+        dates[Stage.PROPOSED] = dates[Stage.COMMUNICATED]
     return dates
 
 

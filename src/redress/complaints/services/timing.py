@@ -8,6 +8,7 @@ Pausing, a policy rule of its own, is in services/pausing.py.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from functools import lru_cache
 
@@ -17,7 +18,7 @@ from django.utils.translation import gettext as _
 from redress.complaints import rows
 from redress.complaints.errors import NotPermitted, ValidationFailed
 from redress.complaints.ledger import EventType
-from redress.complaints.lifecycle import Action
+from redress.complaints.lifecycle import TERMINAL, Action
 from redress.complaints.models import CalendarDay, Complaint, ComplaintClock, Extension
 from redress.complaints.services import alerts
 from redress.complaints.services.base import Step, acting_on, require_role, sync_due_at
@@ -30,7 +31,7 @@ from redress.complaints.services.period_end import (
     period_due,
 )
 from redress.complaints.timesource import now as current_time
-from redress.policy.schema import RECEIPT_STAGES, CalendarPolicy, Duration, Pack, Stage, Unit
+from redress.policy.schema import CalendarPolicy, Duration, Pack, Stage, Unit
 from redress.sla.calendar import WorkCalendar
 
 OPEN_CLOCK = (ComplaintClock.Status.RUNNING, ComplaintClock.Status.PAUSED)
@@ -70,6 +71,17 @@ def step_calendar(step: Step) -> WorkCalendar:
     return step.calendar
 
 
+# A stage that is over once a later one is reached, whichever way the case got there: a
+# result told (a referral's outcome, an inquiry answered) or a callback made ends the
+# investigation even when no resolution was proposed on the case.
+_ALSO_ENDS = {Stage.COMMUNICATED: (Stage.PROPOSED,), Stage.CALLED_BACK: (Stage.PROPOSED,)}
+
+
+def ends_also(stage: Stage) -> tuple[Stage, ...]:
+    """The stop stages a clock may have that reaching `stage` ends."""
+    return (stage, *_ALSO_ENDS.get(stage, ()))
+
+
 def reach_stage(step: Step, *stages: Stage) -> None:
     """Stop the clocks that end at the stage (every clock, when the case closes) and start
     the ones that begin there. Idempotent per clock: a stage reached twice (say, a
@@ -85,7 +97,7 @@ def reach_stage(step: Step, *stages: Stage) -> None:
     for stage in stages:
         for clock in (c for c in clocks if c.status in OPEN_CLOCK):
             definition = pack.clock(clock.code)
-            if stage == Stage.CLOSED or (definition and definition.stops_on == stage):
+            if stage == Stage.CLOSED or (definition and definition.stops_on in ends_also(stage)):
                 stop_clock(step, clock, save=not any(clock is n for n in new))
         existing = {c.code for c in clocks}
         for definition in pack.clocks:
@@ -116,22 +128,53 @@ def reach_stage(step: Step, *stages: Stage) -> None:
     sync_due_at(complaint, clocks)  # complaint_receive saves the new row without acting_on
 
 
+# The ledger events that mark a stage reached (services call reach_stage beside them),
+# to know, when a condition starts to hold mid-case, which clocks' stages are behind it.
+_STAGE_EVENTS = {
+    EventType.RECEIVED: Stage.RECEIVED, EventType.REGISTERED: Stage.REGISTERED,
+    EventType.DISPATCHED: Stage.DISPATCHED, EventType.ASSIGNMENT_ACCEPTED: Stage.ASSIGNED,
+    EventType.CUSTOMER_CONTACTED: Stage.CONTACTED, EventType.PROPOSED: Stage.PROPOSED,
+    EventType.RESULT_COMMUNICATED: Stage.COMMUNICATED, EventType.RESOLVED_ON_SPOT: Stage.COMMUNICATED,
+    EventType.INQUIRY_ANSWERED: Stage.COMMUNICATED, EventType.REFERRED: Stage.COMMUNICATED,
+    EventType.REFERRAL_OUTCOME: Stage.COMMUNICATED,
+    EventType.CALLBACK_RECORDED: Stage.CALLED_BACK,
+}
+
+
+def stages_reached(complaint: Complaint) -> dict[Stage, object]:
+    """When the case first reached each stage it has reached: its receipt and
+    registration from its own dates (an imported case has no such events), the rest
+    from the ledger."""
+    reached = {Stage.RECEIVED: complaint.received_at}
+    if complaint.registered_at is not None:
+        reached[Stage.REGISTERED] = complaint.registered_at
+    rows_ = (complaint.events.filter(type__in=[int(t) for t in _STAGE_EVENTS]).order_by("seq")
+             .values_list("type", "at"))
+    for type_, at in rows_:
+        reached.setdefault(_STAGE_EVENTS[EventType(type_)], at)
+    return reached
+
+
 def reconsider_clocks(step: Step) -> None:
-    """Judge the clocks' conditions (`Clock.when`) again for the case as now assessed
-    (complaint_assess, first time or again). A running or paused clock whose condition
-    no longer holds is stopped as not applicable (VOID: in no on-time figure; a lateness
-    it had while it applied stays), with a CLOCK_NOT_APPLICABLE event naming the fields
-    that fail and the case's values. A clock whose condition now holds and that the case
-    has not got is started as if it had held all along: from the receipt (issue 10: the
-    clocks run from received_at), or its stage; late at once if that time has passed.
-    Assessment comes after registration and before dispatch (lifecycle: ASSESS from
-    registered or assessed), so the stages reached are the receipt and the registration:
-    a clock starting later is judged when its stage is reached (reach_stage), and one
-    that stops on either is over and is not started."""
+    """Judge the clocks' conditions (`Clock.when`) again for the case as it now stands:
+    assessed (complaint_assess, first time or again: urgency, severity, category,
+    triggers) or escalated with a higher severity (complaint_escalate). A running or
+    paused clock whose condition no longer holds is stopped as not applicable (VOID: in
+    no on-time figure; a lateness it had while it applied stays), with a
+    CLOCK_NOT_APPLICABLE event naming the fields that fail and the case's values. A clock
+    whose condition now holds, that the case has not got (or has void), whose start
+    stage the case has reached and whose stop stage it has not, is started as if it had
+    held all along: from the receipt (issue 10: the clocks run from received_at) or the
+    moment its stage was reached; late at once if that time has passed. A clock whose
+    stage is still ahead is judged when it is reached (reach_stage). A closed case's
+    clocks are left as they are."""
     complaint, pack = step.complaint, step.pack
+    if complaint.state in TERMINAL:
+        return
     clocks = {c.code: c for c in step.known_clocks()}
     is_inquiry = complaint.kind == Complaint.Kind.INQUIRY
     cal = step_calendar(step)
+    reached = None
     for definition in pack.clocks:
         if definition.when is None or definition.applies_to_inquiries != is_inquiry:
             continue
@@ -143,14 +186,18 @@ def reconsider_clocks(step: Step) -> None:
             step.record(EventType.CLOCK_NOT_APPLICABLE, clock=clock.code, because=failing,
                         condition=definition.when.fields(), due=clock.due_at)
         elif not failing and (clock is None or clock.status == ComplaintClock.Status.VOID):
-            if definition.starts_on not in RECEIPT_STAGES or definition.stops_on in RECEIPT_STAGES:
-                continue
-            _start_applying(step, definition, clock, cal)
+            if reached is None:
+                reached = stages_reached(complaint)
+            begun = reached.get(definition.starts_on)
+            over = any(definition.stops_on in ends_also(s) for s in reached)
+            if begun is None or over:
+                continue  # its stage is still ahead (reach_stage judges it), or it is over
+            _start_applying(step, definition, clock, cal, begun)
 
 
-def _start_applying(step: Step, definition, clock: ComplaintClock | None, cal: WorkCalendar) -> None:
+def _start_applying(step: Step, definition, clock: ComplaintClock | None, cal: WorkCalendar, begun) -> None:
     complaint = step.complaint
-    start = complaint.received_at if definition.counts_from_receipt() else (complaint.registered_at or step.now)
+    start = complaint.received_at if definition.counts_from_receipt() else begun
     if clock is None:
         clock = ComplaintClock(complaint=complaint, code=definition.code)
         step.known_clocks().append(clock)
@@ -350,9 +397,14 @@ def mark_breaches(*, via: str = "sweep", batch: int = BATCH) -> int:
     return each_batch(candidates, lambda ids: _mark_late(ids, via=via), batch=batch)
 
 
+def _now_late(step: Step, facts):
+    """Marking a clock late changes one of a case's statistical facts: it is late."""
+    return dataclasses.replace(facts, late=True) if step.breached else facts
+
+
 def _mark_late(ids: list[int], *, via: str) -> int:
     marked = []
-    with acting_on_each(ids, Action.MARK_BREACH, via=via) as steps:
+    with acting_on_each(ids, Action.MARK_BREACH, via=via, moves_facts=_now_late) as steps:
         clocks_of(steps)  # read again under the locks: another sweep may have marked them since
         for step in steps:
             late = [c for c in step.clocks if c.status == ComplaintClock.Status.RUNNING and c.due_at < step.now

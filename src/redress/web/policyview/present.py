@@ -19,6 +19,7 @@ STAGES = {
     "dispatched": gettext_lazy("the work order is sent to the department"),
     "assigned": gettext_lazy("the department accepts the work order"),
     "contacted": gettext_lazy("the department first contacts the customer"),
+    "proposed": gettext_lazy("a resolution is proposed (the investigation is done)"),
     "communicated": gettext_lazy("the result is told to the customer"),
     "called_back": gettext_lazy("the callback is made (satisfied or not)"),
     "closed": gettext_lazy("the complaint is closed"),
