@@ -29,7 +29,7 @@ def reset_fillfactor(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("complaints", "0033_remedy_reminded"),
+        ("complaints", "0034_period_tally_viewer"),
     ]
 
     operations = [migrations.RunPython(set_fillfactor, reset_fillfactor)]
