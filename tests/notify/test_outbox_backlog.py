@@ -121,3 +121,26 @@ def test_two_sweeps_sending_at_once_send_each_message_once(settings):
     assert len({m.to[0] for m in mail.outbox}) == 1000  # nobody heard twice
     assert set(OutboxMessage.objects.values_list("attempts", flat=True)) == {1}
     assert DeliveryAttempt.objects.count() == 1000
+
+
+def test_a_batch_whose_sender_died_goes_again_once_its_claim_is_stale_and_not_before(db, settings):
+    """The batch's outcomes are written in one transaction after sending; a sender
+    killed mid-batch leaves its claimed messages `sending`. They must not be lost: a
+    quarter of an hour later (far past any run's budget) the next run sends them again."""
+    from datetime import timedelta
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    ids = queue(3)
+    with frozen(NOW):
+        claimed = dispatch._claim(0, 200)  # the sender claims, then dies before recording
+    assert [m.pk for m in claimed] == ids
+    with frozen(NOW + timedelta(minutes=14)):
+        assert dispatch_outbox() == (0, 0)  # its sender may still be at work: left alone
+    assert set(OutboxMessage.objects.values_list("status", flat=True)) == {OutboxMessage.Status.SENDING}
+    with frozen(NOW + timedelta(minutes=16)):
+        assert dispatch_outbox() == (3, 0)
+    assert len(mail.outbox) == 3
+    for message in OutboxMessage.objects.all():
+        assert message.status == OutboxMessage.Status.SENT
+        assert message.attempts == 2
+        assert "stopped before recording" in message.last_error

@@ -1,7 +1,8 @@
 """Sending what the outbox holds, in batches until it is empty or the run's time budget
 is spent. Each batch is claimed under row locks that skip what another sender holds
 (pending → sending, committed before anything is sent), so two sweeps never send the
-same message; a failure is recorded and retried at the next run, up to MAX_ATTEMPTS.
+same message; a failure is recorded and retried at the next run, up to MAX_ATTEMPTS;
+a batch whose sender died before recording its outcomes goes again (release_stale).
 
 Every message says it was sent automatically (RFC 3834 Auto-Submitted: auto-replied
 for the acknowledgment of a complaint, auto-generated for the rest) and asks Exchange
@@ -21,7 +22,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 
 from redress.complaints.models import Staff
 from redress.complaints.timesource import now
@@ -175,11 +176,30 @@ def _claim(after: int, batch: int) -> list[OutboxMessage]:
         mine = list(OutboxMessage.objects.filter(id__in=ids, status=OutboxMessage.Status.PENDING)
                     .values_list("id", flat=True))
         OutboxMessage.objects.filter(id__in=mine, status=OutboxMessage.Status.PENDING).update(
-            status=OutboxMessage.Status.SENDING, attempts=F("attempts") + 1)
+            status=OutboxMessage.Status.SENDING, attempts=F("attempts") + 1, claimed_at=now())
         claimed = list(OutboxMessage.objects.filter(id__in=mine).select_related("to_staff").order_by("id"))
     if len(claimed) < len(ids):
         log.info("outbox: %d of %d messages claimed by another sender first", len(ids) - len(claimed), len(ids))
     return claimed or _claim(ids[-1], batch)
+
+
+STALE_AFTER = timedelta(minutes=15)  # far past any run's budget: its sender is gone
+
+
+def release_stale() -> int:
+    """Put back to pending the messages a sender claimed and never finished: it was
+    killed mid-batch, and the batch's outcomes, written in one transaction, went with
+    it. Whether each was sent is unknown; a customer's or a colleague's message sent
+    twice does less harm than one never sent, so they go again (at least once), and the
+    row says why. Returns how many."""
+    cutoff = now() - STALE_AFTER
+    released = OutboxMessage.objects.filter(status=OutboxMessage.Status.SENDING).filter(
+        Q(claimed_at__lt=cutoff) | Q(claimed_at__isnull=True)).update(
+        status=OutboxMessage.Status.PENDING,
+        last_error="its sender stopped before recording the outcome; sent again (it may arrive twice)")
+    if released:
+        log.warning("outbox: %d messages claimed by a sender that stopped mid-batch go again", released)
+    return released
 
 
 def dispatch_outbox(*, batch: int = BATCH, budget: float | None = None) -> tuple[int, int]:
@@ -193,6 +213,7 @@ def dispatch_outbox(*, batch: int = BATCH, budget: float | None = None) -> tuple
     started = time.monotonic()
     sent = failed = 0
     last = 0
+    release_stale()
     while time.monotonic() - started < budget:
         messages = _claim(last, batch)
         if not messages:
@@ -200,7 +221,8 @@ def dispatch_outbox(*, batch: int = BATCH, budget: float | None = None) -> tuple
         last = messages[-1].pk
         # The batch's outcomes in one transaction (one commit, not two a message). The
         # rows are this sender's (claimed and committed above), so it holds no lock
-        # another needs; were it to fail, they stay `sending`: not sent twice.
+        # another needs; were the process to die here, they stay `sending` until
+        # release_stale puts them back (at least once, never lost).
         with transaction.atomic():
             for message in messages:
                 s, f = _deliver(message)

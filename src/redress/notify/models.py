@@ -31,6 +31,9 @@ class OutboxMessage(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # When a sender claimed it (pending → sending). A row still `sending` long after
+    # that belongs to a sender that stopped mid-batch (dispatch.release_stale).
+    claimed_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=300, blank=True)
 
     class Meta:
