@@ -148,13 +148,18 @@ def _noon(day: date, tz) -> datetime:
     return datetime.combine(day, time(12), tzinfo=tz)
 
 
-def rows_of(f: Facts) -> dict[Key, Counter]:
+def rows_of(f: Facts) -> dict[Key, dict[str, int]]:
     """The tally rows one complaint's facts make (each figure +1, the amount paid)."""
     month = f.received.replace(day=1)
-    out: dict[Key, Counter] = {}
+    out: dict[Key, dict[str, int]] = {}
 
-    def add(key, **figures):
-        out.setdefault(key, Counter()).update(figures)
+    def add(key, **figures):  # a key comes once a complaint but for its products (a set): no merging
+        kept = out.get(key)
+        if kept is None:
+            out[key] = figures
+        else:
+            for name, value in figures.items():
+                kept[name] = kept.get(name, 0) + value
 
     referral = {}
     for kind in ("mediation", "arbitration", "litigation"):
@@ -187,12 +192,12 @@ def _summed(all_facts: Iterable[Facts], sign: int = 1, into: dict[Key, Counter] 
     return into
 
 
-def _row(key: Key, figures: Counter) -> PeriodTally:
-    return PeriodTally(**dict(zip(KEY, key, strict=True)), **{f: figures[f] for f in FIGURES if figures[f]})
+def _row(key: Key, figures: Counter) -> PeriodTally:  # figures: only names of FIGURES (rows_of's)
+    return rows.build(PeriodTally, **dict(zip(KEY, key, strict=True)), **{f: v for f, v in figures.items() if v})
 
 
 def _tallied(sums: dict[Key, Counter]) -> list[PeriodTally]:
-    return [_row(key, figures) for key, figures in sums.items() if any(figures[f] for f in FIGURES)]
+    return [_row(key, figures) for key, figures in sums.items() if any(figures.values())]
 
 
 def changes(before: dict[int, Facts], after: dict[int, Facts]) -> list[PeriodTally]:
@@ -213,8 +218,18 @@ def count_new(complaint_id: int, cal) -> None:
 
 
 def count_batch(ids: list[int], cal) -> None:
+    held = rows.HOLDING.get()
     for i in range(0, len(ids), 2000):
-        insert(changes({}, facts(ids[i:i + 2000], cal)))
+        if held is not None and held.tallies is not None:  # added up with the batch's other changes
+            held.tallies.add_period(sums_new(ids[i:i + 2000], cal))
+        else:
+            insert(changes({}, facts(ids[i:i + 2000], cal)))
+
+
+def sums_new(ids: list[int], cal) -> dict[Key, Counter]:
+    """The figures new complaints add, by key (`changes({}, facts(ids))` before it is
+    made into rows)."""
+    return _summed(facts(ids, cal).values())
 
 
 def insert(objs: list[PeriodTally]) -> None:
