@@ -113,8 +113,11 @@ class Held:
 
     def add(self, objs) -> None:
         model = type(objs[0])
-        if self.tallies is not None and model in _tallied():
-            self.tallies.add(objs)
+        if model in _tallied():
+            if self.tallies is not None:
+                self.tallies.add(objs)
+            else:  # kept, to be dropped with a refused item (drop_to), and added up when written: no id
+                self.rows.setdefault(model, []).extend(objs)
             return
         kept = self.rows.setdefault(model, [])
         alias = connection.alias  # one look-up (the proxy's costs a thread-local read each time)
@@ -200,7 +203,13 @@ class Held:
 
     def flush(self) -> None:
         for model, kept in self.rows.items():
-            if kept:
+            if not kept:
+                continue
+            if model in _tallied():  # one row a key
+                sums = Tallies()
+                sums.add(kept)
+                sums.write()
+            else:
                 _write(model, kept)
         self.rows = {}
 

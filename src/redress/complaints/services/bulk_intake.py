@@ -36,11 +36,11 @@ from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
 
-from redress.complaints import period_tally, phones, tally, triggers
+from redress.complaints import period_tally, phones, triggers
 from redress.complaints.errors import DomainError
 from redress.complaints.held_rows import Held, Tallies, holding
 from redress.complaints.lifecycle import TERMINAL
-from redress.complaints.models import Complaint, DayTally, Staff
+from redress.complaints.models import Complaint, Staff
 from redress.complaints.services.customers import Prefetched
 from redress.complaints.services.history import Found
 from redress.complaints.services.imports import (
@@ -209,9 +209,7 @@ def _known_customer(data: ComplaintInput, seen: set[str], *, add: bool = True) -
 
 
 def _write(held: Held) -> None:
-    if DayTally in held.rows:
-        held.replace(DayTally, tally.summed(held.rows[DayTally]))
-    held.flush()
+    held.flush()  # the day and period tallies' rows added up, one a key
     if held.counted_later:  # the statistics' figures of the batch's new complaints, now written
         ids, held.counted_later = held.counted_later, []
         period_tally.count_batch(ids, calendar_for(active_pack()))  # their rows held in turn
