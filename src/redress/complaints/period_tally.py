@@ -9,8 +9,8 @@ it into tally rows. Everything else is built on those two:
   transaction: whatever the step changed (dispatch, reassessment, closing, callback,
   remedy, extension decision, link, breach), the tallies move with it;
 - a new complaint adds its rows with the intake's other rows (`received_now`, from
-  memory), an import once written (`count_new`; bulk intake for its whole batch after
-  the batch is written);
+  memory), an import too under bulk intake (its history adds messages and files, nothing
+  the facts read), else once written (`count_new`);
 - `recount` is the same over every complaint (the tests hold the table to it), and
   `rebuild` replaces the table by it (a database that had complaints before the tallies,
   the benchmark's seed, or after the calendar's past working days were changed: the
@@ -131,16 +131,18 @@ def _fact(received_at, closed_at, unit, category, channel, severity, state, outc
                  days.get((got, done)))
 
 
-def received_now(c: Complaint, clocks, products: Iterable[str], cal) -> list[PeriodTally]:
-    """The rows of a complaint being taken in (intake), from memory: nothing refers to it
-    yet but its clocks and parties (no extension, link, payment or callback), so they
-    are written with the step's other rows, without a read (an API create stays a few
-    single-row INSERTs). The tests' recount holds this to `facts`."""
+def received_now(c: Complaint, clocks, products: Iterable[str], cal, days: dict | None = None) -> list[PeriodTally]:
+    """The rows of a complaint being taken in (intake, and an import under bulk intake),
+    from memory: nothing refers to it yet but its clocks and parties (no extension,
+    link, payment or callback: an import's history brings messages and files only), so
+    they are written with the step's other rows, without a read (an API create stays a
+    few single-row INSERTs). The tests' recount holds this to `facts`. `days`: the
+    working days between (received, closed) pairs already counted on `cal`."""
     if c.kind != Complaint.Kind.COMPLAINT:
         return []
     f = _fact(c.received_at, c.closed_at, c.responsible_unit_id, c.category, c.channel, c.severity, c.state,
               c.outcome, c.satisfied, any(k.breached for k in clocks), False, False, None, False,
-              {p for p in products if p}, cal, {})
+              {p for p in products if p}, cal, {} if days is None else days)
     return changes({}, {c.pk: f})
 
 

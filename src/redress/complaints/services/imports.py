@@ -215,7 +215,13 @@ def complaint_import(*, actor: Staff, data: ImportInput, via: str = "import",
             complaint.save(update_fields=["ledger_head", "ledger_length", "due_at"])
         else:
             rows.insert(complaint)
-        period_tally.count_new(complaint.pk, step.work_calendar())  # the statistics' figures, from the rows written
+        if rows.held():  # the statistics' figures from the rows in memory, added up with the batch's
+            products = [p.product for p in d.parties if p.kind == ComplaintParty.Kind.PRODUCT]
+            cal = step.work_calendar()
+            days = rows.HOLDING.get().remember(("period days", id(cal)), dict)  # a batch's (received, closed) pairs
+            rows.insert(*period_tally.received_now(complaint, clocks, products, cal, days))
+        else:  # from the rows written
+            period_tally.count_new(complaint.pk, step.work_calendar())
         if record.offers:  # written once the complaint row is
             customers.offers_insert(complaint, record, now)
     return complaint
