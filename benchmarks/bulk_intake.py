@@ -153,6 +153,14 @@ def check_after(expected: int) -> list[str]:
         problems.append("the day tallies differ from a recount")
     else:
         print("  day tallies: equal to a recount of the complaints and clocks")
+    from redress.complaints import period_tally
+    from redress.complaints.services.timing import calendar_for
+    from redress.policy.loader import active_pack
+
+    if period_tally.kept() != period_tally.recount(calendar_for(active_pack())):
+        problems.append("the period tallies differ from a recount")
+    else:
+        print("  period tallies: equal to a recount of the complaints")
     return problems
 
 

@@ -17,22 +17,86 @@ service would read one (`bulk_intake` lists when), or runs that service with hol
 
 from __future__ import annotations
 
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
+from operator import attrgetter
 
 from django.db import connection, models
 from django.db.models import Model
 
 from redress.complaints import references, rows
 
-BLOCK = 200  # ids taken from a PostgreSQL sequence at a time; the unused ones are a gap
+BLOCK = 200  # ids taken from a PostgreSQL sequence at a time at first; the unused ones are a gap
+MAX_BLOCK = 5000  # a table that needs more takes twice as many each time, up to this
+# Rows of each table an item of the last batch made (bulk intake asks for that many ids
+# for the next batch up front, every table in one statement).
+PER_ITEM: dict[str, dict[type[Model], float]] = {}
 INSERT_ROWS = 100  # rows per INSERT on SQLite (one compiled statement, reused)
 
 
-class Held:
+class Tallies:
+    """The day and period tallies' changes of many complaints added up by key, written as
+    one row a key (`write`): the same sums in fewer rows, and no row object, id or COPY
+    line for each change. Bulk import keeps them for a batch, or for the whole file
+    when it is one transaction (`redress import` without --resume)."""
+
     def __init__(self):
+        from redress.complaints import period_tally, tally
+
+        self._tally, self._period = tally, period_tally
+        self.day: dict[tuple, list[int]] = {}
+        self.period: dict[tuple, Counter] = {}
+
+    def add(self, objs) -> None:
+        """Rows a service would have inserted (DayTally or PeriodTally, one model)."""
+        model = type(objs[0])
+        if model._meta.label == "complaints.DayTally":
+            sums = self.day
+            for o in objs:
+                key = (o.day, o.responsible_unit_id, o.intake_unit_id, o.category)
+                kept = sums.get(key)
+                if kept is None:
+                    sums[key] = [o.received, o.stopped, o.on_time, o.late]
+                else:
+                    kept[0] += o.received
+                    kept[1] += o.stopped
+                    kept[2] += o.on_time
+                    kept[3] += o.late
+            return
+        key_of, figures = attrgetter(*self._period.KEY), self._period.FIGURES
+        for o in objs:
+            counts = self.period.setdefault(key_of(o), Counter())
+            for f in figures:
+                if value := getattr(o, f):
+                    counts[f] += value
+
+    def add_period(self, sums: dict[tuple, Counter]) -> None:
+        """Period tally figures already added up by key (period_tally.sums_new)."""
+        for key, figures in sums.items():
+            kept = self.period.get(key)
+            if kept is None:
+                self.period[key] = figures
+            else:
+                kept.update(figures)
+
+    def write(self) -> None:
+        """One row a key whose figures are not all zero; then empty."""
+        tally, period = self._tally, self._period
+        day = [(*key, *figures) for key, figures in self.day.items() if any(figures)]
+        _write_values(tally.DayTally, tally.KEY + tally.FIGURES, day)
+        names = period.FIGURES
+        rows_ = [(*key, *(figures[f] for f in names)) for key, figures in self.period.items()
+                 if any(figures.values())]
+        _write_values(period.PeriodTally, period.KEY + names, rows_)
+        self.day, self.period = {}, {}
+
+
+class Held:
+    def __init__(self, tallies: Tallies | None = None):
+        # Tallies: the day and period tally rows added up here rather than held one by one
+        self.tallies = tallies
         self.rows: dict[type[Model], list[Model]] = {}
         self._ids: dict[type[Model], deque[int]] = {}  # ready to give
         self._given: dict[type[Model], int] = {}  # SQLite: the highest id handed out or ready
@@ -42,16 +106,25 @@ class Held:
         self._memo: dict = {}
         self.customers = None  # services.customers.Prefetched: the batch's records, read once
         self.counted_later: list[int] = []  # new complaints whose period tallies follow the write
+        self._taken: dict[type[Model], int] = {}  # ids handed out, by table (for PER_ITEM)
+        self._items = 0
 
     # --- what rows.insert hands over ---------------------------------------------------
 
     def add(self, objs) -> None:
         model = type(objs[0])
+        if model in _tallied():
+            if self.tallies is not None:
+                self.tallies.add(objs)
+            else:  # kept, to be dropped with a refused item (drop_to), and added up when written: no id
+                self.rows.setdefault(model, []).extend(objs)
+            return
         kept = self.rows.setdefault(model, [])
+        alias = connection.alias  # one look-up (the proxy's costs a thread-local read each time)
         for obj in objs:
             if obj.pk is None:
                 obj.pk = self.next_id(model)
-            obj._state.adding, obj._state.db = False, connection.alias
+            obj._state.adding, obj._state.db = False, alias
             kept.append(obj)
 
     def number(self, objs) -> None:
@@ -63,23 +136,50 @@ class Held:
 
     def next_id(self, model: type[Model]) -> int:
         free = self._ids.get(model)
+        taken = self._taken.get(model, 0)
         if not free:
-            self.reserve(model, BLOCK)
+            self.reserve(model, min(MAX_BLOCK, max(BLOCK, taken)))  # doubling: at most half of them a gap
             free = self._ids[model]
+        self._taken[model] = taken + 1
         return free.popleft()
 
     def reserve(self, model: type[Model], count: int) -> None:
         """Have `count` ids of `model` ready, taken in one statement (a caller that knows
         how many it needs asks for exactly that many, so no id is wasted)."""
-        have = self._ids.setdefault(model, deque())
-        if len(have) >= count:
+        self.reserve_many({model: count})
+
+    def reserve_many(self, counts: dict[type[Model], int]) -> None:
+        """`reserve` for several tables, in one statement on PostgreSQL."""
+        wanted = {}
+        for model, count in counts.items():
+            have = self._ids.setdefault(model, deque())
+            if count > len(have):
+                wanted[model] = count - len(have)
+        if not wanted:
             return
         if connection.vendor == "postgresql":
-            have += _block(model, count - len(have))
+            for model, ids in _blocks(wanted).items():
+                self._ids[model] += ids
         else:  # nothing else writes meanwhile: count on from the last id given
-            last = have[-1] if have else self._given.get(model) or _highest(model)
-            have += range(last + 1, last + 1 + count - len(have))
-        self._given[model] = have[-1]
+            for model, count in wanted.items():
+                have = self._ids[model]
+                last = have[-1] if have else self._given.get(model) or _highest(model)
+                have += range(last + 1, last + 1 + count)
+        for model in wanted:
+            self._given[model] = self._ids[model][-1]
+
+    def expect(self, kind: str, items: int, exact: dict[type[Model], int]) -> None:
+        """Reserve the ids of `exact`, and those `items` items of `kind` will need if each
+        makes as many rows of each table as one of the last batch of that kind did: one
+        statement (more are taken as they are needed, fewer leave a gap)."""
+        self._kind, self._items = kind, items
+        guess = {model: n for model, per in PER_ITEM.get(kind, {}).items() if (n := int(per * items)) > 0}
+        self.reserve_many(guess | exact)
+
+    def learned(self) -> None:
+        """Remember how many rows of each table an item of this batch made (see expect)."""
+        if self._items:
+            PER_ITEM[self._kind] = {model: taken / self._items for model, taken in self._taken.items()}
 
     def reserve_references(self, prefix: str, year: int, count: int) -> None:
         self.references.setdefault((prefix, year), deque()).extend(references.allocate_block(prefix, year, count))
@@ -103,7 +203,13 @@ class Held:
 
     def flush(self) -> None:
         for model, kept in self.rows.items():
-            if kept:
+            if not kept:
+                continue
+            if model in _tallied():  # one row a key
+                sums = Tallies()
+                sums.add(kept)
+                sums.write()
+            else:
                 _write(model, kept)
         self.rows = {}
 
@@ -127,9 +233,11 @@ class Held:
 
 
 @contextmanager
-def holding() -> Iterator[Held]:
-    """Hold the new rows written inside; the caller flushes (inside its transaction)."""
-    held = Held()
+def holding(tallies: Tallies | None = None) -> Iterator[Held]:
+    """Hold the new rows written inside; the caller flushes (inside its transaction).
+    `tallies`: the day and period tallies' changes are added up there (the caller writes
+    them), not held as rows."""
+    held = Held(tallies)
     token = rows.HOLDING.set(held)
     try:
         yield held
@@ -137,11 +245,19 @@ def holding() -> Iterator[Held]:
         rows.HOLDING.reset(token)
 
 
-def _block(model: type[Model], count: int) -> list[int]:
+def _blocks(counts: dict[type[Model], int]) -> dict[type[Model], list[int]]:
+    """`count` new ids of each table, from its sequence, in one statement."""
+    tables = list(counts)
+    part = "SELECT %s, nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)"
+    params = [p for i, model in enumerate(tables) for p in (i, model._meta.db_table, counts[model])]
+    out: dict[type[Model], list[int]] = {model: [] for model in tables}
     with connection.cursor() as cur:
-        cur.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                    [model._meta.db_table, count])
-        return sorted(n for (n,) in cur.fetchall())
+        cur.execute(" UNION ALL ".join([part] * len(tables)), params)
+        for i, n in cur.fetchall():
+            out[tables[i]].append(n)
+    for ids in out.values():
+        ids.sort()
+    return out
 
 
 def _highest(model: type[Model]) -> int:
@@ -153,6 +269,33 @@ def _highest(model: type[Model]) -> int:
         return cur.fetchone()[0]
 
 
+@lru_cache(maxsize=1)
+def _tallied() -> frozenset:
+    from redress.complaints.models import DayTally, PeriodTally
+
+    return frozenset({DayTally, PeriodTally})
+
+
+def _write_values(model: type[Model], attnames: tuple[str, ...], values: list[tuple]) -> None:
+    """New rows of `model` given as tuples of the columns `attnames` (the id from the
+    table's sequence, the other columns their defaults): COPY on PostgreSQL, multi-row
+    INSERTs elsewhere. Only for columns psycopg takes as they are (no JSON)."""
+    if not values:
+        return
+    if connection.vendor == "postgresql":
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(model._meta.get_field(a).column) for a in attnames)
+        connection.ensure_connection()
+        with (connection.connection.cursor() as cur,
+              cur.copy(f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN") as copy):
+            write = copy.write_row
+            for row in values:
+                write(row)
+        return
+    objs = [rows.build(model, **dict(zip(attnames, row, strict=True))) for row in values]
+    _write(model, objs)
+
+
 def _write(model: type[Model], objs: list[Model]) -> None:
     fields = rows.columns(model)
     if connection.vendor == "postgresql":
@@ -160,10 +303,11 @@ def _write(model: type[Model], objs: list[Model]) -> None:
         sql = (f"COPY {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
                "FROM STDIN")
         connection.ensure_connection()
-        getters = _copy_values(model)
+        row = _copy_row(model)
         with connection.connection.cursor() as cur, cur.copy(sql) as copy:
+            write = copy.write_row
             for obj in objs:
-                copy.write_row([get(obj) for get in getters])
+                write(row(obj))
         return
     token = rows.HOLDING.set(None)  # rows.insert writes, not holds, meanwhile
     try:
@@ -180,34 +324,29 @@ PLAIN = (models.AutoField, models.BigAutoField, models.IntegerField, models.Bool
 
 
 @lru_cache(maxsize=64)
-def _copy_values(model: type[Model]) -> tuple:
-    """One function per column giving its value as save() would prepare it."""
-    def related(field):
-        attname = field.attname
+def _copy_row(model: type[Model]):
+    """A function giving a row's column values as save() would prepare them: every
+    attribute read at once (operator.attrgetter), then the foreign keys assigned before
+    their target had its id, and the columns psycopg does not take as they are (JSON,
+    decimals), prepared by their field."""
+    fields = rows.columns(model)
+    read = attrgetter(*[f.attname for f in fields])
+    relations, prepared = [], []
+    for i, field in enumerate(fields):
+        if field.is_relation:
+            relations.append((i, field))
+        elif not isinstance(field, PLAIN) or getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            prepared.append((i, field))
 
-        def get(obj):
-            value = getattr(obj, attname)
-            if value is None:  # assigned before it had its id
+    def row(obj) -> list:
+        values = list(read(obj))
+        for i, field in relations:
+            if values[i] is None:  # assigned before it had its id
                 target = field.get_cached_value(obj, None)
                 if target is not None:
-                    value = target.pk
-                    setattr(obj, attname, value)
-            return value
-        return get
-
-    def plain(field):
-        attname = field.attname
-        return lambda obj: getattr(obj, attname)
-
-    def prepared(field):
-        return lambda obj: field.get_db_prep_save(field.pre_save(obj, add=True), connection)
-
-    getters = []
-    for field in rows.columns(model):
-        if field.is_relation:
-            getters.append(related(field))
-        elif isinstance(field, PLAIN) and not (getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)):
-            getters.append(plain(field))
-        else:
-            getters.append(prepared(field))
-    return tuple(getters)
+                    values[i] = target.pk
+                    setattr(obj, field.attname, target.pk)
+        for i, field in prepared:
+            values[i] = field.get_db_prep_save(field.pre_save(obj, add=True), connection)
+        return values
+    return row

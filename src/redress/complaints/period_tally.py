@@ -9,8 +9,8 @@ it into tally rows. Everything else is built on those two:
   transaction: whatever the step changed (dispatch, reassessment, closing, callback,
   remedy, extension decision, link, breach), the tallies move with it;
 - a new complaint adds its rows with the intake's other rows (`received_now`, from
-  memory), an import once written (`count_new`; bulk intake for its whole batch after
-  the batch is written);
+  memory), an import too under bulk intake (its history adds messages and files, nothing
+  the facts read), else once written (`count_new`);
 - `recount` is the same over every complaint (the tests hold the table to it), and
   `rebuild` replaces the table by it (a database that had complaints before the tallies,
   the benchmark's seed, or after the calendar's past working days were changed: the
@@ -173,16 +173,18 @@ def _fact(received_at, closed_at, unit, category, channel, severity, state, outc
                  days.get((got, done)), frozenset(seen_by) - {None})
 
 
-def received_now(c: Complaint, clocks, products: Iterable[str], cal) -> list[PeriodTally]:
-    """The rows of a complaint being taken in (intake), from memory: nothing refers to it
-    yet but its clocks and parties (no extension, link, payment, callback or work order), so they
-    are written with the step's other rows, without a read (an API create stays a few
-    single-row INSERTs). The tests' recount holds this to `facts`."""
+def received_now(c: Complaint, clocks, products: Iterable[str], cal, days: dict | None = None) -> list[PeriodTally]:
+    """The rows of a complaint being taken in (intake, and an import under bulk intake),
+    from memory: nothing refers to it yet but its clocks and parties (no extension,
+    link, payment or callback: an import's history brings messages and files only), so
+    they are written with the step's other rows, without a read (an API create stays a
+    few single-row INSERTs). The tests' recount holds this to `facts`. `days`: the
+    working days between (received, closed) pairs already counted on `cal`."""
     if c.kind != Complaint.Kind.COMPLAINT:
         return []
     f = _fact(c.received_at, c.closed_at, c.responsible_unit_id, c.category, c.channel, c.severity, c.state,
               c.outcome, c.satisfied, any(k.breached for k in clocks), False, False, None, False,
-              {p for p in products if p}, cal, {}, {c.responsible_unit_id, c.branch_id})
+              {p for p in products if p}, cal, {} if days is None else days, {c.responsible_unit_id, c.branch_id})
     return changes({}, {c.pk: f})
 
 
@@ -243,12 +245,12 @@ def _summed(all_facts: Iterable[Facts], sign: int = 1, into: dict[Key, Counter] 
     return into
 
 
-def _row(key: Key, figures: Counter) -> PeriodTally:
-    return PeriodTally(**dict(zip(KEY, key, strict=True)), **{f: figures[f] for f in FIGURES if figures[f]})
+def _row(key: Key, figures: Counter) -> PeriodTally:  # figures: only names of FIGURES (rows_of's)
+    return rows.build(PeriodTally, **dict(zip(KEY, key, strict=True)), **{f: v for f, v in figures.items() if v})
 
 
 def _tallied(sums: dict[Key, Counter]) -> list[PeriodTally]:
-    return [_row(key, figures) for key, figures in sums.items() if any(figures[f] for f in FIGURES)]
+    return [_row(key, figures) for key, figures in sums.items() if any(figures.values())]
 
 
 def changes(before: dict[int, Facts], after: dict[int, Facts]) -> list[PeriodTally]:
@@ -269,8 +271,18 @@ def count_new(complaint_id: int, cal) -> None:
 
 
 def count_batch(ids: list[int], cal) -> None:
+    held = rows.HOLDING.get()
     for i in range(0, len(ids), 2000):
-        insert(changes({}, facts(ids[i:i + 2000], cal)))
+        if held is not None and held.tallies is not None:  # added up with the batch's other changes
+            held.tallies.add_period(sums_new(ids[i:i + 2000], cal))
+        else:
+            insert(changes({}, facts(ids[i:i + 2000], cal)))
+
+
+def sums_new(ids: list[int], cal) -> dict[Key, Counter]:
+    """The figures new complaints add, by key (`changes({}, facts(ids))` before it is
+    made into rows)."""
+    return _summed(facts(ids, cal).values())
 
 
 def insert(objs: list[PeriodTally]) -> None:

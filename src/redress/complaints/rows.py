@@ -53,8 +53,9 @@ def insert(*objs: Model) -> None:
         if not given[0]:
             for obj, (pk,) in zip(objs, cur.fetchall(), strict=True):
                 obj.pk = pk
+    alias = connection.alias
     for obj in objs:
-        obj._state.adding, obj._state.db = False, connection.alias
+        obj._state.adding, obj._state.db = False, alias
 
 
 def build(model: type[Model], *, related: dict[str, Model] | None = None, **values) -> Model:

@@ -20,6 +20,17 @@ def _keywords(pack: Pack) -> list[tuple[str, tuple[str, ...]]]:
     return words
 
 
+# The last texts searched and what was found: bulk intake asks for an item's triggers
+# before its service runs (whether it must run alone) and the service asks again.
+_recent: tuple = (None, (), ())
+
+
 def detect(pack: Pack, *texts: str) -> list[str]:
+    global _recent
+    seen, asked, found = _recent  # one read: another thread may replace it meanwhile
+    if seen is pack and asked == texts:
+        return list(found)
     haystack = " ".join(t for t in texts if t).casefold()
-    return [code for code, words in _keywords(pack) if any(w in haystack for w in words)]
+    codes = [code for code, words in _keywords(pack) if any(w in haystack for w in words)]
+    _recent = (pack, texts, tuple(codes))
+    return codes

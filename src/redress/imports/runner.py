@@ -28,6 +28,7 @@ from django.db.models import F
 
 from redress.complaints import rows
 from redress.complaints.errors import DomainError, NotPermitted
+from redress.complaints.held_rows import Tallies
 from redress.complaints.models import Staff
 from redress.complaints.services.bulk_intake import import_many
 from redress.complaints.services.imports import (
@@ -89,6 +90,7 @@ class _Import:
         self.first_row: dict[str, int] = {}  # source id → the first row it is on in this file
         self.at_row = 0  # the row being written
         self.checked: list = []  # import_check's results for the rows check_chunk last passed
+        self.tallies: Tallies | None = None  # the whole file's tally changes, written once (whole)
 
     def rows(self) -> Rows:
         rows = Rows(self.path, encoding=self.mapping.encoding, header_row=self.header_row)
@@ -156,13 +158,14 @@ class _Import:
         """The batch's complaints and their ImportedRecord keys, written in sets
         (services.import_many: the rows complaint_import writes, with fewer statements)."""
         def keys(complaints):
-            rows.insert(*[ImportedRecord(source=data.source, source_id=data.source_id, complaint=complaint, run=run,
-                                         file_name=data.file_name[:255], row=data.row, imported_at=complaint.created_at)
+            rows.insert(*[rows.build(ImportedRecord, source=data.source, source_id=data.source_id,
+                                     file_name=data.file_name[:255], row=data.row, imported_at=complaint.created_at,
+                                     related={"complaint": complaint, "run": run})
                           for data, complaint in zip(todo, complaints, strict=True)])
 
         self.at_row = todo[0].row if todo else self.at_row
         try:
-            import_many(actor=self.actor, items=todo, then=keys, checked=self.checked)
+            import_many(actor=self.actor, items=todo, then=keys, checked=self.checked, tallies=self.tallies)
         except Exception as err:  # the row it stopped at, for the message (why)
             if (item := getattr(err, "item", None)) is not None:
                 self.at_row = item.row
@@ -188,6 +191,7 @@ class _Import:
         try:
             with transaction.atomic():
                 run = self.new_run(seen, resumable=False)
+                self.tallies = Tallies()  # the day and period tallies: one row a key for the whole file
                 with self.rows() as rows:
                     for chunk in self.chunks(iter(rows)):
                         todo = self.check_chunk(chunk)
@@ -199,6 +203,7 @@ class _Import:
                         run.last_row = chunk[-1][0]
                 if fingerprint(self.path, encoding=self.mapping.encoding).sha256 != seen.sha256:
                     raise Stopped(f"{self.path.name} changed while it was being imported")
+                self.tallies.write()
                 run.rows_written, run.rows_found, run.updated_at = report.ready, report.skipped, now()
                 run.save(update_fields=["last_row", "rows_written", "rows_found", "updated_at"])
         except (Stopped, DomainError, DatabaseError, FileProblem) as exc:

@@ -105,6 +105,10 @@ def check_ladder(ladder: list[EscalationStep]) -> None:
 URGENCIES = ("normal", "urgent")  # Complaint.Urgency's values (the policy does not import the models)
 
 
+# ClockCondition.failing's fields by condition (kept with it, so its id is not reused).
+_GIVEN: dict[int, tuple] = {}
+
+
 class ClockCondition(Strict):
     """When a clock applies (issue 15 item 4): every field given must hold — one of its
     values — and a field not given holds for every case. `trigger`: one of the
@@ -147,7 +151,12 @@ class ClockCondition(Strict):
     def failing(self, complaint) -> dict[str, object]:
         """The fields `complaint` does not meet, with its value of each ({}: it holds)."""
         out = {}
-        for name, wanted in self.fields().items():
+        given = _GIVEN.get(id(self))
+        if given is None or given[0] is not self:  # the condition is frozen: its fields read once
+            if len(_GIVEN) >= 1000:  # packs loaded again and again (tests) keep no more than this
+                _GIVEN.clear()
+            given = _GIVEN[id(self)] = (self, tuple(self.fields().items()))
+        for name, wanted in given[1]:
             if name == "trigger":
                 have = list(complaint.critical_flags or [])
                 if not set(have) & set(wanted):

@@ -36,14 +36,19 @@ from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
 
-from redress.complaints import period_tally, phones, tally, triggers
+from redress.complaints import period_tally, phones, triggers
 from redress.complaints.errors import DomainError
-from redress.complaints.held_rows import Held, holding
+from redress.complaints.held_rows import Held, Tallies, holding
 from redress.complaints.lifecycle import TERMINAL
-from redress.complaints.models import Complaint, DayTally, Staff
+from redress.complaints.models import Complaint, Staff
 from redress.complaints.services.customers import Prefetched
 from redress.complaints.services.history import Found
-from redress.complaints.services.imports import ImportInput, complaint_import, import_role
+from redress.complaints.services.imports import (
+    ImportInput,
+    complaint_import,
+    import_role,
+    import_triggers,
+)
 from redress.complaints.services.intake import (
     ComplaintInput,
     clean_amount,
@@ -57,13 +62,16 @@ from redress.policy.loader import active_pack
 
 def import_many(*, actor: Staff, items: list[ImportInput], via: str = "import",
                 then: Callable[[list[Complaint]], None] | None = None,
-                checked: list[Found] | None = None) -> list[Complaint]:
+                checked: list[Found] | None = None, tallies: Tallies | None = None) -> list[Complaint]:
     """Create the historical complaints of `items`, in order, in one transaction; a
     refusal (DomainError) or a database error raises, its `item` the ImportInput it
     met, and leaves none of them. `then(complaints)` runs before the rows are written; what it inserts through
     rows.insert is written with them (the import's keys). `checked`: import_check's
     result for each item, when the caller ran it in this transaction (complaint_import's
-    `checked`)."""
+    `checked`). `tallies`: the day and period tallies' changes are added up there, for the
+    caller to write later in the same transaction (an import of many batches in one
+    transaction writes one row a key for all of them); without it they are written with
+    the batch, one row a key."""
     if checked is not None and len(checked) != len(items):
         raise ValueError("checked: one result per item")
     if not items:
@@ -72,19 +80,20 @@ def import_many(*, actor: Staff, items: list[ImportInput], via: str = "import",
     tz = ZoneInfo(pack.calendar.timezone)
     import_role(actor)  # the wrong actor is refused before any number is reserved
     out = []
-    with transaction.atomic(), holding() as held:
+    mine = tallies is None
+    with transaction.atomic(), holding(Tallies() if mine else tallies) as held:
         # An item without a received date is refused by complaint_import; none is reserved for it.
         years = Counter(d.complaint.received_at.astimezone(tz).year for d in items if d.complaint.received_at)
         for year, count in years.items():  # in the order the years first appear, as one by one
             held.reserve_references(pack.reference_prefix, year, count)
-        held.reserve(Complaint, len(items))
+        held.expect("import", len(items), {Complaint: len(items)})
         seen: set[str] = set()
         held.customers = Prefetched([data.complaint.customer for data in items])
         for i, data in enumerate(items):
             d = data.complaint
             reads = _known_customer(d, seen) or (
                 data.state not in {s.value for s in TERMINAL}
-                and bool(triggers.detect(pack, d.subject, d.cause, d.request)))
+                and bool(import_triggers(data, pack)))
             try:
                 with held.paused() if reads else nullcontext():
                     out.append(complaint_import(actor=actor, data=data, via=via,
@@ -97,6 +106,8 @@ def import_many(*, actor: Staff, items: list[ImportInput], via: str = "import",
         if then is not None:
             then(out)
         _write(held)
+        if mine:
+            held.tallies.write()
     return out
 
 
@@ -130,6 +141,7 @@ def _receive(actor, items, via, then, refused_late) -> list[Complaint | DomainEr
     results: list[Complaint | DomainError] = []
     with transaction.atomic(), holding() as held:
         _reserve_references(held, pack, [data for i, (data, _r) in enumerate(items) if i not in refused_late])
+        held.expect("receive", len(items), {})
         seen: set[str] = set()
         held.customers = Prefetched([data.customer for data, _register in items])
         for i, (data, register) in enumerate(items):
@@ -197,10 +209,9 @@ def _known_customer(data: ComplaintInput, seen: set[str], *, add: bool = True) -
 
 
 def _write(held: Held) -> None:
-    if DayTally in held.rows:
-        held.replace(DayTally, tally.summed(held.rows[DayTally]))
-    held.flush()
+    held.flush()  # the day and period tallies' rows added up, one a key
     if held.counted_later:  # the statistics' figures of the batch's new complaints, now written
         ids, held.counted_later = held.counted_later, []
         period_tally.count_batch(ids, calendar_for(active_pack()))  # their rows held in turn
         held.flush()
+    held.learned()

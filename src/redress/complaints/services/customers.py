@@ -210,7 +210,7 @@ def customer_record(data, now: datetime) -> Found:
     typed["email"] = typed["email"].lower() if typed["email"] else ""
     customer = found.customer
     if customer is None:
-        customer = Customer(created_at=now, language=data.language or "zh-hans", **typed)
+        customer = rows.build(Customer, created_at=now, language=data.language or "zh-hans", **typed)
         _verify(customer, data, now, {})
         rows.insert(customer)
         found.customer = customer

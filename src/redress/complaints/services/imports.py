@@ -82,9 +82,17 @@ class ImportInput:
 
 
 def import_triggers(data: ImportInput, pack: Pack) -> list[str]:
-    """The critical triggers the case's text shows: kept and listed for review, not raised."""
+    """The critical triggers the case's text shows: kept and listed for review, not raised.
+    Remembered on `data` for the same pack and texts (bulk intake and the import's report
+    ask for each row two or three times)."""
     d = data.complaint
-    return triggers.detect(pack, d.subject, d.cause, d.request)
+    asked = (d.subject, d.cause, d.request)
+    known = data.__dict__.get("_triggers")
+    if known is not None and known[0] is pack and known[1] == asked:
+        return list(known[2])
+    found = triggers.detect(pack, *asked)
+    data._triggers = (pack, asked, tuple(found))
+    return found
 
 
 def import_check(data: ImportInput, *, pack: Pack | None = None, now: datetime | None = None) -> past.Found:
@@ -183,8 +191,9 @@ def complaint_import(*, actor: Staff, data: ImportInput, via: str = "import",
         )
         if complaint_id is None:
             rows.insert(complaint)
-        rows.insert(*[ComplaintParty(complaint=complaint, kind=party.kind, unit=party.unit, staff=party.staff,
-                                     product=party.product, description=party.description) for party in d.parties])
+        rows.insert(*[rows.build(ComplaintParty, kind=party.kind, product=party.product, description=party.description,
+                                 related={"complaint": complaint, "unit": party.unit, "staff": party.staff})
+                      for party in d.parties])
         step = Step(complaint=complaint, action=Action.REGISTER, actor=actor, via=via, now=now, pack=pack,
                     before=state, role=role, clocks=[])  # a new case has no clocks
         clocks = past.reconstruct_clocks(step, data.history)
@@ -206,7 +215,13 @@ def complaint_import(*, actor: Staff, data: ImportInput, via: str = "import",
             complaint.save(update_fields=["ledger_head", "ledger_length", "due_at"])
         else:
             rows.insert(complaint)
-        period_tally.count_new(complaint.pk, step.work_calendar())  # the statistics' figures, from the rows written
+        if rows.held():  # the statistics' figures from the rows in memory, added up with the batch's
+            products = [p.product for p in d.parties if p.kind == ComplaintParty.Kind.PRODUCT]
+            cal = step.work_calendar()
+            days = rows.HOLDING.get().remember(("period days", id(cal)), dict)  # a batch's (received, closed) pairs
+            rows.insert(*period_tally.received_now(complaint, clocks, products, cal, days))
+        else:  # from the rows written
+            period_tally.count_new(complaint.pk, step.work_calendar())
         if record.offers:  # written once the complaint row is
             customers.offers_insert(complaint, record, now)
     return complaint
