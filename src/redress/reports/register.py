@@ -33,6 +33,7 @@ from redress.complaints.models import (
     Remedy,
     Staff,
 )
+from redress.complaints.models import complaint as complaint_models
 from redress.complaints.selectors import flags, remedies
 from redress.complaints.selectors.flags import NO, YES
 from redress.complaints.selectors.keyset import Cursor, Order, seek
@@ -62,7 +63,7 @@ NO_UNIT = 0
 # The callback filter: reached at all, the customer satisfied or not, never reached.
 REACHED, SATISFIED, UNSATISFIED = "reached", "satisfied", "unsatisfied"
 CALLBACK_CHOICES = (REACHED, SATISFIED, UNSATISFIED, NO)
-REFERRAL_KINDS = ("mediation", "arbitration", "litigation")
+REFERRAL_KINDS = complaint_models.REFERRAL_KINDS
 ANY = "any"
 
 
@@ -196,7 +197,7 @@ def callback_condition(value: str, *, many: bool = False) -> Q:
 
 def referral_condition(kind: str) -> Q:
     if kind == ANY:
-        return Q(outcome__in=[f"referred_{k}" for k in REFERRAL_KINDS])
+        return Q(outcome__in=complaint_models.REFERRED_OUTCOMES)  # the partial index's own list
     return Q(outcome=f"referred_{kind}")
 
 
@@ -220,7 +221,7 @@ def register(staff: Staff, filters: Filters = Filters(), *, now: datetime, tz, m
     them by ORDERS[filters.period]). `tz`: the institution's time zone, which says
     where a day of the period starts. `many`: the list is counted whole, not paged (the
     statistics), so the viewer's work orders may be hashed once (scope.visible_condition)."""
-    qs = visible_complaints(staff, many=many)
+    qs = visible_complaints(staff, many=many, state=filters.state)
     column = "closed_at" if filters.period == CLOSED else "received_at"
     if filters.date_from:
         qs = qs.filter(**{f"{column}__gte": day_start(filters.date_from, tz)})
