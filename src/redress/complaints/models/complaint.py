@@ -232,6 +232,12 @@ class Complaint(models.Model):
                          condition=models.Q(responsible_unit__isnull=True)),
             models.Index(fields=["received_at", "id"], name="complaint_referred_received",
                          condition=models.Q(outcome__in=REFERRED_OUTCOMES)),
+            # The open cases by state with their ids, read from the index alone: "needs my
+            # action" is a UNION of states (the office's: 15,000 cases in seven of them),
+            # which through the plain state index fetched every row from the table
+            # (250 ms at a million complaints, twice on the office's dashboard).
+            models.Index(fields=["state", "id"], name="complaint_open_state",
+                         condition=models.Q(state__in=sorted(s.value for s in OPEN))),
         ]
         permissions = [("view_personal_data", "Can see complainants' contact and ID in full")]
 
