@@ -6,7 +6,7 @@ person refused learns why, and tests can name the rule they check.
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from redress.complaints.errors import NotPermitted
@@ -48,13 +48,24 @@ def ensure_not_recused(actor: Staff, complaint: Complaint) -> None:
                            % {"username": actor.username})
 
 
+RECUSED_LISTED_UP_TO = 1000
+
+
 def recused_condition(staff: Staff) -> Q | None:
     """ensure_not_recused as a condition on complaint rows, for the lists that offer a
-    person work (selectors/needs_me.py): the complaints it keeps `staff` out of. None:
-    all of them (marketing staff)."""
+    person work (selectors/needs_me.py): the complaints it keeps `staff` out of (an
+    empty Q: none). None: all of them (marketing staff)."""
     if staff.is_marketing:
         return None
-    return Q(pk__in=ComplaintParty.objects.filter(staff=staff).values("complaint_id"))
+    named = ComplaintParty.objects.filter(staff=staff).values_list("complaint_id", flat=True)
+    # The complaints naming one person are a handful: read first as ids (none: nothing
+    # to leave out). As NOT IN (subquery) PostgreSQL guessed that it leaves out half the
+    # complaints and read the whole table to join the list to it: 2.8 s of the office's
+    # dashboard at a million complaints, for a person named in none.
+    ids = sorted(set(named[:RECUSED_LISTED_UP_TO + 1]))
+    if len(ids) > RECUSED_LISTED_UP_TO:
+        return Q(Exists(ComplaintParty.objects.filter(staff=staff, complaint_id=OuterRef("pk"))))
+    return Q(pk__in=ids) if ids else Q()
 
 
 def ensure_may_accept_or_handle(actor: Staff, complaint: Complaint | None, involved: set[int] | None = None) -> None:

@@ -107,7 +107,8 @@ def needs_me_condition(staff: Staff, pack: Pack, *, now: datetime, cal: WorkCale
     parts = [Complaint.objects.filter(condition).values("pk").order_by()
              for condition in [*_next_steps(staff, pack, now, cal), *_waiting_for_me(staff, pack)]]
     first, *rest = parts
-    return Q(pk__in=first.union(*rest)) & ~recused
+    needed = Q(pk__in=first.union(*rest))
+    return needed & ~recused if recused else needed
 
 
 def opened_by_me_condition(staff: Staff) -> Q:

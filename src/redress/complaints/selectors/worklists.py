@@ -211,13 +211,15 @@ def approver_roles(staff: Staff, pack: Pack) -> set[str]:
 # ---- the views -----------------------------------------------------------------------
 
 
-def in_view(staff: Staff, view: str, at: Moment, pack: Pack, *, every_state: bool = False) -> QuerySet:
+def in_view(staff: Staff, view: str, at: Moment, pack: Pack, *, every_state: bool = False,
+            state: str = "") -> QuerySet:
     """The complaints of one view that `staff` may see (unordered, unfiltered).
     `every_state`: the views of open cases (STATE_VIEWS) hold cases in any state (a
-    state filter then says which)."""
+    state filter then says which). `state`: the caller filters the list on that state
+    (apply_filters), so the scope's rule by state is settled for it (scope.visible_condition)."""
     if view not in VIEWS:
         raise ValueError(f"unknown worklist view {view!r}; expected one of {', '.join(VIEWS)}")
-    qs = visible_complaints(staff)
+    qs = visible_complaints(staff, state=state)
     if view == NEEDS_ME:
         condition = needs_me.needs_me_condition(staff, pack, now=at.now, cal=at.cal)
         return qs.none() if condition is None else qs.filter(condition)
@@ -465,7 +467,8 @@ def main_clock(complaint: Complaint) -> ComplaintClock | None:
 def worklist(staff: Staff, view: str, *, at: Moment, pack: Pack, filters: Filters = Filters(),
              sort: str = DEFAULT_SORT, search: bool = True) -> QuerySet:
     """One view, filtered and sorted (a page reads its rows through `rows_by_id`)."""
-    qs = apply_filters(in_view(staff, view, at, pack, every_state=bool(filters.state)), filters, staff=staff,
+    qs = apply_filters(in_view(staff, view, at, pack, every_state=bool(filters.state), state=filters.state),
+                       filters, staff=staff,
                        tz=at.cal.tz, search=search)
     return ordered(qs, sort)
 
