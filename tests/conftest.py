@@ -3,7 +3,10 @@ of staff for every role, and helpers that walk a complaint along its lifecycle."
 
 from __future__ import annotations
 
+import os
+import shutil
 from datetime import date, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -19,6 +22,31 @@ SH = ZoneInfo("Asia/Shanghai")
 
 def at(y, m, d, hh=10, mm=0) -> datetime:
     return datetime(y, m, d, hh, mm, tzinfo=SH)
+
+
+def pytest_sessionstart(session):
+    """A test database kept on disk (REDRESS_TEST_DB_FILE, for mutation runs that start
+    pytest once a mutant with --reuse-db) starts every run as it was just migrated: a
+    transactional test's flush empties the tables the migrations filled (the tallies'
+    state, for one), and a later run would find them empty."""
+    keep = os.environ.get("REDRESS_TEST_DB_FILE")
+    if keep and Path(keep + ".pristine").exists():
+        for suffix in ("-wal", "-shm"):
+            Path(keep + suffix).unlink(missing_ok=True)
+        shutil.copyfile(keep + ".pristine", keep)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _pristine_copy_of_a_kept_test_database(request):
+    keep = os.environ.get("REDRESS_TEST_DB_FILE")
+    if not keep or Path(keep + ".pristine").exists():
+        return
+    request.getfixturevalue("django_db_setup")
+    from django.db import connection
+
+    with request.getfixturevalue("django_db_blocker").unblock(), connection.cursor() as cur:
+        cur.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    shutil.copyfile(keep, keep + ".pristine")
 
 
 @pytest.fixture(autouse=True, scope="session")
