@@ -89,3 +89,19 @@ def test_the_workbook_is_the_same_sheet_as_the_reviewed_file_and_the_same_bytes_
     _same_as_file(
         _named(book.read("xl/worksheets/sheet1.xml").decode("utf-8"), cases), f"{name}.sheet1.xml"
     )
+
+
+def test_the_c_timestamp_loader_reads_the_same_times_as_djangos(org, cases):
+    # On PostgreSQL the export reads timestamps with psycopg's C loader (reports/
+    # timestamps.py); the same instants, in UTC with the same tzinfo as Django's loader.
+    from redress.complaints.models import Complaint
+    from redress.reports.timestamps import c_timestamps
+
+    fields = ("received_at", "registered_at", "closed_at")
+    django_read = list(Complaint.objects.order_by("pk").values_list(*fields))
+    with c_timestamps():
+        c_read = list(Complaint.objects.order_by("pk").values_list(*fields))
+    assert c_read == django_read
+    assert [[t.tzinfo for t in row if t] for row in c_read] == [
+        [t.tzinfo for t in row if t] for row in django_read
+    ]
