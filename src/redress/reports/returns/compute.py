@@ -266,6 +266,7 @@ def return_cells(ctx: _Context, tables) -> dict[tuple[str, str], dict[tuple[str,
             qs = qs.annotate(d_received=TruncDate("received_at", tzinfo=tz), d_closed=TruncDate(closed, tzinfo=tz))
             names += ["d_received", "d_closed"]
         conditions = [column_condition(col, prefix) for col in cols]
+        coded: dict[tuple[str, object], str | None] = {}  # (key, raw value) -> the code, looked up once
         aggregates = {f"n{i}": _aggregate(col, cond) for i, (col, cond) in enumerate(zip(cols, conditions, strict=True))}
         # How many complaints each group holds, for the warnings (a column of money sums
         # amounts, not complaints).
@@ -281,10 +282,13 @@ def return_cells(ctx: _Context, tables) -> dict[tuple[str, str], dict[tuple[str,
                 own = [(tuple(g.get(k) for k in keys), g[f"n{i}"], g.get(f"k{i}", g[f"n{i}"])) for g in groups]
             else:  # summed back to the column's own groups
                 sums: dict[tuple, list] = {}
+                n_key, k_key = f"n{i}", f"k{i}" if f"k{i}" in aggregates else f"n{i}"
                 for g in groups:
-                    acc = sums.setdefault(tuple(g[k] for k in keys), [0, 0])
-                    acc[0] += g[f"n{i}"] or 0
-                    acc[1] += g.get(f"k{i}", g[f"n{i}"]) or 0
+                    n = g[n_key]
+                    if n:
+                        acc = sums.setdefault(tuple([g[k] for k in keys]), [0, 0])
+                        acc[0] += n
+                        acc[1] += g[k_key] or 0
                 own = [(k, n, c) for k, (n, c) in sums.items() if n]
             col_qs = qs.filter(cond) if cond else qs
             cells: dict[tuple[str, str], object] = defaultdict(int)
@@ -299,7 +303,9 @@ def return_cells(ctx: _Context, tables) -> dict[tuple[str, str], dict[tuple[str,
                 for key in keys:
                     if key in ("d_received", "d_closed"):
                         continue
-                    code = mappers[key].code(group[key])
+                    if (key, group[key]) not in coded:
+                        coded[(key, group[key])] = mappers[key].code(group[key])
+                    code = coded[(key, group[key])]
                     if code is None:
                         _note_unmapped(ctx, mappers[key], group[key], col_qs, key, prefix, count or 0)
                         lost = True
