@@ -79,9 +79,9 @@ def add_products_and_payments(connection) -> tuple[int, int]:
                     "'[\"complaints_office\"]', owner_id, closed_at, 'approved', owner_id, closed_at, '' "
                     "FROM complaints_complaint WHERE id % 100 = 7 AND closed_at IS NOT NULL")
         cur.execute("INSERT INTO complaints_remedy (complaint_id, proposal_id, kind, description, amount, due_date, "
-                    "executed_at, executed_by_id, execution_note) "
+                    "executed_at, executed_by_id, execution_note, waive_reason, reminded) "
                     f"SELECT p.complaint_id, p.id, 'payment', 'bench', p.compensation, {day}, c.closed_at, "
-                    "c.owner_id, '' FROM complaints_proposal p JOIN complaints_complaint c ON c.id = p.complaint_id "
+                    "c.owner_id, '', '', '[]' FROM complaints_proposal p JOIN complaints_complaint c ON c.id = p.complaint_id "
                     "WHERE p.summary = 'bench payment'")
         payments = cur.rowcount
         cur.execute("ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")

@@ -130,6 +130,8 @@ def _remedies(row: Row, ctx: Context) -> str:
 
 def _late_remedies(row: Row, ctx: Context) -> str:
     """Each remedy past its due date, neither done nor waived (002 执行跟踪), with that date."""
+    if not row.remedies:  # most rows: no local date to work out
+        return ""
     late = row.late_remedies(ctx.now.astimezone(ctx.cal.tz).date())
     return words.joined([_("%(kind)s due %(due)s") % {"kind": words.REMEDY_KINDS.get(r.kind, r.kind),
                                                         "due": r.due_date.isoformat()} for r in late]) if late else ""
@@ -299,9 +301,8 @@ def text(value: Value, ctx: Context) -> str:
         return value
     if value is None:
         return ""
-    if isinstance(value, datetime):  # what strftime("%Y-%m-%d %H:%M") gives, in a third of its time
-        t = value.astimezone(ctx.cal.tz)
-        return f"{t.year:04d}-{t.month:02d}-{t.day:02d} {t.hour:02d}:{t.minute:02d}"
+    if isinstance(value, datetime):  # what strftime("%Y-%m-%d %H:%M") gives (the offset cut off), in C
+        return value.astimezone(ctx.cal.tz).isoformat(" ", "minutes")[:16]
     if isinstance(value, Decimal):
         return f"{value:.2f}"
     return str(value)

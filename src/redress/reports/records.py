@@ -11,6 +11,7 @@ it to that table's FIELDS below (and the tests of columns.py say which is missin
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from decimal import Decimal
 from typing import NamedTuple
@@ -73,11 +74,22 @@ COMPLAINT_FIELDS = (*_OWN, "customer__name", "customer__phone", "customer__accou
                     "responsible_unit__code", "handler__display_name", "handler__username")
 _N = len(_OWN)
 _HANDLER_ID = _OWN.index("handler_id")
+# The JSON lists, read as their text (register.stream casts them) and parsed here: most
+# are empty, and Django's JSONField parsed each with json.loads, two a complaint.
+JSON_FIELDS = ("critical_flags", "estimated_dates")
+_FLAGS, _DATES = (_OWN.index(name) for name in JSON_FIELDS)
+
+
+def _json_list(text: str | None) -> list:
+    if text == "[]" or text is None:
+        return []
+    return json.loads(text)
 
 
 def complaint(values: tuple) -> Complaint:
-    """One row of values_list(*COMPLAINT_FIELDS)."""
-    v = values
+    """One row of values_list(*COMPLAINT_FIELDS), the JSON_FIELDS as text."""
+    v = list(values)
+    v[_FLAGS], v[_DATES] = _json_list(v[_FLAGS]), _json_list(v[_DATES])
     return Complaint(*v[:_N], Customer(v[_N], v[_N + 1], v[_N + 2]),
                      Unit(v[_N + 4], v[_N + 5], v[_N + 6]) if v[_N + 3] is not None else None,
                      Person(v[_N + 7], v[_N + 8]) if v[_HANDLER_ID] is not None else None)

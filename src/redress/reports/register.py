@@ -18,7 +18,8 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, TextField
+from django.db.models.functions import Cast
 
 from redress.complaints.lifecycle import OPEN
 from redress.complaints.models import (
@@ -345,7 +346,8 @@ def stream(staff: Staff, filters: Filters = Filters(), *, now: datetime, tz, siz
     order = order_of(filters)
     sign = "-" if order.descending else ""
     qs = (register(staff, filters, now=now, tz=tz).order_by(f"{sign}{order.field}", f"{sign}pk")
-          .values_list(*records.COMPLAINT_FIELDS))
+          .values_list(*(Cast(name, TextField()) if name in records.JSON_FIELDS else name
+                         for name in records.COMPLAINT_FIELDS)))
     with transaction.atomic(using=qs.db):
         chunk: list = []
         # The first chunk is small, so the first bytes leave soon (issue 11: within 2 s).

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import QuerySet
 
@@ -85,6 +86,14 @@ class Row:
         return any(k.breached or (k.status == "running" and k.due_at < now) for k in self.clocks)
 
 
+def _all_executed(done: list) -> datetime | None:
+    """When the last remedy was carried out, once all of them are."""
+    if not done:
+        return None
+    executed = [r.executed_at for r in done if r.executed_at]
+    return max(executed) if len(executed) == len(done) else None
+
+
 def _by_complaint(rows) -> dict[int, list]:
     grouped: dict[int, list] = defaultdict(list)
     for row in rows:
@@ -108,7 +117,23 @@ def _read(record, qs, ids, names=None, make=None) -> dict[int, list]:
     grouped by complaint: no model instance is built, which was most of the time an
     export took."""
     make = make or record._make
-    return _by_complaint(make(values) for values in _of(qs, ids).values_list(*(names or record._fields)))
+    return _by_complaint(map(make, _tuples(_of(qs, ids).values_list(*(names or record._fields)))))
+
+
+def _tuples(qs: QuerySet):
+    """The rows of a values_list query, as the driver hands them over when no column
+    needs Django's conversion (PostgreSQL: none of records.py's): Django's iterator costs
+    more a row than the tuple itself, some seven rows a complaint in an export."""
+    compiler = qs.query.get_compiler(qs.db)
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:
+        return []
+    if compiler.get_converters([s[0] for s in compiler.select[:compiler.col_count]]):
+        return qs  # SQLite's times, a JSON field: Django converts them
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def build(complaints: list) -> list[Row]:
@@ -146,28 +171,31 @@ def build(complaints: list) -> list[Row]:
             again[target].append(source_ref)
 
     out = []
+    # Most complaints have none of most related rows: .get (no empty list made and kept
+    # for each table and complaint), a fresh list only where the Row keeps one.
     for c in complaints:
-        work, offers, done = assignments[c.pk], proposals[c.pk], remedies[c.pk]
-        approved = [p for p in offers if p.status == Proposal.Status.APPROVED]
-        proposal = approved[-1] if approved else (offers[-1] if offers else None)
-        executed = [r.executed_at for r in done if r.executed_at]
-        calls = callbacks[c.pk]
-        row = Row(
-            c=c, proposal=proposal, remedies=done, callback=calls[-1] if calls else None,
-            accountability=accountability[c.pk], clocks=clocks[c.pk], extensions=extensions[c.pk],
-            recomplaint_of=of[c.pk], recomplained_in=again[c.pk],
-            products=[p.product for p in products[c.pk] if p.product],
-            pauses=pauses[c.pk], reports=reports[c.pk],
-        )
-        row.milestones = Milestones(
-            registered=c.registered_at,
-            dispatched=work[0].assigned_at if work else None,
-            accepted=next((a.accepted_at for a in work if a.accepted_at), None),
-            proposed=proposal.proposed_at if proposal else None,
-            approved=proposal.decided_at if proposal is not None and proposal.status == "approved" else None,
-            result_told=results[c.pk][0].at if results[c.pk] else None,
-            remedies_executed=max(executed) if executed and len(executed) == len(done) else None,
-            callback=calls[-1].at if calls else None,
-        )
+        pk = c.pk
+        work, offers, done = assignments.get(pk), proposals.get(pk), remedies.get(pk) or []
+        if offers:
+            approved = [p for p in offers if p.status == Proposal.Status.APPROVED]
+            proposal = approved[-1] if approved else offers[-1]
+        else:
+            proposal = None
+        calls, told = callbacks.get(pk), results.get(pk)
+        callback = calls[-1] if calls else None
+        found = products.get(pk)
+        row = Row(c, Milestones(
+            c.registered_at,
+            work[0].assigned_at if work else None,
+            next((a.accepted_at for a in work if a.accepted_at), None) if work else None,
+            proposal.proposed_at if proposal else None,
+            proposal.decided_at if proposal is not None and proposal.status == "approved" else None,
+            told[0].at if told else None,
+            _all_executed(done),
+            callback.at if callback else None,
+        ), proposal=proposal, remedies=done, callback=callback, accountability=accountability.get(pk) or [],
+            clocks=clocks.get(pk) or [], extensions=extensions.get(pk) or [], recomplaint_of=of.get(pk) or [],
+            recomplained_in=again.get(pk) or [], products=[p.product for p in found if p.product] if found else [],
+            pauses=pauses.get(pk) or [], reports=reports.get(pk) or [])
         out.append(row)
     return out

@@ -80,25 +80,21 @@ def serial(moment: datetime | date) -> float:
     return moment.toordinal() - _EPOCH_DAY + seconds / 86400
 
 
-def _text(value: str) -> str:
-    """Text as XML may hold it: control characters dropped, &, < and > escaped (each
-    looked for first: most cells have none, and this runs some 40 million times)."""
-    if not value.isprintable():  # also true of line breaks and tabs, which XML keeps
-        value = _ILLEGAL.sub("", value)
-    if "&" in value or "<" in value or ">" in value:
-        value = escape(value)
-    return value
-
-
 def cell(ref: str, value, style: int = 0) -> str:
-    """One <c> element; "" for an empty cell (left out)."""
+    """One <c> element; "" for an empty cell (left out). Text as XML may hold it:
+    control characters dropped, &, < and > escaped (each looked for first: most cells
+    have none, and this runs some 20 million times at a million rows)."""
     kind = type(value)
     if kind is str:
         if not value:
             return ""
-        text = _text(value)
-        if not text:
-            return ""
+        text = value
+        if not text.isprintable():
+            text = _ILLEGAL.sub("", text)
+            if not text:
+                return ""
+        if "&" in text or "<" in text or ">" in text:
+            text = escape(text)
         s = f' s="{style}"' if style else ""
         t = "<t>" if text[0] not in _SPACE and text[-1] not in _SPACE else '<t xml:space="preserve">'
         return f'<c r="{ref}"{s} t="inlineStr"><is>{t}{text}</t></is></c>'
@@ -165,7 +161,9 @@ def workbook(title: str, header: list[str], rows: Iterable[list], *, level: int 
                 yield pipe.take()
         number += 1
         n = str(number)
-        line = "".join([cell(c + n, v) for c, v in zip(letters, values, strict=True)])
+        # An empty cell is left out (cell() gives ""): "" and None skipped here, without
+        # the call; a zero (0, Decimal 0, False) is a value and is written.
+        line = "".join([cell(c + n, v) for c, v in zip(letters, values, strict=True) if v or v == 0])
         if values[-1] is None or values[-1] == "":
             line += f'<c r="{last_ref}{n}" t="inlineStr"><is><t></t></is></c>'  # the row's width (see above)
         pending.append(f'<row r="{n}">{line}</row>')
@@ -187,11 +185,20 @@ def workbook(title: str, header: list[str], rows: Iterable[list], *, level: int 
     yield pipe.take()
 
 
+def _put(book: zipfile.ZipFile, name: str, text: str) -> None:
+    """A member dated as the sheets are (zipfile's default, 1 January 1980), not with the
+    time of writing as writestr would: the same rows then make the same file, byte for
+    byte, and the same SHA-256 in the export's record."""
+    member = zipfile.ZipInfo(name)
+    member.external_attr = 0o600 << 16  # as writestr gives a member named by a text
+    book.writestr(member, text, compress_type=book.compression, compresslevel=book.compresslevel)
+
+
 def _write_parts(book: zipfile.ZipFile, names: list[str]) -> None:
     """The parts that say what the package holds: written last, once the number of
     sheets is known (a zip's members may come in any order)."""
     sheets = range(1, len(names) + 1)
-    book.writestr("[Content_Types].xml", _XML + (
+    _put(book, "[Content_Types].xml", _XML + (
         '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
         '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
         '<Default Extension="xml" ContentType="application/xml"/>'
@@ -203,19 +210,19 @@ def _write_parts(book: zipfile.ZipFile, names: list[str]) -> None:
                   'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
                   for i in sheets)
         + "</Types>"))
-    book.writestr("_rels/.rels", _XML + (
+    _put(book, "_rels/.rels", _XML + (
         f'<Relationships xmlns="{_PKG_REL}">'
         f'<Relationship Id="rId1" Type="{_DOC_REL}/officeDocument" Target="xl/workbook.xml"/>'
         "</Relationships>"))
-    book.writestr("xl/workbook.xml", _XML + (
+    _put(book, "xl/workbook.xml", _XML + (
         f"<workbook {_NS} {_REL_NS}><sheets>"
         + "".join(f'<sheet name={quoteattr(name[:31])} sheetId="{i}" r:id="rId{i}"/>'
                   for i, name in zip(sheets, names, strict=True))
         + "</sheets></workbook>"))
-    book.writestr("xl/_rels/workbook.xml.rels", _XML + (
+    _put(book, "xl/_rels/workbook.xml.rels", _XML + (
         f'<Relationships xmlns="{_PKG_REL}">'
         + "".join(f'<Relationship Id="rId{i}" Type="{_DOC_REL}/worksheet" Target="worksheets/sheet{i}.xml"/>'
                   for i in sheets)
         + f'<Relationship Id="rId{len(names) + 1}" Type="{_DOC_REL}/styles" Target="styles.xml"/>'
         "</Relationships>"))
-    book.writestr("xl/styles.xml", STYLES)
+    _put(book, "xl/styles.xml", STYLES)

@@ -239,6 +239,19 @@ def test_complaints_the_return_cannot_place_are_warned_about(org, half_year):
     }
 
 
+def test_a_warning_counts_complaints_not_the_money_paid_on_them(org, half_year):
+    """A complaint about a product the tree lacks, answered and paid £900 in the half-year: the
+    warning says one complaint (the redress column sums money; its sum is not a count)."""
+    paid = _final_response(org, _open(org, london(2026, 2, 2), "Gold bars", "terms_disputed_sums"),
+                           london(2026, 2, 4, 12), responsibility="institution", redress="900")
+    warned = {(u.dimension, u.value): u for u in produce(org).result.unmapped}
+    gold = warned[("Product/service grouping", "Gold bars")]
+    assert gold.references == {paid.reference} and gold.count == 1
+    assert {key: u.count for key, u in warned.items()} == {
+        ("Cause", ""): 1, ("Product/service grouping", ""): 1, ("Product/service grouping", "Crypto wallet"): 1,
+        ("Product/service grouping", "Gold bars"): 1}
+
+
 def test_the_complete_return_matches_the_file_reviewed_by_hand(org, half_year):
     csv = bytes(produce(org).record.csv).decode("utf-8-sig").replace("\r\n", "\n")
     assert csv == (EXPECTED / "disp-complaints-return-2026-H1.csv").read_text(encoding="utf-8")

@@ -100,6 +100,7 @@ class _Context:
     language: str
     unmapped: dict = field(default_factory=dict)
     last_days: dict = field(default_factory=dict)  # (day received, working days) -> the last day within
+    cells: dict | None = None  # return_cells for the return's tables, computed once
 
 
 def _scope(ctx: _Context) -> Q:
@@ -119,43 +120,68 @@ def _prefixed(q: Q, prefix: str) -> Q:
     return out
 
 
-def measure_queryset(ctx: _Context, col: ReturnColumn) -> tuple[QuerySet, str]:
-    """The rows a column counts, and the prefix that leads from them to the complaint."""
-    t0, t1, measure = ctx.t0, ctx.t1, col.measure
+def _family(measure: Measure) -> str | None:
+    """Columns of one family count rows of one query (None: a column of its own)."""
+    if measure in REMEDY_MEASURES:
+        return None
+    if measure in (Measure.RECEIVED, Measure.OPEN_AT_END):
+        return measure.value
+    return "closed"  # closed, closed within, closed on time: the same rows, each its own condition
+
+
+def family_queryset(ctx: _Context, measure: Measure) -> tuple[QuerySet, str]:
+    """The rows a family of columns counts (before each column's own condition), and the
+    prefix that leads from them to the complaint."""
+    t0, t1 = ctx.t0, ctx.t1
     if measure in REMEDY_MEASURES:
         qs = Remedy.objects.filter(_prefixed(_scope(ctx), "complaint__"), kind=Remedy.Kind.PAYMENT,
                                    executed_at__gte=t0, executed_at__lt=t1)
         if not sees_everything(ctx.staff):
             qs = qs.filter(complaint__in=visible_complaints(ctx.staff))
-        prefix = "complaint__"
-    else:
-        qs, prefix = visible_complaints(ctx.staff).filter(_scope(ctx)), ""
-        if ctx.ret.closed_when:
-            # Closed when the regulator says (DISP: the final response sent), which may come
-            # before the complaint's own closing (the callback, the remedies done). A semi-join
-            # on the clocks stopped in the period, not a per-row subquery over every complaint.
-            stops = ComplaintClock.objects.filter(code=ctx.ret.closed_when, status=ComplaintClock.Status.STOPPED)
-            if measure == Measure.RECEIVED:
-                qs = qs.filter(received_at__gte=t0, received_at__lt=t1)
-            elif measure == Measure.OPEN_AT_END:
-                qs = qs.filter(received_at__lt=t1).exclude(
-                    pk__in=stops.filter(stopped_at__lt=t1).values("complaint_id"))
-            else:
-                qs = qs.filter(pk__in=stops.filter(stopped_at__gte=t0, stopped_at__lt=t1).values("complaint_id"))
-        elif measure == Measure.RECEIVED:
+        return qs.order_by(), "complaint__"
+    qs = visible_complaints(ctx.staff).filter(_scope(ctx))
+    if ctx.ret.closed_when:
+        # Closed when the regulator says (DISP: the final response sent), which may come
+        # before the complaint's own closing (the callback, the remedies done).
+        if measure == Measure.RECEIVED:
             qs = qs.filter(received_at__gte=t0, received_at__lt=t1)
         elif measure == Measure.OPEN_AT_END:
-            qs = qs.filter(Q(closed_at__isnull=True) | Q(closed_at__gte=t1), received_at__lt=t1)
+            stops = ComplaintClock.objects.filter(code=ctx.ret.closed_when, status=ComplaintClock.Status.STOPPED)
+            qs = qs.filter(received_at__lt=t1).exclude(
+                pk__in=stops.filter(stopped_at__lt=t1).values("complaint_id"))
         else:
-            qs = qs.filter(closed_at__gte=t0, closed_at__lt=t1)
-        if measure == Measure.CLOSED_ON_TIME:
-            late = ComplaintClock.objects.filter(complaint=OuterRef("pk"), breached=True)
-            if col.clock:
-                late = late.filter(code=col.clock)
-            qs = qs.exclude(Exists(late))
+            # A join to the clocks stopped in the period (one a complaint and code: the
+            # clocks' unique constraint), read from the index on (status, stopped_at): the
+            # moment it stopped comes with the row, not from a subquery per complaint.
+            qs = qs.filter(clocks__code=ctx.ret.closed_when, clocks__status=ComplaintClock.Status.STOPPED,
+                           clocks__stopped_at__gte=t0, clocks__stopped_at__lt=t1)
+            qs = qs.annotate(**{RULE_CLOSED: F("clocks__stopped_at")})
+    elif measure == Measure.RECEIVED:
+        qs = qs.filter(received_at__gte=t0, received_at__lt=t1)
+    elif measure == Measure.OPEN_AT_END:
+        qs = qs.filter(Q(closed_at__isnull=True) | Q(closed_at__gte=t1), received_at__lt=t1)
+    else:
+        qs = qs.filter(closed_at__gte=t0, closed_at__lt=t1)
+    return qs.order_by(), ""
+
+
+def column_condition(col: ReturnColumn, prefix: str) -> Q:
+    """Which of its family's rows a column counts."""
+    q = Q()
+    if col.measure == Measure.CLOSED_ON_TIME:
+        late = ComplaintClock.objects.filter(complaint=OuterRef("pk"), breached=True)
+        if col.clock:
+            late = late.filter(code=col.clock)
+        q &= ~Q(Exists(late))
     for name, values in col.where.items():
-        qs = qs.filter(**{f"{prefix}{name}__in": values})
-    return qs.order_by(), prefix
+        q &= Q(**{f"{prefix}{name}__in": list(values)})
+    return q
+
+
+def measure_queryset(ctx: _Context, col: ReturnColumn) -> tuple[QuerySet, str]:
+    """The rows a column counts, and the prefix that leads from them to the complaint."""
+    qs, prefix = family_queryset(ctx, col.measure)
+    return qs.filter(column_condition(col, prefix)), prefix
 
 
 def source_expression(source: ReturnSource, prefix: str):
@@ -167,12 +193,13 @@ def source_expression(source: ReturnSource, prefix: str):
     return F(prefix + source.value)
 
 
-def _aggregate(col: ReturnColumn):
+def _aggregate(col: ReturnColumn, condition: Q | None = None):
+    kw = {} if condition is None or not condition else {"filter": condition}
     if col.measure == Measure.COMPENSATED:
-        return Count("complaint", distinct=True)
+        return Count("complaint", distinct=True, **kw)
     if col.measure == Measure.COMPENSATION_AMOUNT:
-        return Sum("amount")
-    return Count("pk")
+        return Sum("amount", **kw)
+    return Count("pk", **kw)
 
 
 def _within(ctx: _Context, col: ReturnColumn, received: date, closed: date) -> bool:
@@ -187,6 +214,7 @@ def _within(ctx: _Context, col: ReturnColumn, received: date, closed: date) -> b
 
 
 def _note_unmapped(ctx: _Context, mapper: Mapper, raw, qs: QuerySet, key: str, prefix: str, n: int) -> None:
+    """`n`: how many complaints of one group the value leaves out (a count, never money)."""
     label = mapper.dim.name.get(ctx.language)
     entry = ctx.unmapped.get((mapper.dim.code, raw))
     if entry is None:
@@ -197,44 +225,101 @@ def _note_unmapped(ctx: _Context, mapper: Mapper, raw, qs: QuerySet, key: str, p
     entry.count = max(entry.count, n, len(entry.references))
 
 
+def _by_key(dim_code: str) -> str:
+    return f"d_by_{dim_code}"
+
+
+def return_cells(ctx: _Context, tables) -> dict[tuple[str, str], dict[tuple[str, str], object]]:
+    """{(table code, column code): {(row code, by-code): value}} for the tables' measured
+    columns; "" is the code of the only row of a table without rows and of a column without `by`.
+
+    One query per family of columns (the complaints received, those closed, the payments)
+    and dimension of rows, across tables: grouped by the row's value, every `by` dimension's
+    value of the family's columns, and the days received and closed when a column counts
+    those closed within a time; each column a conditional aggregate (`COUNT(*) FILTER (WHERE
+    ...)`). Each column's groups are then summed back to its own (row, by[, days]) as its own
+    query would have grouped them."""
+    families: dict[object, list[tuple[str, ReturnColumn]]] = defaultdict(list)
+    for table in tables:
+        for i, col in enumerate(c for c in table.columns if c.measure):
+            families[(table.rows, _family(col.measure) or (table.code, i))].append((table.code, col))
+    out: dict[tuple[str, str], dict[tuple[str, str], object]] = {}
+    for (rows, _family_key), members in families.items():
+        cols = [col for _table, col in members]
+        row_mapper = Mapper(ctx.ret.dimension(rows), ctx.pack) if rows else None
+        qs, prefix = family_queryset(ctx, cols[0].measure)
+        names: list[str] = []
+        mappers: dict[str, Mapper] = {}
+        if row_mapper:
+            qs = qs.annotate(d_row=source_expression(row_mapper.dim.source, prefix))
+            names.append("d_row")
+            mappers["d_row"] = row_mapper
+        for col in cols:
+            if col.by and _by_key(col.by) not in mappers:
+                mapper = mappers[_by_key(col.by)] = Mapper(ctx.ret.dimension(col.by), ctx.pack)
+                qs = qs.annotate(**{_by_key(col.by): source_expression(mapper.dim.source, prefix)})
+                names.append(_by_key(col.by))
+        days = any(col.measure == Measure.CLOSED_WITHIN for col in cols)
+        if days:
+            tz = ctx.cal.tz
+            closed = RULE_CLOSED if ctx.ret.closed_when else CLOSED_FIELD
+            qs = qs.annotate(d_received=TruncDate("received_at", tzinfo=tz), d_closed=TruncDate(closed, tzinfo=tz))
+            names += ["d_received", "d_closed"]
+        conditions = [column_condition(col, prefix) for col in cols]
+        coded: dict[tuple[str, object], str | None] = {}  # (key, raw value) -> the code, looked up once
+        aggregates = {f"n{i}": _aggregate(col, cond) for i, (col, cond) in enumerate(zip(cols, conditions, strict=True))}
+        # How many complaints each group holds, for the warnings (a column of money sums
+        # amounts, not complaints).
+        aggregates.update({f"k{i}": Count(f"{prefix}pk" if prefix else "pk", distinct=bool(prefix),
+                                          **({"filter": cond} if cond else {}))
+                           for i, (col, cond) in enumerate(zip(cols, conditions, strict=True)) if col.measure in REMEDY_MEASURES})
+        groups = list(qs.values(*names).annotate(**aggregates).order_by()) if names else [qs.aggregate(**aggregates)]
+        for i, (col, cond) in enumerate(zip(cols, conditions, strict=True)):
+            keys = [k for k in ("d_row" if row_mapper else None, _by_key(col.by) if col.by else None) if k]
+            if col.measure == Measure.CLOSED_WITHIN:
+                keys += ["d_received", "d_closed"]
+            if len(cols) == 1:
+                own = [(tuple(g.get(k) for k in keys), g[f"n{i}"], g.get(f"k{i}", g[f"n{i}"])) for g in groups]
+            else:  # summed back to the column's own groups
+                sums: dict[tuple, list] = {}
+                n_key, k_key = f"n{i}", f"k{i}" if f"k{i}" in aggregates else f"n{i}"
+                for g in groups:
+                    n = g[n_key]
+                    if n:
+                        acc = sums.setdefault(tuple([g[k] for k in keys]), [0, 0])
+                        acc[0] += n
+                        acc[1] += g[k_key] or 0
+                own = [(k, n, c) for k, (n, c) in sums.items() if n]
+            col_qs = qs.filter(cond) if cond else qs
+            cells: dict[tuple[str, str], object] = defaultdict(int)
+            for values, n, count in own:
+                group = dict(zip(keys, values, strict=True))
+                n = n or 0
+                if col.measure == Measure.CLOSED_WITHIN and not _within(ctx, col, group["d_received"],
+                                                                         group["d_closed"]):
+                    continue
+                codes = {"d_row": "", "d_col": ""}
+                lost = False
+                for key in keys:
+                    if key in ("d_received", "d_closed"):
+                        continue
+                    if (key, group[key]) not in coded:
+                        coded[(key, group[key])] = mappers[key].code(group[key])
+                    code = coded[(key, group[key])]
+                    if code is None:
+                        _note_unmapped(ctx, mappers[key], group[key], col_qs, key, prefix, count or 0)
+                        lost = True
+                    codes["d_row" if key == "d_row" else "d_col"] = code
+                if not lost and n:
+                    cells[(codes["d_row"], codes["d_col"])] += n
+            out[(members[i][0], col.code)] = cells
+    return out
+
+
 def column_cells(ctx: _Context, table: ReturnTable, col: ReturnColumn) -> dict[tuple[str, str], object]:
-    """{(row code, column code): value} for one column of a table; "" is the code of the
-    only row of a table without rows and of a column without `by`."""
-    qs, prefix = measure_queryset(ctx, col)
-    mappers, names = [], []
-    for key, dim_code in (("d_row", table.rows), ("d_col", col.by)):
-        if dim_code:
-            mapper = Mapper(ctx.ret.dimension(dim_code), ctx.pack)
-            qs = qs.annotate(**{key: source_expression(mapper.dim.source, prefix)})
-            mappers.append((key, mapper))
-            names.append(key)
-    if col.measure == Measure.CLOSED_WITHIN:
-        tz = ctx.cal.tz
-        closed = CLOSED_FIELD
-        if ctx.ret.closed_when:  # the rows are already those whose clock stopped in the period
-            qs = qs.annotate(**{RULE_CLOSED: Subquery(ComplaintClock.objects.filter(
-                complaint=OuterRef("pk"), code=ctx.ret.closed_when, status=ComplaintClock.Status.STOPPED)
-                .values("stopped_at")[:1])})
-            closed = RULE_CLOSED
-        qs = qs.annotate(d_received=TruncDate("received_at", tzinfo=tz), d_closed=TruncDate(closed, tzinfo=tz))
-        names += ["d_received", "d_closed"]
-    groups = qs.values(*names).annotate(n=_aggregate(col)).order_by() if names else [qs.aggregate(n=_aggregate(col))]
-    cells: dict[tuple[str, str], object] = defaultdict(int)
-    for group in groups:
-        n = group["n"] or 0
-        if col.measure == Measure.CLOSED_WITHIN and not _within(ctx, col, group["d_received"], group["d_closed"]):
-            continue
-        codes = {"d_row": "", "d_col": ""}
-        lost = False
-        for key, mapper in mappers:
-            code = mapper.code(group[key])
-            if code is None:
-                _note_unmapped(ctx, mapper, group[key], qs, key, prefix, n)
-                lost = True
-            codes[key] = code
-        if not lost and n:
-            cells[(codes["d_row"], codes["d_col"])] += n
-    return cells
+    """{(row code, column code): value} for one column of a table (its own query)."""
+    one = table.model_copy(update={"columns": [col]})
+    return return_cells(ctx, [one])[(table.code, col.code)]
 
 
 def _ratio(part, whole) -> Decimal | None:
@@ -261,7 +346,9 @@ def table_result(ctx: _Context, table: ReturnTable) -> TableResult:
         else:
             out_columns.append((col, ""))
             labels.append(col.name.get(lang))
-    cells = {col.code: column_cells(ctx, table, col) for col in table.columns if col.measure}
+    if ctx.cells is None:
+        ctx.cells = return_cells(ctx, ctx.ret.tables)
+    cells = {col.code: ctx.cells[(table.code, col.code)] for col in table.columns if col.measure}
 
     def value(row: str, col: ReturnColumn, by: str):
         v = cells[col.code].get((row, by), 0)
