@@ -24,6 +24,12 @@ recorded. Prints every run and the median; exits 1 if the FINRA or the DISP medi
     REDRESS_DATABASE_URL=postgres://postgres@127.0.0.1/redress_bench_returns \\
         REDRESS_DATA_DIR=/tmp/returns-bench .venv/bin/python benchmarks/returns.py
     ... benchmarks/returns.py --reuse            # measure again on the seeded database
+    ... benchmarks/returns.py --reuse --only disp-complaints-return [--no-parallel]
+
+Each return also prints its CPU a run: this process's, its PostgreSQL backend's and the
+parallel workers' (read from /proc: the server must be on this machine; the workers' CPU
+is what the postmaster reaped meanwhile, any session's), and a hash of its figures (every
+cell, total and unmapped count) to compare two versions of the code.
 
 The database must have "bench" in its name unless --force-reset: it is WIPED.
 """
@@ -61,7 +67,42 @@ def parse_args(argv=None):
     p.add_argument("--batch", type=int, default=20_000)
     p.add_argument("--target", type=float, default=TARGET_S, help=f"seconds for the FINRA return ({TARGET_S:g})")
     p.add_argument("--force-reset", action="store_true")
+    p.add_argument("--only", action="append", default=[], help="a return's code to measure (repeatable; all by default)")
+    p.add_argument("--no-parallel", action="store_true", help="SET max_parallel_workers_per_gather = 0 (PostgreSQL)")
     return p.parse_args(argv)
+
+
+def _ticks(pid: int) -> tuple[float, float, int]:
+    """(own CPU, reaped children's CPU, parent pid) of a process on this machine, in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    hz = os.sysconf("SC_CLK_TCK")
+    return (int(fields[11]) + int(fields[12])) / hz, (int(fields[13]) + int(fields[14])) / hz, int(fields[1])
+
+
+def server_cpu(connection) -> tuple[float, float] | None:
+    """CPU so far of this connection's PostgreSQL backend and of the parallel workers the
+    postmaster has reaped (any session's: the figure is noisy on a busy server), or None
+    (SQLite, or a server on another machine)."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_backend_pid()")
+        pid = cur.fetchone()[0]
+    try:
+        own, _children, parent = _ticks(pid)
+        return own, _ticks(parent)[1]
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def digest(result) -> str:
+    """A short hash of every cell, row and unmapped count: the figures, to compare across versions."""
+    import hashlib
+
+    parts = [(t.code, r.code, [str(v) for v in r.values]) for t in result.tables
+             for r in [*t.rows, *([t.total] if t.total else [])]]
+    parts.append(sorted((u.dimension, u.value, u.count) for u in result.unmapped))
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:12]
 
 
 def add_products_and_payments(connection) -> tuple[int, int]:
@@ -146,6 +187,10 @@ def main(argv=None) -> int:
         print(f"seeded in {s['seconds']:.0f} s")
     from redress.complaints.models import ComplaintParty
 
+    if args.no_parallel and connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("SET max_parallel_workers_per_gather = 0")
+
     if not ComplaintParty.objects.filter(kind="product", product__in=PRODUCTS).exists():
         # Here rather than in the seed, so a database seeded by web_pages.py serves too.
         products, payments = add_products_and_payments(connection)
@@ -170,15 +215,26 @@ def main(argv=None) -> int:
     half = last_ended(disp.period, now.astimezone(cal.tz).date())
     status = 0
     for ret, period in ((finra, quarter), (pack.regulator_return("csrc-quarterly"), quarter), (disp, half)):
+        if args.only and ret.code not in args.only:
+            continue
+        cpu0, server0 = time.process_time(), server_cpu(connection)
         runs = timed(lambda ret=ret, period=period: compute(ret, period, staff=office, pack=pack, cal=cal,
                                                             language="en"), args.runs)
+        cpu1, server1 = time.process_time(), server_cpu(connection)
         result = compute(ret, period, staff=office, pack=pack, cal=cal, language="en")
         cells = sum(len(r.values) for t in result.tables for r in t.rows)
         print(f"{ret.code:<22} {period.label}: runs " + " ".join(f"{r:.3f}" for r in runs)
               + f" s; median {statistics.median(runs):.3f} s; {cells} cells, "
-              f"{sum(u.count for u in result.unmapped):,} complaints unmapped")
+              f"{sum(u.count for u in result.unmapped):,} complaints unmapped; figures {digest(result)}")
+        cpu = f"  CPU a run: process {(cpu1 - cpu0) / len(runs):.3f} s"
+        if server0 and server1:
+            cpu += (f", backend {(server1[0] - server0[0]) / len(runs):.3f} s, parallel workers "
+                    f"{(server1[1] - server0[1]) / len(runs):.3f} s (reaped by the postmaster, any session's)")
+        print(cpu + f"; load average {load_average()}")
         if ret in (finra, disp) and statistics.median(runs) > args.target:
             status = 1
+    if args.only:
+        return status
     t = time.perf_counter()
     done = return_produce(staff=office, pack=pack, code="csrc-quarterly", period=quarter.label, now=now, cal=cal,
                           language="zh-hans")
