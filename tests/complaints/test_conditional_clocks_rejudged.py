@@ -89,6 +89,15 @@ def assess(org, c, minutes, **kw):
     c.refresh_from_db()
 
 
+def accepted_by_the_branch(org, c):
+    """Assessed at 10 minutes, dispatched to the branch at 20, accepted at 30."""
+    assess(org, c, 10)
+    with frozen(RECEIVED + timedelta(minutes=20)):
+        svc.complaint_dispatch(c, actor=org.office, unit=org.branch)
+    with frozen(RECEIVED + timedelta(minutes=30)):
+        svc.assignment_accept(c, actor=org.handler)
+
+
 def status(c, code) -> str | None:
     clock = c.clocks.filter(code=code).first()
     return None if clock is None else clock.status
@@ -120,11 +129,7 @@ def test_severity_raised_by_an_escalation_mid_investigation_starts_the_clocks_wh
     pack, org
 ):
     c = receive(org)
-    assess(org, c, 10)
-    with frozen(RECEIVED + timedelta(minutes=20)):
-        svc.complaint_dispatch(c, actor=org.office, unit=org.branch)
-    with frozen(RECEIVED + timedelta(minutes=30)):
-        svc.assignment_accept(c, actor=org.handler)
+    accepted_by_the_branch(org, c)
     assert status(c, "sev_major") is None and status(c, "major_contact") is None
     escalated_at = RECEIVED + timedelta(hours=3)
     with frozen(escalated_at):
@@ -150,11 +155,7 @@ def test_severity_raised_by_an_escalation_mid_investigation_starts_the_clocks_wh
 
 def test_an_escalation_after_the_clock_s_stop_stage_starts_nothing(pack, org):
     c = receive(org)
-    assess(org, c, 10)
-    with frozen(RECEIVED + timedelta(minutes=20)):
-        svc.complaint_dispatch(c, actor=org.office, unit=org.branch)
-    with frozen(RECEIVED + timedelta(minutes=30)):
-        svc.assignment_accept(c, actor=org.handler)
+    accepted_by_the_branch(org, c)
     handler = Staff.objects.get(pk=c.handler_id)
     with frozen(RECEIVED + timedelta(minutes=40)):
         svc.contact_record(c, actor=handler, channel="phone", note="已电话联系客户")

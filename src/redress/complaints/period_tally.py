@@ -2,8 +2,9 @@
 
 One function says what a complaint counts for, `facts`, read from its row and the rows
 around it with the register's own conditions (a breached clock, an approved extension,
-a re-complaint link either way, a payment carried out, a callback), and `rows_of` turns
-it into tally rows. Everything else is built on those two:
+a re-complaint link either way, a payment carried out, a callback), and `_base_rows`
+turns it into tally rows (`_summed` adds them up, once for the institution and again for
+each unit that sees the complaint). Everything else is built on those two:
 - a service step (services/base.acting_on) reads its complaint's facts when it begins and
   again once its rows are written, and adds the difference (`changes`), in the step's
   transaction: whatever the step changed (dispatch, reassessment, closing, callback,
@@ -192,18 +193,9 @@ def _noon(day: date, tz) -> datetime:
     return datetime.combine(day, time(12), tzinfo=tz)
 
 
-def rows_of(f: Facts) -> dict[Key, Counter]:
-    """The tally rows one complaint's facts make (each figure +1, the amount paid): the
-    institution's, and the same again for each unit that sees it."""
-    out: dict[Key, Counter] = {}
-    for key, figures in _base_rows(f):
-        for viewer in (None, *sorted(f.seen_by)):
-            out.setdefault((*key, viewer), Counter()).update(figures)
-    return out
-
-
 def _base_rows(f: Facts) -> list[tuple[tuple, dict]]:
-    """The rows of rows_of without their viewer: (key, figures)."""
+    """The tally rows one complaint's facts make, without their viewer: (key, figures),
+    each figure +1, the amount paid."""
     month = f.received.replace(day=1)
     out: list[tuple[tuple, dict]] = []
 
@@ -245,7 +237,7 @@ def _summed(all_facts: Iterable[Facts], sign: int = 1, into: dict[Key, Counter] 
     return into
 
 
-def _row(key: Key, figures: Counter) -> PeriodTally:  # figures: only names of FIGURES (rows_of's)
+def _row(key: Key, figures: Counter) -> PeriodTally:  # figures: only names of FIGURES (_base_rows')
     return rows.build(PeriodTally, **dict(zip(KEY, key, strict=True)), **{f: v for f, v in figures.items() if v})
 
 

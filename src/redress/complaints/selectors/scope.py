@@ -131,7 +131,8 @@ def own_complaints(staff: Staff) -> QuerySet:
     roles = staff.role_set()
     parts = [Complaint.objects.filter(owner=staff).values_list("pk"),
              Complaint.objects.filter(first_responder=staff).values_list("pk"),
-             OwnershipTransfer.objects.filter(to_staff=staff, status="pending").values_list("complaint_id")]
+             OwnershipTransfer.objects.filter(to_staff=staff, status=OwnershipTransfer.Status.PENDING)
+             .values_list("complaint_id")]
     if "handler" in roles:
         parts += [Complaint.objects.filter(handler=staff).values_list("pk"),
                   Assignment.objects.filter(handler=staff).values_list("complaint_id")]
