@@ -52,7 +52,7 @@ def parse_args(argv=None):
                    help="skip seeding when the database already holds exactly N seeded complaints")
     p.add_argument("--only", action="append", default=[],
                    help="measure only pages whose name contains this text (repeatable)")
-    p.add_argument("--list", action="store_true", help="print the page names and exit")
+    p.add_argument("--list", action="store_true", help="print the page names and addresses of an already seeded database (with --reuse) and exit")
     p.add_argument("--target", type=float, default=TARGET_MS, help=f"p95 target in ms ({TARGET_MS:g})")
     p.add_argument("--batch", type=int, default=20_000, help="complaints per insert round (20,000)")
     p.add_argument("--no-explain", action="store_true",
@@ -381,6 +381,10 @@ def explain(sql: str) -> str:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
+    if args.list and not args.reuse:
+        # The addresses carry ids and keyset cursors read from the seeded rows, and without
+        # --reuse the database would be wiped and seeded again just to print them.
+        sys.exit("--list reads the pages' addresses from a seeded database: add --reuse (and --complaints N)")
     url, scheme = bench_database("web", args.force_reset)
     reuse = reuse_or_wipe(url, scheme, args.complaints, reuse=args.reuse, force=args.force_reset)
 
