@@ -28,12 +28,27 @@ def pytest_sessionstart(session):
     """A test database kept on disk (REDRESS_TEST_DB_FILE, for mutation runs that start
     pytest once a mutant with --reuse-db) starts every run as it was just migrated: a
     transactional test's flush empties the tables the migrations filled (the tallies'
-    state, for one), and a later run would find them empty."""
+    state, for one), and a later run would find them empty.
+
+    Each run gets its own copy, a new file: mutmut runs pytest twice in its own process
+    (stats, then the clean run) and forks every mutant's run from it, and a connection an
+    earlier run left open in some thread still maps that file's write-ahead index, which
+    SQLite shares per file within a process; overwriting the file in place made the next
+    run's first connection fail with "disk I/O error"."""
     keep = os.environ.get("REDRESS_TEST_DB_FILE")
     if keep and Path(keep + ".pristine").exists():
-        for suffix in ("-wal", "-shm"):
-            Path(keep + suffix).unlink(missing_ok=True)
-        shutil.copyfile(keep + ".pristine", keep)
+        from django.conf import settings
+
+        run_copy = f"{keep}.run-{os.getpid()}"
+        _remove_database_file(run_copy)
+        shutil.copyfile(keep + ".pristine", run_copy)
+        settings.DATABASES["default"]["TEST"]["NAME"] = run_copy
+        session.config.add_cleanup(lambda: _remove_database_file(run_copy))
+
+
+def _remove_database_file(name: str) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(name + suffix).unlink(missing_ok=True)
 
 
 @pytest.fixture(autouse=True, scope="session")
