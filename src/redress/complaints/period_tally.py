@@ -18,8 +18,8 @@ each unit that sees the complaint). Everything else is built on those two:
   working days to close are counted on the calendar of the day they were tallied).
 Every row is kept for the institution (viewer None) and again for each unit whose head
 sees the complaint (`Facts.seen_by`: its responsible unit, its branch, every unit it was
-dispatched to; scope.visible_condition's unit rules), so a branch head's figures are
-sums of rows too.
+dispatched to; scope.units_seeing, made from the same links as the lists' and the
+statistics' conditions), so a branch head's figures are sums of rows too.
 """
 
 from __future__ import annotations
@@ -48,7 +48,6 @@ from django.utils import timezone
 
 from redress.complaints import rows
 from redress.complaints.models import (
-    Assignment,
     Callback,
     Complaint,
     ComplaintClock,
@@ -60,6 +59,7 @@ from redress.complaints.models import (
     Remedy,
 )
 from redress.complaints.models.period_tally import REFERRALS
+from redress.complaints.selectors import scope
 
 KEY = ("basis", "span", "day", "responsible_unit_id", "category", "channel", "severity", "days", "product",
        "viewer_id")
@@ -90,8 +90,8 @@ class Facts:
     callback: bool
     products: frozenset[str]
     days: int | None  # working days from receipt to closing
-    # The units whose head sees it (scope.visible_condition's unit rules for a department
-    # head): the responsible unit, the branch, every unit a work order went to.
+    # The units whose head sees it (scope.units_seeing: the responsible unit, the branch,
+    # every unit a work order went to).
     seen_by: frozenset[int] = frozenset()
 
 
@@ -109,7 +109,7 @@ def _flags(qs):
         f_callback=Exists(Callback.objects.filter(complaint_id=pk)),
     ).values_list("pk", "received_at", "closed_at", "responsible_unit_id", "category", "channel", "severity",
                   "state", "outcome", "satisfied", "f_late", "f_extended", "f_source", "f_target", "f_paid",
-                  "f_callback", "branch_id"))
+                  "f_callback", *scope.UNIT_COLUMNS))  # last: the columns naming a unit that sees it
 
 
 def facts(ids: Iterable[int], cal) -> dict[int, Facts]:
@@ -136,11 +136,12 @@ def every_fact(cal) -> Iterator[Facts]:
 
 
 def _related(which: Q) -> tuple[dict[int, set[str]], dict[int, set[int]]]:
-    """The products the complaints name and the units their work orders went to, in one
-    query (a step reads its complaint's facts twice: one query each time, not two)."""
+    """The products the complaints name and the units their work orders went to (those
+    by which a unit sees a complaint: scope.work_orders), in one query (a step reads its
+    complaint's facts twice: one query each time, not two)."""
     parties = (ComplaintParty.objects.filter(which, kind=ComplaintParty.Kind.PRODUCT).exclude(product="")
                .annotate(u=Value(None, output_field=IntegerField())).values_list("complaint_id", "product", "u"))
-    orders = (Assignment.objects.filter(which).annotate(p=Value("", output_field=CharField()))
+    orders = (scope.work_orders().filter(which).annotate(p=Value("", output_field=CharField()))
               .values_list("complaint_id", "p", "unit_id"))
     products: dict[int, set[str]] = {}
     units: dict[int, set[int]] = {}
@@ -156,14 +157,14 @@ def _read(qs, products: dict[int, set[str]], units: dict[int, set[int]], cal, da
           ) -> Iterator[tuple[int, Facts]]:
     # days: each (received, closed) pair counted on the calendar once
     for (pk, received_at, closed_at, unit, category, channel, severity, state, outcome, satisfied, late, extended,
-         source, target, paid, callback, branch) in _flags(qs).iterator(chunk_size=20000):
+         source, target, paid, callback, *naming) in _flags(qs).iterator(chunk_size=20000):
+        seen_by = scope.units_seeing(dict(zip(scope.UNIT_COLUMNS, naming, strict=True)), units.get(pk, ()))
         yield pk, _fact(received_at, closed_at, unit, category, channel, severity, state, outcome, satisfied, late,
-                        extended, source or target, paid, callback, products.get(pk, ()), cal, days,
-                        {unit, branch, *units.get(pk, ())})
+                        extended, source or target, paid, callback, products.get(pk, ()), cal, days, seen_by)
 
 
 def _fact(received_at, closed_at, unit, category, channel, severity, state, outcome, satisfied, late, extended,
-          recomplaint, paid, callback, products, cal, days: dict, seen_by) -> Facts:
+          recomplaint, paid, callback, products, cal, days: dict, seen_by: frozenset[int]) -> Facts:
     tz = cal.tz
     got = received_at.astimezone(tz).date()
     done = closed_at.astimezone(tz).date() if closed_at else None
@@ -171,7 +172,7 @@ def _fact(received_at, closed_at, unit, category, channel, severity, state, outc
         days[(got, done)] = max(0, cal.working_days_between(_noon(got, tz), _noon(done, tz)))
     return Facts(got, done, unit, category or "", channel, severity, state, outcome, satisfied, late, extended,
                  recomplaint, paid is not None, Decimal(paid or 0), callback, frozenset(products),
-                 days.get((got, done)), frozenset(seen_by) - {None})
+                 days.get((got, done)), seen_by)
 
 
 def received_now(c: Complaint, clocks, products: Iterable[str], cal, days: dict | None = None) -> list[PeriodTally]:
@@ -185,7 +186,8 @@ def received_now(c: Complaint, clocks, products: Iterable[str], cal, days: dict 
         return []
     f = _fact(c.received_at, c.closed_at, c.responsible_unit_id, c.category, c.channel, c.severity, c.state,
               c.outcome, c.satisfied, any(k.breached for k in clocks), False, False, None, False,
-              {p for p in products if p}, cal, {} if days is None else days, {c.responsible_unit_id, c.branch_id})
+              {p for p in products if p}, cal, {} if days is None else days,
+              scope.units_seeing({column: getattr(c, column) for column in scope.UNIT_COLUMNS}))
     return changes({}, {c.pk: f})
 
 

@@ -16,7 +16,8 @@ is read from the rows, each part small or answered from an index:
   rows).
 A department head's scope (scope.unit_viewer) is read from their unit's rows (the
 tallies keep a row set per unit that sees a complaint: responsible, branch, work orders,
-PeriodTally.viewer), plus, counted from the rows, the few complaints they see as a
+PeriodTally.viewer; scope.UNIT_LINKS says them once for the tallies, the lists and
+scope.unit_view_condition), plus, counted from the rows, the few complaints they see as a
 person and not through the unit (scope.own_complaints: owned, first responded, a
 transfer to them pending, handled): the two sets are apart, so every figure is the sum
 of its two parts, and the register's link is the same one.

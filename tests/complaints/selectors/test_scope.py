@@ -1,9 +1,20 @@
 """Who sees which complaint: the scope every page and API call starts from."""
 
+from datetime import date
+
 import pytest
 
+from redress.complaints import period_tally
+from redress.complaints import services as svc
 from redress.complaints.errors import NotFound
-from redress.complaints.selectors.scope import get_visible, visible_complaints
+from redress.complaints.models import Complaint, OrgUnit
+from redress.complaints.selectors.scope import get_visible, unit_view_condition, visible_complaints
+from redress.complaints.services.timing import calendar_for
+from redress.complaints.timesource import frozen
+from redress.policy.loader import active_pack
+from redress.reports import statistics as stats
+from redress.reports import statistics_tallied
+from redress.reports.periods import Period
 from tests.conftest import at
 
 
@@ -91,3 +102,56 @@ def test_the_row_condition_for_lists_sees_exactly_what_the_scope_rule_says(org, 
         rule = _scope_by_joins(person)
         expected = set(Complaint.objects.filter(rule if rule is not None else Q()).values_list("pk", flat=True))
         assert set(visible_complaints(person).values_list("pk", flat=True)) == expected, person.username
+
+
+def test_a_unit_sees_the_same_complaints_in_its_lists_its_statistics_and_its_tallies(org, walk):
+    """What a unit sees is said once (scope.UNIT_LINKS), and the lists' condition, the
+    statistics' and the period tallies' units agree on every case, for the heads of a
+    branch, of a desk under it and of the other branch. A work order to the desk is the
+    desk's: the branch's head sees that case only when it concerns the branch."""
+    desk = OrgUnit.objects.create(institution=org.branch.institution, code="branch_tianhe_desk", name="天河柜台",
+                                  name_en="desk", kind=OrgUnit.Kind.DEPARTMENT, parent=org.branch)
+    desk_head = type(org.handler).objects.create_user(username="desk_head", password="x" * 12, unit=desk)
+    desk_head.roles.create(role="dept_head")
+    far_head = type(org.handler).objects.create_user(username="far_head", password="x" * 12, unit=org.branch2)
+    far_head.roles.create(role="dept_head")
+
+    def sent_to(unit, **assessed):
+        w = walk(at(2026, 3, 3)).assess(**assessed)
+        with frozen(at(2026, 3, 3, 11)):
+            svc.complaint_dispatch(w.c, actor=org.office, unit=unit)
+        return w.c
+
+    moved = walk(at(2026, 3, 3)).assess().dispatch().c
+    with frozen(at(2026, 3, 4, 9)):
+        svc.assignment_return(moved, actor=org.dept_head, reason="非本营业部客户")
+        svc.complaint_dispatch(moved, actor=org.office, unit=org.branch2)
+    cases = {
+        "the branch's": walk(at(2026, 3, 3)).assess().dispatch().c,
+        "the desk's, concerning the branch": sent_to(desk, branch=org.branch),
+        "the desk's alone": sent_to(desk),
+        "returned by the branch, sent to the other": moved,
+        "not dispatched": walk(at(2026, 3, 3)).assess().c,
+    }
+    expected = {
+        org.dept_head: {"the branch's", "the desk's, concerning the branch", "returned by the branch, sent to the other"},
+        desk_head: {"the desk's, concerning the branch", "the desk's alone"},
+        far_head: {"returned by the branch, sent to the other"},
+    }
+    cal = calendar_for(active_pack())
+    names = {c.pk: name for name, c in cases.items()}
+    seen_by = {names[pk]: f.seen_by for pk, f in period_tally.facts(names, cal).items()}
+    march = Period.containing("month", date(2026, 3, 1))
+    for head, sees in expected.items():
+        listed = {names[pk] for pk in visible_complaints(head).values_list("pk", flat=True)}
+        by_unit = {names[pk] for pk in Complaint.objects.filter(unit_view_condition(head.unit_id))
+                   .values_list("pk", flat=True)}
+        tallied = {name for name, units in seen_by.items() if head.unit_id in units}
+        assert listed == by_unit == tallied == sees, head.username
+        # Their statistics, from their unit's tallies and counted from the rows alike.
+        scope = stats.Scope(head)
+        assert statistics_tallied.usable(scope, [march])
+        with stats.transaction.atomic():
+            from_tallies = statistics_tallied.TalliedPasses(scope, [march], at(2026, 4, 1), cal).figures(0)
+            from_rows = stats._Passes(scope, [march], at(2026, 4, 1), cal).figures(0)
+        assert from_tallies["received"].value == from_rows["received"].value == len(sees), head.username

@@ -15,9 +15,9 @@ All under the complaint's *current* unit, category, channel, severity, products,
 callbacks and payments: what `complaints.period_tally.facts` reads from the rows.
 
 Each complaint's rows are kept once for the institution (`viewer` empty) and once more for
-every unit whose head sees it (`viewer`: selectors.scope.visible_condition's unit rules for
-a department head: the responsible unit, the branch, every unit it was ever dispatched to,
-a work order returned or not), so a branch head's statistics are sums of the rows
+every unit whose head sees it (`viewer`: selectors.scope.HEAD_LINKS, the links the lists'
+and the statistics' conditions are made from too: the responsible unit, the branch, every
+unit it was ever dispatched to, a work order returned or not), so a branch head's statistics are sums of the rows
 of their unit as the institution's are of the rows without one.
 Rows are only added (a step adds its complaint's figures after the step less those
 before), never updated, so two intakes never wait on one counter row; the sweep merges

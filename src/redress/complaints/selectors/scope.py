@@ -8,6 +8,9 @@ Every page, API call and report that lists or opens complaints starts from
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -34,6 +37,67 @@ TRANSFERS_LISTED_UP_TO = 1000
 
 def sees_everything(staff: Staff) -> bool:
     return staff.is_superuser or bool(staff.role_set() & WIDE_ROLES)
+
+
+# ---- What a unit sees ---------------------------------------------------------------
+# A unit's handlers and head see complaints through their unit by the links below, said
+# once: the lists' condition (visible_condition), the statistics' (unit_view_condition)
+# and the units a complaint's period tallies are kept for (`units_seeing`, for
+# period_tally.Facts.seen_by) are all made from UNIT_LINKS, so the three cannot say
+# different things (tests/complaints/selectors/test_scope.py holds them to the same
+# cases).
+# A unit's sub-units are not the unit: a head sees a sub-unit's case by one of these
+# links only (a case concerning their branch); "a unit with its sub-units" is a filter
+# on the unit responsible within what one sees (reports.register.sub_units).
+
+
+@dataclass(frozen=True)
+class UnitLink:
+    """One way a complaint is a unit's: the complaint's `column` names the unit, or (no
+    column) a work order went to it, whatever became of the order (returned to the
+    office, accepted, finished: the unit worked on the case). `roles`: whose unit rules
+    it is in."""
+
+    what: str
+    roles: frozenset[str]
+    column: str = ""
+
+
+UNIT_LINKS = (
+    UnitLink("the unit responsible", frozenset({"handler", "dept_head"}), "responsible_unit_id"),
+    UnitLink("the branch the complaint concerns", frozenset({"dept_head"}), "branch_id"),
+    UnitLink("a unit a work order was sent to", frozenset({"handler", "dept_head"})),
+)
+
+
+def unit_links(roles: Iterable[str]) -> tuple[UnitLink, ...]:
+    """The links by which someone with `roles` sees through their unit, in UNIT_LINKS'
+    order (which is the order of the conditions in the SQL)."""
+    return tuple(link for link in UNIT_LINKS if link.roles & set(roles))
+
+
+# A department head's links: all of them. Their unit's view is what statistics and the
+# period tallies keep per unit (unit_viewer).
+HEAD_LINKS = unit_links({"dept_head"})
+# The complaint's columns that name a unit seeing it (period_tally reads them).
+UNIT_COLUMNS = tuple(link.column for link in HEAD_LINKS if link.column)
+
+
+def work_orders() -> QuerySet:
+    """The work orders by which their unit sees a complaint: every one (UnitLink)."""
+    return Assignment.objects.all()
+
+
+def units_seeing(columns: Mapping[str, int | None], ordered_to: Iterable[int] = ()) -> frozenset[int]:
+    """The units whose head sees a complaint, from its UNIT_COLUMNS' values and the units
+    its work orders went to (`ordered_to`): unit_view_condition, in memory."""
+    seen: set[int | None] = set()
+    for link in HEAD_LINKS:
+        if link.column:
+            seen.add(columns[link.column])
+        else:
+            seen.update(ordered_to)
+    return frozenset(seen - {None})
 
 
 def visible_condition(staff: Staff, via: str = "", *, many: bool = False, state: str = "") -> Q | None:
@@ -68,14 +132,13 @@ def visible_condition(staff: Staff, via: str = "", *, many: bool = False, state:
     def col(**lookup) -> Q:
         return Q(**{f"{via}{name}": value for name, value in lookup.items()})
 
+    links = unit_links(roles) if staff.unit_id else ()
     q = col(owner=staff) | col(first_responder=staff)
-    if staff.unit_id:
-        if "intake" in roles:
-            q |= col(intake_unit_id=staff.unit_id)
-        if roles & {"handler", "dept_head"}:
-            q |= col(responsible_unit_id=staff.unit_id)
-        if "dept_head" in roles:
-            q |= col(branch_id=staff.unit_id)
+    if staff.unit_id and "intake" in roles:
+        q |= col(intake_unit_id=staff.unit_id)
+    for link in links:
+        if link.column:
+            q |= col(**{link.column: staff.unit_id})
     if "handler" in roles:
         q |= col(handler=staff)
     if "callback" in roles and not state:
@@ -87,12 +150,12 @@ def visible_condition(staff: Staff, via: str = "", *, many: bool = False, state:
         q |= Q(Exists(transfers.filter(complaint=complaint)))
     elif handed:
         q |= col(pk__in=sorted(set(handed)))
-    orders = Assignment.objects.filter(complaint=complaint)
+    orders = work_orders().filter(complaint=complaint)
     if not many:
         # Always true beside the equality, but not an equality: PostgreSQL then cannot
         # turn the EXISTS into a hashed IN and probes the index for each row.
         orders = orders.filter(complaint_id__gte=complaint)
-    if staff.unit_id and roles & {"handler", "dept_head"}:
+    if any(not link.column for link in links):
         q |= Q(Exists(orders.filter(unit_id=staff.unit_id)))
     if "handler" in roles:
         q |= Q(Exists(orders.filter(handler=staff)))
@@ -116,12 +179,18 @@ def unit_viewer(staff: Staff) -> int | None:
 
 
 def unit_view_condition(unit_id: int) -> Q:
-    """What a department head of the unit sees by its unit (visible_condition's unit rules
-    for dept_head: the unit responsible, the branch concerned, a work order to the unit,
-    whatever became of it). The period tallies keep a row set per unit by the same
-    rules (period_tally.Facts.seen_by)."""
-    orders = Assignment.objects.filter(unit_id=unit_id).values("complaint_id")
-    return Q(responsible_unit_id=unit_id) | Q(branch_id=unit_id) | Q(pk__in=orders)
+    """What a department head of the unit sees by its unit (HEAD_LINKS: the unit
+    responsible, the branch concerned, a work order to the unit, whatever became of it).
+    The work orders as one id list to hash, not probed row by row as in
+    visible_condition: the statistics take the rows of whole periods. The period tallies
+    keep a row set per unit by the same links (units_seeing)."""
+    q = Q()
+    for link in HEAD_LINKS:
+        if link.column:
+            q |= Q(**{link.column: unit_id})
+        else:
+            q |= Q(pk__in=work_orders().filter(unit_id=unit_id).values("complaint_id"))
+    return q
 
 
 def own_complaints(staff: Staff) -> QuerySet:
