@@ -286,9 +286,10 @@ days_around_the_year = st.integers(min_value=0, max_value=160).map(lambda n: dat
 def test_any_custom_periods_read_from_the_tallies_equal_the_rows(org, walk, data):
     """Any first and last day, any length (none, some or many whole months), for the office
     or the branch head, any three periods apart."""
-    if not Complaint.objects.exists():  # the cast once for every example (the examples only read)
+    if not getattr(org, "walked", False):  # the cast once for every example (the examples only read)
         walk_the_lifecycle(org, walk)
         walk_across_the_year_end(org, walk)
+        org.walked = True
     periods = []
     for _ in range(data.draw(st.integers(min_value=1, max_value=3))):
         first = data.draw(days_around_the_year)
