@@ -52,6 +52,9 @@ def parse_args(argv=None):
     p.add_argument("--batch", type=int, default=20_000, help="complaints per insert round when seeding")
     p.add_argument("--rows", action="store_true",
                    help="count from the complaint rows as before the period tallies (for comparison)")
+    p.add_argument("--custom", metavar="FIRST:LAST",
+                   help="a custom period instead of the last quarter, e.g. 2026-07-15:2026-11-20 (ISO days; "
+                        "its comparisons are the same number of days before and the same days a year earlier)")
     p.add_argument("--force-reset", action="store_true", help="allow wiping a database without 'bench' in its name")
     return p.parse_args(argv)
 
@@ -201,6 +204,11 @@ def main(argv=None) -> int:
     cal = calendar_for(active_pack())
     now = current_time()
     quarter = last_quarter(now.astimezone(cal.tz).date())
+    if args.custom:  # named "quarter" below: the period measured
+        from redress.reports.periods import CUSTOM, Period
+
+        first, last = (date.fromisoformat(d) for d in args.custom.split(":"))
+        quarter = Period(CUSTOM, first, last)
     office = Staff.objects.filter(roles__role="complaints_office").order_by("pk").first()
     compliance = Staff.objects.filter(roles__role="compliance").order_by("pk").first() or office
     head = Staff.objects.filter(roles__role="dept_head", unit__code__startswith="branch").order_by("pk").first()
@@ -261,7 +269,8 @@ def main(argv=None) -> int:
         pages[1].force_login(head)
     issued = tokens.issue(name="statistics bench", staff=compliance, scopes=[Scope.REPORTS_READ])
     api = Client(HTTP_HOST="localhost", headers={"Authorization": f"Bearer {issued.secret}"})
-    query = {"period": "quarter", "on": quarter.first.isoformat()}
+    query = ({"period": "custom", "date_from": quarter.first.isoformat(), "date_to": quarter.last.isoformat()}
+             if args.custom else {"period": "quarter", "on": quarter.first.isoformat()})
 
     def get(client, path):
         def call():

@@ -5,9 +5,12 @@ same statistics as a count of the rows, and rebuilt by `redress tallies --rebuil
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from redress.cli import main as redress
 from redress.complaints import period_tally
@@ -16,6 +19,7 @@ from redress.complaints.models import Callback, Complaint, OrgUnit, PeriodTally,
 from redress.complaints.services.timing import calendar_for, mark_breaches
 from redress.complaints.timesource import frozen
 from redress.policy.loader import active_pack
+from redress.reports import register as reg
 from redress.reports import statistics as stats
 from redress.reports import statistics_tallied
 from redress.reports.periods import Period
@@ -149,13 +153,161 @@ def test_a_branch_head_reads_the_units_tallies_and_gets_what_the_rows_count(org,
     assert same_both_ways(head, [Q1, Q1.previous(), Q1.year_before()], cal).more is None
 
 
-def test_other_scopes_and_a_part_of_a_month_are_counted_from_the_rows(org):
+# ---- custom periods: whole months from the tallies, the edge days from their rows --------------
+
+def walk_across_the_year_end(org, walk):
+    """Complaints around the New Year (1 January a holiday) and the Spring Festival
+    (15-23 February 2026), received in one month and closed in another, one closed on
+    the holiday, some left open past due without the sweep having marked them."""
+    w = walk(at(2025, 11, 20), parties=[svc.PartyInput(kind="product", product="融资融券")]).to_awaiting_callback()
+    w.when = at(2025, 12, 15, 16)
+    w.callback(satisfied=True)
+    w = walk(at(2025, 12, 16)).to_awaiting_callback()
+    w.when = at(2026, 1, 5)
+    w.callback(satisfied=True)
+    w = walk(at(2025, 12, 29, 17)).to_awaiting_callback()
+    w.when = at(2026, 1, 1, 11)  # closed on the holiday
+    w.callback(satisfied=True)
+    walk(at(2025, 12, 31, 23, 30)).assess(category="trading_assets").dispatch()  # the year's last half hour: open
+    walk(at(2026, 1, 1, 9)).assess().dispatch()  # received on the holiday: open
+    remedy = svc.RemedyInput(kind="payment", description="补偿手续费", amount="150.50", due_date=date(2026, 2, 20))
+    w = walk(at(2026, 1, 10), amount_claimed="150.50").assess().dispatch().accept()
+    w.propose(compensation="150.50", remedies=[remedy]).approve(by=org.cro).communicate()
+    with frozen(at(2026, 2, 13)):
+        svc.remedy_execute(w.c, actor=org.handler, remedy_id=w.c.remedies.get().pk)
+    w.when = at(2026, 2, 24)  # after the Spring Festival
+    w.callback(satisfied=True)
+    w = walk(at(2026, 2, 14), parties=[svc.PartyInput(kind="product", product="基金定投")]).to_awaiting_callback()
+    w.when = at(2026, 3, 2)
+    w.callback(satisfied=False)  # a follow-up: still open
+    walk(at(2025, 3, 20)).to_awaiting_callback().callback(satisfied=True)  # a year before
+    # Alone in its key (unit, category, channel, severity) in March, open past due, not
+    # marked: 1-20 March is read as March less 21-31 March, and its key sums to no
+    # complaint but its "late" must still be taken away.
+    walk(at(2026, 3, 25), channel="letter").assess(category="marketing", severity="major").dispatch()
+
+
+# Partial months at both ends (with and without whole months between), within one month,
+# across the year end, ending on a holiday, a month to date; each with the one before and
+# the year before.
+CUSTOM = [Period("custom", date(2026, 2, 15), date(2026, 3, 20)),
+          Period("custom", date(2026, 1, 15), date(2026, 3, 20)),
+          Period("custom", date(2026, 3, 3), date(2026, 3, 17)),
+          Period("custom", date(2025, 12, 15), date(2026, 1, 1)),
+          Period("custom", date(2025, 11, 20), date(2026, 2, 10)),
+          Period("custom", date(2026, 3, 1), date(2026, 3, 18)),
+          Period("custom", date(2025, 12, 10), date(2026, 3, 31)),
+          Period("custom", date(2026, 2, 3), date(2026, 3, 28)),
+          Period("custom", date(2026, 7, 1), date(2026, 9, 10)),  # a quarter to date (READ_AT)
+          Period("custom", date(2026, 9, 1), date(2026, 9, 10))]  # a month to date
+
+
+def test_a_custom_period_splits_into_its_whole_months_and_at_most_two_edges():
+    for period in CUSTOM:
+        whole, edges = statistics_tallied.split(period)
+        assert len(edges) <= 2
+        parts = sorted(([whole] if whole else []) + edges, key=lambda p: p.first)
+        assert parts[0].first == period.first and parts[-1].last == period.last
+        assert all(a.last + timedelta(days=1) == b.first for a, b in zip(parts, parts[1:], strict=False))
+        assert whole is None or statistics_tallied.whole_months(whole)
+        assert all(e.first.replace(day=1) == e.last.replace(day=1) for e in edges)  # each within one month
+    assert statistics_tallied.split(Q1) == (Period("custom", Q1.first, Q1.last), [])
+    assert statistics_tallied.split(CUSTOM[2]) == (None, [CUSTOM[2]])  # within one month
+    assert statistics_tallied.split(CUSTOM[0]) == (None, [Period("custom", date(2026, 2, 15), date(2026, 2, 28)),
+                                                          Period("custom", date(2026, 3, 1), date(2026, 3, 20))])
+
+
+def test_an_edge_is_added_from_its_rows_or_its_month_read_less_the_rest_whichever_counts_fewer_days():
+    today = READ_AT.date()
+    d = date
+    # 15 February is a half: added; 1-20 March: March less its last 11 days.
+    assert statistics_tallied.plans([CUSTOM[0]], today) == [(Period("custom", d(2026, 3, 1), d(2026, 3, 31)), [
+        (Period("custom", d(2026, 2, 15), d(2026, 2, 28)), 1), (Period("custom", d(2026, 3, 21), d(2026, 3, 31)), -1)])]
+    # Within one month: the 15 days, not the 16 around them.
+    assert statistics_tallied.plans([CUSTOM[2]], today) == [(None, [(CUSTOM[2], 1)])]
+    # A month to date: the month's rows less its days to come (nothing to count).
+    september = Period.containing("month", today)
+    assert statistics_tallied.plans([CUSTOM[-1]], today) == [
+        (Period("custom", september.first, september.last), [(Period("custom", d(2026, 9, 11), d(2026, 9, 30)), -1)])]
+    # A month is read whole for one period only: the other adds its days.
+    first, second = Period("custom", d(2026, 3, 3), d(2026, 3, 9)), Period("custom", d(2026, 3, 12), d(2026, 3, 29))
+    assert [months for months, _ in statistics_tallied.plans([second, first], today)] == [
+        Period("custom", d(2026, 3, 1), d(2026, 3, 31)), None]
+    # The runs counted from the rows are apart, each with the periods it goes to.
+    runs, owners = statistics_tallied.segments([(0, Period("custom", d(2026, 3, 1), d(2026, 3, 10)), -1),
+                                                (1, Period("custom", d(2026, 3, 5), d(2026, 3, 20)), 1)])
+    assert [(r.first.day, r.last.day) for r in runs] == [(1, 4), (5, 10), (11, 20)]
+    assert owners == [[(0, -1)], [(0, -1), (1, 1)], [(1, 1)]]
+
+
+def test_the_office_reads_custom_periods_from_the_tallies_and_their_edge_days(org, walk):
+    walk_the_lifecycle(org, walk)
+    walk_across_the_year_end(org, walk)
+    cal = calendar_for(active_pack())
+    for period in CUSTOM:
+        periods = [period, period.previous(), period.year_before()]
+        assert statistics_tallied.usable(stats.Scope(org.office), periods)
+        for unit, category in ((None, ""), (org.branch.pk, ""), (None, "counter"), (None, "none")):
+            tallied = same_both_ways(stats.Scope(org.office, unit, category), periods, cal)
+            assert (tallied.edges is None) == all(not statistics_tallied.split(p)[1] for p in periods)
+    # The figures are not all nothing, and each links to a list of as many complaints.
+    found = stats.statistics(stats.Scope(org.office), CUSTOM[3], now=READ_AT, cal=cal)
+    assert found.figures["received"].value == 4 and found.figures["closed"].value == 2
+    assert found.figures["late"].value >= 2  # the two still open past due, unmarked, and any marked
+    assert found.figures["open_at_end"].value == 3  # received 16 December, 31 December and 1 January
+    for key in stats.COUNTS:
+        assert reg.register(org.office, found.figures[key].filters, now=READ_AT, tz=cal.tz).count() \
+            == found.figures[key].value, key
+    spring = stats.statistics(stats.Scope(org.office), CUSTOM[1], now=READ_AT, cal=cal).figures
+    # 150.50 closed in February (a whole month: the month rows), 200 on 19 March (an edge: its rows)
+    assert spring["compensation_amount"].value == Decimal("350.50") and spring["median_days"].value is not None
+
+
+def test_a_branch_head_reads_custom_periods_from_the_units_tallies_and_their_edge_days(org, walk):
+    book = walk_the_lifecycle(org, walk)
+    walk_across_the_year_end(org, walk)
+    cal = calendar_for(active_pack())
+    # The other branch's case handed over to the head as a person: counted whole from the rows.
+    with frozen(at(2026, 3, 16)):
+        svc.transfer_request(book["other_branch"], actor=org.office, to_staff=org.dept_head, reason="总部指定督办")
+    assert statistics_tallied.own_only(org.dept_head, org.branch.pk) == [book["other_branch"].pk]
+    for period in CUSTOM:
+        periods = [period, period.previous(), period.year_before()]
+        assert statistics_tallied.usable(stats.Scope(org.dept_head), periods)
+        for unit, category in ((None, ""), (org.branch.pk, ""), (org.branch2.pk, ""), (None, "counter")):
+            same_both_ways(stats.Scope(org.dept_head, unit, category), periods, cal)
+
+
+days_around_the_year = st.integers(min_value=0, max_value=160).map(lambda n: date(2025, 11, 1) + timedelta(days=n))
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_any_custom_periods_read_from_the_tallies_equal_the_rows(org, walk, data):
+    """Any first and last day, any length (none, some or many whole months), for the office
+    or the branch head, any three periods apart."""
+    if not getattr(org, "walked", False):  # the cast once for every example (the examples only read)
+        walk_the_lifecycle(org, walk)
+        walk_across_the_year_end(org, walk)
+        org.walked = True
+    periods = []
+    for _ in range(data.draw(st.integers(min_value=1, max_value=3))):
+        first = data.draw(days_around_the_year)
+        period = Period("custom", first, first + timedelta(days=data.draw(st.integers(0, 100))))
+        if not stats._overlap([*periods, period]):
+            periods.append(period)
+    staff = data.draw(st.sampled_from([org.office, org.dept_head]))
+    unit = data.draw(st.sampled_from([None, org.branch.pk]))
+    same_both_ways(stats.Scope(staff, unit), periods, calendar_for(active_pack()))
+
+
+def test_other_scopes_are_counted_from_the_rows(org):
     march = [MARCH]
     assert statistics_tallied.usable(stats.Scope(org.dept_head), march)  # their unit's tallies
     for staff in (org.handler, org.intake2, org.callback):  # not kept per unit
         assert not statistics_tallied.usable(stats.Scope(staff), march)
     weeks = Period("custom", date(2026, 3, 2), date(2026, 3, 15))
-    assert not statistics_tallied.usable(stats.Scope(org.office), [weeks])
+    assert statistics_tallied.usable(stats.Scope(org.office), [weeks])  # its edge days from the rows
     PeriodTallyState.objects.update(viewers=False)  # tallied before the units' rows existed
     assert statistics_tallied.usable(stats.Scope(org.office), march)
     assert not statistics_tallied.usable(stats.Scope(org.dept_head), march)

@@ -14,8 +14,10 @@ closed) date with every closed figure (the working days and the closing trend co
 its groups), one of the closed with a callback by period and satisfaction, the open at
 the ends in two parts, one GROUP BY each for products, root causes, accountability and
 payments, and the receiving trend: ten queries for the three periods.
-Viewers who see every complaint, for periods of whole months, read the same figures
-from the period tallies the services keep (statistics_tallied.TalliedPasses).
+Viewers who see every complaint (and department heads) read the same figures from the
+period tallies the services keep (statistics_tallied.TalliedPasses): a period's whole
+months from the month rows, its edge days (a custom period's partial months) counted
+here over those days' complaints alone.
 
 Two sets of complaints, as a regulator's return counts them:
 - received in the period: breakdowns, re-complaints, late (a clock stopped late or
@@ -177,21 +179,27 @@ class _Passes:
     """The queries behind the figures of several disjoint periods, run once each."""
 
     def __init__(self, scope: Scope, periods: list[Period], now: datetime, cal: WorkCalendar,
-                 only: list[int] | None = None):
-        everything = self._setup(scope, periods, now, cal, only)
+                 only: list[int] | None = None, excluded: list[int] | None = None, whole: bool = True):
+        """`only`/`excluded`: of the scope's complaints, only / all but those ids.
+        `whole`: False for the edge days of tallied periods (statistics_tallied): only
+        the figures that add up over a split of a period by day (each complaint counts
+        on its received or its closed day), not open at the end, root causes or
+        accountability, which the tallied reading counts over the whole periods."""
+        everything = self._setup(scope, periods, now, cal, only, excluded)
         # Reached and satisfied from one look at the callbacks (satisfied: reached, and
         # the answer the complaint keeps is yes): each look costs a hash of them all.
         self.callbacks = self._sums(self.closed.filter(reg.callback_condition(reg.REACHED, many=True)), "closed_at",
                                     Count("pk"), "satisfied")
         self.received_groups = self._received_groups()
         self.closed_groups = self._closed_groups()
-        self.open_at_end = self._open_at_end(everything)
         self.paid = self._sums(reg.paid_remedies().filter(complaint_id__in=self.closed.values("pk")),
                                "complaint__closed_at", Sum("amount"))
         self.products = self._sums(
             ComplaintParty.objects.filter(kind=ComplaintParty.Kind.PRODUCT, complaint_id__in=self.received.values("pk"))
             .exclude(product=""), "complaint__received_at", Count("complaint_id", distinct=True), "product")
-        self._closed_breakdowns()
+        if whole:
+            self.open_at_end = self._open_at_end(everything)
+            self._closed_breakdowns()
 
     def _closed_breakdowns(self) -> None:
         """Root causes (an index of the closed) and accountability (a few rows): counted
@@ -201,16 +209,19 @@ class _Passes:
                                   "complaint__closed_at", Count("complaint_id", distinct=True), "action")
 
     def _setup(self, scope: Scope, periods: list[Period], now: datetime, cal: WorkCalendar,
-               only: list[int] | None = None) -> QuerySet:
+               only: list[int] | None = None, excluded: list[int] | None = None) -> QuerySet:
         """What both ways of reading share (no query): the periods' bounds, their
         received and closed complaints as querysets, each figure's register filters.
-        Returns every complaint of the scope (`only`: those of them with these ids)."""
+        Returns every complaint of the scope (`only`: those of them with these ids;
+        `excluded`: but those)."""
         self.scope, self.periods, self.now, self.cal = scope, periods, now, cal
         self.starts = [(reg.day_start(p.first, cal.tz), reg.day_start(p.last + timedelta(days=1), cal.tz))
                        for p in periods]
         everything = _qs(scope, _base(scope), now, cal)
         if only is not None:
             everything = everything.filter(pk__in=only)
+        if excluded:
+            everything = everything.exclude(pk__in=excluded)
         self.received = everything.filter(self._within("received_at"))
         self.closed = everything.filter(closed_at__isnull=False).filter(self._within("closed_at"))
         self.on_received = {
@@ -333,7 +344,7 @@ class _Passes:
             if g["bucket"] == i:
                 cells[(g["responsible_unit_id"], g["category"])] += g["received"]
         return {(_code(unit), category): Figure(n, replace(base, category=category or reg.NONE, **_unit_narrowed(unit)))
-                for (unit, category), n in cells.items()}
+                for (unit, category), n in cells.items() if n}  # none of no complaint (as _by)
 
     def trend(self, i: int) -> list[tuple[str, Figure, Figure]]:
         """Received and closed per day for up to three months, per month beyond."""
@@ -375,6 +386,9 @@ def _by(groups: list[dict], column: str, base: reg.Filters, narrow) -> Breakdown
     counts: Counter = Counter()
     for g in groups:
         counts[g[column]] += g["received"]
+    # A value of no complaint is not listed: the tallied reading's groups may sum to
+    # none (statistics_tallied.TalliedPasses._net).
+    counts = Counter({value: n for value, n in counts.items() if n})
     # Largest first, then by value (a unit id, no unit last), as an ORDER BY would.
     ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0] is None, item[0] if item[0] is not None else 0))
     key = column.removesuffix("_id").removeprefix("responsible_")
