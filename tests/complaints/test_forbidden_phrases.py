@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from redress.complaints import phrases
 from redress.complaints import services as svc
@@ -203,3 +204,23 @@ def test_a_run_converted_alone_reads_as_in_the_whole_text(pack):
     # 「這事情」 between ASCII: each run is converted as OpenCC converts the whole.
     for text in ["REF-2026-000001 這事情的責任不在我公司 2026-03-02", "a這b事c情", "投訴編號:X-1。這"]:
         assert phrases._simplified(text) == phrases._T2S.convert(text)
+
+
+def test_the_refusal_names_the_field_quotes_each_phrase_as_written_and_cites_the_rule(pack):
+    """What the sender reads and what the API returns: the field, every phrase found (as
+    written, with the policy's spelling beside it when they differ, in the order written),
+    the rule, and what to do."""
+    hits = phrases.found(pack, "这 不 可能,我公司没有错")
+    with translation.override("zh-hans"):
+        err = svc.ForbiddenPhrases(hits)
+    assert err.field == "body"
+    assert err.message == ("body: 文本含有禁止使用的用语 「不 可能」(「不可能」)、「我公司没有错」"
+                           "(001 第十七条);请改写,或逐一确认后发送")
+    assert err.as_dict() == {
+        "code": "forbidden_phrases", "message": err.message, "field": "body",
+        "phrases": ["不可能", "我公司没有错"],
+        "matched": [{"phrase": "不可能", "text": "不 可能"}, {"phrase": "我公司没有错", "text": "我公司没有错"}]}
+    with translation.override("en"):
+        err = svc.ForbiddenPhrases(hits[:1], field="answer")
+    assert err.message == ("answer: the text contains forbidden phrases 「不 可能」(「不可能」) (001 第十七条); "
+                           "rephrase it, or confirm each phrase")
