@@ -2,9 +2,9 @@
 the complaints received in the period, those whose `closed_when` clock stopped in it, each
 by its first product and category) read indexes alone instead of the complaint table
 (about 1 GB at a million complaints, every row with its subject and cause; PostgreSQL's
-buffers hold an eighth of it): with returns/compute.py's work_mem, the DISP return at a
-million complaints went from ~1.8 s of database CPU (parallel query off) to ~1.06 s
-(benchmarks/README.md, returns.py).
+buffers hold an eighth of it): the DISP return at a million complaints went from ~1.8 s of
+database CPU (parallel query off) to ~1.0 s, the same figures (benchmarks/README.md,
+returns.py).
 
 - the receiving index (0024's `complaint_received_kind`, which the statistics' trend
   reads) now also holds the state and the category: replaced, so the complaint table keeps

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import connection, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
@@ -41,7 +40,6 @@ from redress.sla.calendar import WorkCalendar
 
 REMEDY_MEASURES = (Measure.COMPENSATED, Measure.COMPENSATION_AMOUNT)
 CENT = Decimal("0.01")
-WORK_MEM = "64MB"
 LISTED = 100  # complaints listed per unmapped value; the count says how many there are
 CLOSED_FIELD = "closed_at"
 RULE_CLOSED = "r_closed"  # the moment the return's `closed_when` clock stopped
@@ -377,13 +375,6 @@ def compute(ret: RegulatorReturn, period: Period, *, staff: Staff, pack: Pack, c
             language: str) -> Result:
     t0, t1 = period.bounds(cal.tz)
     ctx = _Context(staff=staff, pack=pack, ret=ret, t0=t0, t1=t1, cal=cal, language=language)
-    with transaction.atomic(), connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            # Room to group the closed complaints by (product, category, day received, day
-            # closed) in a hash (~15 MB for DISP's half-year at a million): under the default
-            # 4 MB the planner sorted them on disk, a third of the query's CPU. For this
-            # transaction only, as the statistics do.
-            cur.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
-        tables = [table_result(ctx, table) for table in ret.tables]
+    tables = [table_result(ctx, table) for table in ret.tables]
     unmapped = sorted(ctx.unmapped.values(), key=lambda u: (u.dimension, u.value))
     return Result(ret=ret, period=period, language=language, tables=tables, unmapped=unmapped)
