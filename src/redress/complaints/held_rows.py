@@ -72,6 +72,21 @@ class Tallies:
                 if value := getattr(o, f):
                     counts[f] += value
 
+    def add_day(self, deltas: dict[tuple, list[int]]) -> None:
+        """Day tally changes already added up by key (tally.sums_of_changes); the list of
+        each new key is kept, not copied (the caller made it for this)."""
+        sums = self.day
+        for key, figures in deltas.items():
+            kept = sums.get(key)
+            if kept is None:
+                if any(figures):
+                    sums[key] = figures
+            else:
+                kept[0] += figures[0]
+                kept[1] += figures[1]
+                kept[2] += figures[2]
+                kept[3] += figures[3]
+
     def add_period(self, sums: dict[tuple, Counter]) -> None:
         """Period tally figures already added up by key (period_tally.sums_new)."""
         for key, figures in sums.items():

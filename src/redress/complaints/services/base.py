@@ -145,7 +145,11 @@ class Step:
         """Add the dashboard figures' changes for what the step did to the complaint
         (`before`: what it counted under when the step began; None: it is new)."""
         tz = ZoneInfo(self.pack.calendar.timezone)
-        self.tallies += tally.changes(self.complaint, before, self.stopped, tz, breached_now=self.breached)
+        sums = rows.held_tallies()
+        if sums is not None:  # bulk import: added up by key for the batch or file, no row object each
+            sums.add_day(tally.sums_of_changes(self.complaint, before, self.stopped, tz, breached_now=self.breached))
+        else:
+            self.tallies += tally.changes(self.complaint, before, self.stopped, tz, breached_now=self.breached)
         self.stopped, self.breached = [], []
 
 
