@@ -123,6 +123,9 @@ class Held:
         self.counted_later: list[int] = []  # new complaints whose period tallies follow the write
         self._taken: dict[type[Model], int] = {}  # ids handed out, by table (for PER_ITEM)
         self._items = 0
+        # The database the rows go to, read once: the connection proxy's look-up is a
+        # thread-local read each time (a few a complaint: 3 % of an import).
+        self.alias = connection.alias
 
     # --- what rows.insert hands over ---------------------------------------------------
 
@@ -135,7 +138,7 @@ class Held:
                 self.rows.setdefault(model, []).extend(objs)
             return
         kept = self.rows.setdefault(model, [])
-        alias = connection.alias  # one look-up (the proxy's costs a thread-local read each time)
+        alias = self.alias
         for obj in objs:
             if obj.pk is None:
                 obj.pk = self.next_id(model)

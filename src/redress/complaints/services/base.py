@@ -94,10 +94,9 @@ class Step:
                **payload) -> None:
         """Tell a role, a member of staff or a customer address. Never an authority: a
         report owed to one is a task (services/reports.owe_report), not a message."""
-        self.outbox.append(OutboxMessage(
-            complaint=self.complaint, kind=kind, to_role=role, to_staff=staff,
-            to_address=address, payload={"reference": self.complaint.reference, **payload},
-            created_at=self.now,
+        self.outbox.append(rows.build(  # without Model.__init__ (rows.build): a registered complaint makes one
+            OutboxMessage, related={"complaint": self.complaint, "to_staff": staff}, kind=kind, to_role=role,
+            to_address=address, payload={"reference": self.complaint.reference, **payload}, created_at=self.now,
         ))
 
     def known_clocks(self) -> list:
