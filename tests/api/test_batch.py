@@ -124,3 +124,25 @@ def test_the_batch_is_in_the_openapi_schema(api_as):
     assert items["items"]["properties"]["complaint"]["$ref"].endswith("/ComplaintIn")
     answer = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
     assert answer.endswith("/ComplaintBatchOut")
+
+
+def test_the_answer_validated_as_plain_data_is_the_one_ninjas_own_validation_gives(api_as):
+    # given a complaint created in a batch
+    from redress.api.presenting import complaint_out
+    from redress.api.schemas.complaints import ComplaintOut
+
+    api = api_as("intake")
+    created = api.post("/complaints/batch", {"items": [item("plain-1", customer=person(1))]}).json()
+    answer = created["results"][0]["complaint"]
+
+    # then it is what ninja's getter path makes of the same complaint, field for field
+    c = Complaint.objects.get(reference=answer["reference"])
+    assert answer == ComplaintOut.model_validate(complaint_out(c)).model_dump(mode="json")
+
+
+def test_a_misspelt_field_of_a_nested_part_is_still_refused(api_as):
+    # validated once, a body still refuses what its schema does not name, at every level
+    api = api_as("intake")
+    bad = item("nested-1", customer={**person(1), "nmae": "客户"})
+    result = api.post("/complaints/batch", {"items": [bad]}).json()["results"][0]
+    assert result["status"] == 422 and "complaint.customer.nmae" in {e["field"] for e in result["error"]["errors"]}

@@ -193,6 +193,42 @@ def test_a_file_that_passes_the_check_goes_in_whole_in_one_transaction(importer,
 
 
 @pytest.mark.django_db
+def test_a_file_over_the_kept_rows_is_read_again_for_the_write_and_goes_in_the_same(importer, tmp_path,
+                                                                                     monkeypatch):
+    # given a clean file of 12 rows, and room to keep the converted rows of 5 of them
+    from redress.imports import runner
+
+    monkeypatch.setattr(runner, "KEEP_ROWS", 5)
+    converted = []
+    convert = runner.convert
+    monkeypatch.setattr(runner, "convert", lambda number, *a, **kw: converted.append(number) or convert(number, *a, **kw))
+
+    # when it is imported whole
+    report = run(write_csv(tmp_path / "c.csv", many_rows(12)), importer, batch=4)
+
+    # then every row was converted twice (the check, then the write), and all 12 are in,
+    # each once, with the ledger intact
+    assert sorted(converted) == sorted(list(range(2, 14)) * 2)
+    assert report.imported == 12 and not report.failure
+    assert Complaint.objects.count() == ImportedRecord.objects.count() == 12
+    assert ledger.verify().ok
+
+
+@pytest.mark.django_db
+def test_a_file_within_the_kept_rows_is_converted_once(importer, tmp_path, monkeypatch):
+    from redress.imports import runner
+
+    converted = []
+    convert = runner.convert
+    monkeypatch.setattr(runner, "convert", lambda number, *a, **kw: converted.append(number) or convert(number, *a, **kw))
+
+    report = run(write_csv(tmp_path / "c.csv", many_rows(12)), importer, batch=4)
+
+    assert sorted(converted) == list(range(2, 14))
+    assert report.imported == 12 and Complaint.objects.count() == 12 and ledger.verify().ok
+
+
+@pytest.mark.django_db
 def test_the_command_says_how_many_rows_were_written(importer, tmp_path, capsys):
     code, out, _ = command(capsys, write_csv(tmp_path / "c.csv", ROWS), "--mapping", MAPPING)
 

@@ -182,13 +182,26 @@ def received_now(c: Complaint, clocks, products: Iterable[str], cal, days: dict 
     they are written with the step's other rows, without a read (an API create stays a
     few single-row INSERTs). The tests' recount holds this to `facts`. `days`: the
     working days between (received, closed) pairs already counted on `cal`."""
+    f = _received_fact(c, clocks, products, cal, days)
+    return [] if f is None else changes({}, {c.pk: f})
+
+
+def add_received_now(into: dict[Key, Counter], c: Complaint, clocks, products: Iterable[str], cal,
+                     days: dict | None = None) -> None:
+    """`received_now`'s figures added up into `into` by key, without a row object each
+    (bulk import: held_rows.Tallies.period, written one row a key)."""
+    f = _received_fact(c, clocks, products, cal, days)
+    if f is not None:
+        _summed((f,), +1, into)
+
+
+def _received_fact(c: Complaint, clocks, products: Iterable[str], cal, days: dict | None) -> Facts | None:
     if c.kind != Complaint.Kind.COMPLAINT:
-        return []
-    f = _fact(c.received_at, c.closed_at, c.responsible_unit_id, c.category, c.channel, c.severity, c.state,
-              c.outcome, c.satisfied, any(k.breached for k in clocks), False, False, None, False,
-              {p for p in products if p}, cal, {} if days is None else days,
-              scope.units_seeing({column: getattr(c, column) for column in scope.UNIT_COLUMNS}))
-    return changes({}, {c.pk: f})
+        return None
+    return _fact(c.received_at, c.closed_at, c.responsible_unit_id, c.category, c.channel, c.severity, c.state,
+                 c.outcome, c.satisfied, any(k.breached for k in clocks), False, False, None, False,
+                 {p for p in products if p}, cal, {} if days is None else days,
+                 scope.units_seeing({column: getattr(c, column) for column in scope.UNIT_COLUMNS}))
 
 
 def _noon(day: date, tz) -> datetime:

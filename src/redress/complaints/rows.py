@@ -31,6 +31,14 @@ def held() -> bool:
     return held is not None and not held.paused_now
 
 
+def held_tallies():
+    """Bulk import's held_rows.Tallies, while rows are held into one (not paused): the
+    day and period tallies' changes are added up there by key rather than made into
+    rows. None otherwise."""
+    held = HOLDING.get()
+    return held.tallies if held is not None and not held.paused_now else None
+
+
 def insert(*objs: Model) -> None:
     """INSERT unsaved instances of one model in one statement. Instances without a pk
     get theirs from the database (RETURNING); all or none of them may carry one."""

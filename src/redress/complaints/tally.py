@@ -79,6 +79,15 @@ def changes(c: Complaint, before: Mark | None, stopped_now: Iterable[ComplaintCl
     clocks stopped (`stopped_now`) or passed their due time (`breached_now`: late on the
     day of `breached_at`, once, however long they run on), or it moved to another unit
     or category, which moves its receipt and the clocks it stopped or found late earlier."""
+    deltas = sums_of_changes(c, before, stopped_now, tz, breached_now=breached_now)
+    return [_row_of(key, figures) for key, figures in deltas.items() if any(figures)]
+
+
+def sums_of_changes(c: Complaint, before: Mark | None, stopped_now: Iterable[ComplaintClock], tz: ZoneInfo, *,
+                    breached_now: Iterable[ComplaintClock] = ()) -> dict[Key, list[int]]:
+    """`changes` before it is made into rows: the four FIGURES by key (some may be all
+    zero). Bulk import adds these up for the batch or file without a row object each
+    (held_rows.Tallies.add_day)."""
     after = mark(c)
     stopped_now, breached_now = list(stopped_now), list(breached_now)
     deltas: dict[Key, list[int]] = {}
@@ -106,7 +115,7 @@ def changes(c: Complaint, before: Mark | None, stopped_now: Iterable[ComplaintCl
         add(after, clock.stopped_at, _clock(clock, +1))
     for clock in breached_now:
         add(after, clock.breached_at, LATE)
-    return [_row_of(key, figures) for key, figures in deltas.items() if any(figures)]
+    return deltas
 
 
 def recount(tz: ZoneInfo | None = None) -> dict[Key, dict[str, int]]:

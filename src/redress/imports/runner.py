@@ -5,8 +5,11 @@ read to the end: every byte must decode, the header must name the mapping's colu
 and every row must convert and pass the same checks `complaint_import` applies (a dry
 run is exactly this check). Only a file with no problem is written, and it is written
 in one transaction, so a database that fails half-way leaves nothing behind either.
-The file is read twice (rows are converted again rather than held in memory) and its
-SHA-256 must be the same after the second reading.
+The rows the check converted are written as they are when the file has at most
+KEEP_ROWS rows (kept in memory: each row is converted once); a larger file is read and
+converted again for the write. Either way, what is written passes the checks again in
+the writing transaction (the rows already imported, the handler and unit named), and
+the file's SHA-256 must be the same after the write as before the check.
 
 A file too large for one transaction is imported with `--resume`: batches of `batch`
 rows, each checked and then written in its own transaction together with the run's
@@ -46,6 +49,7 @@ from redress.imports.rows import RowProblem, convert, text
 from redress.policy.loader import active_pack
 
 BATCH = 500
+KEEP_ROWS = 50_000  # a file of up to this many rows is converted once, its rows kept between check and write
 
 
 class Stopped(Exception):
@@ -91,6 +95,7 @@ class _Import:
         self.at_row = 0  # the row being written
         self.checked: list = []  # import_check's results for the rows check_chunk last passed
         self.tallies: Tallies | None = None  # the whole file's tally changes, written once (whole)
+        self.kept: list | None = None  # check(): the converted rows, (rows, last row, inputs) a chunk
 
     def rows(self) -> Rows:
         rows = Rows(self.path, encoding=self.mapping.encoding, header_row=self.header_row)
@@ -113,6 +118,11 @@ class _Import:
     def check_chunk(self, chunk: list[tuple[int, dict]]) -> list[ImportInput]:
         """The rows of `chunk` to write: converted, not already on an earlier row, not
         imported before, passing every check. Each other row is a rejection or a skip."""
+        return self.check_converted(self.converted(chunk))
+
+    def converted(self, chunk: list[tuple[int, dict]]) -> list[ImportInput]:
+        """The rows of `chunk` converted, each on the first row of its source id; the others
+        are rejections."""
         report = self.report
         report.rows += len(chunk)
         ready = []
@@ -128,6 +138,12 @@ class _Import:
                 report.rejected.append(Rejection(number, "source_id", f"{data.source_id!r} already on row {earlier}"))
                 continue
             ready.append(data)
+        return ready
+
+    def check_converted(self, ready: list[ImportInput]) -> list[ImportInput]:
+        """Those of `ready` not imported before and passing every check (import_check, in
+        the caller's transaction when it writes them)."""
+        report = self.report
         known = set(ImportedRecord.objects.filter(source=self.mapping.source,
                                                   source_id__in=[d.source_id for d in ready])
                     .values_list("source_id", flat=True))
@@ -146,11 +162,31 @@ class _Import:
         return passed
 
     def check(self) -> None:
+        # The converted rows are kept for the write (whole) while the file is small
+        # enough: converting is a tenth of an import's time, and what was checked is
+        # then what is written. A larger file is read and converted again there.
+        self.kept = None if self.report.dry_run else []
         with self.rows() as rows:
             for chunk in self.chunks(iter(rows)):
-                for data in self.check_chunk(chunk):
+                ready = self.converted(chunk)
+                if self.kept is not None:
+                    self.kept.append((len(chunk), chunk[-1][0], ready))
+                    if self.report.rows > KEEP_ROWS:
+                        self.kept = None
+                for data in self.check_converted(ready):
                     if self.report.dry_run:
                         _count(self.report, data)
+
+    def again(self) -> Iterator[tuple[int, int, list[ImportInput]]]:
+        """For the write: each chunk's (rows, last row, converted rows), as the check
+        converted them, or read and converted again."""
+        if self.kept is not None:
+            self.report.rows += sum(n for n, _last, _ready in self.kept)
+            yield from self.kept
+            return
+        with self.rows() as rows:
+            for chunk in self.chunks(iter(rows)):
+                yield len(chunk), chunk[-1][0], self.converted(chunk)
 
     # --- writing ---------------------------------------------------------------------
 
@@ -192,15 +228,14 @@ class _Import:
             with transaction.atomic():
                 run = self.new_run(seen, resumable=False)
                 self.tallies = Tallies()  # the day and period tallies: one row a key for the whole file
-                with self.rows() as rows:
-                    for chunk in self.chunks(iter(rows)):
-                        todo = self.check_chunk(chunk)
-                        if report.rejected:  # the file, or the time, changed since the check
-                            raise Stopped(f"row {report.rejected[0].row} no longer passes the check")
-                        self.write(todo, run)
-                        for data in todo:
-                            _count(report, data)
-                        run.last_row = chunk[-1][0]
+                for _n, last_row, ready in self.again():
+                    todo = self.check_converted(ready)
+                    if report.rejected:  # the file, or the time, changed since the check
+                        raise Stopped(f"row {report.rejected[0].row} no longer passes the check")
+                    self.write(todo, run)
+                    for data in todo:
+                        _count(report, data)
+                    run.last_row = last_row
                 if fingerprint(self.path, encoding=self.mapping.encoding).sha256 != seen.sha256:
                     raise Stopped(f"{self.path.name} changed while it was being imported")
                 self.tallies.write()

@@ -22,5 +22,6 @@ def access_issue(step) -> str:
     (REGISTERED) records its last group, which lets staff confirm which code a caller
     holds."""
     code = codes.new_code()
-    rows.insert(PortalAccess(complaint=step.complaint, code_hash=codes.hash_code(code), created_at=step.now))
+    rows.insert(rows.build(PortalAccess, related={"complaint": step.complaint}, code_hash=codes.hash_code(code),
+                           created_at=step.now))
     return code

@@ -16,13 +16,17 @@ import secrets
 
 # Crockford's base32 without the letters people misread (I, L, O, U).
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+assert len(ALPHABET) == 32
 LENGTH = 16
 GROUP = 4
 _READ_AS = str.maketrans({"O": "0", "I": "1", "L": "1"})
 
 
 def new_code() -> str:
-    raw = "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
+    # 5 bits a character (32 letters): the 80 bits read at once, not a read of the
+    # system's random source per character (a batch of 500 complaints makes 500 codes).
+    bits = secrets.randbits(5 * LENGTH)
+    raw = "".join(ALPHABET[(bits >> (5 * i)) & 31] for i in range(LENGTH))
     return "-".join(raw[i:i + GROUP] for i in range(0, LENGTH, GROUP))
 
 

@@ -16,6 +16,7 @@ from redress.api.presenting import (
     summary_out,
 )
 from redress.api.routes.common import error_responses, visible
+from redress.api.schemas.base import PLAIN
 from redress.api.schemas.complaints import (
     ClockOut,
     ComplaintFilters,
@@ -49,7 +50,8 @@ def _as_json(c: Complaint, parties) -> dict:
     # A new complaint owes an authority something only through a critical flag or a
     # referral (services.reports): without either there is nothing to read back.
     reports = None if (c.critical_flags or c.referral_source) else []
-    return ComplaintOut.model_validate(complaint_out(c, parties=parties, reports=reports)).model_dump(mode="json")
+    return ComplaintOut.model_validate(complaint_out(c, parties=parties, reports=reports),
+                                       context={PLAIN: True}).model_dump(mode="json")
 
 
 @router.post("/complaints", response={200: ComplaintOut, 201: ComplaintOut, **error_responses(400, 401, 403, 409, 413, 415, 422)},

@@ -94,10 +94,9 @@ class Step:
                **payload) -> None:
         """Tell a role, a member of staff or a customer address. Never an authority: a
         report owed to one is a task (services/reports.owe_report), not a message."""
-        self.outbox.append(OutboxMessage(
-            complaint=self.complaint, kind=kind, to_role=role, to_staff=staff,
-            to_address=address, payload={"reference": self.complaint.reference, **payload},
-            created_at=self.now,
+        self.outbox.append(rows.build(  # without Model.__init__ (rows.build): a registered complaint makes one
+            OutboxMessage, related={"complaint": self.complaint, "to_staff": staff}, kind=kind, to_role=role,
+            to_address=address, payload={"reference": self.complaint.reference, **payload}, created_at=self.now,
         ))
 
     def known_clocks(self) -> list:
@@ -145,7 +144,11 @@ class Step:
         """Add the dashboard figures' changes for what the step did to the complaint
         (`before`: what it counted under when the step began; None: it is new)."""
         tz = ZoneInfo(self.pack.calendar.timezone)
-        self.tallies += tally.changes(self.complaint, before, self.stopped, tz, breached_now=self.breached)
+        sums = rows.held_tallies()
+        if sums is not None:  # bulk import: added up by key for the batch or file, no row object each
+            sums.add_day(tally.sums_of_changes(self.complaint, before, self.stopped, tz, breached_now=self.breached))
+        else:
+            self.tallies += tally.changes(self.complaint, before, self.stopped, tz, breached_now=self.breached)
         self.stopped, self.breached = [], []
 
 

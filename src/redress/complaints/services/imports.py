@@ -219,7 +219,10 @@ def complaint_import(*, actor: Staff, data: ImportInput, via: str = "import",
             products = [p.product for p in d.parties if p.kind == ComplaintParty.Kind.PRODUCT]
             cal = step.work_calendar()
             days = rows.HOLDING.get().remember(("period days", id(cal)), dict)  # a batch's (received, closed) pairs
-            rows.insert(*period_tally.received_now(complaint, clocks, products, cal, days))
+            if (sums := rows.held_tallies()) is not None:  # added up by key, no row object each
+                period_tally.add_received_now(sums.period, complaint, clocks, products, cal, days)
+            else:
+                rows.insert(*period_tally.received_now(complaint, clocks, products, cal, days))
         else:  # from the rows written
             period_tally.count_new(complaint.pk, step.work_calendar())
         if record.offers:  # written once the complaint row is

@@ -57,9 +57,9 @@ def tell_customer(step: Step, kind: str, body: str, *, channel: str, confirmed: 
     masked on the case); the outbox holds it until it is sent."""
     found = check_phrases(step.pack, body, confirmed, field=field)
     c = step.complaint
-    message = Communication(complaint=c, direction=Communication.Direction.OUTBOUND, kind=kind, channel=channel,
-                            body=body, staff=step.actor, at=step.now, forbidden_phrases_confirmed=found,
-                            visible_to_customer=visible)
+    message = rows.build(Communication, related={"complaint": c, "staff": step.actor},
+                         direction=Communication.Direction.OUTBOUND, kind=kind, channel=channel, body=body,
+                         at=step.now, forbidden_phrases_confirmed=found, visible_to_customer=visible)
     rows.insert(message)
     customer = c.customer
     address = customer.email if channel in ("email", "web", "app") and customer.email else customer.phone
