@@ -188,13 +188,16 @@ def test_a_list_within_a_condition_sees_what_the_probes_see(org, walk, monkeypat
 
 
 def test_the_indexes_a_list_walks_to_its_end_carry_every_column_the_scope_tests(org, walk):
-    """models.complaint.SCOPE_COLUMNS (INCLUDEd in the partial indexes a handler's list
+    """Migration 0037's SCOPE_COLUMNS (INCLUDEd in the partial indexes a handler's list
     walks to its end) names every column of the complaint row the scope's rules test,
     for everyone in the cast: a column left out would send the walk back to the table."""
+    import importlib
+
     from django.db.models import Q
 
-    from redress.complaints.models.complaint import SCOPE_COLUMNS
     from redress.complaints.selectors.scope import visible_condition
+
+    carried = importlib.import_module("redress.complaints.migrations.0037_pages_scope_columns").SCOPE_COLUMNS
 
     def columns(q):
         for child in q.children:
@@ -206,5 +209,5 @@ def test_the_indexes_a_list_walks_to_its_end_carry_every_column_the_scope_tests(
     walk().assess().dispatch()
     for person in vars(org).values():
         if isinstance(person, type(org.handler)) and (q := visible_condition(person)) is not None:
-            tested = {Complaint._meta.get_field(name).name for name in columns(q) if name != "pk"}
-            assert tested <= set(SCOPE_COLUMNS), person.username
+            tested = {Complaint._meta.get_field(name).column for name in columns(q) if name != "pk"}
+            assert tested <= set(carried), person.username

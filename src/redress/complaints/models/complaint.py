@@ -18,10 +18,6 @@ from redress.policy.schema import Severity
 # register filters on (reports.register.referral_condition) through a partial index.
 REFERRAL_KINDS = ("mediation", "arbitration", "litigation")
 REFERRED_OUTCOMES = [f"referred_{kind}" for kind in REFERRAL_KINDS]
-# The columns the scope's rules read on the complaint row (selectors.scope.
-# visible_condition: owner, first responder, intake desk, the unit links' columns,
-# handler, the callback desk's states): indexes a list walks to its end carry them.
-SCOPE_COLUMNS = ["owner", "first_responder", "intake_unit", "responsible_unit", "branch", "handler", "state"]
 
 # What people write between the digits of a phone number: "+86 139-1234-5678",
 # "(020) 8765.4321". A phone's key is the number without them.
@@ -230,14 +226,14 @@ class Complaint(models.Model):
             # complaints or fewer, but where the newest are still open few of them are
             # near the front of the receipt order, and a page and its count walked
             # hundreds of thousands of rows for them (1.6–2.5 s at a million complaints).
-            # They carry the columns the scope's rules test (scope.visible_condition), so
-            # a handler's walk down them, which meets few cases they see and so goes to
-            # the end, reads the index alone (PostgreSQL; the table's rows were 75,000
-            # pages read for the 113,000 cases without a unit).
+            # On PostgreSQL these two carry the columns the scope's rules test (INCLUDE,
+            # migration 0037), so a handler's walk down them, which meets few cases they
+            # see and so goes to the end, reads the index alone (the table's rows were
+            # 75,000 pages read for the 113,000 cases without a unit).
             models.Index(fields=["received_at", "id"], name="complaint_inquiry_received",
-                         condition=models.Q(kind="inquiry"), include=SCOPE_COLUMNS),
+                         condition=models.Q(kind="inquiry")),
             models.Index(fields=["received_at", "id"], name="complaint_no_unit_received",
-                         condition=models.Q(responsible_unit__isnull=True), include=SCOPE_COLUMNS),
+                         condition=models.Q(responsible_unit__isnull=True)),
             models.Index(fields=["received_at", "id"], name="complaint_referred_received",
                          condition=models.Q(outcome__in=REFERRED_OUTCOMES)),
             # The same two in id order: the work orders a handler's unit was sent, within
