@@ -155,3 +155,59 @@ def test_a_unit_sees_the_same_complaints_in_its_lists_its_statistics_and_its_tal
             from_tallies = statistics_tallied.TalliedPasses(scope, [march], at(2026, 4, 1), cal).figures(0)
             from_rows = stats._Passes(scope, [march], at(2026, 4, 1), cal).figures(0)
         assert from_tallies["received"].value == from_rows["received"].value == len(sees), head.username
+
+
+@pytest.mark.parametrize("listed_up_to", [1000, 0])
+def test_a_list_within_a_condition_sees_what_the_probes_see(org, walk, monkeypatch, listed_up_to):
+    """A list confined to cases work orders seldom reach (the register's cases without a
+    unit, its inquiries) reads the person's work orders within it first, as ids
+    (visible_condition's `within`): it sees exactly what the probes see, for everyone in
+    the cast, among them a case the branch sent back to the office (no unit now, the
+    branch's by its work order); past the cap the probes again."""
+    from django.db.models import Q
+
+    from redress.complaints.selectors import scope
+
+    monkeypatch.setattr(scope, "ORDERS_LISTED_UP_TO", listed_up_to)
+    walk()
+    walk().assess().dispatch()
+    walk().assess().dispatch().accept()
+    walk().to_awaiting_callback()
+    sent_back = walk(at(2026, 3, 3)).assess().dispatch().c
+    with frozen(at(2026, 3, 4, 9)):
+        svc.assignment_return(sent_back, actor=org.dept_head, reason="非本营业部客户")
+    for within in (Q(responsible_unit__isnull=True), Q(kind=Complaint.Kind.COMPLAINT)):
+        for person in vars(org).values():
+            if not isinstance(person, type(org.handler)):
+                continue
+            probed = set(visible_complaints(person).filter(within).values_list("pk", flat=True))
+            listed = set(visible_complaints(person, within=within).filter(within).values_list("pk", flat=True))
+            assert listed == probed, person.username
+    assert sent_back.pk in visible_complaints(org.handler, within=Q(responsible_unit__isnull=True)).values_list(
+        "pk", flat=True)
+
+
+def test_the_indexes_a_list_walks_to_its_end_carry_every_column_the_scope_tests(org, walk):
+    """Migration 0038's SCOPE_COLUMNS (INCLUDEd in the partial indexes a handler's list
+    walks to its end) names every column of the complaint row the scope's rules test,
+    for everyone in the cast: a column left out would send the walk back to the table."""
+    import importlib
+
+    from django.db.models import Q
+
+    from redress.complaints.selectors.scope import visible_condition
+
+    carried = importlib.import_module("redress.complaints.migrations.0038_pages_scope_columns").SCOPE_COLUMNS
+
+    def columns(q):
+        for child in q.children:
+            if isinstance(child, Q):
+                yield from columns(child)
+            elif isinstance(child, tuple):
+                yield child[0].split("__")[0]
+
+    walk().assess().dispatch()
+    for person in vars(org).values():
+        if isinstance(person, type(org.handler)) and (q := visible_condition(person)) is not None:
+            tested = {Complaint._meta.get_field(name).column for name in columns(q) if name != "pk"}
+            assert tested <= set(carried), person.username
