@@ -15,6 +15,7 @@ from redress.complaints.ledger import EventType
 from redress.complaints.lifecycle import State
 from redress.complaints.models import Complaint, Event, Proposal
 from redress.complaints.timesource import frozen
+from redress.notify.models import OutboxMessage
 
 DECIDERS = ["cro", "senior_management"]  # cn-securities: economic_dispute.decider_roles
 
@@ -121,3 +122,26 @@ def test_an_economic_dispute_is_decided_by_a_decider_whatever_the_proposal_recor
     assert _fresh(w.c).state == State.PROPOSED
     w.approve(by=org.cro)
 
+
+
+def test_the_clearing_is_recorded_with_what_made_it_a_dispute_and_the_office_is_told(org, walk):
+    """004 第十六条: what the decider set aside is on the record (the amount claimed and the
+    economic triggers the words raised, not the other critical flags), and the office that
+    would otherwise have approved alone hears of it, with the reason."""
+    w = walk(amount_claimed="5000", cause="系统故障导致无法下单,要求公司赔偿全部损失")
+    assert {"compensation_claim", "trading_system_failure"} <= set(_fresh(w.c).critical_flags)
+    with frozen(w.when), pytest.raises(NotPermitted) as refused:
+        svc.economic_dispute_clear(w.c, actor=org.office, reason="金额系客户笔误")
+    assert "clearing the economic-dispute flag (004 第十六条)" in refused.value.message
+    with frozen(w.when):
+        svc.economic_dispute_clear(w.c, actor=org.cro, reason="金额系客户笔误")
+    cleared = Event.objects.get(complaint=w.c, type=EventType.ECONOMIC_DISPUTE_CLEARED)
+    payload = json.loads(cleared.payload)
+    assert (payload["reason"], payload["amount_claimed"], payload["flags"]) == (
+        "金额系客户笔误", "5000.00", ["compensation_claim"])
+    told = OutboxMessage.objects.get(complaint=w.c, kind="economic_dispute_cleared")
+    assert (told.to_role, told.payload["reason"], told.payload["reference"]) == (
+        "complaints_office", "金额系客户笔误", w.c.reference)
+    with frozen(w.when), pytest.raises(ValidationFailed) as again:
+        svc.economic_dispute_clear(w.c, actor=org.cro, reason="再次")
+    assert again.value.message == "is_economic_dispute: the complaint is not flagged as an economic dispute"

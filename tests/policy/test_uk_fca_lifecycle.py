@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from redress.complaints import services as svc
-from redress.complaints.errors import NotPermitted, ValidationFailed
+from redress.complaints.errors import NotPermitted, StaleComplaint, ValidationFailed
 from redress.complaints.lifecycle import State
 from redress.complaints.models import Communication, ComplaintClock
 from redress.complaints.timesource import frozen
@@ -76,8 +76,12 @@ def test_a_final_response_at_exactly_eight_weeks_is_on_time_and_carries_the_refe
     assert final.status == ComplaintClock.Status.STOPPED and not final.breached
     result = c.communications.get(kind=Communication.Kind.RESULT)
     assert result.body.endswith(PACK.referral_notice.en)
+    with frozen(london(2026, 4, 28)), pytest.raises(StaleComplaint):  # closed from a page read before the result
+        svc.close_without_callback(c, actor=org.office, reason="Final response sent; DISP asks for no callback",
+                                   expected_version=c.version - 1)
     with frozen(london(2026, 4, 28)):
-        svc.close_without_callback(c, actor=org.office, reason="Final response sent; DISP asks for no callback")
+        svc.close_without_callback(c, actor=org.office, reason="Final response sent; DISP asks for no callback",
+                                   expected_version=c.version)
     c.refresh_from_db()
     assert c.state == State.CLOSED
 
