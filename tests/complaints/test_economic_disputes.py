@@ -132,7 +132,8 @@ def test_the_clearing_is_recorded_with_what_made_it_a_dispute_and_the_office_is_
     assert {"compensation_claim", "trading_system_failure"} <= set(_fresh(w.c).critical_flags)
     with frozen(w.when), pytest.raises(NotPermitted) as refused:
         svc.economic_dispute_clear(w.c, actor=org.office, reason="金额系客户笔误")
-    assert "clearing the economic-dispute flag (004 第十六条)" in refused.value.message
+    assert refused.value.message == ("clearing the economic-dispute flag (004 第十六条) needs one of the roles "
+                                     "cro, senior_management; office has complaints_office")
     with frozen(w.when):
         svc.economic_dispute_clear(w.c, actor=org.cro, reason="金额系客户笔误")
     cleared = Event.objects.get(complaint=w.c, type=EventType.ECONOMIC_DISPUTE_CLEARED)
