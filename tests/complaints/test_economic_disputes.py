@@ -146,3 +146,15 @@ def test_the_clearing_is_recorded_with_what_made_it_a_dispute_and_the_office_is_
     with frozen(w.when), pytest.raises(ValidationFailed) as again:
         svc.economic_dispute_clear(w.c, actor=org.cro, reason="再次")
     assert again.value.message == "is_economic_dispute: the complaint is not flagged as an economic dispute"
+
+
+@pytest.mark.parametrize("offer", [
+    {"compensation": "0.50"},  # fifty fen of compensation is still money paid
+    {"remedies": [svc.RemedyInput(kind="other", description="返还多收的手续费", due_date=date(2026, 3, 20),
+                                  amount="0.50")]},  # an amount on a remedy of any kind
+])
+def test_any_payment_however_small_makes_the_proposal_an_economic_dispute(org, walk, offer):
+    w = walk().assess(severity="low").dispatch().accept()
+    assert not _fresh(w.c).is_economic_dispute
+    w.propose(**offer)
+    assert w.proposal.approver_roles == DECIDERS and _fresh(w.c).is_economic_dispute
