@@ -275,7 +275,7 @@ def seldom_ordered(filters: Filters) -> Q | None:
     """The filters' condition when the list is of cases that work orders seldom reach:
     inquiries, the cases no unit is responsible for yet (each with partial indexes of
     its own: in receipt order for the page, in id order for the work orders' merge,
-    migrations 0036 and 0037). The viewer's work orders within it are then read first
+    migrations 0036 and 0038). The viewer's work orders within it are then read first
     (scope.visible_condition's `within`): a handler sees few of these cases, and the
     page's walk down them, probing the work orders for each row, went to the end of
     the list (113,000 cases without a unit at a million complaints: 0.9 s of database

@@ -227,7 +227,7 @@ class Complaint(models.Model):
             # near the front of the receipt order, and a page and its count walked
             # hundreds of thousands of rows for them (1.6–2.5 s at a million complaints).
             # On PostgreSQL these two carry the columns the scope's rules test (INCLUDE,
-            # migration 0037), so a handler's walk down them, which meets few cases they
+            # migration 0038), so a handler's walk down them, which meets few cases they
             # see and so goes to the end, reads the index alone (the table's rows were
             # 75,000 pages read for the 113,000 cases without a unit).
             models.Index(fields=["received_at", "id"], name="complaint_inquiry_received",
