@@ -13,7 +13,7 @@ MONTHS = {MONTH: 1, QUARTER: 3, HALF: 6, YEAR: 12}
 MAX_YEARS = 10
 
 
-def _add_months(day: date, months: int) -> date:
+def add_months(day: date, months: int) -> date:
     """The first of the month `months` after day's month."""
     index = day.year * 12 + day.month - 1 + months
     return date(index // 12, index % 12 + 1, 1)
@@ -37,7 +37,7 @@ class Period:
         """The calendar month, quarter, half-year or year that holds `day`."""
         months = MONTHS[kind]
         first = date(day.year, (day.month - 1) // months * months + 1, 1)
-        return cls(kind, first, _add_months(first, months) - timedelta(days=1))
+        return cls(kind, first, add_months(first, months) - timedelta(days=1))
 
     @property
     def days(self) -> int:
@@ -56,7 +56,7 @@ class Period:
         return Period(self.kind, _year_earlier(self.first), _year_earlier(self.last))
 
     def too_long(self) -> bool:
-        return self.last >= _add_months(self.first, 12 * MAX_YEARS)
+        return self.last >= add_months(self.first, 12 * MAX_YEARS)
 
     def label(self) -> str:
         if self.kind == MONTH:

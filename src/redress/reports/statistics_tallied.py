@@ -56,7 +56,7 @@ from redress.complaints.selectors.scope import (
     unit_viewer,
 )
 from redress.reports import register as reg
-from redress.reports.periods import CUSTOM, Period
+from redress.reports.periods import CUSTOM, Period, add_months
 from redress.reports.statistics import (
     GRAIN,
     Figure,
@@ -80,7 +80,7 @@ def split(period: Period) -> tuple[Period | None, list[Period]]:
     days: the days before its first whole month and after its last, each run within one
     month (at most two). The parts are apart and together make the period."""
     after = period.last + timedelta(days=1)
-    first = period.first if period.first.day == 1 else _next_month(period.first)
+    first = period.first if period.first.day == 1 else add_months(period.first, 1)
     end = after if after.day == 1 else period.last.replace(day=1)  # the day after the whole months
     if first >= end:  # no whole month: within one month, or across one month's end
         if period.first.replace(day=1) == period.last.replace(day=1):
@@ -92,10 +92,6 @@ def split(period: Period) -> tuple[Period | None, list[Period]]:
     if end <= period.last:
         edges.append(Period(CUSTOM, end, period.last))
     return Period(CUSTOM, first, end - timedelta(days=1)), edges
-
-
-def _next_month(day: date) -> date:
-    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
 def plans(periods: list[Period], today: date) -> list[tuple[Period | None, list[tuple[Period, int]]]]:
@@ -131,7 +127,7 @@ def _months(period: Period) -> list[date]:
     found, day = [], period.first.replace(day=1)
     while day <= period.last:
         found.append(day)
-        day = _next_month(day)
+        day = add_months(day, 1)
     return found
 
 

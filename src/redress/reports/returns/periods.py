@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from redress.policy.returns_schema import PeriodKind, RegulatorReturn
+from redress.reports.periods import add_months
 from redress.sla.calendar import WorkCalendar
 
 MONTHS = {PeriodKind.MONTH: 1, PeriodKind.QUARTER: 3, PeriodKind.HALF_YEAR: 6, PeriodKind.YEAR: 12}
@@ -22,11 +23,6 @@ PATTERNS = {
 }
 EXAMPLES = {PeriodKind.MONTH: "2026-07", PeriodKind.QUARTER: "2026-Q3", PeriodKind.HALF_YEAR: "2026-H1",
             PeriodKind.YEAR: "2026"}
-
-
-def _add_months(d: date, months: int) -> date:
-    index = d.year * 12 + d.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
 
 
 @dataclass(frozen=True, order=True)
@@ -62,7 +58,7 @@ class Period:
 def containing(kind: PeriodKind, day: date) -> Period:
     size = MONTHS[kind]
     first = date(day.year, (day.month - 1) // size * size + 1, 1)
-    return Period(first, _add_months(first, size), kind)
+    return Period(first, add_months(first, size), kind)
 
 
 def parse(kind: PeriodKind, text: str) -> Period:
@@ -94,7 +90,7 @@ def due_date(ret: RegulatorReturn, period: Period, cal: WorkCalendar) -> date:
     rule = ret.due
     if rule.working_days is not None:
         return cal.nth_working_day_after(period.last_day, rule.working_days)
-    month = _add_months(period.last_day.replace(day=1), rule.months_after)
+    month = add_months(period.last_day.replace(day=1), rule.months_after)
     day = month.replace(day=min(rule.day, _months.monthrange(month.year, month.month)[1]))
     return cal.working_day_on_or_after(day) if rule.next_working_day else day
 
