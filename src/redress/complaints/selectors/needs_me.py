@@ -132,14 +132,21 @@ def _needed(staff: Staff, pack: Pack, now: datetime, cal: WorkCalendar, memo: di
 
 
 class _AnyOf(Lookup):
-    """lhs = ANY(%s), the list bound as one array parameter."""
+    """lhs = ANY(%s::<the column's type>[]), the list bound as one array parameter.
+
+    The cast matters: psycopg sends small integers as int4[], and against the bigint key
+    PostgreSQL then neither hashes the list nor plans with it as it should: the office's
+    "opened by me" count (NOT ... = ANY) compared each row with all 15,565 ids (66 ms
+    against 10), and its top 8 sorted all 15,565 rows instead of walking the due index
+    (57 ms against 2.4), measured at a million complaints."""
 
     lookup_name = "any_of"
     prepare_rhs = False
 
     def as_sql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        return f"{lhs} = ANY(%s)", (*lhs_params, list(self.rhs))
+        array_of = self.lhs.output_field.cast_db_type(connection)
+        return f"{lhs} = ANY(%s::{array_of}[])", (*lhs_params, list(self.rhs))
 
 
 def any_of(ids: list[int]) -> Q:
