@@ -19,8 +19,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db import connection
-from django.db.models import F, Lookup, Q
+from django.db.models import Q
 
 from redress.complaints import guards
 from redress.complaints.duties import ROLES, states_waiting_for
@@ -95,68 +94,21 @@ def _waiting_for_me(staff: Staff, pack: Pack) -> list[Q]:
     return found
 
 
-def needs_me_condition(staff: Staff, pack: Pack, *, now: datetime, cal: WorkCalendar,
-                       memo: dict | None = None) -> Q | None:
+def needs_me_condition(staff: Staff, pack: Pack, *, now: datetime, cal: WorkCalendar) -> Q | None:
     """The cases (of those `staff` may see) that need an action of theirs now; None when
     nothing can (marketing staff take no part, 001 第十四条).
 
     One id list per part, each read through its own index (a state, a unit's or a
     handler's cases, the decisions' partial indexes), joined by UNION: as one OR of them
-    PostgreSQL could use no index and read every complaint (0.5 s at 200,000).
-
-    `memo`: a dict that lives as long as one page (worklists.Moment.memo). On PostgreSQL
-    the union is then read once and the page's queries (a dashboard's top 8 and count,
-    the "opened by me" group that leaves these out, the tabs' badges) take its ids as one
-    array: the complaints office's 15,579 ids at a million complaints were otherwise
-    gathered again by each of four queries, and each ordered read joined them to the
-    whole due index (benchmarks/README.md, pages)."""
+    PostgreSQL could use no index and read every complaint (0.5 s at 200,000)."""
     recused = guards.recused_condition(staff)
     if recused is None:
         return None
-    needed = _needed(staff, pack, now, cal, memo)
-    return needed & ~recused if recused else needed
-
-
-def _needed(staff: Staff, pack: Pack, now: datetime, cal: WorkCalendar, memo: dict | None) -> Q:
     parts = [Complaint.objects.filter(condition).values("pk").order_by()
              for condition in [*_next_steps(staff, pack, now, cal), *_waiting_for_me(staff, pack)]]
     first, *rest = parts
-    union = first.union(*rest)
-    # SQLite has no arrays, and a list of ids as an IN would meet its limit on variables.
-    if memo is None or connection.vendor != "postgresql":
-        return Q(pk__in=union)
-    key = ("needs_me", staff.pk, now)
-    if key not in memo:
-        # Straight from the cursor: Django would make a dict of each of 15,000 rows.
-        sql, params = union.query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            memo[key] = [pk for (pk,) in cursor.fetchall()]
-    return any_of(memo[key])
-
-
-class _AnyOf(Lookup):
-    """lhs = ANY(%s::<the column's type>[]), the list bound as one array parameter.
-
-    The cast matters: psycopg sends small integers as int4[], and against the bigint key
-    PostgreSQL then neither hashes the list nor plans with it as it should: the office's
-    "opened by me" count (NOT ... = ANY) compared each row with all 15,565 ids (66 ms
-    against 10), and its top 8 sorted all 15,565 rows instead of walking the due index
-    (57 ms against 2.4), measured at a million complaints."""
-
-    lookup_name = "any_of"
-    prepare_rhs = False
-
-    def as_sql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        array_of = self.lhs.output_field.cast_db_type(connection)
-        return f"{lhs} = ANY(%s::{array_of}[])", (*lhs_params, list(self.rhs))
-
-
-def any_of(ids: list[int]) -> Q:
-    """pk = ANY(ids) as one array parameter (PostgreSQL): an IN list would send and plan
-    one parameter per id, and a constant array is hashed where the plan filters by it."""
-    return Q(_AnyOf(F("pk"), ids)) if ids else Q(pk__in=[])
+    needed = Q(pk__in=first.union(*rest))
+    return needed & ~recused if recused else needed
 
 
 def opened_by_me_condition(staff: Staff) -> Q:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.postgres.fields import ArrayField
@@ -116,8 +116,6 @@ class Moment:
 
     now: datetime
     cal: WorkCalendar
-    # What a page's queries share (needs_me.needs_me_condition): one Moment per page.
-    memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def end_of_today(self) -> datetime:
@@ -223,13 +221,13 @@ def in_view(staff: Staff, view: str, at: Moment, pack: Pack, *, every_state: boo
         raise ValueError(f"unknown worklist view {view!r}; expected one of {', '.join(VIEWS)}")
     qs = visible_complaints(staff, state=state)
     if view == NEEDS_ME:
-        condition = needs_me.needs_me_condition(staff, pack, now=at.now, cal=at.cal, memo=at.memo)
+        condition = needs_me.needs_me_condition(staff, pack, now=at.now, cal=at.cal)
         return qs.none() if condition is None else qs.filter(condition)
     if view == TRIAGE:
         return qs.filter(state__in=needs_me.waiting_states(*needs_me.TRIAGE_STEPS))
     if view == OPENED:
         qs = qs.filter(needs_me.opened_by_me_condition(staff))
-        condition = needs_me.needs_me_condition(staff, pack, now=at.now, cal=at.cal, memo=at.memo)
+        condition = needs_me.needs_me_condition(staff, pack, now=at.now, cal=at.cal)
         return qs if condition is None else qs.exclude(condition)
     if view == APPROVALS:
         return qs.filter(awaiting_decision(staff, pack))
