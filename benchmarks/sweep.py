@@ -225,25 +225,31 @@ def arm(late: int, reminders: int) -> tuple[list[int], list[int]]:
 def sweep_parts():
     """sweep()'s parts, in its order, to see where a sweep with nothing due spends."""
     from redress.api import idempotency
-    from redress.complaints import ledger, tally
+    from redress.complaints import ledger, period_tally, tally
     from redress.complaints.services import (
         mark_breaches,
         mark_late_remedies,
         mark_overdue_reports,
         recompute_round,
         send_due_alerts,
+        send_remedy_reminders,
         settle_pauses,
     )
     from redress.complaints.timesource import now
+    from redress.earlywarning.passes import raise_warnings_if_needed
     from redress.earlywarning.services import raise_warnings
     from redress.notify.dispatch import dispatch_outbox
 
     return [("recompute_round", recompute_round), ("settle_pauses", settle_pauses),
             ("mark_breaches", mark_breaches), ("send_due_alerts", send_due_alerts),
             ("mark_overdue_reports", mark_overdue_reports), ("mark_late_remedies", mark_late_remedies),
-            ("take_checkpoint", lambda: ledger.take_checkpoint(now=now())), ("raise_warnings", raise_warnings),
+            ("send_remedy_reminders", send_remedy_reminders),
+            ("take_checkpoint", lambda: ledger.take_checkpoint(now=now())),
+            ("raise_warnings_if_needed", raise_warnings_if_needed),
+            # What a pass costs when something did happen (the detectors run whatever the row says).
+            ("raise_warnings (forced)", raise_warnings),
             ("dispatch_outbox", dispatch_outbox), ("tally.compact", tally.compact),
-            ("idempotency.purge", idempotency.purge)]
+            ("period_tally.compact", period_tally.compact), ("idempotency.purge", idempotency.purge)]
 
 
 def main(argv=None) -> int:

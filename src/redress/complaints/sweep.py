@@ -4,7 +4,8 @@ settles pauses (asks approvers, ends unapproved long pauses at their threshold, 
 cases paused too long: services/pausing.py), marks late clocks, overdue reports to
 authorities (and escalates them; it never closes one) and late remedies, sends the
 remedies' reminders (services/remedy_reminders.py) and the clocks' reminders and escalation steps (services/alerts.py), takes a ledger checkpoint,
-raises early warnings (earlywarning/: spikes, mass complaints, repeat complainants),
+raises early warnings (earlywarning/: spikes, mass complaints, repeat complainants; only
+when something happened since their last pass, earlywarning/passes.py),
 dispatches the outbox, merges the dashboard's day tallies and forgets expired API
 idempotency keys."""
 
@@ -22,7 +23,7 @@ from redress.complaints.services import (
     settle_pauses,
 )
 from redress.complaints.timesource import now
-from redress.earlywarning.services import raise_warnings
+from redress.earlywarning.passes import raise_warnings_if_needed
 from redress.notify.dispatch import dispatch_outbox
 
 
@@ -38,7 +39,9 @@ def sweep() -> str:
         checkpoint, no_key = ledger.take_checkpoint(now=now()), None
     except ledger_key.NoLedgerKey as missing:  # the rest still runs: notifications must go out
         checkpoint, no_key = None, missing
-    warned = raise_warnings()  # before the outbox goes out, so the warnings leave in this run
+    # Before the outbox goes out, so the warnings leave in this run; not run when nothing
+    # happened since the last pass (earlywarning/passes.py).
+    warned = raise_warnings_if_needed()
     sent, failed = dispatch_outbox()
     merged = tally.compact()
     merged_periods = period_tally.compact()
@@ -48,12 +51,18 @@ def sweep() -> str:
         f"calendar changed: {moved} cases' due times moved{'' if up_to_date else ', more next run'}; "
     if no_key:
         cp = "NO CHECKPOINT"
-    summary = (f"{calendar}{settled} paused cases settled; {breached} clocks newly late; {alerted} reminders and escalations sent; {overdue} reports to authorities newly overdue; {late_remedies} remedies newly late; {remedy_reminders} remedy reminders sent; {cp}; {len(warned)} early warnings raised; {sent} notifications sent, {failed} failed; "
+    summary = (f"{calendar}{settled} paused cases settled; {breached} clocks newly late; {alerted} reminders and escalations sent; {overdue} reports to authorities newly overdue; {late_remedies} remedies newly late; {remedy_reminders} remedy reminders sent; {cp}; {warnings_text(warned)}; {sent} notifications sent, {failed} failed; "
                f"{merged} day-tally rows merged; {merged_periods} period-tally rows merged; {forgotten} idempotency keys forgotten")
     if no_key:
         # Everything else is done and committed; the missing key is still a failure cron reports.
         raise ledger_key.NoLedgerKey(f"{summary}. The ledger checkpoint was not taken: {no_key}")
     return summary
+
+
+def warnings_text(warned) -> str:
+    if warned is None:
+        return "early warnings not run (nothing happened since their last pass)"
+    return f"{len(warned)} early warnings raised"
 
 
 def sweep_forever(*, every: int = 60, runs: int | None = None, sleep=None) -> int:
