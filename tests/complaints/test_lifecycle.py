@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from redress.complaints import services as svc
-from redress.complaints.errors import InvalidTransition, ValidationFailed
+from redress.complaints.errors import InvalidTransition, NotPermitted, ValidationFailed
 from redress.complaints.ledger import EventType, verify
 from redress.complaints.lifecycle import TRANSITIONS, Action, State, allowed_actions, target_state
 from redress.complaints.models import Communication, Complaint, ComplaintLink
@@ -147,6 +147,18 @@ def test_remedies_must_be_executed_before_the_callback(org, walk):
     with frozen(w.when):
         svc.remedy_execute(w.c, actor=org.handler, remedy_id=w.c.remedies.get().pk, note="已转账")
     assert w.c.state == State.AWAITING_CALLBACK
+
+
+def test_the_securities_policy_never_closes_without_a_callback(org, walk):
+    """001 第二十三条: every case is called back; only a pack with an optional callback
+    (004 §7(五) 必要时回访, uk-fca) lets the office close without one."""
+    w = walk().to_awaiting_callback()
+    events = w.c.events.count()
+    with frozen(w.when), pytest.raises(NotPermitted) as err:
+        svc.close_without_callback(w.c, actor=org.office, reason="客户明确拒绝回访")
+    assert str(err.value) == f"the policy {w.c.policy_code} requires a callback before closing (001 第二十三条)"
+    w.c.refresh_from_db()
+    assert w.c.state == State.AWAITING_CALLBACK and w.c.events.count() == events
 
 
 def test_dissatisfied_callback_leads_to_follow_up_and_a_linked_recomplaint(org, walk):

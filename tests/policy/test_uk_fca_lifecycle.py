@@ -86,6 +86,20 @@ def test_a_final_response_at_exactly_eight_weeks_is_on_time_and_carries_the_refe
     assert c.state == State.CLOSED
 
 
+def test_closing_without_a_callback_needs_the_complaints_office_and_a_reason(org):
+    c = handle_to_final_response(org, london(2026, 3, 2, 10), london(2026, 4, 27, 10))
+    events = c.events.count()
+    with frozen(london(2026, 4, 28)), pytest.raises(NotPermitted) as err:
+        svc.close_without_callback(c, actor=org.handler, reason="Final response sent")
+    assert str(err.value) == (f"closing without a callback needs one of the roles complaints_office; "
+                              f"{org.handler.username} has handler")
+    with frozen(london(2026, 4, 28)), pytest.raises(ValidationFailed) as err:
+        svc.close_without_callback(c, actor=org.office, reason="  ")
+    assert (err.value.field, err.value.rule) == ("reason", "say why no callback is needed")
+    c.refresh_from_db()
+    assert c.state != State.CLOSED and c.events.count() == events
+
+
 def test_a_final_response_a_minute_after_eight_weeks_is_late(org):
     c = handle_to_final_response(org, london(2026, 3, 2, 10), london(2026, 4, 27, 10, 1))
     assert clock(c, "final_response").breached
@@ -140,14 +154,23 @@ def test_the_summary_route_closes_at_close_of_business_london_time(org):
     # 17:31 BST is 16:31 UTC: past close of business in London.
     with frozen(datetime(2026, 6, 4, 16, 31, tzinfo=UTC)), pytest.raises(ValidationFailed) as err:
         svc.resolve_on_spot(c, actor=org.intake, resolution="Refunded.")
-    assert err.value.field == "resolution"
-    assert "2026-06-04 17:30" in str(err.value) and "final response" in str(err.value)
+    assert (err.value.field, err.value.rule) == (
+        "resolution", "Summary resolution communication was possible until 2026-06-04 17:30; the complaint needs "
+                      "the full procedure and a final response now")
     c.refresh_from_db()
     assert c.state == State.RECEIVED and not c.communications.exists()
     # The acknowledgement was owed by then too: the sweep reports it late.
     with frozen(london(2026, 6, 4, 17, 31)):
         assert svc.mark_breaches() == 1
     assert clock(c, "acknowledgement").breached and not clock(c, "final_response").breached
+
+
+def test_the_summary_route_is_still_open_at_the_minute_it_closes(org):
+    c = receive(org, london(2026, 6, 1, 9), register=False)
+    with frozen(london(2026, 6, 4, 17, 30)):
+        svc.resolve_on_spot(c, actor=org.intake, resolution="Refunded the duplicate charge.")
+    c.refresh_from_db()
+    assert c.state == State.RESOLVED_ON_SPOT
 
 
 def test_the_summary_window_runs_over_a_bank_holiday_weekend(org):
