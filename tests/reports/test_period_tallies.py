@@ -9,6 +9,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -68,6 +70,41 @@ def test_the_tallies_equal_a_recount_after_a_walk_through_the_lifecycle(org, wal
     assert period_tally.compact() > 0
     assert PeriodTally.objects.count() < rows
     assert period_tally.kept() == counted
+
+
+def test_after_a_whole_pass_compaction_groups_only_the_rows_added_since(org, walk):
+    """A sweep a minute at a million complaints cannot group 400,000 rows each time to
+    find nothing to merge: the keys of the new rows are enough."""
+    walk_the_lifecycle(org, walk)
+    when = at(2026, 4, 1, 9)
+    newest = PeriodTally.objects.order_by("-pk").values_list("pk", flat=True).first()
+    assert period_tally.compact(at=when) > 0
+    state = PeriodTallyState.objects.get()  # the merged rows come after it: the next pass finds them single
+    assert (state.compacted_at, state.compacted_through) == (when, newest)
+    assert period_tally.compact(at=when + timedelta(minutes=1)) == 0
+    with frozen(when + timedelta(minutes=2)):  # a step adds a row beside a key's one row
+        walk().assess()
+    with CaptureQueriesContext(connection) as seen:
+        assert period_tally.compact(at=when + timedelta(minutes=3)) > 0
+    assert not [q for q in seen.captured_queries if "GROUP BY" in q["sql"] and "HAVING" in q["sql"]]
+    assert period_tally.kept() == recount()
+    assert PeriodTallyState.objects.get().compacted_at == when  # still the whole pass's time
+
+
+def test_a_row_behind_the_mark_is_merged_by_the_hourly_whole_pass(org, walk):
+    """A row whose transaction committed after a pass had read past its id."""
+    walk_the_lifecycle(org, walk)
+    when = at(2026, 4, 1, 9)
+    period_tally.compact(at=when)
+    with frozen(when + timedelta(minutes=2)):
+        walk().assess()
+    newest = PeriodTally.objects.order_by("-pk").values_list("pk", flat=True).first()
+    PeriodTallyState.objects.update(compacted_through=newest)  # as if a pass had read past it
+    rows = PeriodTally.objects.count()
+    assert period_tally.compact(at=when + timedelta(minutes=59)) == 0
+    assert period_tally.compact(at=when + timedelta(hours=1)) > 0
+    assert PeriodTally.objects.count() < rows and period_tally.kept() == recount()
+    assert PeriodTallyState.objects.get().compacted_at == when + timedelta(hours=1)
 
 
 def test_the_office_reads_the_tallies_and_gets_what_the_rows_count(org, walk):

@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import connection, transaction
@@ -60,6 +60,7 @@ from redress.complaints.models import (
 )
 from redress.complaints.models.period_tally import REFERRALS
 from redress.complaints.selectors import scope
+from redress.complaints.timesource import now as current_time
 
 KEY = ("basis", "span", "day", "responsible_unit_id", "category", "channel", "severity", "days", "product",
        "viewer_id")
@@ -361,18 +362,58 @@ def _write(sums: dict[Key, Counter]) -> int:
     return written
 
 
-def compact(batch: int = 500) -> int:
+# The longest compaction goes without a pass over the whole table (see compact).
+FULL_COMPACTION_EVERY = timedelta(hours=1)
+
+
+def compact(batch: int = 500, *, at: datetime | None = None) -> int:
     """Merge the rows of up to `batch` keys that have more than one into one row each
     (none where they sum to nothing); returns the rows taken away. As tally.compact:
     the rows are deleted with RETURNING, so each is summed by the one statement that
-    removed it, and rows added meanwhile stay for the next sweep."""
-    keys = list(PeriodTally.objects.values(*KEY).annotate(n=Count("id")).filter(n__gt=1).order_by()[:batch])
-    if not keys:
-        return 0
+    removed it, and rows added meanwhile stay for the next sweep.
+
+    After a pass that found every such key, each key has one row, so the next passes
+    look only at the keys of the rows added since (`PeriodTallyState.compacted_through`):
+    grouping the whole table was 0.7 s of every sweep at a million complaints (400,000
+    rows), with nothing to merge. The whole table is grouped again hourly, for a row
+    whose transaction committed after a pass had read past its id (the readers sum every
+    row of a key, so until then it is only one row more), and while no state row says
+    the tallies are complete."""
+    at = at or current_time()
+    state = PeriodTallyState.objects.first()
+    newest = PeriodTally.objects.aggregate(newest=Max("pk"))["newest"] or 0
+    fresh = state is not None and state.compacted_at is not None and \
+        timedelta(0) <= at - state.compacted_at < FULL_COMPACTION_EVERY
+    keys, complete = _keys_to_merge(batch, since=state.compacted_through if fresh else None)
+    removed = _merge(keys) if keys else 0
+    if state is not None and complete:
+        done = {"compacted_through": newest} if fresh else {"compacted_through": newest, "compacted_at": at}
+        PeriodTallyState.objects.filter(pk=state.pk).update(**done)
+    return removed
+
+
+def _keys_to_merge(batch: int, *, since: int | None) -> tuple[list[dict], bool]:
+    """Up to `batch` keys with more than one row, of the whole table or (`since`) of the
+    rows added after that id; and whether that was all of them."""
+    if since is None:
+        keys = list(PeriodTally.objects.values(*KEY).annotate(n=Count("id")).filter(n__gt=1).order_by()[:batch])
+        return [{f: k[f] for f in KEY} for k in keys], len(keys) < batch
+    touched = list(PeriodTally.objects.filter(pk__gt=since).values(*KEY).distinct().order_by()[:batch])
+    if not touched:
+        return [], True
+    rows = Counter(tuple(r[f] for f in KEY) for r in PeriodTally.objects.filter(_of_keys(touched)).values(*KEY))
+    return [k for k in touched if rows[tuple(k[f] for f in KEY)] > 1], len(touched) < batch
+
+
+def _of_keys(keys: list[dict]) -> Q:
     which = Q()
     for k in keys:
         which |= Q(**{f: k[f] for f in KEY if k[f] is not None}, **{f"{f}__isnull": True for f in KEY if k[f] is None})
-    ids = list(PeriodTally.objects.filter(which).values_list("pk", flat=True))
+    return which
+
+
+def _merge(keys: list[dict]) -> int:
+    ids = list(PeriodTally.objects.filter(_of_keys(keys)).values_list("pk", flat=True))
     with transaction.atomic():
         # Locked as read: a second sweep waits, then finds the rows gone.
         removed = list(PeriodTally.objects.select_for_update().filter(pk__in=ids).values("pk", *KEY, *FIGURES))

@@ -89,6 +89,11 @@ class PeriodTallyState(models.Model):
     # The viewers' rows (PeriodTally.viewer) are complete too: False on a database that
     # had tallies before they existed, until `redress tallies --rebuild`.
     viewers = models.BooleanField(default=True)
+    # Where the sweep's compaction stands (period_tally.compact): every key had one row
+    # after its last pass over the whole table (at `compacted_at`), and the rows up to id
+    # `compacted_through` have been looked at since.
+    compacted_at = models.DateTimeField(null=True, blank=True)
+    compacted_through = models.BigIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"period tallies complete since {self.built_at:%Y-%m-%d %H:%M}"
