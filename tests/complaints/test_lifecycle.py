@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
@@ -159,6 +160,26 @@ def test_the_securities_policy_never_closes_without_a_callback(org, walk):
     assert str(err.value) == f"the policy {w.c.policy_code} requires a callback before closing (001 第二十三条)"
     w.c.refresh_from_db()
     assert w.c.state == State.AWAITING_CALLBACK and w.c.events.count() == events
+
+
+def test_closing_without_a_callback_where_it_is_optional_stops_the_callback_clock(org, walk, settings, tmp_path):
+    """004 §7(五) 必要时回访: the office closes the case, says why, and the callback clock
+    stops with it (it would otherwise turn late on a closed case)."""
+    pack = tmp_path / "optional-callback.yaml"
+    pack.write_text("extends: cn-securities\ncode: optional-callback\n"
+                    "callback: {required: false, within: {amount: 5, unit: working_days}, excluded_roles: []}\n",
+                    encoding="utf-8")
+    settings.REDRESS_POLICY = str(pack)
+    w = walk().to_awaiting_callback()
+    assert w.c.clocks.get(code="callback").status == "running"
+    with frozen(w.when):
+        svc.close_without_callback(w.c, actor=org.office, reason="客户明确拒绝回访")
+    w.c.refresh_from_db()
+    assert (w.c.state, w.c.closed_at) == (State.CLOSED, w.when)
+    callback = w.c.clocks.get(code="callback")
+    assert (callback.status, callback.stopped_at) == ("stopped", w.when)
+    event = w.c.events.get(type=EventType.CLOSED_WITHOUT_CALLBACK)
+    assert event.actor == org.office and json.loads(event.payload)["reason"] == "客户明确拒绝回访"
 
 
 def test_dissatisfied_callback_leads_to_follow_up_and_a_linked_recomplaint(org, walk):
