@@ -229,6 +229,11 @@ def test_unsettled_dispute_is_referred_to_mediation(org, walk):
     assert w.c.state == State.REFERRED
     guidance = w.c.communications.filter(kind="redirect").get().body
     assert "调解" in guidance or "中国证券业协会" in guidance
+    with frozen(at(2026, 4, 5)), pytest.raises(ValidationFailed) as err:
+        svc.referral_outcome(w.c, actor=org.office, outcome="  ")
+    assert (err.value.field, err.value.rule) == ("outcome", "record the mediator's, tribunal's or court's outcome")
+    w.c.refresh_from_db()
+    assert w.c.state == State.REFERRED
     with frozen(at(2026, 4, 5)):
         svc.referral_outcome(w.c, actor=org.office, outcome="调解达成协议")
     assert w.c.state == State.CLOSED
