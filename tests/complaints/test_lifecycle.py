@@ -234,9 +234,14 @@ def test_unsettled_dispute_is_referred_to_mediation(org, walk):
     assert (err.value.field, err.value.rule) == ("outcome", "record the mediator's, tribunal's or court's outcome")
     w.c.refresh_from_db()
     assert w.c.state == State.REFERRED
+    with frozen(at(2026, 4, 5)), pytest.raises(NotPermitted) as err:
+        svc.referral_outcome(w.c, actor=org.handler, outcome="调解达成协议")
+    assert str(err.value) == (f"recording a referral's outcome needs one of the roles complaints_office, compliance; "
+                              f"{org.handler.username} has handler")
     with frozen(at(2026, 4, 5)):
         svc.referral_outcome(w.c, actor=org.office, outcome="调解达成协议")
-    assert w.c.state == State.CLOSED
+    assert (w.c.state, w.c.closed_at) == (State.CLOSED, at(2026, 4, 5))
+    assert w.c.clocks.exists() and not w.c.clocks.filter(status__in=("running", "paused")).exists()
 
 
 def test_archive_refuses_an_incomplete_record_and_lists_what_is_missing(org, walk):
