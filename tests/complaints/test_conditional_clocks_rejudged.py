@@ -64,16 +64,20 @@ EXTRA = """
 """
 
 
-@pytest.fixture
-def pack(settings, tmp_path):
+def general_with(settings, tmp_path, extra: str) -> None:
     from redress.policy import loader
 
     shipped = (Path(loader.__file__).parent / "packs" / "general.yaml").read_text(encoding="utf-8")
     anchor = "\n# Escalation ladder of every clock"
     assert shipped.count(anchor) == 1
     path = tmp_path / "conditions.yaml"
-    path.write_text(shipped.replace(anchor, EXTRA + anchor), encoding="utf-8")
+    path.write_text(shipped.replace(anchor, extra + anchor), encoding="utf-8")
     settings.REDRESS_POLICY = str(path)
+
+
+@pytest.fixture
+def pack(settings, tmp_path):
+    general_with(settings, tmp_path, EXTRA)
 
 
 def receive(org, **data):
@@ -213,3 +217,24 @@ def test_the_referral_source_s_clock_is_judged_at_registration_and_a_reassessmen
     assess(org, referred, 20)
     assert status(referred, "ref_hotline") == RUNNING
     assert referred.clocks.get(code="ref_hotline").due_at.astimezone(SH) == at(2026, 3, 16, 17)
+
+
+def test_a_clock_from_registration_that_comes_to_apply_starts_from_the_registration_reached(org, settings, tmp_path):
+    """Its stage is behind the case (registered with the receipt), so it starts at the
+    re-assessment, as if it had held all along: the registration's own date says the
+    stage was reached (an imported case has no REGISTERED event)."""
+    general_with(settings, tmp_path, """
+  - code: sev_review
+    name: { zh-hans: 重大投诉三个工作日内复核, en: Major case reviewed within 3 working days }
+    starts_on: registered
+    stops_on: proposed
+    limit: { amount: 3, unit: working_days }
+    when: { severity: [major] }
+""")
+    c = receive(org)
+    assess(org, c, 10)
+    assert status(c, "sev_review") is None
+    assess(org, c, 20, severity="major")
+    clock = c.clocks.get(code="sev_review")
+    assert clock.status == RUNNING and clock.started_at == RECEIVED
+    assert clock.due_at.astimezone(SH) == at(2026, 3, 5, 17)  # Tuesday 3, Wednesday 4, Thursday 5

@@ -242,6 +242,7 @@ def test_unsettled_dispute_is_referred_to_mediation(org, walk):
         svc.referral_outcome(w.c, actor=org.office, outcome="调解达成协议")
     assert (w.c.state, w.c.closed_at) == (State.CLOSED, at(2026, 4, 5))
     assert w.c.clocks.exists() and not w.c.clocks.filter(status__in=("running", "paused")).exists()
+    assert json.loads(w.c.events.get(type=EventType.REFERRAL_OUTCOME).payload)["outcome"] == "调解达成协议"
 
 
 def test_archive_refuses_an_incomplete_record_and_lists_what_is_missing(org, walk):
