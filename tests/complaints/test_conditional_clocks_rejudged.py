@@ -20,6 +20,7 @@ from redress.complaints import services as svc
 from redress.complaints.ledger import EventType
 from redress.complaints.models import ComplaintClock, Staff
 from redress.complaints.timesource import frozen
+from redress.notify.models import OutboxMessage
 from tests.conftest import SH, at, complaint_input
 
 RECEIVED = at(2026, 3, 2, 10)
@@ -194,6 +195,21 @@ def test_a_trigger_added_at_reassessment_starts_its_clock_late_if_its_hour_has_g
     assert trig.breached_at == RECEIVED + timedelta(hours=1)
     # The trigger's floor raised the severity to major: that clock starts too.
     assert c.severity == "major" and status(c, "sev_major") == RUNNING
+    [applied] = [e for e in events(c, EventType.CLOCK_APPLIES) if e["clock"] == "trig_assets"]
+    assert applied == {"clock": "trig_assets", "condition": {"trigger": ["client_assets"]}, "late": True,
+                       "started": "2026-03-02T02:00:00.000000+00:00", "due": "2026-03-02T03:00:00.000000+00:00"}
+    told = OutboxMessage.objects.get(complaint=c, kind="clock_breached", to_role="complaints_office")
+    assert told.payload["clocks"] == ["trig_assets"]
+
+
+def test_a_trigger_added_at_the_very_minute_its_clock_falls_due_is_not_late(pack, org):
+    c = receive(org)
+    assess(org, c, 10)
+    assess(org, c, 60, critical_flags=["client_assets"])  # due at 11:00, judged at 11:00
+    trig = c.clocks.get(code="trig_assets")
+    assert trig.status == RUNNING and not trig.breached and trig.due_at == RECEIVED + timedelta(hours=1)
+    assert trig.alert_at == trig.due_at  # its next point: the escalation ladder's first step, at the due time
+    assert not OutboxMessage.objects.filter(complaint=c, kind="clock_breached").exists()
 
 
 def test_the_channel_s_clock_is_judged_at_receipt_and_a_reassessment_leaves_it(pack, org):
@@ -237,4 +253,11 @@ def test_a_clock_from_registration_that_comes_to_apply_starts_from_the_registrat
     assess(org, c, 20, severity="major")
     clock = c.clocks.get(code="sev_review")
     assert clock.status == RUNNING and clock.started_at == RECEIVED
+    # Registered an hour after its receipt: still counted from the receipt (自受理之日起).
+    with frozen(RECEIVED):
+        later = svc.complaint_receive(actor=org.intake, data=complaint_input(), register=False)
+    with frozen(RECEIVED + timedelta(hours=1)):
+        svc.complaint_register(later, actor=org.intake)
+    assess(org, later, 70, severity="major")
+    assert later.clocks.get(code="sev_review").started_at == RECEIVED
     assert clock.due_at.astimezone(SH) == at(2026, 3, 5, 17)  # Tuesday 3, Wednesday 4, Thursday 5

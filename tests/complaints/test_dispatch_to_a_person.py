@@ -10,7 +10,7 @@ import pytest
 from redress.complaints import services as svc
 from redress.complaints.errors import NotPermitted, StaleComplaint, ValidationFailed
 from redress.complaints.ledger import EventType
-from redress.complaints.models import Assignment, Event
+from redress.complaints.models import Assignment, Event, Staff, StaffRole
 from redress.complaints.timesource import frozen
 from redress.notify.models import OutboxMessage
 from tests.conftest import at
@@ -40,7 +40,7 @@ def test_a_person_in_another_unit_than_the_one_named_is_refused_and_nothing_writ
     c = walk(WHEN).assess().c
     with pytest.raises(ValidationFailed) as refused:
         dispatch(c, org.office, unit=org.branch2, handler=org.handler)
-    assert refused.value.field == "handler" and "branch_yuexiu" in refused.value.rule
+    assert (refused.value.field, refused.value.rule) == ("handler", f"{org.handler.username} is not in unit branch_yuexiu")
     c.refresh_from_db()
     assert c.state == "assessed" and not Assignment.objects.filter(complaint=c).exists()
 
@@ -50,15 +50,32 @@ def test_only_a_handler_or_department_head_may_be_sent_a_work_order(org, walk, w
     c = walk(WHEN).assess().c
     with pytest.raises(ValidationFailed) as refused:
         dispatch(c, org.office, handler=getattr(org, who))
-    assert refused.value.field == "handler"
+    assert (refused.value.field, refused.value.rule) == ("handler", f"{getattr(org, who).username} has no handler role")
+
+
+def test_a_deactivated_handler_or_one_of_no_unit_is_not_sent_a_work_order(org, walk):
+    c = walk(WHEN).assess().c
+    org.handler2.is_active = False
+    org.handler2.save(update_fields=["is_active"])
+    with pytest.raises(ValidationFailed) as refused:
+        dispatch(c, org.office, handler=org.handler2)
+    assert (refused.value.field, refused.value.rule) == ("handler", f"{org.handler2.username} is deactivated")
+    nowhere = Staff.objects.create_user(username="handler.nowhere", password="x" * 12, display_name="nowhere")
+    StaffRole.objects.create(staff=nowhere, role="handler")
+    with pytest.raises(ValidationFailed) as refused:
+        dispatch(c, org.office, handler=nowhere)
+    assert (refused.value.field, refused.value.rule) == ("handler", "handler.nowhere belongs to no unit")
+    c.refresh_from_db()
+    assert c.state == "assessed" and not Assignment.objects.filter(complaint=c).exists()
 
 
 def test_an_employee_the_complaint_names_is_not_sent_it(org, walk):
     c = walk(WHEN).assess().c
     with frozen(WHEN):
         svc.party_add(c, actor=org.office, kind="employee", staff=org.handler2, description="经手人")
-    with pytest.raises(ValidationFailed, match="001 第十四条"):
+    with pytest.raises(ValidationFailed, match="001 第十四条") as refused:
         dispatch(c, org.office, handler=org.handler2)
+    assert refused.value.field == "handler"
 
 
 def test_a_colleague_may_not_accept_a_work_order_sent_to_someone_else(org, walk):
