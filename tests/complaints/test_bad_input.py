@@ -52,6 +52,17 @@ def test_unknown_category_is_refused(org, walk):
     assert w.c.category == "" and w.c.state == "registered"
 
 
+def test_a_contact_with_the_customer_needs_what_was_said_and_a_known_channel(org, walk):
+    w = walk().assess().dispatch().accept()
+    with frozen(NOW), pytest.raises(ValidationFailed) as err:
+        svc.contact_record(w.c, actor=org.handler, channel="phone", note="  ")
+    assert (err.value.field, err.value.rule) == ("note", "record what was said")
+    with frozen(NOW), pytest.raises(ValidationFailed) as err:
+        svc.contact_record(w.c, actor=org.handler, channel="carrier_pigeon", note="已联系")
+    assert (err.value.field, err.value.rule) == ("channel", "unknown channel 'carrier_pigeon'")
+    assert not w.c.communications.filter(kind="contact").exists()
+
+
 def test_action_by_the_wrong_role_is_refused_and_names_the_roles(org, walk):
     w = walk()
     with frozen(NOW), pytest.raises(NotPermitted) as err:
