@@ -60,6 +60,9 @@ def test_a_contact_with_the_customer_needs_what_was_said_and_a_known_channel(org
     with frozen(NOW), pytest.raises(ValidationFailed) as err:
         svc.contact_record(w.c, actor=org.handler, channel="carrier_pigeon", note="已联系")
     assert (err.value.field, err.value.rule) == ("channel", "unknown channel 'carrier_pigeon'")
+    with frozen(NOW), pytest.raises(NotPermitted) as err:
+        svc.contact_record(w.c, actor=org.handler2, channel="phone", note="已联系")
+    assert str(err.value) == "recording contact with the customer is for the handler or the head of the responsible unit"
     assert not w.c.communications.filter(kind="contact").exists()
 
 
