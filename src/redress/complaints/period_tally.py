@@ -61,6 +61,7 @@ from redress.complaints.models import (
 from redress.complaints.models.period_tally import REFERRALS
 from redress.complaints.selectors import scope
 from redress.complaints.timesource import now as current_time
+from redress.complaints.timesource import within
 
 KEY = ("basis", "span", "day", "responsible_unit_id", "category", "channel", "severity", "days", "product",
        "viewer_id")
@@ -383,7 +384,7 @@ def compact(batch: int = 500, *, at: datetime | None = None) -> int:
     state = PeriodTallyState.objects.first()
     newest = PeriodTally.objects.aggregate(newest=Max("pk"))["newest"] or 0
     fresh = state is not None and state.compacted_at is not None and \
-        timedelta(0) <= at - state.compacted_at < FULL_COMPACTION_EVERY
+        within(state.compacted_at, at, FULL_COMPACTION_EVERY)
     keys, complete = _keys_to_merge(batch, since=state.compacted_through if fresh else None)
     removed = _merge(keys) if keys else 0
     if state is not None and complete:
@@ -397,7 +398,7 @@ def _keys_to_merge(batch: int, *, since: int | None) -> tuple[list[dict], bool]:
     rows added after that id; and whether that was all of them."""
     if since is None:
         keys = list(PeriodTally.objects.values(*KEY).annotate(n=Count("id")).filter(n__gt=1).order_by()[:batch])
-        return [{f: k[f] for f in KEY} for k in keys], len(keys) < batch
+        return keys, len(keys) < batch
     touched = list(PeriodTally.objects.filter(pk__gt=since).values(*KEY).distinct().order_by()[:batch])
     if not touched:
         return [], True

@@ -26,6 +26,7 @@ from django.db.models import Max
 
 from redress.complaints.models import Event
 from redress.complaints.timesource import now as current_time
+from redress.complaints.timesource import within
 from redress.earlywarning.models import DetectorPass, EarlyWarning
 from redress.earlywarning.services import raise_warnings
 from redress.policy.loader import active_pack
@@ -43,8 +44,7 @@ def needed(last: DetectorPass | None, *, at: datetime, newest_event: int, policy
     """Whether the detectors could find anything the last pass did not."""
     if last is None or last.policy_digest != policy_digest or newest_event > last.last_event_id:
         return True
-    # A clock set back (a test, a corrected server clock) counts as an old pass.
-    return not timedelta(0) <= at - last.ran_at < EVERY
+    return not within(last.ran_at, at, EVERY)
 
 
 def raise_warnings_if_needed(*, at: datetime | None = None) -> list[EarlyWarning] | None:
