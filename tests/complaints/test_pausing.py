@@ -130,65 +130,60 @@ def test_a_question_already_answered_cannot_pause_again(org, case):
     assert "answered" in str(err.value)
 
 
-def test_a_pack_without_pausing_cannot_pause(org, case, settings, tmp_path):
-    pack = tmp_path / "no-pause.yaml"
-    pack.write_text("extends: cn-securities\ncode: no-pause\npausing: null\n", encoding="utf-8")
+def securities_pack_with(tmp_path, settings, pausing: str) -> str:
+    """The securities pack with `pausing` in its place (YAML after "pausing:"), made the
+    active pack; returns its code."""
+    pack = tmp_path / "pausing.yaml"
+    pack.write_text(f"extends: cn-securities\ncode: pausing-test\npausing:{pausing}", encoding="utf-8")
     settings.REDRESS_POLICY = str(pack)
+    return "pausing-test"
+
+
+def refused_waiting_question(case, actor, refusal):
+    """A question sent to wait for the reply is refused with `refusal`, and neither the
+    question nor a pause is written."""
+    with frozen(at(2026, 3, 4)), pytest.raises(refusal) as err:
+        svc.message_send(case.c, actor=actor, kind="question", body="请提供截图", channel="phone",
+                         wait_for_reply=True)
+    assert not Communication.objects.filter(kind="question").exists() and not ClockPause.objects.exists()
+    return err.value
+
+
+def test_a_pack_without_pausing_cannot_pause(org, case, settings, tmp_path):
+    securities_pack_with(tmp_path, settings, " null\n")
     with frozen(at(2026, 3, 4)), pytest.raises(NotPermitted) as err:
         svc.pause_clocks(case.c, actor=org.handler, reason_code=APPRAISAL)
     assert "extension" in str(err.value)
-    with frozen(at(2026, 3, 4)), pytest.raises(ValidationFailed) as err:
-        svc.message_send(case.c, actor=org.handler, kind="question", body="请提供截图", channel="phone",
-                         wait_for_reply=True)
-    assert err.value.field == "wait_for_reply"
-    assert not Communication.objects.filter(kind="question").exists()
-
-
-def pack_with_pausing(tmp_path, settings, pausing: str) -> str:
-    pack = tmp_path / "pausing.yaml"
-    pack.write_text(f"extends: cn-securities\ncode: pausing-test\npausing:\n{pausing}", encoding="utf-8")
-    settings.REDRESS_POLICY = str(pack)
-    return "pausing-test"
+    assert refused_waiting_question(case, org.handler, ValidationFailed).field == "wait_for_reply"
 
 
 def test_a_question_cannot_wait_for_a_reply_when_no_pause_ends_on_the_answer(org, case, settings, tmp_path):
     """The pause for the answer is the reason that both names the question and ends on the
     reply; a reason that only names a question (it ends by hand) is not it."""
-    code = pack_with_pausing(tmp_path, settings, (
-        "  reasons:\n"
+    code = securities_pack_with(tmp_path, settings, (
+        "\n  reasons:\n"
         "    - {code: asked_elsewhere, name: {zh-hans: 另行询问, en: Asked elsewhere}, needs_request: true}\n"
         "    - {code: external_appraisal, name: {zh-hans: 外部鉴定, en: External appraisal}}\n"
         "  roles: [handler, dept_head, complaints_office]\n"))
-    with frozen(at(2026, 3, 4)), pytest.raises(ValidationFailed) as err:
-        svc.message_send(case.c, actor=org.handler, kind="question", body="请提供截图", channel="phone",
-                         wait_for_reply=True)
-    assert (err.value.field, err.value.rule) == (
+    refused = refused_waiting_question(case, org.handler, ValidationFailed)
+    assert (refused.field, refused.rule) == (
         "wait_for_reply", f"the policy {code} lists no pause for the customer's answer; send the question without waiting")
-    assert not Communication.objects.filter(kind="question").exists() and not ClockPause.objects.exists()
 
 
 def test_waiting_for_a_reply_pauses_only_in_a_role_the_pack_lets_pause(org, case, settings, tmp_path):
-    code = pack_with_pausing(tmp_path, settings, (
-        "  reasons:\n"
+    code = securities_pack_with(tmp_path, settings, (
+        "\n  reasons:\n"
         "    - {code: customer_documents, name: {zh-hans: 等待客户补充材料, en: Waiting for documents},"
         " needs_request: true, ends_on_answer: true}\n"
         "  roles: [complaints_office]\n"))
-    with frozen(at(2026, 3, 4)), pytest.raises(NotPermitted) as err:
-        svc.message_send(case.c, actor=org.handler, kind="question", body="请提供截图", channel="phone",
-                         wait_for_reply=True)
-    assert str(err.value) == (f"the policy {code} lets only complaints_office pause the clocks; "
-                              f"{org.handler.username} works this case as handler")
-    assert not Communication.objects.filter(kind="question").exists() and not ClockPause.objects.exists()
+    assert str(refused_waiting_question(case, org.handler, NotPermitted)) == (
+        f"the policy {code} lets only complaints_office pause the clocks; {org.handler.username} works this case as handler")
 
 
 def test_only_those_working_the_case_may_send_a_question_that_waits(org, case):
-    with frozen(at(2026, 3, 4)), pytest.raises(NotPermitted) as err:
-        svc.message_send(case.c, actor=org.office, kind="question", body="请提供截图", channel="phone",
-                         wait_for_reply=True)
-    assert str(err.value) == (
+    assert str(refused_waiting_question(case, org.office, NotPermitted)) == (
         "pausing the clocks is for those working the case: its handler, the head of the responsible unit, or the "
         f"complaints office while no unit holds it; {org.office.username} is not")
-    assert not Communication.objects.filter(kind="question").exists() and not ClockPause.objects.exists()
 
 
 # ---- the customer's answer ends it ---------------------------------------------------------

@@ -165,18 +165,15 @@ def test_the_summary_route_closes_at_close_of_business_london_time(org):
     assert clock(c, "acknowledgement").breached and not clock(c, "final_response").breached
 
 
-def test_the_summary_route_is_still_open_at_the_minute_it_closes(org):
-    c = receive(org, london(2026, 6, 1, 9), register=False)
-    with frozen(london(2026, 6, 4, 17, 30)):
-        svc.resolve_on_spot(c, actor=org.intake, resolution="Refunded the duplicate charge.")
-    c.refresh_from_db()
-    assert c.state == State.RESOLVED_ON_SPOT
-
-
-def test_the_summary_window_runs_over_a_bank_holiday_weekend(org):
-    # Received Thursday 2 April 2026 (before Good Friday): open until Thursday 9 April 17:30.
-    c = receive(org, london(2026, 4, 2, 15), register=False)
-    with frozen(london(2026, 4, 9, 17, 0)):
+@pytest.mark.parametrize("received, resolved", [
+    # Monday 1 June 2026: open until Thursday 4 June 17:30, to that very minute.
+    (london(2026, 6, 1, 9), london(2026, 6, 4, 17, 30)),
+    # Thursday 2 April 2026 (before Good Friday): open until Thursday 9 April 17:30.
+    (london(2026, 4, 2, 15), london(2026, 4, 9, 17, 0)),
+], ids=["to-the-minute-it-closes", "over-a-bank-holiday-weekend"])
+def test_the_summary_route_is_open_until_close_of_the_third_business_day(org, received, resolved):
+    c = receive(org, received, register=False)
+    with frozen(resolved):
         svc.resolve_on_spot(c, actor=org.intake, resolution="Explained the fee and waived it.")
     c.refresh_from_db()
     assert c.state == State.RESOLVED_ON_SPOT
