@@ -7,14 +7,14 @@ from __future__ import annotations
 import pytest
 
 from redress.complaints.lifecycle import State
-from redress.complaints.models import Complaint
+from redress.complaints.models import Complaint, ComplaintLink
 from redress.complaints.services.timing import calendar_for
 from redress.complaints.timesource import frozen
 from redress.policy.loader import active_pack
 from redress.reports import columns
 from redress.reports import register as reg
 from redress.reports.rows import build
-from tests.conftest import SH
+from tests.conftest import SH, at
 from tests.reports.conftest import READ_AT
 
 TZ = SH  # the pack's time zone
@@ -160,6 +160,28 @@ def test_a_product_filter_lists_the_same_rows_for_a_rare_product_and_a_common_on
                     if any(text in p for p in r.products)]
         assert listed(org.office, reg.Filters(product=text)) == expected, text
     assert listed(org.office, reg.Filters(product="融资")), "the book has no product case: the test proves nothing"
+
+
+@pytest.mark.parametrize("up_to", [0, 1, reg.PRODUCT_LIST_UP_TO])
+def test_the_recomplaint_filter_lists_the_same_rows_whether_the_links_are_few_or_many(org, book, monkeypatch, up_to):
+    """Few re-complaint links become an id list, many two hashed subqueries: the same
+    rows, both ways round (the re-complaint and the case complained about again)."""
+    monkeypatch.setattr(reg, "PRODUCT_LIST_UP_TO", up_to)
+    newest_first = sorted(_all_rows(), key=lambda r: (r.c.received_at, r.c.pk), reverse=True)
+    linked = [r.c.reference for r in newest_first if r.recomplaint_of or r.recomplained_in]
+    assert listed(org.office, reg.Filters(recomplaint=reg.YES)) == linked
+    assert set(listed(org.office, reg.Filters(recomplaint=reg.NO))) == {
+        r.c.reference for r in newest_first} - set(linked)
+    assert {book["recomplaint"].reference, book["recomplained"].reference} <= set(linked)
+
+
+def test_with_no_recomplaint_at_all_the_filter_lists_nothing_and_its_opposite_everything(org, walk):
+    """No re-complaint link: the condition is an empty list of ids (at a million complaints
+    the subqueries made PostgreSQL walk every case to find none)."""
+    refs = {walk(at(2026, 3, 2, 9)).c.reference, walk(at(2026, 3, 3, 9)).c.reference}
+    assert not ComplaintLink.objects.exists()
+    assert listed(org.office, reg.Filters(recomplaint=reg.YES)) == []
+    assert set(listed(org.office, reg.Filters(recomplaint=reg.NO))) == refs
 
 
 def test_the_unit_filter_takes_the_units_under_it(org, book):
