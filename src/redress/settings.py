@@ -7,6 +7,7 @@ than guessing, so a typo in a deployment shows at start-up, not in production tr
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -139,7 +140,17 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # but PostgreSQL's cost estimate for a count or a chart over a million rows passes
     # jit_above_cost, and compiling then adds 25–90 ms to a query of 10 ms (measured
     # at 1M complaints, benchmarks/README.md).
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # work_mem: a search within a wide scope (the callback desk's 280,000 cases in
+    # callback states) ANDs the text index's matches with the scope's bitmap; at the
+    # default 4 MB that bitmap turns lossy, and PostgreSQL then re-derives the text
+    # bigrams of every row on those pages (a plpgsql function, ~90 µs a row: 0.6 s of a
+    # 1 s search at a million complaints, 48 ms at 8 MB). Per sort or hash node of a
+    # query, so a few times this per connection at most.
+    work_mem = env("REDRESS_PG_WORK_MEM", "16MB")
+    if not re.fullmatch(r"[1-9][0-9]*(kB|MB|GB)", work_mem):
+        raise ImproperlyConfigured(f"REDRESS_PG_WORK_MEM must be a size such as 16MB (a number and kB, MB or GB), "
+                                   f"not {work_mem!r}")
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c jit=off -c work_mem={work_mem}"
 # New rows' INSERTs as prepared statements on PostgreSQL (complaints/rows.py); set 0
 # behind a connection pooler in transaction mode that does not support them.
 REDRESS_DB_PREPARED = env("REDRESS_DB_PREPARED", "1") == "1"
