@@ -131,6 +131,19 @@ def test_forbidden_phrase_in_english_is_caught_too(org, walk):
                          body="Having checked, we did nothing wrong.")
 
 
+def test_a_critical_trigger_tells_exactly_the_roles_its_policy_names_and_which_trigger(org):
+    """001 第三条(三): a threat of litigation goes to the complaints office and compliance
+    (cn-securities), one message each naming the trigger; not to another trigger's roles."""
+    from redress.notify.models import OutboxMessage
+
+    with frozen(NOW):
+        c = svc.complaint_receive(actor=org.intake, register=True, data=complaint_input(cause="再不处理我就去法院起诉你们"))
+    assert c.critical_flags == ["litigation_threat"]
+    told = OutboxMessage.objects.filter(complaint=c, kind="critical_trigger")
+    assert sorted((m.to_role, m.payload["trigger"]) for m in told) == [
+        ("complaints_office", "litigation_threat"), ("compliance", "litigation_threat")]
+
+
 def test_critical_trigger_keywords_notify_at_once(org):
     from redress.notify.models import OutboxMessage
 
