@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
 
 from redress.complaints import services as svc
 from redress.complaints.errors import NotPermitted, ValidationFailed
+from redress.complaints.ledger import EventType
 from redress.complaints.models import Complaint, Customer, Event, Evidence
 from redress.complaints.timesource import frozen
 from tests.conftest import at, complaint_input
@@ -142,6 +144,16 @@ def test_a_critical_trigger_tells_exactly_the_roles_its_policy_names_and_which_t
     told = OutboxMessage.objects.filter(complaint=c, kind="critical_trigger")
     assert sorted((m.to_role, m.payload["trigger"]) for m in told) == [
         ("complaints_office", "litigation_threat"), ("compliance", "litigation_threat")]
+    # The ledger says which triggers and how they were found (words of the complaint,
+    # or a person at the assessment: "manual").
+    raised = json.loads(c.events.get(type=EventType.TRIGGER_RAISED).payload)
+    assert (raised["triggers"], raised["source"]) == (["litigation_threat"], "keywords")
+
+
+def test_a_trigger_named_at_the_assessment_is_recorded_as_named_by_a_person(org, walk):
+    w = walk().assess(critical_flags=["litigation_threat"])
+    raised = json.loads(w.c.events.get(type=EventType.TRIGGER_RAISED).payload)
+    assert (raised["triggers"], raised["source"]) == (["litigation_threat"], "manual")
 
 
 def test_critical_trigger_keywords_notify_at_once(org):
