@@ -189,9 +189,8 @@ def test_dashboard_query_count_does_not_grow_with_the_complaints(cases, walk, si
     for day in (9, 10, 11):
         walk(at(2026, 3, day)).assess().dispatch().accept()
     cache.clear()
-    # needs my action, to assess and dispatch, approvals, opened by me: three each (the
-    # eight ids due soonest, their rows, their clocks)
-    with django_assert_max_num_queries(28):
+    # needs my action, to assess and dispatch, approvals, opened by me: two each (rows, clocks)
+    with django_assert_max_num_queries(24):
         look(client)
 
 

@@ -9,7 +9,6 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from redress.complaints.models import Complaint
 from redress.complaints.selectors import closure, reports, stats
 from redress.complaints.selectors import worklists as wl
 from redress.complaints.selectors.scope import sees_everything, visible_complaints
@@ -28,19 +27,10 @@ SHOWN_PER_GROUP = 8
 HANDLING_ROLES = frozenset({"handler", "dept_head"})
 
 
-def _most_urgent(qs, n: int) -> list:
-    """The `n` cases of `qs` due soonest, with their running clocks.
-
-    Complaint.due_at is the soonest running clock, kept by the services: ordering by it
-    needs no join to the clocks and no grouping (224 ms → index order at 1M rows). The
-    ids come first, then the rows: the office's "needs my action" is 15,000 cases at a
-    million complaints, and PostgreSQL fetched each whole row (a kilobyte, subject and
-    cause) to keep eight; for the ids it reads the due time from an index
-    (`complaint_return_facts`, migration 0040), 170 → 110 ms."""
-    ids = list(qs.order_by(F("due_at").asc(nulls_last=True), "received_at", "pk").values_list("pk", flat=True)[:n])
-    # By id alone: `qs` again would rebuild the whole group (its UNION) for eight rows.
-    rows = {c.pk: c for c in stats.with_next_clock(Complaint.objects.filter(pk__in=ids))}
-    return [rows[pk] for pk in ids if pk in rows]  # one changed state in between: not shown
+def _most_urgent_first(qs):
+    # Complaint.due_at is the soonest running clock, kept by the services: ordering by
+    # it needs no join to the clocks and no grouping (224 ms → index order at 1M rows).
+    return stats.with_next_clock(qs.order_by(F("due_at").asc(nulls_last=True), "received_at"))
 
 
 def _scope_text(scope: stats.ChartScope | None) -> str:
@@ -111,7 +101,7 @@ def dashboard(request):
         if not relevant:
             continue
         qs = qs()
-        items = _most_urgent(qs, SHOWN_PER_GROUP)
+        items = list(_most_urgent_first(qs)[:SHOWN_PER_GROUP])
         # Fewer shown: that is all. Counting stops at the worklists' cap (a badge, not a census).
         count = wl.capped_count(qs) if len(items) == SHOWN_PER_GROUP else len(items)
         groups.append({"code": code, "title": title, "count": count, "link": link, "items": items,
