@@ -37,7 +37,6 @@ PER_PAGE = 25
 EXPORT_DROPS = frozenset(FIRST_PAGE) | {"format", "personal", "count"}
 
 
-
 LINE = '<div class="rg-line" data-key="{}"><span class="rg-text">{}</span></div>'
 LABELLED_LINE = '<div class="rg-line" data-key="{}"><span class="rg-label">{}</span> <span class="rg-text">{}</span></div>'
 NOTHING = mark_safe('<span class="muted">—</span>')  # noqa: S308 (a constant)
