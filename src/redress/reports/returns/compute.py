@@ -19,7 +19,18 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
 
@@ -225,6 +236,22 @@ def _note_unmapped(ctx: _Context, mapper: Mapper, raw, qs: QuerySet, key: str, p
     entry.count = max(entry.count, n, len(entry.references))
 
 
+def _groups(qs: QuerySet, exprs: dict, aggregates: dict, products: list[str], prefix: str) -> list[dict]:
+    """The family's rows grouped by `exprs`, each group with `aggregates`.
+
+    A complaint's first product is a subquery per row; most complaints name no product, so
+    those are grouped apart with no product at all (the same NULL the subquery gives
+    them), and only the others ask it: DISP's closed complaints at a million, 183,829 rows,
+    asked it 183,829 times (0.4 s of its 1.6)."""
+    if not products:
+        return list(qs.annotate(**exprs).values(*exprs).annotate(**aggregates).order_by())
+    named = Exists(ComplaintParty.objects.filter(complaint=OuterRef("complaint_id" if prefix else "pk"),
+                                                 kind=ComplaintParty.Kind.PRODUCT))
+    none = {name: Value(None, output_field=CharField()) if name in products else expr for name, expr in exprs.items()}
+    return [*qs.filter(named).annotate(**exprs).values(*exprs).annotate(**aggregates).order_by(),
+            *qs.filter(~named).annotate(**none).values(*exprs).annotate(**aggregates).order_by()]
+
+
 def _by_key(dim_code: str) -> str:
     return f"d_by_{dim_code}"
 
@@ -248,23 +275,24 @@ def return_cells(ctx: _Context, tables) -> dict[tuple[str, str], dict[tuple[str,
         cols = [col for _table, col in members]
         row_mapper = Mapper(ctx.ret.dimension(rows), ctx.pack) if rows else None
         qs, prefix = family_queryset(ctx, cols[0].measure)
-        names: list[str] = []
+        exprs: dict[str, object] = {}  # the grouping keys: name -> expression
         mappers: dict[str, Mapper] = {}
         if row_mapper:
-            qs = qs.annotate(d_row=source_expression(row_mapper.dim.source, prefix))
-            names.append("d_row")
+            exprs["d_row"] = source_expression(row_mapper.dim.source, prefix)
             mappers["d_row"] = row_mapper
         for col in cols:
             if col.by and _by_key(col.by) not in mappers:
                 mapper = mappers[_by_key(col.by)] = Mapper(ctx.ret.dimension(col.by), ctx.pack)
-                qs = qs.annotate(**{_by_key(col.by): source_expression(mapper.dim.source, prefix)})
-                names.append(_by_key(col.by))
+                exprs[_by_key(col.by)] = source_expression(mapper.dim.source, prefix)
+        products = [name for name, mapper in mappers.items() if mapper.dim.source == ReturnSource.PRODUCT]
         days = any(col.measure == Measure.CLOSED_WITHIN for col in cols)
         if days:
             tz = ctx.cal.tz
             closed = RULE_CLOSED if ctx.ret.closed_when else CLOSED_FIELD
-            qs = qs.annotate(d_received=TruncDate("received_at", tzinfo=tz), d_closed=TruncDate(closed, tzinfo=tz))
-            names += ["d_received", "d_closed"]
+            exprs.update(d_received=TruncDate("received_at", tzinfo=tz), d_closed=TruncDate(closed, tzinfo=tz))
+        names = list(exprs)
+        plain = qs
+        qs = qs.annotate(**exprs)
         conditions = [column_condition(col, prefix) for col in cols]
         coded: dict[tuple[str, object], str | None] = {}  # (key, raw value) -> the code, looked up once
         # Columns that count every row of the family (DISP: closed by cause, closed, closed
@@ -279,7 +307,8 @@ def return_cells(ctx: _Context, tables) -> dict[tuple[str, str], dict[tuple[str,
         aggregates.update({f"k{i}": Count(f"{prefix}pk" if prefix else "pk", distinct=bool(prefix),
                                           **({"filter": cond} if cond else {}))
                            for i, (col, cond) in enumerate(zip(cols, conditions, strict=True)) if col.measure in REMEDY_MEASURES})
-        groups = list(qs.values(*names).annotate(**aggregates).order_by()) if names else [qs.aggregate(**aggregates)]
+        groups = (_groups(plain, exprs, aggregates, products, prefix) if names
+                  else [qs.aggregate(**aggregates)])
         summed: dict[tuple, list] = {}  # (aggregate, count, keys) -> a column's own groups
         for i, (col, cond) in enumerate(zip(cols, conditions, strict=True)):
             keys = [k for k in ("d_row" if row_mapper else None, _by_key(col.by) if col.by else None) if k]
