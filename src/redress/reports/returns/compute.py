@@ -290,7 +290,6 @@ def return_cells(ctx: _Context, tables) -> dict[tuple[str, str], dict[tuple[str,
             tz = ctx.cal.tz
             closed = RULE_CLOSED if ctx.ret.closed_when else CLOSED_FIELD
             exprs.update(d_received=TruncDate("received_at", tzinfo=tz), d_closed=TruncDate(closed, tzinfo=tz))
-        names = list(exprs)
         plain = qs
         qs = qs.annotate(**exprs)
         conditions = [column_condition(col, prefix) for col in cols]
@@ -307,7 +306,7 @@ def return_cells(ctx: _Context, tables) -> dict[tuple[str, str], dict[tuple[str,
         aggregates.update({f"k{i}": Count(f"{prefix}pk" if prefix else "pk", distinct=bool(prefix),
                                           **({"filter": cond} if cond else {}))
                            for i, (col, cond) in enumerate(zip(cols, conditions, strict=True)) if col.measure in REMEDY_MEASURES})
-        groups = (_groups(plain, exprs, aggregates, products, prefix) if names
+        groups = (_groups(plain, exprs, aggregates, products, prefix) if exprs
                   else [qs.aggregate(**aggregates)])
         summed: dict[tuple, list] = {}  # (aggregate, count, keys) -> a column's own groups
         for i, (col, cond) in enumerate(zip(cols, conditions, strict=True)):
