@@ -90,3 +90,23 @@ def test_the_sweep_says_when_it_left_the_detectors_alone(org, make):
     with frozen(NOW + timedelta(minutes=1)):
         assert "early warnings not run (nothing happened since their last pass)" in sweep()
     assert EarlyWarning.objects.count() == 1
+
+
+def test_a_clock_falling_due_or_someone_reading_personal_data_brings_no_pass(org, make, monkeypatch):
+    """The sweep marks clocks late every minute somewhere in a million complaints, and
+    reading a phone number is logged: neither changes what the detectors read."""
+    old = make(NOW - timedelta(days=60))  # its clocks long past due
+    assert pass_at(NOW) == []
+    ran = []
+    monkeypatch.setattr(passes, "raise_warnings", lambda **kw: ran.append(kw) or [])
+    with frozen(NOW + timedelta(minutes=1)):
+        assert svc.mark_breaches() >= 1
+        svc.personal_data_reveal(Complaint.objects.get(pk=old.pk), actor=org.office, fields=["phone"],
+                                 purpose="回电核实")
+    assert old.events.filter(type__in=passes.UNMOVING).count() >= 2
+    assert pass_at(NOW + timedelta(minutes=2)) is None
+    with frozen(NOW + timedelta(minutes=3)):
+        svc.complaint_assess(Complaint.objects.get(pk=old.pk), actor=org.office, category="info_system",
+                             severity="high")
+    assert pass_at(NOW + timedelta(minutes=4)) == []  # and a step that moves it still does
+    assert len(ran) == 1
