@@ -52,3 +52,32 @@ def test_the_office_reads_its_inbox_and_answers_the_escalation(desk, org, lang):
     alert = ClockAlert.objects.get(complaint=c, kind="escalation", step=2)
     assert alert.acknowledged_by_id == org.office.pk and alert.ack_plan == PLAN[lang]
     assert alert.ack_by.isoformat() == by
+
+
+REMEDY_WORDS = {"zh-hans": {"late": "补救措施已逾期", "timeline": "仍未执行"},
+                "en": {"late": "remedy of", "timeline": "is still not carried out"}}
+
+
+def test_the_handler_reads_a_late_remedys_escalation_and_the_case_shows_it(desk, org, lang):
+    # Due Friday 18 September 2026; Sunday the 20th is a working day: the holder hears then.
+    from redress.complaints import services as svc
+    from redress.complaints.ledger import EventType
+
+    w = Walk(org, at(2026, 9, 1), amount_claimed="200").assess().dispatch().accept()
+    remedy = svc.RemedyInput(kind="payment", description="退还手续费", amount="200", due_date=at(2026, 9, 18).date())
+    w.propose(compensation="200", remedies=[remedy]).approve(by=org.cro).communicate()
+    with frozen(at(2026, 9, 20, 9, 30)):
+        assert svc.send_remedy_escalations() == 1
+    words = REMEDY_WORDS[lang]
+    handler = desk("handler")
+    handler.page.locator("nav.mainnav a.inbox-link").click()
+    notice = handler.page.locator("#notices li.notice-remedy_escalation")
+    handler.expect(notice).to_have_count(1)
+    handler.expect(notice).to_contain_text(w.c.reference)
+    handler.expect(notice).to_contain_text(words["late"])
+    handler.expect(notice).to_contain_text("2026-09-18")
+    handler.expect(notice.locator(".chip.late")).to_have_count(1)  # marked as an escalation, not a reminder
+    handler.shot("01-remedy-escalation-inbox")
+    handler.open_complaint(w.c.reference)
+    handler.expect_event(EventType.REMEDY_ESCALATED, words["timeline"], "2026-09-18")
+    handler.shot("02-remedy-escalation-timeline")

@@ -104,3 +104,20 @@ def test_a_remedy_reminder_counts_working_days_before_the_due_date(tmp_path):
     found = problem(path)
     assert found.path == "remedy_reminders"
     assert "a remedy is due on a day; give before in working_days" in found.message
+
+
+def test_the_shipped_remedy_ladder_climbs_in_working_days_after_the_due_date():
+    assert [(s.after.amount, s.to) for s in load_pack("general").remedy_escalation] == [
+        (0, ["holder"]), (1, ["unit_head"]), (5, ["senior_management"])]
+
+
+@pytest.mark.parametrize("steps, reason", [
+    (["{ after: { amount: 4, unit: hours }, to: [holder] }"], "a remedy is due on a day; give after in working_days"),
+    (["{ after: { amount: 2, unit: working_days }, to: [holder] }",
+      "{ after: { amount: 1, unit: working_days }, to: [unit_head] }"], "out of order"),
+    (["{ after: { amount: 0, unit: working_days }, to: [the_board] }"], "unknown recipient 'the_board'"),
+])
+def test_a_remedy_ladder_in_hours_out_of_order_or_to_nobody_is_refused(tmp_path, steps, reason):
+    found = problem(institution_file(tmp_path, "remedy_escalation:\n" + "".join(f"  - {s}\n" for s in steps)))
+    assert found.path.startswith("remedy_escalation")
+    assert reason in found.message

@@ -106,6 +106,7 @@ class EventType(IntEnum):
     CLOCK_NOT_APPLICABLE = 147  # assessed: a clock's policy condition no longer holds; stopped, and why
     CLOCK_APPLIES = 148  # assessed: a clock's policy condition now holds; started from receipt (or its stage)
     REMEDY_REMINDED = 149  # the sweep: a remedy's reminder before its due date, and who heard
+    REMEDY_ESCALATED = 150  # the sweep: a step of a late remedy's escalation ladder, and who heard
 
 
 def canonical(payload: dict) -> str:

@@ -19,6 +19,7 @@ from redress.complaints.services import (
     mark_overdue_reports,
     recompute_round,
     send_due_alerts,
+    send_remedy_escalations,
     send_remedy_reminders,
     settle_pauses,
 )
@@ -35,6 +36,7 @@ def sweep() -> str:
     overdue = mark_overdue_reports()
     late_remedies = mark_late_remedies()
     remedy_reminders = send_remedy_reminders()  # before the outbox: its emails leave in this run
+    remedy_escalations = send_remedy_escalations()  # after the late mark: the office hears first
     try:
         checkpoint, no_key = ledger.take_checkpoint(now=now()), None
     except ledger_key.NoLedgerKey as missing:  # the rest still runs: notifications must go out
@@ -51,7 +53,7 @@ def sweep() -> str:
         f"calendar changed: {moved} cases' due times moved{'' if up_to_date else ', more next run'}; "
     if no_key:
         cp = "NO CHECKPOINT"
-    summary = (f"{calendar}{settled} paused cases settled; {breached} clocks newly late; {alerted} reminders and escalations sent; {overdue} reports to authorities newly overdue; {late_remedies} remedies newly late; {remedy_reminders} remedy reminders sent; {cp}; {warnings_text(warned)}; {sent} notifications sent, {failed} failed; "
+    summary = (f"{calendar}{settled} paused cases settled; {breached} clocks newly late; {alerted} reminders and escalations sent; {overdue} reports to authorities newly overdue; {late_remedies} remedies newly late; {remedy_reminders} remedy reminders sent; {remedy_escalations} remedy escalations sent; {cp}; {warnings_text(warned)}; {sent} notifications sent, {failed} failed; "
                f"{merged} day-tally rows merged; {merged_periods} period-tally rows merged; {forgotten} idempotency keys forgotten")
     if no_key:
         # Everything else is done and committed; the missing key is still a failure cron reports.

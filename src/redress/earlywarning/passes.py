@@ -45,7 +45,7 @@ ROW = 1
 # a pass; a type wrongly here would delay a warning up to EVERY, so only these.
 UNMOVING = frozenset({
     EventType.CLOCK_BREACHED, EventType.REMINDER_SENT, EventType.CLOCK_ESCALATED, EventType.CLOCKS_RECOMPUTED,
-    EventType.REMEDY_LATE, EventType.REMEDY_REMINDED, EventType.AUTHORITY_REPORT_OVERDUE,
+    EventType.REMEDY_LATE, EventType.REMEDY_REMINDED, EventType.REMEDY_ESCALATED, EventType.AUTHORITY_REPORT_OVERDUE,
     EventType.AUTHORITY_REPORT_ESCALATED, EventType.PERSONAL_DATA_VIEWED, EventType.EVIDENCE_DOWNLOADED,
 })
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from redress.policy.loader import active_pack
 
-KINDS = frozenset({"reminder", "escalation", "remedy_reminder"})
+KINDS = frozenset({"reminder", "escalation", "remedy_reminder", "remedy_escalation"})
 
 
 @dataclass(frozen=True)
@@ -42,8 +42,8 @@ def _amount(amount: int, unit: str) -> str:
 
 def write(kind: str, payload: dict, language: str) -> Text:
     """The message for `payload` (written by services/alerts.py) in `language`."""
-    if kind == "remedy_reminder":
-        return _remedy(payload, language)
+    if kind in ("remedy_reminder", "remedy_escalation"):
+        return _remedy(kind, payload, language)
     with translation.override(language or settings.LANGUAGE_CODE):
         pack = active_pack()
         clock = pack.clock(payload.get("clock", ""))
@@ -69,19 +69,24 @@ def write(kind: str, payload: dict, language: str) -> Text:
         return Text(subject=f"[Redress] {title}", lines=[title, case, status, todo], link=case_link(reference))
 
 
-def _remedy(payload: dict, language: str) -> Text:
-    """A remedy's reminder before its due date (services/remedy_reminders.py): which
-    remedy, of which case, due which day."""
+def _remedy(message_kind: str, payload: dict, language: str) -> Text:
+    """A remedy's reminder before its due date, or a step of its ladder once late
+    (services/remedy_reminders.py): which remedy, of which case, due which day."""
     from redress.web.complaint.words import REMEDY_KINDS
 
     with translation.override(language or settings.LANGUAGE_CODE):
         reference, kind = payload.get("reference", ""), payload.get("remedy_kind", "")
         what = {"remedy": str(REMEDY_KINDS.get(kind, kind)), "reference": reference,
                 "due": payload.get("due_date", "") or "—"}
-        title = _("Reminder: the %(remedy)s remedy of %(reference)s is due %(due)s") % what
         promised = _("Promised: %(description)s") % {"description": payload.get("description", "")}
-        todo = _("What to do: carry it out and record it on the case page by %(due)s, or record why it will "
-                 "not be carried out.") % what
+        if message_kind == "remedy_reminder":
+            title = _("Reminder: the %(remedy)s remedy of %(reference)s is due %(due)s") % what
+            todo = _("What to do: carry it out and record it on the case page by %(due)s, or record why it will "
+                     "not be carried out.") % what
+        else:
+            title = _("Escalation: the %(remedy)s remedy of %(reference)s is late (it was due %(due)s)") % what
+            todo = _("What to do: see that it is carried out now and recorded on the case page, or that the "
+                     "complaints office records why it will not be.")
         case = _("Case %(reference)s: %(subject)s") % {"reference": reference, "subject": payload.get("subject", "")}
         return Text(subject=f"[Redress] {title}", lines=[title, case, promised, todo], link=case_link(reference))
 

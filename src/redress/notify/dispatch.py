@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 SENDER = "redress@localhost"
 ACKNOWLEDGMENT = "acknowledgment"  # Communication.Kind.ACKNOWLEDGMENT
-ALERT_KINDS = frozenset({"reminder", "escalation", "remedy_reminder"})  # services/alerts.py, remedy_reminders.py
+ALERT_KINDS = frozenset({"reminder", "escalation", "remedy_reminder", "remedy_escalation"})  # services/alerts.py, remedy_reminders.py
 
 
 def _alert_text(message: OutboxMessage):

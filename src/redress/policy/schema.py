@@ -353,6 +353,11 @@ class Pack(Strict):
     # Reminders before each remedy's due date to whoever must carry it out (issue 15
     # item 5; services/remedy_reminders.py). Working days only: a due date is a day.
     remedy_reminders: list[Reminder] = []
+    # And the ladder once a remedy is late (services/remedy_reminders.py): who hears on
+    # the n-th working day after the due date, at the start of business (amount 0: the
+    # first working day after it, when the remedy is late). The office is told at once
+    # anyway (REMEDY_LATE); these climb from there.
+    remedy_escalation: list[EscalationStep] = []
     extension: ExtensionPolicy | None = None
 
     @field_validator("remedy_reminders")
@@ -366,6 +371,15 @@ class Pack(Strict):
     @field_validator("escalation")
     @classmethod
     def _ladder_climbs(cls, ladder: list[EscalationStep]) -> list[EscalationStep]:
+        check_ladder(ladder)
+        return ladder
+
+    @field_validator("remedy_escalation")
+    @classmethod
+    def _remedy_ladder_in_days(cls, ladder: list[EscalationStep]) -> list[EscalationStep]:
+        for i, step in enumerate(ladder):
+            if step.after.unit != Unit.WORKING_DAYS:
+                raise ValueError(f"remedy_escalation[{i}]: a remedy is due on a day; give after in working_days")
         check_ladder(ladder)
         return ladder
 

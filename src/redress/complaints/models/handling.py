@@ -138,6 +138,8 @@ class Remedy(models.Model):
     # Its reminders sent (services/remedy_reminders.py): the indexes of the pack's
     # `remedy_reminders`, each added once under the complaint's row lock.
     reminded = models.JSONField(default=list, blank=True)
+    # The steps of the pack's `remedy_escalation` taken once it was late, the same way.
+    escalated = models.JSONField(default=list, blank=True)
 
     class Meta:
         indexes = [

@@ -67,7 +67,10 @@ from redress.complaints.services.recompute import (
     recompute_round,
 )
 from redress.complaints.services.remedies import mark_late_remedies, remedy_waive
-from redress.complaints.services.remedy_reminders import send_remedy_reminders
+from redress.complaints.services.remedy_reminders import (
+    send_remedy_escalations,
+    send_remedy_reminders,
+)
 from redress.complaints.services.reports import authority_report_record, mark_overdue_reports
 from redress.complaints.services.timing import (
     extension_decide,
@@ -78,6 +81,7 @@ from redress.complaints.services.timing import (
 __all__ = [
     "escalation_acknowledge",
     "send_due_alerts",
+    "send_remedy_escalations",
     "send_remedy_reminders",
     "ComplaintInput", "CustomerInput", "ImportInput", "ForbiddenPhrases", "PartyInput", "RemedyInput",
     "accountability_record", "assignment_accept", "assignment_return", "authority_report_record",

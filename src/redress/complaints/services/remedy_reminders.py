@@ -12,11 +12,21 @@ row locks (services/batches.py); a point sent is added to the remedy's `reminded
 again under the lock, so a second sweep sends nothing. A remedy already past its due
 date is the late-remedy mark's (services/remedies.py), not a reminder's; a point missed
 while the remedy is still not due is sent late rather than not at all.
+
+After the due date the pack's `remedy_escalation` ladder climbs (`send_remedy_escalations`):
+step n on the n-th working day after the due date, at the start of business, to whom it
+names, recorded as REMEDY_ESCALATED and added once to the remedy's `escalated`; the
+office has been told at once by the late-remedy mark. The candidates are the remedies
+still owed and past their due date (the same index), looked at first without locks:
+only the cases with a step due now are locked.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
+
+from django.db.models import QuerySet
 
 from redress.complaints import rows
 from redress.complaints.ledger import EventType
@@ -33,6 +43,7 @@ from redress.policy.loader import active_pack
 from redress.sla.calendar import WorkCalendar
 
 KIND = "remedy_reminder"  # the outbox's and the inbox's kind (notify/alert_texts.py)
+ESCALATION_KIND = "remedy_escalation"
 
 
 def reminder_at(reminder, due_date: date, cal: WorkCalendar) -> datetime:
@@ -55,45 +66,52 @@ def send_remedy_reminders(*, via: str = "sweep", batch: int = BATCH) -> int:
 
 
 def _send_for_batch(ids: list[int], today: date, *, via: str) -> int:
+    return _for_batch(ids, via=via, field="reminded", take=_send_for_remedy,
+                      owed_now=lambda cases: owed.outstanding().filter(complaint_id__in=cases, due_date__gte=today))
+
+
+def _for_batch(ids: list[int], *, via: str, field: str, take: Callable[[Step, Remedy, Audience], bool],
+               owed_now: Callable[[list[int]], QuerySet]) -> int:
+    """One batch of the sweep's reminders or escalations: the complaints locked, their
+    remedies read again under the locks (done, waived, reminded or escalated meanwhile is
+    seen), `take` for each, and the remedies it changed saved (`field`) in one statement."""
     count = 0
     with acting_on_each(ids, Action.MARK_REMEDY_LATE, via=via, changes_case=False,
                         related=("handler", "owner")) as steps:
         if not steps:
             return 0
         by_case = {s.complaint.pk: s for s in steps}
-        # Read again under the locks: done, waived or reminded meanwhile is seen.
-        remedies = list(owed.outstanding().filter(complaint_id__in=list(by_case), due_date__gte=today)
-                        .order_by("complaint_id", "due_date", "pk"))
+        remedies = list(owed_now(list(by_case)).order_by("complaint_id", "due_date", "pk"))
         audience, changed = Audience(), []
         for remedy in remedies:
-            sent = _send_for_remedy(by_case[remedy.complaint_id], remedy, audience)
-            if sent:
+            if take(by_case[remedy.complaint_id], remedy, audience):
                 changed.append(remedy)
-                count += sent
-        update_rows(changed, ["reminded"])
+                count += 1
+        update_rows(changed, [field])
     return count
 
 
-def _send_for_remedy(step: Step, remedy: Remedy, audience: Audience) -> int:
+def _send_for_remedy(step: Step, remedy: Remedy, audience: Audience) -> bool:
     cal = step_calendar(step)
-    due = [i for i, r in enumerate(step.pack.remedy_reminders)
-           if i not in remedy.reminded and reminder_at(r, remedy.due_date, cal) <= step.now]
+    due = {i: at for i, r in enumerate(step.pack.remedy_reminders)
+           if i not in remedy.reminded and (at := reminder_at(r, remedy.due_date, cal)) <= step.now}
     if not due:
-        return 0
+        return False
     remedy.reminded = [*remedy.reminded, *due]
     # Several points due at once (the sweep did not run): only the latest is sent; the
     # earlier ones, overtaken, are set down as done and say nothing it does not.
-    latest = max(due, key=lambda i: reminder_at(step.pack.remedy_reminders[i], remedy.due_date, cal))
-    _send(step, remedy, latest, audience)
-    return 1
+    latest = max(due, key=due.get)
+    _send(step, remedy, latest, step.pack.remedy_reminders[latest].to, audience,
+          event=EventType.REMEDY_REMINDED, kind=KIND)
+    return True
 
 
-def _send(step: Step, remedy: Remedy, i: int, audience: Audience) -> None:
-    reminder = step.pack.remedy_reminders[i]
-    people = audience.recipients(step.complaint, reminder.to)
+def _send(step: Step, remedy: Remedy, i: int, to: list[str], audience: Audience, *, event: EventType,
+          kind: str) -> None:
+    people = audience.recipients(step.complaint, to)
     what = {"remedy": remedy.pk, "kind": remedy.kind, "due_date": remedy.due_date, "step": i,
-            "to": list(reminder.to), "told": [s.pk for s in people]}
-    step.record(EventType.REMEDY_REMINDED, **what)
+            "to": list(to), "told": [s.pk for s in people]}
+    step.record(event, **what)
     # (`kind` is the message's own kind in the outbox: the remedy's is `remedy_kind` there.)
     message = {**{k: v for k, v in what.items() if k != "kind"}, "remedy_kind": remedy.kind,
                "due_date": remedy.due_date.isoformat(), "reference": step.complaint.reference,
@@ -102,8 +120,55 @@ def _send(step: Step, remedy: Remedy, i: int, audience: Audience) -> None:
     for person in people:
         how = audience.delivery(person)
         if how in (Delivery.BOTH, Delivery.EMAIL):
-            step.notify(KIND, staff=person, **message)
+            step.notify(kind, staff=person, **message)
         if how in (Delivery.BOTH, Delivery.IN_APP):
-            notices.append(InboxNotice(staff=person, complaint=step.complaint, kind=KIND, payload=message,
+            notices.append(InboxNotice(staff=person, complaint=step.complaint, kind=kind, payload=message,
                                        created_at=step.now))
     rows.insert(*notices)
+
+
+# ---- after the due date: the ladder ---------------------------------------------------
+
+
+def escalation_at(step_no: int, due_date: date, pack, cal: WorkCalendar) -> datetime:
+    """Step `step_no` of the pack's remedy ladder: the start of business of the
+    (after + 1)-th working day after the due date (after 0: the first day it is late)."""
+    return cal.start_of_business(cal.nth_working_day_after(due_date, pack.remedy_escalation[step_no].after.amount + 1))
+
+
+def send_remedy_escalations(*, via: str = "sweep", batch: int = BATCH) -> int:
+    """Take every step of a late remedy's ladder now due, each once. Returns how many
+    were sent (overtaken steps, set down as done, not counted)."""
+    pack = active_pack()
+    if not pack.remedy_escalation:
+        return 0
+    cal = calendar_for(pack)
+    now = current_time()
+    today = owed.local_today(now, cal.tz)
+    steps = range(len(pack.remedy_escalation))
+    moments: dict[date, list[datetime]] = {}  # by due date: many remedies share one
+    # Without locks, the few columns: a late remedy whose ladder is done costs a row read.
+    ids = set()
+    for complaint_id, due_date, escalated in owed.late(today).values_list("complaint_id", "due_date", "escalated"):
+        at = moments.setdefault(due_date, [escalation_at(i, due_date, pack, cal) for i in steps])
+        if any(i not in escalated and at[i] <= now for i in steps):
+            ids.add(complaint_id)
+    return each_batch(ids, lambda batch_ids: _escalate_batch(batch_ids, today, via=via), batch=batch)
+
+
+def _escalate_batch(ids: list[int], today: date, *, via: str) -> int:
+    return _for_batch(ids, via=via, field="escalated", take=_escalate_remedy,
+                      owed_now=lambda cases: owed.late(today, Remedy.objects.filter(complaint_id__in=cases)))
+
+
+def _escalate_remedy(step: Step, remedy: Remedy, audience: Audience) -> bool:
+    cal = step_calendar(step)
+    due = {i: at for i in range(len(step.pack.remedy_escalation))
+           if i not in remedy.escalated and (at := escalation_at(i, remedy.due_date, step.pack, cal)) <= step.now}
+    if not due:
+        return False
+    remedy.escalated = [*remedy.escalated, *due]
+    latest = max(due, key=due.get)  # the steps overtaken say nothing the latest does not
+    _send(step, remedy, latest, step.pack.remedy_escalation[latest].to, audience,
+          event=EventType.REMEDY_ESCALATED, kind=ESCALATION_KIND)
+    return True

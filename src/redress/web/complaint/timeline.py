@@ -61,6 +61,7 @@ SENTENCES = {
     E.REMEDY_WAIVED: gettext_lazy("%(who)s waived a remedy due %(due_date)s"),
     E.REMEDY_LATE: gettext_lazy("A %(kind)s remedy is late (due %(due_date)s)"),
     E.REMEDY_REMINDED: gettext_lazy("Reminder sent: a %(kind)s remedy is due %(due_date)s"),
+    E.REMEDY_ESCALATED: gettext_lazy("Escalated: a %(kind)s remedy due %(due_date)s is still not carried out"),
     E.CALLBACK_RECORDED: gettext_lazy("%(who)s made the callback: the customer is %(satisfied)s"),
     E.CLOSED_WITHOUT_CALLBACK: gettext_lazy("%(who)s closed the case without a callback"),
     E.DEEMED_CLOSED: gettext_lazy("%(who)s deemed the case closed after follow-up"),
