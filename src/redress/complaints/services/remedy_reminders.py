@@ -14,8 +14,9 @@ date is the late-remedy mark's (services/remedies.py), not a reminder's; a point
 while the remedy is still not due is sent late rather than not at all.
 
 After the due date the pack's `remedy_escalation` ladder climbs (`send_remedy_escalations`):
-step n on the n-th working day after the due date, at the start of business, to whom it
-names, recorded as REMEDY_ESCALATED and added once to the remedy's `escalated`; the
+a step `after` n working days falls at the start of business of the (n + 1)-th working
+day after the due date (n = 0: the first, the remedy being late), to whom it names,
+recorded as REMEDY_ESCALATED and added once to the remedy's `escalated`; the
 office has been told at once by the late-remedy mark. The candidates are the remedies
 still owed and past their due date (the same index), looked at first without locks:
 only the cases with a step due now are locked.
