@@ -26,7 +26,7 @@ from django.db.models import F, Q
 
 from redress.complaints.models import Staff
 from redress.complaints.timesource import now
-from redress.notify import sms
+from redress.notify import alert_texts, sms
 from redress.notify.models import DeliveryAttempt, OutboxMessage
 from redress.policy.loader import active_pack
 
@@ -34,13 +34,11 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 SENDER = "redress@localhost"
 ACKNOWLEDGMENT = "acknowledgment"  # Communication.Kind.ACKNOWLEDGMENT
-ALERT_KINDS = frozenset({"reminder", "escalation", "remedy_reminder", "remedy_escalation"})  # services/alerts.py, remedy_reminders.py
+ALERT_KINDS = alert_texts.KINDS  # the messages alert_texts writes: services/alerts.py, remedy_reminders.py
 
 
 def _alert_text(message: OutboxMessage):
     """A reminder or an escalation, written in its reader's language."""
-    from redress.notify import alert_texts
-
     language = message.to_staff.language if message.to_staff_id else ""
     return alert_texts.write(message.kind, message.payload, language)
 

@@ -41,6 +41,7 @@ from redress.complaints.services.timing import calendar_for, step_calendar
 from redress.complaints.timesource import now as current_time
 from redress.notify.models import Delivery, InboxNotice
 from redress.policy.loader import active_pack
+from redress.policy.schema import EscalationStep
 from redress.sla.calendar import WorkCalendar
 
 KIND = "remedy_reminder"  # the outbox's and the inbox's kind (notify/alert_texts.py)
@@ -94,16 +95,28 @@ def _for_batch(ids: list[int], *, via: str, field: str, take: Callable[[Step, Re
 
 def _send_for_remedy(step: Step, remedy: Remedy, audience: Audience) -> bool:
     cal = step_calendar(step)
-    due = {i: at for i, r in enumerate(step.pack.remedy_reminders)
-           if i not in remedy.reminded and (at := reminder_at(r, remedy.due_date, cal)) <= step.now}
+    reminders = step.pack.remedy_reminders
+    return _send_latest(step, remedy, audience, field="reminded", points=reminders,
+                        moments=[reminder_at(r, remedy.due_date, cal) for r in reminders],
+                        event=EventType.REMEDY_REMINDED, kind=KIND)
+
+
+def _due(moments: list[datetime], done: list[int], now: datetime) -> dict[int, datetime]:
+    """The points (index: moment) fallen due by `now` and not yet done."""
+    return {i: at for i, at in enumerate(moments) if i not in done and at <= now}
+
+
+def _send_latest(step: Step, remedy: Remedy, audience: Audience, *, field: str, points: list, moments: list[datetime],
+                 event: EventType, kind: str) -> bool:
+    """Set down every point of `points` now due as done (the remedy's `field`) and send
+    the latest: several due at once (the sweep did not run), the earlier ones are
+    overtaken and say nothing it does not."""
+    due = _due(moments, getattr(remedy, field), step.now)
     if not due:
         return False
-    remedy.reminded = [*remedy.reminded, *due]
-    # Several points due at once (the sweep did not run): only the latest is sent; the
-    # earlier ones, overtaken, are set down as done and say nothing it does not.
+    setattr(remedy, field, [*getattr(remedy, field), *due])
     latest = max(due, key=due.get)
-    _send(step, remedy, latest, step.pack.remedy_reminders[latest].to, audience,
-          event=EventType.REMEDY_REMINDED, kind=KIND)
+    _send(step, remedy, latest, points[latest].to, audience, event=event, kind=kind)
     return True
 
 
@@ -131,10 +144,10 @@ def _send(step: Step, remedy: Remedy, i: int, to: list[str], audience: Audience,
 # ---- after the due date: the ladder ---------------------------------------------------
 
 
-def escalation_at(step_no: int, due_date: date, pack, cal: WorkCalendar) -> datetime:
-    """Step `step_no` of the pack's remedy ladder: the start of business of the
-    (after + 1)-th working day after the due date (after 0: the first day it is late)."""
-    return cal.start_of_business(cal.nth_working_day_after(due_date, pack.remedy_escalation[step_no].after.amount + 1))
+def escalation_at(step: EscalationStep, due_date: date, cal: WorkCalendar) -> datetime:
+    """A step of the remedy ladder: the start of business of the (after + 1)-th working
+    day after the due date (after 0: the first day it is late)."""
+    return cal.start_of_business(cal.nth_working_day_after(due_date, step.after.amount + 1))
 
 
 def send_remedy_escalations(*, via: str = "sweep", batch: int = BATCH) -> int:
@@ -146,13 +159,12 @@ def send_remedy_escalations(*, via: str = "sweep", batch: int = BATCH) -> int:
     cal = calendar_for(pack)
     now = current_time()
     today = owed.local_today(now, cal.tz)
-    steps = range(len(pack.remedy_escalation))
     moments: dict[date, list[datetime]] = {}  # by due date: many remedies share one
     # Without locks, the few columns: a late remedy whose ladder is done costs a row read.
     ids = set()
     for complaint_id, due_date, escalated in owed.late(today).values_list("complaint_id", "due_date", "escalated"):
-        at = moments.setdefault(due_date, [escalation_at(i, due_date, pack, cal) for i in steps])
-        if any(i not in escalated and at[i] <= now for i in steps):
+        at = moments.setdefault(due_date, [escalation_at(s, due_date, cal) for s in pack.remedy_escalation])
+        if _due(at, escalated, now):
             ids.add(complaint_id)
     return each_batch(ids, lambda batch_ids: _escalate_batch(batch_ids, today, via=via), batch=batch)
 
@@ -164,12 +176,7 @@ def _escalate_batch(ids: list[int], today: date, *, via: str) -> int:
 
 def _escalate_remedy(step: Step, remedy: Remedy, audience: Audience) -> bool:
     cal = step_calendar(step)
-    due = {i: at for i in range(len(step.pack.remedy_escalation))
-           if i not in remedy.escalated and (at := escalation_at(i, remedy.due_date, step.pack, cal)) <= step.now}
-    if not due:
-        return False
-    remedy.escalated = [*remedy.escalated, *due]
-    latest = max(due, key=due.get)  # the steps overtaken say nothing the latest does not
-    _send(step, remedy, latest, step.pack.remedy_escalation[latest].to, audience,
-          event=EventType.REMEDY_ESCALATED, kind=ESCALATION_KIND)
-    return True
+    ladder = step.pack.remedy_escalation
+    return _send_latest(step, remedy, audience, field="escalated", points=ladder,
+                        moments=[escalation_at(s, remedy.due_date, cal) for s in ladder],
+                        event=EventType.REMEDY_ESCALATED, kind=ESCALATION_KIND)
