@@ -33,6 +33,7 @@ from redress.complaints.models import (
     Proposal,
     Remedy,
 )
+from redress.complaints.selectors.id_sets import among
 from redress.reports import records
 
 
@@ -102,14 +103,10 @@ def _by_complaint(rows) -> dict[int, list]:
 
 
 def _of(qs: QuerySet, ids: list[int], column: str = "complaint_id") -> QuerySet:
-    """The rows of these complaints. On PostgreSQL one array parameter (= ANY): an IN
-    list of an export chunk's 2,000 ids made Django and psycopg build and parse 2,000
-    placeholders per table per chunk, a fifth of the export's time."""
-    if connections[qs.db].vendor == "postgresql":
-        table = connections[qs.db].ops.quote_name(qs.model._meta.db_table)
-        # The array as one text ('{1,2,3}'): psycopg dumps a list of ints one by one in Python.
-        return qs.extra(where=[f'{table}."{column}" = ANY(%s::bigint[])'], params=["{" + ",".join(map(str, ids)) + "}"])
-    return qs.filter(**{f"{column}__in": ids})
+    """The rows of these complaints: on PostgreSQL one array parameter (id_sets.among);
+    an IN list of an export chunk's 2,000 ids made Django and psycopg build and parse
+    2,000 placeholders per table per chunk, a fifth of the export's time."""
+    return qs.filter(among(ids, column))
 
 
 def _read(record, qs, ids, names=None, make=None) -> dict[int, list]:

@@ -63,13 +63,19 @@ def pauses_awaiting(staff: Staff, pack: Pack) -> QuerySet:
     return ClockPause.objects.filter(ended_at=None, approval=ClockPause.Approval.ASKED).exclude(paused_by=staff)
 
 
-def awaiting_decision(staff: Staff, pack: Pack) -> Q:
-    """Complaints with a proposal or an extension request waiting for `staff`.
+def waiting_ids(staff: Staff, pack: Pack) -> QuerySet:
+    """The ids of the complaints with a decision waiting for `staff`: a small set read
+    through partial indexes, one UNION."""
+    waiting = proposals_awaiting(staff).values_list("complaint_id", flat=True)
+    others = [qs.values_list("complaint_id", flat=True)
+              for qs in (extensions_awaiting(staff, pack), pauses_awaiting(staff, pack)) if not qs.query.is_empty()]
+    return waiting.union(*others) if others else waiting
 
-    Work waiting for a decision is a small set read through partial indexes; as one
-    subquery the outer query probes the complaints by id. (Handed over as a list of
-    ids it cost 110 ms of Python for the 3,857 waiting at a million complaints.)"""
-    waiting = proposals_awaiting(staff).values("complaint_id")
-    others = [qs.values("complaint_id") for qs in (extensions_awaiting(staff, pack), pauses_awaiting(staff, pack))
-              if not qs.query.is_empty()]
-    return Q(pk__in=waiting.union(*others)) if others else Q(pk__in=waiting)
+
+def awaiting_decision(staff: Staff, pack: Pack) -> Q:
+    """Complaints with a proposal or an extension request waiting for `staff`, as a
+    subquery (a part of "needs my action"'s union). A list of them most urgent first
+    reads the ids once instead (worklists.in_view: id_sets.among): as a subquery
+    PostgreSQL joined and sorted all 3,774 waiting at a million complaints for the
+    first eight (25 ms; 3 ms against the ids)."""
+    return Q(pk__in=waiting_ids(staff, pack))

@@ -27,6 +27,7 @@ from redress.complaints.lifecycle import OPEN, Action
 from redress.complaints.models import AuthorityReport, Complaint, OwnershipTransfer, Staff
 from redress.complaints.selectors import closure
 from redress.complaints.selectors.decisions import awaiting_decision
+from redress.complaints.selectors.id_sets import among
 from redress.policy.schema import Pack
 from redress.sla.calendar import WorkCalendar
 
@@ -100,14 +101,18 @@ def needs_me_condition(staff: Staff, pack: Pack, *, now: datetime, cal: WorkCale
 
     One id list per part, each read through its own index (a state, a unit's or a
     handler's cases, the decisions' partial indexes), joined by UNION: as one OR of them
-    PostgreSQL could use no index and read every complaint (0.5 s at 200,000)."""
+    PostgreSQL could use no index and read every complaint (0.5 s at 200,000). The ids
+    are read here, once, and the condition holds them (id_sets.among): as a subquery
+    the union was computed again by every list and count that asked, and a list most
+    urgent first joined and sorted all of them (the office's 15,500 at a million
+    complaints: 107 ms for eight rows, 12 ms walking the due index against the ids)."""
     recused = guards.recused_condition(staff)
     if recused is None:
         return None
-    parts = [Complaint.objects.filter(condition).values("pk").order_by()
+    parts = [Complaint.objects.filter(condition).values_list("pk", flat=True).order_by()
              for condition in [*_next_steps(staff, pack, now, cal), *_waiting_for_me(staff, pack)]]
     first, *rest = parts
-    needed = Q(pk__in=first.union(*rest))
+    needed = among(first.union(*rest))
     return needed & ~recused if recused else needed
 
 

@@ -26,7 +26,6 @@ from redress.complaints.models import (
     OrgUnit,
     Staff,
 )
-from redress.complaints.selectors.decisions import awaiting_decision
 from redress.complaints.selectors.scope import (
     sees_everything,
     visible_complaints,
@@ -61,7 +60,6 @@ def day_bounds(at: datetime) -> tuple[date, datetime]:
 class OpenWork:
     owned: QuerySet  # they are the owner (首问负责人 until a transfer is accepted)
     assigned: QuerySet  # they are the handler, or a live work order names them
-    approvals: QuerySet  # a proposal or extension request waiting for their decision (the approvals worklist)
 
 
 def open_work(staff: Staff) -> OpenWork:
@@ -76,7 +74,6 @@ def open_work(staff: Staff) -> OpenWork:
     return OpenWork(
         owned=mine.filter(owner=staff),
         assigned=mine.filter(pk__in=handled),
-        approvals=mine.filter(awaiting_decision(staff, active_pack())),
     )
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.postgres.fields import ArrayField
@@ -30,9 +30,9 @@ from redress.complaints.models import (
     Customer,
     Staff,
 )
-from redress.complaints.selectors import closure, flags, needs_me, pausing, remedies
+from redress.complaints.selectors import closure, decisions, flags, needs_me, pausing, remedies
 from redress.complaints.selectors.customers import customers_with_phone, phone_keys
-from redress.complaints.selectors.decisions import awaiting_decision
+from redress.complaints.selectors.id_sets import among
 from redress.complaints.selectors.keyset import Cursor, Order, seek
 from redress.complaints.selectors.keyset import ordered as keyset_ordered
 from redress.complaints.selectors.personal import may_reveal
@@ -116,6 +116,9 @@ class Moment:
 
     now: datetime
     cal: WorkCalendar
+    # What the lists cut at this moment have read already (_needs): a request makes its
+    # own Moment, so the lists of one page see the same sets and read them once.
+    read: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def end_of_today(self) -> datetime:
@@ -221,16 +224,17 @@ def in_view(staff: Staff, view: str, at: Moment, pack: Pack, *, every_state: boo
         raise ValueError(f"unknown worklist view {view!r}; expected one of {', '.join(VIEWS)}")
     qs = visible_complaints(staff, state=state)
     if view == NEEDS_ME:
-        condition = needs_me.needs_me_condition(staff, pack, now=at.now, cal=at.cal)
+        condition = _needs(staff, pack, at)
         return qs.none() if condition is None else qs.filter(condition)
     if view == TRIAGE:
         return qs.filter(state__in=needs_me.waiting_states(*needs_me.TRIAGE_STEPS))
     if view == OPENED:
         qs = qs.filter(needs_me.opened_by_me_condition(staff))
-        condition = needs_me.needs_me_condition(staff, pack, now=at.now, cal=at.cal)
+        condition = _needs(staff, pack, at)
         return qs if condition is None else qs.exclude(condition)
     if view == APPROVALS:
-        return qs.filter(awaiting_decision(staff, pack))
+        return qs.filter(_read_once(at, ("decisions", staff.pk, id(pack)),
+                                    lambda: among(decisions.waiting_ids(staff, pack))))
     if view == CALLBACK:
         # 001 第二十三条: never the cases this agent handled (or owned, or took in).
         return qs.filter(state=State.AWAITING_CALLBACK).exclude(
@@ -257,6 +261,20 @@ def in_view(staff: Staff, view: str, at: Moment, pack: Pack, *, every_state: boo
     if view == OVERDUE:
         return qs.filter(overdue_condition(at.now))
     return qs  # OPEN_VIEW
+
+
+def _read_once(at: Moment, key: tuple, read):
+    """read(), once a moment: the lists and counts of one page are cut at the same moment."""
+    if key not in at.read:
+        at.read[key] = read()
+    return at.read[key]
+
+
+def _needs(staff: Staff, pack: Pack, at: Moment) -> Q | None:
+    """needs_me_condition, read once for the dashboard's "needs my action" and "opened by
+    me, with others" (its complement) and their counts."""
+    return _read_once(at, ("needs_me", staff.pk, id(pack)),
+                      lambda: needs_me.needs_me_condition(staff, pack, now=at.now, cal=at.cal))
 
 
 def overdue_condition(now: datetime, breached: list[int] | None = None) -> Q:

@@ -92,7 +92,7 @@ def dashboard(request):
          bool(staff.unit_id and roles & HANDLING_ROLES)),
         ("callback", _("Awaiting callback"), lambda: view(wl.CALLBACK), "/cases/?view=callback",
          "callback" in roles),
-        ("approvals", _("Awaiting my approval"), lambda: work.approvals, "/cases/?view=approvals",
+        ("approvals", _("Awaiting my approval"), lambda: view(wl.APPROVALS), "/cases/?view=approvals",
          bool(roles & approver_roles())),
         ("assigned", _("Assigned to me"), lambda: work.assigned, "/cases/?view=mine", bool(roles & HANDLING_ROLES)),
         ("opened", _("Opened by me, with others"), lambda: view(wl.OPENED), "/cases/?view=opened",

@@ -1,0 +1,55 @@
+"""A set of ids read once and then used as a condition: `among(ids)`.
+
+On PostgreSQL the ids go as one array literal (`id = ANY('{…}'::bigint[])`), not as
+an IN list of thousands of placeholders (Django and psycopg build and PostgreSQL parses
+each one), and not as the subquery that found them: PostgreSQL 14 and later hash a
+constant array, so a list walked in its own index order (most urgent first) can test
+each row against 15,000 ids for the price of a lookup, where the subquery made it join
+and sort every one of them first (the complaints office's "needs my action" at a
+million complaints: 107 ms → 12 ms, selectors/needs_me.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import F, Q, QuerySet
+from django.db.models.lookups import In
+
+
+class InIds(In):
+    """`field IN ids`, written for PostgreSQL as one array parameter."""
+
+    prepare_rhs = False  # among() made them ints; the field is not known before resolving
+
+    def __init__(self, lhs, rhs: list[int]):
+        super().__init__(lhs, rhs)
+        # Made once: a page asks the same set in several lists and counts.
+        self.array = "{" + ",".join(map(str, rhs)) + "}"
+
+    def as_postgresql(self, compiler, connection):
+        lhs, params = self.process_lhs(compiler, connection)
+        # The array as one text: psycopg would dump a list of ints one by one in Python.
+        return f"{lhs} = ANY(%s::bigint[])", (*params, self.array)
+
+
+def read_ids(qs: QuerySet) -> list[int]:
+    """The ids a one-column query gives, straight from the driver (Django's iterator
+    costs more a row than the id itself: 15,500 of them ~5 ms)."""
+    compiler = qs.query.get_compiler(qs.db)
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:
+        return []
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def among(ids: Iterable[int] | QuerySet, field: str = "pk") -> Q:
+    """The rows whose `field` is one of `ids` (none when there are none); a query of
+    one column of ids is read here."""
+    found = read_ids(ids) if isinstance(ids, QuerySet) else ids
+    return Q(InIds(F(field), list(map(int, found))))

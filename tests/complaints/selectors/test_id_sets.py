@@ -1,0 +1,45 @@
+"""selectors.id_sets: a set of ids read once stands for the rows it names, whatever the
+database, negated, empty, or inside another query."""
+
+from __future__ import annotations
+
+import pytest
+
+from redress.complaints.models import Complaint
+from redress.complaints.selectors.id_sets import among
+from tests.conftest import at
+
+
+@pytest.fixture
+def three(org, walk):
+    return [walk(at(2026, 3, day)).c for day in (2, 3, 4)]
+
+
+def refs(qs) -> set[str]:
+    return set(qs.values_list("reference", flat=True))
+
+
+def test_the_condition_holds_exactly_the_ids_given(three):
+    first, second, third = three
+    assert refs(Complaint.objects.filter(among([first.pk, third.pk]))) == {first.reference, third.reference}
+    assert refs(Complaint.objects.exclude(among([first.pk, third.pk]))) == {second.reference}
+
+
+def test_no_ids_hold_no_rows_and_exclude_none(three):
+    assert refs(Complaint.objects.filter(among([]))) == set()
+    assert refs(Complaint.objects.exclude(among([]))) == {c.reference for c in three}
+
+
+def test_a_query_of_ids_is_read_once_when_the_condition_is_made(three, walk):
+    condition = among(Complaint.objects.values_list("pk", flat=True))
+    later = walk(at(2026, 3, 5)).c  # after the reading: the set stays as read
+    assert refs(Complaint.objects.filter(condition)) == {c.reference for c in three}
+    assert later.reference in refs(Complaint.objects.exclude(condition))
+
+
+def test_the_condition_works_inside_another_query_under_its_alias(three):
+    first, second, _ = three
+    inner = Complaint.objects.filter(among([first.pk, second.pk])).values("pk")
+    assert refs(Complaint.objects.filter(pk__in=inner)) == {first.reference, second.reference}
+    assert refs(Complaint.objects.filter(pk__in=inner.union(Complaint.objects.filter(among([])).values("pk")))) \
+        == {first.reference, second.reference}
