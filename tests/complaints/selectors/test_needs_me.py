@@ -105,6 +105,11 @@ def test_opened_by_me_is_what_i_took_in_and_others_work_on(org, cases):
     received, registered, assessed, dispatched, to_handler2, investigating, proposed, approved, awaiting = cases
     opened = set(wl.in_view(org.intake, wl.OPENED, moment(), active_pack()).values_list("pk", flat=True))
     assert opened == {assessed.pk, dispatched.pk, to_handler2.pk, investigating.pk, proposed.pk, awaiting.pk}
+    # As the dashboard asks: "needs my action" first, read once, then its complement from the same ids.
+    same = moment()
+    needed = set(wl.in_view(org.intake, wl.NEEDS_ME, same, active_pack()).values_list("pk", flat=True))
+    assert set(wl.in_view(org.intake, wl.OPENED, same, active_pack()).values_list("pk", flat=True)) == opened
+    assert needed == {received.pk, registered.pk, approved.pk} and not needed & opened
 
 
 def test_the_offices_triage_queue_is_what_waits_to_be_registered_assessed_or_dispatched(org, cases):

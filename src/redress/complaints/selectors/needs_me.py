@@ -95,7 +95,7 @@ def _waiting_for_me(staff: Staff, pack: Pack) -> list[Q]:
     return found
 
 
-def needs_me_condition(staff: Staff, pack: Pack, *, now: datetime, cal: WorkCalendar) -> Q | None:
+def needs_me_condition(staff: Staff, pack: Pack, *, now: datetime, cal: WorkCalendar, read: bool = True) -> Q | None:
     """The cases (of those `staff` may see) that need an action of theirs now; None when
     nothing can (marketing staff take no part, 001 第十四条).
 
@@ -105,14 +105,16 @@ def needs_me_condition(staff: Staff, pack: Pack, *, now: datetime, cal: WorkCale
     are read here, once, and the condition holds them (id_sets.among): as a subquery
     the union was computed again by every list and count that asked, and a list most
     urgent first joined and sorted all of them (the office's 15,500 at a million
-    complaints: 107 ms for eight rows, 12 ms walking the due index against the ids)."""
+    complaints: 107 ms for eight rows, 12 ms walking the due index against the ids).
+    `read=False` keeps the subquery: "opened by me, with others" on its own excludes it
+    from a handful of rows, and PostgreSQL then never computes it at all."""
     recused = guards.recused_condition(staff)
     if recused is None:
         return None
     parts = [Complaint.objects.filter(condition).values_list("pk", flat=True).order_by()
              for condition in [*_next_steps(staff, pack, now, cal), *_waiting_for_me(staff, pack)]]
     first, *rest = parts
-    needed = among(first.union(*rest))
+    needed = among(first.union(*rest)) if read else Q(pk__in=first.union(*rest))
     return needed & ~recused if recused else needed
 
 

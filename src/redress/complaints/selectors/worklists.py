@@ -230,7 +230,7 @@ def in_view(staff: Staff, view: str, at: Moment, pack: Pack, *, every_state: boo
         return qs.filter(state__in=needs_me.waiting_states(*needs_me.TRIAGE_STEPS))
     if view == OPENED:
         qs = qs.filter(needs_me.opened_by_me_condition(staff))
-        condition = _needs(staff, pack, at)
+        condition = _needs(staff, pack, at, read=False)
         return qs if condition is None else qs.exclude(condition)
     if view == APPROVALS:
         return qs.filter(_read_once(at, ("decisions", staff.pk, id(pack)),
@@ -270,11 +270,14 @@ def _read_once(at: Moment, key: tuple, read):
     return at.read[key]
 
 
-def _needs(staff: Staff, pack: Pack, at: Moment) -> Q | None:
+def _needs(staff: Staff, pack: Pack, at: Moment, *, read: bool = True) -> Q | None:
     """needs_me_condition, read once for the dashboard's "needs my action" and "opened by
-    me, with others" (its complement) and their counts."""
-    return _read_once(at, ("needs_me", staff.pk, id(pack)),
-                      lambda: needs_me.needs_me_condition(staff, pack, now=at.now, cal=at.cal))
+    me, with others" (its complement) and their counts; `read=False` (the complement
+    alone): the ids if this moment has read them, else the subquery."""
+    key = ("needs_me", staff.pk, id(pack))
+    if not read and key not in at.read:
+        return needs_me.needs_me_condition(staff, pack, now=at.now, cal=at.cal, read=False)
+    return _read_once(at, key, lambda: needs_me.needs_me_condition(staff, pack, now=at.now, cal=at.cal))
 
 
 def overdue_condition(now: datetime, breached: list[int] | None = None) -> Q:
