@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from redress.complaints.lifecycle import State
 from redress.complaints.timesource import frozen
 from redress.reports.models import ExportRecord
+from tests.conftest import at
 from tests.reports.conftest import READ_AT
 
 
@@ -192,3 +193,15 @@ def test_the_complaint_page_links_to_its_record_sheet(org, book, signed_in):
     c = book[State.CLOSED]
     html = get(signed_in("office"), f"/complaints/{c.reference}/").content.decode()
     assert f'href="/register/{c.reference}/sheet/"' in html
+
+
+def test_what_a_customer_wrote_is_shown_as_text_never_as_markup(org, walk, signed_in):
+    """The register's cells are built outside the template (reports/views._with_html):
+    they must escape exactly as the template's autoescape would."""
+    typed = "<script>alert('x')</script> & \"q\""
+    c = walk(at(2026, 3, 2, 9), subject=typed, request="<b>退款</b>").c
+    html = get(signed_in("office"), "/register/").content.decode()
+    assert f'data-reference="{c.reference}"' in html
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; &quot;q&quot;" in html
+    assert "&lt;b&gt;退款&lt;/b&gt;" in html
+    assert "<script>alert" not in html and "<b>退款" not in html
