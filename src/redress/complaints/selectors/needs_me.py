@@ -83,10 +83,11 @@ def _next_steps(staff: Staff, pack: Pack, now: datetime, cal: WorkCalendar) -> l
     return conditions
 
 
-def _waiting_for_me(staff: Staff, pack: Pack) -> list[Q]:
+def _waiting_for_me(staff: Staff, pack: Pack, decisions: Q | None) -> list[Q]:
     """Work waiting for this person whatever the state: decisions (proposals, extensions,
-    long pauses), a hand-over to them, a report to an authority their role records."""
-    found = [awaiting_decision(staff, pack),
+    long pauses: `decisions` when the caller has read them), a hand-over to them, a
+    report to an authority their role records."""
+    found = [awaiting_decision(staff, pack) if decisions is None else decisions,
              Q(pk__in=OwnershipTransfer.objects.filter(status=OwnershipTransfer.Status.PENDING, to_staff=staff)
                .values("complaint_id"))]
     if staff.role_set() & {str(r) for r in pack.authority_reports.recorder_roles}:
@@ -95,7 +96,8 @@ def _waiting_for_me(staff: Staff, pack: Pack) -> list[Q]:
     return found
 
 
-def needs_me_condition(staff: Staff, pack: Pack, *, now: datetime, cal: WorkCalendar, read: bool = True) -> Q | None:
+def needs_me_condition(staff: Staff, pack: Pack, *, now: datetime, cal: WorkCalendar, read: bool = True,
+                       decisions: Q | None = None) -> Q | None:
     """The cases (of those `staff` may see) that need an action of theirs now; None when
     nothing can (marketing staff take no part, 001 第十四条).
 
@@ -107,12 +109,14 @@ def needs_me_condition(staff: Staff, pack: Pack, *, now: datetime, cal: WorkCale
     urgent first joined and sorted all of them (the office's 15,500 at a million
     complaints: 107 ms for eight rows, 12 ms walking the due index against the ids).
     `read=False` keeps the subquery: "opened by me, with others" on its own excludes it
-    from a handful of rows, and PostgreSQL then never computes it at all."""
+    from a handful of rows, and PostgreSQL then never computes it at all. `decisions`:
+    the decisions waiting for `staff` as the caller read them (the dashboard lists them
+    too), instead of their subquery again."""
     recused = guards.recused_condition(staff)
     if recused is None:
         return None
     parts = [Complaint.objects.filter(condition).values_list("pk", flat=True).order_by()
-             for condition in [*_next_steps(staff, pack, now, cal), *_waiting_for_me(staff, pack)]]
+             for condition in [*_next_steps(staff, pack, now, cal), *_waiting_for_me(staff, pack, decisions)]]
     first, *rest = parts
     needed = among(first.union(*rest)) if read else Q(pk__in=first.union(*rest))
     return needed & ~recused if recused else needed

@@ -233,8 +233,7 @@ def in_view(staff: Staff, view: str, at: Moment, pack: Pack, *, every_state: boo
         condition = _needs(staff, pack, at, read=False)
         return qs if condition is None else qs.exclude(condition)
     if view == APPROVALS:
-        return qs.filter(_read_once(at, ("decisions", staff.pk, id(pack)),
-                                    lambda: among(decisions.waiting_ids(staff, pack))))
+        return qs.filter(_decisions(staff, pack, at))
     if view == CALLBACK:
         # 001 第二十三条: never the cases this agent handled (or owned, or took in).
         return qs.filter(state=State.AWAITING_CALLBACK).exclude(
@@ -277,7 +276,14 @@ def _needs(staff: Staff, pack: Pack, at: Moment, *, read: bool = True) -> Q | No
     key = ("needs_me", staff.pk, id(pack))
     if not read and key not in at.read:
         return needs_me.needs_me_condition(staff, pack, now=at.now, cal=at.cal, read=False)
-    return _read_once(at, key, lambda: needs_me.needs_me_condition(staff, pack, now=at.now, cal=at.cal))
+    return _read_once(at, key, lambda: needs_me.needs_me_condition(
+        staff, pack, now=at.now, cal=at.cal, decisions=_decisions(staff, pack, at)))
+
+
+def _decisions(staff: Staff, pack: Pack, at: Moment) -> Q:
+    """The decisions waiting for `staff` (the approvals list, a part of "needs my
+    action"), read once a moment."""
+    return _read_once(at, ("decisions", staff.pk, id(pack)), lambda: among(decisions.waiting_ids(staff, pack)))
 
 
 def overdue_condition(now: datetime, breached: list[int] | None = None) -> Q:
