@@ -29,6 +29,9 @@ class InIds(In):
         # Made once: a page asks the same set in several lists and counts.
         self.array = "{" + ",".join(map(str, rhs)) + "}"
 
+    def get_prep_lookup(self):
+        return self.rhs  # ints already: In's loop over 15,000 of them was ~3 ms a set
+
     def as_postgresql(self, compiler, connection):
         lhs, params = self.process_lhs(compiler, connection)
         # The array as one text: psycopg would dump a list of ints one by one in Python.
@@ -51,5 +54,5 @@ def read_ids(qs: QuerySet) -> list[int]:
 def among(ids: Iterable[int] | QuerySet, field: str = "pk") -> Q:
     """The rows whose `field` is one of `ids` (none when there are none); a query of
     one column of ids is read here."""
-    found = read_ids(ids) if isinstance(ids, QuerySet) else ids
-    return Q(InIds(F(field), list(map(int, found))))
+    found = read_ids(ids) if isinstance(ids, QuerySet) else list(map(int, ids))  # the driver's are ints
+    return Q(InIds(F(field), found))
