@@ -14,8 +14,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.core.exceptions import EmptyResultSet
-from django.db import connections
 from django.db.models import QuerySet
 
 from redress.complaints.models import (
@@ -33,6 +31,7 @@ from redress.complaints.models import (
     Proposal,
     Remedy,
 )
+from redress.complaints.selectors.fetch import driver_rows
 from redress.complaints.selectors.id_sets import among
 from redress.reports import records
 
@@ -114,23 +113,7 @@ def _read(record, qs, ids, names=None, make=None) -> dict[int, list]:
     grouped by complaint: no model instance is built, which was most of the time an
     export took."""
     make = make or record._make
-    return _by_complaint(map(make, _tuples(_of(qs, ids).values_list(*(names or record._fields)))))
-
-
-def _tuples(qs: QuerySet):
-    """The rows of a values_list query, as the driver hands them over when no column
-    needs Django's conversion (PostgreSQL: none of records.py's): Django's iterator costs
-    more a row than the tuple itself, some seven rows a complaint in an export."""
-    compiler = qs.query.get_compiler(qs.db)
-    try:
-        sql, params = compiler.as_sql()
-    except EmptyResultSet:
-        return []
-    if compiler.get_converters([s[0] for s in compiler.select[:compiler.col_count]]):
-        return qs  # SQLite's times, a JSON field: Django converts them
-    with connections[qs.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+    return _by_complaint(map(make, driver_rows(_of(qs, ids).values_list(*(names or record._fields)))))
 
 
 def build(complaints: list) -> list[Row]:

@@ -118,7 +118,8 @@ def needs_me_condition(staff: Staff, pack: Pack, *, now: datetime, cal: WorkCale
     parts = [Complaint.objects.filter(condition).values_list("pk", flat=True).order_by()
              for condition in [*_next_steps(staff, pack, now, cal), *_waiting_for_me(staff, pack, decisions)]]
     first, *rest = parts
-    needed = among(first.union(*rest)) if read else Q(pk__in=first.union(*rest))
+    union = first.union(*rest)
+    needed = among(union) if read else Q(pk__in=union)
     return needed & ~recused if recused else needed
 
 
