@@ -58,7 +58,6 @@ def day_bounds(at: datetime) -> tuple[date, datetime]:
 
 @dataclass(frozen=True)
 class OpenWork:
-    owned: QuerySet  # they are the owner (首问负责人 until a transfer is accepted)
     assigned: QuerySet  # they are the handler, or a live work order names them
 
 
@@ -72,7 +71,6 @@ def open_work(staff: Staff) -> OpenWork:
                .union(Assignment.objects.filter(handler=staff, complaint__state__in=_OPEN_STATES)
                       .exclude(status=Assignment.Status.RETURNED).values("complaint_id")))
     return OpenWork(
-        owned=mine.filter(owner=staff),
         assigned=mine.filter(pk__in=handled),
     )
 
