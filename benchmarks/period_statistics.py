@@ -78,9 +78,9 @@ SUPPLEMENT_SQL = [
        closed_at - interval '3 days', 'approved', %(staff)s, closed_at - interval '2 days', ''
        FROM complaints_complaint WHERE state IN ('closed', 'archived') AND id %% 31 = 0""",
     """INSERT INTO complaints_remedy (complaint_id, proposal_id, kind, description, amount, due_date, executed_at,
-       executed_by_id, execution_note, waive_reason, reminded)
+       executed_by_id, execution_note, waive_reason, reminded, escalated)
        SELECT p.complaint_id, p.id, 'payment', '补偿', p.compensation, (p.decided_at + interval '5 days')::date,
-       p.decided_at + interval '1 day', %(staff)s, '', '', '[]'::jsonb FROM complaints_proposal p
+       p.decided_at + interval '1 day', %(staff)s, '', '', '[]'::jsonb, '[]'::jsonb FROM complaints_proposal p
        WHERE p.status = 'approved' AND p.summary = '补偿'""",
     """INSERT INTO complaints_complaintlink (source_id, target_id, kind, created_at)
        SELECT c.id, c.id - 1000, 'recomplaint', c.received_at FROM complaints_complaint c

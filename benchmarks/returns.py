@@ -120,9 +120,9 @@ def add_products_and_payments(connection) -> tuple[int, int]:
                     "'[\"complaints_office\"]', owner_id, closed_at, 'approved', owner_id, closed_at, '' "
                     "FROM complaints_complaint WHERE id % 100 = 7 AND closed_at IS NOT NULL")
         cur.execute("INSERT INTO complaints_remedy (complaint_id, proposal_id, kind, description, amount, due_date, "
-                    "executed_at, executed_by_id, execution_note, waive_reason, reminded) "
+                    "executed_at, executed_by_id, execution_note, waive_reason, reminded, escalated) "
                     f"SELECT p.complaint_id, p.id, 'payment', 'bench', p.compensation, {day}, c.closed_at, "
-                    "c.owner_id, '', '', '[]' FROM complaints_proposal p JOIN complaints_complaint c ON c.id = p.complaint_id "
+                    "c.owner_id, '', '', '[]', '[]' FROM complaints_proposal p JOIN complaints_complaint c ON c.id = p.complaint_id "
                     "WHERE p.summary = 'bench payment'")
         payments = cur.rowcount
         cur.execute("ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
@@ -170,7 +170,7 @@ def main(argv=None) -> int:
 
     django.setup()
     from django.core.management import call_command
-    from django.db import connection
+    from django.db import connection, transaction
     from django.utils import timezone
 
     from redress.complaints.models import Complaint, Staff
@@ -192,8 +192,11 @@ def main(argv=None) -> int:
             cur.execute("SET max_parallel_workers_per_gather = 0")
 
     if not ComplaintParty.objects.filter(kind="product", product__in=PRODUCTS).exists():
-        # Here rather than in the seed, so a database seeded by web_pages.py serves too.
-        products, payments = add_products_and_payments(connection)
+        # Here rather than in the seed, so a database seeded by web_pages.py serves too;
+        # all or nothing, or a failed run would leave products and no payments, and the
+        # next run would then skip adding the payments.
+        with transaction.atomic():
+            products, payments = add_products_and_payments(connection)
         print(f"added {products:,} product parties and {payments:,} payments")
     with connection.cursor() as cur:
         cur.execute("SHOW server_version" if connection.vendor == "postgresql" else "SELECT sqlite_version()")

@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from redress.complaints.lifecycle import State
-from redress.complaints.models import Complaint, ComplaintLink
+from redress.complaints.models import Accountability, Complaint, ComplaintLink
+from redress.complaints.selectors import worklists
 from redress.complaints.services.timing import calendar_for
 from redress.complaints.timesource import frozen
 from redress.policy.loader import active_pack
@@ -151,10 +152,10 @@ def test_each_filter_narrows_to_the_rows_it_names(org, book, name):
     assert set(got) == expected and len(got) == len(expected)
 
 
-@pytest.mark.parametrize("up_to", [0, 1, reg.PRODUCT_LIST_UP_TO])
+@pytest.mark.parametrize("up_to", [0, 1, reg.IDS_LISTED_UP_TO])
 def test_a_product_filter_lists_the_same_rows_for_a_rare_product_and_a_common_one(org, book, monkeypatch, up_to):
     """Few matching products become an id list, many a probe per row: the same rows."""
-    monkeypatch.setattr(reg, "PRODUCT_LIST_UP_TO", up_to)
+    monkeypatch.setattr(reg, "IDS_LISTED_UP_TO", up_to)
     for text in ("融资", "融资融券", "没有这个产品"):
         expected = [r.c.reference for r in sorted(_all_rows(), key=lambda r: (r.c.received_at, r.c.pk), reverse=True)
                     if any(text in p for p in r.products)]
@@ -162,17 +163,33 @@ def test_a_product_filter_lists_the_same_rows_for_a_rare_product_and_a_common_on
     assert listed(org.office, reg.Filters(product="融资")), "the book has no product case: the test proves nothing"
 
 
-@pytest.mark.parametrize("up_to", [0, 1, reg.PRODUCT_LIST_UP_TO])
+@pytest.mark.parametrize("up_to", [0, 2, reg.IDS_LISTED_UP_TO])  # (two ids a link)
 def test_the_recomplaint_filter_lists_the_same_rows_whether_the_links_are_few_or_many(org, book, monkeypatch, up_to):
     """Few re-complaint links become an id list, many two hashed subqueries: the same
     rows, both ways round (the re-complaint and the case complained about again)."""
-    monkeypatch.setattr(reg, "PRODUCT_LIST_UP_TO", up_to)
+    monkeypatch.setattr(reg, "IDS_LISTED_UP_TO", up_to)
     newest_first = sorted(_all_rows(), key=lambda r: (r.c.received_at, r.c.pk), reverse=True)
     linked = [r.c.reference for r in newest_first if r.recomplaint_of or r.recomplained_in]
     assert listed(org.office, reg.Filters(recomplaint=reg.YES)) == linked
     assert set(listed(org.office, reg.Filters(recomplaint=reg.NO))) == {
         r.c.reference for r in newest_first} - set(linked)
     assert {book["recomplaint"].reference, book["recomplained"].reference} <= set(linked)
+
+
+@pytest.mark.parametrize("up_to", [0, 1, reg.IDS_LISTED_UP_TO])
+def test_accountability_and_payment_filters_list_the_same_rows_whether_few_or_many(org, book, monkeypatch, up_to):
+    """Up to IDS_LISTED_UP_TO complaints the filter is their ids as one array; beyond, an
+    IN hashed down the receipt order: the same rows either way, newest first."""
+    monkeypatch.setattr(reg, "IDS_LISTED_UP_TO", up_to)
+    newest_first = [r.c for r in sorted(_all_rows(), key=lambda r: (r.c.received_at, r.c.pk), reverse=True)]
+    held = set(Accountability.objects.values_list("complaint_id", flat=True))
+    trained = set(Accountability.objects.filter(action="training").values_list("complaint_id", flat=True))
+    paid = set(reg.paid_remedies().values_list("complaint_id", flat=True))
+    assert trained, "the book has no accountability: the test would prove nothing"
+    for filters, ids in ((reg.Filters(accountability=reg.ANY), held), (reg.Filters(accountability="training"), trained),
+                         (reg.Filters(compensated=reg.YES), paid)):
+        assert listed(org.office, filters) == [c.reference for c in newest_first if c.pk in ids], filters
+    assert listed(org.office, reg.Filters(compensated=reg.NO)) == [c.reference for c in newest_first if c.pk not in paid]
 
 
 def test_with_no_recomplaint_at_all_the_filter_lists_nothing_and_its_opposite_everything(org, walk):
@@ -191,6 +208,42 @@ def test_the_unit_filter_takes_the_units_under_it(org, book):
     under_hq = {r.c.reference for r in everything if r.c.responsible_unit_id in (org.branch.pk, org.branch2.pk)}
     assert set(listed(org.office, reg.Filters(unit=org.hq.pk))) == under_hq
     assert book["other_branch"].reference in under_hq
+
+
+# ---- the first page and its count are one walk ----------------------------------------
+
+PAGED = {"everything": reg.Filters(), "late": reg.Filters(late=reg.YES),
+         "accountability": reg.Filters(accountability=reg.ANY), "re-complaint": reg.Filters(recomplaint=reg.YES),
+         "closed in a period": reg.Filters(period=reg.CLOSED)}
+
+
+def _first_page(staff, filters):
+    page = reg.page(staff, filters, now=READ_AT, tz=TZ, per_page=2)
+    return [c.reference for c in page.rows], page.total, page.has_next, page.next_cursor
+
+
+@pytest.mark.parametrize("cap", [3, 200])
+@pytest.mark.parametrize("name", PAGED)
+def test_the_first_page_is_the_start_of_the_list_and_its_count_stops_at_the_cap(org, book, monkeypatch, name, cap):
+    """The first page and its count read the first cap + 1 ids in one walk: the page is
+    the list's first rows, the count the list's length up to one past the cap, the next
+    page follows on, and all of it as when the count was a second query."""
+    monkeypatch.setattr(reg, "COUNT_CAP", cap)
+    filters = PAGED[name]
+    for staff in (org.office, org.handler):
+        everything = listed(staff, filters)
+        refs, total, has_next, cursor = one_walk = _first_page(staff, filters)
+        assert refs == everything[:2]
+        assert total == min(len(everything), cap + 1)
+        assert has_next == (len(everything) > 2)
+        if has_next:
+            after = reg.parse_cursor(cursor, filters)
+            following = reg.page(staff, filters, now=READ_AT, tz=TZ, after=after, number=2, per_page=2)
+            assert [c.reference for c in following.rows] == everything[2:4]
+        with monkeypatch.context() as m:
+            m.setattr(worklists, "COUNT_READ_UP_TO", 0)  # the count as its own query
+            assert _first_page(staff, filters) == one_walk
+    assert listed(org.office, filters), f"{name}: the book has no such case, the test would prove nothing"
 
 
 def test_a_closing_period_lists_newest_closed_first(org, book):

@@ -37,6 +37,7 @@ from redress.complaints.models import (
 from redress.complaints.models import complaint as complaint_models
 from redress.complaints.selectors import flags, remedies
 from redress.complaints.selectors.flags import NO, YES
+from redress.complaints.selectors.id_sets import among, read_ids
 from redress.complaints.selectors.keyset import Cursor, Order, seek
 from redress.complaints.selectors.scope import visible_complaints
 from redress.complaints.selectors.worklists import Page, page_of
@@ -126,24 +127,29 @@ def late_condition(now: datetime) -> Q:
     return Q(pk__in=breached) | Q(state__in=OPEN_STATES, due_at__lt=now)
 
 
-# A product or re-complaint filter lists the matching complaints' ids when there are at
-# most this many, and tests each complaint down the page's order when there are more
-# (product_condition, recomplaint_condition).
-PRODUCT_LIST_UP_TO = 5000
+# A filter by rows of another table (a product, a re-complaint link, a paid remedy, an
+# accountability action) lists the matching complaints' ids when there are at most this
+# many, as one array (id_sets.among), and tests each complaint down the page's order
+# against a hash of them when there are more (product_condition, recomplaint_condition,
+# few_or_hashed). 10,000 ids are a 70 kB parameter and as many primary-key probes, which
+# at a million complaints cost less than walking the scope for a set that sparse
+# (accountability of any kind, 8,300: a handler's first page 183 → 104 ms).
+IDS_LISTED_UP_TO = 10_000
 
 
 def recomplaint_condition() -> Q:
     """A re-complaint, or a complaint the customer complained about again.
 
-    Up to PRODUCT_LIST_UP_TO links, their ids are read first and become the list itself:
-    left with the two subqueries, PostgreSQL walked the whole list in receipt order
+    Up to half IDS_LISTED_UP_TO links (two ids each), their ids are read first and
+    become the list itself: left with the two subqueries, PostgreSQL walked the whole list in receipt order
     testing each row against them, and where there were none or a few that was every
     row of the scope (1.2 s at a million, to show nothing). Beyond that many the links
     are dense enough for that walk to stop within a page, their ids hashed once."""
     links = ComplaintLink.objects.filter(kind=ComplaintLink.Kind.RECOMPLAINT)
-    pairs = list(links.values_list("source_id", "target_id")[:PRODUCT_LIST_UP_TO + 1])
-    if len(pairs) <= PRODUCT_LIST_UP_TO:
-        return Q(pk__in=sorted({pk for pair in pairs for pk in pair}))
+    most = IDS_LISTED_UP_TO // 2  # two ids a link
+    pairs = list(links.values_list("source_id", "target_id")[:most + 1])
+    if len(pairs) <= most:
+        return among(sorted({pk for pair in pairs for pk in pair}))
     return Q(pk__in=links.values("source_id")) | Q(pk__in=links.values("target_id"))
 
 
@@ -153,14 +159,14 @@ def product_condition(text: str) -> Q:
     PostgreSQL cannot tell how many parties a LIKE matches, and left to itself it read
     every match and sorted them all by date for a page (a common product at a million
     complaints: 20,000 cases, 0.5–1.5 s). So their ids are read first, up to
-    PRODUCT_LIST_UP_TO and one more: a rare product's few ids become the list itself
+    IDS_LISTED_UP_TO and one more: a rare product's few ids become the list itself
     (a short range of the primary key, then a sort of a few thousand at most); a common
     product is looked for row by row down the page's order instead, where its cases are
     close together: a page of 25 and the count up to 200 read a few thousand rows."""
     parties = ComplaintParty.objects.filter(kind=ComplaintParty.Kind.PRODUCT, product__icontains=text)
-    ids = set(parties.values_list("complaint_id", flat=True)[:PRODUCT_LIST_UP_TO + 1])
-    if len(ids) <= PRODUCT_LIST_UP_TO:
-        return Q(pk__in=sorted(ids))
+    ids = set(read_ids(parties.values_list("complaint_id", flat=True)[:IDS_LISTED_UP_TO + 1]))
+    if len(ids) <= IDS_LISTED_UP_TO:
+        return among(sorted(ids))
     # Always true beside the equality, and ORed with what is never true (no complaint
     # lacks an id): either way alone PostgreSQL still turned the probe into a hash of
     # every match (100,000 parties read with their LIKE, 150 ms, twice a page).
@@ -299,7 +305,7 @@ def seldom_ordered(filters: Filters) -> Q | None:
 
 def few_or_hashed(rows: QuerySet, many: bool = False) -> Q:
     """The complaints that `rows` (of a table with a complaint) name, for a list in
-    receipt order: up to PRODUCT_LIST_UP_TO of them as their ids (a short range of the
+    receipt order: up to IDS_LISTED_UP_TO of them as their ids (a short range of the
     primary key and a sort of a few thousand: accountability for training, 2,000 at a
     million complaints); more (paid remedies: 26,000) as an IN that PostgreSQL hashes
     once and checks each row of the receipt order against. As a plain IN it became a
@@ -310,9 +316,9 @@ def few_or_hashed(rows: QuerySet, many: bool = False) -> Q:
     ids = rows.values_list("complaint_id", flat=True)
     if many:
         return Q(pk__in=ids)
-    few = set(ids[:PRODUCT_LIST_UP_TO + 1])
-    if len(few) <= PRODUCT_LIST_UP_TO:
-        return Q(pk__in=sorted(few))
+    few = set(read_ids(ids[:IDS_LISTED_UP_TO + 1]))
+    if len(few) <= IDS_LISTED_UP_TO:
+        return among(sorted(few))
     return Q(pk__in=ids) | Q(pk__isnull=True)
 
 

@@ -130,11 +130,21 @@ def _read(qs: QuerySet, order: Order, after: Cursor | None, limit: int, fetch: F
     `fetch` with what they show (related rows, prefetches). Asked for both at once,
     PostgreSQL may join the related tables to every row of the list before it sorts
     and cuts the page (the office's approvals: 3,800 waiting cases joined for 26 rows)."""
-    ids: list[int] = []
+    return rows_in_order(ids(qs, order, after, limit), fetch)
+
+
+def ids(qs: QuerySet, order: Order, after: Cursor | None, limit: int) -> list[int]:
+    """Up to `limit` ids of the list after the cursor (from the start if None), in order."""
+    found: list[int] = []
     for part in _parts(qs.select_related(None).prefetch_related(None), order, after):
-        ids += part.values_list("pk", flat=True)[: limit - len(ids)]
-        if len(ids) >= limit:
+        found += part.values_list("pk", flat=True)[: limit - len(found)]
+        if len(found) >= limit:
             break
+    return found
+
+
+def rows_in_order(ids: list[int], fetch: Fetch) -> list:
+    """The rows of `ids` through `fetch`, in the order of the ids."""
     if not ids:
         return []
     rows = {row.pk: row for row in fetch(ids)}
