@@ -55,6 +55,9 @@ def parse_args(argv=None):
     p.add_argument("--list", action="store_true", help="print the page names and addresses of an already seeded database (with --reuse) and exit")
     p.add_argument("--target", type=float, default=TARGET_MS, help=f"p95 target in ms ({TARGET_MS:g})")
     p.add_argument("--batch", type=int, default=20_000, help="complaints per insert round (20,000)")
+    p.add_argument("--no-freeze", action="store_true",
+                   help="do not freeze what the first requests load out of the collector's walks "
+                        "(redress.wsgi does it for a server's process: web/long_lived.py)")
     p.add_argument("--no-explain", action="store_true",
                    help="do not EXPLAIN (ANALYZE, BUFFERS) the slowest query of pages over target")
     p.add_argument("--explain-ms", type=float, default=20.0,
@@ -395,6 +398,11 @@ def main(argv=None) -> int:
     from django.core.management import call_command
     from django.db import connection
 
+    if not args.no_freeze:
+        from redress.web import long_lived
+
+        long_lived.connect()  # as redress.wsgi does in a server's process
+
     if not reuse:
         call_command("migrate", verbosity=0, interactive=False)
     with connection.cursor() as cur:
@@ -404,7 +412,7 @@ def main(argv=None) -> int:
     print("=" * 100)
     print("redress workbench pages benchmark (server-side render time, in-process test Client)")
     print(f"  database   : {version}  {shown_url(url)}  (CONN_MAX_AGE {settings.DATABASES['default']['CONN_MAX_AGE']},"
-          f" DEBUG {settings.DEBUG})")
+          f" DEBUG {settings.DEBUG}; gc freeze after {'no request' if args.no_freeze else 'the first requests, as a server'})")
     print(f"  complaints : {args.complaints:,}   requests: {args.requests} per page x {args.runs} runs "
           f"(+{args.warmup} warm-up each)")
     print(f"  machine    : {os.cpu_count()} cores, {cpu_model()}; python {platform.python_version()}, "

@@ -23,6 +23,8 @@ tables instead: it has no INCLUDE."""
 
 from django.db import migrations
 
+from redress.complaints.migration_indexes import create_concurrently, drop_concurrently
+
 INDEXES = {
     "complaint_received_facts": ("complaints_complaint", "(received_at) INCLUDE (kind, id, state, category)"),
     "complaint_return_facts": ("complaints_complaint", "(id) INCLUDE (kind, state, category, received_at, responsibility)"),
@@ -32,29 +34,18 @@ INDEXES = {
 REPLACED = {"complaint_received_kind": ("complaints_complaint", "(received_at) INCLUDE (kind, id)")}
 
 
-def _create(schema_editor, indexes):
-    for name, (table, definition) in indexes.items():
-        # CONCURRENTLY: on a database in use, building them must not hold up intake.
-        schema_editor.execute(f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON {table} {definition}")
-
-
-def _drop(schema_editor, names):
-    for name in names:
-        schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {name}")
-
-
 def create(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    _create(schema_editor, INDEXES)
-    _drop(schema_editor, REPLACED)  # after its successor exists: the statistics' trend never goes without
+    create_concurrently(schema_editor, INDEXES)
+    drop_concurrently(schema_editor, REPLACED)  # after its successor exists: the statistics' trend never goes without
 
 
 def drop(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    _create(schema_editor, REPLACED)
-    _drop(schema_editor, INDEXES)
+    create_concurrently(schema_editor, REPLACED)
+    drop_concurrently(schema_editor, INDEXES)
 
 
 class Migration(migrations.Migration):

@@ -13,33 +13,24 @@ added is a foreign key Django already indexes, so an update that was HOT stays H
 
 from django.db import migrations
 
+from redress.complaints.migration_indexes import create_concurrently, drop_concurrently
+
 NEW = {"complaint_received_scope": ("complaints_complaint", "(received_at) INCLUDE (kind, id, state, category, "
                                     "owner_id, first_responder_id, responsible_unit_id, branch_id, handler_id, "
                                     "intake_unit_id)")}
 OLD = {"complaint_received_facts": ("complaints_complaint", "(received_at) INCLUDE (kind, id, state, category)")}
 
 
-def _create(schema_editor, indexes):
-    for name, (table, definition) in indexes.items():
-        # CONCURRENTLY: on a database in use, building it must not hold up intake.
-        schema_editor.execute(f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON {table} {definition}")
-
-
-def _drop(schema_editor, indexes):
-    for name in indexes:
-        schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {name}")
-
-
 def forwards(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        _create(schema_editor, NEW)
-        _drop(schema_editor, OLD)  # after its successor exists: the returns never go without
+        create_concurrently(schema_editor, NEW)
+        drop_concurrently(schema_editor, OLD)  # after its successor exists: the returns never go without
 
 
 def backwards(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        _create(schema_editor, OLD)
-        _drop(schema_editor, NEW)
+        create_concurrently(schema_editor, OLD)
+        drop_concurrently(schema_editor, NEW)
 
 
 class Migration(migrations.Migration):
