@@ -589,17 +589,12 @@ def page_of(qs: QuerySet, sort: str | Order, *, after: Cursor | None = None, bef
     order = sort if isinstance(sort, Order) else sort_order(sort)
     fetch = rows_by_id if fetch is None else fetch
     cap = COUNT_CAP if cap is None else cap
-    if count_in_order and after is None and before is None and sift is None and per_page <= cap <= COUNT_READ_UP_TO:
-        # The first page of a list counted in its own order (the register): the count
-        # walks the page's index range from the same start, only further. One walk reads
-        # both, the first cap + 1 ids: the page is the first of them (a filter that
-        # leaves few rows, accountability for training, walked or sorted its matches twice).
-        first = keyset.ids(qs, order, None, cap + 1)
-        rows = keyset.rows_in_order(first[:per_page], fetch)
-        return Page(rows=rows, number=1, per_page=per_page, has_next=len(first) > per_page, has_previous=False,
-                    total=len(first), cap=cap,
-                    next_cursor=Cursor.of(rows[-1], order).token() if len(first) > per_page and rows else "",
-                    previous_cursor="")
+    # The first page of a list counted in its own order (the register): the count walks
+    # the page's index range from the same start, only further. One walk reads both, the
+    # first cap + 1 ids, the page being the first of them (a filter that leaves few rows,
+    # accountability for training, walked or sorted its matches twice).
+    one_walk = (count_in_order and after is None and before is None and sift is None
+                and per_page <= cap <= COUNT_READ_UP_TO)
     if before is not None:
         rows = seek(qs, order.reversed(), before, per_page + 1, sift, fetch)[::-1]
         if len(rows) > per_page:  # a full page, and more before it
@@ -607,12 +602,18 @@ def page_of(qs: QuerySet, sort: str | Order, *, after: Cursor | None = None, bef
         else:  # back at the start (rows came or went meanwhile): show the first page
             before, number = None, 1
     if before is None:
-        rows = seek(qs, order, after, per_page + 1, sift, fetch)
+        if one_walk:
+            walked = keyset.ids(qs, order, None, cap + 1)
+            rows = keyset.rows_in_order(walked[:per_page + 1], fetch)
+        else:
+            rows = seek(qs, order, after, per_page + 1, sift, fetch)
         has_next, has_previous = len(rows) > per_page, after is not None
         rows = rows[:per_page]
         number = max(2, number) if after is not None else 1
     if sift is not None:
         total = None
+    elif one_walk:
+        total = len(walked)
     elif before is None and after is None and not has_next:
         # The page read the list from its start to its end: these are all its rows.
         # Counting them again walks the list a second time, and a list that a filter
