@@ -228,58 +228,6 @@ def test_free_text_counts_stop_at_a_hundred(org):
     assert wl.count_cap(wl.Filters(state="investigating")) == wl.COUNT_CAP
 
 
-def search_pages(staff, q: str, per_page: int = 2) -> tuple[list[str], list]:
-    """Every page of a search in the "all" view, newest first, by following its links."""
-    when, pack = moment(at(2026, 3, 9)), active_pack()
-    filters, pages, after = wl.Filters(q=q), [], None
-    while True:
-        page = wl.worklist_page(staff, wl.ALL, at=when, pack=pack, filters=filters, sort="-received", after=after,
-                                per_page=per_page)
-        pages.append(page)
-        if not page.has_next:
-            return [c.reference for p in pages for c in p.rows], pages
-        after = wl.parse_cursor(page.next_cursor, "-received")
-
-
-def test_a_common_word_walks_the_list_in_order_and_finds_what_the_listed_matches_find(org, walk, monkeypatch):
-    """Beyond SEARCH_LISTED_UP_TO matches the page is sifted from the list with the words
-    tested row by row: the same cases in the same order as the listed matches, in any
-    case, with LIKE's wildcards taken literally, and counted as "more than the cap"."""
-    matching = [walk(at(2026, 3, 2, 9, minute), cause=cause).c.reference
-                for minute, cause in enumerate(["提前还款被拒 50%_off", "要求提前还款 50%_OFF", "提前还款违约金 50%_Off"])]
-    walk(at(2026, 3, 2, 10), cause="50% off 500_off 提前 还款")  # the words apart, the wildcards as anything
-    newest_first = matching[::-1]
-    for q in ("提前还款", "50%_off"):
-        listed, pages = search_pages(org.office, q)
-        assert listed == newest_first and pages[0].total == 3  # few: listed, counted exactly
-        monkeypatch.setattr(wl, "SEARCH_LISTED_UP_TO", 2)
-        walked, pages = search_pages(org.office, q)
-        assert walked == newest_first and pages[0].total == wl.SEARCH_COUNT_CAP + 1  # "100+"
-        monkeypatch.undo()
-
-
-def test_a_common_word_walked_is_still_limited_to_what_the_person_may_see(org, walk, monkeypatch):
-    seen = walk(at(2026, 3, 2, 9), cause="提前还款被拒").assess().dispatch().accept()
-    walk(at(2026, 3, 2, 10), cause="要求提前还款")  # not yet dispatched: not the handler's unit's
-    monkeypatch.setattr(wl, "SEARCH_LISTED_UP_TO", 0)
-    assert search_pages(org.handler, "提前还款")[0] == [seen.c.reference]
-
-
-def test_the_walked_words_are_tested_without_the_trigram_index_on_postgresql(org):
-    """strpos() where icontains is: the planner cannot take the trigram index, whose
-    estimate of a common word is far too low, and walks the list's own index instead."""
-    from django.db import connection
-
-    walked = str(Complaint.objects.filter(wl.search_condition("提前还款", staff=org.office, walking=True)).query)
-    indexed = str(Complaint.objects.filter(wl.search_condition("提前还款", staff=org.office)).query)
-    if connection.vendor == "postgresql":
-        assert 'STRPOS(UPPER("complaints_complaint"."cause"), UPPER(提前还款)) > 0' in walked
-        assert 'UPPER("complaints_complaint"."cause"::text) LIKE UPPER(%提前还款%)' in indexed
-        assert "LIKE" not in walked.replace('"reference"::text LIKE', "")
-    else:
-        assert walked == indexed  # SQLite has no text index to avoid
-
-
 def test_date_filters_use_the_institutions_day(org, walk):
     evening = walk(at(2026, 3, 2, 23, 30))  # 15:30 UTC: still 2 March in Shanghai
     walk(at(2026, 3, 3, 0, 30))

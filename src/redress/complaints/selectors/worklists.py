@@ -20,9 +20,7 @@ from datetime import date, datetime, time, timedelta
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.fields.array import ArrayContains
 from django.db import connection
-from django.db.models import Exists, F, Func, OuterRef, Prefetch, Q, QuerySet, TextField, Value
-from django.db.models.functions import StrIndex, Upper
-from django.db.models.lookups import GreaterThan
+from django.db.models import Exists, F, Func, OuterRef, Prefetch, Q, QuerySet, TextField
 
 from redress.complaints.lifecycle import OPEN, Action, State
 from redress.complaints.models import (
@@ -42,7 +40,7 @@ from redress.complaints.selectors import (
     remedies,
 )
 from redress.complaints.selectors.customers import customers_with_phone, phone_keys
-from redress.complaints.selectors.id_sets import among, read_ids
+from redress.complaints.selectors.id_sets import among
 from redress.complaints.selectors.keyset import Cursor, Order, seek
 from redress.complaints.selectors.keyset import ordered as keyset_ordered
 from redress.complaints.selectors.personal import may_reveal
@@ -84,14 +82,6 @@ COUNT_CAP = 1000  # counts beyond this read "1,000+"
 # A free-text search counts only this far ("100+"): a two-character word cannot use the
 # trigram indexes, so every match counted is a row read, and a hundred says "refine it".
 SEARCH_COUNT_CAP = 100
-# A search the text indexes serve reads its matches' ids first, in no order, up to this
-# many (worklist_page). Up to it, the page is those ids in the list's order, and their
-# number the count. Beyond it the words are common (提前还款: 30,000 of a million
-# complaints), and PostgreSQL, which guesses a few hundred from the trigram index, would
-# fetch and sort every match for one page of 25; walking the list in its own order finds
-# a page within a few thousand rows (at least one row in 500 matches), so the page is
-# sifted from the list with the words tested row by row (search_condition(walking=True)).
-SEARCH_LISTED_UP_TO = 2000
 CUSTOMER_MATCHES = 200  # at most this many customers matched by a search
 MIN_TRIGRAM = 3  # pg_trgm indexes help from three characters on
 REFERENCE_SHAPE = re.compile(r"^[A-Za-z]{2,6}-\d{4}-\d{1,8}$")
@@ -378,18 +368,17 @@ def _has_bigram(q: str) -> Q:
     return Q(ArrayContains(pieces, [q.upper()]))
 
 
-def search_condition(text: str, *, staff: Staff, narrowed: bool = False, walking: bool = False) -> Q:
+def search_condition(text: str, *, staff: Staff, narrowed: bool = False) -> Q:
     """Every term of the search must match (search_terms); `narrowed`: another filter
-    is set, so a lone surname is a criterion (see _term); `walking`: the words are
-    tested on each row of a list walked in order, not found through their indexes."""
+    is set, so a lone surname is a criterion (see _term)."""
     terms = search_terms(text)
     cond = Q()
     for term in terms:
-        cond &= _term(term, staff=staff, surname=narrowed or len(terms) > 1, walking=walking)
+        cond &= _term(term, staff=staff, surname=narrowed or len(terms) > 1)
     return cond
 
 
-def _term(q: str, *, staff: Staff, surname: bool, walking: bool = False) -> Q:
+def _term(q: str, *, staff: Staff, surname: bool) -> Q:
     """One term: the reference number or a piece of it, the complainant's name, whole
     phone or whole account number, and the words of the subject and cause. Substrings,
     Chinese included (委托 finds 我昨天的委托一直未成交).
@@ -416,23 +405,13 @@ def _term(q: str, *, staff: Staff, surname: bool, walking: bool = False) -> Q:
             by_key |= Q(customer_id__in=customers)
         if surname and is_surname(q):
             by_key |= Q(customer__name__startswith=q)
-    cond = by_key | _words("subject", q, words, walking) | _words("cause", q, words, walking)
-    if uses_bigrams(q) and not walking:
+    cond = by_key | Q(**{f"subject__{words}": q}) | Q(**{f"cause__{words}": q})
+    if uses_bigrams(q):
         # The same rows (the pair is in a text that holds the word), said so that the
         # bigram index can find them: PostgreSQL reads this half from the indexes and
         # checks only the LIKE half on the rows, never working out a row's pairs again.
         cond &= by_key | _has_bigram(q)
     return cond
-
-
-def _words(field: str, q: str, lookup: str, walking: bool) -> Q:
-    """`field` holds `q` (`lookup`: contains, or icontains in any case). Walking, on
-    PostgreSQL: the same test as strpos(), which no trigram index matches, so the
-    planner walks the list's own index and stops at the page, as it was asked to."""
-    if not (walking and connection.vendor == "postgresql"):
-        return Q(**{f"{field}__{lookup}": q})
-    text, word = (Upper(field), Upper(Value(q))) if lookup == "icontains" else (F(field), Value(q))
-    return Q(GreaterThan(StrIndex(text, word), 0))
 
 
 def reference_piece(q: str) -> str:
@@ -542,31 +521,14 @@ def worklist_page(staff: Staff, view: str, *, at: Moment, pack: Pack, filters: F
                   sort: str = DEFAULT_SORT, after: Cursor | None = None, before: Cursor | None = None,
                   number: int = 1, per_page: int = 25) -> Page:
     """One page of a view: counted up to COUNT_CAP, a text search up to
-    SEARCH_COUNT_CAP (its matches read as ids first: SEARCH_LISTED_UP_TO), and a short
-    text search sifted in order and not counted."""
-    where = {"after": after, "before": before, "number": number, "per_page": per_page}
+    SEARCH_COUNT_CAP, and a short text search sifted in order and not counted."""
     if short_search(filters):
-        return _sifted_search(staff, view, at=at, pack=pack, filters=filters, sort=sort, **where)
+        qs = worklist(staff, view, at=at, pack=pack, filters=filters, sort=sort, search=False)
+        return page_of(qs, sort, after=after, before=before, number=number, per_page=per_page,
+                       sift=search_condition(filters.q, staff=staff, narrowed=filters.besides_search()))
     qs = worklist(staff, view, at=at, pack=pack, filters=filters, sort=sort)
-    if filters.q.strip():
-        found = read_ids(qs.order_by().values_list("pk", flat=True)[:SEARCH_LISTED_UP_TO + 1])
-        if len(found) > SEARCH_LISTED_UP_TO:
-            page = _sifted_search(staff, view, at=at, pack=pack, filters=filters, sort=sort, walking=True, **where)
-            page.total = SEARCH_COUNT_CAP + 1  # "100+": more than SEARCH_LISTED_UP_TO were read
-            return page
-        # The matches as one array of ids, sorted by the list's order (their number is
-        # the count, which page_of reads from the array, not from the text indexes again).
-        qs = ordered(Complaint.objects.filter(among(found)), sort)
-    return page_of(qs, sort, **where, cap=count_cap(filters))
-
-
-def _sifted_search(staff: Staff, view: str, *, at: Moment, pack: Pack, filters: Filters, sort: str,
-                   walking: bool = False, **where) -> Page:
-    """The view in its order, the search's rows sifted from it window by window, not
-    counted (keyset.seek); `walking`: the words tested row by row (search_condition)."""
-    qs = worklist(staff, view, at=at, pack=pack, filters=filters, sort=sort, search=False)
-    return page_of(qs, sort, **where, sift=search_condition(
-        filters.q, staff=staff, narrowed=filters.besides_search(), walking=walking))
+    return page_of(qs, sort, after=after, before=before, number=number, per_page=per_page,
+                   cap=count_cap(filters))
 
 
 @dataclass
