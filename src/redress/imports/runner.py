@@ -25,15 +25,16 @@ import time
 from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F
 
-from redress.complaints import rows
+from redress.complaints import references, rows
 from redress.complaints.errors import DomainError, NotPermitted
 from redress.complaints.held_rows import Tallies
 from redress.complaints.models import Staff
-from redress.complaints.services.bulk_intake import import_many
+from redress.complaints.services.bulk_intake import import_many, import_years
 from redress.complaints.services.imports import (
     ImportInput,
     import_check,
@@ -91,11 +92,13 @@ class _Import:
                  report: Report):
         self.path, self.mapping, self.actor = path, mapping, actor
         self.header_row, self.batch, self.report = header_row, batch, report
+        self.tz = ZoneInfo(active_pack().calendar.timezone)
         self.first_row: dict[str, int] = {}  # source id → the first row it is on in this file
         self.at_row = 0  # the row being written
         self.checked: list = []  # import_check's results for the rows check_chunk last passed
         self.tallies: Tallies | None = None  # the whole file's tally changes, written once (whole)
         self.kept: list | None = None  # check(): the converted rows, (rows, last row, inputs) a chunk
+        self.years: set[int] = set()  # check(): the years of the rows' reference numbers
 
     def rows(self) -> Rows:
         rows = Rows(self.path, encoding=self.mapping.encoding, header_row=self.header_row)
@@ -173,8 +176,10 @@ class _Import:
                     self.kept.append((len(chunk), chunk[-1][0], ready))
                     if self.report.rows > KEEP_ROWS:
                         self.kept = None
-                for data in self.check_converted(ready):
-                    if self.report.dry_run:
+                passed = self.check_converted(ready)
+                self.years.update(import_years(passed, self.tz))
+                if self.report.dry_run:
+                    for data in passed:
                         _count(self.report, data)
 
     def again(self) -> Iterator[tuple[int, int, list[ImportInput]]]:
@@ -225,6 +230,10 @@ class _Import:
         report.rows = report.ready = report.skipped = 0
         self.first_row = {}
         try:
+            # Each year's reference sequence is made now, committed: made inside the one long
+            # transaction below, a sequence would make another import of the same years wait
+            # for this one's end (references.ensure_years).
+            references.ensure_years(active_pack().reference_prefix, self.years)
             with transaction.atomic():
                 run = self.new_run(seen, resumable=False)
                 self.tallies = Tallies()  # the day and period tallies: one row a key for the whole file
