@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -14,6 +15,7 @@ from redress.complaints import ledger
 from redress.complaints.ledger import EventType
 from redress.complaints.models import Complaint, ComplaintClock, Customer, Event
 from redress.complaints.timesource import frozen
+from redress.imports import runner
 from redress.imports.mapping import MappingError
 from redress.imports.models import ImportedRecord
 from redress.imports.runner import run_import
@@ -129,6 +131,34 @@ def test_running_the_same_file_again_imports_nothing_twice(importer, tmp_path):
     assert Complaint.objects.count() == 3 and Event.objects.filter(type=EventType.IMPORTED).count() == 3
     # and the same rows in an xlsx export are the same records
     assert run(write_xlsx(tmp_path / "cfpb.xlsx", ROWS), importer).skipped == 3
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("resume", [False, True])
+def test_what_an_import_holds_is_kept_out_of_the_collectors_walks_until_it_ends(importer, tmp_path, monkeypatch,
+                                                                                 resume):
+    # given a file, and a look at the collector each time a batch is written
+    path = write_csv(tmp_path / "cfpb.csv", ROWS)
+    frozen_at_write = []
+    write = runner.import_many
+
+    def import_many(**kw):
+        frozen_at_write.append(gc.get_freeze_count())
+        return write(**kw)
+
+    monkeypatch.setattr(runner, "import_many", import_many)
+    assert gc.get_freeze_count() == 0
+
+    # when it is imported in batches of one row
+    report = run(path, importer, batch=1, resume=resume)
+
+    # then every batch was written with what was alive before it out of the walks (Django,
+    # the kept rows, the earlier batches' tally sums), and all of it is back after
+    assert report.imported == 3 and len(frozen_at_write) == 3
+    assert all(count > 0 for count in frozen_at_write)
+    if not resume:  # the whole file: what each batch left alive is frozen too
+        assert frozen_at_write[0] < frozen_at_write[1] < frozen_at_write[2]
+    assert gc.get_freeze_count() == 0
 
 
 @pytest.mark.django_db
