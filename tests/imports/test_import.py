@@ -153,11 +153,10 @@ def test_what_an_import_holds_is_kept_out_of_the_collectors_walks_until_it_ends(
     report = run(path, importer, batch=1, resume=resume)
 
     # then every batch was written with what was alive before it out of the walks (Django,
-    # the kept rows, the earlier batches' tally sums), and all of it is back after
+    # the kept rows, the earlier batches' tally sums: frozen objects still die as usual, so
+    # the count is not a running total), and all of it is back after
     assert report.imported == 3 and len(frozen_at_write) == 3
     assert all(count > 0 for count in frozen_at_write)
-    if not resume:  # the whole file: what each batch left alive is frozen too
-        assert frozen_at_write[0] < frozen_at_write[1] < frozen_at_write[2]
     assert gc.get_freeze_count() == 0
 
 
