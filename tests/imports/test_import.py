@@ -8,10 +8,11 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
 from django.utils import translation
 
 from redress import cli
-from redress.complaints import ledger
+from redress.complaints import ledger, references
 from redress.complaints.ledger import EventType
 from redress.complaints.models import Complaint, ComplaintClock, Customer, Event
 from redress.complaints.timesource import frozen
@@ -158,6 +159,33 @@ def test_what_an_import_holds_is_kept_out_of_the_collectors_walks_until_it_ends(
     assert report.imported == 3 and len(frozen_at_write) == 3
     assert all(count > 0 for count in frozen_at_write)
     assert gc.get_freeze_count() == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("resume", [False, True])
+def test_the_years_reference_sequences_are_made_before_the_transaction_that_numbers_them(importer, tmp_path,
+                                                                                          monkeypatch, resume):
+    # Made inside an import's transaction, a year's sequence makes another import of the
+    # same years wait for that transaction's end, or deadlock with it (references.ensure_years).
+    made = []
+    ensure_years = references.ensure_years
+
+    def recorded(prefix, years):  # with how many transactions deep it is asked (the test's own: 0)
+        made.append((set(years), len(connection.savepoint_ids)))
+        ensure_years(prefix, years)
+
+    monkeypatch.setattr(references, "ensure_years", recorded)
+    path = write_csv(tmp_path / "cfpb.csv", ROWS)  # received in 2023, 2019, 2023
+
+    report = run(path, importer, batch=1, resume=resume)
+
+    assert report.imported == 3
+    if resume:  # each batch's new years, before its transaction
+        assert made == [({2023}, 0), ({2019}, 0), (set(), 0)]
+    else:  # the whole file's years, before its one transaction
+        assert made == [({2019, 2023}, 0)]
+    assert sorted(Complaint.objects.values_list("reference", flat=True)) == [
+        "CP-2019-000001", "CP-2023-000001", "CP-2023-000002"]
 
 
 @pytest.mark.django_db

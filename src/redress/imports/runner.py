@@ -133,10 +133,11 @@ class _Import:
         self.tz = ZoneInfo(active_pack().calendar.timezone)
         self.first_row: dict[str, int] = {}  # source id → the first row it is on in this file
         self.at_row = 0  # the row being written
-        self.checked: list = []  # import_check's results for the rows check_chunk last passed
+        self.checked: list = []  # import_check's results for the rows check_converted last passed
         self.tallies: Tallies | None = None  # the whole file's tally changes, written once (whole)
         self.kept: list | None = None  # check(): the converted rows, (rows, last row, inputs) a chunk
         self.years: set[int] = set()  # check(): the years of the rows' reference numbers
+        self.made: set[int] = set()  # the years whose reference sequence years_made has made
 
     def rows(self) -> Rows:
         rows = Rows(self.path, encoding=self.mapping.encoding, header_row=self.header_row)
@@ -155,11 +156,6 @@ class _Import:
             yield chunk
 
     # --- the check: every rule, no write -------------------------------------------
-
-    def check_chunk(self, chunk: list[tuple[int, dict]]) -> list[ImportInput]:
-        """The rows of `chunk` to write: converted, not already on an earlier row, not
-        imported before, passing every check. Each other row is a rejection or a skip."""
-        return self.check_converted(self.converted(chunk))
 
     def converted(self, chunk: list[tuple[int, dict]]) -> list[ImportInput]:
         """The rows of `chunk` converted, each on the first row of its source id; the others
@@ -268,10 +264,7 @@ class _Import:
         report.rows = report.ready = report.skipped = 0
         self.first_row = {}
         try:
-            # Each year's reference sequence is made now, committed: made inside the one long
-            # transaction below, a sequence would make another import of the same years wait
-            # for this one's end (references.ensure_years).
-            references.ensure_years(active_pack().reference_prefix, self.years)
+            self.years_made(self.years)
             with transaction.atomic():
                 run = self.new_run(seen, resumable=False)
                 self.tallies = Tallies()  # the day and period tallies: one row a key for the whole file
@@ -323,8 +316,10 @@ class _Import:
         for chunk in chunks:
             before = report.counts()
             try:
+                ready = self.converted(chunk)
+                self.years_made(import_years(ready, self.tz))
                 with transaction.atomic():
-                    todo = self.check_chunk(chunk)
+                    todo = self.check_converted(ready)
                     if report.rejected:
                         raise Stopped("")
                     run = run or self.new_run(seen, resumable=True, replacing=replaced)
@@ -343,6 +338,16 @@ class _Import:
         if run is not None:
             ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.RUNNING).update(
                 status=ImportRun.Status.COMPLETE, updated_at=now())
+
+    def years_made(self, years) -> None:
+        """Each year's reference sequence made before the transaction that takes its first
+        numbers, committed (references.ensure_years). Made inside it, the sequence would
+        make another import of the same years wait for that transaction's end (the whole
+        file: all of it), and two imports' batches making years in different orders would
+        deadlock (`--resume`: two processes on two halves of a file did)."""
+        new = set(years) - self.made
+        references.ensure_years(active_pack().reference_prefix, new)
+        self.made |= new
 
     def same_file(self, run: ImportRun, seen: Fingerprint) -> None:
         if run.file_sha256 != seen.sha256:
