@@ -290,7 +290,13 @@ def _import_in_processes(args, path: Path) -> tuple[int, float, float, float] | 
     for child in children:
         child.stdin.write("go\n")
         child.stdin.flush()
-    results = [json.loads(child.stdout.readline() or "null") for child in children]
+    results = []
+    for child in children:
+        results.append(json.loads(child.stdout.readline() or "null"))
+        if results[-1] is None:  # it failed (its reason on stderr): the others' figures would mean nothing
+            for other in children:
+                other.terminate()
+            break
     seconds = time.perf_counter() - started
     for child in children:
         child.wait()
