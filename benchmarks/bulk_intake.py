@@ -6,6 +6,7 @@
     REDRESS_DATABASE_URL=postgres://postgres@127.0.0.1/redress_bench_bulk \\
         .venv/bin/python benchmarks/bulk_intake.py import --rows 100000
     ... import --rows 1000000 --resume        # a million, in --resume batches
+    ... import --rows 40000 --processes 2     # two `redress import`s at once, each on its half
 
     # the batch API: a waitress server (one process, as many threads as --clients) on a
     # loopback port, C clients each sending batches of B complaints with their own keys:
@@ -67,6 +68,14 @@ def parse_args(argv=None):
     imp.add_argument("--rows", type=int, default=100_000)
     imp.add_argument("--batch", type=int, default=500, help="rows per batch (the import's --batch)")
     imp.add_argument("--resume", action="store_true", help="import in committed batches (`--resume`)")
+    imp.add_argument("--processes", type=int, default=1,
+                     help="split the file into this many parts (consecutive rows) and import each in its own "
+                          "process at the same time, as N `redress import` commands would; wall time from the "
+                          "moment all are set up to the last one's commit")
+    part = sub.add_parser("import-part", help=argparse.SUPPRESS)  # one process of --processes
+    part.add_argument("--file", required=True)
+    part.add_argument("--batch", type=int, default=500)
+    part.add_argument("--resume", action="store_true")
     api = sub.add_parser("api")
     api.add_argument("--complaints", type=int, default=20_000)
     api.add_argument("--batch", type=int, default=500)
@@ -200,38 +209,121 @@ def run_import(args) -> int:
     os.environ["REDRESS_POLICY"] = "general"
     django_setup()
     from redress.complaints.models import Institution, OrgUnit
-    from redress.imports.runner import run_import as import_file
-    from redress.imports.system import system_account
 
     inst = Institution.objects.create(name="示例银行", name_en="Example Bank")
     OrgUnit.objects.create(institution=inst, code="customer_service", name="客户服务中心",
                            kind=OrgUnit.Kind.CUSTOMER_SERVICE)
-    actor = system_account("import", "批量导入 Import")
     with tempfile.TemporaryDirectory(prefix="redress-bulk-") as tmp:
         path = Path(tmp) / "history.csv"
         started = time.perf_counter()
         write_file(path, args.rows)
         print(f"{args.rows:,} rows written to a {path.stat().st_size / 1e6:.0f} MB file in "
               f"{time.perf_counter() - started:.0f} s; load average {load()}")
-        backend = backend_pid()
-        cpu, db_cpu = time.process_time(), cpu_of(backend)
-        with profiled(args.profile):
-            report = import_file(path, MAPPING, actor=actor, batch=args.batch, resume=args.resume)
-        cpu, db_cpu = time.process_time() - cpu, cpu_of(backend) - db_cpu
-    if report.failure or report.rejected:
-        print(report.failure, report.rejected[:3])
+        if args.processes > 1:
+            result = _import_in_processes(args, path)
+        else:
+            with profiled(args.profile):
+                result = _import_one(path, args.batch, args.resume)
+    if not result:
         return 1
-    print(f"import ({'--resume batches' if args.resume else 'whole file, checked first'}): {report.imported:,} "
-          f"complaints in {report.seconds:.1f} s = **{report.imported / report.seconds:,.0f} complaints/s** "
-          f"(Python CPU {cpu:.0f} s); load average {load()}")
-    per = (cpu + db_cpu) / report.imported * 1000
-    print(f"  CPU per complaint: Python {cpu / report.imported * 1000:.3f} ms + PostgreSQL backend "
-          f"{db_cpu / report.imported * 1000:.3f} ms = {per:.3f} ms, i.e. {1000 / per:,.0f} complaints per CPU "
+    imported, seconds, cpu, db_cpu = result
+    mode = "--resume batches" if args.resume else "whole file, checked first"
+    if args.processes > 1:
+        mode += f"; {args.processes} processes at once, each on its part of the file, wall time of them all"
+    print(f"import ({mode}): {imported:,} complaints in {seconds:.1f} s = **{imported / seconds:,.0f} "
+          f"complaints/s** (Python CPU {cpu:.0f} s); load average {load()}")
+    per = (cpu + db_cpu) / imported * 1000
+    print(f"  CPU per complaint: Python {cpu / imported * 1000:.3f} ms + PostgreSQL backend "
+          f"{db_cpu / imported * 1000:.3f} ms = {per:.3f} ms, i.e. {1000 / per:,.0f} complaints per CPU "
           "second (what one unshared core would do, the two processes taking turns)")
     problems = check_after(args.rows)
     for problem in problems:
         print("FAILED:", problem)
     return 1 if problems else 0
+
+
+def _import_one(path: Path, batch: int, resume: bool) -> tuple[int, float, float, float] | None:
+    """`redress import` of `path` in this process: (imported, seconds, Python CPU, its
+    PostgreSQL backend's CPU), or None (printed why) when a row was refused."""
+    from redress.imports.runner import run_import as import_file
+    from redress.imports.system import system_account
+
+    actor = system_account("import", "批量导入 Import")
+    backend = backend_pid()
+    cpu, db_cpu = time.process_time(), cpu_of(backend)
+    report = import_file(path, MAPPING, actor=actor, batch=batch, resume=resume)
+    cpu, db_cpu = time.process_time() - cpu, cpu_of(backend) - db_cpu
+    if report.failure or report.rejected:
+        print(report.failure, report.rejected[:3], file=sys.stderr)  # stdout is import-part's answer
+        return None
+    return report.imported, report.seconds, cpu, db_cpu
+
+
+def _split(path: Path, parts: int) -> list[Path]:
+    """The file's rows in `parts` files of consecutive rows, each with the header."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    header, body = lines[0], lines[1:]  # the synthetic narratives hold no line break
+    size = -(-len(body) // parts)
+    out = []
+    for i in range(parts):
+        part = path.with_name(f"{path.stem}-{i + 1}{path.suffix}")
+        part.write_text(header + "".join(body[i * size:(i + 1) * size]), encoding="utf-8")
+        out.append(part)
+    return out
+
+
+def _import_in_processes(args, path: Path) -> tuple[int, float, float, float] | None:
+    """Each part imported by its own process (`import-part`), all started together once
+    each has set Django up; the wall time is from that start to the last one's end."""
+    from redress.imports.system import system_account
+
+    system_account("import", "批量导入 Import")  # made here: the processes would race to make it
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "DJANGO_SETTINGS_MODULE": "redress.settings"}
+    children = [subprocess.Popen([sys.executable, __file__, "import-part", "--file", str(part),
+                                  "--batch", str(args.batch), *(["--resume"] if args.resume else [])],
+                                 env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+                for part in _split(path, args.processes)]
+    for child in children:
+        if child.stdout.readline().strip() != "ready":
+            sys.exit("an import process did not start")
+    started = time.perf_counter()
+    for child in children:
+        child.stdin.write("go\n")
+        child.stdin.flush()
+    results = []
+    for child in children:
+        results.append(json.loads(child.stdout.readline() or "null"))
+        if results[-1] is None:  # it failed (its reason on stderr): the others' figures would mean nothing
+            for other in children:
+                other.terminate()
+            break
+    seconds = time.perf_counter() - started
+    for child in children:
+        child.wait()
+    if None in results or any(child.returncode for child in children):
+        return None
+    for i, (n, took, cpu, db_cpu) in enumerate(results, 1):
+        print(f"  process {i}: {n:,} in {took:.1f} s, CPU Python {cpu:.1f} s + backend {db_cpu:.1f} s")
+    return (sum(r[0] for r in results), seconds, sum(r[2] for r in results), sum(r[3] for r in results))
+
+
+def run_import_part(args) -> int:
+    """One process of `import --processes N`: set up, say ready, import on "go", print
+    its figures as one JSON line."""
+    os.environ["REDRESS_POLICY"] = "general"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "redress.settings")
+    import django
+
+    django.setup()
+    from redress.imports.system import system_account
+
+    system_account("import", "批量导入 Import")  # read before the start (the parent made it)
+    backend_pid()  # connected before the start
+    print("ready", flush=True)
+    sys.stdin.readline()
+    result = _import_one(Path(args.file), args.batch, args.resume)
+    print(json.dumps(result), flush=True)
+    return 0 if result else 1
 
 
 def run_api(args) -> int:
@@ -377,6 +469,8 @@ def _send_batches(args, secret: str, server_pid: int) -> int:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
+    if args.what == "import-part":
+        return run_import_part(args)
     return run_import(args) if args.what == "import" else run_api(args)  # api and single
 
 

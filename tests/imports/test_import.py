@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
 from django.utils import translation
 
 from redress import cli
-from redress.complaints import ledger
+from redress.complaints import ledger, references
 from redress.complaints.ledger import EventType
 from redress.complaints.models import Complaint, ComplaintClock, Customer, Event
 from redress.complaints.timesource import frozen
+from redress.imports import runner
 from redress.imports.mapping import MappingError
 from redress.imports.models import ImportedRecord
 from redress.imports.runner import run_import
@@ -129,6 +132,60 @@ def test_running_the_same_file_again_imports_nothing_twice(importer, tmp_path):
     assert Complaint.objects.count() == 3 and Event.objects.filter(type=EventType.IMPORTED).count() == 3
     # and the same rows in an xlsx export are the same records
     assert run(write_xlsx(tmp_path / "cfpb.xlsx", ROWS), importer).skipped == 3
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("resume", [False, True])
+def test_what_an_import_holds_is_kept_out_of_the_collectors_walks_until_it_ends(importer, tmp_path, monkeypatch,
+                                                                                 resume):
+    # given a file, and a look at the collector each time a batch is written
+    path = write_csv(tmp_path / "cfpb.csv", ROWS)
+    frozen_at_write = []
+    write = runner.import_many
+
+    def import_many(**kw):
+        frozen_at_write.append(gc.get_freeze_count())
+        return write(**kw)
+
+    monkeypatch.setattr(runner, "import_many", import_many)
+    assert gc.get_freeze_count() == 0
+
+    # when it is imported in batches of one row
+    report = run(path, importer, batch=1, resume=resume)
+
+    # then every batch was written with what was alive before it out of the walks (Django,
+    # the kept rows, the earlier batches' tally sums: frozen objects still die as usual, so
+    # the count is not a running total), and all of it is back after
+    assert report.imported == 3 and len(frozen_at_write) == 3
+    assert all(count > 0 for count in frozen_at_write)
+    assert gc.get_freeze_count() == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("resume", [False, True])
+def test_the_years_reference_sequences_are_made_before_the_transaction_that_numbers_them(importer, tmp_path,
+                                                                                          monkeypatch, resume):
+    # Made inside an import's transaction, a year's sequence makes another import of the
+    # same years wait for that transaction's end, or deadlock with it (references.ensure_years).
+    made = []
+    ensure_years = references.ensure_years
+
+    def recorded(prefix, years):  # with how many transactions deep it is asked (the test's own: 0)
+        made.append((set(years), len(connection.savepoint_ids)))
+        ensure_years(prefix, years)
+
+    monkeypatch.setattr(references, "ensure_years", recorded)
+    path = write_csv(tmp_path / "cfpb.csv", ROWS)  # received in 2023, 2019, 2023
+
+    report = run(path, importer, batch=1, resume=resume)
+
+    assert report.imported == 3
+    if resume:  # each batch's new years, before its transaction
+        assert made == [({2023}, 0), ({2019}, 0), (set(), 0)]
+    else:  # the whole file's years, before its one transaction
+        assert made == [({2019, 2023}, 0)]
+    assert sorted(Complaint.objects.values_list("reference", flat=True)) == [
+        "CP-2019-000001", "CP-2023-000001", "CP-2023-000002"]
 
 
 @pytest.mark.django_db

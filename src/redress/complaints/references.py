@@ -10,10 +10,14 @@ row bumped in the same transaction is enough there, also in one statement.
 
 from __future__ import annotations
 
-from django.db import connection
+from django.db import DatabaseError, connection
 
 from redress.complaints import rows
 from redress.complaints.models import ReferenceCounter
+
+# unique_violation, duplicate_table: what CREATE SEQUENCE IF NOT EXISTS meets when another
+# transaction creates the same sequence at the same moment
+RACED = {"23505", "42P07"}
 
 
 def next_reference(prefix: str, year: int) -> str:
@@ -60,6 +64,26 @@ def allocate_block(prefix: str, year: int, count: int) -> list[str]:
             last = cur.fetchone()[0]
             numbers = range(last - count + 1, last + 1)
     return [f"{prefix}-{year}-{n:06d}" for n in numbers]
+
+
+def ensure_years(prefix: str, years) -> None:
+    """PostgreSQL: create the sequences of these years that do not exist yet, each
+    committed at once (call it outside a transaction). A sequence created inside a
+    transaction holds its name until that transaction ends, and another transaction
+    creating it meanwhile waits for that: two imports of the same years, each in its
+    one long transaction, would run one after the other. Inside a transaction (a caller
+    holding one, a test) or on SQLite nothing is done: the first number makes the sequence
+    (the counter row) in the caller's transaction, as always."""
+    if connection.vendor != "postgresql" or not years or connection.in_atomic_block:
+        return
+    with connection.cursor() as cur:
+        for year in sorted(set(years)):
+            name = connection.ops.quote_name(f"redress_ref_{prefix.lower()}_{year}")
+            try:
+                cur.execute(f"CREATE SEQUENCE IF NOT EXISTS {name}")
+            except DatabaseError as exc:  # another process created it a moment ago (its own statement: no harm)
+                if getattr(exc.__cause__, "sqlstate", None) not in RACED:
+                    raise
 
 
 def _next_number(prefix: str, year: int, row_id_for=None) -> tuple[int, int | None]:

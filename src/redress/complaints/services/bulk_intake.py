@@ -82,9 +82,7 @@ def import_many(*, actor: Staff, items: list[ImportInput], via: str = "import",
     out = []
     mine = tallies is None
     with transaction.atomic(), holding(Tallies() if mine else tallies) as held:
-        # An item without a received date is refused by complaint_import; none is reserved for it.
-        years = Counter(d.complaint.received_at.astimezone(tz).year for d in items if d.complaint.received_at)
-        for year, count in years.items():  # in the order the years first appear, as one by one
+        for year, count in import_years(items, tz).items():  # in the order they first appear, as one by one
             held.reserve_references(pack.reference_prefix, year, count)
         held.expect("import", len(items), {Complaint: len(items)})
         seen: set[str] = set()
@@ -109,6 +107,13 @@ def import_many(*, actor: Staff, items: list[ImportInput], via: str = "import",
         if mine:
             held.tallies.write()
     return out
+
+
+def import_years(items: list[ImportInput], tz: ZoneInfo) -> Counter:
+    """How many reference numbers of each year the items take, the years in the order
+    they first appear. An item without a received date is refused by complaint_import;
+    none is counted for it."""
+    return Counter(d.complaint.received_at.astimezone(tz).year for d in items if d.complaint.received_at)
 
 
 def receive_many(*, actor: Staff, items: list[tuple[ComplaintInput, bool]], via: str = "api",
