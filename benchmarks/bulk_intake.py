@@ -173,9 +173,10 @@ def write_file(path: Path, rows: int, seed: int = 13) -> None:
 
 
 def check_after(expected: int) -> list[str]:
-    from redress.complaints import ledger, tally
+    from redress.complaints import ledger, ledger_key, tally
     from redress.complaints.models import Complaint
 
+    ledger_key.ensure()  # as `redress init` would: a fresh REDRESS_DATA_DIR has no signing key for verify to load
     problems = []
     n = Complaint.objects.count()
     if n != expected:
