@@ -20,6 +20,13 @@ from redress.complaints.models import ReferenceCounter
 RACED = {"23505", "42P07"}
 
 
+def _sequence(prefix: str, year: int) -> str:
+    """The name of the year's PostgreSQL sequence of numbers (redress_next_reference
+    creates it on the first number). prefix is ^[A-Z]{2,6}$ (policy schema), so the name
+    needs no quoting."""
+    return f"redress_ref_{prefix.lower()}_{year}"
+
+
 def next_reference(prefix: str, year: int) -> str:
     return f"{prefix}-{year}-{_next_number(prefix, year)[0]:06d}"
 
@@ -48,7 +55,7 @@ def allocate_block(prefix: str, year: int, count: int) -> list[str]:
         return []
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
-            name = f"redress_ref_{prefix.lower()}_{year}"
+            name = _sequence(prefix, year)
             # The function once (it creates the year's sequence if need be; its exception
             # block is a subtransaction), then plain nextval for the rest.
             cur.execute("SELECT redress_next_reference(%s)", [name])
@@ -78,9 +85,8 @@ def ensure_years(prefix: str, years) -> None:
         return
     with connection.cursor() as cur:
         for year in sorted(set(years)):
-            name = connection.ops.quote_name(f"redress_ref_{prefix.lower()}_{year}")
             try:
-                cur.execute(f"CREATE SEQUENCE IF NOT EXISTS {name}")
+                cur.execute(f"CREATE SEQUENCE IF NOT EXISTS {_sequence(prefix, year)}")
             except DatabaseError as exc:  # another process created it a moment ago (its own statement: no harm)
                 if getattr(exc.__cause__, "sqlstate", None) not in RACED:
                     raise
@@ -89,8 +95,7 @@ def ensure_years(prefix: str, years) -> None:
 def _next_number(prefix: str, year: int, row_id_for=None) -> tuple[int, int | None]:
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
-            # prefix is ^[A-Z]{2,6}$ (policy schema), so the name needs no quoting.
-            name = f"redress_ref_{prefix.lower()}_{year}"
+            name = _sequence(prefix, year)
             if row_id_for is None:
                 cur.execute("SELECT redress_next_reference(%s), NULL", [name])
             else:
