@@ -123,3 +123,14 @@ def test_the_sweep_marking_a_clock_late_does_not_change_the_chart(org, clocks):
         assert svc.mark_breaches() == 2  # due 23 April, and the callback due after the late result
     cache.clear()
     assert charted(org.office) == before
+
+
+def test_a_clock_falling_due_just_after_midnight_on_monday_is_missed_in_mondays_week(org, walk):
+    """Unmarked late clocks are counted per day of the institution's calendar: 00:30 on
+    Monday in Shanghai is still Sunday in UTC, and belongs to the new week."""
+    case = walk(at(2026, 4, 1)).assess().dispatch().accept()
+    monday_after_midnight = datetime(2026, 4, 20, 0, 30, tzinfo=SHANGHAI)
+    ComplaintClock.objects.filter(complaint=case.c, status="running").update(due_at=monday_after_midnight)
+    weeks = charted(org.office)
+    assert weeks == counted_over_the_clocks()
+    assert weeks[date(2026, 4, 20)] == (0, 1) and weeks[date(2026, 4, 13)] == (0, 0)
