@@ -262,6 +262,28 @@ def test_a_surname_is_probed_on_the_customers_row_when_sifted_and_joined_otherwi
     assert ("JOIN" in str(found.query)) is not sifted
 
 
+@pytest.mark.parametrize("cap", [3, 100])
+def test_a_surname_beside_a_word_is_paged_and_counted_from_one_walk(org, walk, cap, monkeypatch):
+    """Few complaints hold both, so the page and its count read the same matches: read
+    once, in order, up to the cap (each apart re-read every complaint with the word)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(wl, "SEARCH_COUNT_CAP", cap)
+    wanted = [walk(at(2026, 3, day), customer=svc.CustomerInput(name=f"欧{name}", phone=f"1391234567{day}"),
+                   subject="开户问题", cause="开户资料被退回").c.pk for day, name in ((2, "文"), (3, "娜"), (4, "强"), (5, "丽"))]
+    walk(at(2026, 3, 6), customer=svc.CustomerInput(name="王欧", phone="13912345660"), subject="开户问题",
+         cause="开户资料被退回")
+    filters = wl.Filters(q="欧 开户资料")  # four characters: searched by index on both databases
+    assert wl.surname_beside_words(filters) and not wl.surname_beside_words(wl.Filters(q="开户资料"))
+    with CaptureQueriesContext(connection) as queries:
+        page = wl.worklist_page(org.office, wl.ALL, at=moment(at(2026, 3, 9)), pack=active_pack(), filters=filters,
+                                sort="-received", per_page=2)
+    assert [c.pk for c in page.rows] == wanted[::-1][:2] and page.has_next
+    assert page.total == min(len(wanted), cap + 1)
+    assert not any("COUNT(" in q["sql"] for q in queries.captured_queries)
+
+
 def test_on_postgresql_the_words_searched_for_are_sampled_at_300_values(db):
     """Migration 0042: at the default 100, PostgreSQL's guess of a common word's matches
     fell to a few hundred on some ANALYZEs, and it sorted 30,000 rows for a page."""
@@ -273,3 +295,21 @@ def test_on_postgresql_the_words_searched_for_are_sampled_at_300_values(db):
         cur.execute("SELECT attrelid::regclass::text, attstattarget FROM pg_attribute "
                     "WHERE attrelid IN ('complaint_subject_trgm'::regclass, 'complaint_cause_trgm'::regclass)")
         assert dict(cur.fetchall()) == {"complaint_subject_trgm": 300, "complaint_cause_trgm": 300}
+
+
+def test_on_postgresql_a_surnames_customers_are_read_from_the_name_prefix_index(db):
+    """Migration 0043: a sifted surname search tests each complaint's customer against
+    the surname's customers, read once from this index (not probed row by row)."""
+    from django.db import connection
+
+    from redress.complaints.models import Customer
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no varchar_pattern_ops")
+    surname = Customer.objects.filter(name__startswith="崔").values("pk")
+    with connection.cursor() as cur:
+        cur.execute("SET LOCAL enable_seqscan = off")  # a test database is too small for the index to pay
+        sql, params = surname.query.sql_with_params()
+        cur.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cur.fetchall())
+    assert "Index Only Scan using customer_name_prefix" in plan
