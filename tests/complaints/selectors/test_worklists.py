@@ -208,6 +208,26 @@ def test_a_condition_sifted_window_by_window_keeps_the_order_both_ways(ties_and_
     assert [c.pk for c in back.rows] == pages[-2]
 
 
+def test_a_sifted_window_is_walked_once_not_found_then_sifted(ties_and_gaps, monkeypatch):
+    """Each window is one statement that tests the condition on the rows as it walks
+    them, not a walk to find where the window ends and a second walk up to there."""
+    from django.db import connection
+    from django.db.models import Q
+    from django.test.utils import CaptureQueriesContext
+
+    from redress.complaints.selectors import keyset
+
+    monkeypatch.setattr(keyset, "FIRST_WINDOW", 2)  # windows of 2, then 8 rows
+    qs = ties_and_gaps
+    every = [c.pk for c in wl.ordered(qs, "-received")]
+    with CaptureQueriesContext(connection) as queries:
+        page = wl.page_of(qs, "-received", per_page=2, sift=Q(pk__in=every[-3:]))
+    assert [c.pk for c in page.rows] == every[-3:-1] and page.has_next
+    walks = [q["sql"] for q in queries.captured_queries if "complaints_complaint" in q["sql"] and "ROW_NUMBER" in q["sql"]]
+    assert len(walks) == 2  # the window of 2 rows, then the one of 8 that holds the three
+    assert not any("OFFSET" in q["sql"] for q in queries.captured_queries)
+
+
 def test_a_page_back_that_comes_short_shows_the_first_page(ties_and_gaps):
     qs = ties_and_gaps
     first = wl.page_of(qs, "due", per_page=3)

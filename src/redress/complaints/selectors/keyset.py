@@ -18,7 +18,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import F, Q, QuerySet
+from django.db import connection
+from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 
 # Reads the rows of a page by their ids (with what a row shows fetched alongside).
 Fetch = Callable[[list[int]], QuerySet]
@@ -170,14 +172,47 @@ def seek(qs: QuerySet, order: Order, after: Cursor | None, limit: int, sift: Q |
     found: list = []
     window = FIRST_WINDOW
     while len(found) < limit:
-        # Where the next `window` rows end (the database walks them; one row comes back).
-        end = [Cursor(value, pk) for value, pk in _read_at(keys, order, after, window - 1)]
-        matching = qs.filter(sift, _upto(order, end[0])) if end else qs.filter(sift)
-        found += _read(matching, order, after, limit - len(found), fetch)
-        if not end:  # the rest of the list was shorter than the window
+        parts = _parts(keys, order, after)
+        if len(parts) == 1:  # one ordered range: the window is walked once
+            hits, end = _sift_window(parts[0], order, window, limit - len(found), sift)
+            found += rows_in_order(hits, fetch)
+        else:  # across the values and the empty ones: where the window ends, then its matches
+            end = [Cursor(value, pk) for value, pk in _read_at(keys, order, after, window - 1)]
+            matching = qs.filter(sift, _upto(order, end[0])) if end else qs.filter(sift)
+            found += _read(matching, order, after, limit - len(found), fetch)
+            end = end[0] if end else None
+        if end is None:  # the rest of the list was shorter than the window
             break
-        after, window = end[0], min(window * GROWTH, MAX_WINDOW)
+        after, window = end, min(window * GROWTH, MAX_WINDOW)
     return found
+
+
+def _sift_window(part: QuerySet, order: Order, window: int, need: int, sift: Q) -> tuple[list[int], Cursor | None]:
+    """One window of an ordered range in one statement: its first `window` rows, each
+    tested against `sift` as it is walked, kept as a set; from it the ids of the first
+    `need` that match, in order, and the window's last row (None: the range ended
+    within the window). Finding where the window ends and then sifting up to there
+    walked it twice, with the person's scope tested on every row both times (a
+    handler's closed cases by surname: half the page's 100 ms at a million)."""
+    walked = (part.annotate(_sifted=ExpressionWrapper(sift, output_field=BooleanField()),
+                            _n=Window(RowNumber(), order_by=part.query.order_by))
+              .values_list("pk", "_sifted", "_n")[:window])
+    sql, params = walked.query.sql_with_params()
+    materialized = "MATERIALIZED " if connection.vendor == "postgresql" else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH w (pk, hit, n) AS {materialized}({sql}) "
+            "SELECT * FROM (SELECT pk, n FROM w WHERE hit ORDER BY n LIMIT %s) AS hits "
+            "UNION ALL SELECT * FROM (SELECT pk, -n FROM w ORDER BY n DESC LIMIT 1) AS last_row",
+            (*params, need))
+        rows = cursor.fetchall()
+    hits = [pk for pk, n in rows if n > 0]
+    last = [(pk, -n) for pk, n in rows if n < 0]
+    if not last or last[0][1] < window:
+        return hits, None
+    pk = last[0][0]
+    value = part.model._base_manager.filter(pk=pk).values_list(order.field, flat=True).first()
+    return hits, Cursor(value, pk)
 
 
 def _read_at(qs: QuerySet, order: Order, after: Cursor | None, offset: int) -> list:
