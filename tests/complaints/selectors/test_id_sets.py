@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from redress.complaints.models import Complaint
-from redress.complaints.selectors.id_sets import among
+from redress.complaints.selectors.id_sets import among, known_size
 from tests.conftest import at
 
 
@@ -43,3 +43,23 @@ def test_the_condition_works_inside_another_query_under_its_alias(three):
     assert refs(Complaint.objects.filter(pk__in=inner)) == {first.reference, second.reference}
     assert refs(Complaint.objects.filter(pk__in=inner.union(Complaint.objects.filter(among([])).values("pk")))) \
         == {first.reference, second.reference}
+
+
+def test_the_size_of_a_set_alone_is_known_without_asking_and_equals_its_count(three, django_assert_num_queries):
+    first, second, _ = three
+    alone = Complaint.objects.filter(among([first.pk, second.pk, first.pk]))
+    with django_assert_num_queries(0):
+        assert known_size(alone) == 2
+    assert known_size(Complaint.objects.filter(among([]))) == 0
+    assert known_size(alone) == alone.count()
+
+
+def test_the_size_is_asked_of_the_database_once_anything_else_narrows_the_set(three):
+    first, second, _ = three
+    ids = [first.pk, second.pk]
+    for narrowed in (Complaint.objects.filter(among(ids), state="closed"),  # another condition
+                     Complaint.objects.exclude(among(ids)),  # the rest of the table
+                     Complaint.objects.filter(among(ids, field="customer_id")),  # not the rows' own ids
+                     Complaint.objects.filter(among(ids), customer__name="欧文"),  # a join
+                     Complaint.objects.filter(among(ids))[:1]):  # a slice
+        assert known_size(narrowed) is None

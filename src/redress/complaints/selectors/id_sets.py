@@ -49,3 +49,21 @@ def among(ids: Iterable[int] | QuerySet, field: str = "pk") -> Q:
     one column of ids is read here."""
     found = read_ids(ids) if isinstance(ids, QuerySet) else list(map(int, ids))  # the driver's are ints
     return Q(InIds(F(field), found))
+
+
+def known_size(qs: QuerySet) -> int | None:
+    """How many rows `qs` holds when it is nothing but `among(ids)` of its own table's
+    ids, read moments before from that table (the dashboard's "needs my action" for
+    someone who sees every case): the number of distinct ids, without asking. Counted
+    by PostgreSQL, the complaints office's 15,500 ids cost 10-17 ms to plan (the array's
+    every element estimated) and as much to sort and probe. None for any other query.
+    Rows are never deleted, so an id read is a row that is there."""
+    query = qs.query
+    where = query.where
+    if (len(where.children) != 1 or where.negated or len(query.alias_map) != 1 or query.combinator
+            or query.distinct or query.low_mark or query.high_mark is not None):
+        return None
+    lookup = where.children[0]
+    if not isinstance(lookup, InIds) or getattr(lookup.lhs, "target", None) != qs.model._meta.pk:
+        return None
+    return len(set(lookup.rhs))

@@ -40,7 +40,7 @@ from redress.complaints.selectors import (
     remedies,
 )
 from redress.complaints.selectors.customers import customers_with_phone, phone_keys
-from redress.complaints.selectors.id_sets import among
+from redress.complaints.selectors.id_sets import among, known_size
 from redress.complaints.selectors.keyset import Cursor, Order, seek
 from redress.complaints.selectors.keyset import ordered as keyset_ordered
 from redress.complaints.selectors.personal import may_reveal
@@ -598,6 +598,9 @@ def capped_count(qs: QuerySet, cap: int | None = None, order: Order | None = Non
     filter of twelve units otherwise sent it through the unit index, 355,000 rows of
     other units before a handler's first visible one)."""
     cap = COUNT_CAP if cap is None else cap
+    known = known_size(qs)
+    if known is not None:
+        return min(known, cap + 1)
     counted = keyset_ordered(qs, order) if order is not None else qs.order_by()
     return counted.values("pk")[: cap + 1].count()
 
