@@ -46,6 +46,10 @@ from pathlib import Path
 from import_cfpb import _reset_postgres
 
 REPO = Path(__file__).resolve().parents[1]
+# This tree's code, not the one the virtualenv was installed from (an editable install
+# points at one checkout): `api --in-process`, `single` and `import` run it in this
+# process, and a before/after from two worktrees must each run its own.
+sys.path.insert(0, str(REPO / "src"))
 MAPPING = REPO / "src" / "redress" / "imports" / "mappings" / "cfpb.yaml"
 COLUMNS = ["complaint_id", "date_received", "product", "sub_product", "issue", "sub_issue", "narrative", "company",
            "state", "zip_code", "submitted_via", "date_sent_to_company", "company_response", "timely_response",

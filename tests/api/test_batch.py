@@ -66,6 +66,23 @@ def test_a_batch_sent_again_replays_every_created_item(api_as):
     assert Complaint.objects.count() == 3
 
 
+def test_keys_and_answers_with_quotes_backslashes_and_braces_are_kept_and_replayed_as_sent(api_as):
+    # On PostgreSQL the batch's keys and answers go as array literals (idempotency.record_many):
+    # what array syntax escapes or splits on must come back as it was sent.
+    api = api_as("intake")
+    keys = ['k"1', "k\\2", "{k,3}", "NULL"]
+    subjects = ['他说 "不行"', "路径 C:\\temp\\", "{a,b}", "NULL"]
+    batch = {"items": [item(key, customer=person(n), subject=subject)
+                       for n, (key, subject) in enumerate(zip(keys, subjects, strict=True))]}
+    first = api.post("/complaints/batch", batch).json()
+    assert first["created"] == 4
+    assert sorted(IdempotencyRecord.objects.values_list("key", flat=True)) == sorted(keys)
+    again = api.post("/complaints/batch", batch).json()
+    assert (again["created"], again["replayed"]) == (0, 4)
+    assert [r["complaint"]["subject"] for r in again["results"]] == subjects
+    assert [r["complaint"] for r in again["results"]] == [r["complaint"] for r in first["results"]]
+
+
 def test_keys_are_shared_with_the_single_create(api_as):
     api = api_as("intake")
     single = api.post("/complaints", new_complaint(customer=person(1)), **{"Idempotency-Key": "shared"}).json()

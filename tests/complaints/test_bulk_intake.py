@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from redress.complaints import ledger, tally
 from redress.complaints import services as svc
 from redress.complaints.errors import ValidationFailed
+from redress.complaints.held_rows import holding
 from redress.complaints.models import (
     AuthorityReport,
     Communication,
@@ -29,8 +30,13 @@ from redress.complaints.models import (
     Event,
     ReferenceCounter,
 )
+from redress.complaints.rows import build
+from redress.complaints.services import alerts
+from redress.complaints.services.timing import calendar_for
 from redress.complaints.timesource import frozen
 from redress.notify.models import OutboxMessage
+from redress.policy.clocks_schema import Reminder
+from redress.policy.loader import active_pack
 from redress.portal.models import PortalAccess
 from tests.conftest import at, complaint_input
 
@@ -284,3 +290,22 @@ def test_a_batch_matches_known_customers_as_one_at_a_time_does(org):
     assert not CustomerMatch.objects.filter(complaint=many[2]).exists()
     assert CustomerMatch.objects.filter(complaint=many[3], candidate__name="郑一").exists()
     assert ledger.verify().ok
+
+
+def test_a_batchs_first_alerts_are_each_clocks_own_worked_out_alone(org):
+    # Under bulk intake a new clock's first alert is kept for the batch (alerts.first_alert)
+    # by its definition, due time and status, and its start when a reminder is a share of
+    # its time: clocks started through a day, after hours and days later, with a working-day
+    # or a share-of-time reminder, must each get what next_alert works out for it alone.
+    pack = active_pack()
+    by_share = [c.model_copy(update={"reminders": [Reminder(percent=50)]}) for c in pack.clocks]
+    for each in (pack, pack.model_copy(update={"clocks": by_share})):
+        cal = calendar_for(each)
+        with transaction.atomic(), holding():
+            for hours in (0, 1, 5, 7, 30, 72):
+                start = NOW + timedelta(hours=hours)
+                for definition in each.clocks:
+                    clock = build(ComplaintClock, code=definition.code, unit=definition.limit.unit.value,
+                                  limit_amount=definition.limit.amount, started_at=start,
+                                  due_at=cal.due(start, definition.limit))
+                    assert alerts.first_alert(each, clock, cal) == alerts.next_alert(each, clock, cal, done=set())

@@ -5,6 +5,7 @@ person may still confirm one, and that is recorded."""
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 
 import pytest
@@ -187,6 +188,18 @@ def test_line_by_line_gives_the_form_and_positions_of_the_whole_text(pack):
         flat, where = phrases.normalise_with_positions(text)
         flat_whole, where_whole = phrases._normalise(text)
         assert (flat, list(where)) == (flat_whole, where_whole)
+
+
+def test_a_line_taken_in_pieces_reads_as_the_whole_line():
+    # A line not seen before is normalised a piece at a time, ASCII and not
+    # (phrases._in_pieces); every mix of what each step changes must come out as whole.
+    alphabet = list("aZ09 ,.:-_()!?~$\t\x00\x7f") + list("這事情的責任不在我公司，：。ＡＢ１２㎏ﬁ\u3000\u200b髮後臺乾")
+    rnd = random.Random(28)
+    lines = ["".join(rnd.choice(alphabet) for _ in range(rnd.randrange(1, 90))) for _ in range(3000)]
+    lines += ["受理编号:X-2026-000001。", "您的查询码:AB12-CD34。凭受理编号和查询码", "ＮＯＴ our fault", "a" * 100]
+    for line in lines:
+        flat, where = phrases._in_pieces(line)
+        assert (flat, list(where)) == phrases._normalise(line), line
 
 
 def test_no_traditional_to_simplified_conversion_holds_an_ascii_character():

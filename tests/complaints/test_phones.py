@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from redress.complaints.errors import ValidationFailed
-from redress.complaints.phones import e164_or_none, normalise, phone_keys
+from redress.complaints.phones import e164_or_none, key_of, normalise, phone_keys
 
 
 @pytest.mark.parametrize(("typed", "stored", "e164"), [
@@ -59,3 +59,16 @@ def test_the_search_finds_a_number_stored_abroad_by_its_international_spelling(d
     # what intake stores for a number from abroad is among the search's keys for it
     assert "12125550100" in phone_keys("+1 (212) 555-0100")
     assert "85291234567" in phone_keys("+852 9123 4567")
+
+
+def test_a_numbers_keys_follow_the_institutions_country_when_it_changes(db, settings):
+    # The keys are kept per number (phones._phone_keys): kept under one pack, they must
+    # not answer for a pack of another country. A London number with its country code is
+    # stored in international form in China, as 020 7946 0958 by a UK firm.
+    london = "+44 20 7946 0958"
+    china, first = phone_keys(london), settings.REDRESS_POLICY
+    assert "442079460958" in china and "02079460958" not in china
+    settings.REDRESS_POLICY = "uk-fca"
+    assert key_of(normalise(london).stored) == "02079460958" in phone_keys(london)
+    settings.REDRESS_POLICY = first
+    assert phone_keys(london) == china

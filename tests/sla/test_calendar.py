@@ -164,6 +164,22 @@ def test_same_working_day_before_and_after_close():
     assert cal.due(sh(2025, 10, 5, 10, 0), same) == cob_sh(2025, 10, 9)
 
 
+def test_a_due_time_kept_for_a_day_is_the_one_worked_out_afresh_for_every_moment_of_it():
+    # due() keeps working-day and same-working-day due times by the start's local day
+    # (and whether business had closed), not by the instant: each start of a day, read
+    # in any zone, before and after hours, a rest day and a DST change included, must get
+    # what _due_time works out for it alone.
+    limits = [days(0), days(1), days(20), Duration(amount=0, unit=Unit.SAME_WORKING_DAY)]
+    for cal, zone, first in ((cn(), SH, date(2025, 9, 29)), (uk(), LDN, date(2026, 3, 27))):
+        for day in (first + timedelta(days=n) for n in range(4)):
+            start = datetime.combine(day, time(), tzinfo=zone)
+            for minutes in range(0, 24 * 60, 37):
+                at = (start + timedelta(minutes=minutes)).astimezone(UTC)
+                for limit in limits:
+                    assert cal.due(at, limit) == cal._due_time(at, limit), (at, limit)
+                    assert cal.due(at.astimezone(zone), limit) == cal._due_time(at, limit), (at, limit)
+
+
 def test_close_of_business_is_local_work_end():
     assert cn().close_of_business(date(2025, 9, 26)) == cob_sh(2025, 9, 26)
 

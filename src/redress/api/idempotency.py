@@ -30,6 +30,7 @@ from django.db import connection
 from redress.api.models import ApiToken, IdempotencyRecord
 from redress.complaints.errors import DomainError, ValidationFailed
 from redress.complaints.models import Complaint
+from redress.complaints.selectors.id_sets import text_array
 from redress.complaints.timesource import now as current_time
 
 HEADER = "Idempotency-Key"
@@ -124,13 +125,26 @@ def record_many(token: ApiToken, answers: list[tuple[str, str, Complaint, dict]]
         return set()
     table = IdempotencyRecord._meta.db_table
     created_at = connection.ops.adapt_datetimefield_value(current_time())
-    values, params = [], []
-    for key, digest, complaint, body in answers:
-        values.append("(%s, %s, %s, %s, 201, %s, %s)")
-        params += [token.pk, key, digest, complaint.pk, json.dumps(body, ensure_ascii=False), created_at]
+    columns = "token_id, key, request_hash, complaint_id, response_status, response_body, created_at"
+    bodies = [json.dumps(body, ensure_ascii=False) for *_, body in answers]
     with connection.cursor() as cur:
-        cur.execute(f'INSERT INTO "{table}" (token_id, key, request_hash, complaint_id, response_status, '
-                    f"response_body, created_at) VALUES {', '.join(values)} "
-                    "ON CONFLICT (token_id, key) DO NOTHING RETURNING key", params)
+        if connection.vendor == "postgresql":
+            # Each column as one array parameter: 500 rows as six placeholders a row cost
+            # ~50 µs a row in psycopg's Python (quoting 3,000 parameters, then splitting the
+            # query's placeholders), the arrays' text about a tenth of that.
+            cur.execute(f'INSERT INTO "{table}" ({columns}) SELECT %s, k, h, c, 201, b::jsonb, %s '
+                        "FROM unnest(%s::text[], %s::text[], %s::bigint[], %s::text[]) AS u(k, h, c, b) "
+                        "ON CONFLICT (token_id, key) DO NOTHING RETURNING key",
+                        [token.pk, created_at, text_array(key for key, *_ in answers),
+                         text_array(digest for _, digest, *_ in answers),
+                         "{" + ",".join(str(complaint.pk) for _, _, complaint, _ in answers) + "}",
+                         text_array(bodies)])
+        else:
+            params = []
+            for (key, digest, complaint, _), body in zip(answers, bodies, strict=True):
+                params += [token.pk, key, digest, complaint.pk, body, created_at]
+            cur.execute(f'INSERT INTO "{table}" ({columns}) VALUES '
+                        + ", ".join(["(%s, %s, %s, %s, 201, %s, %s)"] * len(answers))
+                        + " ON CONFLICT (token_id, key) DO NOTHING RETURNING key", params)
         written = {key for (key,) in cur.fetchall()}
     return {key for key, *_ in answers} - written

@@ -21,6 +21,7 @@ import functools
 import itertools
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from opencc import OpenCC
@@ -97,10 +98,10 @@ def normalise_with_positions(text: str) -> tuple[str, list[int]]:
     whole of the joined form is still searched, so a phrase in a substituted value, or
     across two lines, is found as before."""
     if "\n" not in text:
-        return _line(text) if len(text) <= CACHED_LINE else _normalise(text)
+        return _line(text) if len(text) <= CACHED_LINE else _in_pieces(text)
     out, where, at = [], [], 0
     for line in text.split("\n"):
-        flat, positions = _line(line) if len(line) <= CACHED_LINE else _normalise(line)
+        flat, positions = _line(line) if len(line) <= CACHED_LINE else _in_pieces(line)
         out.append(flat)
         where += [at + i for i in positions] if at else positions
         at += len(line) + 1  # and the line break, dropped as any control character
@@ -109,8 +110,44 @@ def normalise_with_positions(text: str) -> tuple[str, list[int]]:
 
 @functools.lru_cache(maxsize=4096)
 def _line(line: str) -> tuple[str, tuple[int, ...]]:
-    flat, where = _normalise(line)
+    flat, where = _in_pieces(line)
     return flat, tuple(where)
+
+
+# A line not seen before (an acknowledgment's reference, due date and access code
+# lines: new for every complaint) is taken in pieces, ASCII and not: every step is per
+# character except the conversion, which never spans an ASCII character, and an ASCII
+# character is its own NFKC form, so the pieces' forms joined are the line's (`_normalise`,
+# the whole line at once, is what a test compares it with). The non-ASCII pieces of a
+# template's line recur and are kept; an ASCII piece is folded from a table.
+_PIECE = re.compile(r"[\x00-\x7f]+|[^\x00-\x7f]+")
+
+
+def _in_pieces(line: str) -> tuple[str, list[int]]:
+    out, where = [], []
+    for piece in _PIECE.finditer(line):
+        chars, at = piece.group(), piece.start()
+        if chars[0] <= "\x7f":
+            flat, positions = _ascii(chars)
+        else:
+            flat, positions = _kept_piece(chars) if len(chars) <= CACHED_RUN else _normalise(chars)
+        out.append(flat)
+        where.extend(map(at.__add__, positions))
+    return "".join(out), where
+
+
+@functools.lru_cache(maxsize=8192)
+def _kept_piece(chars: str) -> tuple[str, tuple[int, ...]]:
+    flat, where = _normalise(chars)
+    return flat, tuple(where)
+
+
+def _ascii(chars: str) -> tuple[str, Iterable[int]]:
+    raw = chars.encode("ascii")
+    flat = raw.translate(_ASCII_LOWER, _ASCII_DROPPED).decode("ascii")
+    if len(flat) == len(chars):  # nothing dropped: each character its own position
+        return flat, range(len(chars))
+    return flat, itertools.compress(range(len(chars)), raw.translate(_ASCII_KEPT))
 
 
 def _normalise(text: str) -> tuple[str, list[int]]:
@@ -138,6 +175,16 @@ def _width(ch: str) -> str:
 def _folded(ch: str) -> str:
     """The character case folded, without what does not change what a phrase says."""
     return "".join(f for f in ch.casefold() if not _dropped(f))
+
+
+# Each ASCII character's comparable form, as `_folded` gives it (a letter in lower case,
+# a digit itself, punctuation, spaces and control characters nothing): one character or none.
+# As byte tables for `bytes.translate`: the folded byte, the bytes dropped, and 1 for a kept one.
+_ASCII_FOLDED = {c: _folded(chr(c)) for c in range(128)}
+assert all(len(f) <= 1 for f in _ASCII_FOLDED.values())
+_ASCII_LOWER = bytes((ord(_ASCII_FOLDED[c]) if _ASCII_FOLDED[c] else c) for c in range(128)) + bytes(range(128, 256))
+_ASCII_DROPPED = bytes(c for c in range(128) if not _ASCII_FOLDED[c])
+_ASCII_KEPT = bytes(int(bool(_ASCII_FOLDED[c])) for c in range(128)) + bytes(128)
 
 
 def normalise(text: str) -> str:

@@ -340,8 +340,20 @@ class WorkCalendar:
 
     def due(self, start: datetime, limit: Duration) -> datetime:
         # Kept per calendar (its days do not change once built): an import of ten years
-        # asks for the same few thousand dates' due times on every row.
-        key = (start, limit.unit, limit.amount, getattr(limit, "ends_on_working_day", False))
+        # asks for the same few thousand dates' due times on every row. A limit in
+        # working days ends at a close of business fixed by the start's local date alone
+        # (the day of acceptance is not counted, whatever the hour), and a same-working-day
+        # one by that date and whether business has closed: kept by those, so the
+        # complaints registered at different moments of one day (a batch of the API: a
+        # new start every item) share one due time.
+        unit = limit.unit
+        if unit == Unit.WORKING_DAYS or unit == Unit.SAME_WORKING_DAY:
+            local = self._local("start", start)
+            day = local.date()
+            moment = day if unit == Unit.WORKING_DAYS else (day, _time_of_day(local) < self._close)
+        else:
+            moment = start
+        key = (moment, unit, limit.amount, getattr(limit, "ends_on_working_day", False))
         found = self._due.get(key)
         if found is None:
             if len(self._due) >= DUE_KEPT:

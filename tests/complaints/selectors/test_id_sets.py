@@ -4,9 +4,10 @@ database, negated, empty, or inside another query."""
 from __future__ import annotations
 
 import pytest
+from django.db.models import F, Q
 
 from redress.complaints.models import Complaint
-from redress.complaints.selectors.id_sets import among, known_size
+from redress.complaints.selectors.id_sets import InTexts, among, known_size
 from tests.conftest import at
 
 
@@ -61,5 +62,19 @@ def test_the_size_is_asked_of_the_database_once_anything_else_narrows_the_set(th
                      Complaint.objects.exclude(among(ids)),  # the rest of the table
                      Complaint.objects.filter(among(ids, field="customer_id")),  # not the rows' own ids
                      Complaint.objects.filter(among(ids), customer__name="欧文"),  # a join
+                     Complaint.objects.filter(Q(InTexts(F("reference"), [first.reference]))),  # texts, not ids
                      Complaint.objects.filter(among(ids))[:1]):  # a slice
         assert known_size(narrowed) is None
+
+
+def test_texts_hold_exactly_the_rows_whose_value_is_one_of_them_whatever_they_hold(three):
+    # InTexts sends the texts as one array literal on PostgreSQL: quotes, backslashes,
+    # commas, braces and the word NULL are values like any other.
+    odd = ['他说 "不行"', "C:\\temp\\", "a,b", "{x}", "NULL", ""]
+    for complaint, subject in zip(three, odd, strict=False):
+        Complaint.objects.filter(pk=complaint.pk).update(subject=subject)
+    for wanted in (odd[:1], odd[1:3], odd, ["NULL"], ["nothing like it"]):
+        condition = Q(InTexts(F("subject"), wanted))
+        assert set(Complaint.objects.filter(condition).values_list("subject", flat=True)) == set(wanted) & set(odd[:3])
+    assert refs(Complaint.objects.filter(Q(InTexts(F("subject"), ["NULL", "{x}", "a"])))) == set()
+    assert refs(Complaint.objects.exclude(Q(InTexts(F("subject"), [odd[0]])))) == {c.reference for c in three[1:]}

@@ -85,6 +85,25 @@ def next_alert(pack: Pack, clock: ComplaintClock, cal: WorkCalendar, done=None) 
     return min((p.at for p in points(pack, definition, clock, cal) if (p.kind, p.step) not in done), default=None)
 
 
+def first_alert(pack: Pack, clock: ComplaintClock, cal: WorkCalendar) -> datetime | None:
+    """When a new clock's first point falls due (none of its points recorded yet).
+
+    Under bulk intake kept for the batch (its pack and calendar stay as they are, one
+    transaction) by everything the points are worked out from: the clock's definition,
+    due time and status, and its start and unit when a reminder is a share of the time
+    allowed. A batch's complaints registered on one day share their clocks' due times, so
+    the reminders and the ladder (several working-day steps each) are worked out once,
+    not for every item."""
+    held = rows.HOLDING.get()
+    if held is None:
+        return next_alert(pack, clock, cal, done=set())
+    definition = pack.clock(clock.code)
+    by_start = definition is not None and any(r.before is None for r in definition.reminders)
+    key = ("first alert", pack.code, clock.code, clock.status, clock.due_at,
+           (clock.started_at, clock.unit) if by_start else None)
+    return held.remember(key, lambda: next_alert(pack, clock, cal, done=set()))
+
+
 def reschedule(pack: Pack, clock: ComplaintClock, cal: WorkCalendar) -> None:
     """Set when the clock's next point falls due, after its due time moved (not saved
     here: the caller adds "alert_at" to what it saves)."""

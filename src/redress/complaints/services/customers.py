@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import ProtectedError, Q
+from django.db.models import F, ProtectedError, Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
@@ -41,6 +41,7 @@ from redress.complaints.lifecycle import Action
 from redress.complaints.models import Complaint, Customer, CustomerMatch, Staff
 from redress.complaints.models.complaint import phone_key_expression
 from redress.complaints.phones import Phone, e164_or_none, key_of, normalise, phone_keys
+from redress.complaints.selectors.id_sets import InTexts
 from redress.complaints.services.base import Step, acting_on, require_role
 
 EMAIL, PHONE = "email", "phone"
@@ -94,11 +95,11 @@ def _candidates(data, phone: Phone | None) -> list[Customer]:
 def _condition(accounts: set[str], emails: set[str], keys) -> Q:
     condition = Q()
     if accounts:
-        condition |= Q(account_number__in=sorted(accounts))
+        condition |= Q(InTexts(F("account_number"), sorted(accounts)))
     if emails:
-        condition |= Q(lower_email__in=sorted(emails))
+        condition |= Q(InTexts(F("lower_email"), sorted(emails)))
     if keys:
-        condition |= Q(phone_key__in=keys)
+        condition |= Q(InTexts(F("phone_key"), list(keys)))
     return condition
 
 

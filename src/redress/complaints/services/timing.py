@@ -117,7 +117,7 @@ def reach_stage(step: Step, *stages: Stage) -> None:
             # the clock is late from the start, and says so now rather than at the next sweep.
             if clock.due_at < step.now:
                 breach(step, clock)
-            clock.alert_at = alerts.next_alert(pack, clock, cal, done=set())
+            clock.alert_at = alerts.first_alert(pack, clock, cal)
             new.append(clock)
             clocks.append(clock)
     rows.insert(*new)
