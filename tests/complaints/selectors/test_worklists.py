@@ -183,8 +183,9 @@ def test_following_the_page_links_lists_every_case_once_in_order_both_ways(ties_
     assert back == pages and page.number == 1
 
 
+@pytest.mark.parametrize("once", [False, True], ids=["found-then-sifted", "walked-once"])
 @pytest.mark.parametrize("sort", list(wl.SORTS))
-def test_a_condition_sifted_window_by_window_keeps_the_order_both_ways(ties_and_gaps, sort, monkeypatch):
+def test_a_condition_sifted_window_by_window_keeps_the_order_both_ways(ties_and_gaps, sort, once, monkeypatch):
     from django.db.models import Q
 
     from redress.complaints.selectors import keyset
@@ -194,23 +195,24 @@ def test_a_condition_sifted_window_by_window_keeps_the_order_both_ways(ties_and_
     every = [c.pk for c in wl.ordered(qs, sort)]
     sift = Q(pk__in=every[1::2] + every[-1:])  # every other row, and the last (an empty due time)
     expected = [pk for pk in every if pk in set(every[1::2] + every[-1:])]
-    page, pages = wl.page_of(qs, sort, per_page=2, sift=sift), []
+    page, pages = wl.page_of(qs, sort, per_page=2, sift=sift, sift_once=once), []
     while True:
         pages.append([c.pk for c in page.rows])
         assert page.total is None  # a sifted list is not counted
         if not page.has_next:
             break
         page = wl.page_of(qs, sort, after=wl.parse_cursor(page.next_cursor, sort), number=page.number + 1,
-                          per_page=2, sift=sift)
+                          per_page=2, sift=sift, sift_once=once)
     assert [pk for p in pages for pk in p] == expected
     back = wl.page_of(qs, sort, before=wl.parse_cursor(page.previous_cursor, sort), number=page.number - 1,
-                      per_page=2, sift=sift)
+                      per_page=2, sift=sift, sift_once=once)
     assert [c.pk for c in back.rows] == pages[-2]
 
 
-def test_a_sifted_window_is_walked_once_not_found_then_sifted(ties_and_gaps, monkeypatch):
-    """Each window is one statement that tests the condition on the rows as it walks
-    them, not a walk to find where the window ends and a second walk up to there."""
+def test_a_sifted_window_of_a_scoped_list_is_walked_once_not_found_then_sifted(ties_and_gaps, monkeypatch):
+    """Where each row's scope test costs, each window is one statement that tests the
+    condition on the rows as it walks them, not a walk to find where the window ends
+    and a second walk up to there."""
     from django.db import connection
     from django.db.models import Q
     from django.test.utils import CaptureQueriesContext
@@ -221,7 +223,7 @@ def test_a_sifted_window_is_walked_once_not_found_then_sifted(ties_and_gaps, mon
     qs = ties_and_gaps
     every = [c.pk for c in wl.ordered(qs, "-received")]
     with CaptureQueriesContext(connection) as queries:
-        page = wl.page_of(qs, "-received", per_page=2, sift=Q(pk__in=every[-3:]))
+        page = wl.page_of(qs, "-received", per_page=2, sift=Q(pk__in=every[-3:]), sift_once=True)
     assert [c.pk for c in page.rows] == every[-3:-1] and page.has_next
     walks = [q["sql"] for q in queries.captured_queries if "complaints_complaint" in q["sql"] and "ROW_NUMBER" in q["sql"]]
     assert len(walks) == 2  # the window of 2 rows, then the one of 8 that holds the three
@@ -333,3 +335,18 @@ def test_on_postgresql_a_surnames_customers_are_read_from_the_name_prefix_index(
         cur.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cur.fetchall())
     assert "Index Only Scan using customer_name_prefix" in plan
+
+
+def test_a_short_search_walks_each_window_once_only_for_someone_with_a_scope(org, walk, monkeypatch):
+    """A handler's list tests the unit's work orders on every row; the office's and the
+    callback desk's closed cases carry no scope, and there the second walk stops at the page."""
+    from redress.complaints.selectors import keyset
+
+    seen = []
+    real = keyset.seek
+    monkeypatch.setattr(wl, "seek", lambda *a, once=False, **kw: seen.append(once) or real(*a, once=once, **kw))
+    walk(at(2026, 3, 2), customer=svc.CustomerInput(name="欧文", phone="13912345670")).to_awaiting_callback().callback()
+    for who in ("handler", "office", "callback"):
+        wl.worklist_page(getattr(org, who), wl.ALL, at=moment(at(2026, 3, 9)), pack=active_pack(),
+                         filters=wl.Filters(q="欧", state="closed"), sort="-received")
+    assert seen == [True, False, False]

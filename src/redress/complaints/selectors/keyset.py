@@ -162,10 +162,15 @@ GROWTH = 4
 MAX_WINDOW = 16000
 
 
-def seek(qs: QuerySet, order: Order, after: Cursor | None, limit: int, sift: Q | None, fetch: Fetch) -> list:
+def seek(qs: QuerySet, order: Order, after: Cursor | None, limit: int, sift: Q | None, fetch: Fetch,
+         once: bool = False) -> list:
     """Up to `limit` rows of `qs` in `order`, after the cursor (from the start if None),
     that also match `sift` (None: no more condition), read by id through `fetch`. A
-    second part (the empty values) is read only when the first runs out within the page."""
+    second part (the empty values) is read only when the first runs out within the page.
+    Sifted, each window is found (where it ends) and then sifted up to there, which stops
+    at the page; `once`: each window walked once (`_sift_window`), for a list whose rows
+    cost to walk (a handler's scope: two probes of the work orders a row), where the
+    second walk cost more than testing the whole window."""
     if sift is None:
         return _read(qs, order, after, limit, fetch)
     keys = qs.select_related(None).prefetch_related(None).values_list(order.field, "pk")
@@ -173,7 +178,7 @@ def seek(qs: QuerySet, order: Order, after: Cursor | None, limit: int, sift: Q |
     window = FIRST_WINDOW
     while len(found) < limit:
         parts = _parts(keys, order, after)
-        if len(parts) == 1:  # one ordered range: the window is walked once
+        if once and len(parts) == 1:  # one ordered range: the window is walked once
             hits, end = _sift_window(parts[0], order, window, limit - len(found), sift)
             found += rows_in_order(hits, fetch)
         else:  # across the values and the empty ones: where the window ends, then its matches

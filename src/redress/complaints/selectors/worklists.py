@@ -44,7 +44,7 @@ from redress.complaints.selectors.id_sets import among, known_size
 from redress.complaints.selectors.keyset import Cursor, Order, seek
 from redress.complaints.selectors.keyset import ordered as keyset_ordered
 from redress.complaints.selectors.personal import may_reveal
-from redress.complaints.selectors.scope import visible_complaints
+from redress.complaints.selectors.scope import sees_all_of, visible_complaints
 from redress.policy.schema import Duration, Pack, Unit
 from redress.sla.calendar import WorkCalendar
 
@@ -548,8 +548,12 @@ def worklist_page(staff: Staff, view: str, *, at: Moment, pack: Pack, filters: F
     SEARCH_COUNT_CAP, and a short text search sifted in order and not counted."""
     if short_search(filters):
         qs = worklist(staff, view, at=at, pack=pack, filters=filters, sort=sort, search=False)
+        # Walked once a window where each row's scope test costs (probes of work orders);
+        # for someone who sees the whole list, walking it twice is cheap and the second
+        # walk stops at the page (keyset.seek).
         return page_of(qs, sort, after=after, before=before, number=number, per_page=per_page,
-                       sift=search_condition(filters.q, staff=staff, narrowed=filters.besides_search(), sifted=True))
+                       sift=search_condition(filters.q, staff=staff, narrowed=filters.besides_search(), sifted=True),
+                       sift_once=not sees_all_of(staff, filters.state))
     qs = worklist(staff, view, at=at, pack=pack, filters=filters, sort=sort)
     return page_of(qs, sort, after=after, before=before, number=number, per_page=per_page,
                    cap=count_cap(filters), count_in_order=surname_beside_words(filters))
@@ -607,12 +611,13 @@ def capped_count(qs: QuerySet, cap: int | None = None, order: Order | None = Non
 
 def page_of(qs: QuerySet, sort: str | Order, *, after: Cursor | None = None, before: Cursor | None = None,
             number: int = 1, per_page: int = 25, cap: int | None = None, sift: Q | None = None,
-            fetch=None, count_in_order: bool = False) -> Page:
+            fetch=None, count_in_order: bool = False, sift_once: bool = False) -> Page:
     """The first page, the page after `after` or the one before `before` (keyset.seek),
     one row long to know whether another follows. `number` is what the link said.
     Rows must also match `sift`, a condition no index serves: then nothing is counted.
     `sort` is one of SORTS or an Order of another list (the register's); `fetch` reads
-    the page's rows by id (rows_by_id unless given); `count_in_order`: see capped_count."""
+    the page's rows by id (rows_by_id unless given); `count_in_order`: see capped_count;
+    `sift_once`: see keyset.seek."""
     order = sort if isinstance(sort, Order) else sort_order(sort)
     fetch = rows_by_id if fetch is None else fetch
     cap = COUNT_CAP if cap is None else cap
@@ -623,7 +628,7 @@ def page_of(qs: QuerySet, sort: str | Order, *, after: Cursor | None = None, bef
     one_walk = (count_in_order and after is None and before is None and sift is None
                 and per_page <= cap <= COUNT_READ_UP_TO)
     if before is not None:
-        rows = seek(qs, order.reversed(), before, per_page + 1, sift, fetch)[::-1]
+        rows = seek(qs, order.reversed(), before, per_page + 1, sift, fetch, once=sift_once)[::-1]
         if len(rows) > per_page:  # a full page, and more before it
             rows, has_previous, has_next, number = rows[1:], True, True, max(2, number)
         else:  # back at the start (rows came or went meanwhile): show the first page
@@ -633,7 +638,7 @@ def page_of(qs: QuerySet, sort: str | Order, *, after: Cursor | None = None, bef
             walked = keyset.ids(qs, order, None, cap + 1)
             rows = keyset.rows_in_order(walked[:per_page + 1], fetch)
         else:
-            rows = seek(qs, order, after, per_page + 1, sift, fetch)
+            rows = seek(qs, order, after, per_page + 1, sift, fetch, once=sift_once)
         has_next, has_previous = len(rows) > per_page, after is not None
         rows = rows[:per_page]
         number = max(2, number) if after is not None else 1
