@@ -30,7 +30,7 @@ from django.db import connection
 from redress.api.models import ApiToken, IdempotencyRecord
 from redress.complaints.errors import DomainError, ValidationFailed
 from redress.complaints.models import Complaint
-from redress.complaints.selectors.id_sets import text_array
+from redress.complaints.selectors.id_sets import id_array, text_array
 from redress.complaints.timesource import now as current_time
 
 HEADER = "Idempotency-Key"
@@ -137,7 +137,7 @@ def record_many(token: ApiToken, answers: list[tuple[str, str, Complaint, dict]]
                         "ON CONFLICT (token_id, key) DO NOTHING RETURNING key",
                         [token.pk, created_at, text_array(key for key, *_ in answers),
                          text_array(digest for _, digest, *_ in answers),
-                         "{" + ",".join(str(complaint.pk) for _, _, complaint, _ in answers) + "}",
+                         id_array(complaint.pk for _, _, complaint, _ in answers),
                          text_array(bodies)])
         else:
             params = []

@@ -50,7 +50,7 @@ class InIds(_InArray):
 
     @staticmethod
     def literal(values) -> str:
-        return "{" + ",".join(map(str, values)) + "}"
+        return id_array(values)
 
 
 class InTexts(_InArray):
@@ -64,6 +64,11 @@ class InTexts(_InArray):
     @staticmethod
     def literal(values) -> str:
         return text_array(values)
+
+
+def id_array(values: Iterable[int]) -> str:
+    """`values` as one PostgreSQL array literal, for a `%s::bigint[]` parameter."""
+    return "{" + ",".join(map(str, values)) + "}"
 
 
 def text_array(values: Iterable[str]) -> str:

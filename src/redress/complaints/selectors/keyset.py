@@ -177,8 +177,8 @@ def seek(qs: QuerySet, order: Order, after: Cursor | None, limit: int, sift: Q |
     found: list = []
     window = FIRST_WINDOW
     while len(found) < limit:
-        parts = _parts(keys, order, after)
-        if once and len(parts) == 1:  # one ordered range: the window is walked once
+        parts = _parts(keys, order, after) if once else ()
+        if len(parts) == 1:  # one ordered range: the window is walked once
             hits, end = _sift_window(parts[0], order, window, limit - len(found), sift)
             found += rows_in_order(hits, fetch)
         else:  # across the values and the empty ones: where the window ends, then its matches
