@@ -7,8 +7,9 @@ on SQLite, where the transaction holds the write lock from its BEGIN (IMMEDIATE)
 keeps it. `flush()` writes each table's rows together: `COPY` on PostgreSQL, multi-row
 INSERTs on SQLite. The services themselves run unchanged, so a complaint taken in this
 way is the same rows, the same events and the same hash chain as one taken alone; only
-the number of statements differs. Foreign keys are checked at commit on both databases,
-so the tables may be written in any order.
+the number of statements differs. Foreign keys are checked at commit on both databases
+(or, on PostgreSQL when the role may, by `keys_by_set` after each flush: a statement a
+referenced table instead of a query a row), so a flush may write its tables in any order.
 
 What holding cannot do is answer a read of a row it holds. The caller flushes before a
 service would read one (`bulk_intake` lists when), or runs that service with holding
@@ -26,7 +27,7 @@ from operator import attrgetter
 from django.db import connection, models
 from django.db.models import Model
 
-from redress.complaints import references, rows
+from redress.complaints import keys_by_set, references, rows
 
 BLOCK = 200  # ids taken from a PostgreSQL sequence at a time at first; the unused ones are a gap
 MAX_BLOCK = 5000  # a table that needs more takes twice as many each time, up to this
@@ -123,6 +124,7 @@ class Held:
         self.counted_later: list[int] = []  # new complaints whose period tallies follow the write
         self._taken: dict[type[Model], int] = {}  # ids handed out, by table (for PER_ITEM)
         self._items = 0
+        self.copied: dict[type[Model], set[int]] = {}  # ids of the rows flushed with the key triggers off
         # The database the rows go to, read once: the connection proxy's look-up is a
         # thread-local read each time (a few a complaint: 3 % of an import).
         self.alias = connection.alias
@@ -220,6 +222,7 @@ class Held:
     # --- writing ---------------------------------------------------------------------
 
     def flush(self) -> None:
+        copied = []
         for model, kept in self.rows.items():
             if not kept:
                 continue
@@ -228,7 +231,16 @@ class Held:
                 sums.add(kept)
                 sums.write()
             else:
+                copied.append((model, kept))
+        with keys_by_set.copying() as checking:
+            for model, kept in copied:
                 _write(model, kept)
+        if checking:  # the foreign keys' triggers were off: their checks, a table at a time
+            keys: dict[type[Model], set] = {}
+            for model, kept in copied:
+                self.copied.setdefault(model, set()).update(obj.pk for obj in kept)
+                keys_by_set.keys_of(model, kept, keys)
+            keys_by_set.check(keys, self.copied)
         self.rows = {}
 
     def replace(self, model: type[Model], objs: list[Model]) -> None:
