@@ -4,6 +4,8 @@ a suggestion recorded as such; staff can add flags by hand at assessment."""
 
 from __future__ import annotations
 
+import re
+
 from redress.policy.schema import Pack
 
 # The last pack seen and its triggers' keywords casefolded: detect runs for every complaint
@@ -11,11 +13,16 @@ from redress.policy.schema import Pack
 _last: tuple = (None, [])
 
 
-def _keywords(pack: Pack) -> list[tuple[str, tuple[str, ...]]]:
+def _keywords(pack: Pack) -> list[tuple[str, re.Pattern | None]]:
+    """Each trigger's code and its keywords, casefolded, as one alternation of literals:
+    a search for any of them (half the time of a substring test for each, measured)."""
     global _last
     seen, words = _last  # one read: another thread may replace it meanwhile
     if seen is not pack:
-        words = [(t.code, tuple(w.casefold() for ws in t.keywords.values() for w in ws if w)) for t in pack.triggers]
+        words = []
+        for t in pack.triggers:
+            folded = sorted({w.casefold() for ws in t.keywords.values() for w in ws if w})
+            words.append((t.code, re.compile("|".join(map(re.escape, folded))) if folded else None))
         _last = (pack, words)
     return words
 
@@ -31,6 +38,6 @@ def detect(pack: Pack, *texts: str) -> list[str]:
     if seen is pack and asked == texts:
         return list(found)
     haystack = " ".join(t for t in texts if t).casefold()
-    codes = [code for code, words in _keywords(pack) if any(w in haystack for w in words)]
+    codes = [code for code, words in _keywords(pack) if words is not None and words.search(haystack)]
     _recent = (pack, texts, tuple(codes))
     return codes
