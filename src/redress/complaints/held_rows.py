@@ -222,7 +222,7 @@ class Held:
     # --- writing ---------------------------------------------------------------------
 
     def flush(self) -> None:
-        copied = []
+        to_copy = []
         for model, kept in self.rows.items():
             if not kept:
                 continue
@@ -231,13 +231,13 @@ class Held:
                 sums.add(kept)
                 sums.write()
             else:
-                copied.append((model, kept))
+                to_copy.append((model, kept))
         with keys_by_set.copying() as checking:
-            for model, kept in copied:
+            for model, kept in to_copy:
                 _write(model, kept)
         if checking:  # the foreign keys' triggers were off: their checks, a table at a time
             keys: dict[type[Model], set] = {}
-            for model, kept in copied:
+            for model, kept in to_copy:
                 self.copied.setdefault(model, set()).update(obj.pk for obj in kept)
                 keys_by_set.keys_of(model, kept, keys)
             keys_by_set.check(keys, self.copied)
