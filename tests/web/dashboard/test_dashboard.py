@@ -79,6 +79,19 @@ def test_handler_sees_the_work_assigned_to_them(cases, signed_in):
                                                                   cases.due_today.c.reference]
 
 
+def test_a_group_longer_than_the_count_cap_lists_the_same_most_urgent_cases(cases, signed_in, monkeypatch):
+    """Up to the cap a group is read once and sorted here; beyond it, listed in order by
+    PostgreSQL (then counted apart only when more than it shows). Both give the same cases."""
+    client = signed_in("handler")
+    short = {g["code"]: g for g in look(client).context["groups"]}["assigned"]
+    monkeypatch.setattr("redress.complaints.selectors.worklists.COUNT_CAP", 3)
+    cache.clear()
+    long = {g["code"]: g for g in look(client).context["groups"]}["assigned"]
+    assert short["count"] == long["count"] == 5
+    assert [c.reference for c in long["items"]] == [c.reference for c in short["items"]]
+    assert all(hasattr(c, "running_clocks") for c in short["items"] + long["items"])
+
+
 def test_colleague_in_the_same_branch_has_nothing_assigned(cases, signed_in):
     groups = {g["code"]: g for g in look(signed_in("handler2")).context["groups"]}
     assert groups["assigned"]["count"] == 0 and groups["assigned"]["items"] == []

@@ -9,8 +9,10 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
+from redress.complaints.models import Complaint
 from redress.complaints.selectors import closure, reports, stats
 from redress.complaints.selectors import worklists as wl
+from redress.complaints.selectors.id_sets import known_size
 from redress.complaints.selectors.scope import sees_everything, visible_complaints
 from redress.complaints.selectors.worklists import may_deem_closed
 from redress.complaints.timesource import now as current_time
@@ -30,7 +32,31 @@ HANDLING_ROLES = frozenset({"handler", "dept_head"})
 def _most_urgent_first(qs):
     # Complaint.due_at is the soonest running clock, kept by the services: ordering by
     # it needs no join to the clocks and no grouping (224 ms → index order at 1M rows).
-    return stats.with_next_clock(qs.order_by(F("due_at").asc(nulls_last=True), "received_at"))
+    return stats.with_next_clock(qs.order_by(F("due_at").asc(nulls_last=True), "received_at", "pk"))
+
+
+def _urgency(key: tuple) -> tuple:
+    """_most_urgent_first's order, for (pk, due_at, received_at) read into Python."""
+    pk, due_at, received_at = key
+    return (due_at is None, due_at or received_at, received_at, pk)
+
+
+def _group(qs) -> tuple[list, int]:
+    """The group's SHOWN_PER_GROUP most urgent cases and its capped count. Both from
+    one read when the group holds no more than the cap: its keys (id, due and received
+    times), sorted here, then the first few rows by id. Listed and counted apart, a
+    handler's group was walked twice with two work-order probes a row (2 × 17 ms at a
+    million complaints, three groups). A longer group is listed in order as before."""
+    if known_size(qs) is None:
+        keys = list(qs.order_by().values_list("pk", "due_at", "received_at")[:wl.COUNT_CAP + 1])
+        if len(keys) <= wl.COUNT_CAP:
+            first = [key[0] for key in sorted(keys, key=_urgency)[:SHOWN_PER_GROUP]]
+            rows = {c.pk: c for c in stats.with_next_clock(Complaint.objects.filter(pk__in=first))}
+            return [rows[pk] for pk in first if pk in rows], len(keys)
+    items = list(_most_urgent_first(qs)[:SHOWN_PER_GROUP])
+    # Fewer shown: that is all. Counting stops at the worklists' cap (a badge, not a census).
+    count = wl.capped_count(qs) if len(items) == SHOWN_PER_GROUP else len(items)
+    return items, count
 
 
 def _scope_text(scope: stats.ChartScope | None) -> str:
@@ -100,10 +126,7 @@ def dashboard(request):
     ]:
         if not relevant:
             continue
-        qs = qs()
-        items = list(_most_urgent_first(qs)[:SHOWN_PER_GROUP])
-        # Fewer shown: that is all. Counting stops at the worklists' cap (a badge, not a census).
-        count = wl.capped_count(qs) if len(items) == SHOWN_PER_GROUP else len(items)
+        items, count = _group(qs())
         groups.append({"code": code, "title": title, "count": count, "link": link, "items": items,
                        "count_text": _("%(n)s+") % {"n": f"{wl.COUNT_CAP:,}"} if count > wl.COUNT_CAP else count})
     if may_deem_closed(staff, pack):
