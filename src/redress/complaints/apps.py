@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db import connection
 
 
 class ComplaintsConfig(AppConfig):
@@ -11,3 +12,7 @@ class ComplaintsConfig(AppConfig):
         from redress.complaints import retention
 
         retention.connect()  # no complaint is deleted before its retention ends
+        if connection.vendor == "postgresql":
+            from redress.complaints import pg_times
+
+            pg_times.connect()  # timestamps read by psycopg's C loader, not Django's Python one
