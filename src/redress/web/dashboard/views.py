@@ -13,6 +13,7 @@ from redress.complaints.models import Complaint
 from redress.complaints.selectors import closure, reports, stats
 from redress.complaints.selectors import worklists as wl
 from redress.complaints.selectors.id_sets import known_size
+from redress.complaints.selectors.keyset import rows_in_order
 from redress.complaints.selectors.scope import sees_everything, visible_complaints
 from redress.complaints.selectors.worklists import may_deem_closed
 from redress.complaints.timesource import now as current_time
@@ -41,6 +42,10 @@ def _urgency(key: tuple) -> tuple:
     return (due_at is None, due_at or received_at, received_at, pk)
 
 
+def _with_next_clock(ids: list[int]):
+    return stats.with_next_clock(Complaint.objects.filter(pk__in=ids))
+
+
 def _group(qs) -> tuple[list, int]:
     """The group's SHOWN_PER_GROUP most urgent cases and its count, capped like the
     worklists' (a badge, not a census). Up to the cap, both from one read of the group's
@@ -55,8 +60,7 @@ def _group(qs) -> tuple[list, int]:
         keys = list(qs.order_by().values_list("pk", "due_at", "received_at")[:cap + 1])
         if len(keys) <= cap:
             first = [key[0] for key in sorted(keys, key=_urgency)[:SHOWN_PER_GROUP]]
-            rows = {c.pk: c for c in stats.with_next_clock(Complaint.objects.filter(pk__in=first))}
-            return [rows[pk] for pk in first if pk in rows], len(keys)
+            return rows_in_order(first, _with_next_clock), len(keys)
         return list(_most_urgent_first(qs)[:SHOWN_PER_GROUP]), cap + 1
     items = list(_most_urgent_first(qs)[:SHOWN_PER_GROUP])
     # Fewer shown: that is all.
