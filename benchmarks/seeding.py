@@ -168,8 +168,12 @@ def secondary_indexes_dropped(connection, models: list):
 
     Only indexes that back no constraint are dropped (primary keys and unique
     constraints stay, so the load is still checked); each is recreated from its own
-    stored definition, so the schema afterwards is exactly what the migrations made."""
+    stored definition, with the statistics target a migration set on its columns (an
+    index's definition does not carry it: migration 0042's 300 sampled values of the
+    searched texts were lost with every seed before 2026-12-07, so searches were planned
+    from 100), so the schema afterwards is exactly what the migrations made."""
     tables = [m._meta.db_table for m in models]
+    targets = []
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
             cur.execute(
@@ -178,13 +182,18 @@ def secondary_indexes_dropped(connection, models: list):
                 "WHERE c.conindid = (quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass)",
                 [tables],
             )
+            indexes = cur.fetchall()
+            cur.execute("SELECT c.relname, a.attnum, a.attstattarget FROM pg_attribute a JOIN pg_class c "
+                        "ON c.oid = a.attrelid WHERE c.relname = ANY(%s) AND a.attstattarget > 0",
+                        [[name for name, _definition in indexes]])
+            targets = cur.fetchall()
         else:
             cur.execute(
                 "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
                 f"AND tbl_name IN ({', '.join(['%s'] * len(tables))})",
                 tables,
             )
-        indexes = cur.fetchall()
+            indexes = cur.fetchall()
         for name, _definition in indexes:
             cur.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
     try:
@@ -195,6 +204,9 @@ def secondary_indexes_dropped(connection, models: list):
                 cur.execute("SET maintenance_work_mem = '256MB'")
             for _name, definition in indexes:
                 cur.execute(definition)
+            for name, column, target in targets:
+                cur.execute(f"ALTER INDEX {connection.ops.quote_name(name)} ALTER COLUMN {column} "
+                            f"SET STATISTICS {target}")
 
 
 @contextmanager

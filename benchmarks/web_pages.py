@@ -32,7 +32,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from seeding import bench_database, cpu_model, load_average, reuse_or_wipe, shown_url
-from web_pages_seed import seed
+from web_pages_seed import seed, send_some_back
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_MS = 150.0
@@ -403,8 +403,9 @@ def main(argv=None) -> int:
 
         long_lived.connect()  # as redress.wsgi does in a server's process
 
-    if not reuse:
-        call_command("migrate", verbosity=0, interactive=False)
+    # A reused database gets the migrations written since it was seeded (and the seed's
+    # rows added since: send_some_back).
+    call_command("migrate", verbosity=0, interactive=False)
     with connection.cursor() as cur:
         cur.execute("SHOW server_version" if connection.vendor == "postgresql" else "SELECT sqlite_version()")
         version = ("PostgreSQL " if connection.vendor == "postgresql" else "SQLite ") + cur.fetchone()[0]
@@ -422,6 +423,16 @@ def main(argv=None) -> int:
 
     if reuse:
         print(f"seeding      : skipped (--reuse: {args.complaints:,} complaints already there)")
+        if added := send_some_back(connection):
+            from redress.complaints import period_tally
+            from redress.complaints.services.timing import calendar_for
+            from redress.policy.loader import active_pack
+
+            rebuilt = period_tally.rebuild(calendar_for(active_pack()))
+            with connection.cursor() as cur:
+                cur.execute("VACUUM (ANALYZE)" if connection.vendor == "postgresql" else "ANALYZE")
+            print(f"  added      : {added:,} work orders sent back (a database seeded before them); "
+                  f"{rebuilt:,} period tallies rebuilt")
     else:
         print("seeding ...", flush=True)
         s = seed(args.complaints, args.batch)

@@ -29,6 +29,8 @@ if not ZH_COMPLAINTS.exists():
     ZH_COMPLAINTS = Path("/work/shared/data/zh/complaints_train.csv")
 PASSWORD = "bench-not-for-signing-in"
 SEED = 20261201
+A_COLUMNS = ["complaint_id", "unit_id", "instructions", "assigned_by_id", "assigned_at", "status", "accepted_by_id",
+             "accepted_at", "handler_id", "return_reason"]
 
 
 # ---- the data ------------------------------------------------------------------------
@@ -269,8 +271,6 @@ def seed(n: int, batch: int) -> dict:
     c_columns = [f.column for f in c_fields]
     k_columns = ["complaint_id", "code", "unit", "started_at", "due_at", "status", "paused_at", "pause_reason",
                  "stopped_at", "breached", "breached_at", "extended"]
-    a_columns = ["complaint_id", "unit_id", "instructions", "assigned_by_id", "assigned_at", "status",
-                 "accepted_by_id", "accepted_at", "handler_id", "return_reason"]
     p_columns = ["complaint_id", "summary", "facts", "responsibility", "legal_basis", "compensation",
                  "approver_roles", "proposed_by_id", "proposed_at", "status", "decision_note"]
     x_columns = ["complaint_id", "clock_code", "sequence", "working_days", "reason", "plan", "customer_consent",
@@ -452,7 +452,7 @@ def seed(n: int, batch: int) -> dict:
             gen_s += t2 - t
             insert(connection, Complaint, c_columns, out["complaints"])
             insert(connection, ComplaintClock, k_columns, out["clocks"])
-            insert(connection, Assignment, a_columns, out["assignments"])
+            insert(connection, Assignment, A_COLUMNS, out["assignments"])
             insert(connection, Proposal, p_columns, out["proposals"])
             insert(connection, Extension, x_columns, out["extensions"])
             insert(connection, Event, e_columns, out["events"])
@@ -467,6 +467,7 @@ def seed(n: int, batch: int) -> dict:
         t_idx = time.perf_counter()
     index_s = time.perf_counter() - t_idx
     reset_sequences(connection, [Customer, *tables[1:], Proposal, Extension])
+    stats["assignments"] += send_some_back(connection)
     # The dashboard's day tallies, as the services would have kept them (a recount).
     t_tally = time.perf_counter()
     stats["tallies"] = tally.rebuild(cal.tz)
@@ -484,6 +485,40 @@ def seed(n: int, batch: int) -> dict:
     return {**stats, "customers": n_customers, "seconds": time.perf_counter() - t0, "rows_s": rows_s,
             "gen_s": gen_s, "copy_s": copy_s, "index_s": index_s, "indexes": len(dropped),
             "fks": len(fks), "analyze_s": time.perf_counter() - t_an}
+
+
+# One dispatched case in this many went first to another branch, which sent it back:
+# the case is that branch's by its returned work order alone (scope.UNIT_LINKS), and its
+# complaint is marked orders_elsewhere (the scope probes the work orders of those rows).
+SENT_BACK_ONE_IN = 20
+
+
+def send_some_back(connection) -> int:
+    """Add the returned work orders (SENT_BACK_ONE_IN) and mark their complaints; the
+    seed calls it before counting the tallies. A database seeded before it had none:
+    `web_pages.py --reuse` adds them once (the caller rebuilds the period tallies, which
+    keep a row for each unit that sees a case). Returns how many it added."""
+    from django.db import transaction
+    from django.db.models import F
+
+    from redress.complaints.models import Assignment, Complaint, OrgUnit
+
+    if Assignment.objects.filter(status=Assignment.Status.RETURNED).exists():
+        return 0
+    branches = list(OrgUnit.objects.filter(kind=OrgUnit.Kind.BRANCH).order_by("pk").values_list("pk", flat=True))
+    first_orders = (Assignment.objects.annotate(one_in=F("complaint_id") % SENT_BACK_ONE_IN).filter(one_in=7)
+                    .order_by("complaint_id").values_list("complaint_id", "unit_id", "assigned_by_id", "assigned_at"))
+    rows = []
+    for complaint_id, unit_id, assigned_by, assigned_at in first_orders.iterator(chunk_size=20000):
+        other = [b for b in branches if b != unit_id]
+        rows.append((complaint_id, other[complaint_id // SENT_BACK_ONE_IN % len(other)], "请核实并处理", assigned_by,
+                     assigned_at - timedelta(hours=2), "returned", None, None, None, "非本营业部客户,退回投诉管理部门"))
+    insert(connection, Assignment, A_COLUMNS, rows)
+    with transaction.atomic():
+        ids = [row[0] for row in rows]
+        for start in range(0, len(ids), 5000):
+            Complaint.objects.filter(pk__in=ids[start:start + 5000]).update(orders_elsewhere=True)
+    return len(rows)
 
 
 def fast_datetime_adapter(connection):

@@ -222,6 +222,21 @@ def _tallies_match_a_recount() -> None:
     assert tally.kept() == tally.recount(), "the day tallies drifted from the complaints and clocks"
     assert period_tally.kept() == period_tally.recount(calendar_for(active_pack())), \
         "the statistics' period tallies drifted from the complaints"
+    _orders_elsewhere_match_the_work_orders()
+
+
+def _orders_elsewhere_match_the_work_orders() -> None:
+    """Complaint.orders_elsewhere (the scope probes work orders only where it is set) is
+    kept by the steps that move a complaint's unit or handler; after every test with the
+    cast it must say what the work orders say."""
+    from redress.complaints.models import Assignment, Complaint
+
+    elsewhere = {complaint_id for complaint_id, unit_id, handler_id, responsible_id, handled_by in
+                 Assignment.objects.values_list("complaint_id", "unit_id", "handler_id",
+                                                "complaint__responsible_unit_id", "complaint__handler_id")
+                 if unit_id != responsible_id or handler_id not in (None, handled_by)}
+    assert set(Complaint.objects.filter(orders_elsewhere=True).values_list("pk", flat=True)) == elsewhere, \
+        "Complaint.orders_elsewhere drifted from the work orders"
 
 
 def complaint_input(**overrides) -> svc.ComplaintInput:

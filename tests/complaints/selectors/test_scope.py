@@ -85,6 +85,40 @@ def _scope_by_joins(staff):
     return q
 
 
+def _cases_with_work_orders_elsewhere(org, walk) -> dict:
+    """Cases that someone sees by a work order alone: the unit that sent it back, the
+    handler the customer then named in a complaint about them."""
+    sent_back = walk(at(2026, 3, 3)).assess().dispatch().c
+    with frozen(at(2026, 3, 4, 9)):
+        svc.assignment_return(sent_back, actor=org.dept_head, reason="非本营业部客户")
+    sent_on = walk(at(2026, 3, 3)).assess().dispatch().c
+    with frozen(at(2026, 3, 4, 9)):
+        svc.assignment_return(sent_on, actor=org.dept_head, reason="非本营业部客户")
+        svc.complaint_dispatch(sent_on, actor=org.office, unit=org.branch2)
+    named = walk(at(2026, 3, 3)).assess().dispatch().accept().c
+    with frozen(at(2026, 3, 4, 9)):
+        svc.party_add(named, actor=org.office, kind="employee", staff=org.handler, description="态度恶劣")
+    return {"sent back": sent_back, "sent on": sent_on, "handler named": named}
+
+
+def test_a_complaint_is_marked_when_a_work_order_went_elsewhere_and_only_then(org, walk):
+    """Complaint.orders_elsewhere, which lets the scope skip the work-order probes, is set
+    by the step that leaves a work order outside the unit and handler columns: a return
+    (no unit now), a dispatch to another unit after it, the handler named in the
+    complaint. Dispatched and accepted in the unit, nothing is elsewhere."""
+    plain = walk(at(2026, 3, 3)).assess().dispatch()
+    assert not Complaint.objects.get(pk=plain.c.pk).orders_elsewhere
+    plain.accept(handler=org.handler2)  # the head names another handler: the order names them too
+    assert not Complaint.objects.get(pk=plain.c.pk).orders_elsewhere
+    cases = _cases_with_work_orders_elsewhere(org, walk)
+    for name, c in cases.items():
+        assert Complaint.objects.get(pk=c.pk).orders_elsewhere, name
+    # Each is seen through that work order alone.
+    assert cases["sent back"].pk in visible_complaints(org.handler2).values_list("pk", flat=True)
+    assert cases["sent on"].pk in visible_complaints(org.dept_head).values_list("pk", flat=True)
+    assert cases["handler named"].pk in visible_complaints(org.handler).values_list("pk", flat=True)
+
+
 def test_the_row_condition_for_lists_sees_exactly_what_the_scope_rule_says(org, walk):
     """visible_condition (EXISTS probes, for lists) and the rules written with joins
     agree for everyone in the cast, at every stage of a case."""
@@ -96,6 +130,7 @@ def test_the_row_condition_for_lists_sees_exactly_what_the_scope_rule_says(org, 
     walk().assess().dispatch()
     walk().assess().dispatch().accept()
     walk().to_awaiting_callback()
+    _cases_with_work_orders_elsewhere(org, walk)
     for person in vars(org).values():
         if not isinstance(person, type(org.handler)):
             continue
@@ -188,7 +223,7 @@ def test_a_list_within_a_condition_sees_what_the_probes_see(org, walk, monkeypat
 
 
 def test_the_indexes_a_list_walks_to_its_end_carry_every_column_the_scope_tests(org, walk):
-    """Migration 0038's SCOPE_COLUMNS (INCLUDEd in the partial indexes a handler's list
+    """Migration 0044's SCOPE_COLUMNS (INCLUDEd in the partial indexes a handler's list
     walks to its end) names every column of the complaint row the scope's rules test,
     for everyone in the cast: a column left out would send the walk back to the table."""
     import importlib
@@ -197,7 +232,7 @@ def test_the_indexes_a_list_walks_to_its_end_carry_every_column_the_scope_tests(
 
     from redress.complaints.selectors.scope import visible_condition
 
-    carried = importlib.import_module("redress.complaints.migrations.0038_pages_scope_columns").SCOPE_COLUMNS
+    carried = importlib.import_module("redress.complaints.migrations.0044_complaint_orders_elsewhere").SCOPE_COLUMNS
 
     def columns(q):
         for child in q.children:

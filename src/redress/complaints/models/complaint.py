@@ -155,6 +155,14 @@ class Complaint(models.Model):
         on_delete=models.PROTECT,
         related_name="handled_complaints",
     )
+    # A work order of this complaint went to a unit other than `responsible_unit`, or
+    # names a person other than `handler` (a unit that sent it back, a handler since
+    # replaced). Only then can a unit or person see the case by a work order that the
+    # two columns do not already say, so only then does the scope probe the work orders
+    # (selectors/scope.visible_condition): a handler's list re-checked two probes a row
+    # for every case outside their unit. Kept by acting_on whenever a step moves either
+    # column (scope.has_orders_elsewhere); work orders change only in such steps.
+    orders_elsewhere = models.BooleanField(default=False, editable=False)
 
     facts = models.TextField(blank=True)
     responsibility = models.CharField(max_length=20, blank=True)  # institution / customer / shared / none / third_party

@@ -108,6 +108,15 @@ def units_seeing(columns: Mapping[str, int | None], ordered_to: Iterable[int] = 
     return frozenset(seen - {None})
 
 
+def has_orders_elsewhere(complaint: Complaint) -> bool:
+    """Complaint.orders_elsewhere for the row as it is in memory (a step's columns, not
+    yet saved): a work order of it went to a unit other than its responsible unit, or
+    names a person other than its handler."""
+    return any(unit_id != complaint.responsible_unit_id or (handler_id is not None and handler_id != complaint.handler_id)
+               for unit_id, handler_id in Assignment.objects.filter(complaint_id=complaint.pk)
+               .values_list("unit_id", "handler_id"))
+
+
 # A list confined to cases that work orders seldom reach (visible_condition's `within`)
 # reads the work orders' complaints within it first as ids, up to this many; beyond,
 # the probe again.
@@ -183,7 +192,11 @@ def visible_condition(staff: Staff, via: str = "", *, many: bool = False, state:
             ids = set(mine.values_list("complaint_id", flat=True)[:ORDERS_LISTED_UP_TO + 1])
             if len(ids) <= ORDERS_LISTED_UP_TO:
                 return col(pk__in=sorted(ids)) if ids else Q()
-        return Q(Exists(orders.filter(**to)))
+        # Whoever sees by a work order to their unit also sees by the unit responsible
+        # (UNIT_LINKS), and a handler by one naming them also by the handler column: a
+        # work order to the unit responsible or naming the handler adds nothing, so the
+        # work orders are probed only on rows where one went elsewhere.
+        return col(orders_elsewhere=True) & Q(Exists(orders.filter(**to)))
 
     if any(not link.column for link in links):
         q |= ordered(unit_id=staff.unit_id)

@@ -25,6 +25,7 @@ from redress.complaints.errors import InvalidTransition, NotFound, NotPermitted,
 from redress.complaints.guards import ensure_not_recused
 from redress.complaints.lifecycle import TRANSITIONS, Action, State, allowed_actions
 from redress.complaints.models import Complaint, Staff
+from redress.complaints.selectors.scope import has_orders_elsewhere
 from redress.complaints.timesource import now as current_time
 from redress.notify.models import OutboxMessage
 from redress.policy.loader import active_pack
@@ -220,6 +221,7 @@ def acting_on(complaint: Complaint | int, action: Action, *, actor: Staff | None
             step.breached = within.breached
         step.stale = stale
         counted = tally.mark(row)
+        held_by = (row.responsible_unit_id, row.handler_id)
         if within is None and changes_case:  # a recorded look changes no figure
             # An inquiry counts nowhere in the statistics (no query for it); one that
             # becomes a complaint in this step is counted from nothing.
@@ -237,6 +239,10 @@ def acting_on(complaint: Complaint | int, action: Action, *, actor: Staff | None
         if within is not None:
             within.clocks = step.clocks  # the outer step counts what both did
             return
+        if (row.responsible_unit_id, row.handler_id) != held_by:
+            # Work orders are written only by steps that move these columns (dispatch,
+            # accept, return); a step that moves them can leave an order elsewhere.
+            row.orders_elsewhere = has_orders_elsewhere(row)
         step.count(counted)
         step.flush()
         row.save()
