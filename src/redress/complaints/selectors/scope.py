@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.lookups import Exact
 from django.utils.translation import gettext as _
 
 from redress.complaints.errors import NotFound
@@ -195,8 +196,12 @@ def visible_condition(staff: Staff, via: str = "", *, many: bool = False, state:
         # Whoever sees by a work order to their unit also sees by the unit responsible
         # (UNIT_LINKS), and a handler by one naming them also by the handler column: a
         # work order to the unit responsible or naming the handler adds nothing, so the
-        # work orders are probed only on rows where one went elsewhere.
-        return col(orders_elsewhere=True) & Q(Exists(orders.filter(**to)))
+        # work orders are probed only on rows where one went elsewhere. The flag is
+        # tested inside the EXISTS (a one-time filter on the outer row, before any
+        # probe), not beside it: beside it, it lowered PostgreSQL's guess of the scope's
+        # share of rows, and a department head's "needs my action" was then read id by
+        # id and sorted (12 ms) instead of walked in due order until the page (0.4 ms).
+        return Q(Exists(orders.filter(**to).filter(Exact(OuterRef(f"{via}orders_elsewhere"), True))))
 
     if any(not link.column for link in links):
         q |= ordered(unit_id=staff.unit_id)
