@@ -56,16 +56,19 @@ def cmd_demo(args) -> int:
 
 
 def cmd_serve(args) -> int:
+    if args.processes < 1:
+        print("redress serve: --processes must be 1 or more", file=sys.stderr)
+        return 2
     cmd_init(args)
-    from waitress import serve
-
-    from redress import proxy
+    from redress import proxy, serving
     from redress.wsgi import django_application
 
     behind = proxy.waitress_options()
     print(f"Redress on http://{args.host}:{args.port}/ (Ctrl-C stops it)"
-          + (f"; client address and scheme from the proxy at {behind['trusted_proxy']}" if behind else ""))
-    serve(django_application, host=args.host, port=args.port, threads=args.threads, **behind)
+          + (f"; {args.processes} processes" if args.processes > 1 else "")
+          + (f"; client address and scheme from the proxy at {behind['trusted_proxy']}" if behind else ""), flush=True)
+    serving.serve(django_application, host=args.host, port=args.port, threads=args.threads,
+                  processes=args.processes, **behind)
     return 0
 
 
@@ -297,7 +300,10 @@ def main(argv: list[str] | None = None) -> int:
     serve = sub.add_parser("serve", help="run the web server on the embedded defaults")
     serve.add_argument("--host", default=os.environ.get("REDRESS_HOST", "127.0.0.1"))
     serve.add_argument("--port", type=int, default=int(os.environ.get("REDRESS_PORT", "8000")))
-    serve.add_argument("--threads", type=int, default=8)
+    serve.add_argument("--threads", type=int, default=8, help="threads in each process")
+    serve.add_argument("--processes", type=int, default=int(os.environ.get("REDRESS_PROCESSES", "1")),
+                       help="server processes sharing the port (one runs Python on one core at a time); "
+                            "default 1, or REDRESS_PROCESSES")
     serve.set_defaults(func=cmd_serve)
     sweep = sub.add_parser("sweep", help="recompute due times if the calendar changed, mark late clocks, "
                            "send reminders and escalations, take a ledger checkpoint, send queued "
