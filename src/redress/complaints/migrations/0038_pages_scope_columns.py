@@ -9,9 +9,12 @@ intake is not held up (113,000 and 50,000 rows at a million complaints, 1.5 s ea
 
 from django.db import migrations, models
 
+from redress.complaints.migration_indexes import replace_concurrently
+
 # What selectors.scope.visible_condition reads on the complaint row: owner, first
 # responder, intake desk, the unit links' columns, handler, the callback desk's states
-# (tests/complaints/selectors/test_scope.py holds the scope to this list).
+# (migration 0044 adds the work-order flag to it; tests/complaints/selectors/test_scope.py
+# holds the scope to that list).
 SCOPE_COLUMNS = ("owner_id", "first_responder_id", "intake_unit_id", "responsible_unit_id", "branch_id",
                  "handler_id", "state")
 CARRYING = {
@@ -24,11 +27,7 @@ def _rebuild(schema_editor, include: str) -> None:
     if schema_editor.connection.vendor != "postgresql":
         return
     for name, where in CARRYING.items():
-        schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {name}_new")
-        schema_editor.execute(f"CREATE INDEX CONCURRENTLY {name}_new ON complaints_complaint (received_at, id)"
-                              f"{include} WHERE {where}")
-        schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {name}")
-        schema_editor.execute(f"ALTER INDEX {name}_new RENAME TO {name}")
+        replace_concurrently(schema_editor, name, "complaints_complaint", f"(received_at, id){include} WHERE {where}")
 
 
 def carry(apps, schema_editor):
