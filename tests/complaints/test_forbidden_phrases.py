@@ -188,6 +188,7 @@ def test_line_by_line_gives_the_form_and_positions_of_the_whole_text(pack):
         flat, where = phrases.normalise_with_positions(text)
         flat_whole, where_whole = phrases._normalise(text)
         assert (flat, list(where)) == (flat_whole, where_whole)
+        assert phrases.normalise(text) == flat_whole  # the form alone, as a clean text is checked
 
 
 def test_a_line_taken_in_pieces_reads_as_the_whole_line():
@@ -200,6 +201,7 @@ def test_a_line_taken_in_pieces_reads_as_the_whole_line():
     for line in lines:
         flat, where = phrases._in_pieces(line)
         assert (flat, list(where)) == phrases._normalise(line), line
+        assert phrases._flat_pieces(line) == flat, line
 
 
 def test_no_traditional_to_simplified_conversion_holds_an_ascii_character():
