@@ -306,6 +306,34 @@ def test_a_surname_beside_a_word_is_paged_and_counted_from_one_walk(org, walk, c
     assert not any("COUNT(" in q["sql"] for q in queries.captured_queries)
 
 
+@pytest.mark.parametrize("few", [0, 4, 5])  # walked, walked (one more than few), read first
+def test_a_search_reads_the_same_pages_whether_its_matches_are_read_first_or_walked(org, walk, few, monkeypatch):
+    """A search reads up to FEW_MATCHES matches before its page (a phrase in few
+    complaints, all of them old, is then sorted from those, not found by walking the
+    newest complaints); more, and it walks its list in order as before. The pages, their
+    order, their cursors and the count are the same either way."""
+    monkeypatch.setattr(wl, "FEW_MATCHES", few)
+    monkeypatch.setattr(wl, "SEARCH_COUNT_CAP", 2)
+    matching = [walk(at(2026, 3, day), subject="失联问题", cause="我没有失联,请核实").c.pk for day in (2, 2, 3, 4, 5)]
+    walk(at(2026, 3, 6), subject="开户问题", cause="开户资料被退回")  # newer, and not found
+    filters, shown = wl.Filters(q="我没有失联"), []
+    page = wl.worklist_page(org.office, wl.ALL, at=moment(at(2026, 3, 9)), pack=active_pack(), filters=filters,
+                            sort="-received", per_page=2)
+    while True:
+        shown += [c.pk for c in page.rows]
+        assert page.total == 3  # the cap (2) + 1: "more than 2"
+        if not page.has_next:
+            break
+        page = wl.worklist_page(org.office, wl.ALL, at=moment(at(2026, 3, 9)), pack=active_pack(), filters=filters,
+                                sort="-received", per_page=2, after=wl.parse_cursor(page.next_cursor, "-received"),
+                                number=page.number + 1)
+    newest_first = sorted(matching, key=lambda pk: (Complaint.objects.get(pk=pk).received_at, pk), reverse=True)
+    assert shown == newest_first
+    monkeypatch.setattr(wl, "SEARCH_COUNT_CAP", 100)
+    assert wl.worklist_page(org.office, wl.ALL, at=moment(at(2026, 3, 9)), pack=active_pack(),
+                            filters=filters).total == len(matching)
+
+
 def test_on_postgresql_the_words_searched_for_are_sampled_at_300_values(db):
     """Migration 0042: at the default 100, PostgreSQL's guess of a common word's matches
     fell to a few hundred on some ANALYZEs, and it sorted 30,000 rows for a page."""
