@@ -127,13 +127,14 @@ def _in_pieces(line: str) -> tuple[str, list[int]]:
     out, where = [], []
     for piece in _PIECE.finditer(line):
         chars, at = piece.group(), piece.start()
-        if chars[0] <= "\x7f":
-            flat, positions = _ascii(chars)
-        else:
-            flat, positions = _kept_piece(chars) if len(chars) <= CACHED_RUN else _normalise(chars)
+        flat, positions = _ascii(chars) if chars[0] <= "\x7f" else _non_ascii(chars)
         out.append(flat)
         where.extend(map(at.__add__, positions))
     return "".join(out), where
+
+
+def _non_ascii(chars: str) -> tuple[str, Iterable[int]]:
+    return _kept_piece(chars) if len(chars) <= CACHED_RUN else _normalise(chars)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -144,10 +145,14 @@ def _kept_piece(chars: str) -> tuple[str, tuple[int, ...]]:
 
 def _ascii(chars: str) -> tuple[str, Iterable[int]]:
     raw = chars.encode("ascii")
-    flat = raw.translate(_ASCII_LOWER, _ASCII_DROPPED).decode("ascii")
+    flat = _ascii_form(raw)
     if len(flat) == len(chars):  # nothing dropped: each character its own position
         return flat, range(len(chars))
     return flat, itertools.compress(range(len(chars)), raw.translate(_ASCII_KEPT))
+
+
+def _ascii_form(raw: bytes) -> str:
+    return raw.translate(_ASCII_LOWER, _ASCII_DROPPED).decode("ascii")
 
 
 def _normalise(text: str) -> tuple[str, list[int]]:
@@ -191,8 +196,6 @@ def normalise(text: str) -> str:
     """The comparable form of `text` alone: what normalise_with_positions gives first,
     without the positions, which only a text with a phrase in it needs (`occurrences`).
     Most texts checked hold none: an acknowledgment, thousands a batch."""
-    if "\n" not in text:
-        return _line_flat(text) if len(text) <= CACHED_LINE else _flat_pieces(text)
     return "".join(_line_flat(line) if len(line) <= CACHED_LINE else _flat_pieces(line)
                    for line in text.split("\n"))
 
@@ -204,13 +207,8 @@ def _line_flat(line: str) -> str:
 
 def _flat_pieces(line: str) -> str:
     """_in_pieces' form without its positions."""
-    out = []
-    for chars in _PIECE.findall(line):
-        if chars[0] <= "\x7f":
-            out.append(chars.encode("ascii").translate(_ASCII_LOWER, _ASCII_DROPPED).decode("ascii"))
-        else:
-            out.append((_kept_piece(chars) if len(chars) <= CACHED_RUN else _normalise(chars))[0])
-    return "".join(out)
+    return "".join(_ascii_form(chars.encode("ascii")) if chars[0] <= "\x7f" else _non_ascii(chars)[0]
+                   for chars in _PIECE.findall(line))
 
 
 def expand(phrase: str, groups: list[list[str]]) -> set[str]:

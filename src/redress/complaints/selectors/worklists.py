@@ -555,12 +555,11 @@ def worklist_page(staff: Staff, view: str, *, at: Moment, pack: Pack, filters: F
                        sift=search_condition(filters.q, staff=staff, narrowed=filters.besides_search(), sifted=True),
                        sift_once=not sees_all_of(staff, filters.state))
     qs = worklist(staff, view, at=at, pack=pack, filters=filters, sort=sort)
-    in_order = surname_beside_words(filters)
-    total = None
+    in_order, cap, total = surname_beside_words(filters), count_cap(filters), None
     if filters.q.strip() and not in_order and sees_all_of(staff, filters.state):
-        qs, total = matches_first(qs, count_cap(filters))
+        qs, total = matches_first(qs, cap)
     return page_of(qs, sort, after=after, before=before, number=number, per_page=per_page,
-                   cap=count_cap(filters), count_in_order=in_order, total=total)
+                   cap=cap, count_in_order=in_order, total=total)
 
 
 # A text search reads up to this many of its matches, in no order, before its page.
