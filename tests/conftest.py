@@ -17,6 +17,9 @@ from redress.complaints import services as svc
 from redress.complaints.models import Institution, OrgUnit, Staff, StaffRole
 from redress.complaints.timesource import frozen
 
+# pytest-django's live server, taking turns with the test on SQLite
+from tests.live_server_turns import _test_takes_turns_with_the_live_server, live_server  # noqa: F401
+
 SH = ZoneInfo("Asia/Shanghai")
 
 
