@@ -3,8 +3,11 @@ libphonenumber's metadata (`phonenumbers`) in the institution's country."""
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
+from redress.complaints import phones
 from redress.complaints.errors import ValidationFailed
 from redress.complaints.phones import e164_or_none, key_of, normalise, phone_keys
 
@@ -72,3 +75,24 @@ def test_a_numbers_keys_follow_the_institutions_country_when_it_changes(db, sett
     assert key_of(normalise(london).stored) == "02079460958" in phone_keys(london)
     settings.REDRESS_POLICY = first
     assert phone_keys(london) == china
+
+
+def test_a_mainland_mobile_typed_as_its_digits_is_read_as_libphonenumber_reads_it():
+    # The short way (phones._mainland_mobile) against libphonenumber's full reading, on
+    # every five-digit start of an 11-digit number beginning with 1 (China's patterns
+    # decide by at most the first five digits), each with two endings.
+    rnd = random.Random(11)
+    taken = 0
+    for start in range(10_000, 20_000):
+        for _ in range(2):
+            digits = f"{start}{rnd.randrange(1_000_000):06d}"
+            short = phones._mainland_mobile(digits)
+            if short is not None:
+                taken += 1
+                assert short == phones._full_read(digits, "CN"), digits
+    # 130-139, 145/147, 15x, 162/165-167, 17x, 18x, 19x but 154/194 and the like
+    assert taken > 10_000
+    assert phones._mainland_mobile("13912345678") == normalise("13912345678", region="CN")
+    assert phones._mainland_mobile(" 13912345678 ") is not None
+    for other in ("010-12345678", "1391234567", "139123456789", "１３９１２３４５６７８", "12345678901"):
+        assert phones._mainland_mobile(other) is None, other

@@ -99,12 +99,50 @@ def normalise(text: str, *, field: str = "customer.phone", region: str | None = 
 
 @functools.lru_cache(maxsize=4096)  # a number is read several times per complaint (check, match, keys)
 def _read(text: str, region: str) -> Phone | None:
+    if region == "CN" and (mobile := _mainland_mobile(text)):
+        return mobile
+    return _full_read(text, region)
+
+
+def _full_read(text: str, region: str) -> Phone | None:
     number = _parsed(text, region)
     if number is None:
         return None
     return Phone(e164=phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
                  + (f";ext={number.extension}" if number.extension else ""),
                  stored=_stored(number, region), region=phonenumbers.region_code_for_number(number) or region)
+
+
+def _mainland_mobile(text: str) -> Phone | None:
+    """A mainland mobile typed as its 11 digits, as most numbers a Chinese institution
+    takes are, read in 2 µs instead of libphonenumber's 30 (parse, validity, type, area
+    code): by libphonenumber's own patterns for China, what its full reading gives —
+    `tests/complaints/test_phones.py` compares the two on every five-digit start. None
+    for anything else, which then takes the full reading."""
+    digits = text.strip()
+    if len(digits) != 11 or not digits.isascii() or not digits.isdigit() or not _mobile_only(digits):
+        return None
+    return Phone(e164="+86" + digits, stored=digits, region="CN")
+
+
+@functools.cache
+def _mobile_patterns() -> tuple[re.Pattern, re.Pattern, tuple[re.Pattern, ...], re.Pattern | None]:
+    meta = phonenumbers.PhoneMetadata.metadata_for_region("CN")
+    others = (meta.fixed_line, meta.premium_rate, meta.toll_free, meta.shared_cost, meta.voip, meta.personal_number,
+              meta.pager, meta.uan, meta.voicemail)
+    prefix = meta.national_prefix_for_parsing
+    return (re.compile(meta.general_desc.national_number_pattern), re.compile(meta.mobile.national_number_pattern),
+            tuple(re.compile(d.national_number_pattern) for d in others if d and d.national_number_pattern),
+            re.compile(prefix) if prefix else None)
+
+
+def _mobile_only(nsn: str) -> bool:
+    """The number is valid in China and of no type but mobile (so it has no area code),
+    and libphonenumber would not read a national prefix or carrier code off its start."""
+    general, mobile, others, national_prefix = _mobile_patterns()
+    return (bool(general.fullmatch(nsn)) and bool(mobile.fullmatch(nsn))
+            and not any(other.fullmatch(nsn) for other in others)
+            and not (national_prefix and national_prefix.match(nsn)))
 
 
 def e164_or_none(text: str, region: str | None = None) -> str | None:
