@@ -230,6 +230,26 @@ def test_a_sifted_window_of_a_scoped_list_is_walked_once_not_found_then_sifted(t
     assert not any("OFFSET" in q["sql"] for q in queries.captured_queries)
 
 
+def test_a_walk_stopped_at_the_page_goes_on_when_a_row_is_gone_before_it_is_read(ties_and_gaps, monkeypatch):
+    """The one-walk window stops at the last match the page needs; a match whose row is
+    gone by the time the rows are read (left out by `rows_in_order`) leaves the page
+    short, and the walk goes on after it for the next match."""
+    from django.db.models import Q
+
+    from redress.complaints.selectors import keyset
+
+    monkeypatch.setattr(keyset, "FIRST_WINDOW", 10)  # the whole list in the first window
+    qs = ties_and_gaps
+    every = [c.pk for c in wl.ordered(qs, "-received")]
+    gone = every[1]
+
+    def fetch(ids):
+        return Complaint.objects.filter(pk__in=ids).exclude(pk=gone)
+
+    rows = keyset.seek(qs, wl.SORTS["-received"], None, 3, Q(pk__in=every), fetch, once=True)
+    assert [c.pk for c in rows] == [every[0], every[2], every[3]]
+
+
 def test_a_page_back_that_comes_short_shows_the_first_page(ties_and_gaps):
     qs = ties_and_gaps
     first = wl.page_of(qs, "due", per_page=3)

@@ -179,8 +179,11 @@ def seek(qs: QuerySet, order: Order, after: Cursor | None, limit: int, sift: Q |
     while len(found) < limit:
         parts = _parts(keys, order, after) if once else ()
         if len(parts) == 1:  # one ordered range: the window is walked once
-            hits, end = _sift_window(parts[0], order, window, limit - len(found), sift)
+            hits, end_pk = _sift_window(parts[0], order, window, limit - len(found), sift)
             found += rows_in_order(hits, fetch)
+            # Where the walk stopped, read only to go on (a row gone meanwhile left the
+            # page short, or the window ended before the page was full).
+            end = _cursor_at(parts[0], order, end_pk) if end_pk is not None and len(found) < limit else None
         else:  # across the values and the empty ones: where the window ends, then its matches
             end = [Cursor(value, pk) for value, pk in _read_at(keys, order, after, window - 1)]
             matching = qs.filter(sift, _upto(order, end[0])) if end else qs.filter(sift)
@@ -192,11 +195,12 @@ def seek(qs: QuerySet, order: Order, after: Cursor | None, limit: int, sift: Q |
     return found
 
 
-def _sift_window(part: QuerySet, order: Order, window: int, need: int, sift: Q) -> tuple[list[int], Cursor | None]:
+def _sift_window(part: QuerySet, order: Order, window: int, need: int, sift: Q) -> tuple[list[int], int | None]:
     """One window of an ordered range in one statement: its first `window` rows walked
     in order, each tested against `sift`, until `need` match or the window ends; the ids
-    of those that match, in order, and the window's last row when the walk reached it
-    (None: the range ended within the window, or `need` were found first). Finding
+    of those that match, in order, and the id of the row the walk stopped at (the
+    `need`th match, or the window's last row; None: the range ended within the window
+    short of `need`). Finding
     where the window ends and then sifting up to there walked it twice, with the
     person's scope tested on every row both times (a handler's closed cases by surname:
     half the page's 100 ms at a million); keeping the whole window before picking its
@@ -218,11 +222,15 @@ def _sift_window(part: QuerySet, order: Order, window: int, need: int, sift: Q) 
     if positions != sorted(positions):
         raise AssertionError("a window's rows came out of the walk's order")
     hits = [pk for pk, hit, _n in rows if hit]
-    if len(hits) >= need or not rows or rows[-1][2] != window:
-        return hits[:need], None
-    pk = rows[-1][0]
-    value = part.model._base_manager.filter(pk=pk).values_list(order.field, flat=True).first()
-    return hits, Cursor(value, pk)
+    if len(hits) >= need:
+        return hits[:need], hits[need - 1]
+    if not rows or rows[-1][2] != window:
+        return hits, None
+    return hits, rows[-1][0]
+
+
+def _cursor_at(part: QuerySet, order: Order, pk: int) -> Cursor:
+    return Cursor(part.model._base_manager.filter(pk=pk).values_list(order.field, flat=True).first(), pk)
 
 
 def _read_at(qs: QuerySet, order: Order, after: Cursor | None, offset: int) -> list:
