@@ -250,6 +250,18 @@ def test_a_walk_stopped_at_the_page_goes_on_when_a_row_is_gone_before_it_is_read
     assert [c.pk for c in rows] == [every[0], every[2], every[3]]
 
 
+def test_the_triage_queue_is_the_states_its_index_holds():
+    """PostgreSQL walks a partial index only for a condition that implies the index's
+    own: the office's triage queue reads complaint_triage_due only while its states are
+    the index's."""
+    from redress.complaints.models.complaint import TRIAGE_STATES
+    from redress.complaints.selectors import needs_me
+
+    assert TRIAGE_STATES == needs_me.waiting_states(*needs_me.TRIAGE_STEPS)
+    index = next(i for i in Complaint._meta.indexes if i.name == "complaint_triage_due")
+    assert index.condition.children == [("state__in", TRIAGE_STATES)]
+
+
 def test_a_page_back_that_comes_short_shows_the_first_page(ties_and_gaps):
     qs = ties_and_gaps
     first = wl.page_of(qs, "due", per_page=3)

@@ -14,6 +14,9 @@ from django.db.models.functions import Lower
 from redress.complaints.lifecycle import OPEN, State
 from redress.policy.schema import Severity
 
+# The states waiting to be registered, assessed or dispatched (the office's triage queue).
+TRIAGE_STATES = ["assessed", "received", "registered"]
+
 # How a referred case ended up (services.outcome: "referred_" and the kind), which the
 # register filters on (reports.register.referral_condition) through a partial index.
 REFERRAL_KINDS = ("mediation", "arbitration", "litigation")
@@ -208,6 +211,12 @@ class Complaint(models.Model):
             # it sorted the whole list for a page; here "open" is the index's own.
             models.Index(fields=["due_at", "id"], name="complaint_open_due",
                          condition=models.Q(state__in=sorted(s.value for s in OPEN))),
+            # The office's "to assess and dispatch", most urgent first (its dashboard's
+            # second group): within the open index above it walked 8,500 cases of other
+            # states before the first eight of these (10 ms at a million). The states are
+            # selectors.worklists' TRIAGE view's; a test holds the two equal.
+            models.Index(fields=["due_at", "id"], name="complaint_triage_due",
+                         condition=models.Q(state__in=TRIAGE_STATES)),
             models.Index(fields=["responsible_unit", "due_at", "id"], name="complaint_unit_open_due",
                          condition=models.Q(state__in=sorted(s.value for s in OPEN))),
             models.Index(fields=["responsible_unit", "due_at"], name="complaint_unit_due"),
