@@ -21,6 +21,7 @@ from redress.complaints.timesource import frozen
 from tests.live_server_turns import _test_takes_turns_with_the_live_server, live_server  # noqa: F401
 
 SH = ZoneInfo("Asia/Shanghai")
+PASSWORD = "x" * 12  # every member of the cast signs in with it
 
 
 def at(y, m, d, hh=10, mm=0) -> datetime:
@@ -185,7 +186,7 @@ class Org:
             setattr(self, code, unit(code, name, K.DEPARTMENT, self.hq))
 
         def person(username, unit, *roles, marketing=False):
-            staff = Staff.objects.create_user(username=username, password="x" * 12, unit=unit,
+            staff = Staff.objects.create_user(username=username, password=PASSWORD, unit=unit,
                                               display_name=username, is_marketing=marketing,
                                               email=f"{username}@example.com")
             for role in roles:

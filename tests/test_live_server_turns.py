@@ -13,7 +13,7 @@ from http.cookiejar import CookieJar
 
 from django.db import transaction
 
-from tests.browser.conftest import PASSWORD
+from tests.conftest import PASSWORD
 
 SECONDS = 3  # without the turns, this failed within two seconds in each of four runs
 

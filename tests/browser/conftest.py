@@ -25,9 +25,9 @@ import pytest
 
 from tests.browser import words
 from tests.chromium import ARTIFACTS, browser_fixtures
+from tests.conftest import PASSWORD
 
 SHOTS = ARTIFACTS / "browser"
-PASSWORD = "x" * 12  # the cast's password (tests/conftest.py)
 LANGUAGES = ["zh-hans", "en"]
 # A browser set up in China: Chinese comes from its Accept-Language, English from the
 # page's language switch (a cookie from then on).

@@ -8,8 +8,8 @@ land on a plain page. Screenshots in test-artifacts/browser/."""
 from __future__ import annotations
 
 from redress.complaints.models import Staff
-from tests.browser.conftest import BROWSER_LOCALE, PASSWORD, SHOTS
-from tests.conftest import at
+from tests.browser.conftest import BROWSER_LOCALE, SHOTS
+from tests.conftest import PASSWORD, at
 
 NEEDS_ME = {"zh-hans": "待我处理", "en": "Needs my action"}
 TRIAGE = {"zh-hans": "待评估派单", "en": "To assess and dispatch"}

@@ -11,9 +11,8 @@ from django.test import Client
 from redress.complaints.timesource import frozen
 from redress.web.auth import throttle
 from redress.web.models import LoginFailure
-from tests.conftest import at
+from tests.conftest import PASSWORD, at
 
-PASSWORD = "x" * 12
 T0 = at(2026, 3, 2, 9, 0)
 
 

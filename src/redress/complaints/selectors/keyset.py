@@ -200,12 +200,11 @@ def _sift_window(part: QuerySet, order: Order, window: int, need: int, sift: Q) 
     in order, each tested against `sift`, until `need` match or the window ends; the ids
     of those that match, in order, and the id of the row the walk stopped at (the
     `need`th match, or the window's last row; None: the range ended within the window
-    short of `need`). Finding
-    where the window ends and then sifting up to there walked it twice, with the
-    person's scope tested on every row both times (a handler's closed cases by surname:
-    half the page's 100 ms at a million); keeping the whole window before picking its
-    matches walked all of it for the page's last few (the third window, of 8,000 rows,
-    for three matches: 61 ms)."""
+    short of `need`). Finding where the window ends and then sifting up to there walked
+    it twice, with the person's scope tested on every row both times (a handler's closed
+    cases by surname: half the page's 100 ms at a million); keeping the whole window
+    before picking its matches walked all of it for the page's last few (the third
+    window, of 8,000 rows, for three matches: 61 ms)."""
     walked = (part.annotate(_sifted=ExpressionWrapper(sift, output_field=BooleanField()),
                             _n=Window(RowNumber(), order_by=part.query.order_by))
               .values_list("pk", "_sifted", "_n")[:window])
