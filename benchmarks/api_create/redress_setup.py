@@ -37,11 +37,13 @@ def main(argv=None) -> int:
     from django.db import connection
 
     from redress.api import tokens
+    from redress.complaints import ledger_key
     from redress.complaints import services as svc
     from redress.complaints.demo.org import build_org
     from redress.complaints.models import Complaint
 
     call_command("migrate", verbosity=0)
+    ledger_key.ensure()  # the run's data directory is new: `redress verify` checks the checkpoints' signatures
     cast = build_org("bench-password-not-used")
     staff = cast.staff[TOKEN_STAFF]
     issued = tokens.issue(name="load benchmark", staff=staff, scopes=["complaints:create"])
