@@ -92,6 +92,7 @@ def parse_args(argv=None):
     one = sub.add_parser("single", help="the single create, POST /api/complaints one at a time, in this process "
                                         "(Django's test client): its CPU a request, for a before/after")
     one.add_argument("--complaints", type=int, default=1000)
+    one.add_argument("--profile", metavar="FILE", help="the timed requests under a profiler (as import's --profile)")
     for q in (imp, api, one):
         q.add_argument("--force-reset", action="store_true")
     imp.add_argument("--profile", metavar="FILE", help="run the import under a profiler: FILE.txt or .html "
@@ -397,7 +398,8 @@ def _single_creates(args, secret: str) -> int:
     ok = sum(create(i) for i in range(args.complaints, args.complaints + 20))  # warm-up
     backend = backend_pid()
     cpu, db_cpu, started = time.process_time(), cpu_of(backend), time.perf_counter()
-    ok += sum(create(i) for i in range(args.complaints))
+    with profiled(args.profile):
+        ok += sum(create(i) for i in range(args.complaints))
     cpu, db_cpu, seconds = time.process_time() - cpu, cpu_of(backend) - db_cpu, time.perf_counter() - started
     n = args.complaints
     print(f"single create, in process: {n:,} in {seconds:.1f} s; CPU a request: Python {cpu / n * 1000:.3f} ms + "

@@ -6,9 +6,12 @@ import hashlib
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from redress.api import tokens
 from redress.api.models import ApiToken, Scope
+from redress.complaints.models import StaffRole
 from redress.complaints.errors import ValidationFailed
 from tests.api.conftest import Api, new_complaint
 
@@ -114,3 +117,33 @@ def test_admin_shows_the_token_once_and_revokes(org, client):
     assert secret not in page
     client.post("/admin/api/apitoken/", {"action": "revoke_selected", "_selected_action": [token.pk]})
     assert tokens.authenticate(secret) is None
+
+
+def test_a_request_reads_its_token_its_staff_their_unit_and_roles_at_once(org):
+    """What authorises every API request is read at once (on PostgreSQL by one prepared
+    statement of its own): the token and everything the services then ask of it."""
+    StaffRole.objects.create(staff=org.intake, role="callback")
+    issued = tokens.issue(name="call centre", staff=org.intake, scopes=[Scope.COMPLAINTS_CREATE])
+    tokens.authenticate(issued.secret)  # the first use writes last_used_at
+    with CaptureQueriesContext(connection) as reading:
+        token = tokens.authenticate(issued.secret)
+    with CaptureQueriesContext(connection) as asking:
+        staff, unit, institution, roles = token.staff, token.staff.unit, token.institution, token.staff.role_set()
+    assert len(reading.captured_queries) == (1 if connection.vendor == "postgresql" else 2)
+    assert asking.captured_queries == []
+    orm = ApiToken.objects.select_related("staff__unit", "institution").get(pk=issued.token.pk)
+    for got, want in ((token, orm), (staff, orm.staff), (unit, orm.staff.unit), (institution, orm.institution)):
+        assert type(got) is type(want) and got._state.db == want._state.db and not got._state.adding
+        assert {f.attname: getattr(got, f.attname) for f in type(want)._meta.concrete_fields} == \
+            {f.attname: getattr(want, f.attname) for f in type(want)._meta.concrete_fields}
+    assert token.scopes == [Scope.COMPLAINTS_CREATE]
+    assert roles == frozenset(orm.staff.roles.values_list("role", flat=True)) >= {"intake", "callback"}
+
+
+def test_a_token_of_staff_without_a_unit_still_reads(org):
+    org.intake.unit = None
+    org.intake.save()
+    issued = tokens.issue(name="call centre", staff=org.intake, scopes=[Scope.COMPLAINTS_CREATE],
+                          institution=org.branch.institution)
+    token = tokens.authenticate(issued.secret)
+    assert token.pk == issued.token.pk and token.staff.unit is None

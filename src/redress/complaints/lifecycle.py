@@ -8,6 +8,7 @@ the transaction, after locking the row, so the table is the only source of truth
 
 from __future__ import annotations
 
+import functools
 from enum import StrEnum
 
 
@@ -180,8 +181,13 @@ TRANSITIONS: dict[Action, tuple[frozenset[State], State | None]] = {
 
 
 def allowed_actions(state: State | str) -> list[Action]:
-    state = State(state)
-    return [action for action, (sources, _) in TRANSITIONS.items() if state in sources]
+    return list(_allowed_in(State(state)))
+
+
+@functools.cache
+def _allowed_in(state: State) -> tuple[Action, ...]:
+    # TRANSITIONS is fixed at import; every API answer lists a complaint's actions.
+    return tuple(action for action, (sources, _) in TRANSITIONS.items() if state in sources)
 
 
 def target_state(action: Action, state: State | str) -> State:

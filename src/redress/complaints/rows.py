@@ -56,7 +56,7 @@ def insert(*objs: Model) -> None:
     fields = _fields(model, with_pk=given[0])
     params = [value for obj in objs for value in values(obj, fields)]
     sql = _statement(model, given[0], len(objs), connection.vendor)
-    with _cursor() as cur:
+    with prepared_cursor() as cur:
         cur.execute(sql, params)
         if not given[0]:
             for obj, (pk,) in zip(objs, cur.fetchall(), strict=True):
@@ -141,7 +141,7 @@ class _LoggedAsWritten(CursorDebugWrapper):
             return self.cursor.execute(sql, params)
 
 
-def _cursor():
+def prepared_cursor():
     """On PostgreSQL a server-binding cursor whose statements are prepared at first use:
     the same few INSERTs run on every create, so PostgreSQL parses and plans each once
     per connection instead of every time (about a fifth of its CPU for a create; Django's

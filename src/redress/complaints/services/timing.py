@@ -12,10 +12,11 @@ import dataclasses
 from datetime import date
 from functools import lru_cache
 
+from django.db import connection
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from redress.complaints import rows
+from redress.complaints import prepared_reads, rows
 from redress.complaints.errors import NotPermitted, ValidationFailed
 from redress.complaints.ledger import EventType
 from redress.complaints.lifecycle import TERMINAL, Action
@@ -59,8 +60,14 @@ def calendar_for(pack: Pack) -> WorkCalendar:
     return _calendar_for(pack)
 
 
+_DAYS = f'SELECT "date", working FROM "{CalendarDay._meta.db_table}" ORDER BY "date"'
+
+
 def _calendar_for(pack: Pack) -> WorkCalendar:
-    days = tuple(CalendarDay.objects.order_by("date").values_list("date", "working"))
+    if connection.vendor == "postgresql":  # every create reads it: a prepared statement
+        days = tuple(prepared_reads.fetch_all(_DAYS, []))
+    else:
+        days = tuple(CalendarDay.objects.order_by("date").values_list("date", "working"))
     return _calendar(pack.calendar.model_dump_json(by_alias=True), days)
 
 
