@@ -194,3 +194,32 @@ def test_a_record_kept_before_phones_were_checked_can_still_take_a_complaint(org
     with frozen(at(2026, 3, 2)):
         c = svc.complaint_receive(actor=org.intake, data=data, register=True)
     assert c.customer_id == old.pk and Customer.objects.get().phone == "无"
+
+
+def test_the_records_looked_at_are_those_the_orm_query_finds(org):
+    """Intake's look-up of the records a complaint could go on is the ORM's query, on
+    PostgreSQL compiled once and prepared: it finds the same records, in the same order,
+    for an account number, an email, a phone however typed, any of them together."""
+    from redress.complaints.services import customers as cs
+
+    stored = [("甲", "13912345678", "a@example.com", "ACC-1"), ("乙", "021-6234 5678", "", ""),
+              ("丙", "+86 139 1234 5678", "A@Example.com", ""), ("丁", "", "d@example.com", "ACC-1"),
+              ("戊", "13800000000", "", "ACC-2")]
+    for name, phone, email, account in stored:
+        Customer.objects.create(name=name, phone=phone, email=email, account_number=account, created_at=at(2026, 3, 1))
+    asked = [{"phone": "139-1234-5678"}, {"email": "A@EXAMPLE.COM"}, {"account_number": "ACC-1"},
+             {"phone": "02162345678", "email": "d@example.com", "account_number": "ACC-2"},
+             {"phone": "13700000000"}, {}]
+    for typed in asked:
+        data = svc.CustomerInput(name="某", **typed)
+        phone = cs.typed_phone(data)
+        keys = cs.phone_keys(phone.stored) if phone is not None else []
+        wanted = {v for v in [typed.get("account_number", "")] if v}, {v.lower() for v in [typed.get("email", "")] if v}
+        orm = list(cs._candidates_query(cs._condition(*wanted, keys))) if any(wanted) or keys else []
+        found = cs._candidates(data, phone)
+        assert [(c.pk, c.name, c.phone, c.public_id) for c in found] == \
+            [(c.pk, c.name, c.phone, c.public_id) for c in orm], typed
+        assert all(not c._state.adding and c._state.db == "default" for c in found)
+    assert [c.name for c in cs._candidates(svc.CustomerInput(name="某", phone="139 1234 5678"),
+                                           cs.typed_phone(svc.CustomerInput(name="某", phone="139 1234 5678")))] \
+        == ["甲", "丙"]

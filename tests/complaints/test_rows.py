@@ -60,3 +60,20 @@ def test_a_row_with_its_id_given_keeps_it():
 def test_mixing_given_and_missing_ids_is_refused():
     with pytest.raises(ValueError, match="pks on all or none"):
         rows.insert(Customer(pk=5, name="a", created_at=AT), Customer(name="b", created_at=AT))
+
+
+def test_values_the_driver_cannot_take_as_they_are_are_prepared_by_their_field(org):
+    """On PostgreSQL a value of a plain type goes to the driver as it is; anything else is
+    prepared by its field, as save() would: a lazy translation, a text choice, a number
+    given as text, a JSON column holding a string, and a whole number in a text column."""
+    from django.utils.translation import gettext_lazy
+
+    odd = dict(kind=OutboxMessage.Status.SENT, to_role=gettext_lazy("office"), to_address=12345,
+               payload="只是一段文字", attempts="3", created_at=AT, last_error=True)
+    by_orm = OutboxMessage.objects.create(**odd)
+    inserted = OutboxMessage(**odd)
+    rows.insert(inserted)
+    assert stored(inserted) == stored(by_orm)
+    again = OutboxMessage.objects.get(pk=inserted.pk)
+    assert (again.kind, again.to_role, again.to_address, again.payload, again.attempts, again.last_error) == \
+        ("sent", "office", "12345", "只是一段文字", 3, "True")

@@ -28,20 +28,21 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, ProtectedError, Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
-from redress.complaints import rows
+from redress.complaints import prepared_reads, rows
 from redress.complaints.errors import NotFound, ValidationFailed
 from redress.complaints.ledger import EventType
 from redress.complaints.lifecycle import Action
 from redress.complaints.models import Complaint, Customer, CustomerMatch, Staff
 from redress.complaints.models.complaint import phone_key_expression
 from redress.complaints.phones import Phone, e164_or_none, key_of, normalise, phone_keys
-from redress.complaints.selectors.id_sets import InTexts
+from redress.complaints.selectors.id_sets import InTexts, text_array
 from redress.complaints.services.base import Step, acting_on, require_role
 
 EMAIL, PHONE = "email", "phone"
@@ -85,11 +86,35 @@ def _candidates(data, phone: Phone | None) -> list[Customer]:
     held = rows.HOLDING.get()
     if held is not None and not held.paused_now and held.customers is not None:
         return held.customers.candidates(account, email, keys)
-    condition = _condition({account} - {""}, {email} - {""}, keys)
-    if not condition:
+    accounts, emails = sorted({account} - {""}), sorted({email} - {""})
+    if not (accounts or emails or keys):
         return []
-    return list(Customer.objects.alias(lower_email=Lower("email"), phone_key=phone_key_expression())
-                .filter(condition).order_by("id")[:CANDIDATES_MAX])
+    if connection.vendor == "postgresql":  # every create asks: the same query, prepared
+        sql, at = _candidates_sql()
+        params = [None] * 3
+        for position, values in zip(at, (accounts, emails, keys), strict=True):
+            params[position] = text_array(values)  # none: an empty array, which nothing equals
+        return [prepared_reads.instance(Customer, row, 0) for row in prepared_reads.fetch_all(sql, params)]
+    return list(_candidates_query(_condition(set(accounts), set(emails), keys)))
+
+
+def _candidates_query(condition: Q):
+    return (Customer.objects.alias(lower_email=Lower("email"), phone_key=phone_key_expression())
+            .filter(condition).order_by("id")[:CANDIDATES_MAX])
+
+
+_MARKS = ("\x01accounts", "\x01emails", "\x01keys")
+
+
+@lru_cache(maxsize=1)
+def _candidates_sql() -> tuple[str, tuple[int, int, int]]:
+    """The ORM's own query of `_candidates`, compiled once with a marker for each array
+    of values, and where each of the three arrays goes among its parameters."""
+    sql, params = _candidates_query(_condition({_MARKS[0]}, {_MARKS[1]}, [_MARKS[2]])).query.sql_with_params()
+    marks = [text_array([m]) for m in _MARKS]
+    if sorted(params) != sorted(marks):
+        raise AssertionError(f"the candidates' query has parameters of its own: {params}")
+    return sql, tuple(params.index(m) for m in marks)
 
 
 def _condition(accounts: set[str], emails: set[str], keys) -> Q:
