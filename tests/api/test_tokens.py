@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 
 from redress.api import tokens
 from redress.api.models import ApiToken, Scope
-from redress.complaints.models import StaffRole
 from redress.complaints.errors import ValidationFailed
+from redress.complaints.models import StaffRole
 from tests.api.conftest import Api, new_complaint
 
 
