@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from functools import lru_cache
 from operator import attrgetter
 
-from django.db import connection, models
+from django.db import connection
 from django.db.models import Model
 
 from redress.complaints import keys_by_set, references, rows
@@ -333,7 +333,7 @@ def _write(model: type[Model], objs: list[Model]) -> None:
         sql = (f"COPY {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
                "FROM STDIN")
         connection.ensure_connection()
-        row = _copy_row(model)
+        row = rows.row_values(model, True, connection.vendor)  # as rows.insert prepares them
         with connection.connection.cursor() as cur, cur.copy(sql) as copy:
             write = copy.write_row
             for obj in objs:
@@ -345,38 +345,3 @@ def _write(model: type[Model], objs: list[Model]) -> None:
             rows.insert(*objs[i:i + INSERT_ROWS])
     finally:
         rows.HOLDING.reset(token)
-
-
-# Columns whose Python value psycopg writes as it is: the field's own preparation (most of
-# the Python time of a COPY, a few calls per column and row) would hand back the same value.
-PLAIN = (models.AutoField, models.BigAutoField, models.IntegerField, models.BooleanField, models.CharField,
-         models.TextField, models.DateField)  # DateTimeField is a DateField; values are aware datetimes
-
-
-@lru_cache(maxsize=64)
-def _copy_row(model: type[Model]):
-    """A function giving a row's column values as save() would prepare them: every
-    attribute read at once (operator.attrgetter), then the foreign keys assigned before
-    their target had its id, and the columns psycopg does not take as they are (JSON,
-    decimals), prepared by their field."""
-    fields = rows.columns(model)
-    read = attrgetter(*[f.attname for f in fields])
-    relations, prepared = [], []
-    for i, field in enumerate(fields):
-        if field.is_relation:
-            relations.append((i, field))
-        elif not isinstance(field, PLAIN) or getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-            prepared.append((i, field))
-
-    def row(obj) -> list:
-        values = list(read(obj))
-        for i, field in relations:
-            if values[i] is None:  # assigned before it had its id
-                target = field.get_cached_value(obj, None)
-                if target is not None:
-                    values[i] = target.pk
-                    setattr(obj, field.attname, target.pk)
-        for i, field in prepared:
-            values[i] = field.get_db_prep_save(field.pre_save(obj, add=True), connection)
-        return values
-    return row

@@ -23,7 +23,7 @@ from redress.complaints import rows
 
 @lru_cache(maxsize=32)
 def _columns(model: type[Model]) -> tuple:
-    fields = tuple(model._meta.concrete_fields)
+    fields = rows.columns(model)
     converters = tuple((i, f) for i, f in enumerate(fields) if hasattr(f, "from_db_value"))
     return fields, tuple(f.attname for f in fields), converters
 

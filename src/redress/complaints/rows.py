@@ -55,7 +55,7 @@ def insert(*objs: Model) -> None:
     given = [obj.pk is not None for obj in objs]
     if any(given) != all(given) or any(type(obj) is not model for obj in objs):
         raise ValueError("insert(): instances of one model, with pks on all or none of them")
-    row = _row_values(model, given[0], connection.vendor)
+    row = row_values(model, given[0], connection.vendor)
     params = [value for obj in objs for value in row(obj)]
     sql = _statement(model, given[0], len(objs), connection.vendor)
     with prepared_cursor() as cur:
@@ -130,9 +130,10 @@ def values(obj: Model, fields) -> list:
 
 
 @lru_cache(maxsize=128)
-def _row_values(model: type[Model], with_pk: bool, vendor: str):
-    """`values` for every instance of `model`, without a call into the field for a value
-    psycopg takes as it is (preparing each column was a fifth of a create's Python): on
+def row_values(model: type[Model], with_pk: bool, vendor: str):
+    """`values` for every instance of `model` (rows.insert's INSERT and bulk intake's
+    COPY), without a call into the field for a value psycopg takes as it is (preparing
+    each column was a fifth of a create's Python, and most of a COPY's): on
     PostgreSQL, a value of the exact type its field's preparation would hand on unchanged.
     Any other value (None in a JSON column, a lazy translation, a naive datetime) is
     prepared by its field. The foreign keys assigned before their target had its id, and

@@ -10,7 +10,7 @@ from redress.policy.schema import Pack
 
 # The last pack seen and its triggers' keywords casefolded: detect runs for every complaint
 # taken in, and casefolding the pack's words each time was most of its cost (bulk intake).
-_last: tuple = (None, [])
+_last: tuple = (None, (None, []))
 
 
 def _keywords(pack: Pack) -> tuple[re.Pattern | None, list[tuple[str, re.Pattern]]]:
