@@ -138,12 +138,11 @@ def _by_digest(value: str) -> ApiToken | None:
 @lru_cache(maxsize=1)
 def _token_sql() -> str:
     q = connection.ops.quote_name
-    s = Staff._meta
     return (f"SELECT {prepared_reads.select_list('t', ApiToken)}, {prepared_reads.select_list('s', Staff)}, "
             f"{prepared_reads.select_list('u', OrgUnit)}, {prepared_reads.select_list('i', Institution)}, "
             f"ARRAY(SELECT r.{q('role')} FROM {q(StaffRole._meta.db_table)} r WHERE r.{q('staff_id')} = s.id) "
             f"FROM {q(ApiToken._meta.db_table)} t "
-            f"JOIN {q(s.db_table)} s ON s.id = t.{q('staff_id')} "
+            f"JOIN {q(Staff._meta.db_table)} s ON s.id = t.{q('staff_id')} "
             f"LEFT JOIN {q(OrgUnit._meta.db_table)} u ON u.id = s.{q('unit_id')} "
             f"JOIN {q(Institution._meta.db_table)} i ON i.id = t.{q('institution_id')} "
             f"WHERE t.{q('digest')} = %s")
