@@ -7,11 +7,12 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.forms.models import model_to_dict
 from django.test.utils import CaptureQueriesContext
 
 from redress.complaints import rows
+from redress.complaints.held_rows import holding
 from redress.complaints.models import Customer
 from redress.notify.models import OutboxMessage
 
@@ -62,17 +63,24 @@ def test_mixing_given_and_missing_ids_is_refused():
         rows.insert(Customer(pk=5, name="a", created_at=AT), Customer(name="b", created_at=AT))
 
 
-def test_values_the_driver_cannot_take_as_they_are_are_prepared_by_their_field(org):
+@pytest.mark.parametrize("held", [False, True], ids=["insert", "held-and-copied"])
+def test_values_the_driver_cannot_take_as_they_are_are_prepared_by_their_field(org, held):
     """On PostgreSQL a value of a plain type goes to the driver as it is; anything else is
     prepared by its field, as save() would: a lazy translation, a text choice, a number
-    given as text, a JSON column holding a string, and a whole number in a text column."""
+    given as text, a JSON column holding a string, and a whole number in a text column.
+    The same for a row bulk intake holds and writes by COPY."""
     from django.utils.translation import gettext_lazy
 
     odd = dict(kind=OutboxMessage.Status.SENT, to_role=gettext_lazy("office"), to_address=12345,
                payload="只是一段文字", attempts="3", created_at=AT, last_error=True)
     by_orm = OutboxMessage.objects.create(**odd)
     inserted = OutboxMessage(**odd)
-    rows.insert(inserted)
+    if held:
+        with transaction.atomic(), holding() as rows_held:
+            rows.insert(inserted)
+            rows_held.flush()
+    else:
+        rows.insert(inserted)
     assert stored(inserted) == stored(by_orm)
     again = OutboxMessage.objects.get(pk=inserted.pk)
     assert (again.kind, again.to_role, again.to_address, again.payload, again.attempts, again.last_error) == \
